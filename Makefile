@@ -1,0 +1,95 @@
+# sinew — one plain Makefile.
+#
+#   make                 build build/sinew and build/libsinew.a
+#   make test            every test suite; ends with "N passed, N failed"
+#   make test SANITIZE=1 the same under AddressSanitizer and UBSan (build-san/)
+#   make bench           benchmarks (not tests)
+#   make fuzz            build the libFuzzer harness (clang)
+#   make install PREFIX=/usr/local DESTDIR=
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+VERSION := 0.1.0
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' $(WARN)
+LDLIBS  += -lreadline -lm
+
+ifeq ($(SANITIZE),1)
+B       := build-san
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all -DSINEW_ARENA_MALLOC
+LDFLAGS += -fsanitize=address,undefined
+else
+B       := build
+endif
+
+LIB_SRC := $(sort $(wildcard engine/*.c) $(wildcard grammar/*.c))
+GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/lexer.o $(B)/obj/gen/parser.o
+CLI_SRC := $(sort $(wildcard repl/*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+all: $(B)/sinew $(B)/libsinew.a
+
+# flex, bison and the readline headers, installed when missing.
+$(B)/.deps: scripts/deps.sh
+	@sh scripts/deps.sh
+	@mkdir -p $(B) && touch $@
+
+$(B)/gen/lexer.c $(B)/gen/lexer.h: grammar/lexer.l $(B)/.deps
+	@mkdir -p $(B)/gen
+	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
+
+$(B)/gen/parser.c $(B)/gen/parser.h: grammar/parser.y $(B)/.deps
+	@mkdir -p $(B)/gen
+	bison -Wall -Werror --defines=$(B)/gen/parser.h -o $(B)/gen/parser.c $<
+
+# Generated code is compiled with the same warnings; the few that flex's
+# skeleton cannot avoid are named here.
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/lexer.h $(B)/gen/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-function -Wno-missing-prototypes -Wno-shadow \
+	    -Igrammar -I$(B)/gen -MMD -MP -c -o $@ $<
+
+$(B)/obj/%.o: %.c $(B)/gen/lexer.h $(B)/gen/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Igrammar -I$(B)/gen -MMD -MP -c -o $@ $<
+
+$(B)/libsinew.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/sinew: $(CLI_OBJ) $(B)/libsinew.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libsinew.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Igrammar -Iengine -I$(B)/gen -o $@ $< $(B)/libsinew.a $(LDFLAGS) $(LDLIBS)
+
+test: all $(UNIT_BIN)
+	@sh tests/run.sh $(B)
+
+bench: all
+	@sh bench/run.sh $(B)
+
+fuzz: $(B)/.deps $(GEN_SRC)
+	@sh fuzz/build.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sinew
+	install -m 755 $(B)/sinew $(DESTDIR)$(PREFIX)/bin/sinew
+	install -m 644 $(B)/libsinew.a $(DESTDIR)$(PREFIX)/lib/libsinew.a
+	install -d $(DESTDIR)$(PREFIX)/share/sinew/rules
+	install -m 644 rules/*.sinew $(DESTDIR)$(PREFIX)/share/sinew/rules/ 2>/dev/null || true
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all test bench fuzz install clean
+.SECONDARY:
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

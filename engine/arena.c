@@ -1,0 +1,107 @@
+/* arena.c — chunked bump allocator; see arena.h. */
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { CHUNK_SIZE = 64 * 1024 };
+
+typedef struct chunk {
+    struct chunk *prev;
+    size_t size, used;
+    alignas(max_align_t) unsigned char data[];
+} chunk;
+
+struct arena {
+    sn_mem *mem;
+    chunk *head;
+    size_t handed;
+};
+
+arena *arena_new(sn_mem *mem)
+{
+    arena *a = mem_alloc(mem, sizeof *a);
+    if (!a)
+        return NULL;
+    a->mem = mem;
+    a->head = NULL;
+    a->handed = 0;
+    return a;
+}
+
+void arena_free(arena *a)
+{
+    if (!a)
+        return;
+    chunk *c = a->head;
+    while (c) {
+        chunk *prev = c->prev;
+        mem_free(a->mem, c);
+        c = prev;
+    }
+    mem_free(a->mem, a);
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    const size_t align = alignof(max_align_t);
+    size = (size + align - 1) & ~(align - 1);
+    if (size == 0)
+        size = align;
+#ifdef SINEW_ARENA_MALLOC
+    /* One block per object: the sanitizers see each allocation. */
+    chunk *c = mem_alloc(a->mem, sizeof *c + size);
+    if (!c)
+        return NULL;
+    c->prev = a->head;
+    c->size = c->used = size;
+    a->head = c;
+    a->handed += size;
+    memset(c->data, 0, size);
+    return c->data;
+#else
+    chunk *c = a->head;
+    if (!c || c->size - c->used < size) {
+        size_t want = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
+        if (want > SIZE_MAX - sizeof *c) {
+            mem_failed(a->mem);
+            return NULL;
+        }
+        chunk *n = mem_alloc(a->mem, sizeof *n + want);
+        if (!n)
+            return NULL;
+        n->size = want;
+        n->used = 0;
+        if (c && want != CHUNK_SIZE) {
+            /* A big block goes behind the current chunk, which keeps its room. */
+            n->prev = c->prev;
+            c->prev = n;
+            n->used = size;
+            a->handed += size;
+            memset(n->data, 0, size);
+            return n->data;
+        }
+        n->prev = c;
+        a->head = c = n;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    a->handed += size;
+    memset(p, 0, size);
+    return p;
+#endif
+}
+
+char *arena_strndup(arena *a, const char *s, size_t len)
+{
+    char *d = arena_alloc(a, len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+size_t arena_used(const arena *a) { return a->handed; }
+sn_mem *arena_mem(arena *a) { return a->mem; }

@@ -1,0 +1,29 @@
+/* arena.h — bump allocation for data that dies all at once.
+ *
+ * The arena owns every block it hands out; nothing is freed one by one.
+ * arena_free releases all of it. Chunks come from the arena's sn_mem, so
+ * an arena allocation can longjmp to the load boundary (see mem.h).
+ *
+ * Under SANITIZE builds (SINEW_ARENA_MALLOC defined) each allocation is its
+ * own heap block, so AddressSanitizer sees overruns between objects.
+ */
+#ifndef SINEW_ARENA_H
+#define SINEW_ARENA_H
+
+#include <stddef.h>
+
+#include "mem.h"
+
+typedef struct arena arena;
+
+arena *arena_new(sn_mem *);
+void arena_free(arena *);
+
+/* SIZE bytes, aligned for any type, zeroed. Borrowed: valid until
+ * arena_free. Returns NULL only when the sn_mem has no oom target. */
+void *arena_alloc(arena *, size_t size);
+char *arena_strndup(arena *, const char *s, size_t len);
+size_t arena_used(const arena *); /* bytes handed out so far */
+sn_mem *arena_mem(arena *);
+
+#endif

@@ -1,0 +1,107 @@
+/* mem.c — counting allocator; see mem.h. */
+#include "mem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each block is preceded by its payload size, padded to keep the payload
+ * aligned for any type. */
+typedef union header {
+    size_t size;
+    max_align_t align;
+} header;
+
+void mem_init(sn_mem *m)
+{
+    memset(m, 0, sizeof *m);
+    m->fail_after = -1;
+}
+
+void mem_failed(sn_mem *m)
+{
+    if (m->oom)
+        longjmp(*m->oom, 1);
+}
+
+static int refuse(sn_mem *m, size_t grow)
+{
+    if (m->fail_after >= 0 && m->count >= (unsigned long)m->fail_after)
+        return 1;
+    if (m->limit && grow > m->limit - (m->used < m->limit ? m->used : m->limit))
+        return 1;
+    return 0;
+}
+
+void *mem_alloc(sn_mem *m, size_t size)
+{
+    if (size > SIZE_MAX - sizeof(header) || refuse(m, size)) {
+        mem_failed(m);
+        return NULL;
+    }
+    header *h = malloc(sizeof *h + size);
+    if (!h) {
+        mem_failed(m);
+        return NULL;
+    }
+    m->count++;
+    h->size = size;
+    m->used += size;
+    if (m->used > m->peak)
+        m->peak = m->used;
+    return h + 1;
+}
+
+void *mem_calloc(sn_mem *m, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) {
+        mem_failed(m);
+        return NULL;
+    }
+    void *p = mem_alloc(m, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *mem_realloc(sn_mem *m, void *p, size_t size)
+{
+    if (!p)
+        return mem_alloc(m, size);
+    header *h = (header *)p - 1;
+    size_t old = h->size;
+    if (size > SIZE_MAX - sizeof(header) || (size > old && refuse(m, size - old))) {
+        mem_failed(m);
+        return NULL;
+    }
+    header *n = realloc(h, sizeof *n + size);
+    if (!n) {
+        mem_failed(m);
+        return NULL;
+    }
+    m->count++;
+    n->size = size;
+    m->used = m->used - old + size;
+    if (m->used > m->peak)
+        m->peak = m->used;
+    return n + 1;
+}
+
+void mem_free(sn_mem *m, void *p)
+{
+    if (!p)
+        return;
+    header *h = (header *)p - 1;
+    m->used -= h->size;
+    free(h);
+}
+
+char *mem_strndup(sn_mem *m, const char *s, size_t len)
+{
+    char *d = mem_alloc(m, len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}

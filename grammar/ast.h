@@ -1,0 +1,276 @@
+/* ast.h — the syntax tree of a sinew program.
+ *
+ * Every node lives in the load's arena (see engine/arena.h) and carries the
+ * span of source it came from. Nothing here is freed one by one: the
+ * ast_program's arena frees the whole tree. Strings (names, string
+ * literals) are NUL-terminated arena copies; string literals hold their
+ * text with escapes already resolved.
+ *
+ * Lists are singly linked through `next`, in source order.
+ *
+ * Depth: every node that can nest (expressions, constraints, conditions)
+ * records its depth. The parser refuses a tree deeper than SINEW_MAX_DEPTH
+ * (E004), so every recursive walker may recurse on these nodes without
+ * running out of stack.
+ */
+#ifndef SINEW_AST_H
+#define SINEW_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../engine/arena.h"
+#include "source.h"
+
+#define SINEW_MAX_DEPTH 200
+
+typedef struct ast_name {
+    const char *text; /* without the '?' of a variable; NULL when absent */
+    uint32_t len;
+    span sp;
+} ast_name;
+
+typedef enum ast_type { TY_SYMBOL, TY_STRING, TY_INT, TY_FLOAT } ast_type;
+
+/* A constant. */
+typedef struct ast_lit {
+    ast_type type;
+    union {
+        const char *s; /* TY_SYMBOL, TY_STRING: NUL-terminated */
+        int64_t i;     /* TY_INT */
+        double f;      /* TY_FLOAT */
+    } u;
+    uint32_t len;      /* length of s */
+    span sp;
+    struct ast_lit *next; /* in an `ask` answer list */
+} ast_lit;
+
+typedef enum ast_op {
+    OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
+    OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+    OP_AND, OP_OR,
+    OP_NOT, OP_NEG, /* unary */
+} ast_op;
+
+typedef enum ast_expr_kind { EX_LIT, EX_VAR, EX_CALL, EX_BINARY, EX_UNARY } ast_expr_kind;
+
+typedef struct ast_expr {
+    ast_expr_kind kind;
+    uint16_t depth;
+    span sp;
+    struct ast_expr *next; /* in an argument list */
+    union {
+        ast_lit lit;   /* EX_LIT */
+        ast_name var;  /* EX_VAR */
+        struct {
+            ast_name fn;
+            struct ast_expr *args;
+            uint32_t nargs;
+        } call;        /* EX_CALL */
+        struct {
+            ast_op op;
+            struct ast_expr *lhs, *rhs; /* rhs NULL for EX_UNARY */
+        } op;          /* EX_BINARY, EX_UNARY */
+    } u;
+} ast_expr;
+
+/* A slot constraint in a pattern: `?x`, `red`, `?x & != ?y`, `< 10 | > 20`,
+ * `even(?x)` (a predicate), `(?y + 1)` (equal to a value). */
+typedef enum ast_cons_kind {
+    CT_VAR,   /* ?x: binds ?x on first use, else tests equality; name.text NULL for `?` */
+    CT_LIT,   /* a constant: equality */
+    CT_CMP,   /* op (OP_EQ for `(expr)`, OP_NE, OP_LT, ...) against an expression */
+    CT_PRED,  /* a function call that must be true */
+    CT_AND,   /* lhs & rhs */
+    CT_OR,    /* lhs | rhs */
+} ast_cons_kind;
+
+typedef struct ast_cons {
+    ast_cons_kind kind;
+    uint16_t depth;
+    span sp;
+    union {
+        ast_name var;
+        ast_lit lit;
+        struct {
+            ast_op op;
+            ast_expr *rhs;
+        } cmp;
+        ast_expr *pred;
+        struct {
+            struct ast_cons *lhs, *rhs;
+        } bin;
+    } u;
+} ast_cons;
+
+/* `slot: constraint` in a pattern, or a positional constraint (name.text
+ * NULL). The name `cf` tests the fact's certainty factor. */
+typedef struct ast_slotcons {
+    ast_name name;
+    ast_cons *cons;
+    span sp;
+    struct ast_slotcons *next;
+} ast_slotcons;
+
+typedef struct ast_pattern {
+    ast_name binding;   /* ?f in `?f <- t(...)`; text NULL when absent */
+    ast_name tmpl;
+    ast_slotcons *args;
+    span sp;
+} ast_pattern;
+
+/* `slot: expr`, or a positional expr (name.text NULL): in facts, given
+ * facts, assert, conclude and modify. */
+typedef struct ast_slotval {
+    ast_name name;
+    ast_expr *value;
+    span sp;
+    struct ast_slotval *next;
+} ast_slotval;
+
+typedef struct ast_fact {
+    ast_name tmpl;
+    ast_slotval *args;
+    span sp;
+    struct ast_fact *next;
+} ast_fact;
+
+typedef enum ast_ce_kind {
+    CE_PATTERN,
+    CE_NOT,     /* u.sub */
+    CE_EXISTS,  /* u.sub */
+    CE_FORALL,  /* u.forall: for every match of domain, body matches too */
+    CE_OR,      /* u.list: alternatives */
+    CE_AND,     /* u.list: a { ... } group */
+    CE_TEST,    /* u.test */
+} ast_ce_kind;
+
+typedef struct ast_ce {
+    ast_ce_kind kind;
+    uint16_t depth;
+    span sp;
+    struct ast_ce *next;
+    union {
+        ast_pattern pat;
+        struct ast_ce *sub;
+        struct {
+            struct ast_ce *domain, *body; /* body: a CE_AND */
+        } forall;
+        struct ast_ce *list;
+        ast_expr *test;
+    } u;
+} ast_ce;
+
+typedef struct ast_str {
+    const char *text; /* NULL when absent */
+    uint32_t len;
+    span sp;
+    struct ast_str *next; /* in a cites list */
+} ast_str;
+
+typedef enum ast_action_kind {
+    ACT_ASSERT, ACT_CONCLUDE, ACT_RETRACT, ACT_MODIFY, ACT_BIND,
+    ACT_PRINT, ACT_RECOMMEND, ACT_HALT,
+} ast_action_kind;
+
+typedef struct ast_action {
+    ast_action_kind kind;
+    span sp;
+    struct ast_action *next;
+    union {
+        ast_fact fact;          /* ACT_ASSERT */
+        struct {
+            ast_fact fact;
+            ast_expr *cf;       /* NULL: 1.0 */
+        } conclude;
+        ast_expr *vars;         /* ACT_RETRACT: EX_VAR list */
+        struct {
+            ast_name var;
+            ast_slotval *args;
+        } modify;
+        struct {
+            ast_name var;
+            ast_expr *value;
+        } bind;
+        ast_expr *args;         /* ACT_PRINT */
+        struct {
+            ast_expr *text;
+            ast_str *cites;
+        } recommend;
+    } u;
+} ast_action;
+
+typedef struct ast_slotdecl {
+    ast_name name;
+    ast_name type;      /* symbol | string | int | float, judged by check */
+    ast_lit *dflt;      /* NULL: no default */
+    span sp;
+    struct ast_slotdecl *next;
+} ast_slotdecl;
+
+typedef struct ast_template {
+    ast_name name;
+    ast_slotdecl *slots;
+} ast_template;
+
+typedef struct ast_rule {
+    ast_name name;
+    ast_str doc;
+    ast_str *cites;
+    ast_lit *salience;  /* NULL: 0 */
+    ast_ce *conds;
+    ast_action *actions;
+    span then_sp;       /* the `then` keyword */
+} ast_rule;
+
+typedef struct ast_facts {
+    ast_name name;      /* text NULL when unnamed */
+    ast_fact *facts;
+} ast_facts;
+
+typedef struct ast_ask {
+    ast_name tmpl, slot;
+    ast_str question;
+    bool multiple;      /* several answers may be given */
+    ast_lit *answers;
+} ast_ask;
+
+typedef struct ast_expect {
+    bool negated;       /* `not pattern`: must not be concluded */
+    ast_pattern pat;
+    span sp;
+    struct ast_expect *next;
+} ast_expect;
+
+typedef struct ast_case {
+    ast_name name;
+    ast_str doc;
+    ast_fact *given;
+    ast_expect *expects;
+} ast_case;
+
+typedef enum ast_decl_kind { DECL_TEMPLATE, DECL_RULE, DECL_FACTS, DECL_ASK, DECL_CASE } ast_decl_kind;
+
+typedef struct ast_decl {
+    ast_decl_kind kind;
+    span sp;           /* the whole declaration */
+    struct ast_decl *next;
+    union {
+        ast_template tmpl;
+        ast_rule rule;
+        ast_facts facts;
+        ast_ask ask;
+        ast_case kase;
+    } u;
+} ast_decl;
+
+typedef struct ast_program {
+    arena *arena;      /* owns every node */
+    ast_decl *decls, *last;
+    uint32_t ndecls;
+} ast_program;
+
+const char *ast_type_name(ast_type);
+const char *ast_op_text(ast_op);     /* "+", "<=", "&&", ... */
+
+#endif

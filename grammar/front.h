@@ -1,0 +1,42 @@
+/* front.h — the front end: source text in, a checked program out.
+ *
+ * front_load reads, parses and checks a set of files as one program. It is
+ * the load boundary of the front end: running out of memory anywhere in it
+ * (scanner, parser, checker) unwinds here, frees what the load built and
+ * is reported as E008. Nothing outside the returned program and the
+ * diagnostics is changed.
+ *
+ * Ownership: the caller owns SRC (files are added to it and stay, so
+ * diagnostics can be rendered), D, and the returned program, which it
+ * frees with ast_program_free.
+ */
+#ifndef SINEW_FRONT_H
+#define SINEW_FRONT_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+#include "diag.h"
+#include "source.h"
+
+ast_program *ast_program_new(sn_mem *);
+void ast_program_free(ast_program *);
+
+/* Parse file FILE of SRC and append its declarations to PROG. Syntax errors
+ * go to D; a declaration with an error is left out. Returns the number of
+ * errors added. Must run under a load boundary (mem->oom set). */
+unsigned parse_file(ast_program *prog, const srcset *src, uint32_t file, diag_list *d);
+
+/* Expand PATHS (a directory stands for the *.sinew files in it, in name
+ * order) and add each file's text to SRC. Unreadable paths are reported
+ * (E007). Returns the number of files added; *FIRST is the first's index. */
+unsigned front_read(srcset *src, const char *const *paths, unsigned npaths,
+                    uint32_t *first, diag_list *d);
+
+/* Parse and check files [FIRST, FIRST + N) of SRC as one program. Returns
+ * the program, or NULL when memory ran out; the caller decides what errors
+ * mean (d->nerrors). */
+ast_program *front_build(sn_mem *, const srcset *src, uint32_t first, unsigned n,
+                         diag_list *d);
+
+#endif

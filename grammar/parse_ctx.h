@@ -1,0 +1,34 @@
+/* parse_ctx.h — state shared by the scanner and the parser of one file.
+ *
+ * Internal to grammar/: lexer.l and parser.y include it; nothing else does.
+ * Everything it points to is borrowed from parse_file's caller, except the
+ * scanner, which parse_file creates and destroys (its memory comes from the
+ * program's arena, so a longjmp out of a load leaks nothing).
+ */
+#ifndef SINEW_PARSE_CTX_H
+#define SINEW_PARSE_CTX_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+#include "diag.h"
+
+typedef struct parse_ctx {
+    ast_program *prog;
+    arena *arena;
+    const src_file *src;
+    uint32_t file;
+    diag_list *d;
+    uint32_t pos;           /* scanner: byte offset of the next token */
+    unsigned nerrors;       /* errors this file added */
+    /* the declaration being parsed, for "rule 'x' began here" notes */
+    const char *decl_kind;  /* "rule", "template", ...; NULL between */
+    span decl_sp;
+    ast_name decl_name;
+} parse_ctx;
+
+/* Report an error at SP and count it. */
+void parse_error(parse_ctx *, diag_code, span sp, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

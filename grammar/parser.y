@@ -1,0 +1,1076 @@
+/* parser.y — the sinew grammar: a pure, located Bison parser.
+ *
+ * Actions only build nodes (in the program's arena); names, types and
+ * variables are judged later, in check.c. Errors recover at declaration
+ * boundaries: after a syntax error the parser skips to the next keyword
+ * that starts a declaration, so one run reports every broken declaration,
+ * and a declaration with an error is left out of the program.
+ *
+ * Lists are left-recursive (constant parser stack), and every node that
+ * nests records its depth; a tree deeper than SINEW_MAX_DEPTH is refused
+ * with E004, which bounds every recursive walker downstream.
+ */
+%code requires {
+#include "parse_ctx.h"
+
+typedef void *yyscan_t;
+
+/* A list under construction: items linked through their `next` field. */
+typedef struct list {
+    void *head, *tail;
+    uint32_t n;
+} list;
+}
+
+%code provides {
+int sn_yylex(SN_YYSTYPE *, SN_YYLTYPE *, yyscan_t);
+}
+
+%code {
+#include <stdarg.h>
+#include <string.h>
+
+/* The parser's stack never grows: it starts at its limit, so nothing is
+ * allocated outside the arena and a load that unwinds (longjmp from the
+ * arena or the scanner) leaves nothing behind. Lists are left-recursive,
+ * so only nesting uses the stack, and nesting is capped far below this
+ * by SINEW_MAX_DEPTH. (The LAC check keeps its own 20-state stack, which
+ * this grammar's chains of empty reductions never outgrow.) */
+#define YYINITDEPTH 1000
+#define YYMAXDEPTH 1000
+#define YYSTACK_USE_ALLOCA 0
+
+#define YYLLOC_DEFAULT(cur, rhs, n)                                         \
+    do {                                                                    \
+        if (n) {                                                            \
+            (cur).file = YYRHSLOC(rhs, 1).file;                             \
+            (cur).start = YYRHSLOC(rhs, 1).start;                           \
+            (cur).end = YYRHSLOC(rhs, n).end;                               \
+        } else {                                                            \
+            (cur).file = YYRHSLOC(rhs, 0).file;                             \
+            (cur).start = (cur).end = YYRHSLOC(rhs, 0).end;                 \
+        }                                                                   \
+    } while (0)
+
+#define NEW(T) ((T *)arena_alloc(ctx->arena, sizeof(T)))
+#define APPEND(T, l, item)                                                  \
+    do {                                                                    \
+        T *item_ = (item);                                                  \
+        if ((l).tail)                                                       \
+            ((T *)(l).tail)->next = item_;                                  \
+        else                                                                \
+            (l).head = item_;                                               \
+        (l).tail = item_;                                                   \
+        (l).n++;                                                            \
+    } while (0)
+#define ONE(T, l, item) do { (l).head = (l).tail = NULL; (l).n = 0; APPEND(T, l, item); } while (0)
+
+/* Refuse a node nested deeper than SINEW_MAX_DEPTH (see ast.h). */
+#define DEPTH_CHECK(node, loc)                                              \
+    do {                                                                    \
+        if ((node)->depth > SINEW_MAX_DEPTH) {                              \
+            parse_error(ctx, E_NESTING, (loc),                              \
+                        "nesting too deep: more than %d levels",            \
+                        SINEW_MAX_DEPTH);                                   \
+            YYERROR;                                                        \
+        }                                                                   \
+    } while (0)
+
+static void begin_decl(parse_ctx *, const char *kind, span sp);
+static ast_decl *decl_new(parse_ctx *, ast_decl_kind, span);
+static ast_lit *lit_name(parse_ctx *, ast_name);
+static ast_lit *lit_string(parse_ctx *, ast_str);
+static ast_lit *lit_negate(ast_lit *, span);
+static ast_expr *ex_lit(parse_ctx *, ast_lit *);
+static ast_expr *ex_var(parse_ctx *, ast_name);
+static ast_expr *ex_call(parse_ctx *, ast_name, list, span);
+static ast_expr *ex_binary(parse_ctx *, ast_op, ast_expr *, ast_expr *, span);
+static ast_expr *ex_unary(parse_ctx *, ast_op, ast_expr *, span);
+static ast_cons *cons_new(parse_ctx *, ast_cons_kind, span);
+static ast_cons *cons_bin(parse_ctx *, ast_cons_kind, ast_cons *, ast_cons *, span);
+static ast_cons *cons_cmp(parse_ctx *, ast_op, ast_expr *, span);
+static ast_ce *ce_new(parse_ctx *, ast_ce_kind, span);
+static ast_ce *ce_wrap(parse_ctx *, ast_ce_kind, ast_ce *, span);
+static uint16_t ce_list_depth(ast_ce *);
+static ast_action *act_new(parse_ctx *, ast_action_kind, span);
+static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
+}
+
+%define api.pure full
+%define api.prefix {sn_yy}
+%define api.location.type {span}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {parse_ctx *ctx}
+
+%union {
+    ast_name name;
+    ast_str str;
+    ast_lit *lit;
+    ast_expr *expr;
+    ast_cons *cons;
+    ast_slotcons *slotcons;
+    ast_slotval *slotval;
+    ast_pattern *pat;
+    ast_fact *fact;
+    ast_ce *ce;
+    ast_action *act;
+    ast_slotdecl *slotdecl;
+    ast_expect *expect;
+    ast_decl *decl;
+    ast_op op;
+    bool flag;
+    list list;
+}
+
+%token TK_TEMPLATE "'template'" TK_FACTS "'facts'" TK_ASK "'ask'" TK_MULTIPLE "'multiple'"
+%token TK_RULE "'rule'" TK_WHEN "'when'" TK_THEN "'then'" TK_END "'end'"
+%token TK_CASE "'case'" TK_GIVEN "'given'" TK_EXPECT "'expect'"
+%token TK_NOT "'not'" TK_EXISTS "'exists'" TK_FORALL "'forall'" TK_OR "'or'" TK_TEST "'test'"
+%token TK_ASSERT "'assert'" TK_CONCLUDE "'conclude'" TK_RETRACT "'retract'"
+%token TK_MODIFY "'modify'" TK_BIND "'bind'" TK_PRINT "'print'"
+%token TK_RECOMMEND "'recommend'" TK_HALT "'halt'"
+%token TK_CF "'cf'" TK_CITES "'cites'" TK_SALIENCE "'salience'"
+%token TK_ARROW "'<-'" TK_EQ "'=='" TK_NE "'!='" TK_LE "'<='" TK_GE "'>='"
+%token TK_ANDAND "'&&'" TK_OROR "'||'"
+%token <name> TK_NAME "name" TK_VAR "variable"
+%token TK_ANON "'?'"
+%token <str> TK_STRING "string"
+%token <lit> TK_INT "integer" TK_FLOAT "number"
+%token TK_LEXERROR "invalid text"
+
+%type <decl> decl template_decl rule_decl facts_decl ask_decl case_decl
+%type <name> decl_name facts_name
+%type <str> doc
+%type <list> slot_decls cites strings conditions actions pargs pargs_opt svals svals_opt
+%type <list> args args_opt vars fact_list answers expects
+%type <slotdecl> slot_decl
+%type <lit> literal default signed_number salience
+%type <ce> ce_or ce_unary
+%type <pat> pattern
+%type <slotcons> parg
+%type <cons> cons cons_and cons_term
+%type <op> cmp_op
+%type <expr> expr primary operand cf
+%type <fact> fact
+%type <slotval> sval
+%type <act> action
+%type <flag> multiple
+%type <expect> expect
+
+%left TK_OROR
+%left TK_ANDAND
+%nonassoc TK_EQ TK_NE
+%nonassoc '<' TK_LE '>' TK_GE
+%left '+' '-'
+%left '*' '/' '%'
+%precedence UNARY
+
+%%
+
+program
+    : decls
+    ;
+
+decls
+    : %empty
+    | decls decl
+        {
+            if ($2) {
+                if (ctx->prog->last)
+                    ctx->prog->last->next = $2;
+                else
+                    ctx->prog->decls = $2;
+                ctx->prog->last = $2;
+                ctx->prog->ndecls++;
+            }
+            ctx->decl_kind = NULL;
+        }
+    | decls error
+        /* Skip to the next declaration keyword; the kw_ rules end recovery. */
+    ;
+
+decl
+    : template_decl
+    | rule_decl
+    | facts_decl
+    | ask_decl
+    | case_decl
+    ;
+
+/* A declaration keyword ends error recovery (yyerrok): the tokens before it
+ * belonged to a broken declaration, the ones after it start a new one. */
+kw_template : TK_TEMPLATE { yyerrok; begin_decl(ctx, "template", @1); } ;
+kw_rule     : TK_RULE     { yyerrok; begin_decl(ctx, "rule", @1); } ;
+kw_facts    : TK_FACTS    { yyerrok; begin_decl(ctx, "facts", @1); } ;
+kw_ask      : TK_ASK      { yyerrok; begin_decl(ctx, "ask", @1); } ;
+kw_case     : TK_CASE     { yyerrok; begin_decl(ctx, "case", @1); } ;
+
+decl_name
+    : TK_NAME { ctx->decl_name = $1; $$ = $1; }
+    ;
+
+doc
+    : %empty { memset(&$$, 0, sizeof $$); $$.sp = @$; }
+    | TK_STRING
+    ;
+
+/* ---- templates ---- */
+
+template_decl
+    : kw_template decl_name '{' slot_decls '}'
+        {
+            $$ = decl_new(ctx, DECL_TEMPLATE, @$);
+            $$->u.tmpl.name = $2;
+            $$->u.tmpl.slots = $4.head;
+        }
+    ;
+
+slot_decls
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | slot_decls slot_decl comma { $$ = $1; APPEND(ast_slotdecl, $$, $2); }
+    ;
+
+comma
+    : %empty
+    | ','
+    ;
+
+slot_decl
+    : TK_NAME ':' TK_NAME default
+        {
+            $$ = NEW(ast_slotdecl);
+            $$->name = $1;
+            $$->type = $3;
+            $$->dflt = $4;
+            $$->sp = @$;
+        }
+    ;
+
+default
+    : %empty { $$ = NULL; }
+    | '=' literal { $$ = $2; }
+    ;
+
+literal
+    : TK_NAME { $$ = lit_name(ctx, $1); }
+    | TK_STRING { $$ = lit_string(ctx, $1); }
+    | signed_number
+    ;
+
+signed_number
+    : TK_INT
+    | TK_FLOAT
+    | '-' TK_INT { $$ = lit_negate($2, @$); }
+    | '-' TK_FLOAT { $$ = lit_negate($2, @$); }
+    ;
+
+/* ---- rules ---- */
+
+rule_decl
+    : kw_rule decl_name doc cites salience TK_WHEN conditions TK_THEN actions TK_END
+        {
+            $$ = decl_new(ctx, DECL_RULE, @$);
+            ast_rule *r = &$$->u.rule;
+            r->name = $2;
+            r->doc = $3;
+            r->cites = $4.head;
+            r->salience = $5;
+            r->conds = $7.head;
+            r->actions = $9.head;
+            r->then_sp = @8;
+        }
+    ;
+
+cites
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | TK_CITES strings { $$ = $2; }
+    ;
+
+strings
+    : TK_STRING
+        {
+            ast_str *s = NEW(ast_str);
+            *s = $1;
+            ONE(ast_str, $$, s);
+        }
+    | strings ',' TK_STRING
+        {
+            ast_str *s = NEW(ast_str);
+            *s = $3;
+            $$ = $1;
+            APPEND(ast_str, $$, s);
+        }
+    ;
+
+salience
+    : %empty { $$ = NULL; }
+    | TK_SALIENCE signed_number { $$ = $2; }
+    ;
+
+conditions
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | conditions ce_or { $$ = $1; APPEND(ast_ce, $$, $2); }
+    ;
+
+/* `a or b or c` is one CE_OR with three alternatives. */
+ce_or
+    : ce_unary
+    | ce_or TK_OR ce_unary
+        {
+            if ($1->kind == CE_OR) {
+                $$ = $1;
+                ast_ce *last = $$->u.list;
+                while (last->next)
+                    last = last->next;
+                last->next = $3;
+                $$->sp = @$;
+            } else {
+                $$ = ce_new(ctx, CE_OR, @$);
+                $$->u.list = $1;
+                $1->next = $3;
+            }
+            if ($3->depth + 1 > $$->depth)
+                $$->depth = $3->depth + 1;
+            if ($1->depth + 1 > $$->depth)
+                $$->depth = $1->depth + 1;
+            DEPTH_CHECK($$, @$);
+        }
+    ;
+
+ce_unary
+    : pattern
+        {
+            $$ = ce_new(ctx, CE_PATTERN, @$);
+            $$->u.pat = *$1;
+            $$->depth = 1;
+        }
+    | TK_NOT ce_unary { $$ = ce_wrap(ctx, CE_NOT, $2, @$); DEPTH_CHECK($$, @$); }
+    | TK_EXISTS ce_unary { $$ = ce_wrap(ctx, CE_EXISTS, $2, @$); DEPTH_CHECK($$, @$); }
+    | TK_FORALL ce_unary '{' conditions '}'
+        {
+            ast_ce *body = ce_new(ctx, CE_AND, @4);
+            body->u.list = $4.head;
+            body->depth = ce_list_depth($4.head) + 1;
+            $$ = ce_new(ctx, CE_FORALL, @$);
+            $$->u.forall.domain = $2;
+            $$->u.forall.body = body;
+            $$->depth = 1 + ($2->depth > body->depth ? $2->depth : body->depth);
+            DEPTH_CHECK($$, @$);
+        }
+    | '{' conditions '}'
+        {
+            $$ = ce_new(ctx, CE_AND, @$);
+            $$->u.list = $2.head;
+            $$->depth = ce_list_depth($2.head) + 1;
+            DEPTH_CHECK($$, @$);
+        }
+    | TK_TEST expr
+        {
+            $$ = ce_new(ctx, CE_TEST, @$);
+            $$->u.test = $2;
+            $$->depth = $2->depth + 1;
+            DEPTH_CHECK($$, @$);
+        }
+    ;
+
+pattern
+    : TK_NAME '(' pargs_opt ')'
+        {
+            $$ = NEW(ast_pattern);
+            $$->tmpl = $1;
+            $$->args = $3.head;
+            $$->sp = @$;
+        }
+    | TK_VAR TK_ARROW TK_NAME '(' pargs_opt ')'
+        {
+            $$ = NEW(ast_pattern);
+            $$->binding = $1;
+            $$->tmpl = $3;
+            $$->args = $5.head;
+            $$->sp = @$;
+        }
+    ;
+
+pargs_opt
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | pargs
+    ;
+
+pargs
+    : parg { ONE(ast_slotcons, $$, $1); }
+    | pargs ',' parg { $$ = $1; APPEND(ast_slotcons, $$, $3); }
+    ;
+
+parg
+    : TK_NAME ':' cons
+        {
+            $$ = NEW(ast_slotcons);
+            $$->name = $1;
+            $$->cons = $3;
+            $$->sp = @$;
+        }
+    | TK_CF ':' cons
+        {
+            $$ = NEW(ast_slotcons);
+            $$->name.text = "cf";
+            $$->name.len = 2;
+            $$->name.sp = @1;
+            $$->cons = $3;
+            $$->sp = @$;
+        }
+    | cons
+        {
+            $$ = NEW(ast_slotcons);
+            $$->cons = $1;
+            $$->sp = @$;
+        }
+    ;
+
+cons
+    : cons_and
+    | cons '|' cons_and { $$ = cons_bin(ctx, CT_OR, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    ;
+
+cons_and
+    : cons_term
+    | cons_and '&' cons_term { $$ = cons_bin(ctx, CT_AND, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    ;
+
+cons_term
+    : TK_VAR
+        {
+            $$ = cons_new(ctx, CT_VAR, @$);
+            $$->u.var = $1;
+        }
+    | TK_ANON
+        {
+            $$ = cons_new(ctx, CT_VAR, @$);
+            $$->u.var.sp = @1;
+        }
+    | literal
+        {
+            $$ = cons_new(ctx, CT_LIT, @$);
+            $$->u.lit = *$1;
+        }
+    | cmp_op operand { $$ = cons_cmp(ctx, $1, $2, @$); DEPTH_CHECK($$, @$); }
+    | TK_NAME '(' args_opt ')'
+        {
+            $$ = cons_new(ctx, CT_PRED, @$);
+            $$->u.pred = ex_call(ctx, $1, $3, @$);
+            $$->depth = $$->u.pred->depth + 1;
+            DEPTH_CHECK($$, @$);
+        }
+    | '(' expr ')' { $$ = cons_cmp(ctx, OP_EQ, $2, @$); DEPTH_CHECK($$, @$); }
+    ;
+
+cmp_op
+    : TK_EQ { $$ = OP_EQ; }
+    | TK_NE { $$ = OP_NE; }
+    | '<' { $$ = OP_LT; }
+    | TK_LE { $$ = OP_LE; }
+    | '>' { $$ = OP_GT; }
+    | TK_GE { $$ = OP_GE; }
+    ;
+
+operand
+    : literal { $$ = ex_lit(ctx, $1); }
+    | TK_VAR { $$ = ex_var(ctx, $1); }
+    | TK_NAME '(' args_opt ')' { $$ = ex_call(ctx, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | '(' expr ')' { $$ = $2; }
+    ;
+
+/* ---- expressions ---- */
+
+expr
+    : primary
+    | expr TK_OROR expr { $$ = ex_binary(ctx, OP_OR, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr TK_ANDAND expr { $$ = ex_binary(ctx, OP_AND, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr TK_EQ expr { $$ = ex_binary(ctx, OP_EQ, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr TK_NE expr { $$ = ex_binary(ctx, OP_NE, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr '<' expr { $$ = ex_binary(ctx, OP_LT, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr TK_LE expr { $$ = ex_binary(ctx, OP_LE, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr '>' expr { $$ = ex_binary(ctx, OP_GT, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr TK_GE expr { $$ = ex_binary(ctx, OP_GE, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr '+' expr { $$ = ex_binary(ctx, OP_ADD, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr '-' expr { $$ = ex_binary(ctx, OP_SUB, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr '*' expr { $$ = ex_binary(ctx, OP_MUL, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr '/' expr { $$ = ex_binary(ctx, OP_DIV, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | expr '%' expr { $$ = ex_binary(ctx, OP_MOD, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | '-' expr %prec UNARY { $$ = ex_unary(ctx, OP_NEG, $2, @$); DEPTH_CHECK($$, @$); }
+    | '!' expr %prec UNARY { $$ = ex_unary(ctx, OP_NOT, $2, @$); DEPTH_CHECK($$, @$); }
+    ;
+
+primary
+    : TK_NAME { $$ = ex_lit(ctx, lit_name(ctx, $1)); }
+    | TK_STRING { $$ = ex_lit(ctx, lit_string(ctx, $1)); }
+    | TK_INT { $$ = ex_lit(ctx, $1); }
+    | TK_FLOAT { $$ = ex_lit(ctx, $1); }
+    | TK_VAR { $$ = ex_var(ctx, $1); }
+    | TK_NAME '(' args_opt ')' { $$ = ex_call(ctx, $1, $3, @$); DEPTH_CHECK($$, @$); }
+    | '(' expr ')' { $$ = $2; $$->sp = @$; }
+    ;
+
+args_opt
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | args
+    ;
+
+args
+    : expr { ONE(ast_expr, $$, $1); }
+    | args ',' expr { $$ = $1; APPEND(ast_expr, $$, $3); }
+    ;
+
+/* ---- actions ---- */
+
+actions
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | actions action { $$ = $1; APPEND(ast_action, $$, $2); }
+    ;
+
+action
+    : TK_ASSERT fact
+        {
+            $$ = act_new(ctx, ACT_ASSERT, @$);
+            $$->u.fact = *$2;
+        }
+    | TK_CONCLUDE fact cf
+        {
+            $$ = act_new(ctx, ACT_CONCLUDE, @$);
+            $$->u.conclude.fact = *$2;
+            $$->u.conclude.cf = $3;
+        }
+    | TK_RETRACT vars
+        {
+            $$ = act_new(ctx, ACT_RETRACT, @$);
+            $$->u.vars = $2.head;
+        }
+    | TK_MODIFY TK_VAR '(' svals_opt ')'
+        {
+            $$ = act_new(ctx, ACT_MODIFY, @$);
+            $$->u.modify.var = $2;
+            $$->u.modify.args = $4.head;
+        }
+    | TK_BIND TK_VAR '=' expr
+        {
+            $$ = act_new(ctx, ACT_BIND, @$);
+            $$->u.bind.var = $2;
+            $$->u.bind.value = $4;
+        }
+    | TK_PRINT args
+        {
+            $$ = act_new(ctx, ACT_PRINT, @$);
+            $$->u.args = $2.head;
+        }
+    | TK_RECOMMEND expr cites
+        {
+            $$ = act_new(ctx, ACT_RECOMMEND, @$);
+            $$->u.recommend.text = $2;
+            $$->u.recommend.cites = $3.head;
+        }
+    | TK_HALT { $$ = act_new(ctx, ACT_HALT, @$); }
+    ;
+
+cf
+    : %empty { $$ = NULL; }
+    | TK_CF expr { $$ = $2; }
+    ;
+
+vars
+    : TK_VAR { ONE(ast_expr, $$, ex_var(ctx, $1)); }
+    | vars ',' TK_VAR { $$ = $1; APPEND(ast_expr, $$, ex_var(ctx, $3)); }
+    ;
+
+fact
+    : TK_NAME '(' svals_opt ')'
+        {
+            $$ = NEW(ast_fact);
+            $$->tmpl = $1;
+            $$->args = $3.head;
+            $$->sp = @$;
+        }
+    ;
+
+svals_opt
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | svals
+    ;
+
+svals
+    : sval { ONE(ast_slotval, $$, $1); }
+    | svals ',' sval { $$ = $1; APPEND(ast_slotval, $$, $3); }
+    ;
+
+sval
+    : TK_NAME ':' expr
+        {
+            $$ = NEW(ast_slotval);
+            $$->name = $1;
+            $$->value = $3;
+            $$->sp = @$;
+        }
+    | TK_CF ':' expr
+        {
+            /* not a slot; kept so the checker can say to use `cf N` */
+            $$ = NEW(ast_slotval);
+            $$->name.text = "cf";
+            $$->name.len = 2;
+            $$->name.sp = @1;
+            $$->value = $3;
+            $$->sp = @$;
+        }
+    | expr
+        {
+            $$ = NEW(ast_slotval);
+            $$->value = $1;
+            $$->sp = @$;
+        }
+    ;
+
+/* ---- facts, asks, cases ---- */
+
+facts_decl
+    : kw_facts facts_name '{' fact_list '}'
+        {
+            $$ = decl_new(ctx, DECL_FACTS, @$);
+            $$->u.facts.name = $2;
+            $$->u.facts.facts = $4.head;
+        }
+    ;
+
+facts_name
+    : %empty { memset(&$$, 0, sizeof $$); $$.sp = @$; }
+    | decl_name
+    ;
+
+fact_list
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | fact_list fact { $$ = $1; APPEND(ast_fact, $$, $2); }
+    ;
+
+ask_decl
+    : kw_ask decl_name '.' TK_NAME TK_STRING multiple answers
+        {
+            $$ = decl_new(ctx, DECL_ASK, @$);
+            $$->u.ask.tmpl = $2;
+            $$->u.ask.slot = $4;
+            $$->u.ask.question = $5;
+            $$->u.ask.multiple = $6;
+            $$->u.ask.answers = $7.head;
+        }
+    ;
+
+multiple
+    : %empty { $$ = false; }
+    | TK_MULTIPLE { $$ = true; }
+    ;
+
+answers
+    : literal { ONE(ast_lit, $$, $1); }
+    | answers ',' literal { $$ = $1; APPEND(ast_lit, $$, $3); }
+    ;
+
+case_decl
+    : kw_case decl_name doc TK_GIVEN fact_list TK_EXPECT expects TK_END
+        {
+            $$ = decl_new(ctx, DECL_CASE, @$);
+            $$->u.kase.name = $2;
+            $$->u.kase.doc = $3;
+            $$->u.kase.given = $5.head;
+            $$->u.kase.expects = $7.head;
+        }
+    ;
+
+expects
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | expects expect { $$ = $1; APPEND(ast_expect, $$, $2); }
+    ;
+
+expect
+    : pattern
+        {
+            $$ = NEW(ast_expect);
+            $$->pat = *$1;
+            $$->sp = @$;
+        }
+    | TK_NOT pattern
+        {
+            $$ = NEW(ast_expect);
+            $$->negated = true;
+            $$->pat = *$2;
+            $$->sp = @$;
+        }
+    ;
+
+%%
+
+static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
+{
+    ctx->decl_kind = kind;
+    ctx->decl_sp = sp;
+    memset(&ctx->decl_name, 0, sizeof ctx->decl_name);
+}
+
+static ast_decl *decl_new(parse_ctx *ctx, ast_decl_kind kind, span sp)
+{
+    ast_decl *d = NEW(ast_decl);
+    d->kind = kind;
+    d->sp = sp;
+    return d;
+}
+
+static ast_lit *lit_name(parse_ctx *ctx, ast_name n)
+{
+    ast_lit *l = NEW(ast_lit);
+    l->type = TY_SYMBOL;
+    l->u.s = n.text;
+    l->len = n.len;
+    l->sp = n.sp;
+    return l;
+}
+
+static ast_lit *lit_string(parse_ctx *ctx, ast_str s)
+{
+    ast_lit *l = NEW(ast_lit);
+    l->type = TY_STRING;
+    l->u.s = s.text;
+    l->len = s.len;
+    l->sp = s.sp;
+    return l;
+}
+
+static ast_lit *lit_negate(ast_lit *l, span sp)
+{
+    if (l->type == TY_INT)
+        l->u.i = -l->u.i;
+    else
+        l->u.f = -l->u.f;
+    l->sp = sp;
+    return l;
+}
+
+static ast_expr *ex_new(parse_ctx *ctx, ast_expr_kind kind, span sp)
+{
+    ast_expr *e = NEW(ast_expr);
+    e->kind = kind;
+    e->sp = sp;
+    e->depth = 1;
+    return e;
+}
+
+static ast_expr *ex_lit(parse_ctx *ctx, ast_lit *l)
+{
+    ast_expr *e = ex_new(ctx, EX_LIT, l->sp);
+    e->u.lit = *l;
+    return e;
+}
+
+static ast_expr *ex_var(parse_ctx *ctx, ast_name n)
+{
+    ast_expr *e = ex_new(ctx, EX_VAR, n.sp);
+    e->u.var = n;
+    return e;
+}
+
+static ast_expr *ex_call(parse_ctx *ctx, ast_name fn, list args, span sp)
+{
+    ast_expr *e = ex_new(ctx, EX_CALL, sp);
+    e->u.call.fn = fn;
+    e->u.call.args = args.head;
+    e->u.call.nargs = args.n;
+    for (ast_expr *a = args.head; a; a = a->next)
+        if (a->depth + 1 > e->depth)
+            e->depth = a->depth + 1;
+    return e;
+}
+
+static ast_expr *ex_binary(parse_ctx *ctx, ast_op op, ast_expr *l, ast_expr *r, span sp)
+{
+    ast_expr *e = ex_new(ctx, EX_BINARY, sp);
+    e->u.op.op = op;
+    e->u.op.lhs = l;
+    e->u.op.rhs = r;
+    e->depth = 1 + (l->depth > r->depth ? l->depth : r->depth);
+    return e;
+}
+
+/* `-5` is the literal -5, so constants such as `cf -0.4` stay constants. */
+static ast_expr *ex_unary(parse_ctx *ctx, ast_op op, ast_expr *x, span sp)
+{
+    if (op == OP_NEG && x->kind == EX_LIT &&
+        (x->u.lit.type == TY_INT || x->u.lit.type == TY_FLOAT)) {
+        lit_negate(&x->u.lit, sp);
+        x->sp = sp;
+        return x;
+    }
+    ast_expr *e = ex_new(ctx, EX_UNARY, sp);
+    e->u.op.op = op;
+    e->u.op.lhs = x;
+    e->depth = x->depth + 1;
+    return e;
+}
+
+static ast_cons *cons_new(parse_ctx *ctx, ast_cons_kind kind, span sp)
+{
+    ast_cons *c = NEW(ast_cons);
+    c->kind = kind;
+    c->sp = sp;
+    c->depth = 1;
+    return c;
+}
+
+static ast_cons *cons_bin(parse_ctx *ctx, ast_cons_kind kind, ast_cons *l, ast_cons *r, span sp)
+{
+    ast_cons *c = cons_new(ctx, kind, sp);
+    c->u.bin.lhs = l;
+    c->u.bin.rhs = r;
+    c->depth = 1 + (l->depth > r->depth ? l->depth : r->depth);
+    return c;
+}
+
+static ast_cons *cons_cmp(parse_ctx *ctx, ast_op op, ast_expr *rhs, span sp)
+{
+    ast_cons *c = cons_new(ctx, CT_CMP, sp);
+    c->u.cmp.op = op;
+    c->u.cmp.rhs = rhs;
+    c->depth = rhs->depth + 1;
+    return c;
+}
+
+static ast_ce *ce_new(parse_ctx *ctx, ast_ce_kind kind, span sp)
+{
+    ast_ce *c = NEW(ast_ce);
+    c->kind = kind;
+    c->sp = sp;
+    c->depth = 1;
+    return c;
+}
+
+static ast_ce *ce_wrap(parse_ctx *ctx, ast_ce_kind kind, ast_ce *sub, span sp)
+{
+    ast_ce *c = ce_new(ctx, kind, sp);
+    c->u.sub = sub;
+    c->depth = sub->depth + 1;
+    return c;
+}
+
+static uint16_t ce_list_depth(ast_ce *c)
+{
+    uint16_t d = 0;
+    for (; c; c = c->next)
+        if (c->depth > d)
+            d = c->depth;
+    return d;
+}
+
+static ast_action *act_new(parse_ctx *ctx, ast_action_kind kind, span sp)
+{
+    ast_action *a = NEW(ast_action);
+    a->kind = kind;
+    a->sp = sp;
+    return a;
+}
+
+/* Bison calls this only when its stack is full: the input nests deeper than
+ * any sensible rule file. */
+static void sn_yyerror(SN_YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *msg)
+{
+    (void)scanner;
+    parse_error(ctx, E_NESTING, *loc, "nesting too deep: the parser ran out of room (%s)", msg);
+}
+
+/* ---- syntax error messages ---- */
+
+/* A token's name for a message: Bison's alias without its double quotes. */
+static const char *token_name(yysymbol_kind_t k, char *buf, size_t size)
+{
+    const char *s = yysymbol_name(k);
+    size_t n = strlen(s);
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        snprintf(buf, size, "%.*s", (int)(n - 2), s + 1);
+        return buf;
+    }
+    return s;
+}
+
+/* Groups of tokens named by what an author would call them. */
+static const struct token_group {
+    const char *phrase;
+    yysymbol_kind_t members[16];
+} groups[] = {
+    {"a declaration ('template', 'rule', 'facts', 'ask' or 'case')",
+     {YYSYMBOL_TK_TEMPLATE, YYSYMBOL_TK_RULE, YYSYMBOL_TK_FACTS, YYSYMBOL_TK_ASK,
+      YYSYMBOL_TK_CASE, YYSYMBOL_YYEMPTY}},
+    {"an action",
+     {YYSYMBOL_TK_ASSERT, YYSYMBOL_TK_CONCLUDE, YYSYMBOL_TK_RETRACT, YYSYMBOL_TK_MODIFY,
+      YYSYMBOL_TK_BIND, YYSYMBOL_TK_PRINT, YYSYMBOL_TK_RECOMMEND, YYSYMBOL_TK_HALT,
+      YYSYMBOL_YYEMPTY}},
+    {"a condition",
+     {YYSYMBOL_TK_NAME, YYSYMBOL_TK_VAR, YYSYMBOL_TK_NOT, YYSYMBOL_TK_EXISTS,
+      YYSYMBOL_TK_FORALL, YYSYMBOL_TK_TEST, YYSYMBOL_YYEMPTY}},
+    {"a constraint",
+     {YYSYMBOL_TK_VAR, YYSYMBOL_TK_ANON, YYSYMBOL_TK_NAME, YYSYMBOL_TK_STRING,
+      YYSYMBOL_TK_INT, YYSYMBOL_TK_FLOAT, YYSYMBOL_TK_EQ, YYSYMBOL_TK_NE, YYSYMBOL_TK_LE,
+      YYSYMBOL_TK_GE, YYSYMBOL_YYEMPTY}},
+    {"an expression",
+     {YYSYMBOL_TK_NAME, YYSYMBOL_TK_STRING, YYSYMBOL_TK_INT, YYSYMBOL_TK_FLOAT,
+      YYSYMBOL_TK_VAR, YYSYMBOL_YYEMPTY}},
+    {"an operator",
+     {YYSYMBOL_TK_OROR, YYSYMBOL_TK_ANDAND, YYSYMBOL_TK_EQ, YYSYMBOL_TK_NE, YYSYMBOL_TK_LE,
+      YYSYMBOL_TK_GE, YYSYMBOL_YYEMPTY}},
+    {"a value",
+     {YYSYMBOL_TK_NAME, YYSYMBOL_TK_STRING, YYSYMBOL_TK_INT, YYSYMBOL_TK_FLOAT,
+      YYSYMBOL_YYEMPTY}},
+};
+
+/* Single-character tokens that belong to a group: Bison names them by
+ * character, so they are matched here rather than by kind. */
+static const char *group_chars[] = {
+    "", "", "{", "-<>(", "-(!", "<>+-*/%", "-",
+};
+
+static bool char_token(yysymbol_kind_t k, char *c)
+{
+    const char *s = yysymbol_name(k);
+    if (s[0] == '\'' && s[1] && s[2] == '\'' && !s[3]) {
+        *c = s[1];
+        return true;
+    }
+    return false;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, parse_ctx *ctx)
+{
+    (void)scanner;
+    yysymbol_kind_t found = yypcontext_token(yyctx);
+    if (found == YYSYMBOL_TK_LEXERROR)
+        return 0; /* the scanner has said what is wrong */
+
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
+    if (n < 0)
+        n = 0;
+
+    /* Replace whole groups by their phrase. */
+    const char *items[YYNTOKENS + 8];
+    int nitems = 0;
+    bool used[YYNTOKENS] = {0};
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        bool all = true;
+        for (const yysymbol_kind_t *m = groups[g].members; *m != YYSYMBOL_YYEMPTY && all; m++) {
+            bool in = false;
+            for (int i = 0; i < n; i++)
+                in |= exp[i] == *m && !used[i];
+            all = in;
+        }
+        for (const char *c = group_chars[g]; *c && all; c++) {
+            bool in = false;
+            for (int i = 0; i < n; i++) {
+                char ch;
+                in |= !used[i] && char_token(exp[i], &ch) && ch == *c;
+            }
+            all = in;
+        }
+        if (!all)
+            continue;
+        for (int i = 0; i < n; i++) {
+            char ch;
+            for (const yysymbol_kind_t *m = groups[g].members; *m != YYSYMBOL_YYEMPTY; m++)
+                if (exp[i] == *m)
+                    used[i] = true;
+            if (char_token(exp[i], &ch) && strchr(group_chars[g], ch))
+                used[i] = true;
+        }
+        items[nitems++] = groups[g].phrase;
+    }
+    char names[YYNTOKENS][32];
+    for (int i = 0; i < n; i++)
+        if (!used[i])
+            items[nitems++] = token_name(exp[i], names[i], sizeof names[i]);
+
+    char what[128];
+    const span *loc = yypcontext_location(yyctx);
+    switch (found) {
+    case YYSYMBOL_YYEOF:
+        snprintf(what, sizeof what, "end of file");
+        break;
+    case YYSYMBOL_TK_NAME:
+    case YYSYMBOL_TK_VAR:
+    case YYSYMBOL_TK_INT:
+    case YYSYMBOL_TK_FLOAT: {
+        int len = (int)(loc->end - loc->start);
+        snprintf(what, sizeof what, "%s '%.*s'", found == YYSYMBOL_TK_VAR ? "variable" :
+                 found == YYSYMBOL_TK_NAME ? "name" : "number",
+                 len > 40 ? 40 : len, ctx->src->text + loc->start);
+        break;
+    }
+    default: {
+        char buf[32];
+        snprintf(what, sizeof what, "%s", token_name(found, buf, sizeof buf));
+    }
+    }
+
+    char msg[512];
+    int at = snprintf(msg, sizeof msg, "unexpected %s", what);
+    for (int i = 0; i < nitems && at < (int)sizeof msg - 64; i++) {
+        const char *sep = i == 0 ? ", expected " : i == nitems - 1 ? " or " : ", ";
+        if (i == 6 && nitems > 7) {
+            at += snprintf(msg + at, sizeof msg - at, ", ...");
+            break;
+        }
+        at += snprintf(msg + at, sizeof msg - at, "%s%s", sep, items[i]);
+    }
+    parse_error(ctx, E_SYNTAX, *loc, "%s", msg);
+
+    if (ctx->decl_kind) {
+        uint32_t l1, l2, c;
+        src_position(ctx->src, ctx->decl_sp.start, &l1, &c);
+        src_position(ctx->src, loc->start, &l2, &c);
+        if (l1 != l2) {
+            if (ctx->decl_name.text)
+                diag_note(ctx->d, &ctx->decl_sp, "%s '%s' began here", ctx->decl_kind,
+                          ctx->decl_name.text);
+            else
+                diag_note(ctx->d, &ctx->decl_sp, "%s block began here", ctx->decl_kind);
+        }
+    }
+    return 0;
+}
+
+/* ---- the entry point ---- */
+
+#include "lexer.h"
+
+void parse_error(parse_ctx *ctx, diag_code code, span sp, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(ctx->d, DIAG_ERROR, code, sp, "%s", msg);
+    ctx->nerrors++;
+}
+
+unsigned parse_file(ast_program *prog, const srcset *src, uint32_t file, diag_list *d)
+{
+    parse_ctx ctx = {0};
+    ctx.prog = prog;
+    ctx.arena = prog->arena;
+    ctx.src = srcset_file(src, file);
+    ctx.file = file;
+    ctx.d = d;
+
+    yyscan_t scanner;
+    if (sn_yylex_init_extra(&ctx, &scanner) != 0) {
+        mem_failed(arena_mem(prog->arena));
+        return 1;
+    }
+    sn_yy_scan_bytes(ctx.src->text, (int)ctx.src->len, scanner);
+    sn_yyparse(scanner, &ctx);
+    sn_yylex_destroy(scanner);
+    return ctx.nerrors;
+}

@@ -1,0 +1,142 @@
+/* source.c — file text and line tables; see source.h. */
+#include "source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+void srcset_init(srcset *s, sn_mem *mem)
+{
+    memset(s, 0, sizeof *s);
+    s->mem = mem;
+}
+
+void srcset_fini(srcset *s)
+{
+    for (uint32_t i = 0; i < s->nfiles; i++) {
+        src_file *f = s->files[i];
+        mem_free(s->mem, f->name);
+        mem_free(s->mem, f->text);
+        mem_free(s->mem, f->lines);
+        mem_free(s->mem, f);
+    }
+    mem_free(s->mem, s->files);
+    s->files = NULL;
+    s->nfiles = s->cap = 0;
+}
+
+int srcset_add(srcset *s, const char *name, const char *text, size_t len)
+{
+    if (len >= UINT32_MAX - 1)
+        return -1;
+    if (s->nfiles == s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 8;
+        src_file **n = mem_realloc(s->mem, s->files, cap * sizeof *n);
+        if (!n)
+            return -1;
+        s->files = n;
+        s->cap = cap;
+    }
+    src_file *f = mem_calloc(s->mem, 1, sizeof *f);
+    if (!f)
+        return -1;
+    f->name = mem_strndup(s->mem, name, strlen(name));
+    f->text = mem_strndup(s->mem, text, len);
+    f->len = len;
+    uint32_t n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    f->lines = mem_alloc(s->mem, n * sizeof *f->lines);
+    if (!f->name || !f->text || !f->lines) {
+        mem_free(s->mem, f->name);
+        mem_free(s->mem, f->text);
+        mem_free(s->mem, f->lines);
+        mem_free(s->mem, f);
+        return -1;
+    }
+    f->lines[0] = 0;
+    f->nlines = 1;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            f->lines[f->nlines++] = (uint32_t)i + 1;
+    s->files[s->nfiles] = f;
+    return (int)s->nfiles++;
+}
+
+int srcset_read(srcset *s, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -1;
+    size_t cap = 4096, len = 0;
+    char *buf = mem_alloc(s->mem, cap);
+    int err = 0;
+    while (buf) {
+        if (len == cap) {
+            if (cap > (size_t)UINT32_MAX) {
+                err = EFBIG;
+                break;
+            }
+            char *n = mem_realloc(s->mem, buf, cap * 2);
+            if (!n)
+                break;
+            buf = n;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(fp);
+    int idx = -1;
+    if (!buf)
+        err = ENOMEM;
+    else if (!err)
+        idx = srcset_add(s, path, buf, len);
+    mem_free(s->mem, buf);
+    if (idx < 0)
+        errno = err ? err : (len >= UINT32_MAX - 1 ? EFBIG : ENOMEM);
+    return idx;
+}
+
+const src_file *srcset_file(const srcset *s, uint32_t file)
+{
+    return file < s->nfiles ? s->files[file] : NULL;
+}
+
+void src_position(const src_file *f, uint32_t offset, uint32_t *line, uint32_t *col)
+{
+    if (offset > f->len)
+        offset = (uint32_t)f->len;
+    uint32_t lo = 0, hi = f->nlines; /* last line start <= offset */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->lines[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    uint32_t c = 1;
+    for (uint32_t i = f->lines[lo]; i < offset; i++)
+        c += ((unsigned char)f->text[i] & 0xC0) != 0x80;
+    *line = lo + 1;
+    *col = c;
+}
+
+const char *src_line(const src_file *f, uint32_t line, size_t *len)
+{
+    if (line == 0 || line > f->nlines) {
+        *len = 0;
+        return "";
+    }
+    uint32_t start = f->lines[line - 1];
+    uint32_t end = line < f->nlines ? f->lines[line] - 1 : (uint32_t)f->len;
+    if (end > start && f->text[end - 1] == '\r')
+        end--;
+    *len = end - start;
+    return f->text + start;
+}

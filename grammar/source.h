@@ -1,0 +1,54 @@
+/* source.h — the text of every file a load reads, and where each byte is.
+ *
+ * A srcset owns the text of its files and their line tables. Spans (byte
+ * offsets into one file) are turned into line and column here, so AST
+ * nodes carry only offsets. Columns count characters (UTF-8 code points)
+ * from 1. The srcset owns everything it hands out; srcset_free frees it.
+ */
+#ifndef SINEW_SOURCE_H
+#define SINEW_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../engine/mem.h"
+
+/* A run of bytes [start, end) in file FILE of a srcset. */
+typedef struct span {
+    uint32_t start, end;
+    uint32_t file;
+} span;
+
+typedef struct src_file {
+    char *name;        /* as given: a path, or "<string>" */
+    char *text;        /* NUL-terminated; len bytes */
+    size_t len;
+    uint32_t *lines;   /* byte offset of each line's start */
+    uint32_t nlines;
+} src_file;
+
+typedef struct srcset {
+    sn_mem *mem;
+    src_file **files;
+    uint32_t nfiles, cap;
+} srcset;
+
+void srcset_init(srcset *, sn_mem *);
+void srcset_fini(srcset *);
+
+/* Add a copy of TEXT under NAME; returns its file index, or -1 on no memory
+ * or when the text is too large for 32-bit offsets. */
+int srcset_add(srcset *, const char *name, const char *text, size_t len);
+
+/* Read PATH and add it. Returns the index, or -1 with errno set. */
+int srcset_read(srcset *, const char *path);
+
+const src_file *srcset_file(const srcset *, uint32_t file);
+
+/* Line (1-based) and column (1-based, in characters) of byte OFFSET. */
+void src_position(const src_file *, uint32_t offset, uint32_t *line, uint32_t *col);
+
+/* The text of line LINE (1-based), without its newline: *len bytes. */
+const char *src_line(const src_file *, uint32_t line, size_t *len);
+
+#endif

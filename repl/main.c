@@ -1,0 +1,142 @@
+/* main.c — the `sinew` command: dispatch to its subcommands.
+ *
+ * Exit codes (also in --help and docs/sinew.1):
+ *   0  success (check: no errors; warnings allowed unless --werror)
+ *   1  the input has errors (check), or a run failed
+ *   2  usage error: unknown command or option
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "front.h"
+
+enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
+
+#define DEFAULT_RULES "rules"
+
+static const char usage_text[] =
+    "usage: sinew check [--werror] [--quiet] FILE|DIR...\n"
+    "       sinew --help | --version\n"
+    "\n"
+    "Commands:\n"
+    "  check FILE|DIR...   parse and check rule files (a folder: every .sinew file\n"
+    "                      in it) as one program; report every error and warning\n"
+    "  (none)              check the shipped knowledge base in ./" DEFAULT_RULES "/\n"
+    "\n"
+    "Options for check:\n"
+    "  --werror            treat warnings as errors (exit 1)\n"
+    "  -q, --quiet         print only the diagnostics, not the summary line\n"
+    "\n"
+    "Exit status: 0 clean, 1 errors found, 2 usage error.\n"
+    "Environment: NO_COLOR turns colour off; colour is used only on a terminal.\n";
+
+static bool use_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    return isatty(fileno(f)) && !(nc && *nc);
+}
+
+static const char *plural(unsigned n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"werror", no_argument, NULL, 'W'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    bool werror = false, quiet = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'W': werror = true; break;
+        case 'q': quiet = true; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        }
+    }
+    const char *def[] = {DEFAULT_RULES};
+    const char *const *paths = (const char *const *)argv + optind;
+    unsigned npaths = (unsigned)(argc - optind);
+    if (npaths == 0) {
+        paths = def;
+        npaths = 1;
+    }
+
+    sn_mem mem;
+    mem_init(&mem);
+    srcset src;
+    srcset_init(&src, &mem);
+    diag_list d;
+    diag_list_init(&d, &mem);
+
+    uint32_t first;
+    unsigned nfiles = front_read(&src, paths, npaths, &first, &d);
+    unsigned read_errors = d.nerrors;
+    ast_program *prog = front_build(&mem, &src, first, nfiles, &d);
+
+    unsigned counts[5] = {0};
+    if (prog)
+        for (const ast_decl *x = prog->decls; x; x = x->next)
+            counts[x->kind]++;
+    bool syntax_errors = false;
+    for (unsigned i = 0; i < d.n; i++)
+        syntax_errors |= d.items[i].code < E_UNKNOWN_TEMPLATE && d.items[i].code != E_IO;
+
+    diag_sort(&d);
+    bool color = use_color(stderr);
+    for (unsigned i = 0; i < d.n; i++)
+        diag_render(stderr, &src, &d.items[i], color);
+
+    if (!quiet) {
+        fprintf(stderr, "checked %u %s: %u %s, %u %s, %u %s, %u %s, %u %s: ", nfiles,
+                plural(nfiles, "file", "files"), counts[DECL_TEMPLATE],
+                plural(counts[DECL_TEMPLATE], "template", "templates"), counts[DECL_RULE],
+                plural(counts[DECL_RULE], "rule", "rules"), counts[DECL_FACTS],
+                plural(counts[DECL_FACTS], "facts block", "facts blocks"), counts[DECL_ASK],
+                plural(counts[DECL_ASK], "ask", "asks"), counts[DECL_CASE],
+                plural(counts[DECL_CASE], "case", "cases"));
+        if (d.nerrors == 0 && d.nwarnings == 0)
+            fprintf(stderr, "no problems\n");
+        else
+            fprintf(stderr, "%u %s, %u %s%s\n", d.nerrors, plural(d.nerrors, "error", "errors"),
+                    d.nwarnings, plural(d.nwarnings, "warning", "warnings"),
+                    syntax_errors ? " (names and types are checked once the syntax is right)"
+                                  : "");
+    }
+    (void)read_errors;
+    int status = d.nerrors > 0 || (werror && d.nwarnings > 0) ? EXIT_ERRORS : 0;
+    ast_program_free(prog);
+    diag_list_fini(&d);
+    srcset_fini(&src);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cmd_check(argc, argv);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("sinew %s\n", SINEW_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    fprintf(stderr, "sinew: unknown command '%s'\n\n%s", cmd, usage_text);
+    return EXIT_USAGE;
+}
