@@ -40,11 +40,11 @@ $(B)/.deps: scripts/deps.sh
 	@sh scripts/deps.sh
 	@mkdir -p $(B) && touch $@
 
-$(B)/gen/lexer.c $(B)/gen/lexer.h: grammar/lexer.l $(B)/.deps
+$(B)/gen/lexer.c $(B)/gen/lexer.h &: grammar/lexer.l $(B)/.deps
 	@mkdir -p $(B)/gen
 	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 
-$(B)/gen/parser.c $(B)/gen/parser.h: grammar/parser.y $(B)/.deps
+$(B)/gen/parser.c $(B)/gen/parser.h &: grammar/parser.y $(B)/.deps
 	@mkdir -p $(B)/gen
 	bison -Wall -Werror --defines=$(B)/gen/parser.h -o $(B)/gen/parser.c $<
 
