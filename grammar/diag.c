@@ -81,51 +81,57 @@ static char *vformat(sn_mem *m, const char *fmt, va_list ap)
     return s;
 }
 
-/* Append D, taking its strings; on failure frees them. */
-static void push(diag_list *l, diag *d)
+/* A new, zeroed diagnostic at the end of L, or NULL when it is not to be
+ * recorded. Each allocation lands in the list as soon as it is made, so a
+ * longjmp out of a later one (see mem.h) leaks nothing: diag_list_fini
+ * frees whatever the entry holds. */
+static diag *push(diag_list *l, diag_severity sev, diag_code code)
 {
-    if (d->severity == DIAG_ERROR)
+    if (sev == DIAG_ERROR)
         l->nerrors++;
     else
         l->nwarnings++;
-    if (l->max_errors && d->severity == DIAG_ERROR && l->nerrors > l->max_errors)
-        goto drop;
-    if (!d->msg)
-        goto drop;
+    if (l->max_errors && sev == DIAG_ERROR && l->nerrors > l->max_errors)
+        return NULL;
     if (l->n == l->cap) {
         unsigned cap = l->cap ? l->cap * 2 : 16;
         diag *n = mem_realloc(l->mem, l->items, cap * sizeof *n);
         if (!n)
-            goto drop;
+            return NULL;
         l->items = n;
         l->cap = cap;
     }
-    l->items[l->n++] = *d;
-    return;
-drop:
-    free_diag(l->mem, d);
+    diag *d = &l->items[l->n++];
+    memset(d, 0, sizeof *d);
+    d->severity = sev;
+    d->code = code;
+    return d;
 }
 
 void diag_add(diag_list *l, diag_severity sev, diag_code code, span sp, const char *fmt, ...)
 {
-    diag d = {.severity = sev, .code = code, .has_span = true, .sp = sp};
+    diag *d = push(l, sev, code);
+    if (!d)
+        return;
+    d->has_span = true;
+    d->sp = sp;
     va_list ap;
     va_start(ap, fmt);
-    d.msg = vformat(l->mem, fmt, ap);
+    d->msg = vformat(l->mem, fmt, ap);
     va_end(ap);
-    push(l, &d);
 }
 
 void diag_add_file(diag_list *l, diag_severity sev, diag_code code, const char *file,
                    const char *fmt, ...)
 {
-    diag d = {.severity = sev, .code = code};
-    d.file = mem_strndup(l->mem, file, strlen(file));
+    diag *d = push(l, sev, code);
+    if (!d)
+        return;
+    d->file = mem_strndup(l->mem, file, strlen(file));
     va_list ap;
     va_start(ap, fmt);
-    d.msg = vformat(l->mem, fmt, ap);
+    d->msg = vformat(l->mem, fmt, ap);
     va_end(ap);
-    push(l, &d);
 }
 
 void diag_note(diag_list *l, const span *sp, const char *fmt, ...)
@@ -133,23 +139,19 @@ void diag_note(diag_list *l, const span *sp, const char *fmt, ...)
     if (l->n == 0)
         return;
     diag *d = &l->items[l->n - 1];
-    diag_remark note = {.has_span = sp != NULL};
+    diag_remark *n = mem_realloc(l->mem, d->notes, (d->nnotes + 1) * sizeof *n);
+    if (!n)
+        return;
+    d->notes = n;
+    diag_remark *note = &d->notes[d->nnotes++];
+    memset(note, 0, sizeof *note);
+    note->has_span = sp != NULL;
     if (sp)
-        note.sp = *sp;
+        note->sp = *sp;
     va_list ap;
     va_start(ap, fmt);
-    note.msg = vformat(l->mem, fmt, ap);
+    note->msg = vformat(l->mem, fmt, ap);
     va_end(ap);
-    if (!note.msg)
-        return;
-    diag_remark *n = mem_realloc(l->mem, d->notes, (d->nnotes + 1) * sizeof *n);
-    if (!n) {
-        mem_free(l->mem, note.msg);
-        return;
-    }
-    d = &l->items[l->n - 1];
-    d->notes = n;
-    d->notes[d->nnotes++] = note;
 }
 
 const char *diag_code_name(diag_code c)
@@ -304,13 +306,14 @@ void diag_render(FILE *out, const srcset *src, const diag *d, bool color)
     render_location(out, src, d->has_span, d->sp, d->file, color);
     fprintf(out, "%s%s[%s]:%s %s\n", color ? mark : "",
             d->severity == DIAG_ERROR ? "error" : "warning", diag_code_name(d->code),
-            color ? C_RESET : "", d->msg);
+            color ? C_RESET : "", d->msg ? d->msg : "(out of memory)");
     if (d->has_span)
         render_source(out, srcset_file(src, d->sp.file), d->sp, color, mark);
     for (unsigned i = 0; i < d->nnotes; i++) {
         const diag_remark *n = &d->notes[i];
         render_location(out, src, n->has_span, n->sp, NULL, color);
-        fprintf(out, "%snote:%s %s\n", color ? C_CYAN : "", color ? C_RESET : "", n->msg);
+        fprintf(out, "%snote:%s %s\n", color ? C_CYAN : "", color ? C_RESET : "",
+                n->msg ? n->msg : "(out of memory)");
         if (n->has_span)
             render_source(out, srcset_file(src, n->sp.file), n->sp, color, C_CYAN);
     }

@@ -106,8 +106,10 @@ ast_program *front_build(sn_mem *mem, const srcset *src, uint32_t first, unsigne
 {
     jmp_buf here;
     jmp_buf *outer = mem->oom;
-    ast_program *volatile prog = NULL;
-    if (setjmp(here)) {
+    mem->oom = NULL; /* the program itself is made without a landing */
+    ast_program *volatile prog = ast_program_new(mem);
+    mem->oom = outer;
+    if (!prog || setjmp(here)) {
         mem->oom = outer;
         ast_program_free(prog);
         diag_add_file(d, DIAG_ERROR, E_NOMEM,
@@ -116,7 +118,6 @@ ast_program *front_build(sn_mem *mem, const srcset *src, uint32_t first, unsigne
         return NULL;
     }
     mem->oom = &here;
-    prog = ast_program_new(mem);
     unsigned syntax = 0;
     for (unsigned i = 0; i < n; i++)
         syntax += parse_file(prog, src, first + i, d);
