@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "dump.h"
 #include "front.h"
 
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
@@ -20,7 +21,7 @@ enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 #define DEFAULT_RULES "rules"
 
 static const char usage_text[] =
-    "usage: sinew check [--werror] [--quiet] FILE|DIR...\n"
+    "usage: sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
     "       sinew --help | --version\n"
     "\n"
     "Commands:\n"
@@ -31,6 +32,7 @@ static const char usage_text[] =
     "Options for check:\n"
     "  --werror            treat warnings as errors (exit 1)\n"
     "  -q, --quiet         print only the diagnostics, not the summary line\n"
+    "  --ast               print the syntax tree (parenthesised) on standard output\n"
     "\n"
     "Exit status: 0 clean, 1 errors found, 2 usage error.\n"
     "Environment: NO_COLOR turns colour off; colour is used only on a terminal.\n";
@@ -51,16 +53,18 @@ static int cmd_check(int argc, char **argv)
     static const struct option opts[] = {
         {"werror", no_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},
+        {"ast", no_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
-    bool werror = false, quiet = false;
+    bool werror = false, quiet = false, dump = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         switch (c) {
         case 'W': werror = true; break;
         case 'q': quiet = true; break;
+        case 'A': dump = true; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: fputs(usage_text, stderr); return EXIT_USAGE;
         }
@@ -93,6 +97,10 @@ static int cmd_check(int argc, char **argv)
     for (unsigned i = 0; i < d.n; i++)
         syntax_errors |= d.items[i].code < E_UNKNOWN_TEMPLATE && d.items[i].code != E_IO;
 
+    if (dump && prog) {
+        ast_dump(stdout, prog);
+        fflush(stdout);
+    }
     diag_sort(&d);
     bool color = use_color(stderr);
     for (unsigned i = 0; i < d.n; i++)
