@@ -879,7 +879,10 @@ static ast_action *act_new(parse_ctx *ctx, ast_action_kind kind, span sp)
 static void sn_yyerror(SN_YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *msg)
 {
     (void)scanner;
-    parse_error(ctx, E_NESTING, *loc, "nesting too deep: the parser ran out of room (%s)", msg);
+    (void)msg; /* "memory exhausted": Bison's words for a full stack */
+    parse_error(ctx, E_NESTING, *loc,
+                "nesting too deep: more than %d open constructs; the rest of the file was not read",
+                YYMAXDEPTH);
 }
 
 /* ---- syntax error messages ---- */
