@@ -1,0 +1,37 @@
+#!/bin/sh
+# deps.sh — make sure the build's tools are here: a C compiler, make, flex,
+# bison and the GNU readline headers. Installs what is missing with apt-get
+# (through sudo when not root); without apt-get, stops and says what to
+# install. Quiet when everything is present.
+set -eu
+
+missing=""
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+command -v flex >/dev/null 2>&1 || missing="$missing flex"
+command -v bison >/dev/null 2>&1 || missing="$missing bison"
+[ -f /usr/include/readline/readline.h ] || missing="$missing libreadline-dev"
+
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "sinew needs:$missing" >&2
+    echo "install them with your package manager, then run make again" >&2
+    exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "sinew needs:$missing" >&2
+    echo "run as root: apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq $missing >&2
