@@ -580,9 +580,9 @@ static void check_cons(checker *c, const ast_cons *k, pat_ctx *p, const char *sl
                 use_var(c, &k->u.var);
             else
                 v->count++;
-        } else if (p->under_or) {
-            use_var(c, &k->u.var);
         } else if (!p->expect) {
+            /* a variable in a constraint is the slot's value, whichever
+             * side of a `|` it stands on, so it binds there too */
             add_var(c, &k->u.var, p->negated ? V_LOCAL : V_BOUND)->count = 1;
         }
         break;

@@ -20,6 +20,9 @@ typedef struct parse_ctx {
     uint32_t file;
     diag_list *d;
     uint32_t pos;           /* scanner: byte offset of the next token */
+    uint32_t last_end;      /* scanner: end of the last token (not blank) */
+    uint32_t prev_end;      /* scanner: last_end before the current match */
+    uint32_t last_error_at; /* parser: offset of the last syntax error's token + 1 */
     unsigned nerrors;       /* errors this file added */
     /* the declaration being parsed, for "rule 'x' began here" notes */
     const char *decl_kind;  /* "rule", "template", ...; NULL between */

@@ -77,6 +77,7 @@ int sn_yylex(SN_YYSTYPE *, SN_YYLTYPE *, yyscan_t);
     } while (0)
 
 static void begin_decl(parse_ctx *, const char *kind, span sp);
+static void end_recovery(parse_ctx *, span kw, int *errstatus);
 static ast_decl *decl_new(parse_ctx *, ast_decl_kind, span);
 static ast_lit *lit_name(parse_ctx *, ast_name);
 static ast_lit *lit_string(parse_ctx *, ast_str);
@@ -201,13 +202,13 @@ decl
     | case_decl
     ;
 
-/* A declaration keyword ends error recovery (yyerrok): the tokens before it
- * belonged to a broken declaration, the ones after it start a new one. */
-kw_template : TK_TEMPLATE { yyerrok; begin_decl(ctx, "template", @1); } ;
-kw_rule     : TK_RULE     { yyerrok; begin_decl(ctx, "rule", @1); } ;
-kw_facts    : TK_FACTS    { yyerrok; begin_decl(ctx, "facts", @1); } ;
-kw_ask      : TK_ASK      { yyerrok; begin_decl(ctx, "ask", @1); } ;
-kw_case     : TK_CASE     { yyerrok; begin_decl(ctx, "case", @1); } ;
+/* A declaration keyword ends error recovery: the tokens before it belonged
+ * to a broken declaration, the ones after it start a new one. */
+kw_template : TK_TEMPLATE { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "template", @1); } ;
+kw_rule     : TK_RULE     { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "rule", @1); } ;
+kw_facts    : TK_FACTS    { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "facts", @1); } ;
+kw_ask      : TK_ASK      { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "ask", @1); } ;
+kw_case     : TK_CASE     { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "case", @1); } ;
 
 decl_name
     : TK_NAME { ctx->decl_name = $1; $$ = $1; }
@@ -714,6 +715,16 @@ static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
     memset(&ctx->decl_name, 0, sizeof ctx->decl_name);
 }
 
+/* yyerrok, unless KW is the very token the last error was about: in
+ * `template rule { ... }` the misplaced 'rule' must not start a rule whose
+ * every token is then reported again. Recovery goes on to the next
+ * declaration keyword instead. */
+static void end_recovery(parse_ctx *ctx, span kw, int *errstatus)
+{
+    if (ctx->last_error_at != kw.start + 1)
+        *errstatus = 0;
+}
+
 static ast_decl *decl_new(parse_ctx *ctx, ast_decl_kind kind, span sp)
 {
     ast_decl *d = NEW(ast_decl);
@@ -927,12 +938,14 @@ static const struct token_group {
     {"a value",
      {YYSYMBOL_TK_NAME, YYSYMBOL_TK_STRING, YYSYMBOL_TK_INT, YYSYMBOL_TK_FLOAT,
       YYSYMBOL_YYEMPTY}},
+    {"a number", {YYSYMBOL_TK_INT, YYSYMBOL_TK_FLOAT, YYSYMBOL_YYEMPTY}},
+    {"a number", {YYSYMBOL_TK_INT, YYSYMBOL_TK_FLOAT, YYSYMBOL_YYEMPTY}},
 };
 
 /* Single-character tokens that belong to a group: Bison names them by
  * character, so they are matched here rather than by kind. */
 static const char *group_chars[] = {
-    "", "", "{", "-<>(", "-(!", "<>+-*/%", "-",
+    "", "", "{", "-<>(", "-(!", "<>+-*/%", "-", "-", "",
 };
 
 static bool char_token(yysymbol_kind_t k, char *c)
@@ -1005,9 +1018,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
     case YYSYMBOL_TK_INT:
     case YYSYMBOL_TK_FLOAT: {
         int len = (int)(loc->end - loc->start);
-        snprintf(what, sizeof what, "%s '%.*s'", found == YYSYMBOL_TK_VAR ? "variable" :
+        snprintf(what, sizeof what, "%s '%.*s%s'", found == YYSYMBOL_TK_VAR ? "variable" :
                  found == YYSYMBOL_TK_NAME ? "name" : "number",
-                 len > 40 ? 40 : len, ctx->src->text + loc->start);
+                 len > 40 ? 40 : len, ctx->src->text + loc->start, len > 40 ? "..." : "");
         break;
     }
     default: {
@@ -1026,7 +1039,20 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
         }
         at += snprintf(msg + at, sizeof msg - at, "%s%s", sep, items[i]);
     }
+    /* a reserved word where a name belongs: say why it is not a name */
+    bool name_expected = false;
+    for (int i = 0; i < n; i++)
+        name_expected |= exp[i] == YYSYMBOL_TK_NAME;
+    /* ...when it is used like one: followed by ':', '(', '.' or '{' */
+    const char *alias = yysymbol_name(found);
+    const char *after = ctx->src->text + loc->end;
+    while (*after == ' ' || *after == '\t')
+        after++;
+    if (name_expected && alias[0] == '\'' && alias[1] >= 'a' && alias[1] <= 'z' &&
+        *after && strchr(":(.{", *after))
+        snprintf(msg + at, sizeof msg - at, " (%s is a reserved word)", what);
     parse_error(ctx, E_SYNTAX, *loc, "%s", msg);
+    ctx->last_error_at = loc->start + 1;
 
     if (ctx->decl_kind) {
         uint32_t l1, l2, c;

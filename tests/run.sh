@@ -1,0 +1,127 @@
+#!/bin/sh
+# run.sh — every test suite, and one closing line "N passed, N failed".
+#
+#   sh tests/run.sh BUILD_DIR
+#
+# Suites: unit tests (C), language tests (tests/lang/*.sinew against their
+# .out), documentation examples (tests/docs.sh), and the replay of saved
+# fuzz inputs (fuzz/crashes/*). A failing test prints one line (and a diff);
+# passes are counted, not listed. Exits 1 when anything failed.
+
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+    echo "usage: sh tests/run.sh BUILD_DIR" >&2
+    exit 2
+fi
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=$(cd "$1" && pwd)
+SINEW=$B/sinew
+cd "$ROOT" || exit 2
+export NO_COLOR=1
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sinew-test.XXXXXX") || exit 2
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 2' HUP INT TERM
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); suite_pass=$((suite_pass + 1)); }
+fail() { failed=$((failed + 1)); suite_fail=$((suite_fail + 1)); echo "FAIL $*"; }
+begin() { suite=$1; suite_pass=0; suite_fail=0; }
+end() { echo "$suite: $suite_pass passed, $suite_fail failed"; }
+
+# ---- unit tests: each binary prints PASS/FAIL lines ----
+begin unit
+for t in "$B"/tests/test_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    "$t" > "$TMP/unit.out" 2>&1
+    status=$?
+    p=$(grep -c '^PASS ' "$TMP/unit.out")
+    f=$(grep -c '^FAIL ' "$TMP/unit.out")
+    passed=$((passed + p)); suite_pass=$((suite_pass + p))
+    failed=$((failed + f)); suite_fail=$((suite_fail + f))
+    grep '^FAIL ' "$TMP/unit.out"
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        fail "$name: exited with status $status"
+        tail -n 20 "$TMP/unit.out"
+    fi
+done
+end
+
+# ---- language tests: sinew's exact output on a .sinew file ----
+# NAME.args, when present, holds the arguments instead of "check".
+# An expected output with an error line means exit status 1, else 0.
+begin lang
+for src in tests/lang/*.sinew; do
+    [ -f "$src" ] || continue
+    base=${src%.sinew}
+    name=$(basename "$base")
+    if [ ! -f "$base.out" ]; then
+        fail "lang/$name: no expected output $base.out"
+        continue
+    fi
+    args=check
+    [ -f "$base.args" ] && args=$(cat "$base.args")
+    # shellcheck disable=SC2086
+    "$SINEW" $args "$src" > "$TMP/got" 2>&1
+    status=$?
+    want_status=0
+    grep -q ': error\[' "$base.out" && want_status=1
+    if ! cmp -s "$TMP/got" "$base.out"; then
+        fail "lang/$name: output differs"
+        diff -u "$base.out" "$TMP/got" | head -n 40
+    elif [ "$status" -ne "$want_status" ]; then
+        fail "lang/$name: exit status $status, expected $want_status"
+    else
+        pass
+    fi
+done
+end
+
+# ---- documentation examples ----
+begin docs
+if [ -f tests/docs.sh ] && [ -f docs/language.md ]; then
+    sh tests/docs.sh "$B" > "$TMP/docs.out" 2>&1
+    status=$?
+    line=$(grep -E '^docs: [0-9]+ passed, [0-9]+ failed' "$TMP/docs.out" | tail -n 1)
+    grep -v -E '^docs: [0-9]+ passed, [0-9]+ failed' "$TMP/docs.out"
+    if [ -n "$line" ]; then
+        p=$(echo "$line" | sed -E 's/^docs: ([0-9]+) passed.*/\1/')
+        f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+        passed=$((passed + p)); suite_pass=$((suite_pass + p))
+        failed=$((failed + f)); suite_fail=$((suite_fail + f))
+        [ "$status" -ne 0 ] && [ "$f" -eq 0 ] && fail "docs: exited with status $status"
+    else
+        fail "docs: tests/docs.sh printed no summary (status $status)"
+    fi
+else
+    fail "docs: tests/docs.sh or docs/language.md is missing"
+fi
+end
+
+# ---- the shipped knowledge base checks clean ----
+begin rules
+if "$SINEW" check --werror rules/ > "$TMP/rules.out" 2>&1; then
+    pass
+else
+    fail "rules: 'sinew check --werror rules/' found problems"
+    cat "$TMP/rules.out"
+fi
+end
+
+# ---- saved fuzz inputs: no crash, no hang ----
+begin fuzz-replay
+for input in fuzz/crashes/*; do
+    [ -f "$input" ] || continue
+    timeout 10 "$SINEW" check "$input" > /dev/null 2>&1
+    status=$?
+    if [ "$status" -le 1 ]; then
+        pass
+    else
+        fail "fuzz-replay/$(basename "$input"): exit status $status"
+    fi
+done
+end
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
