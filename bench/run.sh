@@ -1,0 +1,32 @@
+#!/bin/sh
+# run.sh BUILD_DIR — the benchmarks. Never part of `make test`.
+#
+# front end: parse and check a generated file of 10,000 rules, five times;
+# prints the median wall time, rules per second and lines per second.
+set -eu
+B=${1:-build}
+cd "$(dirname "$0")/.."
+mkdir -p "$B/bench"
+rules=${SINEW_BENCH_RULES:-10000}
+file=$B/bench/rules_$rules.sinew
+sh bench/gen_rules.sh "$rules" > "$file"
+lines=$(wc -l < "$file")
+"$B/sinew" check --werror "$file" > /dev/null 2>&1 || {
+    echo "bench: the generated file does not check clean:" >&2
+    "$B/sinew" check "$file" 2>&1 | tail -n 20 >&2
+    exit 1
+}
+times=""
+for _ in 1 2 3 4 5; do
+    t0=$(date +%s.%N)
+    "$B/sinew" check "$file" > /dev/null 2>&1
+    t1=$(date +%s.%N)
+    times="$times $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
+done
+median=$(printf '%s\n' $times | sort -n | sed -n 3p)
+awk -v r="$rules" -v l="$lines" -v m="$median" 'BEGIN {
+    printf "front end: %d rules, %d lines: median %.3f s over 5 runs (%.0f rules/s, %.0f lines/s)\n",
+        r, l, m, r / m, l / m }'
+if [ -x bench/engine.sh ]; then
+    sh bench/engine.sh "$B"
+fi
