@@ -238,7 +238,7 @@ static const char *a_type(ast_type t)
     case TY_SYMBOL: return "a symbol";
     case TY_STRING: return "a string";
     case TY_INT: return "an integer";
-    case TY_FLOAT: return "a number";
+    case TY_FLOAT: return "a float";
     }
     return "a value";
 }
@@ -1116,7 +1116,7 @@ static void judge_const_tests(checker *c)
             if (in_domain(s->ask, t->lit))
                 continue;
             WARN(c, W_NEVER_FIRES, t->lit->sp,
-                 "rule '%s' can never fire: %s is not an answer to the question for '%s.%s'",
+                 "rule '%s' can never fire: %s is not an allowed answer for '%s.%s'",
                  t->rule->name.text, text, tname, s->decl->name.text);
             note_domain(c, s->ask);
         } else if (!t->t->asked && t->t->producers > 0) {
@@ -1130,6 +1130,7 @@ static void judge_const_tests(checker *c)
 void check_program(const ast_program *prog, diag_list *d)
 {
     checker c = {.prog = prog, .a = prog->arena, .d = d};
+    unsigned errors_before = d->nerrors;
     uint32_t ntemplates = 0, nrules = 0;
     for (const ast_decl *x = prog->decls; x; x = x->next) {
         ntemplates += x->kind == DECL_TEMPLATE;
@@ -1172,8 +1173,10 @@ void check_program(const ast_program *prog, diag_list *d)
         }
     }
 
-    /* sweep 3 */
-    judge_const_tests(&c);
+    /* sweep 3: judging what can reach a slot is only sound in a program
+     * without errors (a value of the wrong type reaches nothing). */
+    if (d->nerrors == errors_before)
+        judge_const_tests(&c);
     for (const ast_decl *x = prog->decls; x; x = x->next) {
         if (x->kind != DECL_TEMPLATE)
             continue;
