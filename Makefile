@@ -13,7 +13,8 @@ VERSION := 0.1.0
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' $(WARN)
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' \
+           -DSINEW_RULES_DIR='"$(PREFIX)/share/sinew/rules"' $(WARN)
 LDLIBS  += -lreadline -lm
 
 ifeq ($(SANITIZE),1)

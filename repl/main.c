@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -19,6 +20,28 @@
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 #define DEFAULT_RULES "rules"
+#ifndef SINEW_RULES_DIR
+#define SINEW_RULES_DIR "/usr/local/share/sinew/rules"
+#endif
+
+/* The shipped knowledge base: ./rules when it is there (a source tree),
+ * else where `make install` put it. */
+static const char *default_rules(void)
+{
+    struct stat st;
+    if (stat(DEFAULT_RULES, &st) == 0 && S_ISDIR(st.st_mode))
+        return DEFAULT_RULES;
+    return SINEW_RULES_DIR;
+}
+
+static int usage_error(const char *fmt, const char *what)
+{
+    fprintf(stderr, "sinew: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, "\nusage: sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
+                    "try 'sinew --help' for more\n");
+    return EXIT_USAGE;
+}
 
 static const char usage_text[] =
     "usage: sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
@@ -27,7 +50,8 @@ static const char usage_text[] =
     "Commands:\n"
     "  check FILE|DIR...   parse and check rule files (a folder: every .sinew file\n"
     "                      in it) as one program; report every error and warning\n"
-    "  (none)              check the shipped knowledge base in ./" DEFAULT_RULES "/\n"
+    "  (none)              check the shipped knowledge base (./rules/, or the\n"
+    "                      installed one in " SINEW_RULES_DIR ")\n"
     "\n"
     "Options for check:\n"
     "  --werror            treat warnings as errors (exit 1)\n"
@@ -60,16 +84,17 @@ static int cmd_check(int argc, char **argv)
     bool werror = false, quiet = false, dump = false;
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         switch (c) {
         case 'W': werror = true; break;
         case 'q': quiet = true; break;
         case 'A': dump = true; break;
         case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        default: return usage_error("check: unknown option '%s'", argv[optind - 1]);
         }
     }
-    const char *def[] = {DEFAULT_RULES};
+    const char *def[] = {default_rules()};
     const char *const *paths = (const char *const *)argv + optind;
     unsigned npaths = (unsigned)(argc - optind);
     if (npaths == 0) {
@@ -145,6 +170,5 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
-    fprintf(stderr, "sinew: unknown command '%s'\n\n%s", cmd, usage_text);
-    return EXIT_USAGE;
+    return usage_error("unknown command '%s'", cmd);
 }
