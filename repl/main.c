@@ -145,7 +145,8 @@ static int cmd_check(int argc, char **argv)
             fprintf(stderr, "%u %s, %u %s%s\n", d.nerrors, plural(d.nerrors, "error", "errors"),
                     d.nwarnings, plural(d.nwarnings, "warning", "warnings"),
                     syntax_errors ? " (names and types are checked once the syntax is right)"
-                                  : "");
+                    : werror && d.nwarnings > 0 ? " (--werror: warnings fail the check)"
+                                                : "");
     }
     (void)read_errors;
     int status = d.nerrors > 0 || (werror && d.nwarnings > 0) ? EXIT_ERRORS : 0;

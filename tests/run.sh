@@ -50,7 +50,8 @@ end
 
 # ---- language tests: sinew's exact output on a .sinew file ----
 # NAME.args, when present, holds the arguments instead of "check".
-# An expected output with an error line means exit status 1, else 0.
+# An expected output with an error line (or a warning, under --werror)
+# means exit status 1, else 0.
 begin lang
 for src in tests/lang/*.sinew; do
     [ -f "$src" ] || continue
@@ -67,6 +68,9 @@ for src in tests/lang/*.sinew; do
     status=$?
     want_status=0
     grep -q ': error\[' "$base.out" && want_status=1
+    case " $args " in
+    *" --werror "*) grep -q ': warning\[' "$base.out" && want_status=1 ;;
+    esac
     if ! cmp -s "$TMP/got" "$base.out"; then
         fail "lang/$name: output differs"
         diff -u "$base.out" "$TMP/got" | head -n 40
