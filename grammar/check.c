@@ -8,6 +8,16 @@
  *      nothing can give (W002), templates nothing uses (W003).
  * One root cause gets one diagnostic: an unknown template is reported,
  * its slots are not.
+ *
+ * Variables (what engine/compile.c relies on): a rule's conditions are read
+ * in order. A `?x` in a slot constraint binds the slot's value where it
+ * first appears in a pattern that is not under not/exists/forall: on its
+ * own, under `&`, or under `|` only as the constraint's first term
+ * (`?x & a | b`, as in CLIPS). Elsewhere it tests against the value bound
+ * before. A variable first seen under not/exists/forall is local to that
+ * element. After an `or`, a variable is bound when every alternative
+ * binds it. `?f <-` binds a fact, for retract and modify only; `bind`
+ * binds for the actions after it.
  */
 #include "check.h"
 
@@ -97,7 +107,6 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
 
 /* ---- what the checker knows of templates ---- */
 
-
 typedef struct slot_info {
     const ast_slotdecl *decl;
     ast_type type;
@@ -113,7 +122,8 @@ typedef struct tmpl_info {
     uint32_t nslots;
     bool used;
     bool asked;                 /* some slot has an ask */
-    uint32_t producers;         /* facts and actions that make one */
+    bool input;                 /* in a facts block or a case's given facts */
+    uint32_t producers;         /* assert and conclude actions that make one */
 } tmpl_info;
 
 /* A pattern that tests a slot against a constant, judged in sweep 3. */
@@ -139,9 +149,12 @@ typedef struct var {
     uint32_t len;
     var_state state;
     uint32_t region;            /* V_LOCAL: where it was introduced */
+    const char *region_kind;    /* V_LOCAL: "not", "exists" or "forall" */
     span first;
     uint32_t count;             /* occurrences in the rule */
-    const ast_pattern *fact_pat; /* V_FACT: the pattern it names */
+    bool by_bind;               /* first bound by a `bind` action */
+    const ast_pattern *fact_pat; /* bound by `?f <-` (V_FACT, or V_PARTIAL
+                                  * after an `or`): the pattern it names */
 } var;
 
 typedef struct checker {
@@ -156,8 +169,11 @@ typedef struct checker {
     uint32_t nvars, capvars;
     uint32_t regions;           /* regions opened so far in this rule */
     uint32_t open[SINEW_MAX_DEPTH + 2]; /* stack of open regions */
+    const char *open_kind[SINEW_MAX_DEPTH + 2];
     uint32_t nopen;
-    const ast_rule *rule;
+    const ast_rule *rule;       /* the rule being judged, or NULL */
+    const char *ground;         /* in a facts block or given facts: "a fact in
+                                 * a facts block" or "a given fact"; else NULL */
 } checker;
 
 #define ERR(c, code, sp, ...) diag_add((c)->d, DIAG_ERROR, (code), (sp), __VA_ARGS__)
@@ -410,10 +426,15 @@ static void collect_ask(checker *c, const ast_decl *d)
 
 /* ---- variables ---- */
 
+static bool var_is(const ast_name *n, const char *name, uint32_t len)
+{
+    return n->text && n->len == len && memcmp(n->text, name, len) == 0;
+}
+
 static var *find_var(checker *c, const ast_name *n)
 {
     for (uint32_t i = 0; i < c->nvars; i++)
-        if (c->vars[i].len == n->len && memcmp(c->vars[i].name, n->text, n->len) == 0)
+        if (var_is(n, c->vars[i].name, c->vars[i].len))
             return &c->vars[i];
     return NULL;
 }
@@ -434,7 +455,10 @@ static var *add_var(checker *c, const ast_name *n, var_state st)
     v->len = n->len;
     v->state = st;
     v->first = n->sp;
-    v->region = c->nopen ? c->open[c->nopen - 1] : 0;
+    if (c->nopen) {
+        v->region = c->open[c->nopen - 1];
+        v->region_kind = c->open_kind[c->nopen - 1];
+    }
     return v;
 }
 
@@ -446,17 +470,108 @@ static bool region_open(checker *c, uint32_t region)
     return false;
 }
 
+/* Where ?N is bound after byte offset AFTER in the rule being judged: a
+ * variable in a pattern that is not under not/exists/forall, a `?N <-`,
+ * or a `bind`. Lets "used but never bound" become "used before it is
+ * bound" with a pointer to the binding. */
+static const span *later_in_cons(const ast_cons *k, const ast_name *n, uint32_t after)
+{
+    switch (k->kind) {
+    case CT_VAR:
+        return var_is(&k->u.var, n->text, n->len) && k->sp.start > after ? &k->u.var.sp : NULL;
+    case CT_AND:
+    case CT_OR: {
+        const span *s = later_in_cons(k->u.bin.lhs, n, after);
+        return s ? s : later_in_cons(k->u.bin.rhs, n, after);
+    }
+    default:
+        return NULL;
+    }
+}
+
+static const span *later_in_ces(const ast_ce *ce, const ast_name *n, uint32_t after)
+{
+    for (; ce; ce = ce->next) {
+        const span *s = NULL;
+        switch (ce->kind) {
+        case CE_PATTERN:
+            if (var_is(&ce->u.pat.binding, n->text, n->len) && ce->u.pat.binding.sp.start > after)
+                return &ce->u.pat.binding.sp;
+            for (const ast_slotcons *a = ce->u.pat.args; a && !s; a = a->next)
+                s = later_in_cons(a->cons, n, after);
+            break;
+        case CE_OR:
+        case CE_AND:
+            s = later_in_ces(ce->u.list, n, after);
+            break;
+        default:
+            break;
+        }
+        if (s)
+            return s;
+    }
+    return NULL;
+}
+
+static const span *later_binding(checker *c, const ast_name *n)
+{
+    if (!c->rule)
+        return NULL;
+    const span *s = later_in_ces(c->rule->conds, n, n->sp.start);
+    for (const ast_action *a = c->rule->actions; a && !s; a = a->next)
+        if (a->kind == ACT_BIND && var_is(&a->u.bind.var, n->text, n->len) &&
+            a->sp.start > n->sp.start)
+            s = &a->u.bind.var.sp;
+    return s;
+}
+
+/* E108 for ?N, which nothing has bound so far. HINT, when given, replaces
+ * the general note on where variables are bound. */
+static void report_unbound(checker *c, const ast_name *n, const char *hint)
+{
+    const span *later = later_binding(c, n);
+    if (later) {
+        ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used before it is bound", n->text);
+        diag_note(c->d, later, "it is first bound here, later in the rule");
+    } else {
+        ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used but never bound", n->text);
+        diag_note(c->d, NULL, "%s", hint ? hint : "a variable is bound where it first appears "
+                                                  "in a pattern, outside 'not', 'exists' and "
+                                                  "'forall'");
+    }
+    /* remember it, so one mistake gives one error */
+    add_var(c, n, V_BOUND)->count = 2;
+}
+
+static void report_partial(checker *c, var *v, const ast_name *n)
+{
+    ERR(c, E_UNBOUND, n->sp, "variable '?%s' is bound in only some alternatives of 'or'",
+        n->text);
+    diag_note(c->d, &v->first, "it is bound here, but not in every alternative");
+    v->state = v->fact_pat ? V_FACT : V_BOUND; /* once */
+}
+
+static void report_local(checker *c, var *v, const ast_name *n)
+{
+    ERR(c, E_BOUND_IN_NOT, n->sp, "variable '?%s' is first bound inside '%s' and used outside it",
+        n->text, v->region_kind);
+    diag_note(c->d, &v->first, "to share '?%s', bind it in a pattern before the '%s'", n->text,
+              v->region_kind);
+    v->state = V_BOUND; /* once */
+}
+
 /* A use of ?N as a value (in a test, an expression, a comparison, an
  * action). Reports what is wrong with it; returns the variable or NULL. */
 static var *use_var(checker *c, const ast_name *n)
 {
+    if (c->ground) {
+        ERR(c, E_NOT_CONSTANT, n->sp, "%s must be constant, but '?%s' is a variable", c->ground,
+            n->text);
+        return NULL;
+    }
     var *v = find_var(c, n);
     if (!v) {
-        ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used but never bound", n->text);
-        diag_note(c->d, NULL, "a variable is bound where it first appears in a pattern, "
-                              "outside 'not', 'exists' and 'forall'");
-        /* remember it, so one mistake gives one error */
-        add_var(c, n, V_BOUND)->count = 2;
+        report_unbound(c, n, NULL);
         return NULL;
     }
     v->count++;
@@ -470,18 +585,10 @@ static var *use_var(checker *c, const ast_name *n)
     case V_LOCAL:
         if (region_open(c, v->region))
             return v;
-        ERR(c, E_BOUND_IN_NOT, n->sp,
-            "variable '?%s' is first bound inside 'not', 'exists' or 'forall' and used "
-            "outside it", n->text);
-        diag_note(c->d, &v->first, "a negated condition binds nothing; '?%s' first appears here",
-                  n->text);
-        v->state = V_BOUND; /* once */
+        report_local(c, v, n);
         return NULL;
     case V_PARTIAL:
-        ERR(c, E_UNBOUND, n->sp, "variable '?%s' is bound in only some alternatives of 'or'",
-            n->text);
-        diag_note(c->d, &v->first, "it is bound here, but not in every alternative");
-        v->state = V_BOUND;
+        report_partial(c, v, n);
         return NULL;
     }
     return NULL;
@@ -513,9 +620,12 @@ static void check_expr(checker *c, const ast_expr *e)
                 if (b->min_args == b->max_args)
                     ERR(c, E_ARITY, e->sp, "'%s' takes %d argument%s, found %d", b->name,
                         b->min_args, b->min_args == 1 ? "" : "s", n);
-                else
+                else if (b->max_args < 0)
                     ERR(c, E_ARITY, e->sp, "'%s' takes at least %d argument%s, found %d",
                         b->name, b->min_args, b->min_args == 1 ? "" : "s", n);
+                else
+                    ERR(c, E_ARITY, e->sp, "'%s' takes %d to %d arguments, found %d", b->name,
+                        b->min_args, b->max_args, n);
             }
         }
         for (const ast_expr *a = e->u.call.args; a; a = a->next)
@@ -532,8 +642,16 @@ static void check_expr(checker *c, const ast_expr *e)
     }
 }
 
+/* A number written as a constant: a literal, or a literal after a minus
+ * sign (the parser folds `-0.5` into a literal, but `-(0.5)` stays). */
 static bool const_number(const ast_expr *e, double *out)
 {
+    if (e->kind == EX_UNARY && e->u.op.op == OP_NEG) {
+        if (!const_number(e->u.op.lhs, out))
+            return false;
+        *out = -*out;
+        return true;
+    }
     if (e->kind != EX_LIT)
         return false;
     if (e->u.lit.type == TY_INT)
@@ -549,11 +667,12 @@ static bool const_number(const ast_expr *e, double *out)
 
 typedef struct pat_ctx {
     tmpl_info *t;
-    slot_info *s;       /* NULL for the cf pseudo-slot */
+    slot_info *s;       /* NULL for the cf pseudo-slot, or when unknown */
     bool is_cf;
-    bool negated;       /* inside not/exists/forall */
+    const char *neg;    /* inside not/exists/forall: which; else NULL */
     bool under_or;      /* inside a `|` connective */
     bool expect;        /* a case's expectation */
+    const ast_cons *head; /* the slot constraint's first term */
 } pat_ctx;
 
 static void check_value_type(checker *c, const slot_info *s, const ast_lit *l, const char *slot)
@@ -563,38 +682,87 @@ static void check_value_type(checker *c, const slot_info *s, const ast_lit *l, c
             a_type(l->type));
 }
 
+/* A constant the `cf` pseudo-slot is tested against: a number in -1 .. 1. */
+static void check_cf_value(checker *c, const ast_expr *e)
+{
+    double x;
+    if (const_number(e, &x)) {
+        if (x < -1 || x > 1)
+            ERR(c, E_CF, e->sp, "certainty factor %g is outside -1 .. 1", x);
+    } else if (e->kind == EX_LIT) {
+        ERR(c, E_CF, e->sp, "a certainty factor is a number from -1 to 1, not %s",
+            a_type(e->u.lit.type));
+    }
+}
+
+static bool is_number(ast_type t)
+{
+    return t == TY_INT || t == TY_FLOAT;
+}
+
+static bool is_order(ast_op op)
+{
+    return op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
+}
+
+/* The first term of a slot constraint: in `?x & red | blue` it is ?x,
+ * which binds the slot's value whichever side of the `|` matches (as in
+ * CLIPS). Any other variable under `|` binds nothing. */
+static const ast_cons *cons_head(const ast_cons *k)
+{
+    while (k->kind == CT_AND || k->kind == CT_OR)
+        k = k->u.bin.lhs;
+    return k;
+}
+
+static void check_cons_var(checker *c, const ast_cons *k, pat_ctx *p)
+{
+    const ast_name *n = &k->u.var;
+    if (!n->text)
+        return;
+    bool binds = !p->under_or || k == p->head;
+    var *v = find_var(c, n);
+    if (!v) {
+        if (p->expect)
+            return; /* an expectation's variable only means "some value" */
+        if (!binds) {
+            report_unbound(c, n, "inside '|' only a variable written first binds, as in "
+                                 "'?x & a | b'");
+            return;
+        }
+        add_var(c, n, p->neg ? V_LOCAL : V_BOUND)->count = 1;
+        return;
+    }
+    if (v->state == V_FACT) {
+        v->count++;
+        ERR(c, E_FACT_VAR_MISUSE, n->sp, "'?%s' names a fact, not a value", n->text);
+        diag_note(c->d, &v->first, "it is bound to a whole fact here");
+    } else if (v->state == V_LOCAL && !region_open(c, v->region)) {
+        use_var(c, n);
+    } else if (v->state == V_PARTIAL && binds && !p->neg && !p->expect && !v->fact_pat) {
+        /* bound by some alternatives of an `or`, and by this pattern in all */
+        v->count++;
+        v->state = V_BOUND;
+    } else if (v->state == V_PARTIAL) {
+        use_var(c, n);
+    } else {
+        v->count++;
+    }
+}
+
 static void check_cons(checker *c, const ast_cons *k, pat_ctx *p, const char *slot)
 {
     switch (k->kind) {
-    case CT_VAR: {
-        if (!k->u.var.text)
-            break;
-        var *v = find_var(c, &k->u.var);
-        if (v && v->state == V_FACT) {
-            v->count++;
-            ERR(c, E_FACT_VAR_MISUSE, k->u.var.sp, "'?%s' names a fact, not a value",
-                k->u.var.text);
-            diag_note(c->d, &v->first, "it is bound to a whole fact here");
-        } else if (v) {
-            if (v->state == V_LOCAL && !region_open(c, v->region))
-                use_var(c, &k->u.var);
-            else
-                v->count++;
-        } else if (!p->expect) {
-            /* a variable in a constraint is the slot's value, whichever
-             * side of a `|` it stands on, so it binds there too */
-            add_var(c, &k->u.var, p->negated ? V_LOCAL : V_BOUND)->count = 1;
-        }
+    case CT_VAR:
+        check_cons_var(c, k, p);
         break;
-    }
     case CT_LIT:
         if (p->is_cf) {
-            if (k->u.lit.type != TY_INT && k->u.lit.type != TY_FLOAT)
-                ERR(c, E_CF, k->sp, "a certainty factor is a number from -1 to 1");
+            check_cf_value(c, &(ast_expr){.kind = EX_LIT, .sp = k->sp, .u.lit = k->u.lit});
             break;
         }
         check_value_type(c, p->s, &k->u.lit, slot);
-        if (p->s && !p->negated && !p->under_or && !p->expect && c->rule) {
+        if (p->s && !p->neg && !p->under_or && !p->expect && c->rule) {
             const_test *t = arena_alloc(c->a, sizeof *t);
             t->t = p->t;
             t->s = p->s;
@@ -607,11 +775,11 @@ static void check_cons(checker *c, const ast_cons *k, pat_ctx *p, const char *sl
     case CT_CMP: {
         const ast_expr *r = k->u.cmp.rhs;
         check_expr(c, r);
-        double x;
-        if (p->is_cf && const_number(r, &x) && (x < -1 || x > 1))
-            ERR(c, E_CF, r->sp, "certainty factor %g is outside -1 .. 1", x);
-        else if (!p->is_cf && r->kind == EX_LIT)
-            check_value_type(c, p->s, &r->u.lit, slot);
+        if (p->is_cf)
+            check_cf_value(c, r);
+        else if (r->kind == EX_LIT && !(is_order(k->u.cmp.op) && p->s && is_number(p->s->type) &&
+                                        is_number(r->u.lit.type)))
+            check_value_type(c, p->s, &r->u.lit, slot); /* `> 7.5` is fine for an int */
         break;
     }
     case CT_PRED:
@@ -632,16 +800,46 @@ static void check_cons(checker *c, const ast_cons *k, pat_ctx *p, const char *sl
     }
 }
 
-static void check_pattern(checker *c, const ast_pattern *pat, bool negated, bool expect)
+/* E116 when some values are given by name and some by position: reported
+ * once, at the first value that breaks the style the first one set.
+ * Returns true when the arguments are mixed. */
+static bool mixed_args(checker *c, const ast_name *first_name, const ast_name *name, span sp,
+                       const char *what)
+{
+    if ((first_name->text != NULL) == (name->text != NULL))
+        return false;
+    ERR(c, E_POSITIONAL, sp, "%s gives its values either all by name or all by position, "
+        "not both", what);
+    return true;
+}
+
+/* E116 at SP, the first of N positional values, more than T's slots. */
+static void too_many_values(checker *c, const tmpl_info *t, span sp, uint32_t n)
+{
+    const char *name = t->decl->u.tmpl.name.text;
+    if (t->nslots == 0)
+        ERR(c, E_POSITIONAL, sp, "template '%s' has no slots, but %u value%s given", name, n,
+            n == 1 ? " is" : "s are");
+    else
+        ERR(c, E_POSITIONAL, sp, "template '%s' has %u slot%s, but %u values are given", name,
+            t->nslots, t->nslots == 1 ? "" : "s", n);
+}
+
+static void check_pattern(checker *c, const ast_pattern *pat, const char *neg, bool expect)
 {
     if (pat->binding.text) {
-        if (negated || expect) {
-            ERR(c, E_BIND_NEGATED, pat->binding.sp,
-                expect ? "an expectation cannot bind a fact to '?%s'"
-                       : "'?%s <-' on a pattern inside 'not', 'exists' or 'forall'",
+        if (neg) {
+            ERR(c, E_BIND_NEGATED, pat->binding.sp, "'?%s <-' on a pattern inside '%s'",
+                pat->binding.text, neg);
+            if (strcmp(neg, "not") == 0)
+                diag_note(c->d, NULL, "a pattern under 'not' holds when no fact matches it, so "
+                          "there is no fact to bind");
+            else
+                diag_note(c->d, NULL, "'%s' does not pick one fact, so there is no fact to bind",
+                          neg);
+        } else if (expect) {
+            ERR(c, E_BIND_NEGATED, pat->binding.sp, "an expectation cannot bind a fact to '?%s'",
                 pat->binding.text);
-            if (!expect)
-                diag_note(c->d, NULL, "a negated pattern matches no fact to bind");
         } else {
             var *v = find_var(c, &pat->binding);
             if (v) {
@@ -657,22 +855,24 @@ static void check_pattern(checker *c, const ast_pattern *pat, bool negated, bool
         }
     }
     tmpl_info *t = lookup_template(c, &pat->tmpl);
-    if (!t) {
+    bool mixed = false;
+    for (const ast_slotcons *a = pat->args; a && t && !mixed; a = a->next)
+        mixed = mixed_args(c, &pat->args->name, &a->name, a->sp, "a pattern");
+    if (!t || mixed) {
         /* still bind its variables, so later uses aren't reported too */
-        pat_ctx p = {.negated = negated, .expect = expect};
-        for (const ast_slotcons *a = pat->args; a; a = a->next)
+        pat_ctx p = {.neg = neg, .expect = expect};
+        for (const ast_slotcons *a = pat->args; a; a = a->next) {
+            p.head = cons_head(a->cons);
+            p.is_cf = name_eq(&a->name, "cf");
             check_cons(c, a->cons, &p, "?");
+        }
         return;
     }
-    bool named = false, positional = false;
     uint32_t pos = 0;
-    const ast_slotcons *seen[64];
-    uint32_t nseen = 0;
     for (const ast_slotcons *a = pat->args; a; a = a->next) {
-        pat_ctx p = {.t = t, .negated = negated, .expect = expect};
+        pat_ctx p = {.t = t, .neg = neg, .expect = expect, .head = cons_head(a->cons)};
         const char *slot;
         if (a->name.text) {
-            named = true;
             slot = a->name.text;
             if (name_eq(&a->name, "cf")) {
                 p.is_cf = true;
@@ -681,33 +881,29 @@ static void check_pattern(checker *c, const ast_pattern *pat, bool negated, bool
                 if (!p.s)
                     unknown_slot(c, t, &a->name);
             }
-            for (uint32_t i = 0; i < nseen; i++)
-                if (seen[i]->name.len == a->name.len &&
-                    memcmp(seen[i]->name.text, a->name.text, a->name.len) == 0) {
+            for (const ast_slotcons *b = pat->args; b != a; b = b->next)
+                if (b->name.len == a->name.len &&
+                    memcmp(b->name.text, a->name.text, a->name.len) == 0) {
                     ERR(c, E_DUP_SLOT, a->name.sp, "slot '%s' is given twice", slot);
                     break;
                 }
-            if (nseen < 64)
-                seen[nseen++] = a;
         } else {
-            positional = true;
             if (pos < t->nslots) {
                 p.s = &t->slots[pos];
                 slot = p.s->decl->name.text;
             } else {
                 slot = "?";
-                if (pos == t->nslots)
-                    ERR(c, E_POSITIONAL, a->sp, "template '%s' has %u slot%s, but %u values "
-                        "are given", t->decl->u.tmpl.name.text, t->nslots,
-                        t->nslots == 1 ? "" : "s", pos + 1);
+                if (pos == t->nslots) {
+                    uint32_t n = pos;
+                    for (const ast_slotcons *b = a; b; b = b->next)
+                        n++;
+                    too_many_values(c, t, a->sp, n);
+                }
             }
             pos++;
         }
         check_cons(c, a->cons, &p, slot);
     }
-    if (named && positional)
-        ERR(c, E_POSITIONAL, pat->sp, "a pattern gives its values either all by name or all "
-            "by position, not both");
 }
 
 /* ---- facts and actions ---- */
@@ -738,17 +934,24 @@ static const char *lit_key(arena *a, const ast_lit *l, uint32_t *len)
     return arena_strndup(a, text, n);
 }
 
-static void produced(checker *c, slot_info *s, const ast_expr *value)
+/* Record that a fact or action can put L into slot S. */
+static void produced_lit(checker *c, slot_info *s, const ast_lit *l)
 {
-    if (!value || value->kind != EX_LIT) {
-        s->produced_any = true;
-        return;
-    }
     if (!s->produced.cap)
         map_init(&s->produced, c->a, 4);
     uint32_t len;
-    const char *key = lit_key(c->a, &value->u.lit, &len);
-    map_put(&s->produced, key, len, (void *)&value->u.lit);
+    const char *key = lit_key(c->a, l, &len);
+    map_put(&s->produced, key, len, (void *)l);
+}
+
+/* Record VALUE, an expression, put into slot S: a computed value could be
+ * anything. */
+static void produced(checker *c, slot_info *s, const ast_expr *value)
+{
+    if (value->kind == EX_LIT)
+        produced_lit(c, s, &value->u.lit);
+    else
+        s->produced_any = true;
 }
 
 static bool was_produced(checker *c, slot_info *s, const ast_lit *l)
@@ -781,32 +984,34 @@ static void check_put(checker *c, const tmpl_info *t, slot_info *s, const ast_ex
     }
 }
 
-/* Slot values of a fact (facts, given, assert, conclude) or a modify of
- * template T. GROUND: values must be constants. */
-static void check_slotvals(checker *c, tmpl_info *t, const ast_slotval *args, span sp,
-                           bool ground)
+/* How many values ARGS gives by position. */
+static uint32_t count_positional(const ast_slotval *args)
 {
-    bool named = false, positional = false;
+    uint32_t n = 0;
+    for (const ast_slotval *a = args; a; a = a->next)
+        n += a->name.text == NULL;
+    return n;
+}
+
+/* Slot values of a fact (facts, given, assert, conclude) or a modify of
+ * template T (NULL when unknown: only the values' expressions are judged).
+ * In a facts block or given facts c->ground is set and values must be
+ * constants. DEFAULTS: slots left out take their defaults (not for modify,
+ * which leaves them as they are). */
+static void check_slotvals(checker *c, tmpl_info *t, const ast_slotval *args, bool defaults)
+{
+    for (const ast_slotval *a = args; a; a = a->next)
+        check_expr(c, a->value);
+    if (!t)
+        return;
+    for (const ast_slotval *a = args; a; a = a->next)
+        if (mixed_args(c, &args->name, &a->name, a->sp, "a fact"))
+            return;
+    bool *given = arena_alloc(c->a, (t->nslots ? t->nslots : 1) * sizeof *given);
     uint32_t pos = 0;
-    bool given[256] = {0};
     for (const ast_slotval *a = args; a; a = a->next) {
-        if (ground) {
-            /* report variables before anything else about the value */
-            if (a->value->kind == EX_VAR) {
-                ERR(c, E_NOT_CONSTANT, a->value->sp,
-                    "a fact here must be constant, but '?%s' is a variable",
-                    a->value->u.var.text);
-            } else {
-                check_expr(c, a->value);
-            }
-        } else {
-            check_expr(c, a->value);
-        }
-        if (!t)
-            continue;
         slot_info *s = NULL;
         if (a->name.text) {
-            named = true;
             if (name_eq(&a->name, "cf")) {
                 ERR(c, E_UNKNOWN_SLOT, a->name.sp, "'cf' is not a slot of '%s'",
                     t->decl->u.tmpl.name.text);
@@ -820,73 +1025,75 @@ static void check_slotvals(checker *c, tmpl_info *t, const ast_slotval *args, sp
                 continue;
             }
         } else {
-            positional = true;
             if (pos >= t->nslots) {
                 if (pos == t->nslots)
-                    ERR(c, E_POSITIONAL, a->sp, "template '%s' has %u slot%s, but %u values "
-                        "are given", t->decl->u.tmpl.name.text, t->nslots,
-                        t->nslots == 1 ? "" : "s", pos + 1);
+                    too_many_values(c, t, a->sp, count_positional(args));
                 pos++;
                 continue;
             }
             s = &t->slots[pos++];
         }
         uint32_t idx = (uint32_t)(s - t->slots);
-        if (idx < 256) {
-            if (given[idx]) {
-                ERR(c, E_DUP_SLOT, a->name.text ? a->name.sp : a->sp, "slot '%s' is given twice",
-                    s->decl->name.text);
-                continue;
-            }
-            given[idx] = true;
+        if (given[idx]) {
+            ERR(c, E_DUP_SLOT, a->name.sp, "slot '%s' is given twice", s->decl->name.text);
+            continue;
         }
-        if (!(ground && a->value->kind == EX_VAR))
-            check_put(c, t, s, a->value);
+        given[idx] = true;
+        check_put(c, t, s, a->value);
         produced(c, s, a->value);
     }
-    if (named && positional)
-        ERR(c, E_POSITIONAL, sp, "a fact gives its values either all by name or all by "
-            "position, not both");
-    if (!t)
+    if (!defaults)
         return;
-    /* slots left out take their default */
-    for (uint32_t i = 0; i < t->nslots && i < 256; i++)
+    for (uint32_t i = 0; i < t->nslots; i++)
         if (!given[i]) {
             slot_info *s = &t->slots[i];
             if (s->decl->dflt) {
-                ast_expr *e = arena_alloc(c->a, sizeof *e);
-                e->kind = EX_LIT;
-                e->u.lit = *s->decl->dflt;
-                produced(c, s, e);
+                produced_lit(c, s, s->decl->dflt);
             } else {
                 s->produced_any = true; /* the type's empty value */
             }
         }
 }
 
-static void check_fact(checker *c, const ast_fact *f, bool ground)
+/* A fact of a facts block or a case (c->ground set), or of assert or
+ * conclude. */
+static void check_fact(checker *c, const ast_fact *f)
 {
     tmpl_info *t = lookup_template(c, &f->tmpl);
-    if (t)
+    if (t && c->ground)
+        t->input = true;
+    else if (t)
         t->producers++;
-    check_slotvals(c, t, f->args, f->sp, ground);
+    check_slotvals(c, t, f->args, true);
 }
 
+/* The fact variable of a retract or modify. */
 static var *fact_var(checker *c, const ast_name *n, const char *action)
 {
     var *v = find_var(c, n);
     if (!v) {
-        ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used but never bound", n->text);
-        diag_note(c->d, NULL, "bind a fact with '?%s <- template(...)' in the conditions",
-                  n->text);
+        const span *later = later_binding(c, n);
+        if (later) {
+            ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used before it is bound", n->text);
+            diag_note(c->d, later, "it is first bound here, later in the rule");
+        } else {
+            ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used but never bound", n->text);
+            diag_note(c->d, NULL, "bind a fact with '?%s <- template(...)' in the conditions",
+                      n->text);
+        }
+        add_var(c, n, V_BOUND)->count = 2;
         return NULL;
     }
     v->count++;
+    if (v->state == V_PARTIAL) {
+        report_partial(c, v, n);
+        return NULL;
+    }
     if (v->state != V_FACT) {
         ERR(c, E_NOT_FACT_VAR, n->sp, "'%s' needs a fact, but '?%s' holds a value", action,
             n->text);
-        diag_note(c->d, &v->first, "bind a fact with '?%s <- template(...)'; here '?%s' "
-                                   "takes a slot's value", n->text, n->text);
+        diag_note(c->d, &v->first, "bind a fact with '?%s <- template(...)'; here '?%s' %s",
+                  n->text, n->text, v->by_bind ? "is set to a value" : "takes a slot's value");
         return NULL;
     }
     return v;
@@ -896,16 +1103,19 @@ static void check_action(checker *c, const ast_action *a)
 {
     switch (a->kind) {
     case ACT_ASSERT:
-        check_fact(c, &a->u.fact, false);
+        check_fact(c, &a->u.fact);
         break;
     case ACT_CONCLUDE: {
-        check_fact(c, &a->u.conclude.fact, false);
+        check_fact(c, &a->u.conclude.fact);
         const ast_expr *cf = a->u.conclude.cf;
         double x;
-        if (cf && !const_number(cf, &x)) {
+        if (!cf)
+            break;
+        if (!const_number(cf, &x)) {
             check_expr(c, cf);
-            ERR(c, E_CF, cf->sp, "a certainty factor must be a number from -1 to 1");
-        } else if (cf && (x < -1 || x > 1)) {
+            ERR(c, E_CF, cf->sp, "the certainty factor of 'conclude' must be a constant number "
+                "from -1 to 1");
+        } else if (x < -1 || x > 1) {
             ERR(c, E_CF, cf->sp, "certainty factor %g is outside -1 .. 1", x);
         }
         break;
@@ -922,10 +1132,10 @@ static void check_action(checker *c, const ast_action *a)
         for (const ast_slotval *s = a->u.modify.args; s; s = s->next)
             if (!s->name.text) {
                 ERR(c, E_POSITIONAL, s->sp, "'modify' names each slot it changes");
-                return;
+                t = NULL; /* judge the values, not the slots */
+                break;
             }
-        check_slotvals(c, t, a->u.modify.args, a->sp, false);
-        /* the slots it leaves alone keep their values: not new defaults */
+        check_slotvals(c, t, a->u.modify.args, false);
         break;
     }
     case ACT_BIND: {
@@ -939,7 +1149,9 @@ static void check_action(checker *c, const ast_action *a)
             v->count++;
             v->state = V_BOUND;
         } else {
-            add_var(c, &a->u.bind.var, V_BOUND)->count = 1;
+            v = add_var(c, &a->u.bind.var, V_BOUND);
+            v->count = 1;
+            v->by_bind = true;
         }
         break;
     }
@@ -957,86 +1169,101 @@ static void check_action(checker *c, const ast_action *a)
 
 /* ---- conditions ---- */
 
-static void check_ces(checker *c, const ast_ce *ce, bool negated);
+static void check_ce(checker *c, const ast_ce *ce, const char *neg);
+static void check_ces(checker *c, const ast_ce *ce, const char *neg);
 
-static void open_region(checker *c)
+static void open_region(checker *c, const char *kind)
 {
+    c->open_kind[c->nopen] = kind;
     c->open[c->nopen++] = ++c->regions;
 }
 
-static void check_ce(checker *c, const ast_ce *ce, bool negated)
+/* The alternatives of an `or`. Each starts from the same bindings; a
+ * variable is bound after the `or` when every alternative binds it. A
+ * variable new in the alternatives counts as often as in the alternative
+ * that uses it most, since only one of them matches at a time. */
+static void check_or(checker *c, const ast_ce *ce, const char *neg)
+{
+    uint32_t base = c->nvars;
+    var *found = NULL; /* new variables of the alternatives so far */
+    uint32_t *hits = NULL;
+    uint32_t nfound = 0, capfound = 0, nalts = 0;
+    for (const ast_ce *alt = ce->u.list; alt; alt = alt->next, nalts++) {
+        check_ce(c, alt, neg);
+        for (uint32_t i = base; i < c->nvars; i++) {
+            const var *v = &c->vars[i];
+            uint32_t j = 0;
+            while (j < nfound && !(found[j].len == v->len &&
+                                   memcmp(found[j].name, v->name, v->len) == 0))
+                j++;
+            if (j == nfound) {
+                if (nfound == capfound) {
+                    capfound = capfound ? capfound * 2 : 8;
+                    var *fv = arena_alloc(c->a, capfound * sizeof *fv);
+                    uint32_t *fh = arena_alloc(c->a, capfound * sizeof *fh);
+                    if (nfound) {
+                        memcpy(fv, found, nfound * sizeof *fv);
+                        memcpy(fh, hits, nfound * sizeof *fh);
+                    }
+                    found = fv;
+                    hits = fh;
+                }
+                found[nfound] = *v;
+                hits[nfound++] = 0;
+            } else if (v->count > found[j].count) {
+                found[j].count = v->count;
+            }
+            if (v->state == V_BOUND || v->state == V_FACT)
+                hits[j]++;
+        }
+        c->nvars = base;
+    }
+    for (uint32_t j = 0; j < nfound; j++) {
+        var *v = add_var(c, &(ast_name){found[j].name, found[j].len, found[j].first},
+                         found[j].state);
+        *v = found[j];
+        if (hits[j] < nalts && (v->state == V_BOUND || v->state == V_FACT))
+            v->state = V_PARTIAL;
+    }
+}
+
+/* NEG: inside not/exists/forall, the innermost one's keyword; else NULL. */
+static void check_ce(checker *c, const ast_ce *ce, const char *neg)
 {
     switch (ce->kind) {
     case CE_PATTERN:
-        check_pattern(c, &ce->u.pat, negated, false);
+        check_pattern(c, &ce->u.pat, neg, false);
         break;
     case CE_NOT:
-    case CE_EXISTS:
-        open_region(c);
-        check_ce(c, ce->u.sub, true);
+    case CE_EXISTS: {
+        const char *kind = ce->kind == CE_NOT ? "not" : "exists";
+        open_region(c, kind);
+        check_ce(c, ce->u.sub, kind);
         c->nopen--;
         break;
+    }
     case CE_FORALL:
-        open_region(c);
-        check_ce(c, ce->u.forall.domain, true);
-        check_ce(c, ce->u.forall.body, true);
+        open_region(c, "forall");
+        check_ce(c, ce->u.forall.domain, "forall");
+        check_ce(c, ce->u.forall.body, "forall");
         c->nopen--;
         break;
     case CE_AND:
-        check_ces(c, ce->u.list, negated);
+        check_ces(c, ce->u.list, neg);
         break;
     case CE_TEST:
         check_expr(c, ce->u.test);
         break;
-    case CE_OR: {
-        /* Each alternative starts from the same bindings; a variable is
-         * bound after the `or` when every alternative binds it. */
-        uint32_t base = c->nvars;
-        var *found = NULL; /* new variables of the alternatives so far */
-        uint32_t nfound = 0, nalts = 0;
-        uint32_t *hits = NULL;
-        for (const ast_ce *alt = ce->u.list; alt; alt = alt->next, nalts++) {
-            check_ce(c, alt, negated);
-            for (uint32_t i = base; i < c->nvars; i++) {
-                uint32_t j = 0;
-                while (j < nfound && !(found[j].len == c->vars[i].len &&
-                                       memcmp(found[j].name, c->vars[i].name, found[j].len) == 0))
-                    j++;
-                if (j == nfound) {
-                    var *grown = arena_alloc(c->a, (nfound + 1) * sizeof *grown);
-                    uint32_t *gh = arena_alloc(c->a, (nfound + 1) * sizeof *gh);
-                    if (nfound) {
-                        memcpy(grown, found, nfound * sizeof *grown);
-                        memcpy(gh, hits, nfound * sizeof *gh);
-                    }
-                    found = grown;
-                    hits = gh;
-                    found[nfound] = c->vars[i];
-                    hits[nfound++] = 0;
-                } else {
-                    found[j].count += c->vars[i].count;
-                }
-                if (c->vars[i].state == V_BOUND || c->vars[i].state == V_FACT)
-                    hits[j]++;
-            }
-            c->nvars = base;
-        }
-        for (uint32_t j = 0; j < nfound; j++) {
-            var *v = add_var(c, &(ast_name){found[j].name, found[j].len, found[j].first},
-                             found[j].state);
-            *v = found[j];
-            if (hits[j] < nalts && v->state == V_BOUND)
-                v->state = V_PARTIAL;
-        }
+    case CE_OR:
+        check_or(c, ce, neg);
         break;
-    }
     }
 }
 
-static void check_ces(checker *c, const ast_ce *ce, bool negated)
+static void check_ces(checker *c, const ast_ce *ce, const char *neg)
 {
     for (; ce; ce = ce->next)
-        check_ce(c, ce, negated);
+        check_ce(c, ce, neg);
 }
 
 /* ---- declarations ---- */
@@ -1055,22 +1282,23 @@ static void check_rule(checker *c, const ast_rule *r)
             ERR(c, E_SALIENCE, s->sp, "salience %lld is outside -10000 .. 10000",
                 (long long)s->u.i);
     }
-    check_ces(c, r->conds, false);
+    check_ces(c, r->conds, NULL);
     for (const ast_action *a = r->actions; a; a = a->next)
         check_action(c, a);
     for (uint32_t i = 0; i < c->nvars; i++) {
         const var *v = &c->vars[i];
-        if (v->count == 1 && v->name[0] != '_') {
-            if (v->state == V_FACT)
-                WARN(c, W_UNUSED_VAR, v->first, "fact variable '?%s' is bound but never used",
-                     v->name);
-            else
-                WARN(c, W_UNUSED_VAR, v->first, "variable '?%s' is bound but never used",
-                     v->name);
-            diag_note(c->d, NULL, v->state == V_FACT
-                                      ? "leave out '?%s <-' if the rule does not change the fact"
-                                      : "write '?' for a value you do not need, or '?_%s'",
+        if (v->count != 1 || v->name[0] == '_')
+            continue;
+        if (v->fact_pat) {
+            WARN(c, W_UNUSED_VAR, v->first, "fact variable '?%s' is bound but never used",
+                 v->name);
+            diag_note(c->d, NULL, "leave out '?%s <-' if the rule does not change the fact",
                       v->name);
+        } else if (v->by_bind) {
+            WARN(c, W_UNUSED_VAR, v->first, "variable '?%s' is bound but never used", v->name);
+        } else {
+            WARN(c, W_UNUSED_VAR, v->first, "variable '?%s' is bound but never used", v->name);
+            diag_note(c->d, NULL, "write '?' for a value you do not need, or '?_%s'", v->name);
         }
     }
     c->rule = NULL;
@@ -1080,10 +1308,12 @@ static void check_case(checker *c, const ast_case *k)
 {
     c->nvars = 0;
     c->nopen = 0;
+    c->ground = "a given fact";
     for (const ast_fact *f = k->given; f; f = f->next)
-        check_fact(c, f, true);
+        check_fact(c, f);
+    c->ground = NULL;
     for (const ast_expect *e = k->expects; e; e = e->next)
-        check_pattern(c, &e->pat, e->negated, true);
+        check_pattern(c, &e->pat, NULL, true);
 }
 
 static void unique_name(checker *c, name_map *m, const ast_name *n, const char *what,
@@ -1102,6 +1332,32 @@ static void unique_name(checker *c, name_map *m, const ast_name *n, const char *
 
 /* ---- sweep 3: lint over the whole program ---- */
 
+/* The value S can take that is closest to L (a symbol or string), for a
+ * "did you mean": an ask answer or a constant some fact or action gives. */
+static const char *closest_value(const slot_info *s, const ast_lit *l)
+{
+    if (l->type != TY_SYMBOL && l->type != TY_STRING)
+        return NULL;
+    ast_name want = {.text = l->u.s, .len = l->len};
+    const char *best = NULL;
+    unsigned bestd = 99;
+    if (s->ask)
+        for (const ast_lit *x = s->ask->answers; x; x = x->next)
+            if (x->type == l->type)
+                consider(&best, &bestd, &want, x->u.s);
+    for (uint32_t i = 0; i < s->produced.cap; i++) {
+        const ast_lit *x = s->produced.vals[i];
+        if (s->produced.keys[i] && x->type == l->type)
+            consider(&best, &bestd, &want, x->u.s);
+    }
+    return best;
+}
+
+/* W002: a rule testing a slot for a constant nothing can put there. With
+ * an ask, the slot's values are its answers and what rules give it. With
+ * no ask, the values are judged only for a template that rules alone
+ * make: one in a facts block, a case or a consultation may get any value
+ * from the user. */
 static void judge_const_tests(checker *c)
 {
     for (const const_test *t = c->tests; t; t = t->next) {
@@ -1118,11 +1374,13 @@ static void judge_const_tests(checker *c)
             WARN(c, W_NEVER_FIRES, t->lit->sp,
                  "rule '%s' can never fire: %s is not an allowed answer for '%s.%s'",
                  t->rule->name.text, text, tname, s->decl->name.text);
+            suggest(c, closest_value(s, t->lit));
             note_domain(c, s->ask);
-        } else if (!t->t->asked && t->t->producers > 0) {
+        } else if (!t->t->asked && !t->t->input && t->t->producers > 0) {
             WARN(c, W_NEVER_FIRES, t->lit->sp,
                  "rule '%s' can never fire: nothing gives '%s.%s' the value %s",
                  t->rule->name.text, tname, s->decl->name.text, text);
+            suggest(c, closest_value(s, t->lit));
         }
     }
 }
@@ -1147,6 +1405,19 @@ void check_program(const ast_program *prog, diag_list *d)
         if (x->kind == DECL_ASK)
             collect_ask(&c, x);
 
+    /* A consultation makes facts of an asked template, and their slots may
+     * keep their defaults: a default such as `unknown` may lie outside the
+     * ask's answers on purpose, for rules to test. */
+    for (const ast_decl *x = prog->decls; x; x = x->next) {
+        if (x->kind != DECL_TEMPLATE)
+            continue;
+        tmpl_info *t = map_get(&c.tmpls, x->u.tmpl.name.text, x->u.tmpl.name.len);
+        if (t && t->decl == x && t->asked)
+            for (uint32_t i = 0; i < t->nslots; i++)
+                if (t->slots[i].decl->dflt)
+                    produced_lit(&c, &t->slots[i], t->slots[i].decl->dflt);
+    }
+
     /* sweep 2 */
     name_map rules, cases, facts;
     map_init(&rules, c.a, nrules);
@@ -1160,8 +1431,10 @@ void check_program(const ast_program *prog, diag_list *d)
             break;
         case DECL_FACTS:
             unique_name(&c, &facts, &x->u.facts.name, "facts block", E_DUP_DECL);
+            c.ground = "a fact in a facts block";
             for (const ast_fact *f = x->u.facts.facts; f; f = f->next)
-                check_fact(&c, f, true);
+                check_fact(&c, f);
+            c.ground = NULL;
             break;
         case DECL_CASE:
             unique_name(&c, &cases, &x->u.kase.name, "case", E_DUP_DECL);

@@ -91,6 +91,7 @@ static diag *push(diag_list *l, diag_severity sev, diag_code code)
         l->nerrors++;
     else
         l->nwarnings++;
+    l->dropped = true;
     if (l->max_errors && sev == DIAG_ERROR && l->nerrors > l->max_errors)
         return NULL;
     if (l->n == l->cap) {
@@ -103,6 +104,7 @@ static diag *push(diag_list *l, diag_severity sev, diag_code code)
     }
     diag *d = &l->items[l->n++];
     memset(d, 0, sizeof *d);
+    l->dropped = false;
     d->severity = sev;
     d->code = code;
     return d;
@@ -136,7 +138,7 @@ void diag_add_file(diag_list *l, diag_severity sev, diag_code code, const char *
 
 void diag_note(diag_list *l, const span *sp, const char *fmt, ...)
 {
-    if (l->n == 0)
+    if (l->n == 0 || l->dropped)
         return;
     diag *d = &l->items[l->n - 1];
     diag_remark *n = mem_realloc(l->mem, d->notes, (d->nnotes + 1) * sizeof *n);

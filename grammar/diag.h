@@ -83,6 +83,7 @@ typedef struct diag_list {
     unsigned n, cap;
     unsigned nerrors, nwarnings;
     unsigned max_errors; /* stop recording errors past this; 0 = no limit */
+    bool dropped;        /* the last diagnostic was not recorded: drop its notes */
 } diag_list;
 
 void diag_list_init(diag_list *, sn_mem *);

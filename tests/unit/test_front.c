@@ -172,6 +172,32 @@ TEST(mem_limit_and_counting)
     CHECK(mem_alloc(&m, 1) == NULL);
 }
 
+/* With max_errors, errors past the limit are counted but not kept, and
+ * their notes are not hung on the diagnostic before them. */
+TEST(diag_limit_drops_notes_too)
+{
+    sn_mem m;
+    mem_init(&m);
+    diag_list d;
+    diag_list_init(&d, &m);
+    d.max_errors = 1;
+    span sp = {0, 1, 0};
+    diag_add(&d, DIAG_ERROR, E_SYNTAX, sp, "first");
+    diag_note(&d, &sp, "note of the first");
+    diag_add(&d, DIAG_ERROR, E_SYNTAX, sp, "second");
+    diag_note(&d, &sp, "note of the second");
+    diag_add(&d, DIAG_WARNING, W_UNUSED_VAR, sp, "a warning");
+    CHECK_EQ_INT(d.nerrors, 2);
+    CHECK_EQ_INT(d.n, 2);
+    CHECK_EQ_INT(d.items[0].nnotes, 1);
+    CHECK_STR(d.items[0].notes[0].msg, "note of the first");
+    CHECK_STR(d.items[1].msg, "a warning");
+    CHECK_STR(diag_code_name(E_SYNTAX), "E003");
+    CHECK_STR(diag_code_name(W_UNUSED_VAR), "W001");
+    diag_list_fini(&d);
+    CHECK_EQ_INT(m.used, 0);
+}
+
 int main(void)
 {
     RUN(oom_good_program);
@@ -180,5 +206,6 @@ int main(void)
     RUN(bad_program_reports_every_declaration);
     RUN(arena_alignment_and_reuse);
     RUN(mem_limit_and_counting);
+    RUN(diag_limit_drops_notes_too);
     return UNIT_END();
 }
