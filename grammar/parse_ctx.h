@@ -24,6 +24,7 @@ typedef struct parse_ctx {
     uint32_t prev_end;      /* scanner: last_end before the current match */
     uint32_t last_error_at; /* parser: offset of the last syntax error's token + 1 */
     unsigned nerrors;       /* errors this file added */
+    unsigned decl_errors;   /* errors in the declaration being parsed */
     /* the declaration being parsed, for "rule 'x' began here" notes */
     const char *decl_kind;  /* "rule", "template", ...; NULL between */
     span decl_sp;

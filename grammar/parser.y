@@ -712,6 +712,7 @@ static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
 {
     ctx->decl_kind = kind;
     ctx->decl_sp = sp;
+    ctx->decl_errors = 0;
     memset(&ctx->decl_name, 0, sizeof ctx->decl_name);
 }
 
@@ -1051,6 +1052,20 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
     if (name_expected && alias[0] == '\'' && alias[1] >= 'a' && alias[1] <= 'z' &&
         *after && strchr(":(.{", *after))
         snprintf(msg + at, sizeof msg - at, " (%s is a reserved word)", what);
+    /* '=' is the one-character slip worth naming */
+    else if (strcmp(alias, "'='") == 0) {
+        bool colon = false, eq = false;
+        for (int i = 0; i < n; i++) {
+            colon |= strcmp(yysymbol_name(exp[i]), "':'") == 0;
+            eq |= exp[i] == YYSYMBOL_TK_EQ;
+        }
+        if (colon)
+            snprintf(msg + at, sizeof msg - at, " (a slot's value comes after ':')");
+        else if (eq)
+            snprintf(msg + at, sizeof msg - at, " (to compare, write '==')");
+    } else if (strcmp(alias, "';'") == 0) {
+        snprintf(msg + at, sizeof msg - at, " (conditions and actions need no separator)");
+    }
     parse_error(ctx, E_SYNTAX, *loc, "%s", msg);
     ctx->last_error_at = loc->start + 1;
 
@@ -1082,6 +1097,7 @@ void parse_error(parse_ctx *ctx, diag_code code, span sp, const char *fmt, ...)
     va_end(ap);
     diag_add(ctx->d, DIAG_ERROR, code, sp, "%s", msg);
     ctx->nerrors++;
+    ctx->decl_errors++;
 }
 
 unsigned parse_file(ast_program *prog, const srcset *src, uint32_t file, diag_list *d)
