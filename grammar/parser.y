@@ -899,18 +899,6 @@ static void sn_yyerror(SN_YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const 
 
 /* ---- syntax error messages ---- */
 
-/* A token's name for a message: Bison's alias without its double quotes. */
-static const char *token_name(yysymbol_kind_t k, char *buf, size_t size)
-{
-    const char *s = yysymbol_name(k);
-    size_t n = strlen(s);
-    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-        snprintf(buf, size, "%.*s", (int)(n - 2), s + 1);
-        return buf;
-    }
-    return s;
-}
-
 /* Groups of tokens named by what an author would call them. */
 static const struct token_group {
     const char *phrase;
@@ -1003,10 +991,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
         }
         items[nitems++] = groups[g].phrase;
     }
-    char names[YYNTOKENS][32];
     for (int i = 0; i < n; i++)
         if (!used[i])
-            items[nitems++] = token_name(exp[i], names[i], sizeof names[i]);
+            items[nitems++] = yysymbol_name(exp[i]); /* the alias: 'then', name, ... */
 
     char what[128];
     const span *loc = yypcontext_location(yyctx);
@@ -1024,10 +1011,8 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
                  len > 40 ? 40 : len, ctx->src->text + loc->start, len > 40 ? "..." : "");
         break;
     }
-    default: {
-        char buf[32];
-        snprintf(what, sizeof what, "%s", token_name(found, buf, sizeof buf));
-    }
+    default:
+        snprintf(what, sizeof what, "%s", yysymbol_name(found));
     }
 
     char msg[512];
