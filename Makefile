@@ -6,12 +6,17 @@
 #   make bench           benchmarks (not tests)
 #   make fuzz            build the libFuzzer harness (clang)
 #   make install PREFIX=/usr/local DESTDIR=
+#   make WERROR=1        warnings are errors (CI builds so with gcc and clang)
+#   make BUILD=dir       build in another folder, e.g. CC=clang BUILD=build-clang
 
 CC      ?= cc
 PREFIX  ?= /usr/local
 VERSION := 0.1.0
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' \
            -DSINEW_RULES_DIR='"$(PREFIX)/share/sinew/rules"' $(WARN)
@@ -24,6 +29,10 @@ CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 else
 B       := build
+endif
+# BUILD=dir puts a build in another folder (CC=clang BUILD=build-clang).
+ifneq ($(BUILD),)
+B       := $(BUILD)
 endif
 
 LIB_SRC := $(sort $(wildcard engine/*.c) $(wildcard grammar/*.c))
@@ -88,7 +97,7 @@ install: all
 	install -m 644 rules/*.sinew $(DESTDIR)$(PREFIX)/share/sinew/rules/ 2>/dev/null || true
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-*
 
 .PHONY: all test bench fuzz install clean
 .SECONDARY:
