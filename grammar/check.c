@@ -1072,16 +1072,10 @@ static var *fact_var(checker *c, const ast_name *n, const char *action)
 {
     var *v = find_var(c, n);
     if (!v) {
-        const span *later = later_binding(c, n);
-        if (later) {
-            ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used before it is bound", n->text);
-            diag_note(c->d, later, "it is first bound here, later in the rule");
-        } else {
-            ERR(c, E_UNBOUND, n->sp, "variable '?%s' is used but never bound", n->text);
-            diag_note(c->d, NULL, "bind a fact with '?%s <- template(...)' in the conditions",
-                      n->text);
-        }
-        add_var(c, n, V_BOUND)->count = 2;
+        char hint[160];
+        snprintf(hint, sizeof hint, "bind a fact with '?%.100s <- template(...)' in the conditions",
+                 n->text);
+        report_unbound(c, n, hint);
         return NULL;
     }
     v->count++;
