@@ -30,6 +30,32 @@ static const char bad[] =
     "rule r2 when pain(site: ) then halt end\n"
     "rule r3 when pain(site: \"unterminated\n";
 
+/* One load of one text: the memory, the sources, the diagnostics and the
+ * program, made and freed together. */
+typedef struct load {
+    sn_mem m;
+    srcset src;
+    diag_list d;
+    ast_program *p;
+} load;
+
+static void load_text(load *l, const char *text)
+{
+    mem_init(&l->m);
+    srcset_init(&l->src, &l->m);
+    diag_list_init(&l->d, &l->m);
+    srcset_add(&l->src, "t.sinew", text, strlen(text));
+    l->p = front_build(&l->m, &l->src, 0, 1, &l->d);
+}
+
+static void load_free(load *l)
+{
+    ast_program_free(l->p);
+    diag_list_fini(&l->d);
+    srcset_fini(&l->src);
+    CHECK_EQ_INT(l->m.used, 0); /* everything the load made is gone */
+}
+
 /* Parse TEXT with the Nth allocation (and all after it) failing. Returns 1
  * when the load completed, 0 when it ran out of memory; checks that
  * nothing leaked either way. */
@@ -81,17 +107,14 @@ TEST(oom_bad_program) { every_failure_point(bad, 2); }
 
 TEST(good_program_checks_clean)
 {
-    sn_mem m;
-    mem_init(&m);
-    srcset src;
-    srcset_init(&src, &m);
-    diag_list d;
-    diag_list_init(&d, &m);
-    srcset_add(&src, "t.sinew", good, sizeof good - 1);
-    ast_program *p = front_build(&m, &src, 0, 1, &d);
+    load l;
+    load_text(&l, good);
+    ast_program *p = l.p;
     CHECK(p != NULL);
-    CHECK_EQ_INT(d.nerrors, 0);
-    CHECK_EQ_INT(d.nwarnings, 0);
+    CHECK_EQ_INT(l.d.nerrors, 0);
+    CHECK_EQ_INT(l.d.nwarnings, 0);
+    if (!p)
+        return;
     CHECK_EQ_INT(p->ndecls, 6);
     const ast_decl *x = p->decls;
     while (x && x->kind != DECL_RULE)
@@ -112,34 +135,25 @@ TEST(good_program_checks_clean)
         span sp = r->conds->sp;
         CHECK_EQ_INT(sp.end - sp.start, strlen("?f <- pain(site: posterior_thigh, severity: ?s & > 3)"));
     }
-    ast_program_free(p);
-    diag_list_fini(&d);
-    srcset_fini(&src);
-    CHECK_EQ_INT(m.used, 0);
+    load_free(&l);
 }
 
 TEST(bad_program_reports_every_declaration)
 {
-    sn_mem m;
-    mem_init(&m);
-    srcset src;
-    srcset_init(&src, &m);
-    diag_list d;
-    diag_list_init(&d, &m);
-    srcset_add(&src, "t.sinew", bad, sizeof bad - 1);
-    ast_program *p = front_build(&m, &src, 0, 1, &d);
-    CHECK(p != NULL);
+    load l;
+    load_text(&l, bad);
+    CHECK(l.p != NULL);
     /* r2's syntax error, r3's unterminated string; checks wait for a clean parse */
-    CHECK_EQ_INT(d.nerrors, 2);
-    diag_sort(&d);
-    CHECK(d.n >= 2 && d.items[0].code == E_SYNTAX && d.items[1].code == E_UNTERMINATED);
-    uint32_t line, col;
-    src_position(srcset_file(&src, 0), d.items[0].sp.start, &line, &col);
-    CHECK_EQ_INT(line, 3);
-    CHECK_EQ_INT(col, 25);
-    ast_program_free(p);
-    diag_list_fini(&d);
-    srcset_fini(&src);
+    CHECK_EQ_INT(l.d.nerrors, 2);
+    diag_sort(&l.d);
+    CHECK(l.d.n >= 2 && l.d.items[0].code == E_SYNTAX && l.d.items[1].code == E_UNTERMINATED);
+    if (l.d.n >= 1) {
+        uint32_t line, col;
+        src_position(srcset_file(&l.src, 0), l.d.items[0].sp.start, &line, &col);
+        CHECK_EQ_INT(line, 3);
+        CHECK_EQ_INT(col, 25);
+    }
+    load_free(&l);
 }
 
 TEST(arena_alignment_and_reuse)
