@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "diag.h"
 #include "dump.h"
 #include "front.h"
@@ -45,11 +46,19 @@ static int usage_error(const char *fmt, const char *what)
 
 static const char usage_text[] =
     "usage: sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
+    "       sinew run [OPTIONS] FILE|DIR...\n"
+    "       sinew test [--verbose] [FILE|DIR...]\n"
     "       sinew --help | --version\n"
     "\n"
     "Commands:\n"
     "  check FILE|DIR...   parse and check rule files (a folder: every .sinew file\n"
     "                      in it) as one program; report every error and warning\n"
+    "  run FILE|DIR...     load the files, assert their facts blocks, run the rules\n"
+    "                      to the end; rules' print output on standard output,\n"
+    "                      then the conclusions (cf at or above the threshold)\n"
+    "                      and the recommendations\n"
+    "  test [FILE|DIR...]  run the case tests of the files (default: the shipped\n"
+    "                      knowledge base); one line per failed case\n"
     "  (none)              check the shipped knowledge base (./rules/, or the\n"
     "                      installed one in " SINEW_RULES_DIR ")\n"
     "\n"
@@ -57,6 +66,17 @@ static const char usage_text[] =
     "  --werror            treat warnings as errors (exit 1)\n"
     "  -q, --quiet         print only the diagnostics, not the summary line\n"
     "  --ast               print the syntax tree (parenthesised) on standard output\n"
+    "\n"
+    "Options for run:\n"
+    "  --strategy S        depth (default), breadth, lex or mea\n"
+    "  --threshold X       certainty below which a fact matches no pattern (0.2)\n"
+    "  --limit N           stop after N firings\n"
+    "  --no-record         keep no justifications (faster; for benchmarks)\n"
+    "  --stats             print firings, facts and peak memory on standard error\n"
+    "  -q, --quiet         do not list conclusions and recommendations\n"
+    "\n"
+    "Options for test:\n"
+    "  -v, --verbose       name every case, passed or not\n"
     "\n"
     "Exit status: 0 clean, 1 errors found, 2 usage error.\n"
     "Environment: NO_COLOR turns colour off; colour is used only on a terminal.\n";
@@ -171,5 +191,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1, default_rules());
+    if (strcmp(cmd, "test") == 0)
+        return cmd_test(argc - 1, argv + 1, default_rules());
     return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,454 @@
+/* internal.h — the engine's own data: templates, facts, the Rete network,
+ * the agenda, truth maintenance. Private to the engine's .c files.
+ *
+ * Ownership, in one place:
+ * - The engine owns everything below. Templates, rules, nodes, alpha
+ *   memories and compiled expressions live in the engine's arena (`perm`)
+ *   and die with it; removing a rule unlinks its nodes but their memory
+ *   stays until sn_free or sn_clear.
+ * - Facts, tokens, alpha-memory entries, activations and justifications
+ *   are allocated one by one (tokens and entries from free lists) and freed
+ *   when they die. A token that dies during a propagation is unlinked at
+ *   once and recycled only when the engine settles (engine_settle), so a
+ *   loop that walks a list may step past it safely.
+ * - Symbols are interned in the engine's symtab and live until sn_free.
+ *
+ * The Rete network (rete.c): every template has an alpha dispatch; a fact
+ * enters the alpha memories whose tests it passes; each alpha memory hashes
+ * its facts on the slots its joins compare with earlier patterns. Beta
+ * nodes keep their left input (tokens: partial matches) in their own
+ * memory, hashed on the same join key, so a join probes one bucket from
+ * either side. A token is one more fact on its parent token; deleting a
+ * token deletes the tokens made from it.
+ */
+#ifndef SINEW_INTERNAL_H
+#define SINEW_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../grammar/ast.h"
+#include "../grammar/builtins.h"
+#include "arena.h"
+#include "mem.h"
+#include "sinew.h"
+#include "value.h"
+
+typedef struct sn_engine engine;
+typedef struct node node;
+typedef struct token token;
+typedef struct amem amem;
+
+/* ---- templates and facts ---------------------------------------------- */
+
+typedef struct slotdef {
+    const sym *name;
+    vtype type;
+    value dflt;
+} slotdef;
+
+struct tmpl {
+    const sym *name;
+    uint32_t id;
+    uint32_t nslots;
+    slotdef *slots;
+    struct fact *first, *last;  /* live facts, in order of id */
+    uint32_t nfacts;
+    /* alpha dispatch: memories keyed on one slot's constant, and the rest */
+    struct dispatch *dispatch;  /* one per slot used as a key */
+    amem **plain;               /* memories with no constant equality test */
+    uint32_t nplain, capplain;
+    struct tmpl *next;          /* in the engine's list */
+};
+
+typedef struct aentry {
+    struct fact *f;
+    amem *am;
+    uint32_t hash;
+    struct aentry *bnext, *bprev;   /* in am's bucket */
+    struct aentry *fnext;           /* in f->entries */
+} aentry;
+
+struct fact {
+    uint64_t id;
+    struct tmpl *t;
+    uint32_t hash;
+    double cf;
+    bool live;
+    bool asserted;       /* unconditional: given, typed, or by assert/modify */
+    bool dirty;          /* queued for truth maintenance */
+    sn_origin origin;
+    const sym *source;   /* facts block or case name */
+    struct fact *hnext;           /* working-memory hash chain */
+    struct fact *tprev, *tnext;   /* in t's list */
+    struct fact *gnext;           /* all facts, by id; or the withdrawn list */
+    struct fact *gprev;
+    struct fact *qnext;           /* in the truth-maintenance queue */
+    aentry *entries;              /* alpha memories it is in */
+    token *tokens;                /* tokens whose fact it is */
+    struct just *justs;           /* how it came to be, newest first */
+    uint32_t nsupport;            /* active logical justifications */
+    value slots[];
+};
+
+/* ---- compiled expressions --------------------------------------------- */
+
+typedef enum cx_kind {
+    CX_CONST,
+    CX_SLOT,     /* the fact being tested: slot */
+    CX_CF,       /* the fact being tested: its cf */
+    CX_VAR,      /* a fact of the token: level, slot (slot < 0: its cf) */
+    CX_LOCAL,    /* a variable bound by `bind` */
+    CX_CALL,
+    CX_BIN,
+    CX_UN,
+} cx_kind;
+
+typedef struct cexpr {
+    cx_kind kind;
+    uint8_t op;          /* ast_op for BIN/UN */
+    uint16_t level;      /* CX_VAR */
+    int32_t slot;        /* CX_SLOT, CX_VAR; CX_LOCAL: index */
+    builtin_id fn;       /* CX_CALL */
+    uint32_t nargs;
+    value k;             /* CX_CONST */
+    struct cexpr **args; /* CALL: nargs; BIN: 2; UN: 1 */
+} cexpr;
+
+/* Evaluation context: a token (its facts by level), the fact being tested,
+ * the rule's locals. */
+typedef struct ectx {
+    engine *e;
+    struct fact *const *lv; /* facts by level; NULL: walk `tok` */
+    token *tok;
+    struct fact *f;
+    value *locals;
+    bool failed;            /* a runtime error happened */
+} ectx;
+
+value cx_eval(ectx *, const cexpr *);
+bool cx_truth(value);
+/* Append a stable text form of X to the engine's scratch buffer (for
+ * sharing: two expressions with the same text are the same). */
+void cx_key(engine *, const cexpr *);
+
+/* ---- the network ------------------------------------------------------- */
+
+typedef struct bucketed {
+    void **b;            /* heads */
+    uint32_t mask;       /* size - 1; 0 with b == NULL: empty */
+    uint32_t n;
+} bucketed;
+
+struct amem {
+    struct tmpl *t;
+    int32_t key_slot;     /* dispatch slot (-1: none) */
+    value key_val;
+    cexpr *test;          /* the pattern's other one-fact tests (NULL: none) */
+    bool tests_cf;        /* the pattern tests cf: no threshold */
+    uint32_t nhash;       /* slots its joins hash on */
+    int32_t *hash_slots;
+    bucketed idx;         /* aentry lists */
+    node **succ;          /* joins and negations fed, deepest first */
+    uint32_t nsucc, capsucc;
+    uint32_t refs;
+    const char *sig;      /* sharing key */
+    uint32_t sighash;
+    amem *signext;
+};
+
+typedef struct dispatch {
+    int32_t slot;
+    bucketed idx;         /* dnode lists by key value */
+    struct dispatch *next;
+} dispatch;
+
+typedef struct dnode {
+    value v;
+    uint32_t hash;
+    amem **ams;
+    uint32_t n, cap;
+    struct dnode *next;
+} dnode;
+
+typedef enum nkind { N_JOIN, N_NEG, N_EXISTS, N_NCC, N_PARTNER, N_TEST, N_TERM } nkind;
+
+typedef struct jkey {
+    int32_t rslot;        /* slot of the new fact */
+    uint16_t level;       /* earlier fact: level */
+    int32_t lslot;        /* and slot */
+} jkey;
+
+struct node {
+    nkind kind;
+    uint32_t level;       /* level of the tokens in its memory */
+    node *parent;
+    node **kids;
+    uint32_t nkids, capkids;
+    bucketed mem;         /* tokens, by key */
+    uint32_t ntokens;
+    amem *am;             /* JOIN, NEG, EXISTS */
+    uint32_t nkeys;
+    jkey *keys;
+    cexpr *test;          /* JOIN/NEG/EXISTS: other join tests; TEST: the test */
+    node *partner;        /* NCC: its partner; PARTNER: its NCC */
+    bool exists;          /* NCC: exists (else not) */
+    uint32_t refs;        /* rules using it */
+    struct prod *prod;    /* TERM */
+    const char *sig;      /* sharing key among a parent's kids */
+};
+
+struct token {
+    token *parent;
+    struct fact *f;       /* the fact matched at this level, or NULL */
+    node *owner;          /* the node whose memory holds it */
+    uint32_t level;
+    uint32_t hash;
+    uint32_t count;       /* NEG/EXISTS/NCC: matches */
+    bool dead;
+    token *bnext, *bprev; /* owner's bucket */
+    token *kids;
+    token *snext, *sprev; /* siblings under parent */
+    token *fnext, *fprev; /* f->tokens */
+    struct activation *act;  /* TERM: pending */
+    struct just *sup;        /* TERM: what its firing made that hangs on it */
+};
+
+/* ---- rules ------------------------------------------------------------- */
+
+typedef enum act_kind {
+    A_ASSERT, A_CONCLUDE, A_RETRACT, A_MODIFY, A_BIND, A_PRINT, A_RECOMMEND, A_HALT
+} act_kind;
+
+typedef struct cact {
+    act_kind kind;
+    struct tmpl *t;          /* ASSERT, CONCLUDE */
+    cexpr **vals;            /* ASSERT, CONCLUDE: per slot (NULL: default); MODIFY: per slot (NULL: keep) */
+    cexpr *cf;               /* CONCLUDE (NULL: 1.0) */
+    uint16_t *levels;        /* RETRACT: fact levels; MODIFY: levels[0] */
+    uint32_t n;              /* RETRACT: count; PRINT: args */
+    cexpr **args;            /* PRINT; RECOMMEND: args[0] the text */
+    int32_t local;           /* BIND */
+    cexpr *value;            /* BIND */
+    const char **cites;      /* RECOMMEND */
+    uint32_t ncites;
+    struct cact *next;
+} cact;
+
+typedef struct varloc {
+    const char *name;
+    uint16_t level;
+    int32_t slot;            /* -1: the fact itself (?f <-); -2: a local */
+} varloc;
+
+struct rule;
+
+typedef struct prod {
+    struct rule *r;
+    uint32_t alt;
+    node *term;
+    cact *actions;
+    uint32_t nlocals;
+    varloc *vars;            /* for justifications: every named variable */
+    uint32_t nvars;
+    uint32_t depth;          /* levels */
+    bool *positive;          /* per level 1..depth: a fact the rule matched */
+} prod;
+
+struct rule {
+    const sym *name;
+    const char *doc;
+    const char **cites;
+    uint32_t ncites;
+    int salience;
+    char *where;
+    prod **prods;
+    uint32_t nprods;
+    uint64_t fired;
+    bool removed;
+    struct rule *next;
+};
+
+/* ---- agenda, justifications -------------------------------------------- */
+
+struct activation {
+    token *tok;
+    prod *p;
+    int salience;
+    uint64_t seq;
+    struct activation *prev, *next;
+    struct alevel *lvl;
+};
+
+typedef struct alevel {
+    int salience;
+    struct activation *head, *tail;
+} alevel;
+
+typedef enum just_kind { J_ASSERT, J_CONCLUDE, J_RECOMMEND } just_kind;
+
+struct just {
+    just_kind kind;
+    struct rule *r;
+    struct fact *target;     /* ASSERT/CONCLUDE; NULL for RECOMMEND */
+    const char *text;        /* RECOMMEND: owned (mem_strndup) */
+    double cf, rule_cf, min_cf;
+    bool active;
+    uint64_t firing;
+    uint64_t *facts;         /* ids by level (0: none), when recording */
+    uint32_t nfacts;
+    value *binds;            /* per prod->vars, when recording */
+    prod *p;
+    char *withdrawn;         /* why, when withdrawn (owned) */
+    token *tok;              /* the match, while active and logical */
+    struct just *next;       /* in target->justs */
+    struct just *tnext;      /* in tok->sup */
+    struct just *rnext, *rprev; /* RECOMMEND: engine's list */
+};
+
+/* ---- the engine ---------------------------------------------------------- */
+
+typedef struct source_text {
+    char *name;
+    char *text;
+    size_t len;
+    bool is_file;
+} source_text;
+
+typedef struct given {
+    struct tmpl *t;
+    value *vals;
+    const sym *source;
+    struct given *next;
+} given;
+
+typedef struct expect {
+    bool negated;
+    struct tmpl *t;
+    cexpr *test;             /* one-fact test of the pattern */
+    bool tests_cf;
+    char *text;              /* the pattern as written */
+    struct expect *next;
+} expect;
+
+typedef struct kase {
+    const sym *name;
+    char *where;
+    given *given;
+    expect *expects;
+} kase;
+
+struct sn_engine {
+    sn_mem mem;
+    arena *perm;
+    symtab syms;
+    const sym *s_true, *s_false, *s_nil;
+
+    struct tmpl *tmpls, *tmpls_last;
+    uint32_t ntmpls;
+    struct rule *rules, *rules_last;
+    uint32_t nrules;
+
+    /* working memory */
+    struct fact **wm;        /* hash of live facts */
+    uint32_t wm_mask, nfacts;
+    struct fact *all_first, *all_last;
+    struct fact *withdrawn;  /* concluded, then withdrawn (when recording) */
+    uint64_t next_id;
+
+    /* network */
+    amem **amsig;            /* alpha memories by signature */
+    uint32_t amsig_mask, namems;
+    node **roots;            /* nodes fed by the root */
+    uint32_t nroots, caproots;
+    uint64_t nnodes;
+    token *free_tokens, *dead_tokens;
+    aentry *free_entries;
+    uint64_t ntokens;
+
+    /* agenda */
+    alevel *levels;
+    uint32_t nlevels, caplevels;
+    uint64_t nacts, act_seq;
+    sn_strategy strategy;
+
+    /* truth maintenance */
+    struct fact *queue;
+    struct fact *zombies;    /* retracted during this operation; freed after it */
+    struct just *recs_first, *recs_last;  /* active recommendations */
+
+    /* loads */
+    source_text *sources;
+    uint32_t nsources, capsources;
+    given *facts_blocks, *facts_last;
+    kase **cases;
+    uint32_t ncases, capcases;
+
+    double threshold;
+    bool recording;
+    bool halted;
+    bool in_run;
+    FILE *out;
+    volatile sig_atomic_t *interrupt;
+    uint64_t fired, firing;
+    char *error;             /* last runtime error (owned) */
+
+    char *scratch;           /* cx_key and formatting */
+    size_t scratch_len, scratch_cap;
+};
+
+/* engine.c */
+void *e_alloc(engine *, size_t);         /* never NULL: aborts when memory is gone */
+void *e_calloc(engine *, size_t n, size_t size);
+void e_free(engine *, void *);
+void *e_realloc(engine *, void *, size_t);
+void scratch_reset(engine *);
+void scratch_add(engine *, const char *s, size_t len);
+void scratch_printf(engine *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void engine_error(engine *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* wm: facts (engine.c) */
+struct fact *fact_assert(engine *, struct tmpl *, const value *vals, sn_origin, const sym *source,
+                         bool *added);
+void fact_retract(engine *, struct fact *);
+void fact_enqueue(engine *, struct fact *);
+void engine_settle(engine *);
+double cf_combine_all(const struct fact *);
+double fact_cf_of(const struct fact *);
+
+/* rete.c */
+void rete_add_fact(engine *, struct fact *);
+void rete_remove_fact(engine *, struct fact *);
+void rete_refresh_fact(engine *, struct fact *);   /* its cf changed */
+bool amem_accepts(engine *, const amem *, const struct fact *);
+amem *amem_get(engine *, struct tmpl *, int32_t key_slot, value key_val, cexpr *test,
+               bool tests_cf, const int32_t *hash_slots, uint32_t nhash);
+node *node_get(engine *, node *parent, nkind, uint32_t level, amem *, const jkey *keys,
+               uint32_t nkeys, cexpr *test, bool exists);
+node *node_partner(engine *, node *ncc_parent_branch_end, node *ncc, uint32_t level);
+node *node_term(engine *, node *parent, uint32_t level, struct prod *);
+void node_release(engine *, node *);
+void rete_free_dead(engine *);
+struct fact *token_fact(const token *, uint32_t level);
+void tokens_free_all(engine *);
+
+/* agenda.c */
+void agenda_add(engine *, token *, struct prod *);
+void agenda_remove(engine *, struct activation *);
+struct activation *agenda_first(engine *);
+void agenda_resort(engine *);
+void agenda_clear(engine *);
+
+/* compile.c */
+bool compile_program(engine *, const ast_program *, const struct srcset *src, uint32_t first_new_file);
+cexpr *compile_pattern_test(engine *, struct tmpl *, const ast_pattern *, bool *tests_cf);
+struct tmpl *tmpl_find(engine *, const char *name, size_t len);
+bool facts_from_ast(engine *, const ast_fact *, value *vals, struct tmpl **t);
+int32_t slot_index(const struct tmpl *, const char *name, size_t len);
+
+/* tms: supports (engine.c) */
+void just_withdraw(engine *, struct just *, token *match);
+
+#endif

@@ -1,0 +1,221 @@
+/* sinew.h — the embedding API of the sinew inference engine.
+ *
+ * This header is the whole public interface: the `sinew` command and the
+ * REPL use nothing else from the engine. An sn_engine holds everything —
+ * symbols, templates, rules, the Rete network, working memory, the agenda
+ * and the justification records — so two engines in one process are
+ * independent. No function keeps global state.
+ *
+ * Loading is atomic: sn_load_* parses and checks the new text together
+ * with everything loaded before; on any error nothing in the engine
+ * changes and the diagnostics come back in an sn_report.
+ *
+ * Ownership: the caller owns the engine (sn_free) and every sn_report
+ * (sn_report_free). Pointers into the engine (facts, rules, strings) are
+ * borrowed: a fact stays valid until it is retracted and the next engine
+ * call that changes working memory; a rule until it is removed.
+ */
+#ifndef SINEW_H
+#define SINEW_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct sn_engine sn_engine;
+typedef struct fact sn_fact;
+typedef struct rule sn_rule;
+typedef struct tmpl sn_template;
+typedef struct just sn_just;
+typedef struct activation sn_activation;
+
+/* ---- diagnostics as values ------------------------------------------ */
+
+typedef struct sn_diag {
+    bool error;            /* else a warning */
+    char code[8];          /* "E003", "W001" */
+    const char *file;      /* "" when the problem has no file */
+    unsigned line, col;    /* 1-based; 0 when not known */
+    const char *message;
+} sn_diag;
+
+typedef struct sn_report {
+    unsigned nerrors, nwarnings;
+    unsigned n;
+    sn_diag *items;
+    char *text;            /* every diagnostic rendered with its source line and caret */
+} sn_report;
+
+void sn_report_free(sn_report *);
+
+/* ---- the engine ------------------------------------------------------ */
+
+typedef enum sn_strategy { SN_DEPTH, SN_BREADTH, SN_LEX, SN_MEA } sn_strategy;
+
+sn_engine *sn_new(void);
+void sn_free(sn_engine *);
+
+/* Load rule files (a directory: its *.sinew files in name order), or text
+ * named NAME. Returns true when loaded; REPORT (may be NULL) receives the
+ * diagnostics either way, warnings included. Facts blocks are asserted. */
+bool sn_load_files(sn_engine *, const char *const *paths, unsigned n, sn_report *report);
+bool sn_load_string(sn_engine *, const char *name, const char *text, size_t len,
+                    sn_report *report);
+
+/* Remove a rule: its activations go and the network forgets it. Facts it
+ * asserted stay; what it concluded is withdrawn. */
+bool sn_remove_rule(sn_engine *, const char *name);
+
+/* Working memory back to the facts blocks; the agenda refilled. */
+void sn_reset(sn_engine *);
+/* Everything gone: rules, templates, facts. */
+void sn_clear(sn_engine *);
+
+void sn_set_strategy(sn_engine *, sn_strategy);
+sn_strategy sn_strategy_get(const sn_engine *);
+const char *sn_strategy_name(sn_strategy);
+bool sn_strategy_parse(const char *name, sn_strategy *out);
+/* Facts whose certainty is below this do not satisfy a pattern unless the
+ * pattern tests `cf`. Default 0.2. */
+void sn_set_threshold(sn_engine *, double);
+double sn_threshold(const sn_engine *);
+/* Record justifications (default on). Off keeps only what truth
+ * maintenance needs: benchmarks. */
+void sn_set_recording(sn_engine *, bool);
+
+/* Where `print` and `recommend` write (default stdout; NULL: nowhere). */
+void sn_set_output(sn_engine *, FILE *);
+/* Set *FLAG non-zero (from a signal handler) to stop a run between firings. */
+void sn_set_interrupt(sn_engine *, volatile sig_atomic_t *flag);
+
+/* ---- facts ----------------------------------------------------------- */
+
+/* Assert a fact written in the language, e.g. "pain(site: groin)". On an
+ * error returns NULL and fills REPORT. An equal fact already present is
+ * returned (working memory is a set). */
+sn_fact *sn_assert_string(sn_engine *, const char *text, sn_report *report);
+bool sn_retract(sn_engine *, sn_fact *);
+sn_fact *sn_fact_by_id(const sn_engine *, uint64_t id);
+
+/* Facts in order of id. sn_fact_next(e, NULL) is the first. */
+sn_fact *sn_fact_next(const sn_engine *, const sn_fact *);
+/* Facts matching PATTERN (a pattern as in a rule, e.g. "diagnosis(cf: > 0.5)"),
+ * written into OUT (at most MAX); returns how many match, or -1 with
+ * REPORT filled when the pattern is wrong. Without a `cf` test, facts below
+ * the threshold do not match. */
+long sn_query(sn_engine *, const char *pattern, sn_fact **out, size_t max, sn_report *report);
+
+uint64_t sn_fact_id(const sn_fact *);
+double sn_fact_cf(const sn_fact *);
+const char *sn_fact_template(const sn_fact *);
+/* "diagnosis(name: hip_bursitis)" into BUF; returns the length it needed. */
+size_t sn_fact_format(const sn_fact *, char *buf, size_t size);
+void sn_fact_write(FILE *, const sn_fact *);
+
+typedef enum sn_origin {
+    SN_ORIGIN_TYPED,    /* sn_assert_string, the REPL */
+    SN_ORIGIN_FACTS,    /* a facts block */
+    SN_ORIGIN_CASE,     /* a case's given facts */
+    SN_ORIGIN_RULE,     /* an assert or modify action */
+    SN_ORIGIN_CONCLUDED /* only concluded: held by truth maintenance */
+} sn_origin;
+sn_origin sn_fact_origin(const sn_fact *);
+/* The facts block or case that gave it, or NULL. */
+const char *sn_fact_source(const sn_fact *);
+
+/* ---- running --------------------------------------------------------- */
+
+typedef enum sn_stop { SN_STOP_EMPTY, SN_STOP_LIMIT, SN_STOP_HALT, SN_STOP_INTERRUPT, SN_STOP_ERROR } sn_stop;
+
+/* Fire up to LIMIT rules (< 0: until the agenda is empty). *FIRED (may be
+ * NULL) receives how many fired. A runtime error (a division by zero, a
+ * retracted fact modified) stops the run; sn_last_error says what. */
+sn_stop sn_run(sn_engine *, long limit, uint64_t *fired);
+const char *sn_last_error(const sn_engine *);
+uint64_t sn_fired_total(const sn_engine *);
+
+/* The agenda, in the order it will fire. */
+sn_activation *sn_agenda_next(const sn_engine *, const sn_activation *);
+const sn_rule *sn_activation_rule(const sn_activation *);
+int sn_activation_salience(const sn_activation *);
+/* The facts the activation matched (its positive patterns), in order. */
+unsigned sn_activation_facts(const sn_activation *, const sn_fact **out, unsigned max);
+
+/* ---- rules, templates ------------------------------------------------ */
+
+const sn_rule *sn_rule_next(const sn_engine *, const sn_rule *);
+const sn_rule *sn_rule_find(const sn_engine *, const char *name);
+const char *sn_rule_name(const sn_rule *);
+const char *sn_rule_doc(const sn_rule *);          /* "" when none */
+unsigned sn_rule_ncites(const sn_rule *);
+const char *sn_rule_cite(const sn_rule *, unsigned i);
+int sn_rule_salience(const sn_rule *);
+uint64_t sn_rule_fired(const sn_rule *);
+/* "rules/hip.sinew:12" */
+const char *sn_rule_where(const sn_rule *);
+
+const sn_template *sn_template_next(const sn_engine *, const sn_template *);
+const char *sn_template_name(const sn_template *);
+unsigned sn_template_nslots(const sn_template *);
+const char *sn_template_slot(const sn_template *, unsigned i);
+
+/* ---- justifications -------------------------------------------------- */
+
+/* The records of how a fact came to be, newest first: every rule firing
+ * that asserted or concluded it, active or withdrawn. */
+const sn_just *sn_fact_justs(const sn_fact *);
+const sn_just *sn_just_next(const sn_just *);
+const sn_rule *sn_just_rule(const sn_just *);
+bool sn_just_logical(const sn_just *);   /* conclude (else assert/modify) */
+bool sn_just_active(const sn_just *);    /* still holds */
+double sn_just_cf(const sn_just *);      /* its contribution */
+double sn_just_rule_cf(const sn_just *); /* the rule's cf */
+double sn_just_min_cf(const sn_just *);  /* min cf of the facts it matched */
+uint64_t sn_just_firing(const sn_just *);   /* which firing (1-based) made it */
+/* What it matched: fact ids (0 where a pattern was negated or a test). */
+unsigned sn_just_nfacts(const sn_just *);
+uint64_t sn_just_fact(const sn_just *, unsigned i);
+/* Variable bindings at the time of firing. */
+unsigned sn_just_nbindings(const sn_just *);
+const char *sn_just_binding(const sn_just *, unsigned i, char *buf, size_t size);
+const char *sn_just_var(const sn_just *, unsigned i);
+/* Why it was withdrawn: "fact 12 retracted", "" while active. */
+const char *sn_just_withdrawn(const sn_just *);
+
+/* Facts once concluded and since withdrawn (kept while recording), newest
+ * first. */
+sn_fact *sn_withdrawn_next(const sn_engine *, const sn_fact *);
+
+/* ---- recommendations ------------------------------------------------- */
+
+/* Recommendations made by rules whose match still holds, in order made. */
+unsigned sn_recommendations(const sn_engine *, const char **texts, const sn_rule **rules,
+                            unsigned max);
+
+/* ---- case tests ------------------------------------------------------ */
+
+typedef struct sn_case_result {
+    const char *name;
+    const char *where;     /* "rules/x.sinew:40" */
+    bool passed;
+    unsigned nexpect, nfailed;
+    char *detail;          /* one line per failed expectation; NULL when passed */
+} sn_case_result;
+
+unsigned sn_case_count(const sn_engine *);
+/* Run case I: working memory is reset to the facts blocks and the case's
+ * given facts, the rules run, the expectations are judged, and the engine
+ * is reset again. Fills R (free R->detail with free()). */
+void sn_case_run(sn_engine *, unsigned i, sn_case_result *r);
+
+/* ---- statistics ------------------------------------------------------ */
+
+typedef struct sn_stats {
+    uint64_t facts, fired, activations, tokens, alpha_memories, beta_nodes;
+    size_t bytes, peak_bytes;
+} sn_stats;
+void sn_get_stats(const sn_engine *, sn_stats *);
+
+#endif

@@ -1,0 +1,215 @@
+/* value.c — interned symbols and value operations; see value.h. */
+#include "value.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+void symtab_init(symtab *t, sn_mem *m)
+{
+    t->mem = m;
+    t->mask = 255;
+    t->n = 0;
+    t->buckets = mem_calloc(m, t->mask + 1, sizeof *t->buckets);
+}
+
+void symtab_free(symtab *t)
+{
+    if (!t->buckets)
+        return;
+    for (uint32_t i = 0; i <= t->mask; i++) {
+        sym *s = t->buckets[i];
+        while (s) {
+            sym *next = s->next;
+            mem_free(t->mem, s);
+            s = next;
+        }
+    }
+    mem_free(t->mem, t->buckets);
+    t->buckets = NULL;
+}
+
+static void grow(symtab *t)
+{
+    uint32_t nmask = t->mask * 2 + 1;
+    sym **nb = mem_calloc(t->mem, (size_t)nmask + 1, sizeof *nb);
+    for (uint32_t i = 0; i <= t->mask; i++) {
+        sym *s = t->buckets[i];
+        while (s) {
+            sym *next = s->next;
+            s->next = nb[s->hash & nmask];
+            nb[s->hash & nmask] = s;
+            s = next;
+        }
+    }
+    mem_free(t->mem, t->buckets);
+    t->buckets = nb;
+    t->mask = nmask;
+}
+
+const sym *sym_intern(symtab *t, const char *text, size_t len)
+{
+    uint32_t h = hash_bytes(text, len);
+    for (sym *s = t->buckets[h & t->mask]; s; s = s->next)
+        if (s->hash == h && s->len == len && memcmp(s->text, text, len) == 0)
+            return s;
+    sym *s = mem_alloc(t->mem, sizeof *s + len + 1);
+    s->hash = h;
+    s->len = (uint32_t)len;
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    s->next = t->buckets[h & t->mask];
+    t->buckets[h & t->mask] = s;
+    if (++t->n > t->mask)
+        grow(t);
+    return s;
+}
+
+bool value_is_number(value v)
+{
+    return v.type == V_INT || v.type == V_FLOAT;
+}
+
+double value_num(value v)
+{
+    return v.type == V_INT ? (double)v.u.i : v.type == V_FLOAT ? v.u.f : 0.0;
+}
+
+bool value_eq(value a, value b)
+{
+    if (a.type == V_INT && b.type == V_FLOAT)
+        return (double)a.u.i == b.u.f;
+    if (a.type == V_FLOAT && b.type == V_INT)
+        return a.u.f == (double)b.u.i;
+    return value_same(a, b);
+}
+
+int value_cmp(value a, value b, bool *ok)
+{
+    *ok = true;
+    if (a.type == V_INT && b.type == V_INT)
+        return (a.u.i > b.u.i) - (a.u.i < b.u.i);
+    if (value_is_number(a) && value_is_number(b)) {
+        double x = value_num(a), y = value_num(b);
+        return (x > y) - (x < y);
+    }
+    if ((a.type == V_SYMBOL || a.type == V_STRING) && a.type == b.type) {
+        int c = strcmp(a.u.s->text, b.u.s->text);
+        return (c > 0) - (c < 0);
+    }
+    *ok = false;
+    return 0;
+}
+
+uint32_t value_hash(value v)
+{
+    uint64_t x;
+    switch (v.type) {
+    case V_SYMBOL:
+    case V_STRING: return v.u.s->hash ^ (uint32_t)v.type;
+    case V_INT: x = (uint64_t)v.u.i; break;
+    case V_FLOAT:
+        /* equal numbers hash alike: an integral float hashes as its int */
+        if (v.u.f == floor(v.u.f) && fabs(v.u.f) < 9.2e18) {
+            x = (uint64_t)(int64_t)v.u.f;
+            break;
+        }
+        memcpy(&x, &v.u.f, sizeof x);
+        break;
+    default: return 0;
+    }
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+size_t value_format(char *buf, size_t size, value v)
+{
+    size_t n = 0;
+    switch (v.type) {
+    case V_NIL: n = (size_t)snprintf(buf, size, "nil"); break;
+    case V_SYMBOL: n = (size_t)snprintf(buf, size, "%s", v.u.s->text); break;
+    case V_INT: n = (size_t)snprintf(buf, size, "%" PRId64, v.u.i); break;
+    case V_FLOAT: {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.15g", v.u.f);
+        if (!strpbrk(tmp, ".eEn"))
+            strcat(tmp, ".0");
+        n = (size_t)snprintf(buf, size, "%s", tmp);
+        break;
+    }
+    case V_STRING: {
+        size_t o = 0;
+        if (size)
+            buf[0] = '\0';
+        if (o + 1 < size)
+            buf[o] = '"';
+        o++;
+        for (const char *c = v.u.s->text; *c; c++) {
+            const char *esc = NULL;
+            switch (*c) {
+            case '"': esc = "\\\""; break;
+            case '\\': esc = "\\\\"; break;
+            case '\n': esc = "\\n"; break;
+            case '\t': esc = "\\t"; break;
+            default: break;
+            }
+            if (esc) {
+                for (; *esc; esc++, o++)
+                    if (o + 1 < size)
+                        buf[o] = *esc;
+            } else {
+                if (o + 1 < size)
+                    buf[o] = *c;
+                o++;
+            }
+        }
+        if (o + 1 < size)
+            buf[o] = '"';
+        o++;
+        if (size)
+            buf[o < size ? o : size - 1] = '\0';
+        n = o;
+        break;
+    }
+    }
+    return n;
+}
+
+void value_write(FILE *out, value v)
+{
+    char small[256];
+    size_t n = value_format(small, sizeof small, v);
+    if (n < sizeof small) {
+        fputs(small, out);
+        return;
+    }
+    char *big = malloc(n + 1);
+    if (!big)
+        return;
+    value_format(big, n + 1, v);
+    fputs(big, out);
+    free(big);
+}
+
+void value_display(FILE *out, value v)
+{
+    if (v.type == V_STRING || v.type == V_SYMBOL)
+        fputs(v.u.s->text, out);
+    else
+        value_write(out, v);
+}

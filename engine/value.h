@@ -1,0 +1,89 @@
+/* value.h — symbols and values: what a slot holds.
+ *
+ * Symbols and strings are interned in a symtab: equal text gives the same
+ * `sym` pointer, so equality is a pointer comparison and hashing is free
+ * (the hash is stored). A symtab owns every sym it hands out; they live
+ * until symtab_free. Symbols and strings share the table but never compare
+ * equal: a value's type tells them apart.
+ *
+ * A value is small and passed by copy. It never owns memory.
+ */
+#ifndef SINEW_VALUE_H
+#define SINEW_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct sym {
+    uint32_t hash;
+    uint32_t len;
+    struct sym *next;   /* in the table's bucket */
+    char text[];        /* NUL-terminated */
+} sym;
+
+typedef struct sn_mem sn_mem;
+
+typedef struct symtab {
+    sn_mem *mem;
+    sym **buckets;
+    uint32_t mask;      /* buckets - 1 (a power of two) */
+    uint32_t n;
+} symtab;
+
+void symtab_init(symtab *, sn_mem *);
+void symtab_free(symtab *);
+const sym *sym_intern(symtab *, const char *text, size_t len);
+
+typedef enum vtype { V_NIL, V_SYMBOL, V_STRING, V_INT, V_FLOAT } vtype;
+
+typedef struct value {
+    vtype type;
+    union {
+        const sym *s;   /* V_SYMBOL, V_STRING */
+        int64_t i;
+        double f;
+    } u;
+} value;
+
+static inline value v_int(int64_t i) { value v; v.type = V_INT; v.u.i = i; return v; }
+static inline value v_float(double f) { value v; v.type = V_FLOAT; v.u.f = f; return v; }
+static inline value v_sym(const sym *s) { value v; v.type = V_SYMBOL; v.u.s = s; return v; }
+static inline value v_str(const sym *s) { value v; v.type = V_STRING; v.u.s = s; return v; }
+static inline value v_nil(void) { value v; v.type = V_NIL; v.u.i = 0; return v; }
+
+/* Identity: same type and same content (an int never equals a float). */
+static inline bool value_same(value a, value b)
+{
+    if (a.type != b.type)
+        return false;
+    switch (a.type) {
+    case V_NIL: return true;
+    case V_SYMBOL:
+    case V_STRING: return a.u.s == b.u.s;
+    case V_INT: return a.u.i == b.u.i;
+    case V_FLOAT: return a.u.f == b.u.f;
+    }
+    return false;
+}
+
+/* Equality as `==` and a constraint see it: numbers compare by value
+ * (2 == 2.0), everything else by identity. */
+bool value_eq(value a, value b);
+/* Ordering for < <= > >=: numbers by value, text by bytes; a number and a
+ * text do not compare (returns false through *ok). */
+int value_cmp(value a, value b, bool *ok);
+uint32_t value_hash(value v);
+bool value_is_number(value v);
+double value_num(value v);
+
+/* Print as a rule would write it in a fact: symbols bare, strings quoted
+ * with escapes, floats always with a point. */
+void value_write(FILE *, value v);
+/* Print for `print`: strings and symbols bare. */
+void value_display(FILE *, value v);
+/* value_write into BUF (always NUL-terminated; truncated to SIZE). */
+size_t value_format(char *buf, size_t size, value v);
+
+#endif

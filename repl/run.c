@@ -1,0 +1,226 @@
+/* run.c — `sinew run` and `sinew test`: load, run, report.
+ *
+ * Both use only the public API (engine/sinew.h).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/sinew.h"
+#include "commands.h"
+
+enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static int usage(const char *cmd, const char *what)
+{
+    fprintf(stderr, "sinew %s: %s\ntry 'sinew --help' for more\n", cmd, what);
+    return EXIT_USAGE;
+}
+
+static bool load(sn_engine *e, char **paths, int n, const char *def)
+{
+    const char *one[] = {def};
+    sn_report r = {0};
+    bool ok = n > 0 ? sn_load_files(e, (const char *const *)paths, (unsigned)n, &r)
+                    : sn_load_files(e, one, 1, &r);
+    fputs(r.text ? r.text : "", stderr);
+    if (!ok)
+        fprintf(stderr, "sinew: nothing loaded: %u %s\n", r.nerrors, r.nerrors == 1 ? "error" : "errors");
+    sn_report_free(&r);
+    return ok;
+}
+
+static bool concluded(const sn_fact *f)
+{
+    for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
+        if (sn_just_logical(j) && sn_just_active(j))
+            return true;
+    return false;
+}
+
+static int by_cf(const void *a, const void *b)
+{
+    double x = sn_fact_cf(*(sn_fact *const *)a), y = sn_fact_cf(*(sn_fact *const *)b);
+    if (x != y)
+        return x < y ? 1 : -1;
+    uint64_t i = sn_fact_id(*(sn_fact *const *)a), j = sn_fact_id(*(sn_fact *const *)b);
+    return (i > j) - (i < j);
+}
+
+static void print_conclusions(sn_engine *e, double threshold)
+{
+    size_t n = 0, cap = 64;
+    sn_fact **v = malloc(cap * sizeof *v);
+    if (!v)
+        return;
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
+        if (concluded(f) && sn_fact_cf(f) >= threshold) {
+            if (n == cap) {
+                sn_fact **w = realloc(v, (cap *= 2) * sizeof *v);
+                if (!w)
+                    break;
+                v = w;
+            }
+            v[n++] = f;
+        }
+    qsort(v, n, sizeof *v, by_cf);
+    if (n)
+        printf("conclusions:\n");
+    for (size_t i = 0; i < n; i++) {
+        printf("  %5.2f  ", sn_fact_cf(v[i]));
+        sn_fact_write(stdout, v[i]);
+        printf("\n");
+    }
+    free(v);
+    unsigned nr = sn_recommendations(e, NULL, NULL, 0);
+    if (nr) {
+        const char **texts = malloc(nr * sizeof *texts);
+        const sn_rule **rules = malloc(nr * sizeof *rules);
+        if (texts && rules) {
+            sn_recommendations(e, texts, rules, nr);
+            printf("recommendations:\n");
+            for (unsigned i = 0; i < nr; i++)
+                printf("  - %s [%s]\n", texts[i], sn_rule_name(rules[i]));
+        }
+        free(texts);
+        free(rules);
+    }
+}
+
+int cmd_run(int argc, char **argv, const char *def)
+{
+    static const struct option opts[] = {
+        {"strategy", required_argument, NULL, 's'},
+        {"threshold", required_argument, NULL, 't'},
+        {"limit", required_argument, NULL, 'l'},
+        {"no-record", no_argument, NULL, 'R'},
+        {"stats", no_argument, NULL, 'S'},
+        {"quiet", no_argument, NULL, 'q'},
+        {0, 0, 0, 0},
+    };
+    sn_strategy strategy = SN_DEPTH;
+    double threshold = 0.2;
+    long limit = -1;
+    bool record = true, stats = false, quiet = false;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 's':
+            if (!sn_strategy_parse(optarg, &strategy))
+                return usage("run", "--strategy is one of depth, breadth, lex, mea");
+            break;
+        case 't':
+            threshold = strtod(optarg, &end);
+            if (*end || threshold < -1 || threshold > 1)
+                return usage("run", "--threshold is a number in -1 .. 1");
+            break;
+        case 'l':
+            limit = strtol(optarg, &end, 10);
+            if (*end || limit < 0)
+                return usage("run", "--limit is a number of firings");
+            break;
+        case 'R': record = false; break;
+        case 'S': stats = true; break;
+        case 'q': quiet = true; break;
+        default: return usage("run", "unknown option");
+        }
+    }
+    sn_engine *e = sn_new();
+    if (!e)
+        return EXIT_ERRORS;
+    sn_set_strategy(e, strategy);
+    sn_set_threshold(e, threshold);
+    sn_set_recording(e, record);
+    interrupted = 0;
+    sn_set_interrupt(e, &interrupted);
+    if (!load(e, argv + optind, argc - optind, def)) {
+        sn_free(e);
+        return EXIT_ERRORS;
+    }
+    signal(SIGINT, on_sigint);
+    uint64_t fired;
+    sn_stop stop = sn_run(e, limit, &fired);
+    signal(SIGINT, SIG_DFL);
+    fflush(stdout);
+    int status = 0;
+    if (stop == SN_STOP_ERROR) {
+        fprintf(stderr, "sinew: the run stopped: %s\n", sn_last_error(e));
+        status = EXIT_ERRORS;
+    } else if (stop == SN_STOP_INTERRUPT) {
+        fprintf(stderr, "sinew: interrupted after %llu firings\n", (unsigned long long)fired);
+        status = 130;
+    }
+    if (!quiet)
+        print_conclusions(e, threshold);
+    if (stats) {
+        sn_stats s;
+        sn_get_stats(e, &s);
+        fprintf(stderr, "fired %llu\nfacts %llu\nalpha memories %llu\nbeta nodes %llu\npeak bytes %zu\n",
+                (unsigned long long)fired, (unsigned long long)s.facts,
+                (unsigned long long)s.alpha_memories, (unsigned long long)s.beta_nodes, s.peak_bytes);
+    }
+    sn_free(e);
+    return status;
+}
+
+int cmd_test(int argc, char **argv, const char *def)
+{
+    static const struct option opts[] = {
+        {"verbose", no_argument, NULL, 'v'},
+        {0, 0, 0, 0},
+    };
+    bool verbose = false;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+        if (c == 'v')
+            verbose = true;
+        else
+            return usage("test", "unknown option");
+    }
+    sn_engine *e = sn_new();
+    if (!e)
+        return EXIT_ERRORS;
+    sn_set_output(e, NULL);
+    interrupted = 0;
+    sn_set_interrupt(e, &interrupted);
+    if (!load(e, argv + optind, argc - optind, def)) {
+        sn_free(e);
+        return EXIT_ERRORS;
+    }
+    signal(SIGINT, on_sigint);
+    unsigned n = sn_case_count(e), passed = 0, failed = 0;
+    for (unsigned i = 0; i < n && !interrupted; i++) {
+        sn_case_result r;
+        sn_case_run(e, i, &r);
+        if (r.passed) {
+            passed++;
+            if (verbose)
+                printf("pass  %s\n", r.name);
+        } else {
+            failed++;
+            printf("FAIL  %s (%s): %u of %u expectations failed\n%s", r.name, r.where, r.nfailed,
+                   r.nexpect, r.detail ? r.detail : "");
+        }
+        free(r.detail);
+    }
+    signal(SIGINT, SIG_DFL);
+    printf("%u %s: %u passed, %u failed\n", n, n == 1 ? "case" : "cases", passed, failed);
+    sn_free(e);
+    return failed || interrupted ? EXIT_ERRORS : 0;
+}
