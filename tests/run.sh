@@ -113,6 +113,23 @@ else
 fi
 end
 
+# ---- the knowledge base's own case tests, one result per case ----
+begin cases
+"$SINEW" test --verbose rules/ > "$TMP/cases.out" 2>&1
+status=$?
+ncases=0
+while read -r word name rest; do
+    case $word in
+    pass) pass; ncases=$((ncases + 1)) ;;
+    FAIL) fail "cases/$name $rest"; ncases=$((ncases + 1)) ;;
+    esac
+done < "$TMP/cases.out"
+grep -v '^pass ' "$TMP/cases.out" | grep -v '^FAIL ' | grep -v 'cases: ' | sed 's/^/  /'
+if [ "$status" -gt 1 ] || [ "$ncases" -eq 0 ]; then
+    fail "cases: 'sinew test rules/' exited $status after $ncases cases"
+fi
+end
+
 # ---- saved fuzz inputs: no crash, no hang ----
 begin fuzz-replay
 for input in fuzz/crashes/*; do

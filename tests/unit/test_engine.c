@@ -1,0 +1,620 @@
+/* test_engine.c — the inference engine through its public API: the network
+ * constructs and their edge cases, the agenda, truth maintenance and
+ * certainty factors, justifications, atomic loads.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../engine/sinew.h"
+#include "unit.h"
+
+static sn_engine *load(const char *text)
+{
+    sn_engine *e = sn_new();
+    sn_report r = {0};
+    if (!sn_load_string(e, "t.sinew", text, strlen(text), &r))
+        printf("load failed:\n%s", r.text);
+    sn_report_free(&r);
+    sn_set_output(e, NULL);
+    return e;
+}
+
+static bool add(sn_engine *e, const char *text)
+{
+    sn_report r = {0};
+    bool ok = sn_load_string(e, "more.sinew", text, strlen(text), &r);
+    sn_report_free(&r);
+    return ok;
+}
+
+/* Run, capturing what `print` writes. Caller frees. */
+static char *run(sn_engine *e, long limit)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    sn_set_output(e, m);
+    sn_run(e, limit, NULL);
+    fclose(m);
+    sn_set_output(e, NULL);
+    return buf;
+}
+
+static long count(sn_engine *e, const char *pattern)
+{
+    sn_fact *f[1];
+    return sn_query(e, pattern, f, 1, NULL);
+}
+
+/* The cf of the one fact matching PATTERN (whatever its certainty), or -9. */
+static double cf_of(sn_engine *e, const char *pattern)
+{
+    char buf[256];
+    size_t n = strlen(pattern);
+    /* add a cf test so facts below the threshold are seen too */
+    snprintf(buf, sizeof buf, "%.*s%scf: >= -1)", (int)(n - 1), pattern,
+             pattern[n - 2] == '(' ? "" : ", ");
+    sn_fact *f[2];
+    return sn_query(e, buf, f, 2, NULL) == 1 ? sn_fact_cf(f[0]) : -9;
+}
+
+static sn_fact *find(sn_engine *e, const char *pattern)
+{
+    sn_fact *f[2];
+    return sn_query(e, pattern, f, 2, NULL) == 1 ? f[0] : NULL;
+}
+
+static unsigned agenda_len(sn_engine *e)
+{
+    unsigned n = 0;
+    for (sn_activation *a = sn_agenda_next(e, NULL); a; a = sn_agenda_next(e, a))
+        n++;
+    return n;
+}
+
+#define CHECK_CF(e, pat, want)                                                                 \
+    do {                                                                                       \
+        double got_ = cf_of(e, pat);                                                           \
+        if (fabs(got_ - (want)) > 1e-9)                                                        \
+            UNIT_FAIL("cf of %s: %.6f, expected %.6f", pat, got_, (double)(want));             \
+    } while (0)
+
+#define CHECK_OUT(got, want)                                                                   \
+    do {                                                                                       \
+        char *g_ = (got);                                                                      \
+        CHECK_STR(g_, want);                                                                   \
+        free(g_);                                                                              \
+    } while (0)
+
+static const char *const T_AB = "template a { x: int }\n"
+                                "template b { x: int }\n"
+                                "template c { x: int }\n";
+
+static char *cat(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = malloc(la + lb + 1);
+    memcpy(s, a, la);
+    memcpy(s + la, b, lb + 1);
+    return s;
+}
+
+static sn_engine *load2(const char *tmpl, const char *rules)
+{
+    char *s = cat(tmpl, rules);
+    sn_engine *e = load(s);
+    free(s);
+    return e;
+}
+
+TEST(join_on_shared_variable)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) a(2) a(3) b(2) b(3) b(4) }\n"
+                               "rule r when a(x: ?x) b(x: ?x) then print ?x end\n");
+    CHECK_EQ_INT(agenda_len(e), 2);
+    CHECK_OUT(run(e, -1), "3\n2\n");
+    sn_free(e);
+}
+
+TEST(negation_toggles_on_assert_and_retract)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) }\n"
+                               "rule r when a(x: ?x) not b(x: ?x) then print \"alone \", ?x end\n");
+    CHECK_EQ_INT(agenda_len(e), 1);
+    sn_fact *b = sn_assert_string(e, "b(1)", NULL);
+    CHECK(b != NULL);
+    CHECK_EQ_INT(agenda_len(e), 0);
+    sn_assert_string(e, "b(2)", NULL); /* blocks nothing */
+    CHECK_EQ_INT(agenda_len(e), 0);
+    CHECK(sn_retract(e, b));
+    CHECK_EQ_INT(agenda_len(e), 1);
+    CHECK_OUT(run(e, -1), "alone 1\n");
+    sn_free(e);
+}
+
+TEST(modify_inside_a_loop)
+{
+    sn_engine *e = load("template counter { n: int }\n"
+                        "facts { counter(0) }\n"
+                        "rule step when ?c <- counter(n: ?n & < 10) then modify ?c (n: ?n + 1) end\n"
+                        "rule done when counter(n: 10) then print \"done\" end\n");
+    CHECK_OUT(run(e, -1), "done\n");
+    CHECK_EQ_INT(sn_fired_total(e), 11);
+    CHECK_EQ_INT(count(e, "counter(n: 10)"), 1);
+    CHECK_EQ_INT(count(e, "counter()"), 1);
+    sn_free(e);
+}
+
+TEST(rules_loaded_after_facts_see_them)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) a(2) b(2) }\n");
+    CHECK(add(e, "rule r when a(x: ?x) b(x: ?x) then print ?x end\n"));
+    CHECK_EQ_INT(agenda_len(e), 1);
+    /* a second rule sharing the first pattern: a shared node, brought up to date */
+    CHECK(add(e, "rule s when a(x: ?x) not b(x: ?x) then print \"s\", ?x end\n"));
+    CHECK_EQ_INT(agenda_len(e), 2);
+    CHECK_OUT(run(e, -1), "s1\n2\n");
+    sn_free(e);
+}
+
+TEST(or_with_shared_variables)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) b(2) c(1) c(2) c(3) }\n"
+                               "rule r when a(x: ?v) or b(x: ?v)  c(x: ?v) then print ?v end\n");
+    char *out = run(e, -1);
+    CHECK(out && (strcmp(out, "1\n2\n") == 0 || strcmp(out, "2\n1\n") == 0));
+    free(out);
+    CHECK_EQ_INT(sn_rule_fired(sn_rule_find(e, "r")), 2);
+    sn_free(e);
+}
+
+TEST(exists_fires_once)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) a(2) a(3) }\n"
+                               "rule r when exists a(x: > 0) then print \"some\" end\n");
+    CHECK_EQ_INT(agenda_len(e), 1);
+    sn_assert_string(e, "a(4)", NULL);
+    CHECK_EQ_INT(agenda_len(e), 1);
+    CHECK_OUT(run(e, -1), "some\n");
+    sn_assert_string(e, "a(5)", NULL); /* refraction: still once */
+    CHECK_EQ_INT(agenda_len(e), 0);
+    sn_free(e);
+}
+
+TEST(exists_of_a_group_and_not_of_a_group)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) b(2) }\n"
+                               "rule ex when exists { a(x: ?x) b(x: ?x) } then print \"pair\" end\n"
+                               "rule nx when not { a(x: ?x) b(x: ?x) } then print \"no pair\" end\n");
+    CHECK_OUT(run(e, -1), "no pair\n");
+    sn_fact *b = sn_assert_string(e, "b(1)", NULL);
+    CHECK_OUT(run(e, -1), "pair\n");
+    sn_retract(e, b);
+    CHECK_OUT(run(e, -1), "no pair\n");
+    sn_free(e);
+}
+
+TEST(forall)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) a(2) b(1) }\n"
+                               "rule all when forall a(x: ?x) { b(x: ?x) } then print \"all\" end\n");
+    CHECK_EQ_INT(agenda_len(e), 0);
+    sn_fact *b2 = sn_assert_string(e, "b(2)", NULL);
+    CHECK_EQ_INT(agenda_len(e), 1);
+    sn_retract(e, b2);
+    CHECK_EQ_INT(agenda_len(e), 0);
+    sn_assert_string(e, "b(2)", NULL);
+    sn_assert_string(e, "a(3)", NULL); /* a new domain fact without its body */
+    CHECK_EQ_INT(agenda_len(e), 0);
+    sn_free(e);
+}
+
+TEST(test_condition_and_predicates)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) a(2) a(3) a(4) b(3) }\n"
+                               "rule r when a(x: ?x) b(x: ?y) test ?x > ?y then print ?x end\n"
+                               "rule p when a(x: ?x & between(?x, 2, 3) | 4) then print \"p\", ?x end\n"
+                               "rule q when b(x: ?y) a(x: ?x & (?y + 1)) then print \"q\", ?x end\n");
+    char *out = run(e, -1);
+    CHECK(out && strstr(out, "4\n") && !strstr(out, "\n3\n") && strstr(out, "p4") &&
+          strstr(out, "p2") && strstr(out, "p3") && !strstr(out, "p1") && strstr(out, "q4") &&
+          !strstr(out, "q3"));
+    free(out);
+    sn_free(e);
+}
+
+TEST(working_memory_is_a_set)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) a(1) }\n");
+    CHECK_EQ_INT(count(e, "a()"), 1);
+    sn_fact *x = sn_assert_string(e, "a(1)", NULL);
+    sn_fact *y = sn_assert_string(e, "a(x: 1)", NULL);
+    CHECK(x == y);
+    CHECK_EQ_INT(count(e, "a()"), 1);
+    sn_free(e);
+}
+
+static const char *const T_TMS = "template finding { name: symbol }\n"
+                                 "template dx { name: symbol }\n"
+                                 "template advice { name: symbol }\n";
+
+TEST(truth_maintenance_two_levels_deep)
+{
+    sn_engine *e = load2(T_TMS, "facts { finding(pain) }\n"
+                                "rule r1 when finding(name: pain) then conclude dx(name: strain) cf 0.8 end\n"
+                                "rule r2 when dx(name: strain) then conclude advice(name: rest) cf 0.5 end\n");
+    free(run(e, -1));
+    CHECK_CF(e, "dx(name: strain)", 0.8);
+    CHECK_CF(e, "advice(name: rest)", 0.4); /* 0.5 x min(0.8) */
+    sn_fact *f = find(e, "finding(name: pain)");
+    CHECK(f != NULL);
+    sn_retract(e, f);
+    CHECK_EQ_INT(count(e, "dx()"), 0);
+    CHECK_EQ_INT(count(e, "advice()"), 0);
+    /* the withdrawn conclusions are kept, with why */
+    const sn_fact *w = sn_withdrawn_next(e, NULL);
+    CHECK(w != NULL);
+    bool said = false;
+    for (; w; w = sn_withdrawn_next(e, w))
+        for (const sn_just *j = sn_fact_justs(w); j; j = sn_just_next(j))
+            said |= !sn_just_active(j) && strlen(sn_just_withdrawn(j)) > 0;
+    CHECK(said);
+    sn_free(e);
+}
+
+TEST(asserted_fact_survives_losing_logical_support)
+{
+    sn_engine *e = load2(T_TMS, "facts { finding(pain) }\n"
+                                "rule r1 when finding(name: pain) then conclude dx(name: strain) cf 0.6 end\n");
+    free(run(e, -1));
+    sn_assert_string(e, "dx(strain)", NULL);
+    CHECK_CF(e, "dx(name: strain)", 1.0);
+    sn_retract(e, find(e, "finding(name: pain)"));
+    CHECK_EQ_INT(count(e, "dx(name: strain)"), 1);
+    sn_free(e);
+}
+
+static const char *const CF_RULES =
+    "template e { name: symbol }\n"
+    "template dx { name: symbol }\n"
+    "rule p1 when e(name: p1) then conclude dx(name: x) cf 0.6 end\n"
+    "rule p2 when e(name: p2) then conclude dx(name: x) cf 0.5 end\n"
+    "rule n1 when e(name: n1) then conclude dx(name: x) cf -0.6 end\n"
+    "rule n2 when e(name: n2) then conclude dx(name: x) cf -0.5 end\n"
+    "rule m1 when e(name: m1) then conclude dx(name: x) cf 0.8 end\n";
+
+TEST(cf_positive_evidence_combines)
+{
+    sn_engine *e = load(CF_RULES);
+    sn_assert_string(e, "e(p1)", NULL);
+    sn_assert_string(e, "e(p2)", NULL);
+    free(run(e, -1));
+    CHECK_CF(e, "dx(name: x)", 0.8); /* 0.6 + 0.5 (1 - 0.6) */
+    /* a support goes: recomputed from what is left */
+    sn_retract(e, find(e, "e(name: p1)"));
+    CHECK_CF(e, "dx(name: x)", 0.5);
+    sn_free(e);
+}
+
+TEST(cf_negative_evidence_combines)
+{
+    sn_engine *e = load(CF_RULES);
+    sn_assert_string(e, "e(n1)", NULL);
+    sn_assert_string(e, "e(n2)", NULL);
+    free(run(e, -1));
+    CHECK_CF(e, "dx(name: x)", -0.8);
+    /* below the threshold: no plain pattern sees it */
+    CHECK_EQ_INT(count(e, "dx(name: x)"), 0);
+    CHECK_EQ_INT(count(e, "dx(name: x, cf: < 0)"), 1);
+    sn_free(e);
+}
+
+TEST(cf_mixed_evidence)
+{
+    sn_engine *e = load(CF_RULES);
+    sn_assert_string(e, "e(m1)", NULL);
+    sn_assert_string(e, "e(n2)", NULL);
+    free(run(e, -1));
+    CHECK_CF(e, "dx(name: x)", 0.6); /* (0.8 - 0.5) / (1 - 0.5) */
+    sn_assert_string(e, "e(p1)", NULL); /* 0.8, 0.6 -> 0.92; with -0.5: 0.84 */
+    free(run(e, -1));
+    CHECK_CF(e, "dx(name: x)", (0.92 - 0.5) / 0.5);
+    sn_free(e);
+}
+
+TEST(cf_of_a_chain_is_rule_times_min)
+{
+    sn_engine *e = load("template e { name: symbol }\n"
+                        "template dx { name: symbol }\n"
+                        "template g { name: symbol }\n"
+                        "rule a when e(name: a) then conclude dx(name: a) cf 0.5 end\n"
+                        "rule b when e(name: b) then conclude dx(name: b) cf 0.9 end\n"
+                        "rule c when dx(name: a) dx(name: b) then conclude g(name: c) cf 0.8 end\n");
+    sn_assert_string(e, "e(a)", NULL);
+    sn_assert_string(e, "e(b)", NULL);
+    free(run(e, -1));
+    CHECK_CF(e, "g(name: c)", 0.4);
+    /* more evidence for dx(a) raises it, and g follows without firing again */
+    CHECK(add(e, "rule a2 when e(name: a) then conclude dx(name: a) cf 0.5 end\n"));
+    free(run(e, -1));
+    CHECK_CF(e, "dx(name: a)", 0.75);
+    CHECK_CF(e, "g(name: c)", 0.8 * 0.75);
+    sn_free(e);
+}
+
+TEST(threshold_and_cf_patterns)
+{
+    sn_engine *e = load("template e { name: symbol }\n"
+                        "template dx { name: symbol }\n"
+                        "rule weak when e(name: w) then conclude dx(name: w) cf 0.1 end\n"
+                        "rule sees when dx(name: w) then print \"plain\" end\n"
+                        "rule low when dx(name: w, cf: < 0.2) then print \"low\" end\n");
+    sn_assert_string(e, "e(w)", NULL);
+    CHECK_OUT(run(e, -1), "low\n");
+    sn_set_threshold(e, 0.05);
+    CHECK_OUT(run(e, -1), "plain\n");
+    sn_free(e);
+}
+
+TEST(salience_and_strategies)
+{
+    static const char *prog = "template a { x: int }\n"
+                              "facts { a(1) a(2) a(3) }\n"
+                              "rule r when a(x: ?x) then print ?x end\n"
+                              "rule first salience 10 when a(x: 2) then print \"s\" end\n";
+    sn_engine *e = load(prog);
+    CHECK_OUT(run(e, -1), "s\n3\n2\n1\n");
+    sn_reset(e);
+    sn_set_strategy(e, SN_BREADTH);
+    CHECK_OUT(run(e, -1), "s\n1\n2\n3\n");
+    sn_reset(e);
+    sn_set_strategy(e, SN_LEX);
+    CHECK_OUT(run(e, -1), "s\n3\n2\n1\n");
+    sn_free(e);
+}
+
+TEST(lex_and_mea_order)
+{
+    static const char *prog = "template g { n: int }\n"
+                              "template h { n: int }\n"
+                              "rule r when g(n: ?a) h(n: ?b) then print ?a, \"-\", ?b end\n";
+    sn_engine *e = load(prog);
+    sn_set_strategy(e, SN_MEA);
+    sn_assert_string(e, "g(1)", NULL);
+    sn_assert_string(e, "h(1)", NULL);
+    sn_assert_string(e, "g(2)", NULL);
+    sn_assert_string(e, "h(2)", NULL);
+    /* mea: the newest first-pattern fact first (g2), then recency */
+    CHECK_OUT(run(e, -1), "2-2\n2-1\n1-2\n1-1\n");
+    sn_free(e);
+    e = load(prog);
+    sn_set_strategy(e, SN_LEX);
+    sn_assert_string(e, "g(1)", NULL);
+    sn_assert_string(e, "h(1)", NULL);
+    sn_assert_string(e, "g(2)", NULL);
+    sn_assert_string(e, "h(2)", NULL);
+    /* lex: ids g1=1 h1=2 g2=3 h2=4: {4,3} {4,1} {3,2} {2,1} */
+    CHECK_OUT(run(e, -1), "2-2\n1-2\n2-1\n1-1\n");
+    sn_free(e);
+}
+
+TEST(reproducible_tie_breaks)
+{
+    static const char *prog = "template a { x: int }\ntemplate b { x: int }\n"
+                              "facts { a(1) a(2) a(3) b(1) b(2) b(3) }\n"
+                              "rule r when a(x: ?x) b(x: ?y) then print ?x, ?y end\n"
+                              "rule s when b(x: ?y) a(x: ?x) then print \"s\", ?x, ?y end\n";
+    sn_engine *e1 = load(prog), *e2 = load(prog);
+    char *o1 = run(e1, -1), *o2 = run(e2, -1);
+    CHECK_STR(o1, o2);
+    CHECK(o1 && strlen(o1) > 30);
+    free(o1);
+    free(o2);
+    sn_free(e1);
+    sn_free(e2);
+}
+
+TEST(run_limit_and_halt)
+{
+    sn_engine *e = load("template a { x: int }\nfacts { a(1) a(2) a(3) a(4) }\n"
+                        "rule r when a(x: ?x) then print ?x end\n"
+                        "rule stop salience -1 when a(x: 1) then halt end\n"
+                        "rule after salience -2 when a(x: 1) then print \"after\" end\n");
+    uint64_t n;
+    CHECK_EQ_INT(sn_run(e, 2, &n), SN_STOP_LIMIT);
+    CHECK_EQ_INT(n, 2);
+    CHECK_EQ_INT(sn_run(e, -1, &n), SN_STOP_HALT);
+    CHECK_EQ_INT(n, 3);
+    CHECK_EQ_INT(sn_run(e, -1, &n), SN_STOP_EMPTY);
+    CHECK_EQ_INT(n, 1);
+    sn_free(e);
+}
+
+TEST(interrupt_stops_between_firings)
+{
+    sn_engine *e = load("template a { x: int }\nfacts { a(0) }\n"
+                        "rule loop when ?f <- a(x: ?x) then modify ?f (x: ?x + 1) end\n");
+    volatile sig_atomic_t flag = 1;
+    sn_set_interrupt(e, &flag);
+    uint64_t n;
+    CHECK_EQ_INT(sn_run(e, -1, &n), SN_STOP_INTERRUPT);
+    CHECK_EQ_INT(n, 0);
+    flag = 0;
+    CHECK_EQ_INT(sn_run(e, 5, &n), SN_STOP_LIMIT);
+    CHECK_EQ_INT(count(e, "a(x: 5)"), 1);
+    sn_free(e);
+}
+
+TEST(runtime_error_stops_the_run)
+{
+    sn_engine *e = load("template a { x: int }\nfacts { a(0) }\n"
+                        "rule r when a(x: ?x) then print 10 / ?x end\n");
+    CHECK_EQ_INT(sn_run(e, -1, NULL), SN_STOP_ERROR);
+    CHECK(strstr(sn_last_error(e), "division by zero") != NULL);
+    sn_free(e);
+}
+
+TEST(load_is_atomic)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) }\nrule r when a(x: ?x) then print ?x end\n");
+    sn_report r = {0};
+    const char *bad = "rule s when a(x: ?x) then print ?x end\nrule t when nope() then halt end\n";
+    CHECK(!sn_load_string(e, "bad.sinew", bad, strlen(bad), &r));
+    CHECK(r.nerrors >= 1);
+    CHECK(r.n >= 1 && strcmp(r.items[0].file, "bad.sinew") == 0 && r.items[0].line == 2);
+    CHECK(strstr(r.text, "bad.sinew:2:") != NULL);
+    sn_report_free(&r);
+    CHECK(sn_rule_find(e, "s") == NULL);
+    CHECK_EQ_INT(agenda_len(e), 1);
+    /* redefining a loaded rule is an error too, and changes nothing */
+    CHECK(!add(e, "rule r when a(x: 1) then halt end\n"));
+    CHECK_EQ_INT(agenda_len(e), 1);
+    sn_free(e);
+}
+
+TEST(two_engines_are_independent)
+{
+    sn_engine *e1 = load2(T_AB, "facts { a(1) }\n");
+    sn_engine *e2 = load2(T_AB, "facts { a(2) a(3) }\n");
+    CHECK_EQ_INT(count(e1, "a()"), 1);
+    CHECK_EQ_INT(count(e2, "a()"), 2);
+    sn_assert_string(e1, "a(9)", NULL);
+    CHECK_EQ_INT(count(e2, "a(x: 9)"), 0);
+    sn_free(e1);
+    CHECK_EQ_INT(count(e2, "a()"), 2);
+    sn_free(e2);
+}
+
+TEST(justification_records)
+{
+    sn_engine *e = load("template pain { site: symbol, severity: int }\n"
+                        "template dx { name: symbol }\n"
+                        "facts { pain(groin, 7) }\n"
+                        "rule r \"doc text\" cites \"001.txt\"\n"
+                        "when pain(site: ?s, severity: ?v & > 5) then conclude dx(name: strain) cf 0.7 end\n");
+    free(run(e, -1));
+    sn_fact *d = find(e, "dx(name: strain)");
+    CHECK(d != NULL);
+    if (!d) {
+        sn_free(e);
+        return;
+    }
+    CHECK_EQ_INT(sn_fact_origin(d), SN_ORIGIN_CONCLUDED);
+    const sn_just *j = sn_fact_justs(d);
+    CHECK(j && sn_just_active(j) && sn_just_logical(j));
+    CHECK_STR(sn_rule_name(sn_just_rule(j)), "r");
+    CHECK_STR(sn_rule_doc(sn_just_rule(j)), "doc text");
+    CHECK_STR(sn_rule_cite(sn_just_rule(j), 0), "001.txt");
+    CHECK_EQ_INT(sn_just_nfacts(j), 1);
+    CHECK_EQ_INT(sn_just_fact(j, 0), sn_fact_id(find(e, "pain()")));
+    CHECK_EQ_INT(sn_just_nbindings(j), 2);
+    char buf[64];
+    CHECK_STR(sn_just_var(j, 0), "s");
+    CHECK_STR(sn_just_binding(j, 0, buf, sizeof buf), "groin");
+    CHECK_STR(sn_just_binding(j, 1, buf, sizeof buf), "7");
+    CHECK(fabs(sn_just_cf(j) - 0.7) < 1e-9);
+    CHECK_EQ_INT(sn_just_firing(j), 1);
+    sn_free(e);
+}
+
+TEST(remove_rule)
+{
+    sn_engine *e = load2(T_TMS, "facts { finding(pain) }\n"
+                                "rule r1 when finding(name: pain) then conclude dx(name: strain) end\n"
+                                "rule r2 when finding(name: pain) then print \"x\" end\n");
+    free(run(e, -1));
+    CHECK_EQ_INT(count(e, "dx()"), 1);
+    CHECK(sn_remove_rule(e, "r1"));
+    CHECK(sn_rule_find(e, "r1") == NULL);
+    CHECK_EQ_INT(count(e, "dx()"), 0); /* its conclusions go with it */
+    sn_reset(e);
+    CHECK_EQ_INT(agenda_len(e), 1);
+    CHECK(!sn_remove_rule(e, "r1"));
+    sn_free(e);
+}
+
+TEST(recommendations_are_withdrawn_with_their_match)
+{
+    sn_engine *e = load2(T_TMS, "facts { finding(pain) }\n"
+                                "rule r when finding(name: pain) then recommend \"rest\" end\n");
+    free(run(e, -1));
+    const char *text;
+    CHECK_EQ_INT(sn_recommendations(e, &text, NULL, 1), 1);
+    CHECK_STR(text, "rest");
+    sn_retract(e, find(e, "finding()"));
+    CHECK_EQ_INT(sn_recommendations(e, NULL, NULL, 0), 0);
+    sn_free(e);
+}
+
+TEST(case_tests_run_and_fail)
+{
+    sn_engine *e = load("template f { name: symbol }\ntemplate dx { name: symbol }\n"
+                        "rule r when f(name: a) then conclude dx(name: x) cf 0.5 end\n"
+                        "case good given f(a) expect dx(name: x, cf: 0.5) not dx(name: y) end\n"
+                        "case bad given f(b) expect dx(name: x) end\n");
+    CHECK_EQ_INT(sn_case_count(e), 2);
+    sn_case_result r;
+    sn_case_run(e, 0, &r);
+    CHECK(r.passed);
+    CHECK_EQ_INT(r.nexpect, 2);
+    free(r.detail);
+    sn_case_run(e, 1, &r);
+    CHECK(!r.passed);
+    CHECK_EQ_INT(r.nfailed, 1);
+    CHECK(r.detail && strstr(r.detail, "expected dx(name: x)"));
+    free(r.detail);
+    CHECK_EQ_INT(count(e, "f()"), 0); /* reset after */
+    sn_free(e);
+}
+
+TEST(query_reports_bad_patterns)
+{
+    sn_engine *e = load2(T_AB, "facts { a(1) a(5) }\n");
+    sn_report r = {0};
+    sn_fact *f[4];
+    CHECK_EQ_INT(sn_query(e, "a(x: > 2)", f, 4, &r), 1);
+    CHECK_EQ_INT(sn_query(e, "nope(x: 1)", f, 4, &r), -1);
+    CHECK(r.nerrors >= 1);
+    sn_report_free(&r);
+    CHECK(sn_assert_string(e, "a(x: oops)", &r) == NULL);
+    CHECK(r.nerrors >= 1);
+    sn_report_free(&r);
+    CHECK_EQ_INT(count(e, "a()"), 2);
+    sn_free(e);
+}
+
+int main(void)
+{
+    RUN(join_on_shared_variable);
+    RUN(negation_toggles_on_assert_and_retract);
+    RUN(modify_inside_a_loop);
+    RUN(rules_loaded_after_facts_see_them);
+    RUN(or_with_shared_variables);
+    RUN(exists_fires_once);
+    RUN(exists_of_a_group_and_not_of_a_group);
+    RUN(forall);
+    RUN(test_condition_and_predicates);
+    RUN(working_memory_is_a_set);
+    RUN(truth_maintenance_two_levels_deep);
+    RUN(asserted_fact_survives_losing_logical_support);
+    RUN(cf_positive_evidence_combines);
+    RUN(cf_negative_evidence_combines);
+    RUN(cf_mixed_evidence);
+    RUN(cf_of_a_chain_is_rule_times_min);
+    RUN(threshold_and_cf_patterns);
+    RUN(salience_and_strategies);
+    RUN(lex_and_mea_order);
+    RUN(reproducible_tie_breaks);
+    RUN(run_limit_and_halt);
+    RUN(interrupt_stops_between_firings);
+    RUN(runtime_error_stops_the_run);
+    RUN(load_is_atomic);
+    RUN(two_engines_are_independent);
+    RUN(justification_records);
+    RUN(remove_rule);
+    RUN(recommendations_are_withdrawn_with_their_match);
+    RUN(case_tests_run_and_fail);
+    RUN(query_reports_bad_patterns);
+    return UNIT_END();
+}
