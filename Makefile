@@ -83,6 +83,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libsinew.a
 test: all $(UNIT_BIN)
 	@sh tests/run.sh $(B)
 
+memcheck: all $(UNIT_BIN)
+	sh tests/memcheck.sh $(B)
+
 bench: all
 	@sh bench/run.sh $(B)
 
@@ -99,7 +102,7 @@ install: all
 clean:
 	rm -rf build build-*
 
-.PHONY: all test bench fuzz install clean
+.PHONY: memcheck all test bench fuzz install clean
 .SECONDARY:
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,35 @@
+#!/bin/sh
+# memcheck.sh BUILD_DIR — every unit test binary, and the knowledge base's
+# case tests, under valgrind: any invalid access or any leaked byte fails.
+# Ends with "N passed, N failed" like tests/run.sh.
+set -u
+B=${1:-build}
+cd "$(dirname "$0")/.."
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "memcheck: valgrind is not installed (apt-get install valgrind)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+passed=0
+failed=0
+check() {
+    name=$1
+    shift
+    if valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=99 "$@" > /dev/null 2> "$B/memcheck.log"; then
+        passed=$((passed + 1))
+        echo "PASS memcheck/$name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL memcheck/$name"
+        tail -n 30 "$B/memcheck.log"
+    fi
+}
+for t in "$B"/tests/test_*; do
+    [ -x "$t" ] || continue
+    check "$(basename "$t")" "$t"
+done
+check "sinew-test-rules" "$B/sinew" test rules/
+echo "memcheck: $passed passed, $failed failed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
