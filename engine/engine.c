@@ -503,8 +503,7 @@ static bool eval_values(firing *fr, struct tmpl *t, cexpr **exprs, value *vals, 
         vtype want = t->slots[i].type;
         vtype got = vals[i].type;
         if (got != want && !(want == V_FLOAT && got == V_INT)) {
-            engine_error(fr->e, "rule %s: slot '%s' of '%s' wants a %s",
-                         fr->p->r->name->text, t->slots[i].name->text, t->name->text,
+            engine_error(fr->e, "slot '%s' of '%s' wants a %s", t->slots[i].name->text, t->name->text,
                          want == V_SYMBOL ? "symbol" : want == V_STRING ? "string"
                                                    : want == V_INT ? "int" : "float");
             return false;
@@ -596,8 +595,8 @@ static bool do_action(firing *fr, const cact *a)
         if (!old || !a->t)
             return true;
         if (!old->live) {
-            engine_error(e, "rule %s: modify of fact %llu, which is no longer in working memory",
-                         fr->p->r->name->text, (unsigned long long)old->id);
+            engine_error(e, "modify of fact %llu, which is no longer in working memory",
+                         (unsigned long long)old->id);
             return false;
         }
         value vals[a->t->nslots + 1];
@@ -681,6 +680,13 @@ static bool fire(engine *e, struct activation *a)
     for (const cact *x = p->actions; x && ok; x = x->next) {
         ok = do_action(&fr, x);
         engine_settle(e);
+    }
+    if (!ok) {
+        char *why = e->error;
+        e->error = NULL;
+        engine_error(e, "rule %s (%s), firing %llu: %s", p->r->name->text, p->r->where,
+                     (unsigned long long)e->fired, why ? why : "failed");
+        e_free(e, why);
     }
     if (lv != lvsmall)
         e_free(e, lv);

@@ -51,7 +51,7 @@ end
 # ---- language tests: sinew's exact output on a .sinew file ----
 # NAME.args, when present, holds the arguments instead of "check".
 # An expected output with an error line (or a warning, under --werror)
-# means exit status 1, else 0.
+# means exit status 1, else 0; NAME.status, when present, says otherwise.
 begin lang
 for src in tests/lang/*.sinew; do
     [ -f "$src" ] || continue
@@ -71,6 +71,7 @@ for src in tests/lang/*.sinew; do
     case " $args " in
     *" --werror "*) grep -q ': warning\[' "$base.out" && want_status=1 ;;
     esac
+    [ -f "$base.status" ] && want_status=$(cat "$base.status")
     if ! cmp -s "$TMP/got" "$base.out"; then
         fail "lang/$name: output differs"
         diff -u "$base.out" "$TMP/got" | head -n 40
