@@ -47,7 +47,7 @@ static int usage_error(const char *fmt, const char *what)
 static const char usage_text[] =
     "usage: sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
     "       sinew run [OPTIONS] FILE|DIR...\n"
-    "       sinew test [--verbose] [FILE|DIR...]\n"
+    "       sinew test [--verbose] [--coverage] [FILE|DIR...]\n"
     "       sinew --help | --version\n"
     "\n"
     "Commands:\n"
@@ -77,6 +77,7 @@ static const char usage_text[] =
     "\n"
     "Options for test:\n"
     "  -v, --verbose       name every case, passed or not\n"
+    "  --coverage          list the rules no case fired (exit 1 if there are any)\n"
     "\n"
     "Exit status: 0 clean, 1 errors found, 2 usage error.\n"
     "Environment: NO_COLOR turns colour off; colour is used only on a terminal.\n";

@@ -181,15 +181,18 @@ int cmd_test(int argc, char **argv, const char *def)
 {
     static const struct option opts[] = {
         {"verbose", no_argument, NULL, 'v'},
+        {"coverage", no_argument, NULL, 'c'},
         {0, 0, 0, 0},
     };
-    bool verbose = false;
+    bool verbose = false, coverage = false;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
         if (c == 'v')
             verbose = true;
+        else if (c == 'c')
+            coverage = true;
         else
             return usage("test", "unknown option");
     }
@@ -220,7 +223,20 @@ int cmd_test(int argc, char **argv, const char *def)
         free(r.detail);
     }
     signal(SIGINT, SIG_DFL);
+    unsigned unfired = 0;
+    if (coverage) {
+        unsigned nrules = 0;
+        for (const sn_rule *r = sn_rule_next(e, NULL); r; r = sn_rule_next(e, r)) {
+            nrules++;
+            if (sn_rule_fired(r) == 0) {
+                if (unfired++ == 0)
+                    printf("rules no case fired:\n");
+                printf("  %s (%s)\n", sn_rule_name(r), sn_rule_where(r));
+            }
+        }
+        printf("coverage: %u of %u rules fired by the cases\n", nrules - unfired, nrules);
+    }
     printf("%u %s: %u passed, %u failed\n", n, n == 1 ? "case" : "cases", passed, failed);
     sn_free(e);
-    return failed || interrupted ? EXIT_ERRORS : 0;
+    return failed || unfired || interrupted ? EXIT_ERRORS : 0;
 }

@@ -114,18 +114,23 @@ else
 fi
 end
 
-# ---- the knowledge base's own case tests, one result per case ----
+# ---- the knowledge base's own case tests, one result per case, and
+# every rule fired by some case ----
 begin cases
-"$SINEW" test --verbose rules/ > "$TMP/cases.out" 2>&1
+"$SINEW" test --verbose --coverage rules/ > "$TMP/cases.out" 2>&1
 status=$?
 ncases=0
 while read -r word name rest; do
     case $word in
     pass) pass; ncases=$((ncases + 1)) ;;
     FAIL) fail "cases/$name $rest"; ncases=$((ncases + 1)) ;;
+    coverage:)
+        # "coverage: X of Y rules fired by the cases"
+        set -- $name $rest
+        if [ "$1" = "$3" ]; then pass; else fail "cases/coverage: $1 of $3 rules fired"; fi ;;
     esac
 done < "$TMP/cases.out"
-grep -v '^pass ' "$TMP/cases.out" | grep -v '^FAIL ' | grep -v 'cases: ' | sed 's/^/  /'
+grep -v '^pass ' "$TMP/cases.out" | grep -v '^FAIL ' | grep -v 'cases: ' | grep -v '^coverage: ' | sed 's/^/  /'
 if [ "$status" -gt 1 ] || [ "$ncases" -eq 0 ]; then
     fail "cases: 'sinew test rules/' exited $status after $ncases cases"
 fi
