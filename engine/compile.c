@@ -37,6 +37,7 @@ typedef struct fce {
     const ast_pattern *pat;   /* F_PAT; F_NOT/F_EXISTS of one pattern */
     const ast_expr *test;     /* F_TEST */
     fconj *sub;               /* F_NOT/F_EXISTS of a group */
+    span sp;                  /* the condition as written */
 } fce;
 
 struct fconj {
@@ -90,11 +91,11 @@ static fconj *expand_one(cctx *c, const ast_ce *ce)
     switch (ce->kind) {
     case CE_PATTERN:
         k = conj_new(c);
-        conj_push(c, k, (fce){.kind = F_PAT, .pat = &ce->u.pat});
+        conj_push(c, k, (fce){.kind = F_PAT, .pat = &ce->u.pat, .sp = ce->sp});
         return k;
     case CE_TEST:
         k = conj_new(c);
-        conj_push(c, k, (fce){.kind = F_TEST, .test = ce->u.test});
+        conj_push(c, k, (fce){.kind = F_TEST, .test = ce->u.test, .sp = ce->sp});
         return k;
     case CE_AND: return expand_list(c, ce->u.list);
     case CE_OR: {
@@ -115,7 +116,7 @@ static fconj *expand_one(cctx *c, const ast_ce *ce)
         if (kind == F_NOT)
             out = conj_new(c); /* not (A or B) = not A, not B: one alternative */
         for (fconj *x = alts; x; x = x->next) {
-            fce item = {.kind = kind};
+            fce item = {.kind = kind, .sp = ce->sp};
             if (x->n == 1 && x->items[0].kind == F_PAT)
                 item.pat = x->items[0].pat;
             else
@@ -139,14 +140,14 @@ static fconj *expand_one(cctx *c, const ast_ce *ce)
         for (fconj *d = doms; d; d = d->next) {
             fconj *inner = conj_copy(c, d);
             for (fconj *b = bodies; b; b = b->next) {
-                fce nb = {.kind = F_NOT};
+                fce nb = {.kind = F_NOT, .sp = ce->sp};
                 if (b->n == 1 && b->items[0].kind == F_PAT)
                     nb.pat = b->items[0].pat;
                 else
                     nb.sub = b;
                 conj_push(c, inner, nb);
             }
-            conj_push(c, out, (fce){.kind = F_NOT, .sub = inner});
+            conj_push(c, out, (fce){.kind = F_NOT, .sub = inner, .sp = ce->sp});
         }
         return out;
     }
@@ -492,10 +493,14 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
 
 static void build_conj(cctx *c, const fconj *k, chain *ch, prod *pr);
 
+static char *span_text(engine *e, const srcset *src, span sp);
+
 static void build_item(cctx *c, const fce *it, chain *ch, prod *pr)
 {
     engine *e = c->e;
     uint32_t mark = c->nvars;
+    if (pr)
+        pr->cond_text[ch->level + 1] = span_text(e, c->src, it->sp);
     switch (it->kind) {
     case F_PAT:
     case F_NOT:
@@ -507,6 +512,8 @@ static void build_item(cctx *c, const fce *it, chain *ch, prod *pr)
             amem *am = pattern_memory(c, it->pat, ch->level + 1, keys, &nkeys, &jtest);
             nkind kind = it->kind == F_PAT ? N_JOIN : it->kind == F_NOT ? N_NEG : N_EXISTS;
             ch->cur = node_get(e, ch->cur, kind, ch->level, am, keys, nkeys, jtest, false);
+            if (pr)
+                pr->chain[ch->level] = ch->cur;
             if (pr && it->kind == F_PAT)
                 pr->positive[ch->level + 1] = true;
             ch->level++;
@@ -522,6 +529,8 @@ static void build_item(cctx *c, const fce *it, chain *ch, prod *pr)
             chain sub = {.cur = parent, .level = lvl};
             build_conj(c, it->sub, &sub, NULL);
             node_partner(e, sub.cur, ncc, sub.level);
+            if (pr)
+                pr->chain[lvl] = ncc;
             c->nvars = mark;
             ch->cur = ncc;
             ch->level = lvl + 1;
@@ -530,6 +539,8 @@ static void build_item(cctx *c, const fce *it, chain *ch, prod *pr)
     case F_TEST: {
         cexpr *x = compile_expr(c, it->test, 0);
         ch->cur = node_get(e, ch->cur, N_TEST, ch->level, NULL, NULL, 0, x, false);
+        if (pr)
+            pr->chain[ch->level] = ch->cur;
         ch->level++;
         return;
     }
@@ -741,6 +752,8 @@ static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
         pr->alt = alt;
         /* levels: at most one per item at the top */
         pr->positive = arena_alloc(e->perm, (k->n + 2) * sizeof *pr->positive);
+        pr->chain = arena_alloc(e->perm, (k->n + 2) * sizeof *pr->chain);
+        pr->cond_text = arena_alloc(e->perm, (k->n + 2) * sizeof *pr->cond_text);
         chain ch = {0};
         build_conj(&c, k, &ch, pr);
         pr->depth = ch.level;
@@ -760,6 +773,7 @@ static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
         pr->nlocals = c.nlocals;
         r->prods[alt] = pr;
         pr->term = node_term(e, ch.cur, ch.level, pr);
+        pr->chain[ch.level] = pr->term;
     }
     arena_free(scratch);
 }

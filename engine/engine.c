@@ -1169,32 +1169,47 @@ static bool matches(engine *e, const struct tmpl *t, cexpr *test, bool tests_cf,
     return cx_truth(cx_eval(&c, test)) && !c.failed;
 }
 
-long sn_query(sn_engine *e, const char *pattern, sn_fact **out, size_t max, sn_report *r)
+ast_program *parse_pattern(engine *e, const char *pattern, sn_report *r, const ast_pattern **out)
 {
     size_t n = strlen(pattern);
     char *wrap = e_alloc(e, n + 64);
     snprintf(wrap, n + 64, "rule __query__ when\n%s\nthen\nend\n", pattern);
     srcset src;
     const ast_decl *d;
-    ast_program *prog = parse_extra(e, &src, "<query>", wrap, r, &d);
+    ast_program *prog = parse_extra(e, &src, "<pattern>", wrap, r, &d);
     e_free(e, wrap);
-    long count = -1;
-    if (prog && d->kind == DECL_RULE && d->u.rule.conds && d->u.rule.conds->kind == CE_PATTERN &&
-        !d->u.rule.conds->next) {
-        const ast_pattern *p = &d->u.rule.conds->u.pat;
-        struct tmpl *t = tmpl_find(e, p->tmpl.text, p->tmpl.len);
-        bool tests_cf;
-        cexpr *test = compile_pattern_test(e, t, p, &tests_cf);
-        count = 0;
-        for (struct fact *f = t->first; f; f = f->tnext)
-            if (matches(e, t, test, tests_cf, f)) {
-                if ((size_t)count < max)
-                    out[count] = f;
-                count++;
-            }
-    }
-    ast_program_free(prog);
     srcset_fini(&src);
+    if (prog && (d->kind != DECL_RULE || !d->u.rule.conds || d->u.rule.conds->kind != CE_PATTERN ||
+                 d->u.rule.conds->next)) {
+        if (r) {
+            sn_report_free(r);
+            r->nerrors = 1;
+            r->text = xstrdup("expected one pattern, like diagnosis(name: hip_bursitis)\n");
+        }
+        ast_program_free(prog);
+        prog = NULL;
+    }
+    *out = prog ? &d->u.rule.conds->u.pat : NULL;
+    return prog;
+}
+
+long sn_query(sn_engine *e, const char *pattern, sn_fact **out, size_t max, sn_report *r)
+{
+    const ast_pattern *p;
+    ast_program *prog = parse_pattern(e, pattern, r, &p);
+    if (!prog)
+        return -1;
+    struct tmpl *t = tmpl_find(e, p->tmpl.text, p->tmpl.len);
+    bool tests_cf;
+    cexpr *test = compile_pattern_test(e, t, p, &tests_cf);
+    long count = 0;
+    for (struct fact *f = t->first; f; f = f->tnext)
+        if (matches(e, t, test, tests_cf, f)) {
+            if ((size_t)count < max)
+                out[count] = f;
+            count++;
+        }
+    ast_program_free(prog);
     return count;
 }
 

@@ -255,6 +255,9 @@ typedef struct prod {
     uint32_t nvars;
     uint32_t depth;          /* levels */
     bool *positive;          /* per level 1..depth: a fact the rule matched */
+    node **chain;            /* per level 0..depth: the node whose memory holds
+                                matches of the first `level` conditions */
+    const char **cond_text;  /* per level 1..depth: the condition as written */
 } prod;
 
 struct rule {
@@ -447,6 +450,10 @@ cexpr *compile_pattern_test(engine *, struct tmpl *, const ast_pattern *, bool *
 struct tmpl *tmpl_find(engine *, const char *name, size_t len);
 bool facts_from_ast(engine *, const ast_fact *, value *vals, struct tmpl **t);
 int32_t slot_index(const struct tmpl *, const char *name, size_t len);
+
+/* engine.c: parse PATTERN (checked against what is loaded); the program
+ * owns *OUT; NULL with R filled on an error. */
+ast_program *parse_pattern(engine *, const char *pattern, sn_report *r, const ast_pattern **out);
 
 /* tms: supports (engine.c) */
 void just_withdraw(engine *, struct just *, token *match);

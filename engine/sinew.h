@@ -188,6 +188,21 @@ const char *sn_just_withdrawn(const sn_just *);
  * first. */
 sn_fact *sn_withdrawn_next(const sn_engine *, const sn_fact *);
 
+/* ---- explanations (explain.c) ------------------------------------------ */
+
+typedef enum sn_format { SN_TEXT, SN_JSON, SN_DOT } sn_format;
+
+/* why: where F came from — given, or each rule firing that asserted or
+ * concluded it (doc, citations, matched facts, bindings, cf arithmetic),
+ * withdrawn ones with the reason. Text or JSON. */
+void sn_explain_why(sn_engine *, const sn_fact *f, sn_format, FILE *out);
+/* how: the proof tree down to the given facts. Text, JSON or DOT. */
+void sn_explain_how(sn_engine *, const sn_fact *f, sn_format, FILE *out);
+/* whynot: every rule that could conclude a fact matching PATTERN and what
+ * stopped it, closest first, from the network's partial matches. Text or
+ * JSON. False, with REPORT filled, when the pattern is wrong. */
+bool sn_explain_whynot(sn_engine *, const char *pattern, sn_format, FILE *out, sn_report *report);
+
 /* ---- recommendations ------------------------------------------------- */
 
 /* Recommendations made by rules whose match still holds, in order made. */
