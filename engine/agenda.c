@@ -126,6 +126,7 @@ void agenda_add(engine *e, token *t, struct prod *p)
     t->act = a;
     insert(e, find_level(e, a->salience, true), a);
     e->nacts++;
+    watch_activation(e, a, true);
 }
 
 static void unlink_act(struct activation *a)

@@ -114,6 +114,54 @@ void engine_error(engine *e, const char *fmt, ...)
     e->error = mem_strndup(&e->mem, buf, strlen(buf));
 }
 
+/* ---- watching ------------------------------------------------------------------ */
+
+void sn_set_watch(sn_engine *e, unsigned flags, FILE *out)
+{
+    e->watch = out ? flags : 0;
+    e->watch_out = out;
+}
+
+unsigned sn_watch(const sn_engine *e) { return e->watch; }
+
+void watch_fact(engine *e, const struct fact *f, bool added)
+{
+    if (!(e->watch & SN_WATCH_FACTS))
+        return;
+    fprintf(e->watch_out, "%s #%llu ", added ? "==>" : "<==", (unsigned long long)f->id);
+    sn_fact_write(e->watch_out, f);
+    if (f->cf != 1.0)
+        fprintf(e->watch_out, " cf %.2f", f->cf);
+    fputc('\n', e->watch_out);
+}
+
+static void watch_match(FILE *out, const token *tok, const prod *p)
+{
+    uint64_t ids[64];
+    unsigned n = 0;
+    for (const token *t = tok; t; t = t->parent)
+        if (t->f && p->positive[t->level] && n < 64)
+            ids[n++] = t->f->id;
+    for (unsigned i = n; i-- > 0;)
+        fprintf(out, "%s#%llu", i == n - 1 ? " " : ", ", (unsigned long long)ids[i]);
+    fputc('\n', out);
+}
+
+void watch_activation(engine *e, const struct activation *a, bool added)
+{
+    if (!(e->watch & SN_WATCH_ACTIVATIONS))
+        return;
+    fprintf(e->watch_out, "%s activation %s:", added ? "+" : "-", a->p->r->name->text);
+    watch_match(e->watch_out, a->tok, a->p);
+}
+
+void sn_each_symbol(const sn_engine *e, void (*fn)(const char *, void *), void *ctx)
+{
+    for (uint32_t i = 0; i <= e->syms.mask; i++)
+        for (const sym *s = e->syms.buckets[i]; s; s = s->next)
+            fn(s->text, ctx);
+}
+
 /* ---- working memory ------------------------------------------------------------ */
 
 static uint32_t fact_hash(const struct tmpl *t, const value *vals)
@@ -224,6 +272,7 @@ struct fact *fact_assert(engine *e, struct tmpl *t, const value *in, sn_origin o
         return f;
     }
     f = fact_new(e, t, vals, h, 1.0, origin, source);
+    watch_fact(e, f, true);
     rete_add_fact(e, f);
     return f;
 }
@@ -271,6 +320,7 @@ void fact_retract(engine *e, struct fact *f)
 {
     if (!f->live)
         return;
+    watch_fact(e, f, false);
     f->live = false;
     struct fact **pp = &e->wm[f->hash & e->wm_mask];
     while (*pp != f)
@@ -551,6 +601,7 @@ static bool do_conclude(firing *fr, const cact *a)
     j->target = f;
     f->justs = j;
     f->nsupport = 1;
+    watch_fact(e, f, true);
     rete_add_fact(e, f);
     return true;
 }
@@ -665,6 +716,10 @@ static bool fire(engine *e, struct activation *a)
     agenda_remove(e, a);
     e->fired++;
     p->r->fired++;
+    if (e->watch & SN_WATCH_RULES) {
+        fprintf(e->watch_out, "FIRE %llu %s:", (unsigned long long)e->fired, p->r->name->text);
+        watch_match(e->watch_out, tok, p);
+    }
     struct fact *lvsmall[16];
     value locsmall[8];
     struct fact **lv = p->depth < 16 ? lvsmall : e_alloc(e, (p->depth + 1) * sizeof *lv);

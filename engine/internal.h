@@ -394,6 +394,8 @@ struct sn_engine {
     bool halted;
     bool in_run;
     FILE *out;
+    FILE *watch_out;
+    unsigned watch;
     volatile sig_atomic_t *interrupt;
     uint64_t fired, firing;
     char *error;             /* last runtime error (owned) */
@@ -454,6 +456,10 @@ int32_t slot_index(const struct tmpl *, const char *name, size_t len);
 /* engine.c: parse PATTERN (checked against what is loaded); the program
  * owns *OUT; NULL with R filled on an error. */
 ast_program *parse_pattern(engine *, const char *pattern, sn_report *r, const ast_pattern **out);
+
+/* watch lines (engine.c) */
+void watch_fact(engine *, const struct fact *, bool added);
+void watch_activation(engine *, const struct activation *, bool added);
 
 /* tms: supports (engine.c) */
 void just_withdraw(engine *, struct just *, token *match);

@@ -338,8 +338,10 @@ static void token_delete(engine *e, token *t)
     delete_kids(e, t);
     node *n = t->owner;
     if (n->kind == N_TERM) {
-        if (t->act)
+        if (t->act) {
+            watch_activation(e, t->act, false);
             agenda_remove(e, t->act);
+        }
         while (t->sup) {
             struct just *j = t->sup;
             t->sup = j->tnext;

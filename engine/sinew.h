@@ -90,6 +90,17 @@ void sn_set_output(sn_engine *, FILE *);
 /* Set *FLAG non-zero (from a signal handler) to stop a run between firings. */
 void sn_set_interrupt(sn_engine *, volatile sig_atomic_t *flag);
 
+/* Trace what happens to OUT (NULL: nowhere): SN_WATCH_FACTS prints
+ * "==> #12 fact cf" / "<== #12 fact", SN_WATCH_RULES "FIRE n rule: #1, #2",
+ * SN_WATCH_ACTIVATIONS "+ act rule: #1" / "- act rule: #1". */
+enum { SN_WATCH_FACTS = 1, SN_WATCH_RULES = 2, SN_WATCH_ACTIVATIONS = 4 };
+void sn_set_watch(sn_engine *, unsigned flags, FILE *out);
+unsigned sn_watch(const sn_engine *);
+
+/* Every symbol the engine knows (names in rules and facts), for
+ * completion. */
+void sn_each_symbol(const sn_engine *, void (*fn)(const char *name, void *ctx), void *ctx);
+
 /* ---- facts ----------------------------------------------------------- */
 
 /* Assert a fact written in the language, e.g. "pain(site: groin)". On an
