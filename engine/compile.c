@@ -715,12 +715,34 @@ static char *where_of(engine *e, const srcset *src, span sp)
     return arena_strndup(e->perm, buf, n < 0 ? 0 : (size_t)n);
 }
 
+/* TEXT with every run of white space made one space: a doc string as one
+ * paragraph, however it was laid out in the file. */
+static char *squeeze(engine *e, const char *text, size_t len)
+{
+    char *out = arena_alloc(e->perm, len + 1);
+    size_t n = 0;
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            space = n > 0;
+            continue;
+        }
+        if (space)
+            out[n++] = ' ';
+        space = false;
+        out[n++] = ch;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
 {
     const ast_rule *ar = &d->u.rule;
     struct rule *r = arena_alloc(e->perm, sizeof *r);
     r->name = sym_intern(&e->syms, ar->name.text, ar->name.len);
-    r->doc = ar->doc.text ? arena_strndup(e->perm, ar->doc.text, ar->doc.len) : "";
+    r->doc = ar->doc.text ? squeeze(e, ar->doc.text, ar->doc.len) : "";
     for (const ast_str *s = ar->cites; s; s = s->next)
         r->ncites++;
     r->cites = arena_alloc(e->perm, (r->ncites + 1) * sizeof *r->cites);

@@ -703,6 +703,16 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
     }
     if (v)
         qsort(v, n, sizeof *v, by_closeness);
+    /* a rule with `or` has several chains: show each rule once, its closest */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < kept && !dup; k++)
+            dup = v[k].p->r == v[i].p->r;
+        if (!dup)
+            v[kept++] = v[i];
+    }
+    n = kept;
     char *text = NULL;
     {
         size_t m = strlen(pattern);

@@ -6,6 +6,14 @@
 #ifndef SINEW_COMMANDS_H
 #define SINEW_COMMANDS_H
 
+#include <stdio.h>
+
+#include "../engine/sinew.h"
+
+/* The concluded facts at or above the threshold, by cf, then the
+ * recommendations (run.c; used by `sinew run` and the REPL). */
+void print_conclusions(sn_engine *, FILE *out);
+
 int cmd_run(int argc, char **argv, const char *default_rules);
 int cmd_test(int argc, char **argv, const char *default_rules);
 

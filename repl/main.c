@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "dump.h"
 #include "front.h"
+#include "repl.h"
 
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
@@ -39,13 +40,14 @@ static int usage_error(const char *fmt, const char *what)
 {
     fprintf(stderr, "sinew: ");
     fprintf(stderr, fmt, what);
-    fprintf(stderr, "\nusage: sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
+    fprintf(stderr, "\nusage: sinew [FILE|DIR...] | sinew check|run|test ... \n"
                     "try 'sinew --help' for more\n");
     return EXIT_USAGE;
 }
 
 static const char usage_text[] =
-    "usage: sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
+    "usage: sinew [FILE|DIR...]\n"
+    "       sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
     "       sinew run [OPTIONS] FILE|DIR...\n"
     "       sinew test [--verbose] [--coverage] [FILE|DIR...]\n"
     "       sinew --help | --version\n"
@@ -59,8 +61,11 @@ static const char usage_text[] =
     "                      and the recommendations\n"
     "  test [FILE|DIR...]  run the case tests of the files (default: the shipped\n"
     "                      knowledge base); one line per failed case\n"
-    "  (none)              check the shipped knowledge base (./rules/, or the\n"
-    "                      installed one in " SINEW_RULES_DIR ")\n"
+    "  (none), FILE|DIR... the REPL, on the shipped knowledge base (./rules/, or\n"
+    "                      the installed one in " SINEW_RULES_DIR ") or on these\n"
+    "                      files: enter findings, run, ask why, how and whynot\n"
+    "                      ('help' inside lists the commands). Without a terminal\n"
+    "                      it reads commands from standard input, no prompt\n"
     "\n"
     "Options for check:\n"
     "  --werror            treat warnings as errors (exit 1)\n"
@@ -180,7 +185,7 @@ static int cmd_check(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return cmd_check(argc, argv);
+        return repl_main(0, NULL, default_rules());
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
@@ -196,5 +201,11 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1, default_rules());
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 1, argv + 1, default_rules());
-    return usage_error("unknown command '%s'", cmd);
+    if (cmd[0] == '-')
+        return usage_error("unknown option '%s'", cmd);
+    /* sinew FILE...: the REPL with these files */
+    struct stat st;
+    if (stat(cmd, &st) == 0)
+        return repl_main(argc - 1, argv + 1, default_rules());
+    return usage_error("unknown command or file '%s'", cmd);
 }

@@ -58,8 +58,9 @@ static int by_cf(const void *a, const void *b)
     return (i > j) - (i < j);
 }
 
-static void print_conclusions(sn_engine *e, double threshold)
+void print_conclusions(sn_engine *e, FILE *out)
 {
+    double threshold = sn_threshold(e);
     size_t n = 0, cap = 64;
     sn_fact **v = malloc(cap * sizeof *v);
     if (!v)
@@ -76,11 +77,11 @@ static void print_conclusions(sn_engine *e, double threshold)
         }
     qsort(v, n, sizeof *v, by_cf);
     if (n)
-        printf("conclusions:\n");
+        fprintf(out, "conclusions:\n");
     for (size_t i = 0; i < n; i++) {
-        printf("  %5.2f  ", sn_fact_cf(v[i]));
-        sn_fact_write(stdout, v[i]);
-        printf("\n");
+        fprintf(out, "  %5.2f  #%llu ", sn_fact_cf(v[i]), (unsigned long long)sn_fact_id(v[i]));
+        sn_fact_write(out, v[i]);
+        fputc('\n', out);
     }
     free(v);
     unsigned nr = sn_recommendations(e, NULL, NULL, 0);
@@ -89,9 +90,9 @@ static void print_conclusions(sn_engine *e, double threshold)
         const sn_rule **rules = malloc(nr * sizeof *rules);
         if (texts && rules) {
             sn_recommendations(e, texts, rules, nr);
-            printf("recommendations:\n");
+            fprintf(out, "recommendations:\n");
             for (unsigned i = 0; i < nr; i++)
-                printf("  - %s [%s]\n", texts[i], sn_rule_name(rules[i]));
+                fprintf(out, "  - %s [%s]\n", texts[i], sn_rule_name(rules[i]));
         }
         free(texts);
         free(rules);
@@ -165,7 +166,7 @@ int cmd_run(int argc, char **argv, const char *def)
         status = 130;
     }
     if (!quiet)
-        print_conclusions(e, threshold);
+        print_conclusions(e, stdout);
     if (stats) {
         sn_stats s;
         sn_get_stats(e, &s);
