@@ -495,8 +495,10 @@ void just_withdraw(engine *e, struct just *j, token *match)
         else if (weak)
             snprintf(buf, sizeof buf, "the certainty of fact %llu fell below %g",
                      (unsigned long long)weak->id, e->threshold);
+        else if (j->r->removed)
+            snprintf(buf, sizeof buf, "rule %s was removed", j->r->name->text);
         else
-            snprintf(buf, sizeof buf, "a condition of rule %s no longer holds", j->r->name->text);
+            snprintf(buf, sizeof buf, "a negated condition of rule %s became matched", j->r->name->text);
         e_free(e, j->withdrawn);
         j->withdrawn = mem_strndup(&e->mem, buf, strlen(buf));
     }
@@ -1048,11 +1050,11 @@ static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t 
 
 /* Parse everything loaded so far plus files [FIRST, end) of SRC (already
  * added), check it as one program. Returns the program when it is clean. */
-static ast_program *build_all(engine *e, srcset *src, uint32_t first, sn_report *r)
+static ast_program *build_all(engine *e, srcset *src, uint32_t first, sn_report *r, front_mode mode)
 {
     diag_list d;
     diag_list_init(&d, &e->mem);
-    ast_program *prog = front_build(&e->mem, src, 0, src->nfiles, &d);
+    ast_program *prog = front_build_as(&e->mem, src, 0, src->nfiles, &d, mode);
     bool ok = prog && d.nerrors == 0;
     /* errors in the earlier sources cannot be (they loaded); report the new */
     fill_report(r, src, &d, first);
@@ -1088,7 +1090,7 @@ static void keep_sources(engine *e, const srcset *src, uint32_t first)
 
 static bool load_src(engine *e, srcset *src, uint32_t first, sn_report *r)
 {
-    ast_program *prog = build_all(e, src, first, r);
+    ast_program *prog = build_all(e, src, first, r, FRONT_PROGRAM);
     if (!prog)
         return false;
     compile_program(e, prog, src, first);
@@ -1136,15 +1138,19 @@ bool sn_load_string(sn_engine *e, const char *name, const char *text, size_t len
 /* Check TEXT (a declaration wrapping what the user typed) against
  * everything loaded; returns the program and its last declaration. */
 static ast_program *parse_extra(engine *e, srcset *src, const char *name, const char *text,
-                                sn_report *r, const ast_decl **decl)
+                                sn_report *r, const ast_decl **decl, front_mode mode)
 {
     srcset_init(src, &e->mem);
     add_old_sources(e, src);
     uint32_t first = src->nfiles;
     if (srcset_add(src, name, text, strlen(text)) < 0)
         out_of_memory();
-    ast_program *prog = build_all(e, src, first, r);
+    ast_program *prog = build_all(e, src, first, r, mode);
     *decl = NULL;
+    if (prog && r) {
+        /* a query or a typed fact: only errors are worth saying */
+        sn_report_free(r);
+    }
     if (prog)
         for (const ast_decl *d = prog->decls; d; d = d->next)
             if (d->sp.file == first)
@@ -1158,13 +1164,9 @@ static ast_program *parse_extra(engine *e, srcset *src, const char *name, const 
 
 sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
 {
-    size_t n = strlen(text);
-    char *wrap = e_alloc(e, n + 32);
-    snprintf(wrap, n + 32, "facts {\n%s\n}\n", text);
     srcset src;
     const ast_decl *d;
-    ast_program *prog = parse_extra(e, &src, "<input>", wrap, r, &d);
-    e_free(e, wrap);
+    ast_program *prog = parse_extra(e, &src, "<input>", text, r, &d, FRONT_FACTS);
     sn_fact *result = NULL;
     if (prog && d->kind == DECL_FACTS && d->u.facts.facts) {
         for (const ast_fact *af = d->u.facts.facts; af; af = af->next) {
@@ -1226,13 +1228,9 @@ static bool matches(engine *e, const struct tmpl *t, cexpr *test, bool tests_cf,
 
 ast_program *parse_pattern(engine *e, const char *pattern, sn_report *r, const ast_pattern **out)
 {
-    size_t n = strlen(pattern);
-    char *wrap = e_alloc(e, n + 64);
-    snprintf(wrap, n + 64, "rule __query__ when\n%s\nthen\nend\n", pattern);
     srcset src;
     const ast_decl *d;
-    ast_program *prog = parse_extra(e, &src, "<pattern>", wrap, r, &d);
-    e_free(e, wrap);
+    ast_program *prog = parse_extra(e, &src, "<pattern>", pattern, r, &d, FRONT_PATTERN);
     srcset_fini(&src);
     if (prog && (d->kind != DECL_RULE || !d->u.rule.conds || d->u.rule.conds->kind != CE_PATTERN ||
                  d->u.rule.conds->next)) {
@@ -1372,9 +1370,9 @@ bool sn_remove_rule(sn_engine *e, const char *name)
     struct rule *r = (struct rule *)sn_rule_find(e, name);
     if (!r)
         return false;
+    r->removed = true;
     for (uint32_t i = 0; i < r->nprods; i++)
         node_release(e, r->prods[i]->term);
-    r->removed = true;
     e->nrules--;
     quiesce(e);
     return true;

@@ -104,6 +104,12 @@ unsigned front_read(srcset *src, const char *const *paths, unsigned npaths, uint
 ast_program *front_build(sn_mem *mem, const srcset *src, uint32_t first, unsigned n,
                          diag_list *d)
 {
+    return front_build_as(mem, src, first, n, d, FRONT_PROGRAM);
+}
+
+ast_program *front_build_as(sn_mem *mem, const srcset *src, uint32_t first, unsigned n,
+                            diag_list *d, front_mode last)
+{
     jmp_buf here;
     jmp_buf *outer = mem->oom;
     mem->oom = NULL; /* the program itself is made without a landing */
@@ -120,7 +126,7 @@ ast_program *front_build(sn_mem *mem, const srcset *src, uint32_t first, unsigne
     mem->oom = &here;
     unsigned syntax = 0;
     for (unsigned i = 0; i < n; i++)
-        syntax += parse_file(prog, src, first + i, d);
+        syntax += parse_file_as(prog, src, first + i, d, i + 1 == n ? last : FRONT_PROGRAM);
     /* A program with syntax errors is incomplete: judging its names would
      * report the missing pieces again, so checks wait for a clean parse. */
     if (syntax == 0)

@@ -19,6 +19,11 @@
 #include "diag.h"
 #include "source.h"
 
+/* What a file holds: a program, or (typed at the REPL) one pattern or a
+ * list of facts, parsed as if they were a rule's condition or a facts
+ * block, so that they are checked against the program. */
+typedef enum front_mode { FRONT_PROGRAM, FRONT_PATTERN, FRONT_FACTS } front_mode;
+
 ast_program *ast_program_new(sn_mem *);
 void ast_program_free(ast_program *);
 
@@ -26,6 +31,8 @@ void ast_program_free(ast_program *);
  * go to D; a declaration with an error is left out. Returns the number of
  * errors added. Must run under a load boundary (mem->oom set). */
 unsigned parse_file(ast_program *prog, const srcset *src, uint32_t file, diag_list *d);
+unsigned parse_file_as(ast_program *prog, const srcset *src, uint32_t file, diag_list *d,
+                       front_mode mode);
 
 /* Expand PATHS (a directory stands for the *.sinew files in it, in name
  * order) and add each file's text to SRC. Unreadable paths are reported
@@ -38,5 +45,8 @@ unsigned front_read(srcset *src, const char *const *paths, unsigned npaths,
  * mean (d->nerrors). */
 ast_program *front_build(sn_mem *, const srcset *src, uint32_t first, unsigned n,
                          diag_list *d);
+/* The same, with the last file parsed in MODE. */
+ast_program *front_build_as(sn_mem *, const srcset *src, uint32_t first, unsigned n,
+                            diag_list *d, front_mode last);
 
 #endif

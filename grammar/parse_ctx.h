@@ -29,6 +29,7 @@ typedef struct parse_ctx {
     const char *decl_kind;  /* "rule", "template", ...; NULL between */
     span decl_sp;
     ast_name decl_name;
+    int start_token;        /* scanner: returned first (a mode of the parse); 0: none */
 } parse_ctx;
 
 /* Report an error at SP and count it. */

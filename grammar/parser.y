@@ -30,6 +30,8 @@ int sn_yylex(SN_YYSTYPE *, SN_YYLTYPE *, yyscan_t);
 #include <stdarg.h>
 #include <string.h>
 
+#include "front.h"
+
 /* The parser's stack never grows: it starts at its limit, so nothing is
  * allocated outside the arena and a load that unwinds (longjmp from the
  * arena or the scanner) leaves nothing behind. Lists are left-recursive,
@@ -76,6 +78,7 @@ int sn_yylex(SN_YYSTYPE *, SN_YYLTYPE *, yyscan_t);
         }                                                                   \
     } while (0)
 
+static void add_decl(parse_ctx *, ast_decl *);
 static void begin_decl(parse_ctx *, const char *kind, span sp);
 static void end_recovery(parse_ctx *, span kw, int *errstatus);
 static ast_decl *decl_new(parse_ctx *, ast_decl_kind, span);
@@ -142,6 +145,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %token <str> TK_STRING "string"
 %token <lit> TK_INT "integer" TK_FLOAT "number"
 %token TK_LEXERROR "invalid text"
+%token TK_START_PATTERN "start of a pattern" TK_START_FACTS "start of facts"
 
 %type <decl> decl template_decl rule_decl facts_decl ask_decl case_decl
 %type <name> decl_name facts_name
@@ -174,20 +178,36 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 
 program
     : decls
+    | TK_START_PATTERN pattern
+        {
+            /* one pattern alone (a query): judged as a rule that tests it */
+            ast_decl *d = decl_new(ctx, DECL_RULE, @2);
+            d->u.rule.name.text = "__query__";
+            d->u.rule.name.len = 9;
+            d->u.rule.name.sp = @2;
+            d->u.rule.then_sp = @2;
+            ast_ce *ce = ce_new(ctx, CE_PATTERN, @2);
+            ce->u.pat = *$2;
+            ce->depth = 1;
+            d->u.rule.conds = ce;
+            add_decl(ctx, d);
+        }
+    | TK_START_FACTS fact_list
+        {
+            /* facts alone (typed in): judged as a facts block */
+            ast_decl *d = decl_new(ctx, DECL_FACTS, @2);
+            d->u.facts.name.sp = @2;
+            d->u.facts.facts = $2.head;
+            add_decl(ctx, d);
+        }
     ;
 
 decls
     : %empty
     | decls decl
         {
-            if ($2) {
-                if (ctx->prog->last)
-                    ctx->prog->last->next = $2;
-                else
-                    ctx->prog->decls = $2;
-                ctx->prog->last = $2;
-                ctx->prog->ndecls++;
-            }
+            if ($2)
+                add_decl(ctx, $2);
             ctx->decl_kind = NULL;
         }
     | decls error
@@ -1085,9 +1105,21 @@ void parse_error(parse_ctx *ctx, diag_code code, span sp, const char *fmt, ...)
     ctx->decl_errors++;
 }
 
-unsigned parse_file(ast_program *prog, const srcset *src, uint32_t file, diag_list *d)
+static void add_decl(parse_ctx *ctx, ast_decl *d)
+{
+    if (ctx->prog->last)
+        ctx->prog->last->next = d;
+    else
+        ctx->prog->decls = d;
+    ctx->prog->last = d;
+    ctx->prog->ndecls++;
+}
+
+unsigned parse_file_as(ast_program *prog, const srcset *src, uint32_t file, diag_list *d,
+                       front_mode mode)
 {
     parse_ctx ctx = {0};
+    ctx.start_token = mode == FRONT_PATTERN ? TK_START_PATTERN : mode == FRONT_FACTS ? TK_START_FACTS : 0;
     ctx.prog = prog;
     ctx.arena = prog->arena;
     ctx.src = srcset_file(src, file);
@@ -1103,4 +1135,9 @@ unsigned parse_file(ast_program *prog, const srcset *src, uint32_t file, diag_li
     sn_yyparse(scanner, &ctx);
     sn_yylex_destroy(scanner);
     return ctx.nerrors;
+}
+
+unsigned parse_file(ast_program *prog, const srcset *src, uint32_t file, diag_list *d)
+{
+    return parse_file_as(prog, src, file, d, FRONT_PROGRAM);
 }

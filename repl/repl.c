@@ -724,8 +724,9 @@ static bool construct_complete(const char *text)
         t++;
     if (strncmp(t, "rule", 4) == 0 || strncmp(t, "case", 4) == 0)
         return last_word && last_len == 3 && strncmp(last_word, "end", 3) == 0 && last_char == 'd';
-    if (strncmp(t, "ask", 3) == 0)
-        return last_char != ',';
+    if (strncmp(t, "ask", 3) == 0) /* answers follow the question, comma-separated */
+        return last_char != ',' && last_char != '"' &&
+               !(last_word && last_len == 8 && strncmp(last_word, "multiple", 8) == 0);
     return saw_brace && depth == 0;
 }
 

@@ -114,6 +114,46 @@ else
 fi
 end
 
+# ---- REPL transcripts: commands in (NAME.in), exact output out (NAME.out),
+# without a terminal; NAME.args holds the files to load (default kb.sinew).
+# Every transcript must end with the session still answering ---
+begin repl
+for input in tests/repl/*.in; do
+    [ -f "$input" ] || continue
+    base=${input%.in}
+    name=$(basename "$base")
+    args=tests/repl/kb.sinew
+    [ -f "$base.args" ] && args=$(cat "$base.args")
+    # shellcheck disable=SC2086
+    "$SINEW" $args < "$input" > "$TMP/got" 2>&1
+    status=$?
+    if [ ! -f "$base.out" ]; then
+        fail "repl/$name: no expected output $base.out"
+    elif ! cmp -s "$TMP/got" "$base.out"; then
+        fail "repl/$name: output differs"
+        diff -u "$base.out" "$TMP/got" | head -n 40
+    elif [ "$status" -ne 0 ]; then
+        fail "repl/$name: exit status $status"
+    else
+        pass
+    fi
+done
+# explain --dot writes a picture Graphviz renders
+if command -v dot > /dev/null 2>&1; then
+    printf 'assert finding(sudden_pain) finding(pop) finding(bruising)\nrun\nexplain diagnosis(name: tear) --dot %s\n' \
+        "$TMP/proof.dot" | "$SINEW" tests/repl/kb.sinew > "$TMP/dot.log" 2>&1
+    if dot -Tsvg "$TMP/proof.dot" -o "$TMP/proof.svg" 2> "$TMP/dot.err" &&
+        grep -q 'strain_pop' "$TMP/proof.svg" && grep -q 'finding(name: pop)' "$TMP/proof.svg"; then
+        pass
+    else
+        fail "repl/dot: explain --dot did not render with dot"
+        cat "$TMP/dot.log" "$TMP/dot.err"
+    fi
+else
+    fail "repl/dot: Graphviz's dot is not installed (apt-get install graphviz)"
+fi
+end
+
 # ---- the knowledge base's own case tests, one result per case, and
 # every rule fired by some case ----
 begin cases
