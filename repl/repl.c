@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -876,14 +877,43 @@ static char **complete(const char *text, int start, int end)
 
 /* ---- the loop --------------------------------------------------------------------- */
 
-static int on_signal_event(void)
+/* readline's callback interface: the loop waits in select(), so Ctrl-C
+ * (which interrupts the wait) is handled here, outside the signal handler:
+ * the line being typed is dropped and a fresh prompt shown. */
+static char *got_line;
+static bool line_ready;
+
+static void on_line(char *line)
 {
-    if (interrupted) {
-        interrupted = 0;
-        rl_replace_line("", 0);
-        rl_done = 1;
+    got_line = line;
+    line_ready = true;
+}
+
+static char *tty_read(const char *prompt)
+{
+    got_line = NULL;
+    line_ready = false;
+    rl_callback_handler_install(prompt, on_line);
+    while (!line_ready) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(STDIN_FILENO, &fds);
+        if (select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL) < 0) {
+            if (errno == EINTR && interrupted) {
+                interrupted = 0;
+                rl_free_line_state();
+                rl_callback_sigcleanup();
+                rl_replace_line("", 0);
+                rl_crlf();
+                rl_on_new_line();
+                rl_redisplay();
+            }
+            continue;
+        }
+        rl_callback_read_char();
     }
-    return 0;
+    rl_callback_handler_remove();
+    return got_line;
 }
 
 static char *history_path(void)
@@ -928,7 +958,7 @@ static void save_history(const session *s)
 static char *read_line(session *s, const char *prompt)
 {
     if (s->tty)
-        return readline(prompt);
+        return tty_read(prompt);
     char *line = NULL;
     size_t cap = 0;
     if (getline(&line, &cap, stdin) < 0) {
@@ -977,7 +1007,6 @@ int repl_main(int npaths, char **paths, const char *default_rules)
         rl_readline_name = "sinew";
         rl_attempted_completion_function = complete;
         rl_catch_signals = 0;
-        rl_signal_event_hook = on_signal_event;
         rl_basic_word_break_characters = " \t\n(),";
         s.history = history_path();
         if (s.history)
@@ -1000,8 +1029,14 @@ int repl_main(int npaths, char **paths, const char *default_rules)
         if (s.tty && interrupted == 0 && *line == '\0' && text) {
             /* an empty line inside a construct: keep going */
         }
-        if (s.tty && *line)
-            add_history(line);
+        if (s.tty && *skip_ws(line)) {
+            char *h = strdup(skip_ws(line));
+            if (h) {
+                trim_end(h);
+                add_history(h);
+                free(h);
+            }
+        }
         if (text) {
             size_t n = strlen(line);
             char *grown = realloc(text, tlen + n + 2);

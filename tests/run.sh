@@ -154,6 +154,18 @@ else
 fi
 end
 
+# ---- the REPL on a real terminal (tmux): completion, history, Ctrl-C ----
+begin tty
+sh tests/tty.sh "$SINEW" > "$TMP/tty.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/tty.out"
+grep -v '^PASS ' "$TMP/tty.out" | grep -v '^FAIL ' | sed 's/^/  /'
+end
+
 # ---- the knowledge base's own case tests, one result per case, and
 # every rule fired by some case ----
 begin cases
