@@ -96,6 +96,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sinew
 	install -m 755 $(B)/sinew $(DESTDIR)$(PREFIX)/bin/sinew
 	install -m 644 $(B)/libsinew.a $(DESTDIR)$(PREFIX)/lib/libsinew.a
+	install -m 644 engine/sinew.h $(DESTDIR)$(PREFIX)/include/sinew/sinew.h
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/sinew.1 $(DESTDIR)$(PREFIX)/share/man/man1/sinew.1
 	install -d $(DESTDIR)$(PREFIX)/share/sinew/rules
 	install -m 644 rules/*.sinew $(DESTDIR)$(PREFIX)/share/sinew/rules/ 2>/dev/null || true
 

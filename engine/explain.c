@@ -160,6 +160,33 @@ static void cf_arithmetic(FILE *out, const struct fact *f)
     fputc('\n', out);
 }
 
+/* The doc string in quotes, wrapped at WIDTH columns under INDENT. */
+static void wrap(FILE *out, const char *text, const char *indent, size_t width)
+{
+    size_t col = 0, ind = strlen(indent) + 5;
+    fprintf(out, "%s    \"", indent);
+    col = ind;
+    const char *p = text;
+    while (*p) {
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t len = (size_t)(p - w);
+        if (col > ind && col + 1 + len > width) {
+            fprintf(out, "\n%s     ", indent);
+            col = ind;
+        } else if (col > ind) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(w, 1, len, out);
+        col += len;
+        while (*p == ' ')
+            p++;
+    }
+    fputs("\"\n", out);
+}
+
 static void just_text(engine *e, FILE *out, const struct just *j, unsigned n, const char *indent)
 {
     const struct rule *r = j->r;
@@ -167,7 +194,7 @@ static void just_text(engine *e, FILE *out, const struct just *j, unsigned n, co
             j->kind == J_CONCLUDE ? "concluded by rule" : "asserted by rule", r->name->text,
             r->where, (unsigned long long)j->firing, j->active ? "" : ", WITHDRAWN");
     if (r->doc[0])
-        fprintf(out, "%s    \"%s\"\n", indent, r->doc);
+        wrap(out, r->doc, indent, 76);
     for (uint32_t i = 0; i < r->ncites; i++)
         fprintf(out, "%s    %s %s\n", indent, i ? "    " : "cites", r->cites[i]);
     bool first = true;
