@@ -212,6 +212,7 @@ struct token {
     token *kids;
     token *snext, *sprev; /* siblings under parent */
     token *fnext, *fprev; /* f->tokens */
+    token *dnext;         /* in the engine's list of dead tokens */
     struct activation *act;  /* TERM: pending */
     struct just *sup;        /* TERM: what its firing made that hangs on it */
 };

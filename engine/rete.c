@@ -6,8 +6,10 @@
  * - an alpha memory's successors are kept deepest first, so a fact that
  *   enters a memory feeding two nodes of one rule reaches the lower node
  *   before tokens made from it by the upper node do (no double matches);
- * - buckets keep their entries newest first, and rehashing keeps that
- *   order.
+ *   among nodes at one level, the one added last comes first;
+ * - buckets keep their entries oldest first, and rehashing keeps that
+ *   order. With the depth strategy (newest activation first) the match
+ *   with the newest facts, made last, fires first.
  */
 #include <string.h>
 
@@ -73,25 +75,49 @@ static bool hashed(const node *n)
     return n->nkeys > 0 || n->kind == N_NCC || n->kind == N_PARTNER;
 }
 
+/* Buckets keep their entries oldest first: a bucket's head points back to
+ * its tail (head->bprev), so appending is O(1); the tail's bnext is NULL.
+ * The two list kinds (tokens, alpha entries) share the shape. */
+#define BUCKET_APPEND(T, headp, x)                                                                 \
+    do {                                                                                           \
+        T *h_ = *(headp);                                                                          \
+        (x)->bnext = NULL;                                                                         \
+        if (!h_) {                                                                                 \
+            *(headp) = (x);                                                                        \
+            (x)->bprev = (x);                                                                      \
+        } else {                                                                                   \
+            h_->bprev->bnext = (x);                                                                \
+            (x)->bprev = h_->bprev;                                                                \
+            h_->bprev = (x);                                                                       \
+        }                                                                                          \
+    } while (0)
+
+#define BUCKET_UNLINK(T, headp, x)                                                                 \
+    do {                                                                                           \
+        T *h_ = *(headp);                                                                          \
+        if ((x) == h_) {                                                                           \
+            *(headp) = (x)->bnext;                                                                 \
+            if ((x)->bnext)                                                                        \
+                (x)->bnext->bprev = (x)->bprev;                                                    \
+        } else {                                                                                   \
+            (x)->bprev->bnext = (x)->bnext;                                                        \
+            if ((x)->bnext)                                                                        \
+                (x)->bnext->bprev = (x)->bprev;                                                    \
+            else                                                                                   \
+                h_->bprev = (x)->bprev;                                                            \
+        }                                                                                          \
+    } while (0)
+
 static void mem_grow_tokens(engine *e, bucketed *m)
 {
     uint32_t nmask = m->mask * 2 + 1;
     void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
-    token **tails = e_calloc(e, (size_t)nmask + 1, sizeof *tails);
     for (uint32_t i = 0; i <= m->mask; i++) {
         for (token *t = m->b[i], *next; t; t = next) {
             next = t->bnext;
-            uint32_t j = t->hash & nmask;
-            t->bnext = NULL;
-            t->bprev = tails[j];
-            if (tails[j])
-                tails[j]->bnext = t;
-            else
-                nb[j] = t;
-            tails[j] = t;
+            BUCKET_APPEND(token, (token **)&nb[t->hash & nmask], t);
         }
     }
-    e_free(e, tails);
     e_free(e, m->b);
     m->b = nb;
     m->mask = nmask;
@@ -104,12 +130,7 @@ static void mem_insert(engine *e, node *n, token *t)
         m->b = e_calloc(e, 1, sizeof *m->b);
     else if (hashed(n) && m->n > 2 * (m->mask + 1))
         mem_grow_tokens(e, m);
-    token **head = (token **)&m->b[t->hash & m->mask];
-    t->bprev = NULL;
-    t->bnext = *head;
-    if (*head)
-        (*head)->bprev = t;
-    *head = t;
+    BUCKET_APPEND(token, (token **)&m->b[t->hash & m->mask], t);
     m->n++;
     n->ntokens++;
 }
@@ -117,12 +138,7 @@ static void mem_insert(engine *e, node *n, token *t)
 static void mem_unlink(node *n, token *t)
 {
     bucketed *m = &n->mem;
-    if (t->bprev)
-        t->bprev->bnext = t->bnext;
-    else
-        m->b[t->hash & m->mask] = t->bnext;
-    if (t->bnext)
-        t->bnext->bprev = t->bprev;
+    BUCKET_UNLINK(token, (token **)&m->b[t->hash & m->mask], t);
     m->n--;
     n->ntokens--;
 }
@@ -136,21 +152,12 @@ static void am_grow(engine *e, bucketed *m)
 {
     uint32_t nmask = m->mask * 2 + 1;
     void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
-    aentry **tails = e_calloc(e, (size_t)nmask + 1, sizeof *tails);
     for (uint32_t i = 0; i <= m->mask; i++) {
         for (aentry *a = m->b[i], *next; a; a = next) {
             next = a->bnext;
-            uint32_t j = a->hash & nmask;
-            a->bnext = NULL;
-            a->bprev = tails[j];
-            if (tails[j])
-                tails[j]->bnext = a;
-            else
-                nb[j] = a;
-            tails[j] = a;
+            BUCKET_APPEND(aentry, (aentry **)&nb[a->hash & nmask], a);
         }
     }
-    e_free(e, tails);
     e_free(e, m->b);
     m->b = nb;
     m->mask = nmask;
@@ -179,7 +186,7 @@ void rete_free_dead(engine *e)
 {
     while (e->dead_tokens) {
         token *t = e->dead_tokens;
-        e->dead_tokens = t->bnext;
+        e->dead_tokens = t->dnext;
         t->bnext = e->free_tokens;
         e->free_tokens = t;
     }
@@ -369,7 +376,7 @@ static void token_delete(engine *e, token *t)
             t->fnext->fprev = t->fprev;
     }
     e->ntokens--;
-    t->bnext = e->dead_tokens;
+    t->dnext = e->dead_tokens; /* bnext stays: a loop may step on from here */
     e->dead_tokens = t;
 }
 
@@ -443,12 +450,7 @@ static void amem_add(engine *e, amem *am, struct fact *f)
         m->b = e_calloc(e, 1, sizeof *m->b);
     else if (am->nhash && m->n > 2 * (m->mask + 1))
         am_grow(e, m);
-    aentry **head = (aentry **)&m->b[a->hash & m->mask];
-    a->bprev = NULL;
-    a->bnext = *head;
-    if (*head)
-        (*head)->bprev = a;
-    *head = a;
+    BUCKET_APPEND(aentry, (aentry **)&m->b[a->hash & m->mask], a);
     m->n++;
     for (uint32_t i = 0; i < am->nsucc && f->live; i++)
         right_activate(e, am->succ[i], a);
@@ -461,12 +463,7 @@ static void amem_remove(engine *e, aentry *a)
     amem *am = a->am;
     struct fact *f = a->f;
     bucketed *m = &am->idx;
-    if (a->bprev)
-        a->bprev->bnext = a->bnext;
-    else
-        m->b[a->hash & m->mask] = a->bnext;
-    if (a->bnext)
-        a->bnext->bprev = a->bprev;
+    BUCKET_UNLINK(aentry, (aentry **)&m->b[a->hash & m->mask], a);
     m->n--;
     for (token *t = f->tokens, *next; t; t = next) {
         next = t->fnext;
@@ -754,13 +751,18 @@ static void amem_release(engine *e, amem *am)
     e->namems--;
 }
 
+/* A new kid goes first: a fact or token reaches the rule added last first,
+ * so with the depth strategy the rule added first fires first among
+ * activations made at once. */
 static void add_kid(engine *e, node ***v, uint32_t *n, uint32_t *cap, node *k)
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 4;
         *v = e_realloc(e, *v, *cap * sizeof **v);
     }
-    (*v)[(*n)++] = k;
+    memmove(*v + 1, *v, *n * sizeof **v);
+    (*v)[0] = k;
+    (*n)++;
 }
 
 static void remove_kid(node **v, uint32_t *n, node *k)
@@ -844,7 +846,7 @@ static void attach(engine *e, node *n)
             am->succ = e_realloc(e, am->succ, am->capsucc * sizeof *am->succ);
         }
         uint32_t i = am->nsucc;
-        while (i > 0 && am->succ[i - 1]->level < n->level) {
+        while (i > 0 && am->succ[i - 1]->level <= n->level) {
             am->succ[i] = am->succ[i - 1];
             i--;
         }
