@@ -368,7 +368,7 @@ struct sn_engine {
     node **roots;            /* nodes fed by the root */
     uint32_t nroots, caproots;
     uint64_t nnodes;
-    token *free_tokens, *dead_tokens;
+    token *free_tokens, *dead_tokens, *dead_last;
     aentry *free_entries;
     uint64_t ntokens;
 

@@ -174,7 +174,7 @@ static token *token_new(engine *e)
 {
     token *t = e->free_tokens;
     if (t)
-        e->free_tokens = t->bnext;
+        e->free_tokens = t->dnext;
     else
         t = e_alloc(e, sizeof *t);
     memset(t, 0, sizeof *t);
@@ -184,11 +184,11 @@ static token *token_new(engine *e)
 
 void rete_free_dead(engine *e)
 {
-    while (e->dead_tokens) {
-        token *t = e->dead_tokens;
-        e->dead_tokens = t->dnext;
-        t->bnext = e->free_tokens;
-        e->free_tokens = t;
+    /* the dead and the free lists share the dnext link: one splice */
+    if (e->dead_tokens) {
+        e->dead_last->dnext = e->free_tokens;
+        e->free_tokens = e->dead_tokens;
+        e->dead_tokens = e->dead_last = NULL;
     }
 }
 
@@ -377,6 +377,8 @@ static void token_delete(engine *e, token *t)
     }
     e->ntokens--;
     t->dnext = e->dead_tokens; /* bnext stays: a loop may step on from here */
+    if (!e->dead_tokens)
+        e->dead_last = t;
     e->dead_tokens = t;
 }
 
@@ -998,7 +1000,7 @@ void tokens_free_all(engine *e)
     rete_free_dead(e);
     while (e->free_tokens) {
         token *t = e->free_tokens;
-        e->free_tokens = t->bnext;
+        e->free_tokens = t->dnext;
         e_free(e, t);
     }
     while (e->free_entries) {
