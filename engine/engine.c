@@ -1162,28 +1162,47 @@ static ast_program *parse_extra(engine *e, srcset *src, const char *name, const 
     return prog;
 }
 
-sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
+/* Assert the facts of TEXT, checked as a facts block; the last one in *LAST. */
+static long assert_text(engine *e, const char *name, const char *text, sn_report *r, sn_fact **last)
 {
     srcset src;
     const ast_decl *d;
-    ast_program *prog = parse_extra(e, &src, "<input>", text, r, &d, FRONT_FACTS);
-    sn_fact *result = NULL;
-    if (prog && d->kind == DECL_FACTS && d->u.facts.facts) {
+    ast_program *prog = parse_extra(e, &src, name, text, r, &d, FRONT_FACTS);
+    long n = -1;
+    *last = NULL;
+    if (prog && d->kind == DECL_FACTS) {
+        n = 0;
         for (const ast_fact *af = d->u.facts.facts; af; af = af->next) {
-            struct tmpl *t;
-            value vals[256];
-            const struct tmpl *tt = tmpl_find(e, af->tmpl.text, af->tmpl.len);
-            if (!tt || tt->nslots > 256 || !facts_from_ast(e, af, vals, &t))
+            struct tmpl *t = tmpl_find(e, af->tmpl.text, af->tmpl.len);
+            if (!t)
                 continue;
-            result = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
+            value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
+            if (facts_from_ast(e, af, vals, &t)) {
+                *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
+                n++;
+            }
+            e_free(e, vals);
         }
         quiesce(e);
     }
     ast_program_free(prog);
     srcset_fini(&src);
-    if (result && !result->live)
-        result = NULL;
-    return result;
+    if (*last && !(*last)->live)
+        *last = NULL;
+    return n;
+}
+
+sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
+{
+    sn_fact *last;
+    assert_text(e, "<input>", text, r, &last);
+    return last;
+}
+
+long sn_assert_facts(sn_engine *e, const char *name, const char *text, sn_report *r)
+{
+    sn_fact *last;
+    return assert_text(e, name, text, r, &last);
 }
 
 bool sn_retract(sn_engine *e, sn_fact *f)

@@ -816,3 +816,14 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
     ast_program_free(prog);
     return true;
 }
+
+void sn_fact_json(FILE *out, const sn_fact *f)
+{
+    fact_json_head(out, f);
+    fputc('}', out);
+}
+
+void sn_json_string(FILE *out, const char *s)
+{
+    json_str(out, s);
+}

@@ -107,6 +107,10 @@ void sn_each_symbol(const sn_engine *, void (*fn)(const char *name, void *ctx), 
  * error returns NULL and fills REPORT. An equal fact already present is
  * returned (working memory is a set). */
 sn_fact *sn_assert_string(sn_engine *, const char *text, sn_report *report);
+/* Assert every fact in TEXT (facts one after another, as in a facts
+ * block; NAME names it in diagnostics). All or nothing: on an error none
+ * is asserted. Returns how many facts it held, or -1. */
+long sn_assert_facts(sn_engine *, const char *name, const char *text, sn_report *report);
 bool sn_retract(sn_engine *, sn_fact *);
 sn_fact *sn_fact_by_id(const sn_engine *, uint64_t id);
 
@@ -213,6 +217,11 @@ void sn_explain_how(sn_engine *, const sn_fact *f, sn_format, FILE *out);
  * stopped it, closest first, from the network's partial matches. Text or
  * JSON. False, with REPORT filled, when the pattern is wrong. */
 bool sn_explain_whynot(sn_engine *, const char *pattern, sn_format, FILE *out, sn_report *report);
+
+/* F as one JSON object: id, fact, template, slots, cf, live, origin. */
+void sn_fact_json(FILE *out, const sn_fact *f);
+/* S as a JSON string, quoted and escaped. */
+void sn_json_string(FILE *out, const char *s);
 
 /* ---- recommendations ------------------------------------------------- */
 

@@ -99,6 +99,85 @@ void print_conclusions(sn_engine *e, FILE *out)
     }
 }
 
+/* Assert the facts in PATH (as in a facts block, one after another). */
+static bool assert_file(sn_engine *e, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "sinew: cannot read %s\n", path);
+        return false;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    char buf[4096];
+    size_t n;
+    while (m && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, m);
+    fclose(f);
+    if (m)
+        fclose(m);
+    sn_report r = {0};
+    long k = sn_assert_facts(e, path, text ? text : "", &r);
+    fputs(r.text ? r.text : "", stderr);
+    if (k < 0)
+        fprintf(stderr, "sinew: no facts asserted from %s\n", path);
+    sn_report_free(&r);
+    free(text);
+    return k >= 0;
+}
+
+static const char *stop_word(sn_stop s)
+{
+    switch (s) {
+    case SN_STOP_EMPTY: return "done";
+    case SN_STOP_LIMIT: return "limit";
+    case SN_STOP_HALT: return "halt";
+    case SN_STOP_INTERRUPT: return "interrupted";
+    case SN_STOP_ERROR: return "error";
+    }
+    return "";
+}
+
+/* The run as one JSON object: how it stopped, what the rules printed, the
+ * conclusions at or above the threshold and the recommendations. */
+static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *printed)
+{
+    printf("{\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired, stop_word(stop));
+    if (stop == SN_STOP_ERROR) {
+        printf(",\"error\":");
+        sn_json_string(stdout, sn_last_error(e));
+    }
+    printf(",\"printed\":");
+    sn_json_string(stdout, printed);
+    printf(",\"conclusions\":[");
+    bool first = true;
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
+        if (concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
+            if (!first)
+                putchar(',');
+            first = false;
+            sn_fact_json(stdout, f);
+        }
+    printf("],\"recommendations\":[");
+    unsigned nr = sn_recommendations(e, NULL, NULL, 0);
+    const char **texts = malloc((nr + 1) * sizeof *texts);
+    const sn_rule **rules = malloc((nr + 1) * sizeof *rules);
+    if (texts && rules) {
+        sn_recommendations(e, texts, rules, nr);
+        for (unsigned i = 0; i < nr; i++) {
+            printf("%s{\"text\":", i ? "," : "");
+            sn_json_string(stdout, texts[i]);
+            printf(",\"rule\":");
+            sn_json_string(stdout, sn_rule_name(rules[i]));
+            putchar('}');
+        }
+    }
+    free(texts);
+    free(rules);
+    printf("]}\n");
+}
+
 int cmd_run(int argc, char **argv, const char *def)
 {
     static const struct option opts[] = {
@@ -108,8 +187,12 @@ int cmd_run(int argc, char **argv, const char *def)
         {"no-record", no_argument, NULL, 'R'},
         {"stats", no_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},
+        {"facts", required_argument, NULL, 'F'},
+        {"json", no_argument, NULL, 'J'},
         {0, 0, 0, 0},
     };
+    const char *facts_file = NULL;
+    bool json = false;
     sn_strategy strategy = SN_DEPTH;
     double threshold = 0.2;
     long limit = -1;
@@ -137,6 +220,8 @@ int cmd_run(int argc, char **argv, const char *def)
         case 'R': record = false; break;
         case 'S': stats = true; break;
         case 'q': quiet = true; break;
+        case 'F': facts_file = optarg; break;
+        case 'J': json = true; break;
         default: return usage("run", "unknown option");
         }
     }
@@ -152,11 +237,27 @@ int cmd_run(int argc, char **argv, const char *def)
         sn_free(e);
         return EXIT_ERRORS;
     }
+    if (facts_file && !assert_file(e, facts_file)) {
+        sn_free(e);
+        return EXIT_ERRORS;
+    }
+    char *printed = NULL;
+    size_t printed_len = 0;
+    FILE *capture = json ? open_memstream(&printed, &printed_len) : NULL;
+    if (json)
+        sn_set_output(e, capture);
     signal(SIGINT, on_sigint);
     uint64_t fired;
     sn_stop stop = sn_run(e, limit, &fired);
     signal(SIGINT, SIG_DFL);
     fflush(stdout);
+    if (capture) {
+        fclose(capture);
+        sn_set_output(e, NULL);
+        print_json(e, stop, fired, printed ? printed : "");
+        free(printed);
+        quiet = true;
+    }
     int status = 0;
     if (stop == SN_STOP_ERROR) {
         fprintf(stderr, "sinew: the run stopped: %s\n", sn_last_error(e));
