@@ -911,19 +911,29 @@ void sn_clear(sn_engine *e)
     e->interrupt = interrupt;
 }
 
-static void retract_all(engine *e)
+/* Working memory emptied at once: the agenda, every token and alpha
+ * entry, every fact and record; fact ids and firings count from 1 again.
+ * The network stays compiled. */
+static void wm_clear(engine *e)
 {
-    /* newest first: what was derived goes before what it came from */
-    while (e->all_last) {
-        fact_retract(e, e->all_last);
-        engine_settle(e);
+    agenda_clear(e);
+    for (struct just *j = e->recs_first, *next; j; j = next) {
+        next = j->rnext;
+        just_free(e, j);
     }
-    quiesce(e);
-    for (struct fact *f = e->withdrawn, *next; f; f = next) {
-        next = f->gnext;
-        fact_free(e, f);
+    e->recs_first = e->recs_last = NULL;
+    e->queue = NULL;
+    rete_clear(e);
+    free_all_facts(e);
+    memset(e->wm, 0, ((size_t)e->wm_mask + 1) * sizeof *e->wm);
+    for (struct tmpl *t = e->tmpls; t; t = t->next) {
+        t->first = t->last = NULL;
+        t->nfacts = 0;
     }
-    e->withdrawn = NULL;
+    e->nfacts = 0;
+    e->next_id = 0;
+    e->fired = 0;
+    e->halted = false;
 }
 
 static void assert_givens(engine *e, const given *g, sn_origin origin)
@@ -935,7 +945,7 @@ static void assert_givens(engine *e, const given *g, sn_origin origin)
 
 void sn_reset(sn_engine *e)
 {
-    retract_all(e);
+    wm_clear(e);
     assert_givens(e, e->facts_blocks, SN_ORIGIN_FACTS);
 }
 
@@ -1472,7 +1482,7 @@ void sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)
     kase *k = e->cases[i];
     r->name = k->name->text;
     r->where = k->where;
-    retract_all(e);
+    wm_clear(e);
     assert_givens(e, e->facts_blocks, SN_ORIGIN_FACTS);
     assert_givens(e, k->given, SN_ORIGIN_CASE);
     FILE *out = e->out;

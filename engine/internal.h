@@ -437,6 +437,8 @@ node *node_partner(engine *, node *ncc_parent_branch_end, node *ncc, uint32_t le
 node *node_term(engine *, node *parent, uint32_t level, struct prod *);
 void node_release(engine *, node *);
 void rete_free_dead(engine *);
+/* Empty every memory at once (working memory is about to be emptied). */
+void rete_clear(engine *);
 struct fact *token_fact(const token *, uint32_t level);
 void tokens_free_all(engine *);
 

@@ -1009,3 +1009,69 @@ void tokens_free_all(engine *e)
         e_free(e, a);
     }
 }
+
+/* ---- emptying working memory at once ------------------------------------- */
+
+/* Every token goes back to the free list and every node memory is empty:
+ * walking the token trees down from the root tokens reaches them all.
+ * Each token clears its own bucket's head, so no empty bucket is visited. */
+static void clear_tree(engine *e, token *t)
+{
+    while (t) {
+        token *next = t->snext;
+        clear_tree(e, t->kids);
+        node *n = t->owner;
+        n->mem.b[t->hash & n->mem.mask] = NULL;
+        n->mem.n = 0;
+        n->ntokens = 0;
+        t->dnext = e->free_tokens;
+        e->free_tokens = t;
+        e->ntokens--;
+        t = next;
+    }
+}
+
+void rete_clear(engine *e)
+{
+    rete_free_dead(e);
+    for (uint32_t i = 0; i < e->nroots; i++) {
+        node *n = e->roots[i];
+        if (!n->mem.b)
+            continue;
+        for (uint32_t k = 0; k <= n->mem.mask; k++)
+            for (token *t = n->mem.b[k]; t; t = t->bnext)
+                clear_tree(e, t->kids);
+    }
+    /* the root tokens themselves, then new ones: a `not` at the top of a
+     * rule holds again in an empty working memory */
+    for (uint32_t i = 0; i < e->nroots; i++) {
+        node *n = e->roots[i];
+        if (!n->mem.b)
+            continue;
+        for (uint32_t k = 0; k <= n->mem.mask; k++) {
+            for (token *t = n->mem.b[k], *next; t; t = next) {
+                next = t->bnext;
+                t->dnext = e->free_tokens;
+                e->free_tokens = t;
+                e->ntokens--;
+            }
+            n->mem.b[k] = NULL;
+        }
+        n->mem.n = 0;
+        n->ntokens = 0;
+    }
+    for (struct fact *f = e->all_first; f; f = f->gnext) {
+        while (f->entries) {
+            aentry *a = f->entries;
+            amem *am = a->am;
+            am->idx.b[a->hash & am->idx.mask] = NULL;
+            am->idx.n = 0;
+            f->entries = a->fnext;
+            a->fnext = e->free_entries;
+            e->free_entries = a;
+        }
+        f->tokens = NULL;
+    }
+    for (uint32_t i = 0; i < e->nroots; i++)
+        left_activate(e, e->roots[i], NULL, NULL);
+}
