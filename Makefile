@@ -20,7 +20,7 @@ endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' \
            -DSINEW_RULES_DIR='"$(PREFIX)/share/sinew/rules"' $(WARN)
-LDLIBS  += -lreadline -lm
+LDLIBS  += -lreadline -ljansson -lm
 
 ifeq ($(SANITIZE),1)
 B       := build-san

@@ -794,6 +794,9 @@ static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
         fix_modifies(&c, pr->actions, ar->actions, ar->conds);
         pr->nlocals = c.nlocals;
         r->prods[alt] = pr;
+        for (const cact *a = pr->actions; a; a = a->next)
+            if ((a->kind == A_CONCLUDE || a->kind == A_ASSERT) && a->t->red_flag)
+                r->red_flag = true;
         pr->term = node_term(e, ch.cur, ch.level, pr);
         pr->chain[ch.level] = pr->term;
     }
@@ -839,11 +842,52 @@ static void compile_template(engine *e, const ast_template *at)
             }
         }
     }
+    t->red_flag = t->name->len == 8 && memcmp(t->name->text, "red_flag", 8) == 0;
     if (e->tmpls_last)
         e->tmpls_last->next = t;
     else
         e->tmpls = t;
     e->tmpls_last = t;
+}
+
+static void compile_ask(engine *e, const ast_ask *aa)
+{
+    struct tmpl *t = tmpl_find(e, aa->tmpl.text, aa->tmpl.len);
+    int32_t s = t ? slot_index(t, aa->slot.text, aa->slot.len) : -1;
+    if (s < 0)
+        return;
+    ask *k = arena_alloc(e->perm, sizeof *k);
+    k->t = t;
+    k->slot = (uint32_t)s;
+    k->question = arena_strndup(e->perm, aa->question.text, aa->question.len);
+    k->multiple = aa->multiple;
+    for (const ast_lit *l = aa->answers; l; l = l->next)
+        k->nanswers++;
+    k->answers = arena_alloc(e->perm, (k->nanswers + 1) * sizeof *k->answers);
+    k->answer_text = arena_alloc(e->perm, (k->nanswers + 1) * sizeof *k->answer_text);
+    uint32_t i = 0;
+    for (const ast_lit *l = aa->answers; l; l = l->next, i++) {
+        value v = lit_value(e, l);
+        if (t->slots[s].type == V_FLOAT && v.type == V_INT)
+            v = v_float((double)v.u.i);
+        k->answers[i] = v;
+        char buf[64];
+        const char *text = buf;
+        if (v.type == V_SYMBOL || v.type == V_STRING)
+            text = v.u.s->text;
+        else
+            value_format(buf, sizeof buf, v);
+        k->answer_text[i] = arena_strndup(e->perm, text, strlen(text));
+    }
+    k->index = e->nasks++;
+    t->slots[s].ask = k;
+    if (!t->ask)
+        t->ask = k;
+    if (e->asks_last)
+        e->asks_last->next = k;
+    else
+        e->asks = k;
+    e->asks_last = k;
 }
 
 /* The values of a ground fact (facts blocks, cases, typed facts). */
@@ -941,6 +985,9 @@ bool compile_program(engine *e, const ast_program *prog, const srcset *src, uint
     for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->sp.file >= first_new_file && d->kind == DECL_TEMPLATE)
             compile_template(e, &d->u.tmpl);
+    for (const ast_decl *d = prog->decls; d; d = d->next)
+        if (d->sp.file >= first_new_file && d->kind == DECL_ASK)
+            compile_ask(e, &d->u.ask);
     for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->sp.file >= first_new_file && d->kind == DECL_RULE)
             compile_rule(e, src, d);

@@ -451,7 +451,7 @@ void engine_settle(engine *e)
 }
 
 /* Between operations: settle, then free what died. */
-static void quiesce(engine *e)
+void engine_quiesce(engine *e)
 {
     engine_settle(e);
     rete_free_dead(e);
@@ -749,7 +749,7 @@ static bool fire(engine *e, struct activation *a)
         e_free(e, lv);
     if (locals != locsmall)
         e_free(e, locals);
-    quiesce(e);
+    engine_quiesce(e);
     return ok;
 }
 
@@ -930,6 +930,8 @@ static void wm_clear(engine *e)
         t->first = t->last = NULL;
         t->nfacts = 0;
     }
+    for (ask *k = e->asks; k; k = k->next)
+        k->state = ASK_OPEN;
     e->nfacts = 0;
     e->next_id = 0;
     e->fired = 0;
@@ -940,7 +942,7 @@ static void assert_givens(engine *e, const given *g, sn_origin origin)
 {
     for (; g; g = g->next)
         fact_assert(e, g->t, g->vals, origin, g->source, NULL);
-    quiesce(e);
+    engine_quiesce(e);
 }
 
 void sn_reset(sn_engine *e)
@@ -985,7 +987,7 @@ void sn_set_threshold(sn_engine *e, double t)
     for (struct fact *f = e->all_first; f; f = f->gnext)
         if (f->live)
             rete_refresh_fact(e, f);
-    quiesce(e);
+    engine_quiesce(e);
 }
 
 double sn_threshold(const sn_engine *e) { return e->threshold; }
@@ -1106,7 +1108,7 @@ static bool load_src(engine *e, srcset *src, uint32_t first, sn_report *r)
     compile_program(e, prog, src, first);
     keep_sources(e, src, first);
     ast_program_free(prog);
-    quiesce(e);
+    engine_quiesce(e);
     return true;
 }
 
@@ -1193,7 +1195,7 @@ static long assert_text(engine *e, const char *name, const char *text, sn_report
             }
             e_free(e, vals);
         }
-        quiesce(e);
+        engine_quiesce(e);
     }
     ast_program_free(prog);
     srcset_fini(&src);
@@ -1220,7 +1222,7 @@ bool sn_retract(sn_engine *e, sn_fact *f)
     if (!f || !f->live)
         return false;
     fact_retract(e, f);
-    quiesce(e);
+    engine_quiesce(e);
     return true;
 }
 
@@ -1302,6 +1304,18 @@ double sn_fact_cf(const sn_fact *f) { return f->cf; }
 const char *sn_fact_template(const sn_fact *f) { return f->t->name->text; }
 sn_origin sn_fact_origin(const sn_fact *f) { return f->origin; }
 const char *sn_fact_source(const sn_fact *f) { return f->source ? f->source->text : NULL; }
+
+const char *sn_fact_value(const sn_fact *f, unsigned i, char *buf, size_t size)
+{
+    if (i >= f->t->nslots)
+        return NULL;
+    value v = f->slots[i];
+    if (v.type == V_SYMBOL || v.type == V_STRING)
+        snprintf(buf, size, "%s", v.u.s->text);
+    else
+        value_format(buf, size, v);
+    return buf;
+}
 
 size_t sn_fact_format(const sn_fact *f, char *buf, size_t size)
 {
@@ -1403,7 +1417,7 @@ bool sn_remove_rule(sn_engine *e, const char *name)
     for (uint32_t i = 0; i < r->nprods; i++)
         node_release(e, r->prods[i]->term);
     e->nrules--;
-    quiesce(e);
+    engine_quiesce(e);
     return true;
 }
 
@@ -1474,6 +1488,20 @@ void sn_get_stats(const sn_engine *e, sn_stats *s)
 
 unsigned sn_case_count(const sn_engine *e) { return e->ncases; }
 
+const char *sn_case_name(const sn_engine *e, unsigned i)
+{
+    return i < e->ncases ? e->cases[i]->name->text : NULL;
+}
+
+void sn_case_start(sn_engine *e, unsigned i)
+{
+    if (i >= e->ncases)
+        return;
+    wm_clear(e);
+    assert_givens(e, e->facts_blocks, SN_ORIGIN_FACTS);
+    assert_givens(e, e->cases[i]->given, SN_ORIGIN_CASE);
+}
+
 void sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -1482,9 +1510,7 @@ void sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)
     kase *k = e->cases[i];
     r->name = k->name->text;
     r->where = k->where;
-    wm_clear(e);
-    assert_givens(e, e->facts_blocks, SN_ORIGIN_FACTS);
-    assert_givens(e, k->given, SN_ORIGIN_CASE);
+    sn_case_start(e, i);
     FILE *out = e->out;
     e->out = NULL;
     sn_stop stop = sn_run(e, -1, NULL);

@@ -47,7 +47,24 @@ typedef struct slotdef {
     const sym *name;
     vtype type;
     value dflt;
+    struct ask *ask;            /* how to ask for it, or NULL */
 } slotdef;
+
+/* An `ask` declaration, and where a consultation stands on it. */
+typedef enum ask_state { ASK_OPEN, ASK_ANSWERED, ASK_UNKNOWN } ask_state;
+
+typedef struct ask {
+    struct tmpl *t;
+    uint32_t slot;
+    const char *question;
+    bool multiple;
+    value *answers;             /* the slot's domain */
+    const char **answer_text;   /* the same, written */
+    uint32_t nanswers;
+    uint32_t index;             /* declaration order */
+    ask_state state;            /* ASK_OPEN again at reset */
+    struct ask *next;
+} ask;
 
 struct tmpl {
     const sym *name;
@@ -60,6 +77,8 @@ struct tmpl {
     struct dispatch *dispatch;  /* one per slot used as a key */
     amem **plain;               /* memories with no constant equality test */
     uint32_t nplain, capplain;
+    struct ask *ask;            /* the first ask for one of its slots, or NULL */
+    bool red_flag;              /* named red_flag: urgent conclusions */
     struct tmpl *next;          /* in the engine's list */
 };
 
@@ -272,6 +291,7 @@ struct rule {
     uint32_t nprods;
     uint64_t fired;
     bool removed;
+    bool red_flag;           /* it makes a red_flag fact */
     struct rule *next;
 };
 
@@ -389,6 +409,8 @@ struct sn_engine {
     given *facts_blocks, *facts_last;
     kase **cases;
     uint32_t ncases, capcases;
+    ask *asks, *asks_last;
+    uint32_t nasks;
 
     double threshold;
     bool recording;
@@ -421,6 +443,8 @@ struct fact *fact_assert(engine *, struct tmpl *, const value *vals, sn_origin, 
 void fact_retract(engine *, struct fact *);
 void fact_enqueue(engine *, struct fact *);
 void engine_settle(engine *);
+/* Between operations: settle truth maintenance, then free what died. */
+void engine_quiesce(engine *);
 double cf_combine_all(const struct fact *);
 double fact_cf_of(const struct fact *);
 

@@ -30,6 +30,7 @@ typedef struct rule sn_rule;
 typedef struct tmpl sn_template;
 typedef struct just sn_just;
 typedef struct activation sn_activation;
+typedef struct ask sn_ask;
 
 /* ---- diagnostics as values ------------------------------------------ */
 
@@ -125,6 +126,9 @@ long sn_query(sn_engine *, const char *pattern, sn_fact **out, size_t max, sn_re
 uint64_t sn_fact_id(const sn_fact *);
 double sn_fact_cf(const sn_fact *);
 const char *sn_fact_template(const sn_fact *);
+/* Slot I's value as text (a symbol or string without quotes) into BUF;
+ * NULL when there is no slot I. */
+const char *sn_fact_value(const sn_fact *, unsigned i, char *buf, size_t size);
 /* "diagnosis(name: hip_bursitis)" into BUF; returns the length it needed. */
 size_t sn_fact_format(const sn_fact *, char *buf, size_t size);
 void sn_fact_write(FILE *, const sn_fact *);
@@ -240,10 +244,93 @@ typedef struct sn_case_result {
 } sn_case_result;
 
 unsigned sn_case_count(const sn_engine *);
+const char *sn_case_name(const sn_engine *, unsigned i);
+/* Working memory reset to the facts blocks and case I's given facts; no
+ * rule is run. */
+void sn_case_start(sn_engine *, unsigned i);
 /* Run case I: working memory is reset to the facts blocks and the case's
  * given facts, the rules run, the expectations are judged, and the engine
  * is reset again. Fills R (free R->detail with free()). */
 void sn_case_run(sn_engine *, unsigned i, sn_case_result *r);
+
+/* ---- findings from outside: JSON cases, answers (consult.c) ------------ */
+
+/* A value from outside the language: TEXT is a symbol or a string (as the
+ * slot's type wants), or the digits of a number for a number slot. */
+typedef struct sn_value {
+    bool is_number;
+    const char *text;      /* when not a number */
+    double number;
+} sn_value;
+
+/* Assert a fact of template TMPL with SLOT (NULL: the slot the template's
+ * ask is for, or its only slot) set to V, its other slots at their
+ * defaults; origin SN_ORIGIN_TYPED. Checked as a typed fact is: the
+ * template and slot exist, V has the slot's type and, when the slot has an
+ * ask, is one of its answers. Returns the fact, or NULL with a one-line
+ * reason in ERR. sn_check_slot checks the same and asserts nothing. */
+sn_fact *sn_assert_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v, char *err,
+                        size_t errsize);
+bool sn_check_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v, char *err,
+                   size_t errsize);
+/* The same with N slots set at once (the others at their defaults). */
+sn_fact *sn_assert_slots(sn_engine *, const char *tmpl, const char *const *slots, const sn_value *vals,
+                         unsigned n, char *err, size_t errsize);
+
+/* A template named `red_flag` holds urgent conclusions: consult asks for
+ * the rules that make them first and reports them first. */
+bool sn_template_red_flag(const sn_template *);
+bool sn_rule_red_flag(const sn_rule *);
+bool sn_fact_red_flag(const sn_fact *);
+const sn_template *sn_template_find(const sn_engine *, const char *name);
+
+/* ---- questions: consultation (consult.c) --------------------------------- */
+
+/* The ask declarations, in order. */
+const sn_ask *sn_ask_next(const sn_engine *, const sn_ask *);
+const sn_ask *sn_ask_find(const sn_engine *, const char *tmpl);
+const char *sn_ask_template(const sn_ask *);
+const char *sn_ask_slot(const sn_ask *);
+const char *sn_ask_question(const sn_ask *);
+bool sn_ask_multiple(const sn_ask *);
+unsigned sn_ask_nanswers(const sn_ask *);
+const char *sn_ask_answer(const sn_ask *, unsigned i);
+
+/* Where a question stands. It is answered once a fact of its template is
+ * given (by sn_ask_set, or typed), unknown once sn_ask_set_unknown says
+ * so; reset opens every question again. */
+typedef enum sn_ask_state { SN_ASK_OPEN, SN_ASK_ANSWERED, SN_ASK_UNKNOWN } sn_ask_state;
+sn_ask_state sn_ask_state_of(const sn_engine *, const sn_ask *);
+/* Answer: one fact per answer (several only when the ask is `multiple`).
+ * All or nothing: an answer that is not allowed asserts nothing and ERR
+ * says which. */
+bool sn_ask_set(sn_engine *, const sn_ask *, const char *const *answers, unsigned n, char *err,
+                size_t errsize);
+/* The answer is not known: no fact, and the question is settled. */
+void sn_ask_set_unknown(sn_engine *, const sn_ask *);
+/* Take the answer back: its facts are retracted (what rested on them is
+ * withdrawn) and the question is open again. */
+void sn_ask_clear(sn_engine *, const sn_ask *);
+
+/* The question to ask next, or NULL when no open question can change an
+ * open rule. The rules it could advance (complete, or block when they
+ * have fired) are written to WHY (at most MAX), closest first; *NWHY gets
+ * how many there are. docs/engine.md says how the choice is made. */
+typedef struct sn_reason {
+    const sn_rule *rule;
+    unsigned held, conditions;  /* of its closest partial match */
+    bool blocks;                /* the answer could withdraw what it made */
+    const char *condition;      /* the condition the answer bears on, as written */
+} sn_reason;
+const sn_ask *sn_next_question(sn_engine *, sn_reason *why, unsigned max, unsigned *nwhy);
+/* Could an answer to ASK change an open rule now? (what sn_next_question
+ * chooses among) */
+bool sn_ask_relevant(sn_engine *, const sn_ask *);
+
+/* How far rule R got: the conditions that hold, from the first, in its
+ * closest partial match (the largest over its `or` alternatives), and how
+ * many it has there. */
+unsigned sn_rule_held(const sn_engine *, const sn_rule *, unsigned *conditions);
 
 /* ---- statistics ------------------------------------------------------ */
 

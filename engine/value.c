@@ -60,6 +60,15 @@ static void grow(symtab *t)
     t->mask = nmask;
 }
 
+const sym *sym_lookup(const symtab *t, const char *text, size_t len)
+{
+    uint32_t h = hash_bytes(text, len);
+    for (const sym *s = t->buckets[h & t->mask]; s; s = s->next)
+        if (s->hash == h && s->len == len && memcmp(s->text, text, len) == 0)
+            return s;
+    return NULL;
+}
+
 const sym *sym_intern(symtab *t, const char *text, size_t len)
 {
     uint32_t h = hash_bytes(text, len);

@@ -35,6 +35,8 @@ typedef struct symtab {
 void symtab_init(symtab *, sn_mem *);
 void symtab_free(symtab *);
 const sym *sym_intern(symtab *, const char *text, size_t len);
+/* The symbol with this text, or NULL when there is none (nothing added). */
+const sym *sym_lookup(const symtab *, const char *text, size_t len);
 
 typedef enum vtype { V_NIL, V_SYMBOL, V_STRING, V_INT, V_FLOAT } vtype;
 

@@ -16,5 +16,7 @@ void print_conclusions(sn_engine *, FILE *out);
 
 int cmd_run(int argc, char **argv, const char *default_rules);
 int cmd_test(int argc, char **argv, const char *default_rules);
+/* batch.c: JSON cases in, JSON results out */
+int cmd_batch(int argc, char **argv, const char *default_rules);
 
 #endif

@@ -185,10 +185,32 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
+/* sinew consult [--resume FILE] [FILE|DIR...] */
+static int cmd_consult(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"resume", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    repl_start start = {.consult = true};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r': start.resume = optarg; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        default: return usage_error("consult: unknown option or missing argument '%s'", argv[optind - 1]);
+        }
+    }
+    return repl_main(argc - optind, argv + optind, default_rules(), &start);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return repl_main(0, NULL, default_rules());
+        return repl_main(0, NULL, default_rules(), NULL);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
@@ -204,11 +226,15 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1, default_rules());
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 1, argv + 1, default_rules());
+    if (strcmp(cmd, "consult") == 0)
+        return cmd_consult(argc - 1, argv + 1);
+    if (strcmp(cmd, "batch") == 0)
+        return cmd_batch(argc - 1, argv + 1, default_rules());
     if (cmd[0] == '-')
         return usage_error("unknown option '%s'", cmd);
     /* sinew FILE...: the REPL with these files */
     struct stat st;
     if (stat(cmd, &st) == 0)
-        return repl_main(argc - 1, argv + 1, default_rules());
+        return repl_main(argc - 1, argv + 1, default_rules(), NULL);
     return usage_error("unknown command or file '%s'", cmd);
 }

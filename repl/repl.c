@@ -21,6 +21,7 @@
 
 #include "../engine/sinew.h"
 #include "commands.h"
+#include "consult.h"
 #include "repl.h"
 
 typedef struct session {
@@ -30,6 +31,7 @@ typedef struct session {
     bool quit;
     unsigned inputs;        /* constructs typed in, to name them */
     char *history;          /* history file, or NULL */
+    consult *c;             /* a consultation going on, or NULL */
 } session;
 
 static volatile sig_atomic_t interrupted;
@@ -580,6 +582,50 @@ static void rc_threshold(session *s, char *args)
     printf("threshold %.2f\n", t);
 }
 
+/* Start a consultation, on what working memory holds, or on the answers
+ * saved in RESUME (a case file, loaded; working memory reset to it). */
+static void start_consult(session *s, const char *resume)
+{
+    if (resume && *resume) {
+        unsigned before = sn_case_count(s->e);
+        sn_report r = {0};
+        bool ok = sn_load_files(s->e, &resume, 1, &r);
+        show_report(&r);
+        sn_report_free(&r);
+        if (!ok) {
+            error(s, "%s was not loaded; the consultation did not start", resume);
+            return;
+        }
+        if (sn_case_count(s->e) == before) {
+            error(s, "%s holds no case to resume from", resume);
+            return;
+        }
+        unsigned i = sn_case_count(s->e) - 1;
+        sn_case_start(s->e, i);
+        printf("resuming %s from %s\n", sn_case_name(s->e, i), resume);
+    } else {
+        unsigned given = 0;
+        for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f))
+            given += sn_fact_origin(f) == SN_ORIGIN_TYPED || sn_fact_origin(f) == SN_ORIGIN_CASE;
+        if (given)
+            printf("%u fact%s given already count%s as answers ('reset' first to start afresh)\n", given,
+                   given == 1 ? "" : "s", given == 1 ? "s" : "");
+    }
+    s->c = consult_new(s->e, s->color);
+}
+
+static void rc_consult(session *s, char *args) { start_consult(s, args); }
+
+static void rc_save(session *s, char *args)
+{
+    if (!*args) {
+        error(s, "save needs a file name: save FILE");
+        return;
+    }
+    if (consult_save(s->e, args))
+        printf("saved the given facts and what they led to in %s\n", args);
+}
+
 static void rc_quit(session *s, char *args)
 {
     (void)args;
@@ -602,6 +648,8 @@ static const command commands[] = {
     {"explain", "FACT [--json | --dot FILE]", "why and how together; --dot writes a Graphviz picture", rc_explain},
     {"watch", "[facts|rules|activations|all]", "print what happens as it happens", rc_watch},
     {"unwatch", "[facts|rules|activations|all]", "stop printing it", rc_unwatch},
+    {"consult", "[FILE]", "the system asks the questions (FILE: resume saved answers)", rc_consult},
+    {"save", "FILE", "write the given facts, and what they led to, as a case file", rc_save},
     {"reset", "", "working memory back to the facts blocks", rc_reset},
     {"clear", "", "forget everything: templates, rules, facts", rc_clear},
     {"strategy", "[depth|breadth|lex|mea]", "show or set the conflict resolution strategy", rc_strategy},
@@ -835,6 +883,12 @@ static char **complete(const char *text, int start, int end)
     (void)end;
     session *s = the_session;
     candidates_clear();
+    if (s->c) {
+        consult_words(s->c, names_add, &candidates);
+        rl_attempted_completion_over = 1;
+        rl_completion_append_character = ' ';
+        return rl_completion_matches(text, next_candidate);
+    }
     int i = 0;
     while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
         i++;
@@ -969,7 +1023,7 @@ static char *read_line(session *s, const char *prompt)
     return line;
 }
 
-int repl_main(int npaths, char **paths, const char *default_rules)
+int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start)
 {
     session s = {0};
     s.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
@@ -1013,12 +1067,26 @@ int repl_main(int npaths, char **paths, const char *default_rules)
             read_history(s.history);
     }
 
+    if (start && start->consult) {
+        if (ok)
+            start_consult(&s, start->resume);
+        if (!s.c) {
+            sn_free(s.e);
+            return 1;
+        }
+    }
+
     const char *prompt = s.color ? "\001\033[1m\002sinew>\001\033[0m\002 " : "sinew> ";
     char *text = NULL; /* a construct being typed */
     size_t tlen = 0;
     while (!s.quit) {
         interrupted = 0;
-        char *line = read_line(&s, text ? "   ... " : prompt);
+        if (s.c && !consult_ask(s.c)) {
+            consult_free(s.c);
+            s.c = NULL;
+            fflush(stdout);
+        }
+        char *line = read_line(&s, s.c ? consult_prompt(s.c) : text ? "   ... " : prompt);
         if (!line) {
             if (errno == EINTR && s.tty) {
                 errno = 0;
@@ -1036,6 +1104,12 @@ int repl_main(int npaths, char **paths, const char *default_rules)
                 add_history(h);
                 free(h);
             }
+        }
+        if (s.c) {
+            consult_line(s.c, line);
+            free(line);
+            fflush(stdout);
+            continue;
         }
         if (text) {
             size_t n = strlen(line);
@@ -1085,6 +1159,7 @@ int repl_main(int npaths, char **paths, const char *default_rules)
         putchar('\n');
         save_history(&s);
     }
+    consult_free(s.c);
     candidates_clear();
     free(candidates.v);
     free(s.history);

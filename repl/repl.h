@@ -3,11 +3,22 @@
  * repl_main loads PATHS (or the shipped knowledge base) and reads commands:
  * with GNU readline on a terminal (prompt, completion, history, Ctrl-C),
  * plain lines from standard input otherwise, so it can be scripted. It
- * uses only the public engine API. Returns the process exit status.
+ * uses only the public engine API. `consult` hands the lines to a
+ * consultation (consult.h) until it is over. Returns the process exit
+ * status.
  */
 #ifndef SINEW_REPL_H
 #define SINEW_REPL_H
 
-int repl_main(int npaths, char **paths, const char *default_rules);
+#include <stdbool.h>
+
+/* How to begin: with a consultation (sinew consult), perhaps resuming
+ * the answers saved in RESUME. NULL: at the prompt. */
+typedef struct repl_start {
+    bool consult;
+    const char *resume;
+} repl_start;
+
+int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start);
 
 #endif

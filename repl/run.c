@@ -76,12 +76,19 @@ void print_conclusions(sn_engine *e, FILE *out)
             v[n++] = f;
         }
     qsort(v, n, sizeof *v, by_cf);
-    if (n)
-        fprintf(out, "conclusions:\n");
-    for (size_t i = 0; i < n; i++) {
-        fprintf(out, "  %5.2f  #%llu ", sn_fact_cf(v[i]), (unsigned long long)sn_fact_id(v[i]));
-        sn_fact_write(out, v[i]);
-        fputc('\n', out);
+    /* red flags first, whatever their certainty */
+    for (int pass = 0; pass < 2; pass++) {
+        bool head = false;
+        for (size_t i = 0; i < n; i++) {
+            if (sn_fact_red_flag(v[i]) != (pass == 0))
+                continue;
+            if (!head)
+                fprintf(out, pass == 0 ? "red flags:\n" : "conclusions:\n");
+            head = true;
+            fprintf(out, "  %5.2f  #%llu ", sn_fact_cf(v[i]), (unsigned long long)sn_fact_id(v[i]));
+            sn_fact_write(out, v[i]);
+            fputc('\n', out);
+        }
     }
     free(v);
     unsigned nr = sn_recommendations(e, NULL, NULL, 0);
@@ -91,8 +98,12 @@ void print_conclusions(sn_engine *e, FILE *out)
         if (texts && rules) {
             sn_recommendations(e, texts, rules, nr);
             fprintf(out, "recommendations:\n");
-            for (unsigned i = 0; i < nr; i++)
-                fprintf(out, "  - %s [%s]\n", texts[i], sn_rule_name(rules[i]));
+            for (unsigned i = 0; i < nr; i++) {
+                fprintf(out, "  - %s [%s", texts[i], sn_rule_name(rules[i]));
+                for (unsigned j = 0; j < sn_rule_ncites(rules[i]); j++)
+                    fprintf(out, "%s%s", j ? ", " : "; ", sn_rule_cite(rules[i], j));
+                fprintf(out, "]\n");
+            }
         }
         free(texts);
         free(rules);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # deps.sh — make sure the build's tools are here: a C compiler, make, flex,
-# bison and the GNU readline headers; and the tests' tools: Graphviz (the
-# pictures `explain --dot` writes are rendered) and tmux (the REPL is driven
-# on a real terminal). Installs what is missing with apt-get
+# bison, the GNU readline headers and Jansson (JSON, for `sinew batch`);
+# and the tests' tools: Graphviz (the pictures `explain --dot` writes are
+# rendered) and tmux (the REPL is driven on a real terminal). Installs what is missing with apt-get
 # (through sudo when not root); without apt-get, stops and says what to
 # install. Quiet when everything is present.
 set -eu
@@ -13,6 +13,7 @@ command -v make >/dev/null 2>&1 || missing="$missing make"
 command -v flex >/dev/null 2>&1 || missing="$missing flex"
 command -v bison >/dev/null 2>&1 || missing="$missing bison"
 [ -f /usr/include/readline/readline.h ] || missing="$missing libreadline-dev"
+[ -f /usr/include/jansson.h ] || missing="$missing libjansson-dev"
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 
