@@ -383,8 +383,12 @@ int32_t slot_index(const struct tmpl *t, const char *name, size_t len)
 
 struct tmpl *tmpl_find(engine *e, const char *name, size_t len)
 {
+    /* names are interned: a name never seen is no template */
+    const sym *s = sym_lookup(&e->syms, name, len);
+    if (!s)
+        return NULL;
     for (struct tmpl *t = e->tmpls; t; t = t->next)
-        if (t->name->len == len && memcmp(t->name->text, name, len) == 0)
+        if (t->name == s)
             return t;
     return NULL;
 }

@@ -16,6 +16,15 @@ static void json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; s && *s; s++) {
+        /* the run of characters that need no escape, in one write */
+        size_t n = 0;
+        while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+            n++;
+        if (n) {
+            fwrite(s, 1, n, out);
+            s += n - 1;
+            continue;
+        }
         unsigned char c = (unsigned char)*s;
         switch (c) {
         case '"': fputs("\\\"", out); break;

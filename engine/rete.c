@@ -1039,26 +1039,10 @@ void rete_clear(engine *e)
         if (!n->mem.b)
             continue;
         for (uint32_t k = 0; k <= n->mem.mask; k++)
-            for (token *t = n->mem.b[k]; t; t = t->bnext)
+            for (token *t = n->mem.b[k]; t; t = t->bnext) {
                 clear_tree(e, t->kids);
-    }
-    /* the root tokens themselves, then new ones: a `not` at the top of a
-     * rule holds again in an empty working memory */
-    for (uint32_t i = 0; i < e->nroots; i++) {
-        node *n = e->roots[i];
-        if (!n->mem.b)
-            continue;
-        for (uint32_t k = 0; k <= n->mem.mask; k++) {
-            for (token *t = n->mem.b[k], *next; t; t = next) {
-                next = t->bnext;
-                t->dnext = e->free_tokens;
-                e->free_tokens = t;
-                e->ntokens--;
+                t->kids = NULL;
             }
-            n->mem.b[k] = NULL;
-        }
-        n->mem.n = 0;
-        n->ntokens = 0;
     }
     for (struct fact *f = e->all_first; f; f = f->gnext) {
         while (f->entries) {
@@ -1072,6 +1056,24 @@ void rete_clear(engine *e)
         }
         f->tokens = NULL;
     }
-    for (uint32_t i = 0; i < e->nroots; i++)
-        left_activate(e, e->roots[i], NULL, NULL);
+    /* A join at the top keeps its root token, which has no state. Any
+     * other root node (a `not`, `exists`, group or test first) starts
+     * again: in an empty working memory a `not` holds. */
+    for (uint32_t i = 0; i < e->nroots; i++) {
+        node *n = e->roots[i];
+        if (n->kind == N_JOIN)
+            continue;
+        for (uint32_t k = 0; n->mem.b && k <= n->mem.mask; k++) {
+            for (token *t = n->mem.b[k], *next; t; t = next) {
+                next = t->bnext;
+                t->dnext = e->free_tokens;
+                e->free_tokens = t;
+                e->ntokens--;
+            }
+            n->mem.b[k] = NULL;
+        }
+        n->mem.n = 0;
+        n->ntokens = 0;
+        left_activate(e, n, NULL, NULL);
+    }
 }

@@ -32,30 +32,152 @@ typedef struct pending {
     sn_value v;
 } pending;
 
+/* A result line is built here and written in one go. */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+} sbuf;
+
+static void sb_grow_slow(sbuf *b, size_t more)
+{
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->n + more)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        fputs("sinew batch: out of memory\n", stderr);
+        exit(EXIT_ERRORS);
+    }
+    b->p = p;
+    b->cap = cap;
+}
+
+static inline void sb_grow(sbuf *b, size_t more)
+{
+    if (b->n + more > b->cap)
+        sb_grow_slow(b, more);
+}
+
+static inline void sb_add(sbuf *b, const char *s, size_t n)
+{
+    sb_grow(b, n);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+
+static inline void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* S as a JSON string: room for the worst case first, then one pass. */
+static void sb_str(sbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t len = strlen(s);
+    sb_grow(b, 6 * len + 2);
+    char *q = b->p + b->n;
+    *q++ = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *q++ = (char)c;
+            continue;
+        }
+        *q++ = '\\';
+        switch (c) {
+        case '"': *q++ = '"'; break;
+        case '\\': *q++ = '\\'; break;
+        case '\n': *q++ = 'n'; break;
+        case '\t': *q++ = 't'; break;
+        default:
+            *q++ = 'u';
+            *q++ = '0';
+            *q++ = '0';
+            *q++ = hex[c >> 4];
+            *q++ = hex[c & 15];
+            break;
+        }
+    }
+    *q++ = '"';
+    b->n = (size_t)(q - b->p);
+}
+
+/* A certainty, rounded to 4 decimals: 1, 0.6, -0.25, 0.9856. */
+static void sb_cf(sbuf *b, double cf)
+{
+    long k = (long)(cf * 10000 + (cf < 0 ? -0.5 : 0.5));
+    char tmp[16], *q = tmp + sizeof tmp;
+    bool neg = k < 0;
+    if (neg)
+        k = -k;
+    long whole = k / 10000, frac = k % 10000;
+    int digits = 4;
+    while (frac && frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    if (frac) {
+        for (int i = 0; i < digits; i++, frac /= 10)
+            *--q = (char)('0' + frac % 10);
+        *--q = '.';
+    }
+    do
+        *--q = (char)('0' + whole % 10);
+    while ((whole /= 10) > 0);
+    if (neg)
+        *--q = '-';
+    sb_add(b, q, (size_t)(tmp + sizeof tmp - q));
+}
+
+static void sb_num(sbuf *b, unsigned long long v)
+{
+    char tmp[24];
+    sb_add(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "%llu", v));
+}
+
 typedef struct batch {
     sn_engine *e;
     FILE *out;
     bool explain;
     pending *facts;
     size_t nfacts, cap;
-    char **text;           /* fact texts by id, for this case */
-    size_t ntext;
+    sbuf line;             /* the result being written */
+    sbuf texts;            /* fact texts of this case, NUL-separated */
+    size_t *text_at;       /* by id - 1: offset in texts + 1; 0: not yet */
+    sn_fact **byid;        /* by id - 1, for this case */
+    size_t nbyid;
     unsigned long long cases, errors;
 } batch;
 
+/* An id as given: a string or an integer, as JSON. */
+static void sb_id(sbuf *o, json_t *id)
+{
+    if (json_is_string(id))
+        sb_str(o, json_string_value(id));
+    else if (json_is_integer(id)) {
+        char tmp[32];
+        sb_add(o, tmp, (size_t)snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(id)));
+    } else
+        sb_puts(o, "null");
+}
+
+static void flush_line(batch *b)
+{
+    fwrite(b->line.p, 1, b->line.n, b->out);
+    b->line.n = 0;
+}
+
 static void error_record(batch *b, unsigned long line, json_t *id, const char *msg)
 {
-    fprintf(b->out, "{\"line\":%lu,", line);
+    sbuf *o = &b->line;
+    sb_puts(o, "{\"line\":");
+    sb_num(o, line);
     if (id) {
-        fputs("\"id\":", b->out);
-        char *s = json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
-        fputs(s ? s : "null", b->out);
-        free(s);
-        fputc(',', b->out);
+        sb_puts(o, ",\"id\":");
+        sb_id(o, id);
     }
-    fputs("\"error\":", b->out);
-    sn_json_string(b->out, msg);
-    fputs("}\n", b->out);
+    sb_puts(o, ",\"error\":");
+    sb_str(o, msg);
+    sb_puts(o, "}\n");
+    flush_line(b);
     b->errors++;
 }
 
@@ -72,11 +194,6 @@ static bool push(batch *b, const char *tmpl, const char *slot, json_t *v, char *
         snprintf(err, size, "\"%s\": a value is a string, a number or true/false", tmpl);
         return false;
     }
-    char why[256];
-    if (!sn_check_slot(b->e, tmpl, slot, p.v, why, sizeof why)) {
-        snprintf(err, size, "\"%s\": %s", tmpl, why);
-        return false;
-    }
     if (b->nfacts == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 32;
         pending *w = realloc(b->facts, cap * sizeof *w);
@@ -91,7 +208,7 @@ static bool push(batch *b, const char *tmpl, const char *slot, json_t *v, char *
     return true;
 }
 
-/* The findings of case OBJ, checked; nothing is asserted yet. */
+/* The findings of case OBJ, read; checked as they are asserted. */
 static bool read_case(batch *b, json_t *obj, char *err, size_t size)
 {
     const char *key;
@@ -124,39 +241,49 @@ static bool read_case(batch *b, json_t *obj, char *err, size_t size)
     return true;
 }
 
-/* Fact texts by id for this case (ids start again at 1 after a reset). */
-static const char *fact_text(batch *b, uint64_t id)
+/* Index this case's facts by id (ids start again at 1 after a reset). */
+static void index_facts(batch *b)
 {
-    if (id == 0)
-        return NULL;
-    if (id > b->ntext) {
-        size_t n = b->ntext ? b->ntext : 64;
-        while (n < id)
+    size_t need = 0;
+    for (sn_fact *f = sn_fact_next(b->e, NULL); f; f = sn_fact_next(b->e, f))
+        if (sn_fact_id(f) > need)
+            need = sn_fact_id(f);
+    if (need > b->nbyid) {
+        size_t n = b->nbyid ? b->nbyid : 64;
+        while (n < need)
             n *= 2;
-        char **w = realloc(b->text, n * sizeof *w);
-        if (!w)
-            return NULL;
-        memset(w + b->ntext, 0, (n - b->ntext) * sizeof *w);
-        b->text = w;
-        b->ntext = n;
+        sn_fact **w = realloc(b->byid, n * sizeof *w);
+        size_t *t = realloc(b->text_at, n * sizeof *t);
+        if (!w || !t) {
+            fputs("sinew batch: out of memory\n", stderr);
+            exit(EXIT_ERRORS);
+        }
+        b->byid = w;
+        b->text_at = t;
+        b->nbyid = n;
     }
-    if (!b->text[id - 1]) {
-        sn_fact *f = sn_fact_by_id(b->e, id);
-        if (!f)
-            return NULL;
-        char buf[512];
-        sn_fact_format(f, buf, sizeof buf);
-        b->text[id - 1] = strdup(buf);
-    }
-    return b->text[id - 1];
+    memset(b->byid, 0, need * sizeof *b->byid);
+    memset(b->text_at, 0, need * sizeof *b->text_at);
+    for (sn_fact *f = sn_fact_next(b->e, NULL); f; f = sn_fact_next(b->e, f))
+        b->byid[sn_fact_id(f) - 1] = f;
+    b->texts.n = 0;
 }
 
-static void texts_clear(batch *b)
+/* The text of fact ID, formatted once a case. */
+static const char *fact_text(batch *b, uint64_t id)
 {
-    for (size_t i = 0; i < b->ntext; i++) {
-        free(b->text[i]);
-        b->text[i] = NULL;
+    if (id == 0 || id > b->nbyid || !b->byid[id - 1])
+        return NULL;
+    if (!b->text_at[id - 1]) {
+        char buf[512];
+        size_t n = sn_fact_format(b->byid[id - 1], buf, sizeof buf);
+        if (n >= sizeof buf)
+            n = sizeof buf - 1;
+        b->text_at[id - 1] = b->texts.n + 1;
+        sb_add(&b->texts, buf, n);
+        sb_add(&b->texts, "", 1);
     }
+    return b->texts.p + b->text_at[id - 1] - 1;
 }
 
 static bool concluded(const sn_fact *f)
@@ -167,58 +294,60 @@ static bool concluded(const sn_fact *f)
     return false;
 }
 
-static void cites(FILE *out, const sn_rule *r)
+static void cites(sbuf *o, const sn_rule *r)
 {
-    fputs(",\"cites\":[", out);
+    sb_puts(o, ",\"cites\":[");
     for (unsigned i = 0; i < sn_rule_ncites(r); i++) {
         if (i)
-            fputc(',', out);
-        sn_json_string(out, sn_rule_cite(r, i));
+            sb_puts(o, ",");
+        sb_str(o, sn_rule_cite(r, i));
     }
-    fputc(']', out);
+    sb_puts(o, "]");
 }
 
 static void conclusion(batch *b, sn_fact *f)
 {
-    FILE *out = b->out;
-    char buf[512];
-    sn_fact_format(f, buf, sizeof buf);
-    fputs("{\"fact\":", out);
-    sn_json_string(out, buf);
-    fputs(",\"template\":", out);
-    sn_json_string(out, sn_fact_template(f));
-    fprintf(out, ",\"cf\":%.4g", sn_fact_cf(f));
+    sbuf *o = &b->line;
+    sb_puts(o, "{\"fact\":");
+    sb_str(o, fact_text(b, sn_fact_id(f)));
+    sb_puts(o, ",\"template\":");
+    sb_str(o, sn_fact_template(f));
+    sb_puts(o, ",\"cf\":");
+    sb_cf(o, sn_fact_cf(f));
     if (b->explain) {
         /* the explanation as data: each rule that holds it up */
-        fputs(",\"because\":[", out);
+        sb_puts(o, ",\"because\":[");
         bool first = true;
         for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j)) {
             if (!sn_just_logical(j) || !sn_just_active(j))
                 continue;
-            if (!first)
-                fputc(',', out);
+            sb_puts(o, first ? "{\"rule\":" : ",{\"rule\":");
             first = false;
-            fputs("{\"rule\":", out);
-            sn_json_string(out, sn_rule_name(sn_just_rule(j)));
-            fprintf(out, ",\"cf\":%.4g,\"rule_cf\":%.4g,\"min_cf\":%.4g,\"matched\":[", sn_just_cf(j),
-                    sn_just_rule_cf(j), sn_just_min_cf(j));
+            sb_str(o, sn_rule_name(sn_just_rule(j)));
+            sb_puts(o, ",\"cf\":");
+            sb_cf(o, sn_just_cf(j));
+            sb_puts(o, ",\"rule_cf\":");
+            sb_cf(o, sn_just_rule_cf(j));
+            sb_puts(o, ",\"min_cf\":");
+            sb_cf(o, sn_just_min_cf(j));
+            sb_puts(o, ",\"matched\":[");
             bool mfirst = true;
             for (unsigned i = 0; i < sn_just_nfacts(j); i++) {
                 const char *t = fact_text(b, sn_just_fact(j, i));
                 if (!t)
                     continue;
                 if (!mfirst)
-                    fputc(',', out);
+                    sb_puts(o, ",");
                 mfirst = false;
-                sn_json_string(out, t);
+                sb_str(o, t);
             }
-            fputc(']', out);
-            cites(out, sn_just_rule(j));
-            fputc('}', out);
+            sb_puts(o, "]");
+            cites(o, sn_just_rule(j));
+            sb_puts(o, "}");
         }
-        fputc(']', out);
+        sb_puts(o, "]");
     }
-    fputc('}', out);
+    sb_puts(o, "}");
 }
 
 static int by_cf(const void *a, const void *c)
@@ -231,16 +360,18 @@ static int by_cf(const void *a, const void *c)
 
 static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_stop stop)
 {
-    FILE *out = b->out;
+    sbuf *o = &b->line;
     sn_engine *e = b->e;
-    fputs("{\"id\":", out);
-    char *s = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-    fputs(s ? s : "null", out);
-    free(s);
-    fprintf(out, ",\"line\":%lu,\"fired\":%llu", line, (unsigned long long)fired);
+    index_facts(b);
+    sb_puts(o, "{\"id\":");
+    sb_id(o, id);
+    sb_puts(o, ",\"line\":");
+    sb_num(o, line);
+    sb_puts(o, ",\"fired\":");
+    sb_num(o, fired);
     if (stop == SN_STOP_ERROR) {
-        fputs(",\"error\":", out);
-        sn_json_string(out, sn_last_error(e));
+        sb_puts(o, ",\"error\":");
+        sb_str(o, sn_last_error(e));
     }
     /* conclusions at or above the threshold, most certain first */
     sn_fact *v[256];
@@ -250,32 +381,32 @@ static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_
             v[n++] = f;
     qsort(v, n, sizeof *v, by_cf);
     for (int pass = 0; pass < 2; pass++) {
-        fputs(pass == 0 ? ",\"red_flags\":[" : ",\"conclusions\":[", out);
+        sb_puts(o, pass == 0 ? ",\"red_flags\":[" : "],\"conclusions\":[");
         bool first = true;
         for (size_t i = 0; i < n; i++) {
             if (sn_fact_red_flag(v[i]) != (pass == 0))
                 continue;
             if (!first)
-                fputc(',', out);
+                sb_puts(o, ",");
             first = false;
             conclusion(b, v[i]);
         }
-        fputc(']', out);
     }
-    fputs(",\"recommendations\":[", out);
+    sb_puts(o, "],\"recommendations\":[");
     enum { MAXR = 256 };
     const char *texts[MAXR];
     const sn_rule *rules[MAXR];
     unsigned nr = sn_recommendations(e, texts, rules, MAXR);
     for (unsigned i = 0; i < nr && i < MAXR; i++) {
-        fputs(i ? ",{\"text\":" : "{\"text\":", out);
-        sn_json_string(out, texts[i]);
-        fputs(",\"rule\":", out);
-        sn_json_string(out, sn_rule_name(rules[i]));
-        cites(out, rules[i]);
-        fputc('}', out);
+        sb_puts(o, i ? ",{\"text\":" : "{\"text\":");
+        sb_str(o, texts[i]);
+        sb_puts(o, ",\"rule\":");
+        sb_str(o, sn_rule_name(rules[i]));
+        cites(o, rules[i]);
+        sb_puts(o, "}");
     }
-    fputs("]}\n", out);
+    sb_puts(o, "]}\n");
+    flush_line(b);
 }
 
 static void one_line(batch *b, const char *text, size_t len, unsigned long line)
@@ -298,10 +429,11 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
         error_record(b, line, id, err);
     } else {
         sn_reset(b->e);
-        texts_clear(b);
         bool ok = true;
+        const char *bad = NULL;
         for (size_t i = 0; i < b->nfacts && ok; i++) {
             const pending *p = &b->facts[i];
+            bad = p->tmpl;
             /* slot:value objects: the slots of one fact set together */
             size_t k = i;
             while (p->slot && k + 1 < b->nfacts && b->facts[k + 1].slot && b->facts[k + 1].tmpl == p->tmpl)
@@ -321,7 +453,11 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
             }
         }
         if (!ok) {
-            error_record(b, line, id, err);
+            /* what was asserted goes at the next reset: nothing of this
+             * case is kept */
+            char msg[400];
+            snprintf(msg, sizeof msg, "\"%s\": %s", bad, err);
+            error_record(b, line, id, msg);
         } else {
             uint64_t fired;
             sn_stop stop = sn_run(b->e, -1, &fired);
@@ -396,8 +532,10 @@ int cmd_batch(int argc, char **argv, const char *def)
         one_line(&b, line, (size_t)len, lineno);
     }
     free(line);
-    texts_clear(&b);
-    free(b.text);
+    free(b.line.p);
+    free(b.texts.p);
+    free(b.text_at);
+    free(b.byid);
     free(b.facts);
     fflush(stdout);
     fprintf(stderr, "sinew batch: %llu case%s, %llu error%s\n", b.cases, b.cases == 1 ? "" : "s", b.errors,
