@@ -791,6 +791,16 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
 static void engine_init(engine *e)
 {
     mem_init(&e->mem);
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+    e->mem.cache = 0; /* every free reaches the sanitizer, to catch a use after it */
+#else
+    e->mem.cache = 1;
+#endif
     e->perm = arena_new(&e->mem);
     if (!e->perm)
         out_of_memory();
@@ -884,6 +894,7 @@ static void engine_fini(engine *e)
     e_free(e, e->wm);
     symtab_free(&e->syms);
     arena_free(e->perm);
+    mem_fini(&e->mem);
 }
 
 void sn_free(sn_engine *e)

@@ -18,6 +18,22 @@ void mem_init(sn_mem *m)
     m->fail_after = -1;
 }
 
+void mem_fini(sn_mem *m)
+{
+    for (int k = 0; k <= MEM_CLASSES; k++)
+        while (m->free_small[k]) {
+            union header *h = m->free_small[k];
+            m->free_small[k] = *(void **)(h + 1);
+            free(h);
+        }
+}
+
+/* Small blocks are allocated rounded up to their class, so any block on
+ * class K's list holds K * 16 bytes. */
+static size_t size_class(size_t size) { return size ? (size + 15) / 16 : 1; }
+
+static size_t capacity(size_t size) { return size <= MEM_SMALL ? size_class(size) * 16 : size; }
+
 void mem_failed(sn_mem *m)
 {
     if (m->oom)
@@ -39,7 +55,14 @@ void *mem_alloc(sn_mem *m, size_t size)
         mem_failed(m);
         return NULL;
     }
-    header *h = malloc(sizeof *h + size);
+    header *h = NULL;
+    size_t k = size_class(size);
+    if (m->cache && size <= MEM_SMALL && m->free_small[k]) {
+        h = m->free_small[k];
+        m->free_small[k] = *(void **)(h + 1);
+    } else {
+        h = malloc(sizeof *h + capacity(size));
+    }
     if (!h) {
         mem_failed(m);
         return NULL;
@@ -74,7 +97,16 @@ void *mem_realloc(sn_mem *m, void *p, size_t size)
         mem_failed(m);
         return NULL;
     }
-    header *n = realloc(h, sizeof *n + size);
+    if (size <= old || capacity(size) == capacity(old)) {
+        /* it fits where it is */
+        m->count++;
+        h->size = size;
+        m->used = m->used - old + size;
+        if (m->used > m->peak)
+            m->peak = m->used;
+        return p;
+    }
+    header *n = realloc(h, sizeof *n + capacity(size));
     if (!n) {
         mem_failed(m);
         return NULL;
@@ -93,6 +125,13 @@ void mem_free(sn_mem *m, void *p)
         return;
     header *h = (header *)p - 1;
     m->used -= h->size;
+    if (m->cache && h->size <= MEM_SMALL) {
+        /* keep it for the next block of its class */
+        size_t k = size_class(h->size);
+        *(void **)(h + 1) = m->free_small[k];
+        m->free_small[k] = h;
+        return;
+    }
     free(h);
 }
 

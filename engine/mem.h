@@ -18,6 +18,8 @@
 #include <setjmp.h>
 #include <stddef.h>
 
+enum { MEM_SMALL = 256, MEM_CLASSES = MEM_SMALL / 16 };
+
 typedef struct sn_mem {
     size_t used;       /* bytes live now (payload only) */
     size_t peak;       /* highest `used` seen */
@@ -25,9 +27,16 @@ typedef struct sn_mem {
     long fail_after;   /* < 0: never; else this many allocations succeed, then all fail */
     unsigned long count; /* allocations made */
     jmp_buf *oom;      /* where to go when an allocation fails; NULL: return NULL */
+    /* With `cache` set, freed blocks of up to MEM_SMALL bytes are kept by
+     * size (16-byte classes) and handed out again: the engine makes and
+     * drops many small objects of a few sizes. mem_fini releases them. */
+    int cache;
+    void *free_small[MEM_CLASSES + 1];
 } sn_mem;
 
 void mem_init(sn_mem *);
+/* Release the blocks kept for reuse (nothing live is touched). */
+void mem_fini(sn_mem *);
 
 /* Allocate SIZE bytes (uninitialised), or zeroed with mem_calloc. The
  * result is freed with mem_free on the same sn_mem. */

@@ -15,6 +15,7 @@
  * element, an object gives slot: value pairs for one fact.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,9 @@ static inline void sb_add(sbuf *b, const char *s, size_t n)
 }
 
 static inline void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* A string literal, its length known at compile time. */
+#define SB_LIT(b, lit) sb_add((b), (lit), sizeof(lit) - 1)
 
 /* S as a JSON string: room for the worst case first, then one pass. */
 static void sb_str(sbuf *b, const char *s)
@@ -133,15 +137,90 @@ static void sb_num(sbuf *b, unsigned long long v)
     sb_add(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "%llu", v));
 }
 
+/* JSON forms of strings the engine keeps for its whole life (rule and
+ * template names, citations), by address: escaped once, copied after. */
+typedef struct jcache {
+    const char **key;
+    char **json;
+    size_t *len;
+    size_t mask, n;
+} jcache;
+
+static void sb_str(sbuf *b, const char *s);
+
+static void jcache_free(jcache *c)
+{
+    for (size_t i = 0; c->key && i <= c->mask; i++)
+        free(c->json[i]);
+    free(c->key);
+    free(c->json);
+    free(c->len);
+}
+
+static bool jcache_grow(jcache *c)
+{
+    size_t mask = c->mask ? c->mask * 2 + 1 : 255;
+    const char **key = calloc(mask + 1, sizeof *key);
+    char **json = calloc(mask + 1, sizeof *json);
+    size_t *len = calloc(mask + 1, sizeof *len);
+    if (!key || !json || !len) {
+        free(key);
+        free(json);
+        free(len);
+        return false;
+    }
+    for (size_t i = 0; c->key && i <= c->mask; i++) {
+        if (!c->key[i])
+            continue;
+        size_t h = ((uintptr_t)c->key[i] >> 3) & mask;
+        while (key[h])
+            h = (h + 1) & mask;
+        key[h] = c->key[i];
+        json[h] = c->json[i];
+        len[h] = c->len[i];
+    }
+    free(c->key);
+    free(c->json);
+    free(c->len);
+    c->key = key;
+    c->json = json;
+    c->len = len;
+    c->mask = mask;
+    return true;
+}
+
+/* S (engine-owned, never freed while the engine lives) as JSON. */
+static void sb_kept(sbuf *b, jcache *c, const char *s)
+{
+    if ((c->n + 1) * 2 > c->mask && !jcache_grow(c)) {
+        sb_str(b, s);
+        return;
+    }
+    size_t h = ((uintptr_t)s >> 3) & c->mask;
+    while (c->key[h] && c->key[h] != s)
+        h = (h + 1) & c->mask;
+    if (!c->key[h]) {
+        sbuf one = {0};
+        sb_str(&one, s);
+        c->key[h] = s;
+        c->json[h] = one.p;
+        c->len[h] = one.n;
+        c->n++;
+    }
+    sb_add(b, c->json[h], c->len[h]);
+}
+
 typedef struct batch {
     sn_engine *e;
+    jcache kept;
     FILE *out;
     bool explain;
     pending *facts;
     size_t nfacts, cap;
     sbuf line;             /* the result being written */
-    sbuf texts;            /* fact texts of this case, NUL-separated */
+    sbuf texts;            /* fact texts of this case, as JSON strings */
     size_t *text_at;       /* by id - 1: offset in texts + 1; 0: not yet */
+    size_t *text_len;      /* by id - 1 */
     sn_fact **byid;        /* by id - 1, for this case */
     size_t nbyid;
     unsigned long long cases, errors;
@@ -156,7 +235,7 @@ static void sb_id(sbuf *o, json_t *id)
         char tmp[32];
         sb_add(o, tmp, (size_t)snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(id)));
     } else
-        sb_puts(o, "null");
+        SB_LIT(o, "null");
 }
 
 static void flush_line(batch *b)
@@ -168,15 +247,15 @@ static void flush_line(batch *b)
 static void error_record(batch *b, unsigned long line, json_t *id, const char *msg)
 {
     sbuf *o = &b->line;
-    sb_puts(o, "{\"line\":");
+    SB_LIT(o, "{\"line\":");
     sb_num(o, line);
     if (id) {
-        sb_puts(o, ",\"id\":");
+        SB_LIT(o, ",\"id\":");
         sb_id(o, id);
     }
-    sb_puts(o, ",\"error\":");
+    SB_LIT(o, ",\"error\":");
     sb_str(o, msg);
-    sb_puts(o, "}\n");
+    SB_LIT(o, "}\n");
     flush_line(b);
     b->errors++;
 }
@@ -253,13 +332,18 @@ static void index_facts(batch *b)
         while (n < need)
             n *= 2;
         sn_fact **w = realloc(b->byid, n * sizeof *w);
+        if (w)
+            b->byid = w;
         size_t *t = realloc(b->text_at, n * sizeof *t);
-        if (!w || !t) {
+        if (t)
+            b->text_at = t;
+        size_t *l = realloc(b->text_len, n * sizeof *l);
+        if (l)
+            b->text_len = l;
+        if (!w || !t || !l) {
             fputs("sinew batch: out of memory\n", stderr);
             exit(EXIT_ERRORS);
         }
-        b->byid = w;
-        b->text_at = t;
         b->nbyid = n;
     }
     memset(b->byid, 0, need * sizeof *b->byid);
@@ -269,21 +353,23 @@ static void index_facts(batch *b)
     b->texts.n = 0;
 }
 
-/* The text of fact ID, formatted once a case. */
-static const char *fact_text(batch *b, uint64_t id)
+/* Fact ID as a JSON string, formatted once a case; false when it is gone. */
+static bool fact_text(batch *b, sbuf *o, uint64_t id)
 {
     if (id == 0 || id > b->nbyid || !b->byid[id - 1])
-        return NULL;
+        return false;
     if (!b->text_at[id - 1]) {
         char buf[512];
         size_t n = sn_fact_format(b->byid[id - 1], buf, sizeof buf);
         if (n >= sizeof buf)
-            n = sizeof buf - 1;
-        b->text_at[id - 1] = b->texts.n + 1;
-        sb_add(&b->texts, buf, n);
-        sb_add(&b->texts, "", 1);
+            buf[sizeof buf - 1] = '\0';
+        size_t at = b->texts.n;
+        sb_str(&b->texts, buf);
+        b->text_at[id - 1] = at + 1;
+        b->text_len[id - 1] = b->texts.n - at;
     }
-    return b->texts.p + b->text_at[id - 1] - 1;
+    sb_add(o, b->texts.p + b->text_at[id - 1] - 1, b->text_len[id - 1]);
+    return true;
 }
 
 static bool concluded(const sn_fact *f)
@@ -294,60 +380,61 @@ static bool concluded(const sn_fact *f)
     return false;
 }
 
-static void cites(sbuf *o, const sn_rule *r)
+static void cites(batch *b, const sn_rule *r)
 {
-    sb_puts(o, ",\"cites\":[");
+    sbuf *o = &b->line;
+    SB_LIT(o, ",\"cites\":[");
     for (unsigned i = 0; i < sn_rule_ncites(r); i++) {
         if (i)
-            sb_puts(o, ",");
-        sb_str(o, sn_rule_cite(r, i));
+            SB_LIT(o, ",");
+        sb_kept(o, &b->kept, sn_rule_cite(r, i));
     }
-    sb_puts(o, "]");
+    SB_LIT(o, "]");
 }
 
 static void conclusion(batch *b, sn_fact *f)
 {
     sbuf *o = &b->line;
-    sb_puts(o, "{\"fact\":");
-    sb_str(o, fact_text(b, sn_fact_id(f)));
-    sb_puts(o, ",\"template\":");
-    sb_str(o, sn_fact_template(f));
-    sb_puts(o, ",\"cf\":");
+    SB_LIT(o, "{\"fact\":");
+    fact_text(b, o, sn_fact_id(f));
+    SB_LIT(o, ",\"template\":");
+    sb_kept(o, &b->kept, sn_fact_template(f));
+    SB_LIT(o, ",\"cf\":");
     sb_cf(o, sn_fact_cf(f));
     if (b->explain) {
         /* the explanation as data: each rule that holds it up */
-        sb_puts(o, ",\"because\":[");
+        SB_LIT(o, ",\"because\":[");
         bool first = true;
         for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j)) {
             if (!sn_just_logical(j) || !sn_just_active(j))
                 continue;
             sb_puts(o, first ? "{\"rule\":" : ",{\"rule\":");
             first = false;
-            sb_str(o, sn_rule_name(sn_just_rule(j)));
-            sb_puts(o, ",\"cf\":");
+            sb_kept(o, &b->kept, sn_rule_name(sn_just_rule(j)));
+            SB_LIT(o, ",\"cf\":");
             sb_cf(o, sn_just_cf(j));
-            sb_puts(o, ",\"rule_cf\":");
+            SB_LIT(o, ",\"rule_cf\":");
             sb_cf(o, sn_just_rule_cf(j));
-            sb_puts(o, ",\"min_cf\":");
+            SB_LIT(o, ",\"min_cf\":");
             sb_cf(o, sn_just_min_cf(j));
-            sb_puts(o, ",\"matched\":[");
+            SB_LIT(o, ",\"matched\":[");
             bool mfirst = true;
             for (unsigned i = 0; i < sn_just_nfacts(j); i++) {
-                const char *t = fact_text(b, sn_just_fact(j, i));
-                if (!t)
+                uint64_t id = sn_just_fact(j, i);
+                if (id == 0 || id > b->nbyid || !b->byid[id - 1])
                     continue;
                 if (!mfirst)
-                    sb_puts(o, ",");
+                    SB_LIT(o, ",");
                 mfirst = false;
-                sb_str(o, t);
+                fact_text(b, o, id);
             }
-            sb_puts(o, "]");
-            cites(o, sn_just_rule(j));
-            sb_puts(o, "}");
+            SB_LIT(o, "]");
+            cites(b, sn_just_rule(j));
+            SB_LIT(o, "}");
         }
-        sb_puts(o, "]");
+        SB_LIT(o, "]");
     }
-    sb_puts(o, "}");
+    SB_LIT(o, "}");
 }
 
 static int by_cf(const void *a, const void *c)
@@ -363,14 +450,14 @@ static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_
     sbuf *o = &b->line;
     sn_engine *e = b->e;
     index_facts(b);
-    sb_puts(o, "{\"id\":");
+    SB_LIT(o, "{\"id\":");
     sb_id(o, id);
-    sb_puts(o, ",\"line\":");
+    SB_LIT(o, ",\"line\":");
     sb_num(o, line);
-    sb_puts(o, ",\"fired\":");
+    SB_LIT(o, ",\"fired\":");
     sb_num(o, fired);
     if (stop == SN_STOP_ERROR) {
-        sb_puts(o, ",\"error\":");
+        SB_LIT(o, ",\"error\":");
         sb_str(o, sn_last_error(e));
     }
     /* conclusions at or above the threshold, most certain first */
@@ -387,12 +474,12 @@ static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_
             if (sn_fact_red_flag(v[i]) != (pass == 0))
                 continue;
             if (!first)
-                sb_puts(o, ",");
+                SB_LIT(o, ",");
             first = false;
             conclusion(b, v[i]);
         }
     }
-    sb_puts(o, "],\"recommendations\":[");
+    SB_LIT(o, "],\"recommendations\":[");
     enum { MAXR = 256 };
     const char *texts[MAXR];
     const sn_rule *rules[MAXR];
@@ -400,12 +487,12 @@ static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_
     for (unsigned i = 0; i < nr && i < MAXR; i++) {
         sb_puts(o, i ? ",{\"text\":" : "{\"text\":");
         sb_str(o, texts[i]);
-        sb_puts(o, ",\"rule\":");
-        sb_str(o, sn_rule_name(rules[i]));
-        cites(o, rules[i]);
-        sb_puts(o, "}");
+        SB_LIT(o, ",\"rule\":");
+        sb_kept(o, &b->kept, sn_rule_name(rules[i]));
+        cites(b, rules[i]);
+        SB_LIT(o, "}");
     }
-    sb_puts(o, "]}\n");
+    SB_LIT(o, "]}\n");
     flush_line(b);
 }
 
@@ -535,7 +622,9 @@ int cmd_batch(int argc, char **argv, const char *def)
     free(b.line.p);
     free(b.texts.p);
     free(b.text_at);
+    free(b.text_len);
     free(b.byid);
+    jcache_free(&b.kept);
     free(b.facts);
     fflush(stdout);
     fprintf(stderr, "sinew batch: %llu case%s, %llu error%s\n", b.cases, b.cases == 1 ? "" : "s", b.errors,
