@@ -786,17 +786,21 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
     return why;
 }
 
+/* Built with AddressSanitizer (gcc says so one way, clang another)? */
+#if defined(__SANITIZE_ADDRESS__)
+#define SINEW_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SINEW_ASAN 1
+#endif
+#endif
+
 /* ---- the engine's life ------------------------------------------------------------ */
 
 static void engine_init(engine *e)
 {
     mem_init(&e->mem);
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
-#define __SANITIZE_ADDRESS__ 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SINEW_ASAN)
     e->mem.cache = 0; /* every free reaches the sanitizer, to catch a use after it */
 #else
     e->mem.cache = 1;
