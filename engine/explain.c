@@ -832,6 +832,20 @@ void sn_fact_json(FILE *out, const sn_fact *f)
     fputc('}', out);
 }
 
+void sn_fact_value_json(FILE *out, const sn_fact *f, unsigned i)
+{
+    if (i >= f->t->nslots)
+        return;
+    value v = f->slots[i];
+    if (v.type == V_INT || v.type == V_FLOAT) {
+        char buf[64];
+        value_format(buf, sizeof buf, v);
+        fputs(buf, out);
+    } else {
+        json_str(out, v.type == V_NIL ? "nil" : v.u.s->text);
+    }
+}
+
 void sn_json_string(FILE *out, const char *s)
 {
     json_str(out, s);

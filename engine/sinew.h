@@ -224,6 +224,8 @@ bool sn_explain_whynot(sn_engine *, const char *pattern, sn_format, FILE *out, s
 
 /* F as one JSON object: id, fact, template, slots, cf, live, origin. */
 void sn_fact_json(FILE *out, const sn_fact *f);
+/* Slot I of F as a JSON value: a number, or a string. */
+void sn_fact_value_json(FILE *out, const sn_fact *f, unsigned i);
 /* S as a JSON string, quoted and escaped. */
 void sn_json_string(FILE *out, const char *s);
 

@@ -31,6 +31,7 @@ enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 typedef struct pending {
     const char *tmpl, *slot;
     sn_value v;
+    bool first_slot;       /* the first slot of a fact given as an object */
 } pending;
 
 /* A result line is built here and written in one go. */
@@ -210,7 +211,7 @@ static void sb_kept(sbuf *b, jcache *c, const char *s)
     sb_add(b, c->json[h], c->len[h]);
 }
 
-typedef struct batch {
+struct batch {
     sn_engine *e;
     jcache kept;
     FILE *out;
@@ -224,7 +225,7 @@ typedef struct batch {
     sn_fact **byid;        /* by id - 1, for this case */
     size_t nbyid;
     unsigned long long cases, errors;
-} batch;
+};
 
 /* An id as given: a string or an integer, as JSON. */
 static void sb_id(sbuf *o, json_t *id)
@@ -247,12 +248,14 @@ static void flush_line(batch *b)
 static void error_record(batch *b, unsigned long line, json_t *id, const char *msg)
 {
     sbuf *o = &b->line;
-    SB_LIT(o, "{\"line\":");
-    sb_num(o, line);
+    SB_LIT(o, "{");
     if (id) {
-        SB_LIT(o, ",\"id\":");
+        SB_LIT(o, "\"id\":");
         sb_id(o, id);
+        SB_LIT(o, ",");
     }
+    SB_LIT(o, "\"line\":");
+    sb_num(o, line);
     SB_LIT(o, ",\"error\":");
     sb_str(o, msg);
     SB_LIT(o, "}\n");
@@ -287,6 +290,27 @@ static bool push(batch *b, const char *tmpl, const char *slot, json_t *v, char *
     return true;
 }
 
+/* One fact given slot by slot: {"name": "x", "value": 3}. Its slots
+ * follow one another in b->facts, marked by a slot name and the same
+ * template key; one_line asserts them as one fact. */
+static bool push_object(batch *b, const char *key, json_t *obj, char *err, size_t size)
+{
+    const char *slot;
+    json_t *x;
+    size_t first = b->nfacts;
+    json_object_foreach(obj, slot, x)
+    {
+        if (!push(b, key, slot, x, err, size))
+            return false;
+    }
+    if (b->nfacts == first) {
+        snprintf(err, size, "\"%s\": an empty object", key);
+        return false;
+    }
+    b->facts[first].first_slot = true;
+    return true;
+}
+
 /* The findings of case OBJ, read; checked as they are asserted. */
 static bool read_case(batch *b, json_t *obj, char *err, size_t size)
 {
@@ -300,19 +324,14 @@ static bool read_case(batch *b, json_t *obj, char *err, size_t size)
         if (json_is_array(v)) {
             size_t i;
             json_t *x;
-            json_array_foreach(v, i, x) if (!push(b, key, NULL, x, err, size)) return false;
-        } else if (json_is_object(v)) {
-            /* one fact, slot by slot: checked one slot at a time, then whole */
-            const char *slot;
-            json_t *x;
-            size_t first = b->nfacts;
-            json_object_foreach(v, slot, x) if (!push(b, key, slot, x, err, size)) return false;
-            if (b->nfacts == first) {
-                snprintf(err, size, "\"%s\": an empty object", key);
-                return false;
+            json_array_foreach(v, i, x)
+            {
+                if (json_is_object(x) ? !push_object(b, key, x, err, size) : !push(b, key, NULL, x, err, size))
+                    return false;
             }
-            /* the slots of one fact are marked by sharing the template
-             * pointer; assert_case joins them */
+        } else if (json_is_object(v)) {
+            if (!push_object(b, key, v, err, size))
+                return false;
         } else if (!push(b, key, NULL, v, err, size)) {
             return false;
         }
@@ -380,6 +399,55 @@ static bool concluded(const sn_fact *f)
     return false;
 }
 
+/* A result does not depend on the order of a case's keys (a JSON
+ * object has none), so nothing in it is ordered by fact id or firing:
+ * conclusions by certainty then text, justifications by rule, advice by
+ * salience then rule. */
+typedef struct ranked {
+    sn_fact *f;
+    double cf;
+    const char *text;      /* its JSON string, in b->texts */
+} ranked;
+
+static int by_cf(const void *a, const void *c)
+{
+    const ranked *x = a, *y = c;
+    if (x->cf != y->cf)
+        return x->cf < y->cf ? 1 : -1;
+    return strcmp(x->text, y->text);
+}
+
+/* A justification and, to order two by one rule, what it matched. */
+typedef struct jrank {
+    const sn_just *j;
+    char matched[240];
+} jrank;
+
+static int by_rule(const void *a, const void *c)
+{
+    const jrank *x = a, *y = c;
+    int k = strcmp(sn_rule_name(sn_just_rule(x->j)), sn_rule_name(sn_just_rule(y->j)));
+    if (k)
+        return k;
+    if (sn_just_cf(x->j) != sn_just_cf(y->j))
+        return sn_just_cf(x->j) < sn_just_cf(y->j) ? 1 : -1;
+    return strcmp(x->matched, y->matched);
+}
+
+typedef struct advice {
+    const char *text;
+    const sn_rule *rule;
+} advice;
+
+static int by_salience(const void *a, const void *c)
+{
+    const advice *x = a, *y = c;
+    if (sn_rule_salience(x->rule) != sn_rule_salience(y->rule))
+        return sn_rule_salience(x->rule) < sn_rule_salience(y->rule) ? 1 : -1;
+    int k = strcmp(sn_rule_name(x->rule), sn_rule_name(y->rule));
+    return k ? k : strcmp(x->text, y->text);
+}
+
 static void cites(batch *b, const sn_rule *r)
 {
     sbuf *o = &b->line;
@@ -404,12 +472,26 @@ static void conclusion(batch *b, sn_fact *f)
     if (b->explain) {
         /* the explanation as data: each rule that holds it up */
         SB_LIT(o, ",\"because\":[");
-        bool first = true;
-        for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j)) {
-            if (!sn_just_logical(j) || !sn_just_active(j))
-                continue;
-            sb_puts(o, first ? "{\"rule\":" : ",{\"rule\":");
-            first = false;
+        jrank js[32];
+        unsigned nj = 0;
+        for (const sn_just *j = sn_fact_justs(f); j && nj < 32; j = sn_just_next(j))
+            if (sn_just_logical(j) && sn_just_active(j))
+                js[nj++].j = j;
+        if (nj > 1) {
+            for (unsigned k = 0; k < nj; k++) {
+                size_t at = 0;
+                js[k].matched[0] = '\0';
+                for (unsigned i = 0; i < sn_just_nfacts(js[k].j); i++) {
+                    uint64_t id = sn_just_fact(js[k].j, i);
+                    if (id && id <= b->nbyid && b->byid[id - 1] && at < sizeof js[k].matched - 1)
+                        at += sn_fact_format(b->byid[id - 1], js[k].matched + at, sizeof js[k].matched - at);
+                }
+            }
+            qsort(js, nj, sizeof *js, by_rule);
+        }
+        for (unsigned k = 0; k < nj; k++) {
+            const sn_just *j = js[k].j;
+            sb_puts(o, k ? ",{\"rule\":" : "{\"rule\":");
             sb_kept(o, &b->kept, sn_rule_name(sn_just_rule(j)));
             SB_LIT(o, ",\"cf\":");
             sb_cf(o, sn_just_cf(j));
@@ -437,21 +519,15 @@ static void conclusion(batch *b, sn_fact *f)
     SB_LIT(o, "}");
 }
 
-static int by_cf(const void *a, const void *c)
-{
-    const sn_fact *x = *(sn_fact *const *)a, *y = *(sn_fact *const *)c;
-    if (sn_fact_cf(x) != sn_fact_cf(y))
-        return sn_fact_cf(x) < sn_fact_cf(y) ? 1 : -1;
-    return sn_fact_id(x) < sn_fact_id(y) ? -1 : 1;
-}
-
-static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_stop stop)
+/* The result of the case that just ran, as one line. ID is its id,
+ * already JSON. */
+static void result(batch *b, unsigned long line, const char *id, uint64_t fired, sn_stop stop)
 {
     sbuf *o = &b->line;
     sn_engine *e = b->e;
     index_facts(b);
     SB_LIT(o, "{\"id\":");
-    sb_id(o, id);
+    sb_puts(o, id);
     SB_LIT(o, ",\"line\":");
     sb_num(o, line);
     SB_LIT(o, ",\"fired\":");
@@ -461,22 +537,28 @@ static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_
         sb_str(o, sn_last_error(e));
     }
     /* conclusions at or above the threshold, most certain first */
-    sn_fact *v[256];
+    ranked v[256];
     size_t n = 0;
     for (sn_fact *f = sn_fact_next(e, NULL); f && n < 256; f = sn_fact_next(e, f))
-        if (concluded(f) && sn_fact_cf(f) >= sn_threshold(e))
-            v[n++] = f;
+        if (concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
+            sbuf scratch = {0};
+            fact_text(b, &scratch, sn_fact_id(f)); /* into the cache */
+            free(scratch.p);
+            v[n++] = (ranked){f, sn_fact_cf(f), NULL};
+        }
+    for (size_t i = 0; i < n; i++) /* the cache holds still now */
+        v[i].text = b->texts.p + b->text_at[sn_fact_id(v[i].f) - 1] - 1;
     qsort(v, n, sizeof *v, by_cf);
     for (int pass = 0; pass < 2; pass++) {
         sb_puts(o, pass == 0 ? ",\"red_flags\":[" : "],\"conclusions\":[");
         bool first = true;
         for (size_t i = 0; i < n; i++) {
-            if (sn_fact_red_flag(v[i]) != (pass == 0))
+            if (sn_fact_red_flag(v[i].f) != (pass == 0))
                 continue;
             if (!first)
                 SB_LIT(o, ",");
             first = false;
-            conclusion(b, v[i]);
+            conclusion(b, v[i].f);
         }
     }
     SB_LIT(o, "],\"recommendations\":[");
@@ -484,16 +566,62 @@ static void result(batch *b, unsigned long line, json_t *id, uint64_t fired, sn_
     const char *texts[MAXR];
     const sn_rule *rules[MAXR];
     unsigned nr = sn_recommendations(e, texts, rules, MAXR);
-    for (unsigned i = 0; i < nr && i < MAXR; i++) {
+    if (nr > MAXR)
+        nr = MAXR;
+    advice av[MAXR];
+    for (unsigned i = 0; i < nr; i++)
+        av[i] = (advice){texts[i], rules[i]};
+    qsort(av, nr, sizeof *av, by_salience);
+    for (unsigned i = 0; i < nr; i++) {
         sb_puts(o, i ? ",{\"text\":" : "{\"text\":");
-        sb_str(o, texts[i]);
+        sb_str(o, av[i].text);
         SB_LIT(o, ",\"rule\":");
-        sb_kept(o, &b->kept, sn_rule_name(rules[i]));
-        cites(b, rules[i]);
+        sb_kept(o, &b->kept, sn_rule_name(av[i].rule));
+        cites(b, av[i].rule);
         SB_LIT(o, "}");
     }
     SB_LIT(o, "]}\n");
     flush_line(b);
+}
+
+batch *batch_new(sn_engine *e, FILE *out, bool explain)
+{
+    batch *b = calloc(1, sizeof *b);
+    if (b) {
+        b->e = e;
+        b->out = out;
+        b->explain = explain;
+    }
+    return b;
+}
+
+void batch_result(batch *b, const char *id, unsigned long line, uint64_t fired, sn_stop stop)
+{
+    sbuf ib = {0};
+    sb_str(&ib, id);
+    sb_grow(&ib, 1);
+    ib.p[ib.n] = '\0';
+    result(b, line, ib.p, fired, stop);
+    free(ib.p);
+}
+
+static void batch_fini(batch *b)
+{
+    free(b->line.p);
+    free(b->texts.p);
+    free(b->text_at);
+    free(b->text_len);
+    free(b->byid);
+    free(b->facts);
+    jcache_free(&b->kept);
+}
+
+void batch_free(batch *b)
+{
+    if (!b)
+        return;
+    batch_fini(b);
+    free(b);
 }
 
 static void one_line(batch *b, const char *text, size_t len, unsigned long line)
@@ -523,7 +651,8 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
             bad = p->tmpl;
             /* slot:value objects: the slots of one fact set together */
             size_t k = i;
-            while (p->slot && k + 1 < b->nfacts && b->facts[k + 1].slot && b->facts[k + 1].tmpl == p->tmpl)
+            while (p->slot && k + 1 < b->nfacts && b->facts[k + 1].slot && !b->facts[k + 1].first_slot &&
+                   b->facts[k + 1].tmpl == p->tmpl)
                 k++;
             if (k > i) {
                 const char *slots[64];
@@ -548,7 +677,12 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
         } else {
             uint64_t fired;
             sn_stop stop = sn_run(b->e, -1, &fired);
-            result(b, line, id, fired, stop);
+            sbuf ib = {0};
+            sb_id(&ib, id ? id : json_null());
+            sb_grow(&ib, 1);
+            ib.p[ib.n] = '\0';
+            result(b, line, ib.p, fired, stop);
+            free(ib.p);
             b->cases++;
         }
     }
@@ -619,13 +753,7 @@ int cmd_batch(int argc, char **argv, const char *def)
         one_line(&b, line, (size_t)len, lineno);
     }
     free(line);
-    free(b.line.p);
-    free(b.texts.p);
-    free(b.text_at);
-    free(b.text_len);
-    free(b.byid);
-    jcache_free(&b.kept);
-    free(b.facts);
+    batch_fini(&b);
     fflush(stdout);
     fprintf(stderr, "sinew batch: %llu case%s, %llu error%s\n", b.cases, b.cases == 1 ? "" : "s", b.errors,
             b.errors == 1 ? "" : "s");

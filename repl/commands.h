@@ -6,6 +6,8 @@
 #ifndef SINEW_COMMANDS_H
 #define SINEW_COMMANDS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../engine/sinew.h"
@@ -18,5 +20,12 @@ int cmd_run(int argc, char **argv, const char *default_rules);
 int cmd_test(int argc, char **argv, const char *default_rules);
 /* batch.c: JSON cases in, JSON results out */
 int cmd_batch(int argc, char **argv, const char *default_rules);
+
+/* The writer of batch results, for `sinew test --json` too: after a run,
+ * batch_result writes the line for the case named ID (at LINE). */
+typedef struct batch batch;
+batch *batch_new(sn_engine *, FILE *out, bool explain);
+void batch_result(batch *, const char *id, unsigned long line, uint64_t fired, sn_stop stop);
+void batch_free(batch *);
 
 #endif

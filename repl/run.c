@@ -290,14 +290,69 @@ int cmd_run(int argc, char **argv, const char *def)
     return status;
 }
 
+/* Case I's given facts as a JSON case line: the input of `sinew batch`.
+ * A finding with an ask is keyed by its template, its value a string (an
+ * array when the ask takes several); other facts are objects, slot by
+ * slot. */
+static void export_case(sn_engine *e, unsigned i, FILE *out)
+{
+    sn_case_start(e, i);
+    fputs("{\"id\":", out);
+    sn_json_string(out, sn_case_name(e, i));
+    for (const sn_template *t = sn_template_next(e, NULL); t; t = sn_template_next(e, t)) {
+        const char *name = sn_template_name(t);
+        const sn_ask *k = sn_ask_find(e, name);
+        unsigned n = 0;
+        for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
+            n += sn_fact_origin(f) == SN_ORIGIN_CASE && strcmp(sn_fact_template(f), name) == 0;
+        if (n == 0)
+            continue;
+        fputc(',', out);
+        sn_json_string(out, name);
+        fputc(':', out);
+        bool array = n > 1 || (k && sn_ask_multiple(k)) || !k;
+        if (array)
+            fputc('[', out);
+        unsigned done = 0;
+        for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f)) {
+            if (sn_fact_origin(f) != SN_ORIGIN_CASE || strcmp(sn_fact_template(f), name) != 0)
+                continue;
+            if (done++)
+                fputc(',', out);
+            char buf[512];
+            if (k) {
+                unsigned slot = 0;
+                while (strcmp(sn_template_slot(t, slot), sn_ask_slot(k)) != 0)
+                    slot++;
+                sn_json_string(out, sn_fact_value(f, slot, buf, sizeof buf));
+                continue;
+            }
+            fputc('{', out);
+            for (unsigned s = 0; s < sn_template_nslots(t); s++) {
+                if (s)
+                    fputc(',', out);
+                sn_json_string(out, sn_template_slot(t, s));
+                fputc(':', out);
+                sn_fact_value_json(out, f, s);
+            }
+            fputc('}', out);
+        }
+        if (array)
+            fputc(']', out);
+    }
+    fputs("}\n", out);
+}
+
 int cmd_test(int argc, char **argv, const char *def)
 {
     static const struct option opts[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"coverage", no_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'J'},
+        {"export", no_argument, NULL, 'E'},
         {0, 0, 0, 0},
     };
-    bool verbose = false, coverage = false;
+    bool verbose = false, coverage = false, json = false, export = false;
     int c;
     optind = 1;
     opterr = 0;
@@ -306,6 +361,10 @@ int cmd_test(int argc, char **argv, const char *def)
             verbose = true;
         else if (c == 'c')
             coverage = true;
+        else if (c == 'J')
+            json = true;
+        else if (c == 'E')
+            export = true;
         else
             return usage("test", "unknown option");
     }
@@ -319,19 +378,34 @@ int cmd_test(int argc, char **argv, const char *def)
         sn_free(e);
         return EXIT_ERRORS;
     }
-    signal(SIGINT, on_sigint);
     unsigned n = sn_case_count(e), passed = 0, failed = 0;
+    if (export) {
+        for (unsigned i = 0; i < n; i++)
+            export_case(e, i, stdout);
+        sn_free(e);
+        return 0;
+    }
+    batch *w = json ? batch_new(e, stdout, true) : NULL;
+    FILE *report = w ? stderr : stdout; /* with --json, stdout holds only the results */
+    signal(SIGINT, on_sigint);
     for (unsigned i = 0; i < n && !interrupted; i++) {
+        if (w) {
+            /* the case's run as `sinew batch` reports it */
+            sn_case_start(e, i);
+            uint64_t fired;
+            sn_stop stop = sn_run(e, -1, &fired);
+            batch_result(w, sn_case_name(e, i), i + 1, fired, stop);
+        }
         sn_case_result r;
         sn_case_run(e, i, &r);
         if (r.passed) {
             passed++;
-            if (verbose)
+            if (verbose && !w)
                 printf("pass  %s\n", r.name);
         } else {
             failed++;
-            printf("FAIL  %s (%s): %u of %u expectations failed\n%s", r.name, r.where, r.nfailed,
-                   r.nexpect, r.detail ? r.detail : "");
+            fprintf(report, "FAIL  %s (%s): %u of %u expectations failed\n%s", r.name, r.where,
+                    r.nfailed, r.nexpect, r.detail ? r.detail : "");
         }
         free(r.detail);
     }
@@ -343,13 +417,14 @@ int cmd_test(int argc, char **argv, const char *def)
             nrules++;
             if (sn_rule_fired(r) == 0) {
                 if (unfired++ == 0)
-                    printf("rules no case fired:\n");
-                printf("  %s (%s)\n", sn_rule_name(r), sn_rule_where(r));
+                    fprintf(report, "rules no case fired:\n");
+                fprintf(report, "  %s (%s)\n", sn_rule_name(r), sn_rule_where(r));
             }
         }
-        printf("coverage: %u of %u rules fired by the cases\n", nrules - unfired, nrules);
+        fprintf(report, "coverage: %u of %u rules fired by the cases\n", nrules - unfired, nrules);
     }
-    printf("%u %s: %u passed, %u failed\n", n, n == 1 ? "case" : "cases", passed, failed);
+    fprintf(report, "%u %s: %u passed, %u failed\n", n, n == 1 ? "case" : "cases", passed, failed);
+    batch_free(w);
     sn_free(e);
     return failed || unfired || interrupted ? EXIT_ERRORS : 0;
 }
