@@ -1473,17 +1473,37 @@ const char *sn_just_binding(const sn_just *j, unsigned i, char *buf, size_t size
 }
 const char *sn_just_withdrawn(const sn_just *j) { return j->withdrawn ? j->withdrawn : ""; }
 
+static int rec_order(const void *a, const void *b)
+{
+    const struct just *x = *(const struct just *const *)a, *y = *(const struct just *const *)b;
+    if (x->r->salience != y->r->salience)
+        return x->r->salience < y->r->salience ? 1 : -1;
+    int k = strcmp(x->r->name->text, y->r->name->text);
+    return k ? k : strcmp(x->text, y->text);
+}
+
 unsigned sn_recommendations(const sn_engine *e, const char **texts, const sn_rule **rules,
                             unsigned max)
 {
     unsigned n = 0;
-    for (const struct just *j = e->recs_first; j; j = j->rnext, n++)
-        if (n < max) {
-            if (texts)
-                texts[n] = j->text;
-            if (rules)
-                rules[n] = j->r;
-        }
+    for (const struct just *j = e->recs_first; j; j = j->rnext)
+        n++;
+    if (max == 0 || (!texts && !rules))
+        return n;
+    const struct just **v = malloc(n * sizeof *v + 1);
+    if (!v)
+        return 0;
+    unsigned i = 0;
+    for (const struct just *j = e->recs_first; j; j = j->rnext)
+        v[i++] = j;
+    qsort(v, n, sizeof *v, rec_order);
+    for (i = 0; i < n && i < max; i++) {
+        if (texts)
+            texts[i] = v[i]->text;
+        if (rules)
+            rules[i] = v[i]->r;
+    }
+    free(v);
     return n;
 }
 

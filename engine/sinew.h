@@ -231,7 +231,9 @@ void sn_json_string(FILE *out, const char *s);
 
 /* ---- recommendations ------------------------------------------------- */
 
-/* Recommendations made by rules whose match still holds, in order made. */
+/* Recommendations made by rules whose match still holds: the most urgent
+ * rule first (salience), then by rule name and text, so the order does
+ * not depend on the order findings were given in. */
 unsigned sn_recommendations(const sn_engine *, const char **texts, const sn_rule **rules,
                             unsigned max);
 

@@ -401,8 +401,8 @@ static bool concluded(const sn_fact *f)
 
 /* A result does not depend on the order of a case's keys (a JSON
  * object has none), so nothing in it is ordered by fact id or firing:
- * conclusions by certainty then text, justifications by rule, advice by
- * salience then rule. */
+ * conclusions by certainty then text, justifications by rule (advice
+ * comes ordered from the engine). */
 typedef struct ranked {
     sn_fact *f;
     double cf;
@@ -432,20 +432,6 @@ static int by_rule(const void *a, const void *c)
     if (sn_just_cf(x->j) != sn_just_cf(y->j))
         return sn_just_cf(x->j) < sn_just_cf(y->j) ? 1 : -1;
     return strcmp(x->matched, y->matched);
-}
-
-typedef struct advice {
-    const char *text;
-    const sn_rule *rule;
-} advice;
-
-static int by_salience(const void *a, const void *c)
-{
-    const advice *x = a, *y = c;
-    if (sn_rule_salience(x->rule) != sn_rule_salience(y->rule))
-        return sn_rule_salience(x->rule) < sn_rule_salience(y->rule) ? 1 : -1;
-    int k = strcmp(sn_rule_name(x->rule), sn_rule_name(y->rule));
-    return k ? k : strcmp(x->text, y->text);
 }
 
 static void cites(batch *b, const sn_rule *r)
@@ -568,16 +554,12 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
     unsigned nr = sn_recommendations(e, texts, rules, MAXR);
     if (nr > MAXR)
         nr = MAXR;
-    advice av[MAXR];
-    for (unsigned i = 0; i < nr; i++)
-        av[i] = (advice){texts[i], rules[i]};
-    qsort(av, nr, sizeof *av, by_salience);
     for (unsigned i = 0; i < nr; i++) {
         sb_puts(o, i ? ",{\"text\":" : "{\"text\":");
-        sb_str(o, av[i].text);
+        sb_str(o, texts[i]);
         SB_LIT(o, ",\"rule\":");
-        sb_kept(o, &b->kept, sn_rule_name(av[i].rule));
-        cites(b, av[i].rule);
+        sb_kept(o, &b->kept, sn_rule_name(rules[i]));
+        cites(b, rules[i]);
         SB_LIT(o, "}");
     }
     SB_LIT(o, "]}\n");

@@ -10,12 +10,13 @@
 #include "commands.h"
 #include "consult.h"
 
-enum { MAX_REASONS = 8 };
+enum { MAX_REASONS = 8, MAX_CHANGES = 12 };
 
 /* A conclusion as it stood: to say what an answer changed. */
 typedef struct seen {
     uint64_t id;
     double cf;
+    bool red;
     char *text;
 } seen;
 
@@ -27,6 +28,7 @@ struct consult {
     const sn_ask **settled;   /* in the order they were settled, for `back` */
     unsigned nsettled, cap;
     unsigned answered, unknown;
+    unsigned earlier;         /* questions settled when it began */
     bool over;
     char prompt[96];
     seen *before;
@@ -65,7 +67,7 @@ static seen *snapshot(sn_engine *e, size_t *n)
         }
         char buf[512];
         sn_fact_format(f, buf, sizeof buf);
-        v[*n] = (seen){sn_fact_id(f), sn_fact_cf(f), strdup(buf)};
+        v[*n] = (seen){sn_fact_id(f), sn_fact_cf(f), sn_fact_red_flag(f), strdup(buf)};
         ++*n;
     }
     return v;
@@ -79,22 +81,47 @@ static const seen *find_seen(const seen *v, size_t n, const char *text)
     return NULL;
 }
 
-/* Say what changed since the last snapshot, and take a new one. */
+static int by_urgency(const void *a, const void *b)
+{
+    const seen *x = a, *y = b;
+    if (x->red != y->red)
+        return x->red ? -1 : 1;
+    if (x->cf != y->cf)
+        return x->cf < y->cf ? 1 : -1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Say what changed since the last snapshot (the first MAX_CHANGES
+ * changes), and take a new one. */
 static void show_changes(consult *c)
 {
-    size_t n;
+    size_t n, shown = 0, more = 0;
     seen *now = snapshot(c->e, &n);
     for (size_t i = 0; i < c->nbefore; i++)
-        if (!find_seen(now, n, c->before[i].text))
-            printf("  - withdrawn  %s\n", c->before[i].text);
+        if (!find_seen(now, n, c->before[i].text)) {
+            if (shown++ < MAX_CHANGES)
+                printf("  - withdrawn  %s\n", c->before[i].text);
+            else
+                more++;
+        }
+    /* red flags first, then the most certain */
+    qsort(now, n, sizeof *now, by_urgency);
     for (size_t i = 0; i < n; i++) {
         const seen *was = find_seen(c->before, c->nbefore, now[i].text);
+        if (was && was->cf == now[i].cf)
+            continue;
+        if (shown++ >= MAX_CHANGES) {
+            more++;
+            continue;
+        }
         if (!was)
             printf("  + %5.2f  #%llu %s\n", now[i].cf, (unsigned long long)now[i].id, now[i].text);
-        else if (was->cf != now[i].cf)
+        else
             printf("  ~ %5.2f  #%llu %s (was %.2f)\n", now[i].cf, (unsigned long long)now[i].id, now[i].text,
                    was->cf);
     }
+    if (more)
+        printf("  ... and %zu more change%s ('conclusions' lists what holds)\n", more, more == 1 ? "" : "s");
     seen_free(c->before, c->nbefore);
     c->before = now;
     c->nbefore = n;
@@ -134,6 +161,8 @@ consult *consult_new(sn_engine *e, bool color)
     printf("Consultation: answer each question; several answers are separated by commas.\n"
            "'why' says why it is asked, 'unknown' when the answer is not known, 'back' changes\n"
            "the last answer ('back TEMPLATE' an earlier one), 'quit' stops, 'help' says more.\n");
+    for (const sn_ask *k = sn_ask_next(e, NULL); k; k = sn_ask_next(e, k))
+        c->earlier += sn_ask_state_of(e, k) != SN_ASK_OPEN;
     c->before = snapshot(e, &c->nbefore);
     sn_run(e, -1, NULL);
     show_changes(c);
@@ -168,8 +197,11 @@ static int by_cf(const void *a, const void *b)
 
 static void report(consult *c)
 {
-    printf("The consultation is over: %u question%s answered, %u not known.\n", c->answered,
+    printf("The consultation is over: %u question%s answered, %u not known", c->answered,
            c->answered == 1 ? "" : "s", c->unknown);
+    if (c->earlier)
+        printf(", %u settled before it began", c->earlier);
+    printf(".\n");
     print_conclusions(c->e, stdout);
     printf("'why #ID', 'how #ID' and 'whynot PATTERN' explain them; 'save FILE' keeps the answers.\n");
 }
@@ -235,8 +267,9 @@ static void why(consult *c)
             printf("  %s%s: it has fired; the answer could block %s and withdraw what it made\n",
                    sn_rule_name(r), sn_rule_red_flag(r) ? " (red flag)" : "", v[i].condition);
         else
-            printf("  %s%s: %u of its %u conditions hold; the next is %s\n", sn_rule_name(r),
-                   sn_rule_red_flag(r) ? " (red flag)" : "", v[i].held, v[i].conditions, v[i].condition);
+            printf("  %s%s: %u of %u condition%s held; next %s\n", sn_rule_name(r),
+                   sn_rule_red_flag(r) ? " (red flag)" : "", v[i].held, v[i].conditions,
+                   v[i].conditions == 1 ? "" : "s", v[i].condition);
         if (*sn_rule_doc(r))
             printf("      \"%s\"\n", sn_rule_doc(r));
         for (unsigned j = 0; j < sn_rule_ncites(r); j++)
@@ -297,6 +330,7 @@ static void help(void)
            "  unknown              the answer is not known (no finding is recorded; a finding\n"
            "                       given as none or no is a different answer)\n"
            "  back [TEMPLATE]      take back the last answer (or that one) and answer it again\n"
+           "  conclusions          what is concluded so far\n"
            "  save FILE            write the answers so far as a case file\n"
            "  quit                 stop here and see what was concluded\n"
            "Where 'unknown' is itself one of the answers, it is taken as that answer.\n");
@@ -379,7 +413,9 @@ void consult_line(consult *c, const char *text)
     for (unsigned i = 0; i < sn_ask_nanswers(k); i++)
         is_answer |= strcmp(sn_ask_answer(k, i), cmd) == 0;
 
-    if (*p == '\0') {
+    if (*p == '#') {
+        /* a comment, as at the prompt */
+    } else if (*p == '\0') {
         printf("%s\n", sn_ask_question(k));
         show_choices(c, k);
     } else if (is_answer) {
@@ -402,6 +438,8 @@ void consult_line(consult *c, const char *text)
         c->over = true;
         c->cur = NULL;
         report(c);
+    } else if (strcmp(cmd, "conclusions") == 0 && !*arg) {
+        print_conclusions(c->e, stdout);
     } else if ((strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) && !*arg) {
         help();
     } else {
@@ -414,7 +452,7 @@ void consult_words(const consult *c, void (*fn)(const char *, void *), void *ctx
     if (c->cur)
         for (unsigned i = 0; i < sn_ask_nanswers(c->cur); i++)
             fn(sn_ask_answer(c->cur, i), ctx);
-    static const char *const words[] = {"why", "unknown", "back", "save", "quit", "help"};
+    static const char *const words[] = {"why", "unknown", "back", "conclusions", "save", "quit", "help"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         fn(words[i], ctx);
     if (c->cur)

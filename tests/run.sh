@@ -114,31 +114,41 @@ else
 fi
 end
 
-# ---- REPL transcripts: commands in (NAME.in), exact output out (NAME.out),
-# without a terminal; NAME.args holds the files to load (default kb.sinew).
-# Every transcript must end with the session still answering ---
+# ---- transcripts: lines in (NAME.in), exact output out (NAME.out), without
+# a terminal. NAME.args holds sinew's arguments (default: the second
+# argument). @TMP@ in the input names a fresh folder, and the folder's path
+# in the output reads @TMP@ again. The exit status must be 0 (or what
+# NAME.status says): a session survives whatever it was given ---
+transcripts() {
+    for input in "$1"/*.in; do
+        [ -f "$input" ] || continue
+        base=${input%.in}
+        name=$(basename "$base")
+        args=$2
+        [ -f "$base.args" ] && args=$(cat "$base.args")
+        work=$TMP/work.$name
+        mkdir -p "$work"
+        sed "s|@TMP@|$work|g" "$input" > "$TMP/in"
+        # shellcheck disable=SC2086
+        { "$SINEW" $args < "$TMP/in" 2>&1; echo $? > "$TMP/status"; } | sed "s|$work|@TMP@|g" > "$TMP/got"
+        status=$(cat "$TMP/status")
+        want=0
+        [ -f "$base.status" ] && want=$(cat "$base.status")
+        if [ ! -f "$base.out" ]; then
+            fail "$1/$name: no expected output $base.out"
+        elif ! cmp -s "$TMP/got" "$base.out"; then
+            fail "$1/$name: output differs"
+            diff -u "$base.out" "$TMP/got" | head -n 40
+        elif [ "$status" -ne "$want" ]; then
+            fail "$1/$name: exit status $status, not $want"
+        else
+            pass
+        fi
+    done
+}
+
 begin repl
-for input in tests/repl/*.in; do
-    [ -f "$input" ] || continue
-    base=${input%.in}
-    name=$(basename "$base")
-    args=tests/repl/kb.sinew
-    [ -f "$base.args" ] && args=$(cat "$base.args")
-    # shellcheck disable=SC2086
-    "$SINEW" $args < "$input" > "$TMP/got" 2>&1
-    status=$?
-    if [ ! -f "$base.out" ]; then
-        fail "repl/$name: no expected output $base.out"
-    elif ! cmp -s "$TMP/got" "$base.out"; then
-        fail "repl/$name: output differs"
-        diff -u "$base.out" "$TMP/got" | head -n 40
-    elif [ "$status" -ne 0 ]; then
-        fail "repl/$name: exit status $status"
-    else
-        pass
-    fi
-done
-# explain --dot writes a picture Graphviz renders
+transcripts tests/repl tests/repl/kb.sinew
 if command -v dot > /dev/null 2>&1; then
     printf 'assert finding(sudden_pain) finding(pop) finding(bruising)\nrun\nexplain diagnosis(name: tear) --dot %s\n' \
         "$TMP/proof.dot" | "$SINEW" tests/repl/kb.sinew > "$TMP/dot.log" 2>&1
@@ -151,6 +161,63 @@ if command -v dot > /dev/null 2>&1; then
     fi
 else
     fail "repl/dot: Graphviz's dot is not installed (apt-get install graphviz)"
+fi
+end
+
+# ---- consultations on the shipped knowledge base, scripted ----
+begin consult
+transcripts tests/consult "consult rules/"
+# a saved consultation is a case the knowledge base passes
+if "$SINEW" test rules/ tests/consult/saved_runner.sinew > "$TMP/saved.out" 2>&1; then
+    pass
+else
+    fail "consult/saved_runner: 'sinew test' on the saved answers failed"
+    tail -n 20 "$TMP/saved.out"
+fi
+end
+
+# ---- batch: JSON cases in, JSON results out ----
+# NAME.jsonl through `sinew batch` (NAME.args: its arguments, default
+# rules/); standard output and error must be NAME.out, the exit status
+# NAME.status (default 0). Then the knowledge base's own cases, exported
+# by `sinew test --export`, must give in batch exactly what `sinew test
+# --json` reports for them.
+begin batch
+for input in tests/batch/*.jsonl; do
+    [ -f "$input" ] || continue
+    base=${input%.jsonl}
+    name=$(basename "$base")
+    args=rules/
+    [ -f "$base.args" ] && args=$(cat "$base.args")
+    # shellcheck disable=SC2086
+    "$SINEW" batch $args < "$input" > "$TMP/got" 2>&1
+    status=$?
+    want=0
+    [ -f "$base.status" ] && want=$(cat "$base.status")
+    if ! cmp -s "$TMP/got" "$base.out"; then
+        fail "batch/$name: output differs"
+        diff -u "$base.out" "$TMP/got" | head -n 40
+    elif [ "$status" -ne "$want" ]; then
+        fail "batch/$name: exit status $status, not $want"
+    else
+        pass
+    fi
+done
+"$SINEW" test --export rules/ > "$TMP/cases.jsonl" 2> "$TMP/export.err"
+"$SINEW" batch rules/ < "$TMP/cases.jsonl" > "$TMP/batch.jsonl" 2> "$TMP/batch.err"
+"$SINEW" test --json rules/ > "$TMP/test.jsonl" 2> "$TMP/test.err"
+n=$(wc -l < "$TMP/cases.jsonl")
+if [ "$n" -lt 60 ]; then
+    fail "batch/agreement: only $n cases exported"
+    cat "$TMP/export.err"
+elif ! cmp -s "$TMP/batch.jsonl" "$TMP/test.jsonl"; then
+    fail "batch/agreement: batch and 'sinew test --json' differ on the knowledge base's cases"
+    cat "$TMP/batch.err" "$TMP/test.err"
+    diff "$TMP/batch.jsonl" "$TMP/test.jsonl" | head -c 2000
+elif [ "$(wc -l < "$TMP/batch.jsonl")" -ne "$n" ] || grep -q '"error"' "$TMP/batch.jsonl"; then
+    fail "batch/agreement: not one clean result per case"
+else
+    pass
 fi
 end
 
