@@ -324,6 +324,11 @@ static bool read_case(batch *b, json_t *obj, char *err, size_t size)
         if (json_is_array(v)) {
             size_t i;
             json_t *x;
+            const sn_ask *k = sn_ask_find(b->e, key);
+            if (k && !sn_ask_multiple(k) && json_array_size(v) > 1) {
+                snprintf(err, size, "\"%s\": one answer only (%zu given)", key, json_array_size(v));
+                return false;
+            }
             json_array_foreach(v, i, x)
             {
                 if (json_is_object(x) ? !push_object(b, key, x, err, size) : !push(b, key, NULL, x, err, size))
