@@ -1,6 +1,7 @@
 #!/bin/sh
-# memcheck.sh BUILD_DIR — every unit test binary, and the knowledge base's
-# case tests, under valgrind: any invalid access or any leaked byte fails.
+# memcheck.sh BUILD_DIR — every unit test binary, the knowledge base's case
+# tests, a batch of them and a scripted consultation, under valgrind: any
+# invalid access or any leaked byte fails.
 # Ends with "N passed, N failed" like tests/run.sh.
 set -u
 B=${1:-build}
@@ -30,6 +31,9 @@ for t in "$B"/tests/test_*; do
     check "$(basename "$t")" "$t"
 done
 check "sinew-test-rules" "$B/sinew" test rules/
+"$B/sinew" test --export rules/ > "$B/memcheck-cases.jsonl"
+check "sinew-batch" "$B/sinew" batch rules/ < "$B/memcheck-cases.jsonl"
+check "sinew-consult" "$B/sinew" consult rules/ < tests/consult/sciatica.in
 echo "memcheck: $passed passed, $failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
