@@ -5,9 +5,9 @@
 # The vocabulary is read from the knowledge base's ask declarations (the
 # findings of ../shared/findings.md): a template, `multiple` or not, and
 # its answers. Each case gives 6 to 17 findings at random, a `multiple`
-# finding one to three of its answers, the others one; site is always
-# given, as a clinician always records where it hurts. Seeded: the same
-# n and seed give the same file under any awk.
+# finding one to three of its answers (or none alone), the others one;
+# site is always given, as a clinician always records where it hurts.
+# Seeded: the same n and seed give the same file under any awk.
 
 /^ask / {
     split($2, ts, ".")
@@ -30,13 +30,14 @@ reading && /^[ \t]+[a-z0-9_]/ {
 }
 { reading = 0 }
 
+# `none` is an answer of its own: never with another
 function pick_answers(a,    m, j, s, v, seen, out) {
     m = multi[a] ? 1 + prng_int(3) : 1
     out = ""
     split("", seen)
     for (j = 0; j < m; j++) {
         v = ans[a, 1 + prng_int(nans[a])]
-        if (v in seen)
+        if (v in seen || (v == "none" && j > 0) || ("none" in seen))
             continue
         seen[v] = 1
         out = out (out == "" ? "" : ",") "\"" v "\""
