@@ -40,7 +40,7 @@ static int usage_error(const char *fmt, const char *what)
 {
     fprintf(stderr, "sinew: ");
     fprintf(stderr, fmt, what);
-    fprintf(stderr, "\nusage: sinew [FILE|DIR...] | sinew check|run|test ... \n"
+    fprintf(stderr, "\nusage: sinew [FILE|DIR...] | sinew check|run|test|consult|batch ... \n"
                     "try 'sinew --help' for more\n");
     return EXIT_USAGE;
 }
@@ -49,7 +49,9 @@ static const char usage_text[] =
     "usage: sinew [FILE|DIR...]\n"
     "       sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
     "       sinew run [OPTIONS] FILE|DIR...\n"
-    "       sinew test [--verbose] [--coverage] [FILE|DIR...]\n"
+    "       sinew test [--verbose] [--coverage] [--json | --export] [FILE|DIR...]\n"
+    "       sinew consult [--resume FILE] [FILE|DIR...]\n"
+    "       sinew batch [--threshold X] [--no-explain] [FILE|DIR...] < cases.jsonl\n"
     "       sinew --help | --version\n"
     "\n"
     "Commands:\n"
@@ -61,6 +63,12 @@ static const char usage_text[] =
     "                      and the recommendations\n"
     "  test [FILE|DIR...]  run the case tests of the files (default: the shipped\n"
     "                      knowledge base); one line per failed case\n"
+    "  consult [FILE...]   a consultation: sinew asks the questions (answers are\n"
+    "                      checked and completed with Tab; why, unknown, back,\n"
+    "                      save FILE, quit), then reports, and the REPL goes on\n"
+    "  batch [FILE...]     one JSON case per line on standard input, one JSON\n"
+    "                      result per line on standard output; a bad line gets\n"
+    "                      an error record and the run goes on\n"
     "  (none), FILE|DIR... the REPL, on the shipped knowledge base (./rules/, or\n"
     "                      the installed one in " SINEW_RULES_DIR ") or on these\n"
     "                      files: enter findings, run, ask why, how and whynot\n"
@@ -86,6 +94,16 @@ static const char usage_text[] =
     "Options for test:\n"
     "  -v, --verbose       name every case, passed or not\n"
     "  --coverage          list the rules no case fired (exit 1 if there are any)\n"
+    "  --json              each case's run as a batch result line (reports go to\n"
+    "                      standard error)\n"
+    "  --export            each case's given facts as a batch input line\n"
+    "\n"
+    "Options for consult:\n"
+    "  --resume FILE       start from the answers saved in FILE ('save FILE')\n"
+    "\n"
+    "Options for batch:\n"
+    "  --threshold X       as for run\n"
+    "  --no-explain        leave out the rules behind each conclusion (faster)\n"
     "\n"
     "Exit status: 0 clean, 1 errors found, 2 usage error.\n"
     "Environment: NO_COLOR turns colour off; colour is used only on a terminal.\n";
