@@ -1115,12 +1115,32 @@ static void keep_sources(engine *e, const srcset *src, uint32_t first)
     }
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((*(struct rule *const *)a)->name->text, (*(struct rule *const *)b)->name->text);
+}
+
+/* Number the rules in name order: orders that go by name compare numbers. */
+static void rank_rules(engine *e)
+{
+    struct rule **v = e_alloc(e, (e->nrules + 1) * sizeof *v);
+    uint32_t n = 0;
+    for (struct rule *r = e->rules; r; r = r->next)
+        if (!r->removed && n < e->nrules)
+            v[n++] = r;
+    qsort(v, n, sizeof *v, by_name);
+    for (uint32_t i = 0; i < n; i++)
+        v[i]->rank = i;
+    e_free(e, v);
+}
+
 static bool load_src(engine *e, srcset *src, uint32_t first, sn_report *r)
 {
     ast_program *prog = build_all(e, src, first, r, FRONT_PROGRAM);
     if (!prog)
         return false;
     compile_program(e, prog, src, first);
+    rank_rules(e);
     keep_sources(e, src, first);
     ast_program_free(prog);
     engine_quiesce(e);
@@ -1351,6 +1371,10 @@ size_t sn_fact_format(const sn_fact *f, char *buf, size_t size)
             PUT(", ");
         PUT(f->t->slots[i].name->text);
         PUT(": ");
+        if (f->slots[i].type == V_SYMBOL) {
+            PUT(f->slots[i].u.s->text); /* the common case, without a copy */
+            continue;
+        }
         value_format(v, sizeof v, f->slots[i]);
         PUT(v);
     }
@@ -1478,8 +1502,9 @@ static int rec_order(const void *a, const void *b)
     const struct just *x = *(const struct just *const *)a, *y = *(const struct just *const *)b;
     if (x->r->salience != y->r->salience)
         return x->r->salience < y->r->salience ? 1 : -1;
-    int k = strcmp(x->r->name->text, y->r->name->text);
-    return k ? k : strcmp(x->text, y->text);
+    if (x->r != y->r)
+        return x->r->rank < y->r->rank ? -1 : 1;
+    return strcmp(x->text, y->text);
 }
 
 unsigned sn_recommendations(const sn_engine *e, const char **texts, const sn_rule **rules,

@@ -292,6 +292,7 @@ struct rule {
     uint64_t fired;
     bool removed;
     bool red_flag;           /* it makes a red_flag fact */
+    uint32_t rank;           /* its place in name order */
     struct rule *next;
 };
 

@@ -211,6 +211,45 @@ static void sb_kept(sbuf *b, jcache *c, const char *s)
     sb_add(b, c->json[h], c->len[h]);
 }
 
+/* Jansson allocates every value of a line one by one and frees them all
+ * when the line is done: a bump allocator over one block, emptied per
+ * line, does the same work without malloc. A line too big for the block
+ * falls back to malloc (marked by the header's first word). */
+enum { LINE_ARENA = 1 << 20 };
+static char *line_arena;
+static size_t line_used;
+
+typedef union lhdr {
+    size_t from_malloc;
+    max_align_t align;
+} lhdr;
+
+static void *line_alloc(size_t size)
+{
+    size_t need = sizeof(lhdr) + ((size + sizeof(lhdr) - 1) / sizeof(lhdr)) * sizeof(lhdr);
+    lhdr *h;
+    if (line_arena && line_used + need <= LINE_ARENA) {
+        h = (lhdr *)(line_arena + line_used);
+        line_used += need;
+        h->from_malloc = 0;
+    } else {
+        h = malloc(sizeof *h + size);
+        if (!h)
+            return NULL;
+        h->from_malloc = 1;
+    }
+    return h + 1;
+}
+
+static void line_free(void *p)
+{
+    if (!p)
+        return;
+    lhdr *h = (lhdr *)p - 1;
+    if (h->from_malloc)
+        free(h);
+}
+
 struct batch {
     sn_engine *e;
     jcache kept;
@@ -422,21 +461,33 @@ static int by_cf(const void *a, const void *c)
     return strcmp(x->text, y->text);
 }
 
-/* A justification and, to order two by one rule, what it matched. */
+/* A justification and, to order two by one rule, the JSON text of the
+ * first fact where their matches differ. */
 typedef struct jrank {
     const sn_just *j;
-    char matched[240];
+    const batch *b;
 } jrank;
+
+static const char *cached_text(const batch *b, uint64_t id)
+{
+    return id && id <= b->nbyid && b->text_at[id - 1] ? b->texts.p + b->text_at[id - 1] - 1 : "";
+}
 
 static int by_rule(const void *a, const void *c)
 {
     const jrank *x = a, *y = c;
-    int k = strcmp(sn_rule_name(sn_just_rule(x->j)), sn_rule_name(sn_just_rule(y->j)));
-    if (k)
-        return k;
+    const sn_rule *rx = sn_just_rule(x->j), *ry = sn_just_rule(y->j);
+    if (rx != ry)
+        return strcmp(sn_rule_name(rx), sn_rule_name(ry));
     if (sn_just_cf(x->j) != sn_just_cf(y->j))
         return sn_just_cf(x->j) < sn_just_cf(y->j) ? 1 : -1;
-    return strcmp(x->matched, y->matched);
+    unsigned n = sn_just_nfacts(x->j) < sn_just_nfacts(y->j) ? sn_just_nfacts(x->j) : sn_just_nfacts(y->j);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t fx = sn_just_fact(x->j, i), fy = sn_just_fact(y->j, i);
+        if (fx != fy)
+            return strcmp(cached_text(x->b, fx), cached_text(y->b, fy));
+    }
+    return (sn_just_nfacts(x->j) > n) - (sn_just_nfacts(y->j) > n);
 }
 
 static void cites(batch *b, const sn_rule *r)
@@ -469,15 +520,16 @@ static void conclusion(batch *b, sn_fact *f)
             if (sn_just_logical(j) && sn_just_active(j))
                 js[nj++].j = j;
         if (nj > 1) {
+            /* the texts the order may need, cached before the sort */
+            sbuf scratch = {0};
             for (unsigned k = 0; k < nj; k++) {
-                size_t at = 0;
-                js[k].matched[0] = '\0';
+                js[k].b = b;
                 for (unsigned i = 0; i < sn_just_nfacts(js[k].j); i++) {
-                    uint64_t id = sn_just_fact(js[k].j, i);
-                    if (id && id <= b->nbyid && b->byid[id - 1] && at < sizeof js[k].matched - 1)
-                        at += sn_fact_format(b->byid[id - 1], js[k].matched + at, sizeof js[k].matched - at);
+                    scratch.n = 0;
+                    fact_text(b, &scratch, sn_just_fact(js[k].j, i));
                 }
             }
+            free(scratch.p);
             qsort(js, nj, sizeof *js, by_rule);
         }
         for (unsigned k = 0; k < nj; k++) {
@@ -674,6 +726,7 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
         }
     }
     json_decref(obj);
+    line_used = 0; /* every value of the line is gone */
 }
 
 int cmd_batch(int argc, char **argv, const char *def)
@@ -723,6 +776,8 @@ int cmd_batch(int argc, char **argv, const char *def)
     }
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    line_arena = malloc(LINE_ARENA);
+    json_set_alloc_funcs(line_alloc, line_free);
     batch b = {.e = e, .out = stdout, .explain = explain};
     char *line = NULL;
     size_t cap = 0;
@@ -741,6 +796,9 @@ int cmd_batch(int argc, char **argv, const char *def)
     }
     free(line);
     batch_fini(&b);
+    json_set_alloc_funcs(malloc, free);
+    free(line_arena);
+    line_arena = NULL;
     fflush(stdout);
     fprintf(stderr, "sinew batch: %llu case%s, %llu error%s\n", b.cases, b.cases == 1 ? "" : "s", b.errors,
             b.errors == 1 ? "" : "s");
