@@ -279,9 +279,7 @@ struct fact *fact_assert(engine *e, struct tmpl *t, const value *in, sn_origin o
 
 static void just_free(engine *e, struct just *j)
 {
-    e_free(e, j->facts);
-    e_free(e, j->binds);
-    e_free(e, j->withdrawn);
+    e_free(e, j->withdrawn); /* facts and binds live in j's block */
     e_free(e, (char *)j->text);
     e_free(e, j);
 }
@@ -508,18 +506,23 @@ void just_withdraw(engine *e, struct just *j, token *match)
 static struct just *just_new(engine *e, just_kind kind, prod *p, struct fact *const *lv,
                              const value *locals)
 {
-    struct just *j = e_calloc(e, 1, sizeof *j);
+    /* the record and what it matched and bound, in one block */
+    bool record = e->recording && kind != J_RECOMMEND;
+    size_t size = sizeof(struct just);
+    if (record)
+        size += (p->nvars + 1) * sizeof(value) + (p->depth + 1) * sizeof(uint64_t);
+    struct just *j = e_calloc(e, 1, size);
     j->kind = kind;
     j->r = p->r;
     j->p = p;
     j->active = true;
     j->firing = e->fired;
-    if (e->recording && kind != J_RECOMMEND) {
+    if (record) {
+        j->binds = (value *)(j + 1);
+        j->facts = (uint64_t *)(j->binds + p->nvars + 1);
         j->nfacts = p->depth;
-        j->facts = e_calloc(e, p->depth + 1, sizeof *j->facts);
         for (uint32_t l = 1; l <= p->depth; l++)
             j->facts[l - 1] = p->positive[l] && lv[l] ? lv[l]->id : 0;
-        j->binds = e_calloc(e, p->nvars + 1, sizeof *j->binds);
         for (uint32_t i = 0; i < p->nvars; i++) {
             const varloc *v = &p->vars[i];
             if (v->slot == -2)

@@ -322,9 +322,9 @@ struct just {
     double cf, rule_cf, min_cf;
     bool active;
     uint64_t firing;
-    uint64_t *facts;         /* ids by level (0: none), when recording */
+    uint64_t *facts;         /* ids by level (0: none), when recording; in j's block */
     uint32_t nfacts;
-    value *binds;            /* per prod->vars, when recording */
+    value *binds;            /* per prod->vars, when recording; in j's block */
     prod *p;
     char *withdrawn;         /* why, when withdrawn (owned) */
     token *tok;              /* the match, while active and logical */

@@ -4,9 +4,10 @@
 #
 # The vocabulary is read from the knowledge base's ask declarations (the
 # findings of ../shared/findings.md): a template, `multiple` or not, and
-# its answers. Each case gives 6 to 17 findings at random, a `multiple`
-# finding one to three of its answers (or none alone), the others one;
-# site is always given, as a clinician always records where it hurts.
+# its answers. Each case gives the site (a clinician always records where
+# it hurts) and 2 to 10 other findings at random (the knowledge base's own
+# cases give 1 to 14 besides the site, 4 in the middle), a `multiple`
+# finding one to three of its answers (or none alone), the others one.
 # Seeded: the same n and seed give the same file under any awk.
 
 /^ask / {
@@ -55,7 +56,7 @@ END {
                 line = line ",\"site\":" pick_answers(a)
                 used[a] = 1
             }
-        k = 5 + prng_int(12)
+        k = 2 + prng_int(9)
         for (j = 0; j < k; j++) {
             a = 1 + prng_int(nasks)
             if (a in used)
