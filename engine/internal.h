@@ -227,6 +227,7 @@ struct token {
     uint32_t hash;
     uint32_t count;       /* NEG/EXISTS/NCC: matches */
     bool dead;
+    bool listed;          /* a top join's root token on the engine's busy list */
     token *bnext, *bprev; /* owner's bucket */
     token *kids;
     token *snext, *sprev; /* siblings under parent */
@@ -388,6 +389,10 @@ struct sn_engine {
     uint32_t amsig_mask, namems;
     node **roots;            /* nodes fed by the root */
     uint32_t nroots, caproots;
+    node **special_roots;    /* the roots that are not joins, in the same order */
+    uint32_t nspecial, capspecial;
+    token **busy;            /* root tokens of top joins that have kids */
+    uint32_t nbusy, capbusy;
     uint64_t nnodes;
     token *free_tokens, *dead_tokens, *dead_last;
     aentry *free_entries;

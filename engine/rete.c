@@ -264,6 +264,17 @@ static void partner_changed(engine *e, node *partner, token *r, bool added)
     }
 }
 
+/* A top join's root token got its first kid: reset will look there. */
+static void note_busy(engine *e, token *root)
+{
+    if (e->nbusy == e->capbusy) {
+        e->capbusy = e->capbusy ? e->capbusy * 2 : 64;
+        e->busy = e_realloc(e, e->busy, e->capbusy * sizeof *e->busy);
+    }
+    e->busy[e->nbusy++] = root;
+    root->listed = true;
+}
+
 static void left_activate(engine *e, node *n, token *parent, struct fact *f)
 {
     token *t = token_new(e);
@@ -276,6 +287,8 @@ static void left_activate(engine *e, node *n, token *parent, struct fact *f)
         if (parent->kids)
             parent->kids->sprev = t;
         parent->kids = t;
+        if (!parent->parent && !parent->listed && parent->owner->kind == N_JOIN)
+            note_busy(e, parent);
     }
     if (f) {
         t->fnext = f->tokens;
@@ -342,6 +355,15 @@ static void token_delete(engine *e, token *t)
     if (t->dead)
         return;
     t->dead = true;
+    if (t->listed) {
+        /* a root token going with its node (rule removal): off the list */
+        for (uint32_t i = 0; i < e->nbusy; i++)
+            if (e->busy[i] == t) {
+                e->busy[i] = e->busy[--e->nbusy];
+                break;
+            }
+        t->listed = false;
+    }
     delete_kids(e, t);
     node *n = t->owner;
     if (n->kind == N_TERM) {
@@ -841,6 +863,8 @@ static void attach(engine *e, node *n)
         add_kid(e, &n->parent->kids, &n->parent->nkids, &n->parent->capkids, n);
     else
         add_kid(e, &e->roots, &e->nroots, &e->caproots, n);
+    if (!n->parent && n->kind != N_JOIN)
+        add_kid(e, &e->special_roots, &e->nspecial, &e->capspecial, n);
     if (n->am) {
         amem *am = n->am;
         if (am->nsucc == am->capsucc) {
@@ -952,6 +976,8 @@ static void release_upto(engine *e, node *n, node *stop)
             remove_kid(parent->kids, &parent->nkids, n);
         else
             remove_kid(e->roots, &e->nroots, n);
+        if (!parent && n->kind != N_JOIN)
+            remove_kid(e->special_roots, &e->nspecial, n);
         if (n->am) {
             remove_kid(n->am->succ, &n->am->nsucc, n);
             amem_release(e, n->am);
@@ -997,6 +1023,12 @@ void tokens_free_all(engine *e)
     e_free(e, e->roots);
     e->roots = NULL;
     e->nroots = 0;
+    e_free(e, e->special_roots);
+    e->special_roots = NULL;
+    e->nspecial = 0;
+    e_free(e, e->busy);
+    e->busy = NULL;
+    e->nbusy = 0;
     rete_free_dead(e);
     while (e->free_tokens) {
         token *t = e->free_tokens;
@@ -1034,16 +1066,14 @@ static void clear_tree(engine *e, token *t)
 void rete_clear(engine *e)
 {
     rete_free_dead(e);
-    for (uint32_t i = 0; i < e->nroots; i++) {
-        node *n = e->roots[i];
-        if (!n->mem.b)
-            continue;
-        for (uint32_t k = 0; k <= n->mem.mask; k++)
-            for (token *t = n->mem.b[k]; t; t = t->bnext) {
-                clear_tree(e, t->kids);
-                t->kids = NULL;
-            }
+    /* only the top joins whose root token has kids: no walk over them all */
+    for (uint32_t i = 0; i < e->nbusy; i++) {
+        token *t = e->busy[i];
+        clear_tree(e, t->kids);
+        t->kids = NULL;
+        t->listed = false;
     }
+    e->nbusy = 0;
     for (struct fact *f = e->all_first; f; f = f->gnext) {
         while (f->entries) {
             aentry *a = f->entries;
@@ -1059,13 +1089,12 @@ void rete_clear(engine *e)
     /* A join at the top keeps its root token, which has no state. Any
      * other root node (a `not`, `exists`, group or test first) starts
      * again: in an empty working memory a `not` holds. */
-    for (uint32_t i = 0; i < e->nroots; i++) {
-        node *n = e->roots[i];
-        if (n->kind == N_JOIN)
-            continue;
+    for (uint32_t i = 0; i < e->nspecial; i++) {
+        node *n = e->special_roots[i];
         for (uint32_t k = 0; n->mem.b && k <= n->mem.mask; k++) {
             for (token *t = n->mem.b[k], *next; t; t = next) {
                 next = t->bnext;
+                clear_tree(e, t->kids);
                 t->dnext = e->free_tokens;
                 e->free_tokens = t;
                 e->ntokens--;
@@ -1074,6 +1103,7 @@ void rete_clear(engine *e)
         }
         n->mem.n = 0;
         n->ntokens = 0;
-        left_activate(e, n, NULL, NULL);
     }
+    for (uint32_t i = 0; i < e->nspecial; i++)
+        left_activate(e, e->special_roots[i], NULL, NULL);
 }
