@@ -72,7 +72,20 @@ static inline void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 /* A string literal, its length known at compile time. */
 #define SB_LIT(b, lit) sb_add((b), (lit), sizeof(lit) - 1)
 
-/* S as a JSON string: room for the worst case first, then one pass. */
+/* Does the 8-byte word W hold a byte JSON must escape: a control
+ * character, a quote or a backslash? Each test sets the high bit of a
+ * byte that matches (the classic "has a zero byte" trick). */
+static inline bool needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t below = (w - ones * 0x20) & ~w;
+    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+    uint64_t eq = ((quote - ones) & ~quote) | ((slash - ones) & ~slash);
+    return ((below | eq) & highs) != 0;
+}
+
+/* S as a JSON string: room for the worst case first, then one pass that
+ * copies eight bytes at a time while none needs an escape. */
 static void sb_str(sbuf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -80,8 +93,19 @@ static void sb_str(sbuf *b, const char *s)
     sb_grow(b, 6 * len + 2);
     char *q = b->p + b->n;
     *q++ = '"';
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    const char *end = s + len;
+    while (s < end) {
+        if (end - s >= 8) {
+            uint64_t w;
+            memcpy(&w, s, 8);
+            if (!needs_escape(w)) {
+                memcpy(q, s, 8);
+                q += 8;
+                s += 8;
+                continue;
+            }
+        }
+        unsigned char c = (unsigned char)*s++;
         if (c >= 0x20 && c != '"' && c != '\\') {
             *q++ = (char)c;
             continue;
