@@ -132,6 +132,10 @@ static void sb_str(sbuf *b, const char *s)
 /* A certainty, rounded to 4 decimals: 1, 0.6, -0.25, 0.9856. */
 static void sb_cf(sbuf *b, double cf)
 {
+    if (cf == 1.0) {
+        SB_LIT(b, "1");
+        return;
+    }
     long k = (long)(cf * 10000 + (cf < 0 ? -0.5 : 0.5));
     char tmp[16], *q = tmp + sizeof tmp;
     bool neg = k < 0;
@@ -162,10 +166,11 @@ static void sb_num(sbuf *b, unsigned long long v)
     sb_add(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "%llu", v));
 }
 
-/* JSON forms of strings the engine keeps for its whole life (rule and
- * template names, citations), by address: escaped once, copied after. */
+/* JSON forms of what the engine keeps for its whole life (rule and
+ * template names; a rule's citations, keyed by the rule), by address:
+ * written once, copied after. */
 typedef struct jcache {
-    const char **key;
+    const void **key;
     char **json;
     size_t *len;
     size_t mask, n;
@@ -185,7 +190,7 @@ static void jcache_free(jcache *c)
 static bool jcache_grow(jcache *c)
 {
     size_t mask = c->mask ? c->mask * 2 + 1 : 255;
-    const char **key = calloc(mask + 1, sizeof *key);
+    const void **key = calloc(mask + 1, sizeof *key);
     char **json = calloc(mask + 1, sizeof *json);
     size_t *len = calloc(mask + 1, sizeof *len);
     if (!key || !json || !len) {
@@ -214,23 +219,41 @@ static bool jcache_grow(jcache *c)
     return true;
 }
 
+/* The slot for KEY (engine-owned, lives as long as the engine), or NULL
+ * when the cache cannot grow. A new slot has json NULL. */
+static size_t *jcache_slot(jcache *c, const void *key, size_t *h)
+{
+    if ((c->n + 1) * 2 > c->mask && !jcache_grow(c))
+        return NULL;
+    *h = ((uintptr_t)key >> 3) & c->mask;
+    while (c->key[*h] && c->key[*h] != key)
+        *h = (*h + 1) & c->mask;
+    if (!c->key[*h]) {
+        c->key[*h] = key;
+        c->json[*h] = NULL;
+        c->n++;
+    }
+    return &c->len[*h];
+}
+
+static void jcache_set(jcache *c, size_t h, sbuf *made)
+{
+    c->json[h] = made->p;
+    c->len[h] = made->n;
+}
+
 /* S (engine-owned, never freed while the engine lives) as JSON. */
 static void sb_kept(sbuf *b, jcache *c, const char *s)
 {
-    if ((c->n + 1) * 2 > c->mask && !jcache_grow(c)) {
+    size_t h;
+    if (!jcache_slot(c, s, &h)) {
         sb_str(b, s);
         return;
     }
-    size_t h = ((uintptr_t)s >> 3) & c->mask;
-    while (c->key[h] && c->key[h] != s)
-        h = (h + 1) & c->mask;
-    if (!c->key[h]) {
+    if (!c->json[h]) {
         sbuf one = {0};
         sb_str(&one, s);
-        c->key[h] = s;
-        c->json[h] = one.p;
-        c->len[h] = one.n;
-        c->n++;
+        jcache_set(c, h, &one);
     }
     sb_add(b, c->json[h], c->len[h]);
 }
@@ -514,16 +537,31 @@ static int by_rule(const void *a, const void *c)
     return (sn_just_nfacts(x->j) > n) - (sn_just_nfacts(y->j) > n);
 }
 
-static void cites(batch *b, const sn_rule *r)
+static void cites_of(sbuf *o, const sn_rule *r)
 {
-    sbuf *o = &b->line;
     SB_LIT(o, ",\"cites\":[");
     for (unsigned i = 0; i < sn_rule_ncites(r); i++) {
         if (i)
             SB_LIT(o, ",");
-        sb_kept(o, &b->kept, sn_rule_cite(r, i));
+        sb_str(o, sn_rule_cite(r, i));
     }
     SB_LIT(o, "]");
+}
+
+/* ,"cites":[...] of rule R, made once (the rule is the key). */
+static void cites(batch *b, const sn_rule *r)
+{
+    size_t h;
+    if (!jcache_slot(&b->kept, r, &h)) {
+        cites_of(&b->line, r);
+        return;
+    }
+    if (!b->kept.json[h]) {
+        sbuf one = {0};
+        cites_of(&one, r);
+        jcache_set(&b->kept, h, &one);
+    }
+    sb_add(&b->line, b->kept.json[h], b->kept.len[h]);
 }
 
 static void conclusion(batch *b, sn_fact *f)
