@@ -450,8 +450,26 @@ typedef struct chain {
     uint32_t level;           /* level of the tokens in the next node */
 } chain;
 
+/* Is X `slot == c1 or slot == c2 or ...` (one slot, constants only)?
+ * The constants go to V (at most MAX), the slot to *SLOT. */
+static bool const_choice(const cexpr *x, int32_t *slot, value *v, uint32_t *n, uint32_t max)
+{
+    if (x->kind == CX_BIN && x->op == OP_OR)
+        return const_choice(x->args[0], slot, v, n, max) && const_choice(x->args[1], slot, v, n, max);
+    if (x->kind != CX_BIN || x->op != OP_EQ || x->args[0]->kind != CX_SLOT || x->args[1]->kind != CX_CONST)
+        return false;
+    if (*n == max || (*n > 0 && *slot != x->args[0]->slot))
+        return false;
+    *slot = x->args[0]->slot;
+    v[(*n)++] = x->args[1]->k;
+    return true;
+}
+
 /* Split a pattern's conjuncts into alpha tests, the dispatch key, join
- * keys and join tests, and get its alpha memory. */
+ * keys and join tests, and get its alpha memory. The dispatch key is a
+ * slot tested against one constant, or else against a choice of
+ * constants (`site: groin | buttock`): a fact is then found by its value,
+ * with no test evaluated. */
 static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey *keys,
                             uint32_t *nkeys, cexpr **jtest)
 {
@@ -462,17 +480,35 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
     cexpr *alpha[64], *join[64];
     uint32_t na = 0, nj = 0;
     int32_t key_slot = -1;
-    value key_val = v_nil();
+    value keyv[32];
+    uint32_t nkeyv = 0;
     int32_t hslots[64];
     *nkeys = 0;
+    /* a single constant first; failing that, a choice of constants */
+    int32_t choice = -1;
+    for (uint32_t i = 0; i < k.n && key_slot < 0; i++) {
+        const cexpr *x = k.v[i];
+        if (x->kind == CX_BIN && x->op == OP_EQ && x->args[0]->kind == CX_SLOT && x->args[1]->kind == CX_CONST) {
+            key_slot = x->args[0]->slot;
+            keyv[0] = x->args[1]->k;
+            nkeyv = 1;
+            choice = (int32_t)i;
+        }
+    }
+    for (uint32_t i = 0; i < k.n && key_slot < 0; i++) {
+        int32_t slot = -1;
+        uint32_t n = 0;
+        if (k.v[i]->kind == CX_BIN && k.v[i]->op == OP_OR && const_choice(k.v[i], &slot, keyv, &n, 32)) {
+            key_slot = slot;
+            nkeyv = n;
+            choice = (int32_t)i;
+        }
+    }
     for (uint32_t i = 0; i < k.n; i++) {
         cexpr *x = k.v[i];
         bool eq = x->kind == CX_BIN && x->op == OP_EQ && x->args[0]->kind == CX_SLOT;
-        if (eq && key_slot < 0 && x->args[1]->kind == CX_CONST) {
-            key_slot = x->args[0]->slot;
-            key_val = x->args[1]->k;
+        if ((int32_t)i == choice)
             continue;
-        }
         if (eq && x->args[1]->kind == CX_VAR && x->args[1]->slot >= 0 && *nkeys < 32) {
             keys[*nkeys] = (jkey){.rslot = x->args[0]->slot, .level = x->args[1]->level,
                                   .lslot = x->args[1]->slot};
@@ -492,7 +528,7 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
             alpha[na++] = k.extra;
     }
     *jtest = and_all(e, join, nj, NULL);
-    return amem_get(e, t, key_slot, key_val, and_all(e, alpha, na, NULL), tests_cf, hslots, *nkeys);
+    return amem_get(e, t, key_slot, keyv, nkeyv, and_all(e, alpha, na, NULL), tests_cf, hslots, *nkeys);
 }
 
 static void build_conj(cctx *c, const fconj *k, chain *ch, prod *pr);

@@ -164,7 +164,8 @@ typedef struct bucketed {
 struct amem {
     struct tmpl *t;
     int32_t key_slot;     /* dispatch slot (-1: none) */
-    value key_val;
+    value *keyv;          /* dispatch: the key slot holds one of these */
+    uint32_t nkeyv;
     cexpr *test;          /* the pattern's other one-fact tests (NULL: none) */
     bool tests_cf;        /* the pattern tests cf: no threshold */
     uint32_t nhash;       /* slots its joins hash on */
@@ -459,7 +460,7 @@ void rete_add_fact(engine *, struct fact *);
 void rete_remove_fact(engine *, struct fact *);
 void rete_refresh_fact(engine *, struct fact *);   /* its cf changed */
 bool amem_accepts(engine *, const amem *, const struct fact *);
-amem *amem_get(engine *, struct tmpl *, int32_t key_slot, value key_val, cexpr *test,
+amem *amem_get(engine *, struct tmpl *, int32_t key_slot, const value *keyv, uint32_t nkeyv, cexpr *test,
                bool tests_cf, const int32_t *hash_slots, uint32_t nhash);
 node *node_get(engine *, node *parent, nkind, uint32_t level, amem *, const jkey *keys,
                uint32_t nkeys, cexpr *test, bool exists);

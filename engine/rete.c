@@ -410,8 +410,13 @@ bool amem_accepts(engine *e, const amem *am, const struct fact *f)
 {
     if (!am->tests_cf && f->cf < e->threshold)
         return false;
-    if (am->key_slot >= 0 && !value_eq(f->slots[am->key_slot], am->key_val))
-        return false;
+    if (am->key_slot >= 0) {
+        uint32_t i = 0;
+        while (i < am->nkeyv && !value_eq(f->slots[am->key_slot], am->keyv[i]))
+            i++;
+        if (i == am->nkeyv)
+            return false;
+    }
     if (!am->test)
         return true;
     ectx c = {.e = e, .f = (struct fact *)f};
@@ -609,6 +614,43 @@ static uint32_t str_hash(const char *s)
     return h;
 }
 
+static void dispatch_add_one(engine *e, amem *am, dispatch *d, value v)
+{
+    uint32_t h = value_hash(v);
+    dnode *x = dispatch_find(d, v, h);
+    if (!x) {
+        if (!d->idx.b) {
+            d->idx.mask = 15;
+            d->idx.b = e_calloc(e, 16, sizeof *d->idx.b);
+        } else if (d->idx.n > d->idx.mask) {
+            uint32_t nmask = d->idx.mask * 2 + 1;
+            void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
+            for (uint32_t i = 0; i <= d->idx.mask; i++)
+                for (dnode *y = d->idx.b[i], *next; y; y = next) {
+                    next = y->next;
+                    y->next = nb[y->hash & nmask];
+                    nb[y->hash & nmask] = y;
+                }
+            e_free(e, d->idx.b);
+            d->idx.b = nb;
+            d->idx.mask = nmask;
+        }
+        x = arena_alloc(e->perm, sizeof *x);
+        x->v = v;
+        x->hash = h;
+        x->next = d->idx.b[h & d->idx.mask];
+        d->idx.b[h & d->idx.mask] = x;
+        d->idx.n++;
+    }
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 2;
+        x->ams = e_realloc(e, x->ams, x->cap * sizeof *x->ams);
+    }
+    x->ams[x->n++] = am;
+}
+
+/* AM joins its template's dispatch: under each of its key's values, or
+ * with the plain memories every fact is tested against. */
 static void dispatch_add(engine *e, amem *am)
 {
     struct tmpl *t = am->t;
@@ -628,58 +670,12 @@ static void dispatch_add(engine *e, amem *am)
         d->slot = am->key_slot;
         *pp = d;
     }
-    uint32_t h = value_hash(am->key_val);
-    dnode *x = dispatch_find(d, am->key_val, h);
-    if (!x) {
-        if (!d->idx.b) {
-            d->idx.mask = 15;
-            d->idx.b = e_calloc(e, 16, sizeof *d->idx.b);
-        } else if (d->idx.n > d->idx.mask) {
-            uint32_t nmask = d->idx.mask * 2 + 1;
-            void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
-            for (uint32_t i = 0; i <= d->idx.mask; i++)
-                for (dnode *y = d->idx.b[i], *next; y; y = next) {
-                    next = y->next;
-                    y->next = nb[y->hash & nmask];
-                    nb[y->hash & nmask] = y;
-                }
-            e_free(e, d->idx.b);
-            d->idx.b = nb;
-            d->idx.mask = nmask;
-        }
-        x = arena_alloc(e->perm, sizeof *x);
-        x->v = am->key_val;
-        x->hash = h;
-        x->next = d->idx.b[h & d->idx.mask];
-        d->idx.b[h & d->idx.mask] = x;
-        d->idx.n++;
-    }
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 2;
-        x->ams = e_realloc(e, x->ams, x->cap * sizeof *x->ams);
-    }
-    x->ams[x->n++] = am;
+    for (uint32_t i = 0; i < am->nkeyv; i++)
+        dispatch_add_one(e, am, d, am->keyv[i]);
 }
 
-static void dispatch_remove(engine *e, amem *am)
+static void remove_am(amem **v, uint32_t *n, const amem *am)
 {
-    (void)e;
-    struct tmpl *t = am->t;
-    amem **v = NULL;
-    uint32_t *n = NULL;
-    if (am->key_slot < 0) {
-        v = t->plain;
-        n = &t->nplain;
-    } else {
-        dispatch *d = t->dispatch;
-        while (d && d->slot != am->key_slot)
-            d = d->next;
-        dnode *x = d ? dispatch_find(d, am->key_val, value_hash(am->key_val)) : NULL;
-        if (!x)
-            return;
-        v = x->ams;
-        n = &x->n;
-    }
     for (uint32_t i = 0; i < *n; i++)
         if (v[i] == am) {
             memmove(v + i, v + i + 1, (*n - i - 1) * sizeof *v);
@@ -688,15 +684,33 @@ static void dispatch_remove(engine *e, amem *am)
         }
 }
 
-amem *amem_get(engine *e, struct tmpl *t, int32_t key_slot, value key_val, cexpr *test,
-               bool tests_cf, const int32_t *hash_slots, uint32_t nhash)
+static void dispatch_remove(engine *e, amem *am)
+{
+    (void)e;
+    struct tmpl *t = am->t;
+    if (am->key_slot < 0) {
+        remove_am(t->plain, &t->nplain, am);
+        return;
+    }
+    dispatch *d = t->dispatch;
+    while (d && d->slot != am->key_slot)
+        d = d->next;
+    for (uint32_t i = 0; d && i < am->nkeyv; i++) {
+        dnode *x = dispatch_find(d, am->keyv[i], value_hash(am->keyv[i]));
+        if (x)
+            remove_am(x->ams, &x->n, am);
+    }
+}
+
+amem *amem_get(engine *e, struct tmpl *t, int32_t key_slot, const value *keyv, uint32_t nkeyv,
+               cexpr *test, bool tests_cf, const int32_t *hash_slots, uint32_t nhash)
 {
     scratch_reset(e);
     scratch_printf(e, "%u|%d|", t->id, key_slot);
-    if (key_slot >= 0) {
+    for (uint32_t i = 0; key_slot >= 0 && i < nkeyv; i++) {
         char buf[128];
-        value_format(buf, sizeof buf, key_val);
-        scratch_printf(e, "%d:%s|", (int)key_val.type, buf);
+        value_format(buf, sizeof buf, keyv[i]);
+        scratch_printf(e, "%d:%s|", (int)keyv[i].type, buf);
     }
     scratch_printf(e, "%d|", tests_cf);
     for (uint32_t i = 0; i < nhash; i++)
@@ -730,7 +744,9 @@ amem *amem_get(engine *e, struct tmpl *t, int32_t key_slot, value key_val, cexpr
     amem *am = arena_alloc(e->perm, sizeof *am);
     am->t = t;
     am->key_slot = key_slot;
-    am->key_val = key_val;
+    am->nkeyv = key_slot >= 0 ? nkeyv : 0;
+    am->keyv = arena_alloc(e->perm, (am->nkeyv + 1) * sizeof *am->keyv);
+    memcpy(am->keyv, keyv, am->nkeyv * sizeof *keyv);
     am->test = test;
     am->tests_cf = tests_cf;
     am->nhash = nhash;

@@ -534,6 +534,46 @@ TEST(remove_rule)
     sn_free(e);
 }
 
+/* A choice of constants is found by the fact's value (dispatch on each
+ * constant): the rule sees exactly the facts with one of them, whether
+ * they came before or after it, shares its memory with an equal pattern,
+ * and leaves the dispatch clean when removed. */
+TEST(choice_of_constants)
+{
+    sn_engine *e = load("template site { value: symbol }\n"
+                        "template hit { by: symbol  site: symbol = none }\n"
+                        "facts { site(groin) site(buttock) site(sit_bone) }\n"
+                        "rule a when site(value: ?v & groin | buttock) then assert hit(by: a, site: ?v) end\n");
+    CHECK(add(e, "rule b when site(value: buttock | low_back) then assert hit(by: b) end\n"
+                 "rule c when site(value: groin | buttock) not site(value: low_back) then assert hit(by: c) end\n"));
+    free(run(e, -1));
+    CHECK_EQ_INT(count(e, "hit(by: a)"), 2);
+    CHECK_EQ_INT(count(e, "hit(by: a, site: sit_bone)"), 0);
+    CHECK_EQ_INT(count(e, "hit(by: a, site: buttock)"), 1);
+    CHECK_EQ_INT(count(e, "hit(by: b)"), 1);
+    CHECK_EQ_INT(count(e, "hit(by: c)"), 1);
+    sn_report r = {0};
+    CHECK(sn_assert_string(e, "site(low_back)", &r) != NULL);
+    sn_report_free(&r);
+    free(run(e, -1));
+    CHECK_EQ_INT(agenda_len(e), 0);
+    CHECK(sn_remove_rule(e, "a"));
+    sn_reset(e);
+    free(run(e, -1));
+    CHECK_EQ_INT(count(e, "hit(by: a)"), 0);
+    CHECK_EQ_INT(count(e, "hit(by: b)"), 1);
+    CHECK(sn_remove_rule(e, "b"));
+    CHECK(sn_remove_rule(e, "c"));
+    CHECK(add(e, "rule d when site(value: sit_bone | groin) then assert hit(by: d) end\n"));
+    free(run(e, -1));
+    CHECK_EQ_INT(count(e, "hit(by: d)"), 1);
+    sn_report r2 = {0};
+    CHECK(sn_assert_string(e, "site(sit_bone)", &r2) != NULL); /* already there: a set */
+    sn_report_free(&r2);
+    CHECK_EQ_INT(count(e, "site()"), 3);
+    sn_free(e);
+}
+
 TEST(recommendations_are_withdrawn_with_their_match)
 {
     sn_engine *e = load2(T_TMS, "facts { finding(pain) }\n"
@@ -613,6 +653,7 @@ int main(void)
     RUN(two_engines_are_independent);
     RUN(justification_records);
     RUN(remove_rule);
+    RUN(choice_of_constants);
     RUN(recommendations_are_withdrawn_with_their_match);
     RUN(case_tests_run_and_fail);
     RUN(query_reports_bad_patterns);
