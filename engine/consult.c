@@ -58,9 +58,9 @@ static bool has_given(const struct tmpl *t)
 sn_ask_state sn_ask_state_of(const sn_engine *e, const sn_ask *k)
 {
     (void)e;
-    if (k->state == ASK_UNKNOWN)
+    if (k->unknown)
         return SN_ASK_UNKNOWN;
-    return k->state == ASK_ANSWERED || has_given(k->t) ? SN_ASK_ANSWERED : SN_ASK_OPEN;
+    return has_given(k->t) ? SN_ASK_ANSWERED : SN_ASK_OPEN;
 }
 
 /* ---- facts from outside ------------------------------------------------------ */
@@ -236,6 +236,14 @@ bool sn_ask_set(sn_engine *e, const sn_ask *kc, const char *const *answers, unsi
         struct tmpl *t;
         uint32_t s;
         sn_value v = {.text = answers[i]};
+        vtype type = k->t->slots[k->slot].type;
+        if (type == V_INT || type == V_FLOAT) {
+            /* a number slot: the answer is written as one */
+            char *end;
+            double d = strtod(answers[i], &end);
+            if (end != answers[i] && *end == '\0')
+                v = (sn_value){.is_number = true, .number = d};
+        }
         if (!resolve(e, k->t->name->text, k->t->slots[k->slot].name->text, v, &t, &s, &vals[i], err,
                      errsize)) {
             e_free(e, vals);
@@ -245,7 +253,7 @@ bool sn_ask_set(sn_engine *e, const sn_ask *kc, const char *const *answers, unsi
     for (unsigned i = 0; i < n; i++)
         assert_one(e, k->t, k->slot, vals[i]);
     e_free(e, vals);
-    k->state = ASK_ANSWERED;
+    k->unknown = false;
     engine_quiesce(e);
     return true;
 }
@@ -253,7 +261,7 @@ bool sn_ask_set(sn_engine *e, const sn_ask *kc, const char *const *answers, unsi
 void sn_ask_set_unknown(sn_engine *e, const sn_ask *kc)
 {
     (void)e;
-    ((ask *)kc)->state = ASK_UNKNOWN;
+    ((ask *)kc)->unknown = true;
 }
 
 void sn_ask_clear(sn_engine *e, const sn_ask *kc)
@@ -264,7 +272,7 @@ void sn_ask_clear(sn_engine *e, const sn_ask *kc)
         if (given_fact(f))
             fact_retract(e, f);
     }
-    k->state = ASK_OPEN;
+    k->unknown = false;
     engine_quiesce(e);
 }
 

@@ -949,7 +949,7 @@ static void wm_clear(engine *e)
         t->nfacts = 0;
     }
     for (ask *k = e->asks; k; k = k->next)
-        k->state = ASK_OPEN;
+        k->unknown = false;
     e->nfacts = 0;
     e->next_id = 0;
     e->fired = 0;

@@ -50,9 +50,9 @@ typedef struct slotdef {
     struct ask *ask;            /* how to ask for it, or NULL */
 } slotdef;
 
-/* An `ask` declaration, and where a consultation stands on it. */
-typedef enum ask_state { ASK_OPEN, ASK_ANSWERED, ASK_UNKNOWN } ask_state;
-
+/* An `ask` declaration, and whether its answer was said to be unknown.
+ * (It is answered while a given fact of its template is in working
+ * memory: retracting the answer opens the question again.) */
 typedef struct ask {
     struct tmpl *t;
     uint32_t slot;
@@ -62,7 +62,7 @@ typedef struct ask {
     const char **answer_text;   /* the same, written */
     uint32_t nanswers;
     uint32_t index;             /* declaration order */
-    ask_state state;            /* ASK_OPEN again at reset */
+    bool unknown;               /* false again at reset */
     struct ask *next;
 } ask;
 

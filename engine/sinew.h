@@ -300,9 +300,10 @@ bool sn_ask_multiple(const sn_ask *);
 unsigned sn_ask_nanswers(const sn_ask *);
 const char *sn_ask_answer(const sn_ask *, unsigned i);
 
-/* Where a question stands. It is answered once a fact of its template is
- * given (by sn_ask_set, or typed), unknown once sn_ask_set_unknown says
- * so; reset opens every question again. */
+/* Where a question stands. It is answered while a given fact of its
+ * template is in working memory (from sn_ask_set, typed, a case or a
+ * facts block), unknown once sn_ask_set_unknown says so; reset opens
+ * every question again. */
 typedef enum sn_ask_state { SN_ASK_OPEN, SN_ASK_ANSWERED, SN_ASK_UNKNOWN } sn_ask_state;
 sn_ask_state sn_ask_state_of(const sn_engine *, const sn_ask *);
 /* Answer: one fact per answer (several only when the ask is `multiple`).

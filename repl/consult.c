@@ -336,11 +336,26 @@ static void help(void)
            "Where 'unknown' is itself one of the answers, it is taken as that answer.\n");
 }
 
-/* The answer A stands for: exact, else a unique beginning. */
+static bool number(const char *s, double *d)
+{
+    char *end;
+    *d = strtod(s, &end);
+    return end != s && *end == '\0';
+}
+
+/* The answer A stands for: exact, else a unique beginning (a number only
+ * as a number: 38 is not 38.5). */
 static const char *match_answer(const sn_ask *k, const char *a)
 {
     const char *found = NULL;
     size_t n = strlen(a);
+    double want, have;
+    if (number(a, &want)) {
+        for (unsigned i = 0; i < sn_ask_nanswers(k); i++)
+            if (number(sn_ask_answer(k, i), &have) && want == have)
+                return sn_ask_answer(k, i);
+        return NULL;
+    }
     for (unsigned i = 0; i < sn_ask_nanswers(k); i++) {
         const char *x = sn_ask_answer(k, i);
         if (strcmp(x, a) == 0)
