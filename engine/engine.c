@@ -1341,6 +1341,7 @@ uint64_t sn_fact_id(const sn_fact *f) { return f->id; }
 double sn_fact_cf(const sn_fact *f) { return f->cf; }
 const char *sn_fact_template(const sn_fact *f) { return f->t->name->text; }
 sn_origin sn_fact_origin(const sn_fact *f) { return f->origin; }
+bool sn_fact_concluded(const sn_fact *f) { return f->live && f->nsupport > 0; }
 const char *sn_fact_source(const sn_fact *f) { return f->source ? f->source->text : NULL; }
 
 const char *sn_fact_value(const sn_fact *f, unsigned i, char *buf, size_t size)

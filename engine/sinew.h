@@ -141,6 +141,9 @@ typedef enum sn_origin {
     SN_ORIGIN_CONCLUDED /* only concluded: held by truth maintenance */
 } sn_origin;
 sn_origin sn_fact_origin(const sn_fact *);
+/* Held up now by at least one rule's `conclude` (whatever else gave it):
+ * what the tools call a conclusion. */
+bool sn_fact_concluded(const sn_fact *);
 /* The facts block or case that gave it, or NULL. */
 const char *sn_fact_source(const sn_fact *);
 

@@ -482,14 +482,6 @@ static bool fact_text(batch *b, sbuf *o, uint64_t id)
     return true;
 }
 
-static bool concluded(const sn_fact *f)
-{
-    for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
-        if (sn_just_logical(j) && sn_just_active(j))
-            return true;
-    return false;
-}
-
 /* A result does not depend on the order of a case's keys (a JSON
  * object has none), so nothing in it is ordered by fact id or firing:
  * conclusions by certainty then text, justifications by rule (advice
@@ -645,7 +637,7 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
     ranked v[256];
     size_t n = 0;
     for (sn_fact *f = sn_fact_next(e, NULL); f && n < 256; f = sn_fact_next(e, f))
-        if (concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
+        if (sn_fact_concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
             sbuf scratch = {0};
             fact_text(b, &scratch, sn_fact_id(f)); /* into the cache */
             free(scratch.p);

@@ -35,14 +35,6 @@ struct consult {
     size_t nbefore;
 };
 
-static bool concluded(const sn_fact *f)
-{
-    for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
-        if (sn_just_logical(j) && sn_just_active(j))
-            return true;
-    return false;
-}
-
 static void seen_free(seen *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -57,7 +49,7 @@ static seen *snapshot(sn_engine *e, size_t *n)
     seen *v = malloc(cap * sizeof *v);
     *n = 0;
     for (sn_fact *f = sn_fact_next(e, NULL); f && v; f = sn_fact_next(e, f)) {
-        if (!concluded(f) || sn_fact_cf(f) < sn_threshold(e))
+        if (!sn_fact_concluded(f) || sn_fact_cf(f) < sn_threshold(e))
             continue;
         if (*n == cap) {
             seen *w = realloc(v, (cap *= 2) * sizeof *v);
@@ -526,7 +518,7 @@ bool consult_save(sn_engine *e, const char *path)
     size_t n = 0, cap = 16;
     sn_fact **v = malloc(cap * sizeof *v);
     for (sn_fact *f = sn_fact_next(e, NULL); f && v; f = sn_fact_next(e, f))
-        if (concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
+        if (sn_fact_concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
             if (n == cap) {
                 sn_fact **w = realloc(v, (cap *= 2) * sizeof *v);
                 if (!w)

@@ -41,14 +41,6 @@ static bool load(sn_engine *e, char **paths, int n, const char *def)
     return ok;
 }
 
-static bool concluded(const sn_fact *f)
-{
-    for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
-        if (sn_just_logical(j) && sn_just_active(j))
-            return true;
-    return false;
-}
-
 static int by_cf(const void *a, const void *b)
 {
     double x = sn_fact_cf(*(sn_fact *const *)a), y = sn_fact_cf(*(sn_fact *const *)b);
@@ -66,7 +58,7 @@ void print_conclusions(sn_engine *e, FILE *out)
     if (!v)
         return;
     for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
-        if (concluded(f) && sn_fact_cf(f) >= threshold) {
+        if (sn_fact_concluded(f) && sn_fact_cf(f) >= threshold) {
             if (n == cap) {
                 sn_fact **w = realloc(v, (cap *= 2) * sizeof *v);
                 if (!w)
@@ -164,7 +156,7 @@ static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *p
     printf(",\"conclusions\":[");
     bool first = true;
     for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
-        if (concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
+        if (sn_fact_concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
             if (!first)
                 putchar(',');
             first = false;

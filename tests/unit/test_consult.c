@@ -30,14 +30,6 @@ static sn_engine *kb(void)
     return e;
 }
 
-static bool concluded(const sn_fact *f)
-{
-    for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
-        if (sn_just_logical(j) && sn_just_active(j))
-            return true;
-    return false;
-}
-
 /* What is concluded, with its certainty (below the threshold too: a
  * disbelief is a conclusion), as "text cf" lines, sorted. */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -47,7 +39,7 @@ static char *conclusions(sn_engine *e)
     char *lines[512];
     size_t n = 0, total = 1;
     for (sn_fact *f = sn_fact_next(e, NULL); f && n < 512; f = sn_fact_next(e, f))
-        if (concluded(f)) {
+        if (sn_fact_concluded(f)) {
             char buf[300];
             size_t k = sn_fact_format(f, buf, sizeof buf);
             lines[n] = malloc(k + 32);
