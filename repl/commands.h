@@ -15,6 +15,9 @@
 /* The concluded facts at or above the threshold, by cf, then the
  * recommendations (run.c; used by `sinew run` and the REPL). */
 void print_conclusions(sn_engine *, FILE *out);
+/* Those facts, most certain first (then by id), in *OUT (the caller
+ * frees it; NULL when memory ran out); returns how many. */
+size_t ranked_conclusions(sn_engine *, sn_fact ***out);
 
 int cmd_run(int argc, char **argv, const char *default_rules);
 int cmd_test(int argc, char **argv, const char *default_rules);

@@ -179,14 +179,6 @@ static void show_choices(const consult *c, const sn_ask *k)
     printf("\n");
 }
 
-static int by_cf(const void *a, const void *b)
-{
-    const sn_fact *x = *(sn_fact *const *)a, *y = *(sn_fact *const *)b;
-    if (sn_fact_cf(x) != sn_fact_cf(y))
-        return sn_fact_cf(x) < sn_fact_cf(y) ? 1 : -1;
-    return sn_fact_id(x) < sn_fact_id(y) ? -1 : 1;
-}
-
 static void report(consult *c)
 {
     printf("The consultation is over: %u question%s answered, %u not known", c->answered,
@@ -515,20 +507,8 @@ bool consult_save(sn_engine *e, const char *path)
         fprintf(out, "    %s\n", buf);
     }
     fprintf(out, "expect\n");
-    size_t n = 0, cap = 16;
-    sn_fact **v = malloc(cap * sizeof *v);
-    for (sn_fact *f = sn_fact_next(e, NULL); f && v; f = sn_fact_next(e, f))
-        if (sn_fact_concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
-            if (n == cap) {
-                sn_fact **w = realloc(v, (cap *= 2) * sizeof *v);
-                if (!w)
-                    break;
-                v = w;
-            }
-            v[n++] = f;
-        }
-    if (v)
-        qsort(v, n, sizeof *v, by_cf);
+    sn_fact **v;
+    size_t n = ranked_conclusions(e, &v);
     for (size_t i = 0; i < n; i++) {
         sn_fact_format(v[i], buf, sizeof buf);
         fprintf(out, "    %s\n", buf);

@@ -50,15 +50,12 @@ static int by_cf(const void *a, const void *b)
     return (i > j) - (i < j);
 }
 
-void print_conclusions(sn_engine *e, FILE *out)
+size_t ranked_conclusions(sn_engine *e, sn_fact ***out)
 {
-    double threshold = sn_threshold(e);
     size_t n = 0, cap = 64;
     sn_fact **v = malloc(cap * sizeof *v);
-    if (!v)
-        return;
-    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
-        if (sn_fact_concluded(f) && sn_fact_cf(f) >= threshold) {
+    for (sn_fact *f = sn_fact_next(e, NULL); f && v; f = sn_fact_next(e, f))
+        if (sn_fact_concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
             if (n == cap) {
                 sn_fact **w = realloc(v, (cap *= 2) * sizeof *v);
                 if (!w)
@@ -67,7 +64,18 @@ void print_conclusions(sn_engine *e, FILE *out)
             }
             v[n++] = f;
         }
-    qsort(v, n, sizeof *v, by_cf);
+    if (v)
+        qsort(v, n, sizeof *v, by_cf);
+    *out = v;
+    return v ? n : 0;
+}
+
+void print_conclusions(sn_engine *e, FILE *out)
+{
+    sn_fact **v;
+    size_t n = ranked_conclusions(e, &v);
+    if (!v)
+        return;
     /* red flags first, whatever their certainty */
     for (int pass = 0; pass < 2; pass++) {
         bool head = false;
