@@ -310,6 +310,15 @@ struct batch {
     size_t *text_len;      /* by id - 1 */
     sn_fact **byid;        /* by id - 1, for this case */
     size_t nbyid;
+    sbuf scratch;          /* texts made only to be cached */
+    /* reused from case to case: */
+    struct ranked *ranked;
+    size_t cap_ranked;
+    struct jrank *jranks;
+    size_t cap_jranks;
+    const char **rec_texts;
+    const sn_rule **rec_rules;
+    size_t cap_recs;
     unsigned long long cases, errors;
 };
 
@@ -428,6 +437,23 @@ static bool read_case(batch *b, json_t *obj, char *err, size_t size)
         }
     }
     return true;
+}
+
+/* Make *V hold at least N elements of SIZE bytes. */
+static void *room(void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n <= *cap)
+        return v;
+    size_t c = *cap ? *cap : 64;
+    while (c < n)
+        c *= 2;
+    void *w = realloc(v, c * size);
+    if (!w) {
+        fputs("sinew batch: out of memory\n", stderr);
+        exit(EXIT_ERRORS);
+    }
+    *cap = c;
+    return w;
 }
 
 /* Index this case's facts by id (ids start again at 1 after a reset). */
@@ -568,22 +594,20 @@ static void conclusion(batch *b, sn_fact *f)
     if (b->explain) {
         /* the explanation as data: each rule that holds it up */
         SB_LIT(o, ",\"because\":[");
-        jrank js[32];
         unsigned nj = 0;
-        for (const sn_just *j = sn_fact_justs(f); j && nj < 32; j = sn_just_next(j))
-            if (sn_just_logical(j) && sn_just_active(j))
-                js[nj++].j = j;
+        for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
+            if (sn_just_logical(j) && sn_just_active(j)) {
+                b->jranks = room(b->jranks, &b->cap_jranks, nj + 1, sizeof *b->jranks);
+                b->jranks[nj++] = (jrank){j, b};
+            }
+        jrank *js = b->jranks;
         if (nj > 1) {
             /* the texts the order may need, cached before the sort */
-            sbuf scratch = {0};
-            for (unsigned k = 0; k < nj; k++) {
-                js[k].b = b;
+            for (unsigned k = 0; k < nj; k++)
                 for (unsigned i = 0; i < sn_just_nfacts(js[k].j); i++) {
-                    scratch.n = 0;
-                    fact_text(b, &scratch, sn_just_fact(js[k].j, i));
+                    b->scratch.n = 0;
+                    fact_text(b, &b->scratch, sn_just_fact(js[k].j, i));
                 }
-            }
-            free(scratch.p);
             qsort(js, nj, sizeof *js, by_rule);
         }
         for (unsigned k = 0; k < nj; k++) {
@@ -634,15 +658,15 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
         sb_str(o, sn_last_error(e));
     }
     /* conclusions at or above the threshold, most certain first */
-    ranked v[256];
     size_t n = 0;
-    for (sn_fact *f = sn_fact_next(e, NULL); f && n < 256; f = sn_fact_next(e, f))
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
         if (sn_fact_concluded(f) && sn_fact_cf(f) >= sn_threshold(e)) {
-            sbuf scratch = {0};
-            fact_text(b, &scratch, sn_fact_id(f)); /* into the cache */
-            free(scratch.p);
-            v[n++] = (ranked){f, sn_fact_cf(f), NULL};
+            b->scratch.n = 0;
+            fact_text(b, &b->scratch, sn_fact_id(f)); /* into the cache */
+            b->ranked = room(b->ranked, &b->cap_ranked, n + 1, sizeof *b->ranked);
+            b->ranked[n++] = (ranked){f, sn_fact_cf(f), NULL};
         }
+    ranked *v = b->ranked;
     for (size_t i = 0; i < n; i++) /* the cache holds still now */
         v[i].text = b->texts.p + b->text_at[sn_fact_id(v[i].f) - 1] - 1;
     qsort(v, n, sizeof *v, by_cf);
@@ -659,12 +683,15 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
         }
     }
     SB_LIT(o, "],\"recommendations\":[");
-    enum { MAXR = 256 };
-    const char *texts[MAXR];
-    const sn_rule *rules[MAXR];
-    unsigned nr = sn_recommendations(e, texts, rules, MAXR);
-    if (nr > MAXR)
-        nr = MAXR;
+    unsigned nr = sn_recommendations(e, NULL, NULL, 0);
+    size_t cap = b->cap_recs;
+    b->rec_texts = room(b->rec_texts, &cap, nr, sizeof *b->rec_texts);
+    cap = b->cap_recs;
+    b->rec_rules = room(b->rec_rules, &cap, nr, sizeof *b->rec_rules);
+    b->cap_recs = cap;
+    const char **texts = b->rec_texts;
+    const sn_rule **rules = b->rec_rules;
+    sn_recommendations(e, texts, rules, nr);
     for (unsigned i = 0; i < nr; i++) {
         sb_puts(o, i ? ",{\"text\":" : "{\"text\":");
         sb_str(o, texts[i]);
@@ -700,6 +727,11 @@ void batch_result(batch *b, const char *id, unsigned long line, uint64_t fired, 
 
 static void batch_fini(batch *b)
 {
+    free(b->scratch.p);
+    free(b->ranked);
+    free(b->jranks);
+    free(b->rec_texts);
+    free(b->rec_rules);
     free(b->line.p);
     free(b->texts.p);
     free(b->text_at);

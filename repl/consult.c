@@ -156,8 +156,7 @@ consult *consult_new(sn_engine *e, bool color)
     for (const sn_ask *k = sn_ask_next(e, NULL); k; k = sn_ask_next(e, k))
         c->earlier += sn_ask_state_of(e, k) != SN_ASK_OPEN;
     c->before = snapshot(e, &c->nbefore);
-    sn_run(e, -1, NULL);
-    show_changes(c);
+    run(c); /* what is given already may conclude something */
     return c;
 }
 
