@@ -752,7 +752,7 @@ void batch_free(batch *b)
 static void one_line(batch *b, const char *text, size_t len, unsigned long line)
 {
     json_error_t jerr;
-    json_t *obj = json_loadb(text, len, 0, &jerr);
+    json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!obj) {
         char msg[320];
         snprintf(msg, sizeof msg, "column %d: %s", jerr.column, jerr.text);
