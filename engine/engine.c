@@ -854,6 +854,9 @@ static void free_all_facts(engine *e)
 
 static void engine_fini(engine *e)
 {
+    /* everything goes now: straight back to malloc, not into the cache
+     * (which would only be walked again by mem_fini) */
+    e->mem.cache = 0;
     agenda_clear(e);
     e_free(e, e->levels);
     /* recommendations hang on tokens: free them first */

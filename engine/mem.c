@@ -29,10 +29,10 @@ void mem_fini(sn_mem *m)
 }
 
 /* Small blocks are allocated rounded up to their class, so any block on
- * class K's list holds K * 16 bytes. */
-static size_t size_class(size_t size) { return size ? (size + 15) / 16 : 1; }
+ * class K's list holds K * 8 bytes. */
+static size_t size_class(size_t size) { return size ? (size + 7) / 8 : 1; }
 
-static size_t capacity(size_t size) { return size <= MEM_SMALL ? size_class(size) * 16 : size; }
+static size_t capacity(size_t size) { return size <= MEM_SMALL ? size_class(size) * 8 : size; }
 
 void mem_failed(sn_mem *m)
 {

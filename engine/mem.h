@@ -18,7 +18,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 
-enum { MEM_SMALL = 256, MEM_CLASSES = MEM_SMALL / 16 };
+enum { MEM_SMALL = 256, MEM_CLASSES = MEM_SMALL / 8 };
 
 typedef struct sn_mem {
     size_t used;       /* bytes live now (payload only) */
@@ -28,7 +28,7 @@ typedef struct sn_mem {
     unsigned long count; /* allocations made */
     jmp_buf *oom;      /* where to go when an allocation fails; NULL: return NULL */
     /* With `cache` set, freed blocks of up to MEM_SMALL bytes are kept by
-     * size (16-byte classes) and handed out again: the engine makes and
+     * size (8-byte classes) and handed out again: the engine makes and
      * drops many small objects of a few sizes. mem_fini releases them. */
     int cache;
     void *free_small[MEM_CLASSES + 1];
