@@ -591,7 +591,10 @@ static void why_stuck(engine *e, const prod *p, uint32_t level, char *buf, size_
             break;
         }
         if (t->nfacts == 0) {
-            SAY("no %s fact was given or concluded", t->name->text);
+            if (t->ask && t->ask->unknown)
+                SAY("the answer to '%s' is not known (asked, answered unknown)", t->name->text);
+            else
+                SAY("no %s fact was given or concluded", t->name->text);
             break;
         }
         unsigned below = 0;
