@@ -368,6 +368,8 @@ int cmd_test(int argc, char **argv, const char *def)
         else
             return usage("test", "unknown option");
     }
+    if (json && export)
+        return usage("test", "--json runs the cases, --export only writes them: one or the other");
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
