@@ -573,6 +573,21 @@ static int by_reason(const void *a, const void *b)
     return strcmp(x->rule->name->text, y->rule->name->text);
 }
 
+unsigned sn_ask_reasons(sn_engine *e, const sn_ask *k, sn_reason *why, unsigned max)
+{
+    cand *cv = e_calloc(e, e->nasks + 1, sizeof *cv);
+    sn_reason *all = e_alloc(e, (e->nrules + 1) * sizeof *all);
+    reasons rs = {.k = k, .v = all, .max = e->nrules};
+    analyse(e, cv, collect, &rs);
+    unsigned n = rs.n < rs.max ? rs.n : rs.max;
+    qsort(all, n, sizeof *all, by_reason);
+    for (unsigned i = 0; i < n && i < max; i++)
+        why[i] = all[i];
+    e_free(e, all);
+    e_free(e, cv);
+    return n;
+}
+
 const sn_ask *sn_next_question(sn_engine *e, sn_reason *why, unsigned max, unsigned *nwhy)
 {
     cand *cv = e_calloc(e, e->nasks + 1, sizeof *cv);
@@ -583,23 +598,9 @@ const sn_ask *sn_next_question(sn_engine *e, sn_reason *why, unsigned max, unsig
             best = &cv[i];
     const ask *k = best->k;
     e_free(e, cv);
+    unsigned n = k && (why || nwhy) ? sn_ask_reasons(e, k, why, why ? max : 0) : 0;
     if (nwhy)
-        *nwhy = 0;
-    if (k && (why || nwhy)) {
-        /* again, keeping the reasons for K */
-        cand *cv2 = e_calloc(e, e->nasks + 1, sizeof *cv2);
-        sn_reason *all = e_alloc(e, (e->nrules + 1) * sizeof *all);
-        reasons rs = {.k = k, .v = all, .max = e->nrules};
-        analyse(e, cv2, collect, &rs);
-        unsigned n = rs.n < rs.max ? rs.n : rs.max;
-        qsort(all, n, sizeof *all, by_reason);
-        for (unsigned i = 0; i < n && i < max; i++)
-            why[i] = all[i];
-        if (nwhy)
-            *nwhy = n;
-        e_free(e, all);
-        e_free(e, cv2);
-    }
+        *nwhy = n;
     return k;
 }
 

@@ -334,6 +334,9 @@ const sn_ask *sn_next_question(sn_engine *, sn_reason *why, unsigned max, unsign
 /* Could an answer to ASK change an open rule now? (what sn_next_question
  * chooses among) */
 bool sn_ask_relevant(sn_engine *, const sn_ask *);
+/* The rules an answer to ASK could decide, as sn_next_question gives them
+ * for its choice: into WHY (at most MAX); returns how many there are. */
+unsigned sn_ask_reasons(sn_engine *, const sn_ask *, sn_reason *why, unsigned max);
 
 /* How far rule R got: the conditions that hold, from the first, in its
  * closest partial match (the largest over its `or` alternatives), and how

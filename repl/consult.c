@@ -214,14 +214,22 @@ bool consult_ask(consult *c)
 
 const char *consult_prompt(const consult *c) { return c->prompt; }
 
-static void settle(consult *c, const sn_ask *k)
+/* Take K off the list of questions settled here; false when it was not
+ * on it (settled before the consultation began). */
+static bool unsettle(consult *c, const sn_ask *k)
 {
     for (unsigned i = 0; i < c->nsettled; i++)
         if (c->settled[i] == k) {
             memmove(&c->settled[i], &c->settled[i + 1], (c->nsettled - i - 1) * sizeof *c->settled);
             c->nsettled--;
-            break;
+            return true;
         }
+    return false;
+}
+
+static void settle(consult *c, const sn_ask *k)
+{
+    unsettle(c, k);
     if (c->nsettled < c->cap)
         c->settled[c->nsettled++] = k;
     c->cur = NULL;
@@ -230,17 +238,10 @@ static void settle(consult *c, const sn_ask *k)
 static void why(consult *c)
 {
     sn_reason v[MAX_REASONS];
-    unsigned n;
-    const sn_ask *k = sn_next_question(c->e, v, MAX_REASONS, &n);
-    if (k != c->cur) {
-        /* asked again after `back`: say what it bears on now */
-        printf("It is asked again because you went back to it.\n");
-        if (!sn_ask_relevant(c->e, c->cur))
-            return;
-        n = 0;
-    }
+    unsigned n = sn_ask_reasons(c->e, c->cur, v, MAX_REASONS);
     if (n == 0) {
-        printf("No rule is waiting on it now, but you asked to change it.\n");
+        /* only a question gone back to can be one no rule waits on */
+        printf("It is asked again because you went back to it; no rule waits on it now.\n");
         return;
     }
     printf("It is asked because the answer could %s:\n", n == 1 ? "decide this rule" : "decide these rules");
@@ -287,13 +288,10 @@ static void back(consult *c, const char *arg)
         }
         k = c->settled[c->nsettled - 1];
     }
-    for (unsigned i = 0; i < c->nsettled; i++)
-        if (c->settled[i] == k) {
-            memmove(&c->settled[i], &c->settled[i + 1], (c->nsettled - i - 1) * sizeof *c->settled);
-            c->nsettled--;
-            break;
-        }
-    if (sn_ask_state_of(c->e, k) == SN_ASK_UNKNOWN) {
+    if (!unsettle(c, k)) {
+        if (c->earlier)
+            c->earlier--;
+    } else if (sn_ask_state_of(c->e, k) == SN_ASK_UNKNOWN) {
         if (c->unknown)
             c->unknown--;
     } else if (c->answered) {

@@ -608,8 +608,8 @@ static void start_consult(session *s, const char *resume)
         for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f))
             given += sn_fact_origin(f) == SN_ORIGIN_TYPED || sn_fact_origin(f) == SN_ORIGIN_CASE;
         if (given)
-            printf("%u fact%s given already count%s as answers ('reset' first to start afresh)\n", given,
-                   given == 1 ? "" : "s", given == 1 ? "s" : "");
+            printf("%u fact%s given already count%s as %s ('reset' first to start afresh)\n", given,
+                   given == 1 ? "" : "s", given == 1 ? "s" : "", given == 1 ? "an answer" : "answers");
     }
     s->c = consult_new(s->e, s->color);
 }
