@@ -13,9 +13,13 @@ typedef struct chunk {
     alignas(max_align_t) unsigned char data[];
 } chunk;
 
+/* HEAD is the chunk being filled, with the older ones behind it; a block
+ * too big for a chunk has its own, on the BIG list, so that a mark can
+ * tell what came after it. */
 struct arena {
     sn_mem *mem;
     chunk *head;
+    chunk *big;
     size_t handed;
 };
 
@@ -26,21 +30,43 @@ arena *arena_new(sn_mem *mem)
         return NULL;
     a->mem = mem;
     a->head = NULL;
+    a->big = NULL;
     a->handed = 0;
     return a;
+}
+
+/* Free the chunks of list *L down to (not including) STOP. */
+static void free_down_to(arena *a, chunk **l, chunk *stop)
+{
+    while (*l && *l != stop) {
+        chunk *prev = (*l)->prev;
+        mem_free(a->mem, *l);
+        *l = prev;
+    }
 }
 
 void arena_free(arena *a)
 {
     if (!a)
         return;
-    chunk *c = a->head;
-    while (c) {
-        chunk *prev = c->prev;
-        mem_free(a->mem, c);
-        c = prev;
-    }
+    free_down_to(a, &a->head, NULL);
+    free_down_to(a, &a->big, NULL);
     mem_free(a->mem, a);
+}
+
+arena_mark arena_get_mark(const arena *a)
+{
+    return (arena_mark){.head = a->head, .big = a->big,
+                        .used = a->head ? a->head->used : 0, .handed = a->handed};
+}
+
+void arena_rollback(arena *a, arena_mark m)
+{
+    free_down_to(a, &a->head, m.head);
+    free_down_to(a, &a->big, m.big);
+    if (a->head)
+        a->head->used = m.used;
+    a->handed = m.handed;
 }
 
 void *arena_alloc(arena *a, size_t size)
@@ -74,9 +100,9 @@ void *arena_alloc(arena *a, size_t size)
         n->size = want;
         n->used = 0;
         if (c && want != CHUNK_SIZE) {
-            /* A big block goes behind the current chunk, which keeps its room. */
-            n->prev = c->prev;
-            c->prev = n;
+            /* A big block has a chunk of its own; the current one keeps its room. */
+            n->prev = a->big;
+            a->big = n;
             n->used = size;
             a->handed += size;
             memset(n->data, 0, size);

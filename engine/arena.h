@@ -24,6 +24,16 @@ void arena_free(arena *);
 void *arena_alloc(arena *, size_t size);
 char *arena_strndup(arena *, const char *s, size_t len);
 size_t arena_used(const arena *); /* bytes handed out so far */
+
+/* A point in the arena's life: arena_rollback frees everything handed out
+ * after it, so a failed piece of work leaves the arena as it found it.
+ * Marks nest; rolling back to a mark forgets the marks made after it. */
+typedef struct arena_mark {
+    void *head, *big;
+    size_t used, handed;
+} arena_mark;
+arena_mark arena_get_mark(const arena *);
+void arena_rollback(arena *, arena_mark);
 sn_mem *arena_mem(arena *);
 
 #endif

@@ -204,11 +204,11 @@ static void var_add(cctx *c, const ast_name *n, uint16_t level, int32_t slot)
 
 static cexpr *cx_new(engine *e, cx_kind kind, uint32_t nargs)
 {
-    cexpr *x = arena_alloc(e->perm, sizeof *x);
+    cexpr *x = arena_alloc(e->code, sizeof *x);
     x->kind = kind;
     x->nargs = nargs;
     if (nargs)
-        x->args = arena_alloc(e->perm, nargs * sizeof *x->args);
+        x->args = arena_alloc(e->code, nargs * sizeof *x->args);
     return x;
 }
 
@@ -437,7 +437,7 @@ static cexpr *and_all(engine *e, cexpr **v, uint32_t n, cexpr *extra)
 cexpr *compile_pattern_test(engine *e, struct tmpl *t, const ast_pattern *pat, bool *tests_cf)
 {
     (void)t;
-    cctx c = {.e = e, .a = e->perm};
+    cctx c = {.e = e, .a = e->code};
     conjuncts k = {0};
     pattern_conjuncts(&c, pat, 1, &k, tests_cf);
     return and_all(e, k.v, k.n, k.extra);
@@ -939,19 +939,25 @@ bool facts_from_ast(engine *e, const ast_fact *f, value *vals, struct tmpl **tp)
         return false;
     for (uint32_t i = 0; i < t->nslots; i++)
         vals[i] = t->slots[i].dflt;
-    cctx c = {.e = e, .a = e->perm};
+    /* the values' expressions are needed only here: a typed fact leaves
+     * nothing behind in the arena */
+    arena_mark mark = arena_get_mark(e->code);
+    cctx c = {.e = e, .a = e->code};
     int32_t pos = 0;
-    for (const ast_slotval *a = f->args; a; a = a->next) {
+    bool ok = true;
+    for (const ast_slotval *a = f->args; a && ok; a = a->next) {
         int32_t s = a->name.text ? slot_index(t, a->name.text, a->name.len) : pos++;
-        if (s < 0 || (uint32_t)s >= t->nslots)
-            return false;
+        if (s < 0 || (uint32_t)s >= t->nslots) {
+            ok = false;
+            break;
+        }
         ectx x = {.e = e};
         value v = cx_eval(&x, compile_expr(&c, a->value, 0));
-        if (x.failed)
-            return false;
+        ok = !x.failed;
         vals[s] = v;
     }
-    return true;
+    arena_rollback(e->code, mark);
+    return ok;
 }
 
 static given *given_list(engine *e, const ast_fact *list, const sym *source)

@@ -25,7 +25,7 @@
 
 /* ---- memory ------------------------------------------------------------------ */
 
-static void out_of_memory(void)
+void engine_out_of_memory(void)
 {
     fputs("sinew: out of memory\n", stderr);
     abort();
@@ -35,7 +35,7 @@ void *e_alloc(engine *e, size_t size)
 {
     void *p = mem_alloc(&e->mem, size ? size : 1);
     if (!p)
-        out_of_memory();
+        engine_out_of_memory();
     return p;
 }
 
@@ -43,7 +43,7 @@ void *e_calloc(engine *e, size_t n, size_t size)
 {
     void *p = mem_calloc(&e->mem, n ? n : 1, size ? size : 1);
     if (!p)
-        out_of_memory();
+        engine_out_of_memory();
     return p;
 }
 
@@ -51,7 +51,7 @@ void *e_realloc(engine *e, void *p, size_t size)
 {
     void *q = p ? mem_realloc(&e->mem, p, size ? size : 1) : mem_alloc(&e->mem, size ? size : 1);
     if (!q)
-        out_of_memory();
+        engine_out_of_memory();
     return q;
 }
 
@@ -810,13 +810,18 @@ static void engine_init(engine *e)
 #endif
     e->perm = arena_new(&e->mem);
     if (!e->perm)
-        out_of_memory();
+        engine_out_of_memory();
     symtab_init(&e->syms, &e->mem);
     e->s_true = sym_intern(&e->syms, "true", 4);
     e->s_false = sym_intern(&e->syms, "false", 5);
     e->s_nil = sym_intern(&e->syms, "nil", 3);
     e->wm_mask = 255;
     e->wm = e_calloc(e, 256, sizeof *e->wm);
+    e->code = e->perm;
+    srcset_init(&e->src, &e->mem);
+    e->env = check_env_new(&e->mem);
+    if (!e->env)
+        engine_out_of_memory();
 }
 
 sn_engine *sn_new(void)
@@ -893,11 +898,8 @@ static void engine_fini(engine *e)
             if (r->prods[i]->term && r->removed)
                 (void)0;
     /* node memories were freed with their tokens; kids arrays too */
-    for (uint32_t i = 0; i < e->nsources; i++) {
-        e_free(e, e->sources[i].name);
-        e_free(e, e->sources[i].text);
-    }
-    e_free(e, e->sources);
+    check_env_free(e->env);
+    srcset_fini(&e->src);
     e_free(e, e->cases);
     e_free(e, e->error);
     e_free(e, e->scratch);
@@ -1018,245 +1020,7 @@ void sn_set_interrupt(sn_engine *e, volatile sig_atomic_t *flag) { e->interrupt 
 const char *sn_last_error(const sn_engine *e) { return e->error ? e->error : ""; }
 uint64_t sn_fired_total(const sn_engine *e) { return e->fired; }
 
-/* ---- loading --------------------------------------------------------------------- */
-
-void sn_report_free(sn_report *r)
-{
-    if (!r)
-        return;
-    for (unsigned i = 0; i < r->n; i++) {
-        free((char *)r->items[i].file);
-        free((char *)r->items[i].message);
-    }
-    free(r->items);
-    free(r->text);
-    memset(r, 0, sizeof *r);
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s ? s : "");
-    if (!p)
-        out_of_memory();
-    return p;
-}
-
-/* Diagnostics about files from FIRST on go into R. */
-static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t first)
-{
-    if (!r)
-        return;
-    sn_report_free(r);
-    diag_sort(d);
-    r->items = calloc(d->n + 1, sizeof *r->items);
-    if (!r->items)
-        out_of_memory();
-    char *text = NULL;
-    size_t len = 0;
-    FILE *ms = open_memstream(&text, &len);
-    for (unsigned i = 0; i < d->n; i++) {
-        const diag *x = &d->items[i];
-        if (x->has_span && x->sp.file < first)
-            continue;
-        sn_diag *o = &r->items[r->n++];
-        o->error = x->severity == DIAG_ERROR;
-        snprintf(o->code, sizeof o->code, "%s", diag_code_name(x->code));
-        if (x->has_span) {
-            const src_file *f = srcset_file(src, x->sp.file);
-            o->file = xstrdup(f->name);
-            src_position(f, x->sp.start, &o->line, &o->col);
-        } else {
-            o->file = xstrdup(x->file);
-        }
-        o->message = xstrdup(x->msg);
-        if (o->error)
-            r->nerrors++;
-        else
-            r->nwarnings++;
-        if (ms)
-            diag_render(ms, src, x, false);
-    }
-    if (ms)
-        fclose(ms);
-    r->text = text ? text : xstrdup("");
-}
-
-/* Parse everything loaded so far plus files [FIRST, end) of SRC (already
- * added), check it as one program. Returns the program when it is clean. */
-static ast_program *build_all(engine *e, srcset *src, uint32_t first, sn_report *r, front_mode mode)
-{
-    diag_list d;
-    diag_list_init(&d, &e->mem);
-    ast_program *prog = front_build_as(&e->mem, src, 0, src->nfiles, &d, mode);
-    bool ok = prog && d.nerrors == 0;
-    /* errors in the earlier sources cannot be (they loaded); report the new */
-    fill_report(r, src, &d, first);
-    diag_list_fini(&d);
-    if (!ok) {
-        ast_program_free(prog);
-        return NULL;
-    }
-    return prog;
-}
-
-static void add_old_sources(engine *e, srcset *src)
-{
-    for (uint32_t i = 0; i < e->nsources; i++)
-        if (srcset_add(src, e->sources[i].name, e->sources[i].text, e->sources[i].len) < 0)
-            out_of_memory();
-}
-
-static void keep_sources(engine *e, const srcset *src, uint32_t first)
-{
-    for (uint32_t i = first; i < src->nfiles; i++) {
-        const src_file *f = srcset_file(src, i);
-        if (e->nsources == e->capsources) {
-            e->capsources = e->capsources ? e->capsources * 2 : 8;
-            e->sources = e_realloc(e, e->sources, e->capsources * sizeof *e->sources);
-        }
-        source_text *s = &e->sources[e->nsources++];
-        s->name = mem_strndup(&e->mem, f->name, strlen(f->name));
-        s->text = mem_strndup(&e->mem, f->text, f->len);
-        s->len = f->len;
-    }
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp((*(struct rule *const *)a)->name->text, (*(struct rule *const *)b)->name->text);
-}
-
-/* Number the rules in name order: orders that go by name compare numbers. */
-static void rank_rules(engine *e)
-{
-    struct rule **v = e_alloc(e, (e->nrules + 1) * sizeof *v);
-    uint32_t n = 0;
-    for (struct rule *r = e->rules; r; r = r->next)
-        if (!r->removed && n < e->nrules)
-            v[n++] = r;
-    qsort(v, n, sizeof *v, by_name);
-    for (uint32_t i = 0; i < n; i++)
-        v[i]->rank = i;
-    e_free(e, v);
-}
-
-static bool load_src(engine *e, srcset *src, uint32_t first, sn_report *r)
-{
-    ast_program *prog = build_all(e, src, first, r, FRONT_PROGRAM);
-    if (!prog)
-        return false;
-    compile_program(e, prog, src, first);
-    rank_rules(e);
-    keep_sources(e, src, first);
-    ast_program_free(prog);
-    engine_quiesce(e);
-    return true;
-}
-
-bool sn_load_files(sn_engine *e, const char *const *paths, unsigned n, sn_report *r)
-{
-    srcset src;
-    srcset_init(&src, &e->mem);
-    add_old_sources(e, &src);
-    uint32_t first = src.nfiles;
-    diag_list d;
-    diag_list_init(&d, &e->mem);
-    uint32_t ignored;
-    front_read(&src, paths, n, &ignored, &d);
-    bool ok;
-    if (d.nerrors) {
-        fill_report(r, &src, &d, first);
-        ok = false;
-    } else {
-        ok = load_src(e, &src, first, r);
-    }
-    diag_list_fini(&d);
-    srcset_fini(&src);
-    return ok;
-}
-
-bool sn_load_string(sn_engine *e, const char *name, const char *text, size_t len, sn_report *r)
-{
-    srcset src;
-    srcset_init(&src, &e->mem);
-    add_old_sources(e, &src);
-    uint32_t first = src.nfiles;
-    if (srcset_add(&src, name ? name : "<string>", text, len) < 0)
-        out_of_memory();
-    bool ok = load_src(e, &src, first, r);
-    srcset_fini(&src);
-    return ok;
-}
-
-/* Check TEXT (a declaration wrapping what the user typed) against
- * everything loaded; returns the program and its last declaration. */
-static ast_program *parse_extra(engine *e, srcset *src, const char *name, const char *text,
-                                sn_report *r, const ast_decl **decl, front_mode mode)
-{
-    srcset_init(src, &e->mem);
-    add_old_sources(e, src);
-    uint32_t first = src->nfiles;
-    if (srcset_add(src, name, text, strlen(text)) < 0)
-        out_of_memory();
-    ast_program *prog = build_all(e, src, first, r, mode);
-    *decl = NULL;
-    if (prog && r) {
-        /* a query or a typed fact: only errors are worth saying */
-        sn_report_free(r);
-    }
-    if (prog)
-        for (const ast_decl *d = prog->decls; d; d = d->next)
-            if (d->sp.file == first)
-                *decl = d;
-    if (prog && !*decl) {
-        ast_program_free(prog);
-        prog = NULL;
-    }
-    return prog;
-}
-
-/* Assert the facts of TEXT, checked as a facts block; the last one in *LAST. */
-static long assert_text(engine *e, const char *name, const char *text, sn_report *r, sn_fact **last)
-{
-    srcset src;
-    const ast_decl *d;
-    ast_program *prog = parse_extra(e, &src, name, text, r, &d, FRONT_FACTS);
-    long n = -1;
-    *last = NULL;
-    if (prog && d->kind == DECL_FACTS) {
-        n = 0;
-        for (const ast_fact *af = d->u.facts.facts; af; af = af->next) {
-            struct tmpl *t = tmpl_find(e, af->tmpl.text, af->tmpl.len);
-            if (!t)
-                continue;
-            value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
-            if (facts_from_ast(e, af, vals, &t)) {
-                *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
-                n++;
-            }
-            e_free(e, vals);
-        }
-        engine_quiesce(e);
-    }
-    ast_program_free(prog);
-    srcset_fini(&src);
-    if (*last && !(*last)->live)
-        *last = NULL;
-    return n;
-}
-
-sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
-{
-    sn_fact *last;
-    assert_text(e, "<input>", text, r, &last);
-    return last;
-}
-
-long sn_assert_facts(sn_engine *e, const char *name, const char *text, sn_report *r)
-{
-    sn_fact *last;
-    return assert_text(e, name, text, r, &last);
-}
+/* ---- working memory: the public calls ---- */
 
 bool sn_retract(sn_engine *e, sn_fact *f)
 {
@@ -1296,46 +1060,6 @@ static bool matches(engine *e, const struct tmpl *t, cexpr *test, bool tests_cf,
         return true;
     ectx c = {.e = e, .f = f};
     return cx_truth(cx_eval(&c, test)) && !c.failed;
-}
-
-ast_program *parse_pattern(engine *e, const char *pattern, sn_report *r, const ast_pattern **out)
-{
-    srcset src;
-    const ast_decl *d;
-    ast_program *prog = parse_extra(e, &src, "<pattern>", pattern, r, &d, FRONT_PATTERN);
-    srcset_fini(&src);
-    if (prog && (d->kind != DECL_RULE || !d->u.rule.conds || d->u.rule.conds->kind != CE_PATTERN ||
-                 d->u.rule.conds->next)) {
-        if (r) {
-            sn_report_free(r);
-            r->nerrors = 1;
-            r->text = xstrdup("expected one pattern, like diagnosis(name: hip_bursitis)\n");
-        }
-        ast_program_free(prog);
-        prog = NULL;
-    }
-    *out = prog ? &d->u.rule.conds->u.pat : NULL;
-    return prog;
-}
-
-long sn_query(sn_engine *e, const char *pattern, sn_fact **out, size_t max, sn_report *r)
-{
-    const ast_pattern *p;
-    ast_program *prog = parse_pattern(e, pattern, r, &p);
-    if (!prog)
-        return -1;
-    struct tmpl *t = tmpl_find(e, p->tmpl.text, p->tmpl.len);
-    bool tests_cf;
-    cexpr *test = compile_pattern_test(e, t, p, &tests_cf);
-    long count = 0;
-    for (struct fact *f = t->first; f; f = f->tnext)
-        if (matches(e, t, test, tests_cf, f)) {
-            if ((size_t)count < max)
-                out[count] = f;
-            count++;
-        }
-    ast_program_free(prog);
-    return count;
 }
 
 /* ---- facts, rules, templates: read access ---------------------------------------- */

@@ -689,13 +689,13 @@ static void all_held(engine *e, const prod *p, const struct tmpl *t, candidate *
 
 bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *out, sn_report *r)
 {
-    const ast_pattern *pat;
-    ast_program *prog = parse_pattern(e, pattern, r, &pat);
-    if (!prog)
+    typed_pattern tp;
+    if (!pattern_open(e, pattern, r, &tp))
         return false;
-    struct tmpl *t = tmpl_find(e, pat->tmpl.text, pat->tmpl.len);
-    bool tests_cf;
-    cexpr *test = compile_pattern_test(e, t, pat, &tests_cf);
+    const ast_pattern *pat = tp.pat;
+    struct tmpl *t = tp.t;
+    bool tests_cf = tp.tests_cf;
+    cexpr *test = tp.test;
     /* is it there after all? */
     const struct fact *there = NULL, *weak = NULL;
     for (const struct fact *f = t->first; f; f = f->tnext) {
@@ -825,7 +825,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
     }
     free(text);
     free(v);
-    ast_program_free(prog);
+    pattern_close(e, &tp);
     return true;
 }
 

@@ -31,6 +31,8 @@
 
 #include "../grammar/ast.h"
 #include "../grammar/builtins.h"
+#include "../grammar/check.h"
+#include "../grammar/source.h"
 #include "arena.h"
 #include "mem.h"
 #include "sinew.h"
@@ -337,13 +339,6 @@ struct just {
 
 /* ---- the engine ---------------------------------------------------------- */
 
-typedef struct source_text {
-    char *name;
-    char *text;
-    size_t len;
-    bool is_file;
-} source_text;
-
 typedef struct given {
     struct tmpl *t;
     value *vals;
@@ -370,6 +365,8 @@ typedef struct kase {
 struct sn_engine {
     sn_mem mem;
     arena *perm;
+    arena *code;             /* where compiled expressions go: perm, or a
+                                typed pattern's own arena while it compiles */
     symtab syms;
     const sym *s_true, *s_false, *s_nil;
 
@@ -410,9 +407,9 @@ struct sn_engine {
     struct fact *zombies;    /* retracted during this operation; freed after it */
     struct just *recs_first, *recs_last;  /* active recommendations */
 
-    /* loads */
-    source_text *sources;
-    uint32_t nsources, capsources;
+    /* loads (load.c) */
+    srcset src;              /* every file loaded, for diagnostics' lines */
+    check_env *env;          /* what they declared, to check new text against */
     given *facts_blocks, *facts_last;
     kase **cases;
     uint32_t ncases, capcases;
@@ -435,6 +432,7 @@ struct sn_engine {
 };
 
 /* engine.c */
+void engine_out_of_memory(void);
 void *e_alloc(engine *, size_t);         /* never NULL: aborts when memory is gone */
 void *e_calloc(engine *, size_t n, size_t size);
 void e_free(engine *, void *);
@@ -487,9 +485,22 @@ struct tmpl *tmpl_find(engine *, const char *name, size_t len);
 bool facts_from_ast(engine *, const ast_fact *, value *vals, struct tmpl **t);
 int32_t slot_index(const struct tmpl *, const char *name, size_t len);
 
-/* engine.c: parse PATTERN (checked against what is loaded); the program
- * owns *OUT; NULL with R filled on an error. */
-ast_program *parse_pattern(engine *, const char *pattern, sn_report *r, const ast_pattern **out);
+/* load.c: a pattern typed by the user (a query, whynot), parsed, checked
+ * against what is loaded and compiled into its own arena. pattern_open
+ * fills TP, or returns false with R filled; pattern_close frees it. */
+typedef struct typed_pattern {
+    ast_program *prog;
+    uint32_t file;           /* its text in the engine's sources */
+    const ast_pattern *pat;
+    struct tmpl *t;
+    cexpr *test;             /* its one-fact test (NULL: none) */
+    bool tests_cf;
+    arena *code;
+} typed_pattern;
+bool pattern_open(engine *, const char *pattern, sn_report *r, typed_pattern *tp);
+void pattern_close(engine *, typed_pattern *tp);
+/* F passes TP's test (the threshold is the caller's to judge). */
+bool pattern_matches(engine *, const typed_pattern *tp, const struct fact *f);
 
 /* watch lines (engine.c) */
 void watch_fact(engine *, const struct fact *, bool added);

@@ -23,13 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     srcset_init(&src, &m);
     diag_list d;
     diag_list_init(&d, &m);
-    if (srcset_add(&src, "fuzz.sinew", (const char *)data, size) == 0) {
-        ast_program *p = front_build(&m, &src, 0, 1, &d);
+    check_env *env = check_env_new(&m);
+    if (env && srcset_add(&src, "fuzz.sinew", (const char *)data, size) == 0) {
+        ast_program *p = front_build(&m, env, &src, 0, 1, &d, FRONT_PROGRAM);
         diag_sort(&d);
         for (unsigned i = 0; i < d.n; i++)
             diag_render(sink, &src, &d.items[i], i % 2 == 0);
         ast_program_free(p);
     }
+    check_env_free(env);
     diag_list_fini(&d);
     srcset_fini(&src);
     if (m.used != 0)

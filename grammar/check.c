@@ -22,19 +22,27 @@
 #include "check.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtins.h"
 
 /* ---- a name table: arena-backed open addressing ---- */
 
+/* A table of the environment (LOG set) owns copies of its keys in LOG's
+ * arena and writes each change to LOG's undo log; a table of one check
+ * borrows its keys from the program. */
 typedef struct name_map {
     arena *a;
     const char **keys;
     uint32_t *lens;
     void **vals;
     uint32_t cap, n;
+    struct check_env *log;
 } name_map;
+
+static void env_log(struct check_env *, void *at, size_t size);
+static void env_log_insert(struct check_env *, name_map *, uint32_t slot);
 
 static uint32_t hash_name(const char *s, uint32_t len)
 {
@@ -71,8 +79,11 @@ static void *map_get(name_map *m, const char *s, uint32_t len)
 
 static void map_grow(name_map *m)
 {
+    if (m->log)
+        env_log(m->log, m, sizeof *m);
     name_map bigger;
     map_init(&bigger, m->a, m->cap);
+    bigger.log = m->log;
     for (uint32_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
@@ -98,11 +109,159 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
             return m->vals[i];
         i = (i + 1) & (m->cap - 1);
     }
+    if (m->log) {
+        s = arena_strndup(m->a, s, len);
+        env_log_insert(m->log, m, i);
+    }
     m->keys[i] = s;
     m->lens[i] = len;
     m->vals[i] = val;
     m->n++;
     return NULL;
+}
+
+/* ---- the environment: what earlier loads declared ---- */
+
+/* One change to the environment, to be undone if the check fails. */
+typedef struct undo {
+    enum { U_BYTES, U_INSERT } kind;
+    void *at;                   /* U_BYTES: where; U_INSERT: the name_map */
+    uint32_t size;              /* U_BYTES; U_INSERT: the slot */
+    unsigned char old[sizeof(name_map)];
+} undo;
+
+struct check_env {
+    sn_mem *mem;
+    arena *a;                   /* owns everything below but the log */
+    name_map tmpls;             /* tmpl_info by name */
+    name_map rules, cases, facts; /* ast_name copies by name */
+    uint32_t ntmpls;            /* templates so far: the next one's id */
+    bool open;                  /* between check_env_begin and its end */
+    arena_mark mark;
+    undo *log;                  /* from mem */
+    uint32_t nlog, caplog;
+};
+
+static undo *log_push(struct check_env *env)
+{
+    if (env->nlog == env->caplog) {
+        uint32_t cap = env->caplog ? env->caplog * 2 : 64;
+        undo *grown = mem_realloc(env->mem, env->log, cap * sizeof *grown);
+        if (!grown) {
+            mem_failed(env->mem); /* the front end's boundary unwinds */
+            abort();              /* a check always runs under one */
+        }
+        env->log = grown;
+        env->caplog = cap;
+    }
+    return &env->log[env->nlog++];
+}
+
+static void env_log(struct check_env *env, void *at, size_t size)
+{
+    if (!env || !env->open)
+        return;
+    undo *u = log_push(env);
+    u->kind = U_BYTES;
+    u->at = at;
+    u->size = (uint32_t)size;
+    memcpy(u->old, at, size);
+}
+
+static void env_log_insert(struct check_env *env, name_map *m, uint32_t slot)
+{
+    if (!env->open)
+        return;
+    undo *u = log_push(env);
+    u->kind = U_INSERT;
+    u->at = m;
+    u->size = slot;
+}
+
+/* Set LV, a field of something the environment keeps, to VAL, logged. */
+#define SET(c, lv, val)                              \
+    do {                                             \
+        __typeof__(lv) set_v_ = (val);               \
+        if ((lv) != set_v_) {                        \
+            env_log((c)->env, &(lv), sizeof(lv));    \
+            (lv) = set_v_;                           \
+        }                                            \
+    } while (0)
+
+check_env *check_env_new(sn_mem *mem)
+{
+    jmp_buf here;
+    jmp_buf *outer = mem->oom;
+    check_env *volatile env = mem_calloc(mem, 1, sizeof *env);
+    if (!env)
+        return NULL;
+    env->mem = mem;
+    env->a = arena_new(mem);
+    if (!env->a) {
+        mem_free(mem, env);
+        return NULL;
+    }
+    if (setjmp(here)) {
+        mem->oom = outer;
+        arena_free(env->a);
+        mem_free(mem, env);
+        return NULL;
+    }
+    mem->oom = &here;
+    map_init(&env->tmpls, env->a, 16);
+    map_init(&env->rules, env->a, 64);
+    map_init(&env->cases, env->a, 16);
+    map_init(&env->facts, env->a, 16);
+    mem->oom = outer;
+    env->tmpls.log = env->rules.log = env->cases.log = env->facts.log = env;
+    return env;
+}
+
+void check_env_free(check_env *env)
+{
+    if (!env)
+        return;
+    arena_free(env->a);
+    mem_free(env->mem, env->log);
+    mem_free(env->mem, env);
+}
+
+void check_env_begin(check_env *env)
+{
+    env->open = true;
+    env->nlog = 0;
+    env->mark = arena_get_mark(env->a);
+}
+
+void check_env_commit(check_env *env)
+{
+    env->open = false;
+    env->nlog = 0;
+}
+
+void check_env_rollback(check_env *env)
+{
+    if (!env->open)
+        return;
+    while (env->nlog > 0) {
+        undo *u = &env->log[--env->nlog];
+        if (u->kind == U_BYTES) {
+            memcpy(u->at, u->old, u->size);
+        } else {
+            name_map *m = u->at;
+            m->keys[u->size] = NULL;
+            m->lens[u->size] = 0;
+            m->vals[u->size] = NULL;
+            m->n--;
+        }
+    }
+    arena_rollback(env->a, env->mark);
+    env->open = false;
+}
+
+uint32_t check_env_templates(const check_env *env)
+{
+    return env->ntmpls;
 }
 
 /* ---- what the checker knows of templates ---- */
@@ -117,7 +276,8 @@ typedef struct slot_info {
 } slot_info;
 
 typedef struct tmpl_info {
-    const ast_decl *decl;
+    const ast_decl *decl;       /* the environment's copy */
+    uint32_t id;                /* order of definition, from 0 */
     slot_info *slots;
     uint32_t nslots;
     bool used;
@@ -159,9 +319,9 @@ typedef struct var {
 
 typedef struct checker {
     const ast_program *prog;
-    arena *a;
+    arena *a;                   /* the program's: what dies with this check */
+    check_env *env;
     diag_list *d;
-    name_map tmpls;
     name_map unknown;           /* template names already reported unknown */
     const_test *tests;
     /* per rule */
@@ -293,9 +453,9 @@ static void unknown_slot(checker *c, tmpl_info *t, const ast_name *n)
 
 static tmpl_info *lookup_template(checker *c, const ast_name *n)
 {
-    tmpl_info *t = map_get(&c->tmpls, n->text, n->len);
+    tmpl_info *t = map_get(&c->env->tmpls, n->text, n->len);
     if (t) {
-        t->used = true;
+        SET(c, t->used, true);
         return t;
     }
     if (map_put(&c->unknown, n->text, n->len, (void *)n))
@@ -303,11 +463,67 @@ static tmpl_info *lookup_template(checker *c, const ast_name *n)
     ERR(c, E_UNKNOWN_TEMPLATE, n->sp, "unknown template '%s'", n->text);
     const char *best = NULL;
     unsigned bestd = 99;
-    for (const ast_decl *d = c->prog->decls; d; d = d->next)
-        if (d->kind == DECL_TEMPLATE)
-            consider(&best, &bestd, n, d->u.tmpl.name.text);
+    const name_map *m = &c->env->tmpls;
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (m->keys[i])
+            consider(&best, &bestd, n, m->keys[i]);
     suggest(c, best);
     return NULL;
+}
+
+/* ---- copies the environment keeps of what a program declares ---- */
+
+static ast_name copy_name(arena *a, ast_name n)
+{
+    if (n.text)
+        n.text = arena_strndup(a, n.text, n.len);
+    return n;
+}
+
+static ast_lit *copy_lit(arena *a, const ast_lit *l)
+{
+    ast_lit *x = arena_alloc(a, sizeof *x);
+    *x = *l;
+    x->next = NULL;
+    if (l->type == TY_SYMBOL || l->type == TY_STRING)
+        x->u.s = arena_strndup(a, l->u.s, l->len);
+    return x;
+}
+
+static const ast_decl *copy_template(arena *a, const ast_decl *d)
+{
+    ast_decl *x = arena_alloc(a, sizeof *x);
+    x->kind = DECL_TEMPLATE;
+    x->sp = d->sp;
+    x->u.tmpl.name = copy_name(a, d->u.tmpl.name);
+    ast_slotdecl **tail = &x->u.tmpl.slots;
+    for (const ast_slotdecl *s = d->u.tmpl.slots; s; s = s->next) {
+        ast_slotdecl *y = arena_alloc(a, sizeof *y);
+        y->name = copy_name(a, s->name);
+        y->type = copy_name(a, s->type);
+        y->dflt = s->dflt ? copy_lit(a, s->dflt) : NULL;
+        y->sp = s->sp;
+        *tail = y;
+        tail = &y->next;
+    }
+    return x;
+}
+
+static const ast_ask *copy_ask(arena *a, const ast_ask *k)
+{
+    ast_ask *x = arena_alloc(a, sizeof *x);
+    x->tmpl = copy_name(a, k->tmpl);
+    x->slot = copy_name(a, k->slot);
+    x->question = k->question;
+    if (k->question.text)
+        x->question.text = arena_strndup(a, k->question.text, k->question.len);
+    x->multiple = k->multiple;
+    ast_lit **tail = &x->answers;
+    for (const ast_lit *l = k->answers; l; l = l->next) {
+        *tail = copy_lit(a, l);
+        tail = &(*tail)->next;
+    }
+    return x;
 }
 
 static void first_defined(checker *c, const char *what, span sp)
@@ -318,18 +534,23 @@ static void first_defined(checker *c, const char *what, span sp)
 static void collect_template(checker *c, const ast_decl *d)
 {
     const ast_template *t = &d->u.tmpl;
-    tmpl_info *info = arena_alloc(c->a, sizeof *info);
-    info->decl = d;
-    tmpl_info *old = map_put(&c->tmpls, t->name.text, t->name.len, info);
+    tmpl_info *old = map_get(&c->env->tmpls, t->name.text, t->name.len);
     if (old) {
         ERR(c, E_DUP_TEMPLATE, t->name.sp, "template '%s' is defined twice", t->name.text);
         first_defined(c, "it was", old->decl->u.tmpl.name.sp);
         return;
     }
+    arena *a = c->env->a;
+    tmpl_info *info = arena_alloc(a, sizeof *info);
+    info->decl = copy_template(a, d);
+    info->id = c->env->ntmpls;
+    SET(c, c->env->ntmpls, c->env->ntmpls + 1);
+    map_put(&c->env->tmpls, t->name.text, t->name.len, info);
+    t = &info->decl->u.tmpl;
     uint32_t n = 0;
     for (const ast_slotdecl *s = t->slots; s; s = s->next)
         n++;
-    info->slots = arena_alloc(c->a, (n ? n : 1) * sizeof *info->slots);
+    info->slots = arena_alloc(a, (n ? n : 1) * sizeof *info->slots);
     for (const ast_slotdecl *s = t->slots; s; s = s->next) {
         if (find_slot(info, &s->name)) {
             ERR(c, E_DUP_SLOT, s->name.sp, "template '%s' declares slot '%s' twice",
@@ -414,8 +635,8 @@ static void collect_ask(checker *c, const ast_decl *d)
         first_defined(c, "the question was", s->ask->slot.sp);
         return;
     }
-    s->ask = ask;
-    t->asked = true;
+    SET(c, s->ask, copy_ask(c->env->a, ask));
+    SET(c, t->asked, true);
     if (!s->type_ok)
         return;
     for (const ast_lit *x = ask->answers; x; x = x->next)
@@ -937,11 +1158,15 @@ static const char *lit_key(arena *a, const ast_lit *l, uint32_t *len)
 /* Record that a fact or action can put L into slot S. */
 static void produced_lit(checker *c, slot_info *s, const ast_lit *l)
 {
-    if (!s->produced.cap)
-        map_init(&s->produced, c->a, 4);
+    if (!s->produced.cap) {
+        env_log(c->env, &s->produced, sizeof s->produced);
+        map_init(&s->produced, c->env->a, 4);
+        s->produced.log = c->env;
+    }
     uint32_t len;
     const char *key = lit_key(c->a, l, &len);
-    map_put(&s->produced, key, len, (void *)l);
+    if (!map_get(&s->produced, key, len))
+        map_put(&s->produced, key, len, copy_lit(c->env->a, l));
 }
 
 /* Record VALUE, an expression, put into slot S: a computed value could be
@@ -951,7 +1176,7 @@ static void produced(checker *c, slot_info *s, const ast_expr *value)
     if (value->kind == EX_LIT)
         produced_lit(c, s, &value->u.lit);
     else
-        s->produced_any = true;
+        SET(c, s->produced_any, true);
 }
 
 static bool was_produced(checker *c, slot_info *s, const ast_lit *l)
@@ -1050,7 +1275,7 @@ static void check_slotvals(checker *c, tmpl_info *t, const ast_slotval *args, bo
             if (s->decl->dflt) {
                 produced_lit(c, s, s->decl->dflt);
             } else {
-                s->produced_any = true; /* the type's empty value */
+                SET(c, s->produced_any, true); /* the type's empty value */
             }
         }
 }
@@ -1061,9 +1286,9 @@ static void check_fact(checker *c, const ast_fact *f)
 {
     tmpl_info *t = lookup_template(c, &f->tmpl);
     if (t && c->ground)
-        t->input = true;
+        SET(c, t->input, true);
     else if (t)
-        t->producers++;
+        SET(c, t->producers, t->producers + 1);
     check_slotvals(c, t, f->args, true);
 }
 
@@ -1122,7 +1347,7 @@ static void check_action(checker *c, const ast_action *a)
         var *v = fact_var(c, &a->u.modify.var, "modify");
         tmpl_info *t = NULL;
         if (v && v->fact_pat)
-            t = map_get(&c->tmpls, v->fact_pat->tmpl.text, v->fact_pat->tmpl.len);
+            t = map_get(&c->env->tmpls, v->fact_pat->tmpl.text, v->fact_pat->tmpl.len);
         for (const ast_slotval *s = a->u.modify.args; s; s = s->next)
             if (!s->name.text) {
                 ERR(c, E_POSITIONAL, s->sp, "'modify' names each slot it changes");
@@ -1315,10 +1540,12 @@ static void unique_name(checker *c, name_map *m, const ast_name *n, const char *
 {
     if (!n->text)
         return;
-    ast_name *copy = arena_alloc(c->a, sizeof *copy);
-    *copy = *n;
-    const ast_name *old = map_put(m, n->text, n->len, copy);
-    if (old) {
+    const ast_name *old = map_get(m, n->text, n->len);
+    if (!old) {
+        ast_name *copy = arena_alloc(c->env->a, sizeof *copy);
+        *copy = copy_name(c->env->a, *n);
+        map_put(m, n->text, n->len, copy);
+    } else {
         ERR(c, code, n->sp, "%s '%s' is defined twice", what, n->text);
         first_defined(c, "it was", old->sp);
     }
@@ -1379,16 +1606,21 @@ static void judge_const_tests(checker *c)
     }
 }
 
-void check_program(const ast_program *prog, diag_list *d)
+/* Whether X, a template declaration of the program, is the one the
+ * environment knows by its name (not a second definition). */
+static tmpl_info *defined_by(checker *c, const ast_decl *x)
 {
-    checker c = {.prog = prog, .a = prog->arena, .d = d};
+    tmpl_info *t = map_get(&c->env->tmpls, x->u.tmpl.name.text, x->u.tmpl.name.len);
+    if (!t)
+        return NULL;
+    span a = t->decl->u.tmpl.name.sp, b = x->u.tmpl.name.sp;
+    return a.file == b.file && a.start == b.start ? t : NULL;
+}
+
+void check_program(const ast_program *prog, check_env *env, diag_list *d)
+{
+    checker c = {.prog = prog, .a = prog->arena, .env = env, .d = d};
     unsigned errors_before = d->nerrors;
-    uint32_t ntemplates = 0, nrules = 0;
-    for (const ast_decl *x = prog->decls; x; x = x->next) {
-        ntemplates += x->kind == DECL_TEMPLATE;
-        nrules += x->kind != DECL_TEMPLATE;
-    }
-    map_init(&c.tmpls, c.a, ntemplates);
     map_init(&c.unknown, c.a, 8);
 
     /* sweep 1 */
@@ -1403,35 +1635,31 @@ void check_program(const ast_program *prog, diag_list *d)
      * keep their defaults: a default such as `unknown` may lie outside the
      * ask's answers on purpose, for rules to test. */
     for (const ast_decl *x = prog->decls; x; x = x->next) {
-        if (x->kind != DECL_TEMPLATE)
+        if (x->kind != DECL_ASK)
             continue;
-        tmpl_info *t = map_get(&c.tmpls, x->u.tmpl.name.text, x->u.tmpl.name.len);
-        if (t && t->decl == x && t->asked)
+        tmpl_info *t = map_get(&env->tmpls, x->u.ask.tmpl.text, x->u.ask.tmpl.len);
+        if (t && t->asked)
             for (uint32_t i = 0; i < t->nslots; i++)
                 if (t->slots[i].decl->dflt)
                     produced_lit(&c, &t->slots[i], t->slots[i].decl->dflt);
     }
 
     /* sweep 2 */
-    name_map rules, cases, facts;
-    map_init(&rules, c.a, nrules);
-    map_init(&cases, c.a, 16);
-    map_init(&facts, c.a, 16);
     for (const ast_decl *x = prog->decls; x; x = x->next) {
         switch (x->kind) {
         case DECL_RULE:
-            unique_name(&c, &rules, &x->u.rule.name, "rule", E_DUP_RULE);
+            unique_name(&c, &env->rules, &x->u.rule.name, "rule", E_DUP_RULE);
             check_rule(&c, &x->u.rule);
             break;
         case DECL_FACTS:
-            unique_name(&c, &facts, &x->u.facts.name, "facts block", E_DUP_DECL);
+            unique_name(&c, &env->facts, &x->u.facts.name, "facts block", E_DUP_DECL);
             c.ground = "a fact in a facts block";
             for (const ast_fact *f = x->u.facts.facts; f; f = f->next)
                 check_fact(&c, f);
             c.ground = NULL;
             break;
         case DECL_CASE:
-            unique_name(&c, &cases, &x->u.kase.name, "case", E_DUP_DECL);
+            unique_name(&c, &env->cases, &x->u.kase.name, "case", E_DUP_DECL);
             check_case(&c, &x->u.kase);
             break;
         case DECL_TEMPLATE:
@@ -1447,8 +1675,8 @@ void check_program(const ast_program *prog, diag_list *d)
     for (const ast_decl *x = prog->decls; x; x = x->next) {
         if (x->kind != DECL_TEMPLATE)
             continue;
-        const tmpl_info *t = map_get(&c.tmpls, x->u.tmpl.name.text, x->u.tmpl.name.len);
-        if (t && t->decl == x && !t->used)
+        const tmpl_info *t = defined_by(&c, x);
+        if (t && !t->used)
             WARN(&c, W_UNUSED_TEMPLATE, x->u.tmpl.name.sp, "template '%s' is never used",
                  x->u.tmpl.name.text);
     }

@@ -1,8 +1,24 @@
-/* check.h — judging a parsed program: names, types, variables, lint.
+/* check.h — judging a parsed program against what is loaded: names,
+ * types, variables, lint.
+ *
+ * A check_env is the environment a program is judged in: the templates
+ * (slots, types, defaults, asks, the constants that facts and actions put
+ * into each slot), and the names of the rules, cases and facts blocks that
+ * earlier loads declared. `sinew check` judges its files in an empty one;
+ * the engine keeps one for its life, so a load, a typed fact or a query
+ * reads only its own text.
  *
  * check_program reads PROG (it changes nothing in it) and adds an error or
- * warning to D for each problem, with the codes listed in diag.h. Memory it
- * needs while judging comes from the program's arena.
+ * warning to D for each problem, with the codes listed in diag.h. What PROG
+ * declares goes into ENV inside a transaction: check_env_begin opens it,
+ * check_env_commit keeps what the program added and check_env_rollback
+ * undoes every change since the begin, so a load that fails, and a typed
+ * fact or query (checked, then rolled back), leave ENV as it was. Memory
+ * the check needs only while judging comes from the program's arena.
+ *
+ * Ownership: the caller owns ENV (check_env_free); ENV owns copies of
+ * everything it keeps. Spans in it point into the files of the srcset the
+ * programs came from, which must be kept to render notes about them.
  */
 #ifndef SINEW_CHECK_H
 #define SINEW_CHECK_H
@@ -10,6 +26,20 @@
 #include "ast.h"
 #include "diag.h"
 
-void check_program(const ast_program *prog, diag_list *d);
+typedef struct check_env check_env;
+
+/* NULL when memory ran out. */
+check_env *check_env_new(sn_mem *);
+void check_env_free(check_env *);
+void check_env_begin(check_env *);
+void check_env_commit(check_env *);
+/* Nothing to undo (no transaction open) is not an error. */
+void check_env_rollback(check_env *);
+/* How many templates ENV knows (they are numbered 0, 1, ... in order of
+ * definition). */
+uint32_t check_env_templates(const check_env *);
+
+/* Must run under a load boundary (see front.h) inside a transaction. */
+void check_program(const ast_program *prog, check_env *env, diag_list *d);
 
 #endif

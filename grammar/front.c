@@ -101,22 +101,18 @@ unsigned front_read(srcset *src, const char *const *paths, unsigned npaths, uint
     return added;
 }
 
-ast_program *front_build(sn_mem *mem, const srcset *src, uint32_t first, unsigned n,
-                         diag_list *d)
-{
-    return front_build_as(mem, src, first, n, d, FRONT_PROGRAM);
-}
-
-ast_program *front_build_as(sn_mem *mem, const srcset *src, uint32_t first, unsigned n,
-                            diag_list *d, front_mode last)
+ast_program *front_build(sn_mem *mem, check_env *env, const srcset *src, uint32_t first,
+                         unsigned n, diag_list *d, front_mode last)
 {
     jmp_buf here;
     jmp_buf *outer = mem->oom;
     mem->oom = NULL; /* the program itself is made without a landing */
     ast_program *volatile prog = ast_program_new(mem);
     mem->oom = outer;
+    check_env_begin(env);
     if (!prog || setjmp(here)) {
         mem->oom = outer;
+        check_env_rollback(env);
         ast_program_free(prog);
         diag_add_file(d, DIAG_ERROR, E_NOMEM,
                       n > 0 ? srcset_file(src, first)->name : "<input>",
@@ -130,7 +126,7 @@ ast_program *front_build_as(sn_mem *mem, const srcset *src, uint32_t first, unsi
     /* A program with syntax errors is incomplete: judging its names would
      * report the missing pieces again, so checks wait for a clean parse. */
     if (syntax == 0)
-        check_program(prog, d);
+        check_program(prog, env, d);
     mem->oom = outer;
     return prog;
 }

@@ -1,10 +1,10 @@
 /* front.h — the front end: source text in, a checked program out.
  *
- * front_load reads, parses and checks a set of files as one program. It is
+ * front_build parses a set of files and checks them as one program. It is
  * the load boundary of the front end: running out of memory anywhere in it
  * (scanner, parser, checker) unwinds here, frees what the load built and
- * is reported as E008. Nothing outside the returned program and the
- * diagnostics is changed.
+ * is reported as E008. Nothing outside the returned program, the
+ * diagnostics and the environment's open transaction is changed.
  *
  * Ownership: the caller owns SRC (files are added to it and stay, so
  * diagnostics can be rendered), D, and the returned program, which it
@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "ast.h"
+#include "check.h"
 #include "diag.h"
 #include "source.h"
 
@@ -40,13 +41,13 @@ unsigned parse_file_as(ast_program *prog, const srcset *src, uint32_t file, diag
 unsigned front_read(srcset *src, const char *const *paths, unsigned npaths,
                     uint32_t *first, diag_list *d);
 
-/* Parse and check files [FIRST, FIRST + N) of SRC as one program. Returns
- * the program, or NULL when memory ran out; the caller decides what errors
- * mean (d->nerrors). */
-ast_program *front_build(sn_mem *, const srcset *src, uint32_t first, unsigned n,
-                         diag_list *d);
-/* The same, with the last file parsed in MODE. */
-ast_program *front_build_as(sn_mem *, const srcset *src, uint32_t first, unsigned n,
-                            diag_list *d, front_mode last);
+/* Parse and check files [FIRST, FIRST + N) of SRC as one program against
+ * ENV, the last file in MODE. Returns the program, or NULL when memory ran
+ * out; the caller decides what errors mean (d->nerrors). On return a
+ * transaction of ENV is open (see check.h): the caller ends it with
+ * check_env_commit (the program is in) or check_env_rollback. When memory
+ * ran out it is already rolled back. */
+ast_program *front_build(sn_mem *, check_env *env, const srcset *src, uint32_t first,
+                         unsigned n, diag_list *d, front_mode last);
 
 #endif

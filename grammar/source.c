@@ -11,15 +11,20 @@ void srcset_init(srcset *s, sn_mem *mem)
     s->mem = mem;
 }
 
-void srcset_fini(srcset *s)
+void srcset_truncate(srcset *s, uint32_t n)
 {
-    for (uint32_t i = 0; i < s->nfiles; i++) {
-        src_file *f = s->files[i];
+    while (s->nfiles > n) {
+        src_file *f = s->files[--s->nfiles];
         mem_free(s->mem, f->name);
         mem_free(s->mem, f->text);
         mem_free(s->mem, f->lines);
         mem_free(s->mem, f);
     }
+}
+
+void srcset_fini(srcset *s)
+{
+    srcset_truncate(s, 0);
     mem_free(s->mem, s->files);
     s->files = NULL;
     s->nfiles = s->cap = 0;

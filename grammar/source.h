@@ -35,6 +35,8 @@ typedef struct srcset {
 
 void srcset_init(srcset *, sn_mem *);
 void srcset_fini(srcset *);
+/* Forget the files from index N on (the ones a failed load added). */
+void srcset_truncate(srcset *, uint32_t n);
 
 /* Add a copy of TEXT under NAME; returns its file index, or -1 on no memory
  * or when the text is too large for 32-bit offsets. */

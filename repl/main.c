@@ -159,7 +159,8 @@ static int cmd_check(int argc, char **argv)
     uint32_t first;
     unsigned nfiles = front_read(&src, paths, npaths, &first, &d);
     unsigned read_errors = d.nerrors;
-    ast_program *prog = front_build(&mem, &src, first, nfiles, &d);
+    check_env *env = check_env_new(&mem);
+    ast_program *prog = env ? front_build(&mem, env, &src, first, nfiles, &d, FRONT_PROGRAM) : NULL;
 
     unsigned counts[5] = {0};
     if (prog)
@@ -198,6 +199,7 @@ static int cmd_check(int argc, char **argv)
     (void)read_errors;
     int status = d.nerrors > 0 || (werror && d.nwarnings > 0) ? EXIT_ERRORS : 0;
     ast_program_free(prog);
+    check_env_free(env);
     diag_list_fini(&d);
     srcset_fini(&src);
     return status;

@@ -34,6 +34,7 @@ static const char bad[] =
  * program, made and freed together. */
 typedef struct load {
     sn_mem m;
+    check_env *env;
     srcset src;
     diag_list d;
     ast_program *p;
@@ -45,12 +46,14 @@ static void load_text(load *l, const char *text)
     srcset_init(&l->src, &l->m);
     diag_list_init(&l->d, &l->m);
     srcset_add(&l->src, "t.sinew", text, strlen(text));
-    l->p = front_build(&l->m, &l->src, 0, 1, &l->d);
+    l->env = check_env_new(&l->m);
+    l->p = front_build(&l->m, l->env, &l->src, 0, 1, &l->d, FRONT_PROGRAM);
 }
 
 static void load_free(load *l)
 {
     ast_program_free(l->p);
+    check_env_free(l->env);
     diag_list_fini(&l->d);
     srcset_fini(&l->src);
     CHECK_EQ_INT(l->m.used, 0); /* everything the load made is gone */
@@ -69,8 +72,10 @@ static int load_failing_at(const char *text, long n, unsigned *errors)
     diag_list_init(&d, &m);
     int idx = srcset_add(&src, "t.sinew", text, strlen(text));
     CHECK(idx == 0);
+    check_env *env = check_env_new(&m);
+    CHECK(env != NULL);
     m.fail_after = (long)m.count + n;
-    ast_program *p = front_build(&m, &src, 0, 1, &d);
+    ast_program *p = front_build(&m, env, &src, 0, 1, &d, FRONT_PROGRAM);
     int done = p != NULL;
     if (!done) {
         /* out of memory is reported (E008), not silent, when there was
@@ -83,6 +88,8 @@ static int load_failing_at(const char *text, long n, unsigned *errors)
     }
     *errors = d.nerrors;
     ast_program_free(p);
+    check_env_rollback(env);
+    check_env_free(env);
     diag_list_fini(&d);
     srcset_fini(&src);
     CHECK_EQ_INT(m.used, 0);

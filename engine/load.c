@@ -1,0 +1,302 @@
+/* load.c — text into the engine: rule files, typed facts, patterns.
+ *
+ * The engine keeps a check environment (grammar/check.h) and the sources
+ * it loaded. A load parses and checks only its own text against that
+ * environment, compiles it, and then commits: on any error the
+ * environment's transaction is rolled back and the sources it added are
+ * dropped, so the engine is as it was. A typed fact, a query or a whynot
+ * pattern is parsed and checked alone the same way, always rolled back,
+ * and compiled into a scratch arena freed on return: what it costs does
+ * not grow with the knowledge base, and it leaves nothing behind but the
+ * facts it asserts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../grammar/diag.h"
+#include "../grammar/front.h"
+#include "internal.h"
+
+void sn_report_free(sn_report *r)
+{
+    if (!r)
+        return;
+    for (unsigned i = 0; i < r->n; i++) {
+        free((char *)r->items[i].file);
+        free((char *)r->items[i].message);
+    }
+    free(r->items);
+    free(r->text);
+    memset(r, 0, sizeof *r);
+}
+
+static char *xstrdup(const char *s)
+{
+    char *p = strdup(s ? s : "");
+    if (!p)
+        engine_out_of_memory();
+    return p;
+}
+
+/* Diagnostics about files from FIRST on go into R. */
+static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t first)
+{
+    if (!r)
+        return;
+    sn_report_free(r);
+    diag_sort(d);
+    r->items = calloc(d->n + 1, sizeof *r->items);
+    if (!r->items)
+        engine_out_of_memory();
+    char *text = NULL;
+    size_t len = 0;
+    FILE *ms = open_memstream(&text, &len);
+    for (unsigned i = 0; i < d->n; i++) {
+        const diag *x = &d->items[i];
+        if (x->has_span && x->sp.file < first)
+            continue;
+        sn_diag *o = &r->items[r->n++];
+        o->error = x->severity == DIAG_ERROR;
+        snprintf(o->code, sizeof o->code, "%s", diag_code_name(x->code));
+        if (x->has_span) {
+            const src_file *f = srcset_file(src, x->sp.file);
+            o->file = xstrdup(f->name);
+            src_position(f, x->sp.start, &o->line, &o->col);
+        } else {
+            o->file = xstrdup(x->file);
+        }
+        o->message = xstrdup(x->msg);
+        if (o->error)
+            r->nerrors++;
+        else
+            r->nwarnings++;
+        if (ms)
+            diag_render(ms, src, x, false);
+    }
+    if (ms)
+        fclose(ms);
+    r->text = text ? text : xstrdup("");
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((*(struct rule *const *)a)->name->text, (*(struct rule *const *)b)->name->text);
+}
+
+/* Number the rules in name order: orders that go by name compare numbers. */
+static void rank_rules(engine *e)
+{
+    struct rule **v = e_alloc(e, (e->nrules + 1) * sizeof *v);
+    uint32_t n = 0;
+    for (struct rule *r = e->rules; r; r = r->next)
+        if (!r->removed && n < e->nrules)
+            v[n++] = r;
+    qsort(v, n, sizeof *v, by_name);
+    for (uint32_t i = 0; i < n; i++)
+        v[i]->rank = i;
+    e_free(e, v);
+}
+
+/* Files [FIRST, end) of the engine's sources were just added: parse and
+ * check them against what is loaded, then compile and commit, or forget
+ * them. D holds what reading them said. */
+static bool load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
+{
+    ast_program *prog = NULL;
+    if (d->nerrors == 0)
+        prog = front_build(&e->mem, e->env, &e->src, first, e->src.nfiles - first, d,
+                           FRONT_PROGRAM);
+    bool ok = prog && d->nerrors == 0;
+    fill_report(r, &e->src, d, first);
+    if (ok) {
+        compile_program(e, prog, &e->src, first);
+        check_env_commit(e->env);
+        rank_rules(e);
+        engine_quiesce(e);
+    } else {
+        check_env_rollback(e->env);
+        srcset_truncate(&e->src, first);
+    }
+    ast_program_free(prog);
+    return ok;
+}
+
+bool sn_load_files(sn_engine *e, const char *const *paths, unsigned n, sn_report *r)
+{
+    uint32_t first = e->src.nfiles, ignored;
+    diag_list d;
+    diag_list_init(&d, &e->mem);
+    front_read(&e->src, paths, n, &ignored, &d);
+    bool ok = load_new(e, first, &d, r);
+    diag_list_fini(&d);
+    return ok;
+}
+
+bool sn_load_string(sn_engine *e, const char *name, const char *text, size_t len, sn_report *r)
+{
+    uint32_t first = e->src.nfiles;
+    if (srcset_add(&e->src, name ? name : "<string>", text, len) < 0)
+        engine_out_of_memory();
+    diag_list d;
+    diag_list_init(&d, &e->mem);
+    bool ok = load_new(e, first, &d, r);
+    diag_list_fini(&d);
+    return ok;
+}
+
+/* TEXT, what the user typed, parsed in MODE (as a facts block or a rule's
+ * one condition) and checked against what is loaded; the environment is
+ * left as it was. On success X->prog holds it and X->decl its
+ * declaration; R gets only errors (a typed fact's warnings are not worth
+ * saying). extra_end frees it all. */
+typedef struct extra {
+    ast_program *prog;
+    const ast_decl *decl;
+    uint32_t file;
+} extra;
+
+static bool extra_parse(engine *e, extra *x, const char *name, const char *text, sn_report *r,
+                        front_mode mode)
+{
+    x->file = e->src.nfiles;
+    x->decl = NULL;
+    if (srcset_add(&e->src, name, text, strlen(text)) < 0)
+        engine_out_of_memory();
+    diag_list d;
+    diag_list_init(&d, &e->mem);
+    x->prog = front_build(&e->mem, e->env, &e->src, x->file, 1, &d, mode);
+    check_env_rollback(e->env);
+    if (!x->prog || d.nerrors > 0) {
+        fill_report(r, &e->src, &d, x->file);
+        ast_program_free(x->prog);
+        x->prog = NULL;
+    } else {
+        sn_report_free(r);
+        x->decl = x->prog->decls;
+    }
+    diag_list_fini(&d);
+    if (x->prog && !x->decl) {
+        ast_program_free(x->prog);
+        x->prog = NULL;
+    }
+    if (!x->prog)
+        srcset_truncate(&e->src, x->file);
+    return x->prog != NULL;
+}
+
+static void extra_end(engine *e, extra *x)
+{
+    if (!x->prog)
+        return;
+    ast_program_free(x->prog);
+    x->prog = NULL;
+    srcset_truncate(&e->src, x->file);
+}
+
+/* Assert the facts of TEXT, checked as a facts block; the last one in *LAST. */
+static long assert_text(engine *e, const char *name, const char *text, sn_report *r, sn_fact **last)
+{
+    extra x;
+    long n = -1;
+    *last = NULL;
+    if (extra_parse(e, &x, name, text, r, FRONT_FACTS) && x.decl->kind == DECL_FACTS) {
+        n = 0;
+        for (const ast_fact *af = x.decl->u.facts.facts; af; af = af->next) {
+            struct tmpl *t = tmpl_find(e, af->tmpl.text, af->tmpl.len);
+            if (!t)
+                continue;
+            value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
+            if (facts_from_ast(e, af, vals, &t)) {
+                *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
+                n++;
+            }
+            e_free(e, vals);
+        }
+        engine_quiesce(e);
+    }
+    extra_end(e, &x);
+    if (*last && !(*last)->live)
+        *last = NULL;
+    return n;
+}
+
+sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
+{
+    sn_fact *last;
+    assert_text(e, "<input>", text, r, &last);
+    return last;
+}
+
+long sn_assert_facts(sn_engine *e, const char *name, const char *text, sn_report *r)
+{
+    sn_fact *last;
+    return assert_text(e, name, text, r, &last);
+}
+
+bool pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *tp)
+{
+    extra x;
+    memset(tp, 0, sizeof *tp);
+    if (!extra_parse(e, &x, "<pattern>", pattern, r, FRONT_PATTERN))
+        return false;
+    const ast_decl *d = x.decl;
+    if (d->kind != DECL_RULE || !d->u.rule.conds || d->u.rule.conds->kind != CE_PATTERN ||
+        d->u.rule.conds->next) {
+        extra_end(e, &x);
+        if (r) {
+            sn_report_free(r);
+            r->nerrors = 1;
+            r->text = xstrdup("expected one pattern, like diagnosis(name: hip_bursitis)\n");
+        }
+        return false;
+    }
+    tp->prog = x.prog;
+    tp->file = x.file;
+    tp->pat = &d->u.rule.conds->u.pat;
+    tp->t = tmpl_find(e, tp->pat->tmpl.text, tp->pat->tmpl.len);
+    /* what the pattern compiles to lives only as long as it */
+    tp->code = arena_new(&e->mem);
+    if (!tp->code)
+        engine_out_of_memory();
+    arena *keep = e->code;
+    e->code = tp->code;
+    tp->test = compile_pattern_test(e, tp->t, tp->pat, &tp->tests_cf);
+    e->code = keep;
+    return true;
+}
+
+void pattern_close(engine *e, typed_pattern *tp)
+{
+    extra x = {.prog = tp->prog, .file = tp->file};
+    extra_end(e, &x);
+    arena_free(tp->code);
+    memset(tp, 0, sizeof *tp);
+}
+
+bool pattern_matches(engine *e, const typed_pattern *tp, const struct fact *f)
+{
+    if (f->t != tp->t)
+        return false;
+    if (tp->test) {
+        ectx c = {.e = e, .f = (struct fact *)f};
+        if (!cx_truth(cx_eval(&c, tp->test)) || c.failed)
+            return false;
+    }
+    return true;
+}
+
+long sn_query(sn_engine *e, const char *pattern, sn_fact **out, size_t max, sn_report *r)
+{
+    typed_pattern tp;
+    if (!pattern_open(e, pattern, r, &tp))
+        return -1;
+    long count = 0;
+    for (struct fact *f = tp.t->first; f; f = f->tnext)
+        if ((tp.tests_cf || f->cf >= e->threshold) && pattern_matches(e, &tp, f)) {
+            if ((size_t)count < max)
+                out[count] = f;
+            count++;
+        }
+    pattern_close(e, &tp);
+    return count;
+}
