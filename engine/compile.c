@@ -1,7 +1,10 @@
 /* compile.c — a checked program into engine structures and the network.
  *
  * The program has passed check_program, so names resolve, types fit and
- * variables are bound before use; this file trusts that.
+ * variables are bound before use; this file trusts that. It reads the
+ * checker's resolution (ast.h): templates by number, slots by index,
+ * calls by builtin, variables by their number in the rule. No name is
+ * looked up here.
  *
  * A rule's conditions are first put in disjunctive normal form: `or`
  * makes alternatives (each becomes a production of the same rule, with
@@ -50,11 +53,21 @@ typedef struct cctx {
     engine *e;
     arena *a;                 /* scratch for this rule */
     const srcset *src;
-    /* variables */
+    /* variables: bound in order (a negated group's are dropped at its end);
+     * at[v] is 1 + where variable number v was last bound */
     varloc *vars;
     uint32_t nvars, capvars;
     uint32_t nlocals;
+    uint32_t *at;
+    uint32_t nat;
 } cctx;
+
+/* A context for the conditions of a rule or case with NVARS variables. */
+static cctx cctx_make(engine *e, arena *a, const srcset *src, uint32_t nvars)
+{
+    return (cctx){.e = e, .a = a, .src = src, .nat = nvars,
+                  .at = arena_alloc(a, (nvars + 1) * sizeof(uint32_t))};
+}
 
 static fconj *conj_new(cctx *c)
 {
@@ -179,12 +192,15 @@ static fconj *expand_list(cctx *c, const ast_ce *list)
 
 enum { LOC_CF = -1, LOC_LOCAL = -2, LOC_FACT = -3 };
 
-static varloc *var_find(cctx *c, const char *name, uint32_t len)
+/* Where N, a variable the checker numbered, is bound now, or NULL. */
+static varloc *var_find(cctx *c, const ast_name *n)
 {
-    for (uint32_t i = c->nvars; i-- > 0;)
-        if (strlen(c->vars[i].name) == len && memcmp(c->vars[i].name, name, len) == 0)
-            return &c->vars[i];
-    return NULL;
+    if (n->var >= c->nat)
+        return NULL;
+    uint32_t i = c->at[n->var];
+    if (i == 0 || i > c->nvars || c->vars[i - 1].var != n->var)
+        return NULL; /* never bound, or dropped with a negated group */
+    return &c->vars[i - 1];
 }
 
 static void var_add(cctx *c, const ast_name *n, uint16_t level, int32_t slot)
@@ -197,7 +213,10 @@ static void var_add(cctx *c, const ast_name *n, uint16_t level, int32_t slot)
         c->vars = v;
         c->capvars = cap;
     }
-    c->vars[c->nvars++] = (varloc){.name = arena_strndup(c->a, n->text, n->len), .level = level, .slot = slot};
+    c->vars[c->nvars++] = (varloc){.name = arena_strndup(c->a, n->text, n->len), .level = level,
+                                   .slot = slot, .var = n->var};
+    if (n->var < c->nat)
+        c->at[n->var] = c->nvars;
 }
 
 /* ---- expressions ---------------------------------------------------------- */
@@ -268,15 +287,14 @@ static cexpr *compile_expr(cctx *c, const ast_expr *x, uint32_t self)
     switch (x->kind) {
     case EX_LIT: return cx_const(e, lit_value(e, &x->u.lit));
     case EX_VAR: {
-        varloc *v = var_find(c, x->u.var.text, x->u.var.len);
+        varloc *v = var_find(c, &x->u.var);
         if (!v) /* the checker saw to it; be safe */
             return cx_const(e, v_nil());
         return var_expr(c, v, self);
     }
     case EX_CALL: {
-        const builtin *b = builtin_find(x->u.call.fn.text, x->u.call.fn.len);
         cexpr *r = cx_new(e, CX_CALL, x->u.call.nargs);
-        r->fn = b ? b->id : FN_COUNT_;
+        r->fn = (builtin_id)x->u.call.builtin;
         uint32_t i = 0;
         for (const ast_expr *a = x->u.call.args; a; a = a->next)
             r->args[i++] = compile_expr(c, a, self);
@@ -333,7 +351,7 @@ static cexpr *compile_cons(cctx *c, const ast_cons *k, cexpr *selfx, uint32_t se
     case CT_VAR: {
         if (!k->u.var.text)
             return NULL;
-        varloc *v = var_find(c, k->u.var.text, k->u.var.len);
+        varloc *v = var_find(c, &k->u.var);
         if (!v) {
             var_add(c, &k->u.var, (uint16_t)self, slot);
             return NULL;
@@ -372,50 +390,25 @@ static cexpr *compile_cons(cctx *c, const ast_cons *k, cexpr *selfx, uint32_t se
     return NULL;
 }
 
-/* The slot index of NAME in T, or -1. */
-int32_t slot_index(const struct tmpl *t, const char *name, size_t len)
-{
-    for (uint32_t i = 0; i < t->nslots; i++)
-        if (t->slots[i].name->len == len && memcmp(t->slots[i].name->text, name, len) == 0)
-            return (int32_t)i;
-    return -1;
-}
-
-struct tmpl *tmpl_find(engine *e, const char *name, size_t len)
-{
-    /* names are interned: a name never seen is no template */
-    const sym *s = sym_lookup(&e->syms, name, len);
-    if (!s)
-        return NULL;
-    for (struct tmpl *t = e->tmpls; t; t = t->next)
-        if (t->name == s)
-            return t;
-    return NULL;
-}
-
 /* Compile the constraints of PAT, whose fact is at level SELF, into
  * conjuncts; binds its variables. *TESTS_CF: it tests the cf. */
 static struct tmpl *pattern_conjuncts(cctx *c, const ast_pattern *pat, uint32_t self,
                                       conjuncts *out, bool *tests_cf)
 {
-    struct tmpl *t = tmpl_find(c->e, pat->tmpl.text, pat->tmpl.len);
+    struct tmpl *t = tmpl_of(c->e, pat->tmpl_id);
     *tests_cf = false;
-    if (!t)
-        return NULL;
     if (pat->binding.text)
         var_add(c, &pat->binding, (uint16_t)self, LOC_FACT);
-    int32_t pos = 0;
     for (const ast_slotcons *a = pat->args; a; a = a->next) {
-        int32_t slot;
+        int32_t slot = a->slot;
         cexpr *selfx;
-        if (a->name.text && a->name.len == 2 && memcmp(a->name.text, "cf", 2) == 0) {
+        if (slot == AST_SLOT_CF) {
             slot = LOC_CF;
             selfx = cx_new(c->e, CX_CF, 0);
             *tests_cf = true;
         } else {
-            slot = a->name.text ? slot_index(t, a->name.text, a->name.len) : pos++;
             if (slot < 0 || (uint32_t)slot >= t->nslots)
-                continue;
+                continue; /* the checker saw to it; be safe */
             selfx = cx_new(c->e, CX_SLOT, 0);
             selfx->slot = slot;
         }
@@ -434,10 +427,9 @@ static cexpr *and_all(engine *e, cexpr **v, uint32_t n, cexpr *extra)
     return r;
 }
 
-cexpr *compile_pattern_test(engine *e, struct tmpl *t, const ast_pattern *pat, bool *tests_cf)
+cexpr *compile_pattern_test(engine *e, const ast_pattern *pat, uint32_t nvars, bool *tests_cf)
 {
-    (void)t;
-    cctx c = {.e = e, .a = e->code};
+    cctx c = cctx_make(e, e->code, NULL, nvars);
     conjuncts k = {0};
     pattern_conjuncts(&c, pat, 1, &k, tests_cf);
     return and_all(e, k.v, k.n, k.extra);
@@ -598,18 +590,15 @@ static void build_conj(cctx *c, const fconj *k, chain *ch, prod *pr)
 static cexpr **slot_values(cctx *c, struct tmpl *t, const ast_slotval *args)
 {
     cexpr **v = arena_alloc(c->e->perm, (t->nslots ? t->nslots : 1) * sizeof *v);
-    int32_t pos = 0;
-    for (const ast_slotval *a = args; a; a = a->next) {
-        int32_t s = a->name.text ? slot_index(t, a->name.text, a->name.len) : pos++;
-        if (s >= 0 && (uint32_t)s < t->nslots)
-            v[s] = compile_expr(c, a->value, 0);
-    }
+    for (const ast_slotval *a = args; a; a = a->next)
+        if (a->slot >= 0 && (uint32_t)a->slot < t->nslots)
+            v[a->slot] = compile_expr(c, a->value, 0);
     return v;
 }
 
 static uint16_t fact_level(cctx *c, const ast_name *n)
 {
-    varloc *v = var_find(c, n->text, n->len);
+    varloc *v = var_find(c, n);
     return v ? v->level : 0;
 }
 
@@ -624,9 +613,7 @@ static cact *compile_actions(cctx *c, const ast_action *list)
         case ACT_CONCLUDE: {
             const ast_fact *f = a->kind == ACT_ASSERT ? &a->u.fact : &a->u.conclude.fact;
             x->kind = a->kind == ACT_ASSERT ? A_ASSERT : A_CONCLUDE;
-            x->t = tmpl_find(e, f->tmpl.text, f->tmpl.len);
-            if (!x->t)
-                continue;
+            x->t = tmpl_of(e, f->tmpl_id);
             x->vals = slot_values(c, x->t, f->args);
             if (a->kind == ACT_CONCLUDE && a->u.conclude.cf)
                 x->cf = compile_expr(c, a->u.conclude.cf, 0);
@@ -646,19 +633,14 @@ static cact *compile_actions(cctx *c, const ast_action *list)
             x->kind = A_MODIFY;
             x->levels = arena_alloc(e->perm, sizeof *x->levels);
             x->levels[0] = fact_level(c, &a->u.modify.var);
-            varloc *v = var_find(c, a->u.modify.var.text, a->u.modify.var.len);
-            /* the template is the fact's: find the pattern's */
-            x->t = NULL;
-            (void)v;
-            x->args = NULL;
-            /* slot values are by name: resolved against the fact's template at
-             * run time through x->vals of the pattern's template */
+            x->t = tmpl_of(e, a->u.modify.tmpl_id);
+            x->vals = slot_values(c, x->t, a->u.modify.args);
             break;
         }
         case ACT_BIND: {
             x->kind = A_BIND;
             x->value = compile_expr(c, a->u.bind.value, 0);
-            varloc *v = var_find(c, a->u.bind.var.text, a->u.bind.var.len);
+            varloc *v = var_find(c, &a->u.bind.var);
             if (v && v->slot == LOC_LOCAL) {
                 x->local = v->level;
             } else {
@@ -696,51 +678,6 @@ static cact *compile_actions(cctx *c, const ast_action *list)
         tail = &x->next;
     }
     return head;
-}
-
-/* modify needs the template of the fact it changes: the pattern that bound
- * the variable says. Found by walking the rule's patterns. */
-static const ast_pattern *find_binding(const ast_ce *ce, const ast_name *var)
-{
-    for (; ce; ce = ce->next) {
-        switch (ce->kind) {
-        case CE_PATTERN:
-            if (ce->u.pat.binding.text && ce->u.pat.binding.len == var->len &&
-                memcmp(ce->u.pat.binding.text, var->text, var->len) == 0)
-                return &ce->u.pat;
-            break;
-        case CE_AND:
-        case CE_OR: {
-            const ast_pattern *p = find_binding(ce->u.list, var);
-            if (p)
-                return p;
-            break;
-        }
-        default: break;
-        }
-    }
-    return NULL;
-}
-
-static void fix_modifies(cctx *c, cact *acts, const ast_action *list, const ast_ce *conds)
-{
-    cact *x = acts;
-    for (const ast_action *a = list; a && x; a = a->next) {
-        if (a->kind == ACT_ASSERT || a->kind == ACT_CONCLUDE) {
-            const ast_fact *f = a->kind == ACT_ASSERT ? &a->u.fact : &a->u.conclude.fact;
-            if (!tmpl_find(c->e, f->tmpl.text, f->tmpl.len))
-                continue; /* was skipped */
-        }
-        if (a->kind == ACT_MODIFY) {
-            const ast_pattern *p = find_binding(conds, &a->u.modify.var);
-            struct tmpl *t = p ? tmpl_find(c->e, p->tmpl.text, p->tmpl.len) : NULL;
-            if (t) {
-                x->t = t;
-                x->vals = slot_values(c, t, a->u.modify.args);
-            }
-        }
-        x = x->next;
-    }
 }
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -793,7 +730,7 @@ static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
     r->where = where_of(e, src, d->sp);
 
     arena *scratch = arena_new(&e->mem);
-    cctx c0 = {.e = e, .a = scratch, .src = src};
+    cctx c0 = cctx_make(e, scratch, src, ar->nvars);
     fconj *alts = expand_list(&c0, ar->conds);
     for (fconj *k = alts; k; k = k->next)
         r->nprods++;
@@ -808,7 +745,7 @@ static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
     e->nrules++;
     uint32_t alt = 0;
     for (fconj *k = alts; k; k = k->next, alt++) {
-        cctx c = {.e = e, .a = scratch, .src = src};
+        cctx c = cctx_make(e, scratch, src, ar->nvars);
         prod *pr = arena_alloc(e->perm, sizeof *pr);
         pr->r = r;
         pr->alt = alt;
@@ -831,7 +768,6 @@ static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
                 pr->nvars++;
             }
         pr->actions = compile_actions(&c, ar->actions);
-        fix_modifies(&c, pr->actions, ar->actions, ar->conds);
         pr->nlocals = c.nlocals;
         r->prods[alt] = pr;
         for (const cact *a = pr->actions; a; a = a->next)
@@ -861,6 +797,11 @@ static void compile_template(engine *e, const ast_template *at)
     struct tmpl *t = arena_alloc(e->perm, sizeof *t);
     t->name = sym_intern(&e->syms, at->name.text, at->name.len);
     t->id = e->ntmpls++;
+    if (t->id >= e->captmpls) {
+        e->captmpls = e->captmpls ? e->captmpls * 2 : 16;
+        e->tmpl_by_id = e_realloc(e, e->tmpl_by_id, e->captmpls * sizeof *e->tmpl_by_id);
+    }
+    e->tmpl_by_id[t->id] = t;
     for (const ast_slotdecl *s = at->slots; s; s = s->next)
         t->nslots++;
     t->slots = arena_alloc(e->perm, (t->nslots + 1) * sizeof *t->slots);
@@ -892,13 +833,11 @@ static void compile_template(engine *e, const ast_template *at)
 
 static void compile_ask(engine *e, const ast_ask *aa)
 {
-    struct tmpl *t = tmpl_find(e, aa->tmpl.text, aa->tmpl.len);
-    int32_t s = t ? slot_index(t, aa->slot.text, aa->slot.len) : -1;
-    if (s < 0)
-        return;
+    struct tmpl *t = tmpl_of(e, aa->tmpl_id);
+    uint32_t s = aa->slot_index;
     ask *k = arena_alloc(e->perm, sizeof *k);
     k->t = t;
-    k->slot = (uint32_t)s;
+    k->slot = s;
     k->question = arena_strndup(e->perm, aa->question.text, aa->question.len);
     k->multiple = aa->multiple;
     for (const ast_lit *l = aa->answers; l; l = l->next)
@@ -933,20 +872,17 @@ static void compile_ask(engine *e, const ast_ask *aa)
 /* The values of a ground fact (facts blocks, cases, typed facts). */
 bool facts_from_ast(engine *e, const ast_fact *f, value *vals, struct tmpl **tp)
 {
-    struct tmpl *t = tmpl_find(e, f->tmpl.text, f->tmpl.len);
+    struct tmpl *t = tmpl_of(e, f->tmpl_id);
     *tp = t;
-    if (!t)
-        return false;
     for (uint32_t i = 0; i < t->nslots; i++)
         vals[i] = t->slots[i].dflt;
     /* the values' expressions are needed only here: a typed fact leaves
      * nothing behind in the arena */
     arena_mark mark = arena_get_mark(e->code);
-    cctx c = {.e = e, .a = e->code};
-    int32_t pos = 0;
+    cctx c = cctx_make(e, e->code, NULL, 0);
     bool ok = true;
     for (const ast_slotval *a = f->args; a && ok; a = a->next) {
-        int32_t s = a->name.text ? slot_index(t, a->name.text, a->name.len) : pos++;
+        int32_t s = a->slot;
         if (s < 0 || (uint32_t)s >= t->nslots) {
             ok = false;
             break;
@@ -965,9 +901,7 @@ static given *given_list(engine *e, const ast_fact *list, const sym *source)
     given *head = NULL, **tail = &head;
     for (const ast_fact *f = list; f; f = f->next) {
         given *g = arena_alloc(e->perm, sizeof *g);
-        struct tmpl *t = tmpl_find(e, f->tmpl.text, f->tmpl.len);
-        if (!t)
-            continue;
+        struct tmpl *t = tmpl_of(e, f->tmpl_id);
         g->vals = arena_alloc(e->perm, (t->nslots + 1) * sizeof *g->vals);
         if (!facts_from_ast(e, f, g->vals, &g->t))
             continue;
@@ -1011,10 +945,8 @@ static void compile_case(engine *e, const srcset *src, const ast_decl *d)
     for (const ast_expect *x = ac->expects; x; x = x->next) {
         expect *p = arena_alloc(e->perm, sizeof *p);
         p->negated = x->negated;
-        p->t = tmpl_find(e, x->pat.tmpl.text, x->pat.tmpl.len);
-        if (!p->t)
-            continue;
-        p->test = compile_pattern_test(e, p->t, &x->pat, &p->tests_cf);
+        p->t = tmpl_of(e, x->pat.tmpl_id);
+        p->test = compile_pattern_test(e, &x->pat, ac->nvars, &p->tests_cf);
         p->text = span_text(e, src, x->pat.sp);
         *tail = p;
         tail = &p->next;
@@ -1026,20 +958,18 @@ static void compile_case(engine *e, const srcset *src, const ast_decl *d)
     e->cases[e->ncases++] = k;
 }
 
-bool compile_program(engine *e, const ast_program *prog, const srcset *src, uint32_t first_new_file)
+bool compile_program(engine *e, const ast_program *prog, const srcset *src)
 {
     for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->sp.file >= first_new_file && d->kind == DECL_TEMPLATE)
+        if (d->kind == DECL_TEMPLATE)
             compile_template(e, &d->u.tmpl);
     for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->sp.file >= first_new_file && d->kind == DECL_ASK)
+        if (d->kind == DECL_ASK)
             compile_ask(e, &d->u.ask);
     for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->sp.file >= first_new_file && d->kind == DECL_RULE)
+        if (d->kind == DECL_RULE)
             compile_rule(e, src, d);
     for (const ast_decl *d = prog->decls; d; d = d->next) {
-        if (d->sp.file < first_new_file)
-            continue;
         if (d->kind == DECL_FACTS) {
             const sym *name = d->u.facts.name.text
                                   ? sym_intern(&e->syms, d->u.facts.name.text, d->u.facts.name.len)

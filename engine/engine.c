@@ -904,6 +904,7 @@ static void engine_fini(engine *e)
     e_free(e, e->error);
     e_free(e, e->scratch);
     e_free(e, e->wm);
+    e_free(e, e->tmpl_by_id);
     symtab_free(&e->syms);
     arena_free(e->perm);
     mem_fini(&e->mem);
@@ -1019,6 +1020,29 @@ void sn_set_output(sn_engine *e, FILE *out) { e->out = out; }
 void sn_set_interrupt(sn_engine *e, volatile sig_atomic_t *flag) { e->interrupt = flag; }
 const char *sn_last_error(const sn_engine *e) { return e->error ? e->error : ""; }
 uint64_t sn_fired_total(const sn_engine *e) { return e->fired; }
+
+/* ---- names, for the calls that take them ---- */
+
+/* The slot index of NAME in T, or -1. */
+int32_t slot_index(const struct tmpl *t, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < t->nslots; i++)
+        if (t->slots[i].name->len == len && memcmp(t->slots[i].name->text, name, len) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+struct tmpl *tmpl_find(engine *e, const char *name, size_t len)
+{
+    /* names are interned: a name never seen is no template */
+    const sym *s = sym_lookup(&e->syms, name, len);
+    if (!s)
+        return NULL;
+    for (struct tmpl *t = e->tmpls; t; t = t->next)
+        if (t->name == s)
+            return t;
+    return NULL;
+}
 
 /* ---- working memory: the public calls ---- */
 

@@ -550,11 +550,8 @@ static bool could_make(engine *e, const cact *a, const struct tmpl *t, const ast
 {
     if ((a->kind != A_CONCLUDE && a->kind != A_ASSERT && a->kind != A_MODIFY) || a->t != t)
         return false;
-    int32_t pos = 0;
     for (const ast_slotcons *sc = pat->args; sc; sc = sc->next) {
-        if (sc->name.text && sc->name.len == 2 && memcmp(sc->name.text, "cf", 2) == 0)
-            continue;
-        int32_t s = sc->name.text ? slot_index(t, sc->name.text, sc->name.len) : pos++;
+        int32_t s = sc->slot;
         if (s < 0 || sc->cons->kind != CT_LIT || !a->vals || !a->vals[s])
             continue;
         const cexpr *x = a->vals[s];

@@ -263,6 +263,7 @@ typedef struct cact {
 
 typedef struct varloc {
     const char *name;
+    uint32_t var;            /* its number in the rule (the checker's) */
     uint16_t level;
     int32_t slot;            /* -1: the fact itself (?f <-); -2: a local */
 } varloc;
@@ -371,7 +372,8 @@ struct sn_engine {
     const sym *s_true, *s_false, *s_nil;
 
     struct tmpl *tmpls, *tmpls_last;
-    uint32_t ntmpls;
+    uint32_t ntmpls, captmpls;
+    struct tmpl **tmpl_by_id;
     struct rule *rules, *rules_last;
     uint32_t nrules;
 
@@ -479,10 +481,20 @@ void agenda_resort(engine *);
 void agenda_clear(engine *);
 
 /* compile.c */
-bool compile_program(engine *, const ast_program *, const struct srcset *src, uint32_t first_new_file);
-cexpr *compile_pattern_test(engine *, struct tmpl *, const ast_pattern *, bool *tests_cf);
-struct tmpl *tmpl_find(engine *, const char *name, size_t len);
+bool compile_program(engine *, const ast_program *, const struct srcset *src);
+/* PAT, of a rule or case with NVARS variables, as a one-fact test. */
+cexpr *compile_pattern_test(engine *, const ast_pattern *pat, uint32_t nvars, bool *tests_cf);
 bool facts_from_ast(engine *, const ast_fact *, value *vals, struct tmpl **t);
+
+/* Templates by number: the checker's numbering (check_env) and the
+ * engine's are the same, since both count the templates in the order
+ * loads declared them. */
+static inline struct tmpl *tmpl_of(engine *e, uint32_t id)
+{
+    return id < e->ntmpls ? e->tmpl_by_id[id] : NULL;
+}
+/* By name, for calls that name a template or slot (the API). */
+struct tmpl *tmpl_find(engine *, const char *name, size_t len);
 int32_t slot_index(const struct tmpl *, const char *name, size_t len);
 
 /* load.c: a pattern typed by the user (a query, whynot), parsed, checked

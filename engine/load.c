@@ -109,7 +109,7 @@ static bool load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
     bool ok = prog && d->nerrors == 0;
     fill_report(r, &e->src, d, first);
     if (ok) {
-        compile_program(e, prog, &e->src, first);
+        compile_program(e, prog, &e->src);
         check_env_commit(e->env);
         rank_rules(e);
         engine_quiesce(e);
@@ -202,9 +202,7 @@ static long assert_text(engine *e, const char *name, const char *text, sn_report
     if (extra_parse(e, &x, name, text, r, FRONT_FACTS) && x.decl->kind == DECL_FACTS) {
         n = 0;
         for (const ast_fact *af = x.decl->u.facts.facts; af; af = af->next) {
-            struct tmpl *t = tmpl_find(e, af->tmpl.text, af->tmpl.len);
-            if (!t)
-                continue;
+            struct tmpl *t = tmpl_of(e, af->tmpl_id);
             value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
             if (facts_from_ast(e, af, vals, &t)) {
                 *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
@@ -253,14 +251,14 @@ bool pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *t
     tp->prog = x.prog;
     tp->file = x.file;
     tp->pat = &d->u.rule.conds->u.pat;
-    tp->t = tmpl_find(e, tp->pat->tmpl.text, tp->pat->tmpl.len);
+    tp->t = tmpl_of(e, tp->pat->tmpl_id);
     /* what the pattern compiles to lives only as long as it */
     tp->code = arena_new(&e->mem);
     if (!tp->code)
         engine_out_of_memory();
     arena *keep = e->code;
     e->code = tp->code;
-    tp->test = compile_pattern_test(e, tp->t, tp->pat, &tp->tests_cf);
+    tp->test = compile_pattern_test(e, tp->pat, d->u.rule.nvars, &tp->tests_cf);
     e->code = keep;
     return true;
 }

@@ -8,6 +8,12 @@
  *
  * Lists are singly linked through `next`, in source order.
  *
+ * Resolution: fields marked (check) are filled in by check_program, which
+ * resolves each name once: a template to its number in the environment,
+ * a slot to its index, a call to its builtin, a variable to its number in
+ * its rule. The compiler reads these and looks no name up. They are valid
+ * only in a program that checked without errors.
+ *
  * Depth: every node that can nest (expressions, constraints, conditions)
  * records its depth. The parser refuses a tree deeper than SINEW_MAX_DEPTH
  * (E004), so every recursive walker may recurse on these nodes without
@@ -28,6 +34,7 @@ typedef struct ast_name {
     const char *text; /* without the '?' of a variable; NULL when absent */
     uint32_t len;
     span sp;
+    uint32_t var;     /* a variable: its number in its rule or case (check) */
 } ast_name;
 
 typedef enum ast_type { TY_SYMBOL, TY_STRING, TY_INT, TY_FLOAT } ast_type;
@@ -66,6 +73,7 @@ typedef struct ast_expr {
             ast_name fn;
             struct ast_expr *args;
             uint32_t nargs;
+            uint32_t builtin; /* its builtin_id (check) */
         } call;        /* EX_CALL */
         struct {
             ast_op op;
@@ -109,12 +117,14 @@ typedef struct ast_slotcons {
     ast_name name;
     ast_cons *cons;
     span sp;
+    int32_t slot;       /* the slot's index, or AST_SLOT_CF (check) */
     struct ast_slotcons *next;
 } ast_slotcons;
 
 typedef struct ast_pattern {
     ast_name binding;   /* ?f in `?f <- t(...)`; text NULL when absent */
     ast_name tmpl;
+    uint32_t tmpl_id;   /* the template's number in the environment (check) */
     ast_slotcons *args;
     span sp;
 } ast_pattern;
@@ -125,11 +135,13 @@ typedef struct ast_slotval {
     ast_name name;
     ast_expr *value;
     span sp;
+    int32_t slot;       /* the slot's index (check) */
     struct ast_slotval *next;
 } ast_slotval;
 
 typedef struct ast_fact {
     ast_name tmpl;
+    uint32_t tmpl_id;   /* (check) */
     ast_slotval *args;
     span sp;
     struct ast_fact *next;
@@ -187,6 +199,7 @@ typedef struct ast_action {
         struct {
             ast_name var;
             ast_slotval *args;
+            uint32_t tmpl_id;   /* the template of the fact it changes (check) */
         } modify;
         struct {
             ast_name var;
@@ -221,6 +234,7 @@ typedef struct ast_rule {
     ast_ce *conds;
     ast_action *actions;
     span then_sp;       /* the `then` keyword */
+    uint32_t nvars;     /* distinct variables (check numbers them) */
 } ast_rule;
 
 typedef struct ast_facts {
@@ -230,6 +244,7 @@ typedef struct ast_facts {
 
 typedef struct ast_ask {
     ast_name tmpl, slot;
+    uint32_t tmpl_id, slot_index; /* (check) */
     ast_str question;
     bool multiple;      /* several answers may be given */
     ast_lit *answers;
@@ -244,6 +259,7 @@ typedef struct ast_expect {
 
 typedef struct ast_case {
     ast_name name;
+    uint32_t nvars;     /* distinct variables of its expectations (check) */
     ast_str doc;
     ast_fact *given;
     ast_expect *expects;
@@ -269,6 +285,8 @@ typedef struct ast_program {
     ast_decl *decls, *last;
     uint32_t ndecls;
 } ast_program;
+
+enum { AST_SLOT_CF = -1 }; /* ast_slotcons.slot of the `cf` pseudo-slot */
 
 const char *ast_type_name(ast_type);
 const char *ast_op_text(ast_op);     /* "+", "<=", "&&", ... */

@@ -267,16 +267,16 @@ uint32_t check_env_templates(const check_env *env)
 /* ---- what the checker knows of templates ---- */
 
 typedef struct slot_info {
-    const ast_slotdecl *decl;
+    ast_slotdecl *decl;
     ast_type type;
     bool type_ok;               /* false after E115: don't judge values */
-    const ast_ask *ask;         /* its answers are the slot's domain */
+    ast_ask *ask;         /* its answers are the slot's domain */
     name_map produced;          /* constants facts and actions put here, by lit_key */
     bool produced_any;          /* some producer puts a computed value */
 } slot_info;
 
 typedef struct tmpl_info {
-    const ast_decl *decl;       /* the environment's copy */
+    ast_decl *decl;       /* the environment's copy */
     uint32_t id;                /* order of definition, from 0 */
     slot_info *slots;
     uint32_t nslots;
@@ -290,8 +290,8 @@ typedef struct tmpl_info {
 typedef struct const_test {
     tmpl_info *t;
     slot_info *s;
-    const ast_lit *lit;
-    const ast_rule *rule;
+    ast_lit *lit;
+    ast_rule *rule;
     struct const_test *next;
 } const_test;
 
@@ -313,12 +313,12 @@ typedef struct var {
     span first;
     uint32_t count;             /* occurrences in the rule */
     bool by_bind;               /* first bound by a `bind` action */
-    const ast_pattern *fact_pat; /* bound by `?f <-` (V_FACT, or V_PARTIAL
+    ast_pattern *fact_pat; /* bound by `?f <-` (V_FACT, or V_PARTIAL
                                   * after an `or`): the pattern it names */
 } var;
 
 typedef struct checker {
-    const ast_program *prog;
+    ast_program *prog;
     arena *a;                   /* the program's: what dies with this check */
     check_env *env;
     diag_list *d;
@@ -331,7 +331,7 @@ typedef struct checker {
     uint32_t open[SINEW_MAX_DEPTH + 2]; /* stack of open regions */
     const char *open_kind[SINEW_MAX_DEPTH + 2];
     uint32_t nopen;
-    const ast_rule *rule;       /* the rule being judged, or NULL */
+    ast_rule *rule;       /* the rule being judged, or NULL */
     const char *ground;         /* in a facts block or given facts: "a fact in
                                  * a facts block" or "a given fact"; else NULL */
 } checker;
@@ -339,7 +339,7 @@ typedef struct checker {
 #define ERR(c, code, sp, ...) diag_add((c)->d, DIAG_ERROR, (code), (sp), __VA_ARGS__)
 #define WARN(c, code, sp, ...) diag_add((c)->d, DIAG_WARNING, (code), (sp), __VA_ARGS__)
 
-static bool name_eq(const ast_name *n, const char *s)
+static bool name_eq(ast_name *n, const char *s)
 {
     return n->text && n->len == strlen(s) && memcmp(n->text, s, n->len) == 0;
 }
@@ -371,7 +371,7 @@ static unsigned edit_distance(const char *a, uint32_t la, const char *b, uint32_
 }
 
 /* Keep CAND as the suggestion for WANT if it is the closest so far. */
-static void consider(const char **best, unsigned *bestd, const ast_name *want, const char *cand)
+static void consider(const char **best, unsigned *bestd, ast_name *want, const char *cand)
 {
     uint32_t len = (uint32_t)strlen(cand);
     unsigned limit = want->len <= 3 ? 1 : 2;
@@ -390,7 +390,7 @@ static void suggest(checker *c, const char *best)
 
 /* ---- templates ---- */
 
-static bool parse_type(const ast_name *n, ast_type *t)
+static bool parse_type(ast_name *n, ast_type *t)
 {
     static const struct { const char *name; ast_type type; } types[] = {
         {"symbol", TY_SYMBOL}, {"string", TY_STRING}, {"int", TY_INT}, {"float", TY_FLOAT},
@@ -419,17 +419,17 @@ static const char *a_type(ast_type t)
     return "a value";
 }
 
-static slot_info *find_slot(tmpl_info *t, const ast_name *n)
+static slot_info *find_slot(tmpl_info *t, ast_name *n)
 {
     for (uint32_t i = 0; i < t->nslots; i++) {
-        const ast_name *s = &t->slots[i].decl->name;
+        ast_name *s = &t->slots[i].decl->name;
         if (s->len == n->len && memcmp(s->text, n->text, n->len) == 0)
             return &t->slots[i];
     }
     return NULL;
 }
 
-static void unknown_slot(checker *c, tmpl_info *t, const ast_name *n)
+static void unknown_slot(checker *c, tmpl_info *t, ast_name *n)
 {
     ERR(c, E_UNKNOWN_SLOT, n->sp, "template '%s' has no slot '%s'", t->decl->u.tmpl.name.text,
         n->text);
@@ -451,7 +451,7 @@ static void unknown_slot(checker *c, tmpl_info *t, const ast_name *n)
     }
 }
 
-static tmpl_info *lookup_template(checker *c, const ast_name *n)
+static tmpl_info *lookup_template(checker *c, ast_name *n)
 {
     tmpl_info *t = map_get(&c->env->tmpls, n->text, n->len);
     if (t) {
@@ -480,7 +480,7 @@ static ast_name copy_name(arena *a, ast_name n)
     return n;
 }
 
-static ast_lit *copy_lit(arena *a, const ast_lit *l)
+static ast_lit *copy_lit(arena *a, ast_lit *l)
 {
     ast_lit *x = arena_alloc(a, sizeof *x);
     *x = *l;
@@ -490,14 +490,14 @@ static ast_lit *copy_lit(arena *a, const ast_lit *l)
     return x;
 }
 
-static const ast_decl *copy_template(arena *a, const ast_decl *d)
+static ast_decl *copy_template(arena *a, ast_decl *d)
 {
     ast_decl *x = arena_alloc(a, sizeof *x);
     x->kind = DECL_TEMPLATE;
     x->sp = d->sp;
     x->u.tmpl.name = copy_name(a, d->u.tmpl.name);
     ast_slotdecl **tail = &x->u.tmpl.slots;
-    for (const ast_slotdecl *s = d->u.tmpl.slots; s; s = s->next) {
+    for (ast_slotdecl *s = d->u.tmpl.slots; s; s = s->next) {
         ast_slotdecl *y = arena_alloc(a, sizeof *y);
         y->name = copy_name(a, s->name);
         y->type = copy_name(a, s->type);
@@ -509,7 +509,7 @@ static const ast_decl *copy_template(arena *a, const ast_decl *d)
     return x;
 }
 
-static const ast_ask *copy_ask(arena *a, const ast_ask *k)
+static ast_ask *copy_ask(arena *a, ast_ask *k)
 {
     ast_ask *x = arena_alloc(a, sizeof *x);
     x->tmpl = copy_name(a, k->tmpl);
@@ -519,7 +519,7 @@ static const ast_ask *copy_ask(arena *a, const ast_ask *k)
         x->question.text = arena_strndup(a, k->question.text, k->question.len);
     x->multiple = k->multiple;
     ast_lit **tail = &x->answers;
-    for (const ast_lit *l = k->answers; l; l = l->next) {
+    for (ast_lit *l = k->answers; l; l = l->next) {
         *tail = copy_lit(a, l);
         tail = &(*tail)->next;
     }
@@ -531,9 +531,9 @@ static void first_defined(checker *c, const char *what, span sp)
     diag_note(c->d, &sp, "%s first defined here", what);
 }
 
-static void collect_template(checker *c, const ast_decl *d)
+static void collect_template(checker *c, ast_decl *d)
 {
-    const ast_template *t = &d->u.tmpl;
+    ast_template *t = &d->u.tmpl;
     tmpl_info *old = map_get(&c->env->tmpls, t->name.text, t->name.len);
     if (old) {
         ERR(c, E_DUP_TEMPLATE, t->name.sp, "template '%s' is defined twice", t->name.text);
@@ -548,10 +548,10 @@ static void collect_template(checker *c, const ast_decl *d)
     map_put(&c->env->tmpls, t->name.text, t->name.len, info);
     t = &info->decl->u.tmpl;
     uint32_t n = 0;
-    for (const ast_slotdecl *s = t->slots; s; s = s->next)
+    for (ast_slotdecl *s = t->slots; s; s = s->next)
         n++;
     info->slots = arena_alloc(a, (n ? n : 1) * sizeof *info->slots);
-    for (const ast_slotdecl *s = t->slots; s; s = s->next) {
+    for (ast_slotdecl *s = t->slots; s; s = s->next) {
         if (find_slot(info, &s->name)) {
             ERR(c, E_DUP_SLOT, s->name.sp, "template '%s' declares slot '%s' twice",
                 t->name.text, s->name.text);
@@ -572,7 +572,7 @@ static void collect_template(checker *c, const ast_decl *d)
     }
 }
 
-static bool lit_equal(const ast_lit *a, const ast_lit *b)
+static bool lit_equal(ast_lit *a, ast_lit *b)
 {
     if (a->type == TY_INT && b->type == TY_INT)
         return a->u.i == b->u.i;
@@ -584,15 +584,15 @@ static bool lit_equal(const ast_lit *a, const ast_lit *b)
     return a->type == b->type && a->len == b->len && memcmp(a->u.s, b->u.s, a->len) == 0;
 }
 
-static bool in_domain(const ast_ask *ask, const ast_lit *l)
+static bool in_domain(ast_ask *ask, ast_lit *l)
 {
-    for (const ast_lit *x = ask->answers; x; x = x->next)
+    for (ast_lit *x = ask->answers; x; x = x->next)
         if (lit_equal(x, l))
             return true;
     return false;
 }
 
-static void lit_text(const ast_lit *l, char *buf, size_t size)
+static void lit_text(ast_lit *l, char *buf, size_t size)
 {
     switch (l->type) {
     case TY_SYMBOL: snprintf(buf, size, "%s", l->u.s); break;
@@ -602,12 +602,12 @@ static void lit_text(const ast_lit *l, char *buf, size_t size)
     }
 }
 
-static void note_domain(checker *c, const ast_ask *ask)
+static void note_domain(checker *c, ast_ask *ask)
 {
     char list[400], one[64];
     size_t at = 0;
     unsigned i = 0;
-    for (const ast_lit *x = ask->answers; x; x = x->next, i++) {
+    for (ast_lit *x = ask->answers; x; x = x->next, i++) {
         if (i == 8) {
             at += (size_t)snprintf(list + at, sizeof list - at, ", ...");
             break;
@@ -618,9 +618,9 @@ static void note_domain(checker *c, const ast_ask *ask)
     diag_note(c->d, &ask->question.sp, "the answers allowed are %s", list);
 }
 
-static void collect_ask(checker *c, const ast_decl *d)
+static void collect_ask(checker *c, ast_decl *d)
 {
-    const ast_ask *ask = &d->u.ask;
+    ast_ask *ask = &d->u.ask;
     tmpl_info *t = lookup_template(c, &ask->tmpl);
     if (!t)
         return;
@@ -635,11 +635,13 @@ static void collect_ask(checker *c, const ast_decl *d)
         first_defined(c, "the question was", s->ask->slot.sp);
         return;
     }
+    ask->tmpl_id = t->id;
+    ask->slot_index = (uint32_t)(s - t->slots);
     SET(c, s->ask, copy_ask(c->env->a, ask));
     SET(c, t->asked, true);
     if (!s->type_ok)
         return;
-    for (const ast_lit *x = ask->answers; x; x = x->next)
+    for (ast_lit *x = ask->answers; x; x = x->next)
         if (!type_fits(s->type, x->type))
             ERR(c, E_TYPE, x->sp, "slot '%s.%s' is %s, but this answer is %s", ask->tmpl.text,
                 ask->slot.text, a_type(s->type), a_type(x->type));
@@ -647,12 +649,12 @@ static void collect_ask(checker *c, const ast_decl *d)
 
 /* ---- variables ---- */
 
-static bool var_is(const ast_name *n, const char *name, uint32_t len)
+static bool var_is(ast_name *n, const char *name, uint32_t len)
 {
     return n->text && n->len == len && memcmp(n->text, name, len) == 0;
 }
 
-static var *find_var(checker *c, const ast_name *n)
+static var *find_var(checker *c, ast_name *n)
 {
     for (uint32_t i = 0; i < c->nvars; i++)
         if (var_is(n, c->vars[i].name, c->vars[i].len))
@@ -660,7 +662,7 @@ static var *find_var(checker *c, const ast_name *n)
     return NULL;
 }
 
-static var *add_var(checker *c, const ast_name *n, var_state st)
+static var *add_var(checker *c, ast_name *n, var_state st)
 {
     if (c->nvars == c->capvars) {
         uint32_t cap = c->capvars ? c->capvars * 2 : 16;
@@ -695,7 +697,7 @@ static bool region_open(checker *c, uint32_t region)
  * variable in a pattern that is not under not/exists/forall, a `?N <-`,
  * or a `bind`. Lets "used but never bound" become "used before it is
  * bound" with a pointer to the binding. */
-static const span *later_in_cons(const ast_cons *k, const ast_name *n, uint32_t after)
+static const span *later_in_cons(ast_cons *k, ast_name *n, uint32_t after)
 {
     switch (k->kind) {
     case CT_VAR:
@@ -710,7 +712,7 @@ static const span *later_in_cons(const ast_cons *k, const ast_name *n, uint32_t 
     }
 }
 
-static const span *later_in_ces(const ast_ce *ce, const ast_name *n, uint32_t after)
+static const span *later_in_ces(ast_ce *ce, ast_name *n, uint32_t after)
 {
     for (; ce; ce = ce->next) {
         const span *s = NULL;
@@ -718,7 +720,7 @@ static const span *later_in_ces(const ast_ce *ce, const ast_name *n, uint32_t af
         case CE_PATTERN:
             if (var_is(&ce->u.pat.binding, n->text, n->len) && ce->u.pat.binding.sp.start > after)
                 return &ce->u.pat.binding.sp;
-            for (const ast_slotcons *a = ce->u.pat.args; a && !s; a = a->next)
+            for (ast_slotcons *a = ce->u.pat.args; a && !s; a = a->next)
                 s = later_in_cons(a->cons, n, after);
             break;
         case CE_OR:
@@ -734,12 +736,12 @@ static const span *later_in_ces(const ast_ce *ce, const ast_name *n, uint32_t af
     return NULL;
 }
 
-static const span *later_binding(checker *c, const ast_name *n)
+static const span *later_binding(checker *c, ast_name *n)
 {
     if (!c->rule)
         return NULL;
     const span *s = later_in_ces(c->rule->conds, n, n->sp.start);
-    for (const ast_action *a = c->rule->actions; a && !s; a = a->next)
+    for (ast_action *a = c->rule->actions; a && !s; a = a->next)
         if (a->kind == ACT_BIND && var_is(&a->u.bind.var, n->text, n->len) &&
             a->sp.start > n->sp.start)
             s = &a->u.bind.var.sp;
@@ -748,7 +750,7 @@ static const span *later_binding(checker *c, const ast_name *n)
 
 /* E108 for ?N, which nothing has bound so far. HINT, when given, replaces
  * the general note on where variables are bound. */
-static void report_unbound(checker *c, const ast_name *n, const char *hint)
+static void report_unbound(checker *c, ast_name *n, const char *hint)
 {
     const span *later = later_binding(c, n);
     if (later) {
@@ -764,7 +766,7 @@ static void report_unbound(checker *c, const ast_name *n, const char *hint)
     add_var(c, n, V_BOUND)->count = 2;
 }
 
-static void report_partial(checker *c, var *v, const ast_name *n)
+static void report_partial(checker *c, var *v, ast_name *n)
 {
     ERR(c, E_UNBOUND, n->sp, "variable '?%s' is bound in only some alternatives of 'or'",
         n->text);
@@ -772,7 +774,7 @@ static void report_partial(checker *c, var *v, const ast_name *n)
     v->state = v->fact_pat ? V_FACT : V_BOUND; /* once */
 }
 
-static void report_local(checker *c, var *v, const ast_name *n)
+static void report_local(checker *c, var *v, ast_name *n)
 {
     ERR(c, E_BOUND_IN_NOT, n->sp, "variable '?%s' is first bound inside '%s' and used outside it",
         n->text, v->region_kind);
@@ -783,7 +785,7 @@ static void report_local(checker *c, var *v, const ast_name *n)
 
 /* A use of ?N as a value (in a test, an expression, a comparison, an
  * action). Reports what is wrong with it; returns the variable or NULL. */
-static var *use_var(checker *c, const ast_name *n)
+static var *use_var(checker *c, ast_name *n)
 {
     if (c->ground) {
         ERR(c, E_NOT_CONSTANT, n->sp, "%s must be constant, but '?%s' is a variable", c->ground,
@@ -817,7 +819,7 @@ static var *use_var(checker *c, const ast_name *n)
 
 /* ---- expressions ---- */
 
-static void check_expr(checker *c, const ast_expr *e)
+static void check_expr(checker *c, ast_expr *e)
 {
     switch (e->kind) {
     case EX_LIT:
@@ -826,8 +828,10 @@ static void check_expr(checker *c, const ast_expr *e)
         use_var(c, &e->u.var);
         break;
     case EX_CALL: {
-        const ast_name *fn = &e->u.call.fn;
+        ast_name *fn = &e->u.call.fn;
         const builtin *b = builtin_find(fn->text, fn->len);
+        if (b)
+            e->u.call.builtin = b->id;
         if (!b) {
             ERR(c, E_UNKNOWN_FUNCTION, fn->sp, "unknown function '%s'", fn->text);
             const char *best = NULL;
@@ -849,7 +853,7 @@ static void check_expr(checker *c, const ast_expr *e)
                         b->min_args, b->max_args, n);
             }
         }
-        for (const ast_expr *a = e->u.call.args; a; a = a->next)
+        for (ast_expr *a = e->u.call.args; a; a = a->next)
             check_expr(c, a);
         break;
     }
@@ -865,7 +869,7 @@ static void check_expr(checker *c, const ast_expr *e)
 
 /* A number written as a constant: a literal, or a literal after a minus
  * sign (the parser folds `-0.5` into a literal, but `-(0.5)` stays). */
-static bool const_number(const ast_expr *e, double *out)
+static bool const_number(ast_expr *e, double *out)
 {
     if (e->kind == EX_UNARY && e->u.op.op == OP_NEG) {
         if (!const_number(e->u.op.lhs, out))
@@ -893,10 +897,10 @@ typedef struct pat_ctx {
     const char *neg;    /* inside not/exists/forall: which; else NULL */
     bool under_or;      /* inside a `|` connective */
     bool expect;        /* a case's expectation */
-    const ast_cons *head; /* the slot constraint's first term */
+    ast_cons *head; /* the slot constraint's first term */
 } pat_ctx;
 
-static void check_value_type(checker *c, const slot_info *s, const ast_lit *l, const char *slot)
+static void check_value_type(checker *c, const slot_info *s, ast_lit *l, const char *slot)
 {
     if (s && s->type_ok && !type_fits(s->type, l->type))
         ERR(c, E_TYPE, l->sp, "slot '%s' holds %s, not %s", slot, a_type(s->type),
@@ -904,7 +908,7 @@ static void check_value_type(checker *c, const slot_info *s, const ast_lit *l, c
 }
 
 /* A constant the `cf` pseudo-slot is tested against: a number in -1 .. 1. */
-static void check_cf_value(checker *c, const ast_expr *e)
+static void check_cf_value(checker *c, ast_expr *e)
 {
     double x;
     if (const_number(e, &x)) {
@@ -929,16 +933,16 @@ static bool is_order(ast_op op)
 /* The first term of a slot constraint: in `?x & red | blue` it is ?x,
  * which binds the slot's value whichever side of the `|` matches (as in
  * CLIPS). Any other variable under `|` binds nothing. */
-static const ast_cons *cons_head(const ast_cons *k)
+static ast_cons *cons_head(ast_cons *k)
 {
     while (k->kind == CT_AND || k->kind == CT_OR)
         k = k->u.bin.lhs;
     return k;
 }
 
-static void check_cons_var(checker *c, const ast_cons *k, pat_ctx *p)
+static void check_cons_var(checker *c, ast_cons *k, pat_ctx *p)
 {
-    const ast_name *n = &k->u.var;
+    ast_name *n = &k->u.var;
     if (!n->text)
         return;
     bool binds = !p->under_or || k == p->head;
@@ -971,7 +975,7 @@ static void check_cons_var(checker *c, const ast_cons *k, pat_ctx *p)
     }
 }
 
-static void check_cons(checker *c, const ast_cons *k, pat_ctx *p, const char *slot)
+static void check_cons(checker *c, ast_cons *k, pat_ctx *p, const char *slot)
 {
     switch (k->kind) {
     case CT_VAR:
@@ -994,7 +998,7 @@ static void check_cons(checker *c, const ast_cons *k, pat_ctx *p, const char *sl
         }
         break;
     case CT_CMP: {
-        const ast_expr *r = k->u.cmp.rhs;
+        ast_expr *r = k->u.cmp.rhs;
         check_expr(c, r);
         if (p->is_cf)
             check_cf_value(c, r);
@@ -1024,7 +1028,7 @@ static void check_cons(checker *c, const ast_cons *k, pat_ctx *p, const char *sl
 /* E116 when some values are given by name and some by position: reported
  * once, at the first value that breaks the style the first one set.
  * Returns true when the arguments are mixed. */
-static bool mixed_args(checker *c, const ast_name *first_name, const ast_name *name, span sp,
+static bool mixed_args(checker *c, ast_name *first_name, ast_name *name, span sp,
                        const char *what)
 {
     if ((first_name->text != NULL) == (name->text != NULL))
@@ -1046,7 +1050,7 @@ static void too_many_values(checker *c, const tmpl_info *t, span sp, uint32_t n)
             t->nslots, t->nslots == 1 ? "" : "s", n);
 }
 
-static void check_pattern(checker *c, const ast_pattern *pat, const char *neg, bool expect)
+static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool expect)
 {
     if (pat->binding.text) {
         if (neg) {
@@ -1076,13 +1080,15 @@ static void check_pattern(checker *c, const ast_pattern *pat, const char *neg, b
         }
     }
     tmpl_info *t = lookup_template(c, &pat->tmpl);
+    if (t)
+        pat->tmpl_id = t->id;
     bool mixed = false;
-    for (const ast_slotcons *a = pat->args; a && t && !mixed; a = a->next)
+    for (ast_slotcons *a = pat->args; a && t && !mixed; a = a->next)
         mixed = mixed_args(c, &pat->args->name, &a->name, a->sp, "a pattern");
     if (!t || mixed) {
         /* still bind its variables, so later uses aren't reported too */
         pat_ctx p = {.neg = neg, .expect = expect};
-        for (const ast_slotcons *a = pat->args; a; a = a->next) {
+        for (ast_slotcons *a = pat->args; a; a = a->next) {
             p.head = cons_head(a->cons);
             p.is_cf = name_eq(&a->name, "cf");
             check_cons(c, a->cons, &p, "?");
@@ -1090,7 +1096,7 @@ static void check_pattern(checker *c, const ast_pattern *pat, const char *neg, b
         return;
     }
     uint32_t pos = 0;
-    for (const ast_slotcons *a = pat->args; a; a = a->next) {
+    for (ast_slotcons *a = pat->args; a; a = a->next) {
         pat_ctx p = {.t = t, .neg = neg, .expect = expect, .head = cons_head(a->cons)};
         const char *slot;
         if (a->name.text) {
@@ -1102,7 +1108,7 @@ static void check_pattern(checker *c, const ast_pattern *pat, const char *neg, b
                 if (!p.s)
                     unknown_slot(c, t, &a->name);
             }
-            for (const ast_slotcons *b = pat->args; b != a; b = b->next)
+            for (ast_slotcons *b = pat->args; b != a; b = b->next)
                 if (b->name.len == a->name.len &&
                     memcmp(b->name.text, a->name.text, a->name.len) == 0) {
                     ERR(c, E_DUP_SLOT, a->name.sp, "slot '%s' is given twice", slot);
@@ -1116,13 +1122,14 @@ static void check_pattern(checker *c, const ast_pattern *pat, const char *neg, b
                 slot = "?";
                 if (pos == t->nslots) {
                     uint32_t n = pos;
-                    for (const ast_slotcons *b = a; b; b = b->next)
+                    for (ast_slotcons *b = a; b; b = b->next)
                         n++;
                     too_many_values(c, t, a->sp, n);
                 }
             }
             pos++;
         }
+        a->slot = p.is_cf ? AST_SLOT_CF : p.s ? (int32_t)(p.s - t->slots) : INT32_MIN;
         check_cons(c, a->cons, &p, slot);
     }
 }
@@ -1131,7 +1138,7 @@ static void check_pattern(checker *c, const ast_pattern *pat, const char *neg, b
 
 /* A literal as a map key: its type's letter and its text, so that 1, 1.0,
  * "1" and the symbol 1x stay apart (1 and 1.0 are the same number). */
-static const char *lit_key(arena *a, const ast_lit *l, uint32_t *len)
+static const char *lit_key(arena *a, ast_lit *l, uint32_t *len)
 {
     char buf[48];
     const char *text = buf;
@@ -1156,7 +1163,7 @@ static const char *lit_key(arena *a, const ast_lit *l, uint32_t *len)
 }
 
 /* Record that a fact or action can put L into slot S. */
-static void produced_lit(checker *c, slot_info *s, const ast_lit *l)
+static void produced_lit(checker *c, slot_info *s, ast_lit *l)
 {
     if (!s->produced.cap) {
         env_log(c->env, &s->produced, sizeof s->produced);
@@ -1171,7 +1178,7 @@ static void produced_lit(checker *c, slot_info *s, const ast_lit *l)
 
 /* Record VALUE, an expression, put into slot S: a computed value could be
  * anything. */
-static void produced(checker *c, slot_info *s, const ast_expr *value)
+static void produced(checker *c, slot_info *s, ast_expr *value)
 {
     if (value->kind == EX_LIT)
         produced_lit(c, s, &value->u.lit);
@@ -1179,7 +1186,7 @@ static void produced(checker *c, slot_info *s, const ast_expr *value)
         SET(c, s->produced_any, true);
 }
 
-static bool was_produced(checker *c, slot_info *s, const ast_lit *l)
+static bool was_produced(checker *c, slot_info *s, ast_lit *l)
 {
     if (!s->produced.cap)
         return false;
@@ -1189,11 +1196,11 @@ static bool was_produced(checker *c, slot_info *s, const ast_lit *l)
 }
 
 /* A value put into slot S: its type and its ask domain. */
-static void check_put(checker *c, const tmpl_info *t, slot_info *s, const ast_expr *value)
+static void check_put(checker *c, const tmpl_info *t, slot_info *s, ast_expr *value)
 {
     if (value->kind != EX_LIT || !s->type_ok)
         return;
-    const ast_lit *l = &value->u.lit;
+    ast_lit *l = &value->u.lit;
     const char *slot = s->decl->name.text;
     const char *tname = t->decl->u.tmpl.name.text;
     if (!type_fits(s->type, l->type)) {
@@ -1210,10 +1217,10 @@ static void check_put(checker *c, const tmpl_info *t, slot_info *s, const ast_ex
 }
 
 /* How many values ARGS gives by position. */
-static uint32_t count_positional(const ast_slotval *args)
+static uint32_t count_positional(ast_slotval *args)
 {
     uint32_t n = 0;
-    for (const ast_slotval *a = args; a; a = a->next)
+    for (ast_slotval *a = args; a; a = a->next)
         n += a->name.text == NULL;
     return n;
 }
@@ -1223,18 +1230,18 @@ static uint32_t count_positional(const ast_slotval *args)
  * In a facts block or given facts c->ground is set and values must be
  * constants. DEFAULTS: slots left out take their defaults (not for modify,
  * which leaves them as they are). */
-static void check_slotvals(checker *c, tmpl_info *t, const ast_slotval *args, bool defaults)
+static void check_slotvals(checker *c, tmpl_info *t, ast_slotval *args, bool defaults)
 {
-    for (const ast_slotval *a = args; a; a = a->next)
+    for (ast_slotval *a = args; a; a = a->next)
         check_expr(c, a->value);
     if (!t)
         return;
-    for (const ast_slotval *a = args; a; a = a->next)
+    for (ast_slotval *a = args; a; a = a->next)
         if (mixed_args(c, &args->name, &a->name, a->sp, "a fact"))
             return;
     bool *given = arena_alloc(c->a, (t->nslots ? t->nslots : 1) * sizeof *given);
     uint32_t pos = 0;
-    for (const ast_slotval *a = args; a; a = a->next) {
+    for (ast_slotval *a = args; a; a = a->next) {
         slot_info *s = NULL;
         if (a->name.text) {
             if (name_eq(&a->name, "cf")) {
@@ -1264,6 +1271,7 @@ static void check_slotvals(checker *c, tmpl_info *t, const ast_slotval *args, bo
             continue;
         }
         given[idx] = true;
+        a->slot = (int32_t)idx;
         check_put(c, t, s, a->value);
         produced(c, s, a->value);
     }
@@ -1282,9 +1290,11 @@ static void check_slotvals(checker *c, tmpl_info *t, const ast_slotval *args, bo
 
 /* A fact of a facts block or a case (c->ground set), or of assert or
  * conclude. */
-static void check_fact(checker *c, const ast_fact *f)
+static void check_fact(checker *c, ast_fact *f)
 {
     tmpl_info *t = lookup_template(c, &f->tmpl);
+    if (t)
+        f->tmpl_id = t->id;
     if (t && c->ground)
         SET(c, t->input, true);
     else if (t)
@@ -1293,7 +1303,7 @@ static void check_fact(checker *c, const ast_fact *f)
 }
 
 /* The fact variable of a retract or modify. */
-static var *fact_var(checker *c, const ast_name *n, const char *action)
+static var *fact_var(checker *c, ast_name *n, const char *action)
 {
     var *v = find_var(c, n);
     if (!v) {
@@ -1318,7 +1328,7 @@ static var *fact_var(checker *c, const ast_name *n, const char *action)
     return v;
 }
 
-static void check_action(checker *c, const ast_action *a)
+static void check_action(checker *c, ast_action *a)
 {
     switch (a->kind) {
     case ACT_ASSERT:
@@ -1326,7 +1336,7 @@ static void check_action(checker *c, const ast_action *a)
         break;
     case ACT_CONCLUDE: {
         check_fact(c, &a->u.conclude.fact);
-        const ast_expr *cf = a->u.conclude.cf;
+        ast_expr *cf = a->u.conclude.cf;
         double x;
         if (!cf)
             break;
@@ -1340,7 +1350,7 @@ static void check_action(checker *c, const ast_action *a)
         break;
     }
     case ACT_RETRACT:
-        for (const ast_expr *v = a->u.vars; v; v = v->next)
+        for (ast_expr *v = a->u.vars; v; v = v->next)
             fact_var(c, &v->u.var, "retract");
         break;
     case ACT_MODIFY: {
@@ -1348,12 +1358,14 @@ static void check_action(checker *c, const ast_action *a)
         tmpl_info *t = NULL;
         if (v && v->fact_pat)
             t = map_get(&c->env->tmpls, v->fact_pat->tmpl.text, v->fact_pat->tmpl.len);
-        for (const ast_slotval *s = a->u.modify.args; s; s = s->next)
+        for (ast_slotval *s = a->u.modify.args; s; s = s->next)
             if (!s->name.text) {
                 ERR(c, E_POSITIONAL, s->sp, "'modify' names each slot it changes");
                 t = NULL; /* judge the values, not the slots */
                 break;
             }
+        if (t)
+            a->u.modify.tmpl_id = t->id;
         check_slotvals(c, t, a->u.modify.args, false);
         break;
     }
@@ -1375,7 +1387,7 @@ static void check_action(checker *c, const ast_action *a)
         break;
     }
     case ACT_PRINT:
-        for (const ast_expr *e = a->u.args; e; e = e->next)
+        for (ast_expr *e = a->u.args; e; e = e->next)
             check_expr(c, e);
         break;
     case ACT_RECOMMEND:
@@ -1388,8 +1400,8 @@ static void check_action(checker *c, const ast_action *a)
 
 /* ---- conditions ---- */
 
-static void check_ce(checker *c, const ast_ce *ce, const char *neg);
-static void check_ces(checker *c, const ast_ce *ce, const char *neg);
+static void check_ce(checker *c, ast_ce *ce, const char *neg);
+static void check_ces(checker *c, ast_ce *ce, const char *neg);
 
 static void open_region(checker *c, const char *kind)
 {
@@ -1401,13 +1413,13 @@ static void open_region(checker *c, const char *kind)
  * variable is bound after the `or` when every alternative binds it. A
  * variable new in the alternatives counts as often as in the alternative
  * that uses it most, since only one of them matches at a time. */
-static void check_or(checker *c, const ast_ce *ce, const char *neg)
+static void check_or(checker *c, ast_ce *ce, const char *neg)
 {
     uint32_t base = c->nvars;
     var *found = NULL; /* new variables of the alternatives so far */
     uint32_t *hits = NULL;
     uint32_t nfound = 0, capfound = 0, nalts = 0;
-    for (const ast_ce *alt = ce->u.list; alt; alt = alt->next, nalts++) {
+    for (ast_ce *alt = ce->u.list; alt; alt = alt->next, nalts++) {
         check_ce(c, alt, neg);
         for (uint32_t i = base; i < c->nvars; i++) {
             const var *v = &c->vars[i];
@@ -1438,7 +1450,7 @@ static void check_or(checker *c, const ast_ce *ce, const char *neg)
         c->nvars = base;
     }
     for (uint32_t j = 0; j < nfound; j++) {
-        var *v = add_var(c, &(ast_name){found[j].name, found[j].len, found[j].first},
+        var *v = add_var(c, &(ast_name){.text = found[j].name, .len = found[j].len, .sp = found[j].first},
                          found[j].state);
         *v = found[j];
         if (hits[j] < nalts && (v->state == V_BOUND || v->state == V_FACT))
@@ -1447,7 +1459,7 @@ static void check_or(checker *c, const ast_ce *ce, const char *neg)
 }
 
 /* NEG: inside not/exists/forall, the innermost one's keyword; else NULL. */
-static void check_ce(checker *c, const ast_ce *ce, const char *neg)
+static void check_ce(checker *c, ast_ce *ce, const char *neg)
 {
     switch (ce->kind) {
     case CE_PATTERN:
@@ -1479,22 +1491,153 @@ static void check_ce(checker *c, const ast_ce *ce, const char *neg)
     }
 }
 
-static void check_ces(checker *c, const ast_ce *ce, const char *neg)
+static void check_ces(checker *c, ast_ce *ce, const char *neg)
 {
     for (; ce; ce = ce->next)
         check_ce(c, ce, neg);
 }
 
+/* ---- numbering a rule's variables ---- */
+
+/* Every variable of a rule (or of a case's expectations) gets a number by
+ * its name, the same for each of its occurrences: the compiler finds a
+ * variable's binding by number, never by name. */
+typedef struct numbering {
+    name_map names;              /* number + 1 by name */
+    uint32_t n;
+} numbering;
+
+static void num_name(numbering *nb, ast_name *n)
+{
+    if (!n->text)
+        return;
+    uintptr_t k = (uintptr_t)map_get(&nb->names, n->text, n->len);
+    if (!k) {
+        k = ++nb->n;
+        map_put(&nb->names, n->text, n->len, (void *)k);
+    }
+    n->var = (uint32_t)(k - 1);
+}
+
+static void num_expr(numbering *nb, ast_expr *e)
+{
+    switch (e->kind) {
+    case EX_LIT: break;
+    case EX_VAR: num_name(nb, &e->u.var); break;
+    case EX_CALL:
+        for (ast_expr *a = e->u.call.args; a; a = a->next)
+            num_expr(nb, a);
+        break;
+    case EX_BINARY:
+        num_expr(nb, e->u.op.lhs);
+        num_expr(nb, e->u.op.rhs);
+        break;
+    case EX_UNARY: num_expr(nb, e->u.op.lhs); break;
+    }
+}
+
+static void num_cons(numbering *nb, ast_cons *k)
+{
+    switch (k->kind) {
+    case CT_VAR: num_name(nb, &k->u.var); break;
+    case CT_LIT: break;
+    case CT_CMP: num_expr(nb, k->u.cmp.rhs); break;
+    case CT_PRED: num_expr(nb, k->u.pred); break;
+    case CT_AND:
+    case CT_OR:
+        num_cons(nb, k->u.bin.lhs);
+        num_cons(nb, k->u.bin.rhs);
+        break;
+    }
+}
+
+static void num_pattern(numbering *nb, ast_pattern *p)
+{
+    num_name(nb, &p->binding);
+    for (ast_slotcons *a = p->args; a; a = a->next)
+        num_cons(nb, a->cons);
+}
+
+static void num_ces(numbering *nb, ast_ce *ce)
+{
+    for (; ce; ce = ce->next) {
+        switch (ce->kind) {
+        case CE_PATTERN: num_pattern(nb, &ce->u.pat); break;
+        case CE_NOT:
+        case CE_EXISTS: num_ces(nb, ce->u.sub); break;
+        case CE_FORALL:
+            num_ces(nb, ce->u.forall.domain);
+            num_ces(nb, ce->u.forall.body);
+            break;
+        case CE_OR:
+        case CE_AND: num_ces(nb, ce->u.list); break;
+        case CE_TEST: num_expr(nb, ce->u.test); break;
+        }
+    }
+}
+
+static void num_slotvals(numbering *nb, ast_slotval *a)
+{
+    for (; a; a = a->next)
+        num_expr(nb, a->value);
+}
+
+static uint32_t number_rule(checker *c, ast_rule *r)
+{
+    numbering nb = {0};
+    map_init(&nb.names, c->a, 16);
+    num_ces(&nb, r->conds);
+    for (ast_action *a = r->actions; a; a = a->next) {
+        switch (a->kind) {
+        case ACT_ASSERT: num_slotvals(&nb, a->u.fact.args); break;
+        case ACT_CONCLUDE:
+            num_slotvals(&nb, a->u.conclude.fact.args);
+            if (a->u.conclude.cf)
+                num_expr(&nb, a->u.conclude.cf);
+            break;
+        case ACT_RETRACT:
+            for (ast_expr *v = a->u.vars; v; v = v->next)
+                num_expr(&nb, v);
+            break;
+        case ACT_MODIFY:
+            num_name(&nb, &a->u.modify.var);
+            num_slotvals(&nb, a->u.modify.args);
+            break;
+        case ACT_BIND:
+            num_expr(&nb, a->u.bind.value);
+            num_name(&nb, &a->u.bind.var);
+            break;
+        case ACT_PRINT:
+            for (ast_expr *e = a->u.args; e; e = e->next)
+                num_expr(&nb, e);
+            break;
+        case ACT_RECOMMEND: num_expr(&nb, a->u.recommend.text); break;
+        case ACT_HALT: break;
+        }
+    }
+    return nb.n;
+}
+
+static uint32_t number_case(checker *c, ast_case *k)
+{
+    numbering nb = {0};
+    map_init(&nb.names, c->a, 8);
+    for (ast_expect *e = k->expects; e; e = e->next)
+        num_pattern(&nb, &e->pat);
+    return nb.n;
+}
+
 /* ---- declarations ---- */
 
-static void check_rule(checker *c, const ast_rule *r)
+static void check_rule(checker *c, ast_rule *r)
 {
+    r->nvars = number_rule(c, r);
     c->rule = r;
     c->nvars = 0;
     c->nopen = 0;
     c->regions = 0;
     if (r->salience) {
-        const ast_lit *s = r->salience;
+        ast_lit *s = r->salience;
         if (s->type != TY_INT)
             ERR(c, E_SALIENCE, s->sp, "salience must be a whole number from -10000 to 10000");
         else if (s->u.i < -10000 || s->u.i > 10000)
@@ -1502,7 +1645,7 @@ static void check_rule(checker *c, const ast_rule *r)
                 (long long)s->u.i);
     }
     check_ces(c, r->conds, NULL);
-    for (const ast_action *a = r->actions; a; a = a->next)
+    for (ast_action *a = r->actions; a; a = a->next)
         check_action(c, a);
     for (uint32_t i = 0; i < c->nvars; i++) {
         const var *v = &c->vars[i];
@@ -1523,24 +1666,25 @@ static void check_rule(checker *c, const ast_rule *r)
     c->rule = NULL;
 }
 
-static void check_case(checker *c, const ast_case *k)
+static void check_case(checker *c, ast_case *k)
 {
+    k->nvars = number_case(c, k);
     c->nvars = 0;
     c->nopen = 0;
     c->ground = "a given fact";
-    for (const ast_fact *f = k->given; f; f = f->next)
+    for (ast_fact *f = k->given; f; f = f->next)
         check_fact(c, f);
     c->ground = NULL;
-    for (const ast_expect *e = k->expects; e; e = e->next)
+    for (ast_expect *e = k->expects; e; e = e->next)
         check_pattern(c, &e->pat, NULL, true);
 }
 
-static void unique_name(checker *c, name_map *m, const ast_name *n, const char *what,
+static void unique_name(checker *c, name_map *m, ast_name *n, const char *what,
                         diag_code code)
 {
     if (!n->text)
         return;
-    const ast_name *old = map_get(m, n->text, n->len);
+    ast_name *old = map_get(m, n->text, n->len);
     if (!old) {
         ast_name *copy = arena_alloc(c->env->a, sizeof *copy);
         *copy = copy_name(c->env->a, *n);
@@ -1555,7 +1699,7 @@ static void unique_name(checker *c, name_map *m, const ast_name *n, const char *
 
 /* The value S can take that is closest to L (a symbol or string), for a
  * "did you mean": an ask answer or a constant some fact or action gives. */
-static const char *closest_value(const slot_info *s, const ast_lit *l)
+static const char *closest_value(const slot_info *s, ast_lit *l)
 {
     if (l->type != TY_SYMBOL && l->type != TY_STRING)
         return NULL;
@@ -1563,11 +1707,11 @@ static const char *closest_value(const slot_info *s, const ast_lit *l)
     const char *best = NULL;
     unsigned bestd = 99;
     if (s->ask)
-        for (const ast_lit *x = s->ask->answers; x; x = x->next)
+        for (ast_lit *x = s->ask->answers; x; x = x->next)
             if (x->type == l->type)
                 consider(&best, &bestd, &want, x->u.s);
     for (uint32_t i = 0; i < s->produced.cap; i++) {
-        const ast_lit *x = s->produced.vals[i];
+        ast_lit *x = s->produced.vals[i];
         if (s->produced.keys[i] && x->type == l->type)
             consider(&best, &bestd, &want, x->u.s);
     }
@@ -1608,7 +1752,7 @@ static void judge_const_tests(checker *c)
 
 /* Whether X, a template declaration of the program, is the one the
  * environment knows by its name (not a second definition). */
-static tmpl_info *defined_by(checker *c, const ast_decl *x)
+static tmpl_info *defined_by(checker *c, ast_decl *x)
 {
     tmpl_info *t = map_get(&c->env->tmpls, x->u.tmpl.name.text, x->u.tmpl.name.len);
     if (!t)
@@ -1617,24 +1761,24 @@ static tmpl_info *defined_by(checker *c, const ast_decl *x)
     return a.file == b.file && a.start == b.start ? t : NULL;
 }
 
-void check_program(const ast_program *prog, check_env *env, diag_list *d)
+void check_program(ast_program *prog, check_env *env, diag_list *d)
 {
     checker c = {.prog = prog, .a = prog->arena, .env = env, .d = d};
     unsigned errors_before = d->nerrors;
     map_init(&c.unknown, c.a, 8);
 
     /* sweep 1 */
-    for (const ast_decl *x = prog->decls; x; x = x->next)
+    for (ast_decl *x = prog->decls; x; x = x->next)
         if (x->kind == DECL_TEMPLATE)
             collect_template(&c, x);
-    for (const ast_decl *x = prog->decls; x; x = x->next)
+    for (ast_decl *x = prog->decls; x; x = x->next)
         if (x->kind == DECL_ASK)
             collect_ask(&c, x);
 
     /* A consultation makes facts of an asked template, and their slots may
      * keep their defaults: a default such as `unknown` may lie outside the
      * ask's answers on purpose, for rules to test. */
-    for (const ast_decl *x = prog->decls; x; x = x->next) {
+    for (ast_decl *x = prog->decls; x; x = x->next) {
         if (x->kind != DECL_ASK)
             continue;
         tmpl_info *t = map_get(&env->tmpls, x->u.ask.tmpl.text, x->u.ask.tmpl.len);
@@ -1645,7 +1789,7 @@ void check_program(const ast_program *prog, check_env *env, diag_list *d)
     }
 
     /* sweep 2 */
-    for (const ast_decl *x = prog->decls; x; x = x->next) {
+    for (ast_decl *x = prog->decls; x; x = x->next) {
         switch (x->kind) {
         case DECL_RULE:
             unique_name(&c, &env->rules, &x->u.rule.name, "rule", E_DUP_RULE);
@@ -1654,7 +1798,7 @@ void check_program(const ast_program *prog, check_env *env, diag_list *d)
         case DECL_FACTS:
             unique_name(&c, &env->facts, &x->u.facts.name, "facts block", E_DUP_DECL);
             c.ground = "a fact in a facts block";
-            for (const ast_fact *f = x->u.facts.facts; f; f = f->next)
+            for (ast_fact *f = x->u.facts.facts; f; f = f->next)
                 check_fact(&c, f);
             c.ground = NULL;
             break;
@@ -1672,7 +1816,7 @@ void check_program(const ast_program *prog, check_env *env, diag_list *d)
      * without errors (a value of the wrong type reaches nothing). */
     if (d->nerrors == errors_before)
         judge_const_tests(&c);
-    for (const ast_decl *x = prog->decls; x; x = x->next) {
+    for (ast_decl *x = prog->decls; x; x = x->next) {
         if (x->kind != DECL_TEMPLATE)
             continue;
         const tmpl_info *t = defined_by(&c, x);

@@ -8,7 +8,7 @@
  * the engine keeps one for its life, so a load, a typed fact or a query
  * reads only its own text.
  *
- * check_program reads PROG (it changes nothing in it) and adds an error or
+ * check_program reads PROG, fills in its resolution fields (see ast.h) and adds an error or
  * warning to D for each problem, with the codes listed in diag.h. What PROG
  * declares goes into ENV inside a transaction: check_env_begin opens it,
  * check_env_commit keeps what the program added and check_env_rollback
@@ -40,6 +40,6 @@ void check_env_rollback(check_env *);
 uint32_t check_env_templates(const check_env *);
 
 /* Must run under a load boundary (see front.h) inside a transaction. */
-void check_program(const ast_program *prog, check_env *env, diag_list *d);
+void check_program(ast_program *prog, check_env *env, diag_list *d);
 
 #endif
