@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
+#include "engine.h"
 #include "internal.h"
+#include "watch.h"
 
 static alevel *find_level(engine *e, int salience, bool create)
 {

@@ -25,7 +25,13 @@
  */
 #include <string.h>
 
+#include "compile.h"
+#include "engine.h"
+#include "eval.h"
 #include "internal.h"
+#include "rete.h"
+#include "tms.h"
+#include "wm.h"
 
 #include "../grammar/front.h"
 

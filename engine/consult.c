@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
+#include "eval.h"
 #include "internal.h"
+#include "tms.h"
+#include "wm.h"
 
 /* ---- asks ------------------------------------------------------------------ */
 

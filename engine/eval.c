@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
+#include "eval.h"
 #include "internal.h"
+#include "rete.h"
 
 bool cx_truth(value v)
 {

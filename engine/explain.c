@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "../grammar/front.h"
+#include "eval.h"
 #include "internal.h"
+#include "load.h"
 
 /* ---- small writers ------------------------------------------------------ */
 

@@ -1,5 +1,9 @@
 /* internal.h — the engine's own data: templates, facts, the Rete network,
- * the agenda, truth maintenance. Private to the engine's .c files.
+ * the agenda, truth maintenance. Private to the engine's .c files. It
+ * holds the structs the modules share; each module's functions are in its
+ * own header (engine.h, wm.h, tms.h, fire.h, rete.h, agenda.h, eval.h,
+ * compile.h, load.h, watch.h), and docs/engine.md draws how they call
+ * each other.
  *
  * Ownership, in one place:
  * - The engine owns everything below. Templates, rules, nodes, alpha
@@ -149,11 +153,6 @@ typedef struct ectx {
     bool failed;            /* a runtime error happened */
 } ectx;
 
-value cx_eval(ectx *, const cexpr *);
-bool cx_truth(value);
-/* Append a stable text form of X to the engine's scratch buffer (for
- * sharing: two expressions with the same text are the same). */
-void cx_key(engine *, const cexpr *);
 
 /* ---- the network ------------------------------------------------------- */
 
@@ -432,93 +431,5 @@ struct sn_engine {
     char *scratch;           /* cx_key and formatting */
     size_t scratch_len, scratch_cap;
 };
-
-/* engine.c */
-void engine_out_of_memory(void);
-void *e_alloc(engine *, size_t);         /* never NULL: aborts when memory is gone */
-void *e_calloc(engine *, size_t n, size_t size);
-void e_free(engine *, void *);
-void *e_realloc(engine *, void *, size_t);
-void scratch_reset(engine *);
-void scratch_add(engine *, const char *s, size_t len);
-void scratch_printf(engine *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void engine_error(engine *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* wm: facts (engine.c) */
-struct fact *fact_assert(engine *, struct tmpl *, const value *vals, sn_origin, const sym *source,
-                         bool *added);
-void fact_retract(engine *, struct fact *);
-void fact_enqueue(engine *, struct fact *);
-void engine_settle(engine *);
-/* Between operations: settle truth maintenance, then free what died. */
-void engine_quiesce(engine *);
-double cf_combine_all(const struct fact *);
-double fact_cf_of(const struct fact *);
-
-/* rete.c */
-void rete_add_fact(engine *, struct fact *);
-void rete_remove_fact(engine *, struct fact *);
-void rete_refresh_fact(engine *, struct fact *);   /* its cf changed */
-bool amem_accepts(engine *, const amem *, const struct fact *);
-amem *amem_get(engine *, struct tmpl *, int32_t key_slot, const value *keyv, uint32_t nkeyv, cexpr *test,
-               bool tests_cf, const int32_t *hash_slots, uint32_t nhash);
-node *node_get(engine *, node *parent, nkind, uint32_t level, amem *, const jkey *keys,
-               uint32_t nkeys, cexpr *test, bool exists);
-node *node_partner(engine *, node *ncc_parent_branch_end, node *ncc, uint32_t level);
-node *node_term(engine *, node *parent, uint32_t level, struct prod *);
-void node_release(engine *, node *);
-void rete_free_dead(engine *);
-/* Empty every memory at once (working memory is about to be emptied). */
-void rete_clear(engine *);
-struct fact *token_fact(const token *, uint32_t level);
-void tokens_free_all(engine *);
-
-/* agenda.c */
-void agenda_add(engine *, token *, struct prod *);
-void agenda_remove(engine *, struct activation *);
-struct activation *agenda_first(engine *);
-void agenda_resort(engine *);
-void agenda_clear(engine *);
-
-/* compile.c */
-bool compile_program(engine *, const ast_program *, const struct srcset *src);
-/* PAT, of a rule or case with NVARS variables, as a one-fact test. */
-cexpr *compile_pattern_test(engine *, const ast_pattern *pat, uint32_t nvars, bool *tests_cf);
-bool facts_from_ast(engine *, const ast_fact *, value *vals, struct tmpl **t);
-
-/* Templates by number: the checker's numbering (check_env) and the
- * engine's are the same, since both count the templates in the order
- * loads declared them. */
-static inline struct tmpl *tmpl_of(engine *e, uint32_t id)
-{
-    return id < e->ntmpls ? e->tmpl_by_id[id] : NULL;
-}
-/* By name, for calls that name a template or slot (the API). */
-struct tmpl *tmpl_find(engine *, const char *name, size_t len);
-int32_t slot_index(const struct tmpl *, const char *name, size_t len);
-
-/* load.c: a pattern typed by the user (a query, whynot), parsed, checked
- * against what is loaded and compiled into its own arena. pattern_open
- * fills TP, or returns false with R filled; pattern_close frees it. */
-typedef struct typed_pattern {
-    ast_program *prog;
-    uint32_t file;           /* its text in the engine's sources */
-    const ast_pattern *pat;
-    struct tmpl *t;
-    cexpr *test;             /* its one-fact test (NULL: none) */
-    bool tests_cf;
-    arena *code;
-} typed_pattern;
-bool pattern_open(engine *, const char *pattern, sn_report *r, typed_pattern *tp);
-void pattern_close(engine *, typed_pattern *tp);
-/* F passes TP's test (the threshold is the caller's to judge). */
-bool pattern_matches(engine *, const typed_pattern *tp, const struct fact *f);
-
-/* watch lines (engine.c) */
-void watch_fact(engine *, const struct fact *, bool added);
-void watch_activation(engine *, const struct activation *, bool added);
-
-/* tms: supports (engine.c) */
-void just_withdraw(engine *, struct just *, token *match);
 
 #endif

@@ -15,7 +15,13 @@
 
 #include "../grammar/diag.h"
 #include "../grammar/front.h"
+#include "compile.h"
+#include "engine.h"
+#include "eval.h"
 #include "internal.h"
+#include "load.h"
+#include "tms.h"
+#include "wm.h"
 
 void sn_report_free(sn_report *r)
 {

@@ -13,7 +13,10 @@
  */
 #include <string.h>
 
+#include "engine.h"
+#include "eval.h"
 #include "internal.h"
+#include "rete.h"
 
 /* ---- hashing ------------------------------------------------------------ */
 
@@ -346,7 +349,7 @@ static void left_activate(engine *e, node *n, token *parent, struct fact *f)
         break;
     }
     case N_PARTNER: partner_changed(e, n, t, true); break;
-    case N_TERM: agenda_add(e, t, n->prod); break;
+    case N_TERM: rete_matched(e, t, n->prod); break;
     }
 }
 
@@ -367,16 +370,7 @@ static void token_delete(engine *e, token *t)
     delete_kids(e, t);
     node *n = t->owner;
     if (n->kind == N_TERM) {
-        if (t->act) {
-            watch_activation(e, t->act, false);
-            agenda_remove(e, t->act);
-        }
-        while (t->sup) {
-            struct just *j = t->sup;
-            t->sup = j->tnext;
-            j->tok = NULL;
-            just_withdraw(e, j, t);
-        }
+        rete_unmatched(e, t);
     } else if (n->kind == N_PARTNER) {
         partner_changed(e, n, t, false);
     }

@@ -1,0 +1,231 @@
+/* api.c — the public read-only calls of sinew.h: facts, rules,
+ * templates, the agenda, justifications, recommendations, statistics.
+ * Everything here reads; nothing changes the engine.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "rete.h"
+#include "tms.h"
+
+void sn_each_symbol(const sn_engine *e, void (*fn)(const char *, void *), void *ctx)
+{
+    for (uint32_t i = 0; i <= e->syms.mask; i++)
+        for (const sym *s = e->syms.buckets[i]; s; s = s->next)
+            fn(s->text, ctx);
+}
+
+/* ---- facts, rules, templates: read access ---------------------------------------- */
+
+uint64_t sn_fact_id(const sn_fact *f) { return f->id; }
+double sn_fact_cf(const sn_fact *f) { return f->cf; }
+const char *sn_fact_template(const sn_fact *f) { return f->t->name->text; }
+sn_origin sn_fact_origin(const sn_fact *f) { return f->origin; }
+bool sn_fact_concluded(const sn_fact *f) { return f->live && f->nsupport > 0; }
+const char *sn_fact_source(const sn_fact *f) { return f->source ? f->source->text : NULL; }
+
+const char *sn_fact_value(const sn_fact *f, unsigned i, char *buf, size_t size)
+{
+    if (i >= f->t->nslots)
+        return NULL;
+    value v = f->slots[i];
+    if (v.type == V_SYMBOL || v.type == V_STRING)
+        snprintf(buf, size, "%s", v.u.s->text);
+    else
+        value_format(buf, size, v);
+    return buf;
+}
+
+size_t sn_fact_format(const sn_fact *f, char *buf, size_t size)
+{
+    size_t n = 0;
+#define PUT(s)                                                                                     \
+    do {                                                                                           \
+        const char *s_ = (s);                                                                      \
+        size_t l_ = strlen(s_);                                                                    \
+        if (n < size)                                                                              \
+            memcpy(buf + n, s_, n + l_ < size ? l_ : size - n);                                    \
+        n += l_;                                                                                   \
+    } while (0)
+    PUT(f->t->name->text);
+    PUT("(");
+    for (uint32_t i = 0; i < f->t->nslots; i++) {
+        char v[256];
+        if (i)
+            PUT(", ");
+        PUT(f->t->slots[i].name->text);
+        PUT(": ");
+        if (f->slots[i].type == V_SYMBOL) {
+            PUT(f->slots[i].u.s->text); /* the common case, without a copy */
+            continue;
+        }
+        value_format(v, sizeof v, f->slots[i]);
+        PUT(v);
+    }
+    PUT(")");
+#undef PUT
+    if (size)
+        buf[n < size ? n : size - 1] = '\0';
+    return n;
+}
+
+void sn_fact_write(FILE *out, const sn_fact *f)
+{
+    fprintf(out, "%s(", f->t->name->text);
+    for (uint32_t i = 0; i < f->t->nslots; i++) {
+        fprintf(out, "%s%s: ", i ? ", " : "", f->t->slots[i].name->text);
+        value_write(out, f->slots[i]);
+    }
+    fputc(')', out);
+}
+
+sn_activation *sn_agenda_next(const sn_engine *e, const sn_activation *a)
+{
+    if (a && a->next)
+        return a->next;
+    uint32_t i = 0;
+    if (a)
+        i = (uint32_t)(a->lvl - e->levels) + 1;
+    for (; i < e->nlevels; i++)
+        if (e->levels[i].head)
+            return e->levels[i].head;
+    return NULL;
+}
+
+const sn_rule *sn_activation_rule(const sn_activation *a) { return a->p->r; }
+int sn_activation_salience(const sn_activation *a) { return a->salience; }
+
+unsigned sn_activation_facts(const sn_activation *a, const sn_fact **out, unsigned max)
+{
+    const sn_fact *tmp[64];
+    unsigned n = 0;
+    for (const token *t = a->tok; t; t = t->parent)
+        if (t->f && a->p->positive[t->level] && n < 64)
+            tmp[n++] = t->f;
+    for (unsigned i = 0; i < n && i < max; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+const sn_rule *sn_rule_next(const sn_engine *e, const sn_rule *r)
+{
+    r = r ? r->next : e->rules;
+    while (r && r->removed)
+        r = r->next;
+    return r;
+}
+
+const sn_rule *sn_rule_find(const sn_engine *e, const char *name)
+{
+    for (const sn_rule *r = sn_rule_next(e, NULL); r; r = sn_rule_next(e, r))
+        if (strcmp(r->name->text, name) == 0)
+            return r;
+    return NULL;
+}
+
+const char *sn_rule_name(const sn_rule *r) { return r->name->text; }
+const char *sn_rule_doc(const sn_rule *r) { return r->doc; }
+unsigned sn_rule_ncites(const sn_rule *r) { return r->ncites; }
+const char *sn_rule_cite(const sn_rule *r, unsigned i) { return i < r->ncites ? r->cites[i] : NULL; }
+int sn_rule_salience(const sn_rule *r) { return r->salience; }
+uint64_t sn_rule_fired(const sn_rule *r) { return r->fired; }
+const char *sn_rule_where(const sn_rule *r) { return r->where; }
+
+bool sn_remove_rule(sn_engine *e, const char *name)
+{
+    struct rule *r = (struct rule *)sn_rule_find(e, name);
+    if (!r)
+        return false;
+    r->removed = true;
+    for (uint32_t i = 0; i < r->nprods; i++)
+        node_release(e, r->prods[i]->term);
+    e->nrules--;
+    engine_quiesce(e);
+    return true;
+}
+
+const sn_template *sn_template_next(const sn_engine *e, const sn_template *t)
+{
+    return t ? t->next : e->tmpls;
+}
+
+const char *sn_template_name(const sn_template *t) { return t->name->text; }
+unsigned sn_template_nslots(const sn_template *t) { return t->nslots; }
+const char *sn_template_slot(const sn_template *t, unsigned i)
+{
+    return i < t->nslots ? t->slots[i].name->text : NULL;
+}
+
+const sn_just *sn_fact_justs(const sn_fact *f) { return f->justs; }
+const sn_just *sn_just_next(const sn_just *j) { return j->next; }
+const sn_rule *sn_just_rule(const sn_just *j) { return j->r; }
+bool sn_just_logical(const sn_just *j) { return j->kind == J_CONCLUDE; }
+bool sn_just_active(const sn_just *j) { return j->active; }
+double sn_just_cf(const sn_just *j) { return j->cf; }
+double sn_just_rule_cf(const sn_just *j) { return j->rule_cf; }
+double sn_just_min_cf(const sn_just *j) { return j->min_cf; }
+uint64_t sn_just_firing(const sn_just *j) { return j->firing; }
+unsigned sn_just_nfacts(const sn_just *j) { return j->nfacts; }
+uint64_t sn_just_fact(const sn_just *j, unsigned i) { return i < j->nfacts ? j->facts[i] : 0; }
+unsigned sn_just_nbindings(const sn_just *j) { return j->binds ? j->p->nvars : 0; }
+const char *sn_just_var(const sn_just *j, unsigned i)
+{
+    return i < sn_just_nbindings(j) ? j->p->vars[i].name : NULL;
+}
+const char *sn_just_binding(const sn_just *j, unsigned i, char *buf, size_t size)
+{
+    if (i >= sn_just_nbindings(j))
+        return NULL;
+    value_format(buf, size, j->binds[i]);
+    return buf;
+}
+const char *sn_just_withdrawn(const sn_just *j) { return j->withdrawn ? j->withdrawn : ""; }
+
+static int rec_order(const void *a, const void *b)
+{
+    const struct just *x = *(const struct just *const *)a, *y = *(const struct just *const *)b;
+    if (x->r->salience != y->r->salience)
+        return x->r->salience < y->r->salience ? 1 : -1;
+    if (x->r != y->r)
+        return x->r->rank < y->r->rank ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+unsigned sn_recommendations(const sn_engine *e, const char **texts, const sn_rule **rules,
+                            unsigned max)
+{
+    unsigned n = 0;
+    for (const struct just *j = e->recs_first; j; j = j->rnext)
+        n++;
+    if (max == 0 || (!texts && !rules))
+        return n;
+    const struct just **v = malloc(n * sizeof *v + 1);
+    if (!v)
+        return 0;
+    unsigned i = 0;
+    for (const struct just *j = e->recs_first; j; j = j->rnext)
+        v[i++] = j;
+    qsort(v, n, sizeof *v, rec_order);
+    for (i = 0; i < n && i < max; i++) {
+        if (texts)
+            texts[i] = v[i]->text;
+        if (rules)
+            rules[i] = v[i]->r;
+    }
+    free(v);
+    return n;
+}
+
+void sn_get_stats(const sn_engine *e, sn_stats *s)
+{
+    s->facts = e->nfacts;
+    s->fired = e->fired;
+    s->activations = e->nacts;
+    s->tokens = e->ntokens;
+    s->alpha_memories = e->namems;
+    s->beta_nodes = e->nnodes;
+    s->bytes = e->mem.used;
+    s->peak_bytes = e->mem.peak;
+}
+

@@ -1,0 +1,24 @@
+/* load.h — typed patterns (load.c). Private to the engine. */
+#ifndef SINEW_LOAD_H
+#define SINEW_LOAD_H
+
+#include "internal.h"
+
+/* A pattern typed by the user (a query, whynot), parsed, checked against
+ * what is loaded and compiled into its own arena. pattern_open fills TP,
+ * or returns false with R filled; pattern_close frees it. */
+typedef struct typed_pattern {
+    ast_program *prog;
+    uint32_t file;           /* its text in the engine's sources */
+    const ast_pattern *pat;
+    struct tmpl *t;
+    cexpr *test;             /* its one-fact test (NULL: none) */
+    bool tests_cf;
+    arena *code;
+} typed_pattern;
+bool pattern_open(engine *, const char *pattern, sn_report *r, typed_pattern *tp);
+void pattern_close(engine *, typed_pattern *tp);
+/* F passes TP's test (the threshold is the caller's to judge). */
+bool pattern_matches(engine *, const typed_pattern *tp, const struct fact *f);
+
+#endif

@@ -1,0 +1,184 @@
+/* tms.c — truth maintenance and certainty; see tms.h.
+ *
+ * Certainty (MYCIN, as EMYCIN combines it): a fact's positive evidence
+ * (being given counts as 1.0) combines as a + b(1 - a), its negative
+ * evidence likewise on magnitudes, and the two meet as
+ * (MB - MD) / (1 - min(MB, MD)), so the order in which evidence came does
+ * not matter. A conclusion's contribution is cf(rule) x the smallest cf of
+ * the facts its rule matched.
+ *
+ * Truth maintenance: a `conclude` hangs its justification on the match
+ * (the terminal token). When the match goes, the justification is
+ * withdrawn and the fact queued; engine_settle then recomputes its
+ * certainty, or retracts it when nothing holds it up any more. Settling
+ * happens after every action, so a rule's next action sees a consistent
+ * working memory.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "internal.h"
+#include "rete.h"
+#include "tms.h"
+#include "wm.h"
+
+double fact_cf_of(const struct fact *f)
+{
+    double mb = f->asserted ? 1.0 : 0.0, md = 0.0;
+    for (const struct just *j = f->justs; j; j = j->next) {
+        if (!j->active || j->kind != J_CONCLUDE)
+            continue;
+        if (j->cf >= 0)
+            mb = mb + j->cf * (1 - mb);
+        else
+            md = md - j->cf * (1 - md);
+    }
+    if (mb >= 1.0 && md >= 1.0)
+        return 0.0;
+    double m = mb < md ? mb : md;
+    return (mb - md) / (1.0 - m);
+}
+
+/* The smallest cf of the facts of a match. */
+double token_min_cf(const token *t, const prod *p)
+{
+    double m = 1.0;
+    for (; t; t = t->parent)
+        if (t->f && p->positive[t->level] && t->f->cf < m)
+            m = t->f->cf;
+    return m;
+}
+
+/* A fact's certainty changed: the conclusions drawn from matches that
+ * hold it (T and the tokens made from it) change their contribution. */
+static void refresh_supports(engine *e, token *t)
+{
+    if (t->dead)
+        return;
+    if (t->owner->kind == N_TERM) {
+        for (struct just *j = t->sup; j; j = j->tnext) {
+            if (j->kind != J_CONCLUDE || !j->active)
+                continue;
+            double m = token_min_cf(t, j->p);
+            double cf = j->rule_cf * m;
+            if (cf != j->cf) {
+                j->cf = cf;
+                j->min_cf = m;
+                fact_enqueue(e, j->target);
+            }
+        }
+    }
+    for (token *k = t->kids; k; k = k->snext)
+        refresh_supports(e, k);
+}
+
+void engine_settle(engine *e)
+{
+    while (e->queue) {
+        struct fact *f = e->queue;
+        e->queue = f->qnext;
+        f->qnext = NULL;
+        f->dirty = false;
+        if (!f->live)
+            continue;
+        if (!f->asserted && f->nsupport == 0) {
+            fact_retract(e, f);
+            continue;
+        }
+        double cf = fact_cf_of(f);
+        if (cf != f->cf) {
+            f->cf = cf;
+            rete_refresh_fact(e, f);
+            for (token *t = f->tokens; t; t = t->fnext)
+                refresh_supports(e, t);
+        }
+    }
+}
+
+/* Between operations: settle, then free what died. */
+void engine_quiesce(engine *e)
+{
+    engine_settle(e);
+    rete_free_dead(e);
+    zombies_free(e);
+}
+
+/* ---- justifications --------------------------------------------------------------- */
+
+void just_withdraw(engine *e, struct just *j, token *match)
+{
+    if (!j->active)
+        return;
+    j->active = false;
+    if (j->kind == J_RECOMMEND) {
+        if (j->rprev)
+            j->rprev->rnext = j->rnext;
+        else
+            e->recs_first = j->rnext;
+        if (j->rnext)
+            j->rnext->rprev = j->rprev;
+        else
+            e->recs_last = j->rprev;
+        just_free(e, j);
+        return;
+    }
+    struct fact *f = j->target;
+    if (f->nsupport)
+        f->nsupport--;
+    if (e->recording) {
+        char buf[160];
+        const struct fact *gone = NULL, *weak = NULL;
+        for (const token *t = match; t; t = t->parent)
+            if (t->f && j->p->positive[t->level]) {
+                if (!t->f->live)
+                    gone = t->f;
+                else if (t->f->cf < e->threshold)
+                    weak = t->f;
+            }
+        if (gone)
+            snprintf(buf, sizeof buf, "fact %llu was retracted", (unsigned long long)gone->id);
+        else if (weak)
+            snprintf(buf, sizeof buf, "the certainty of fact %llu fell below %g",
+                     (unsigned long long)weak->id, e->threshold);
+        else if (j->r->removed)
+            snprintf(buf, sizeof buf, "rule %s was removed", j->r->name->text);
+        else
+            snprintf(buf, sizeof buf, "a negated condition of rule %s became matched", j->r->name->text);
+        e_free(e, j->withdrawn);
+        j->withdrawn = mem_strndup(&e->mem, buf, strlen(buf));
+    }
+    fact_enqueue(e, f);
+}
+
+struct just *just_new(engine *e, just_kind kind, prod *p, struct fact *const *lv,
+                      const value *locals)
+{
+    /* the record and what it matched and bound, in one block */
+    bool record = e->recording && kind != J_RECOMMEND;
+    size_t size = sizeof(struct just);
+    if (record)
+        size += (p->nvars + 1) * sizeof(value) + (p->depth + 1) * sizeof(uint64_t);
+    struct just *j = e_calloc(e, 1, size);
+    j->kind = kind;
+    j->r = p->r;
+    j->p = p;
+    j->active = true;
+    j->firing = e->fired;
+    if (record) {
+        j->binds = (value *)(j + 1);
+        j->facts = (uint64_t *)(j->binds + p->nvars + 1);
+        j->nfacts = p->depth;
+        for (uint32_t l = 1; l <= p->depth; l++)
+            j->facts[l - 1] = p->positive[l] && lv[l] ? lv[l]->id : 0;
+        for (uint32_t i = 0; i < p->nvars; i++) {
+            const varloc *v = &p->vars[i];
+            if (v->slot == -2)
+                j->binds[i] = locals ? locals[v->level] : v_nil();
+            else if (lv[v->level])
+                j->binds[i] = v->slot == -1 ? v_float(lv[v->level]->cf) : lv[v->level]->slots[v->slot];
+        }
+    }
+    return j;
+}
+

@@ -1,0 +1,22 @@
+/* tms.h — truth maintenance and certainty (tms.c). Private to the engine. */
+#ifndef SINEW_TMS_H
+#define SINEW_TMS_H
+
+#include "internal.h"
+
+/* Recompute the queued facts' certainty; retract those nothing holds. */
+void engine_settle(engine *);
+/* Between operations: settle truth maintenance, then free what died. */
+void engine_quiesce(engine *);
+/* F's certainty from its active justifications (given counts as 1). */
+double fact_cf_of(const struct fact *);
+/* The smallest cf of the facts P matched at TOK. */
+double token_min_cf(const token *tok, const struct prod *p);
+/* J's match (MATCH) went: it no longer holds its fact up. */
+void just_withdraw(engine *, struct just *, token *match);
+/* A record of firing P on the facts LV (by level) with LOCALS bound:
+ * what it matched and bound is copied in when recording. */
+struct just *just_new(engine *, just_kind, struct prod *p, struct fact *const *lv,
+                      const value *locals);
+
+#endif
