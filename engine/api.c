@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "rete.h"
-#include "tms.h"
 
 void sn_each_symbol(const sn_engine *e, void (*fn)(const char *, void *), void *ctx)
 {
@@ -132,18 +130,6 @@ int sn_rule_salience(const sn_rule *r) { return r->salience; }
 uint64_t sn_rule_fired(const sn_rule *r) { return r->fired; }
 const char *sn_rule_where(const sn_rule *r) { return r->where; }
 
-bool sn_remove_rule(sn_engine *e, const char *name)
-{
-    struct rule *r = (struct rule *)sn_rule_find(e, name);
-    if (!r)
-        return false;
-    r->removed = true;
-    for (uint32_t i = 0; i < r->nprods; i++)
-        node_release(e, r->prods[i]->term);
-    e->nrules--;
-    engine_quiesce(e);
-    return true;
-}
 
 const sn_template *sn_template_next(const sn_engine *e, const sn_template *t)
 {

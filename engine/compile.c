@@ -29,6 +29,7 @@
 #include "engine.h"
 #include "eval.h"
 #include "internal.h"
+#include "network.h"
 #include "rete.h"
 #include "tms.h"
 #include "wm.h"
@@ -237,7 +238,7 @@ static cexpr *cx_new(engine *e, cx_kind kind, uint32_t nargs)
     return x;
 }
 
-static value lit_value(engine *e, const ast_lit *l)
+value lit_value(engine *e, const ast_lit *l)
 {
     switch (l->type) {
     case TY_SYMBOL: return v_sym(sym_intern(&e->syms, l->u.s, l->len));
@@ -531,7 +532,6 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
 
 static void build_conj(cctx *c, const fconj *k, chain *ch, prod *pr);
 
-static char *span_text(engine *e, const srcset *src, span sp);
 
 static void build_item(cctx *c, const fce *it, chain *ch, prod *pr)
 {
@@ -688,39 +688,9 @@ static cact *compile_actions(cctx *c, const ast_action *list)
 
 /* ---- rules ---------------------------------------------------------------- */
 
-static char *where_of(engine *e, const srcset *src, span sp)
-{
-    const src_file *f = srcset_file(src, sp.file);
-    uint32_t line, col;
-    src_position(f, sp.start, &line, &col);
-    char buf[512];
-    int n = snprintf(buf, sizeof buf, "%s:%u", f->name, line);
-    return arena_strndup(e->perm, buf, n < 0 ? 0 : (size_t)n);
-}
 
-/* TEXT with every run of white space made one space: a doc string as one
- * paragraph, however it was laid out in the file. */
-static char *squeeze(engine *e, const char *text, size_t len)
-{
-    char *out = arena_alloc(e->perm, len + 1);
-    size_t n = 0;
-    bool space = false;
-    for (size_t i = 0; i < len; i++) {
-        char ch = text[i];
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-            space = n > 0;
-            continue;
-        }
-        if (space)
-            out[n++] = ' ';
-        space = false;
-        out[n++] = ch;
-    }
-    out[n] = '\0';
-    return out;
-}
 
-static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
+void compile_rule(engine *e, const srcset *src, const ast_decl *d)
 {
     const ast_rule *ar = &d->u.rule;
     struct rule *r = arena_alloc(e->perm, sizeof *r);
@@ -785,97 +755,6 @@ static void compile_rule(engine *e, const srcset *src, const ast_decl *d)
     arena_free(scratch);
 }
 
-/* ---- templates, facts, cases -------------------------------------------------- */
-
-static vtype type_named(const ast_name *n)
-{
-    if (n->len == 6 && memcmp(n->text, "string", 6) == 0)
-        return V_STRING;
-    if (n->len == 3 && memcmp(n->text, "int", 3) == 0)
-        return V_INT;
-    if (n->len == 5 && memcmp(n->text, "float", 5) == 0)
-        return V_FLOAT;
-    return V_SYMBOL;
-}
-
-static void compile_template(engine *e, const ast_template *at)
-{
-    struct tmpl *t = arena_alloc(e->perm, sizeof *t);
-    t->name = sym_intern(&e->syms, at->name.text, at->name.len);
-    t->id = e->ntmpls++;
-    if (t->id >= e->captmpls) {
-        e->captmpls = e->captmpls ? e->captmpls * 2 : 16;
-        e->tmpl_by_id = e_realloc(e, e->tmpl_by_id, e->captmpls * sizeof *e->tmpl_by_id);
-    }
-    e->tmpl_by_id[t->id] = t;
-    for (const ast_slotdecl *s = at->slots; s; s = s->next)
-        t->nslots++;
-    t->slots = arena_alloc(e->perm, (t->nslots + 1) * sizeof *t->slots);
-    uint32_t i = 0;
-    for (const ast_slotdecl *s = at->slots; s; s = s->next, i++) {
-        slotdef *d = &t->slots[i];
-        d->name = sym_intern(&e->syms, s->name.text, s->name.len);
-        d->type = type_named(&s->type);
-        if (s->dflt) {
-            d->dflt = lit_value(e, s->dflt);
-            if (d->type == V_FLOAT && d->dflt.type == V_INT)
-                d->dflt = v_float((double)d->dflt.u.i);
-        } else {
-            switch (d->type) {
-            case V_STRING: d->dflt = v_str(sym_intern(&e->syms, "", 0)); break;
-            case V_INT: d->dflt = v_int(0); break;
-            case V_FLOAT: d->dflt = v_float(0.0); break;
-            default: d->dflt = v_sym(e->s_nil); break;
-            }
-        }
-    }
-    t->red_flag = t->name->len == 8 && memcmp(t->name->text, "red_flag", 8) == 0;
-    if (e->tmpls_last)
-        e->tmpls_last->next = t;
-    else
-        e->tmpls = t;
-    e->tmpls_last = t;
-}
-
-static void compile_ask(engine *e, const ast_ask *aa)
-{
-    struct tmpl *t = tmpl_of(e, aa->tmpl_id);
-    uint32_t s = aa->slot_index;
-    ask *k = arena_alloc(e->perm, sizeof *k);
-    k->t = t;
-    k->slot = s;
-    k->question = arena_strndup(e->perm, aa->question.text, aa->question.len);
-    k->multiple = aa->multiple;
-    for (const ast_lit *l = aa->answers; l; l = l->next)
-        k->nanswers++;
-    k->answers = arena_alloc(e->perm, (k->nanswers + 1) * sizeof *k->answers);
-    k->answer_text = arena_alloc(e->perm, (k->nanswers + 1) * sizeof *k->answer_text);
-    uint32_t i = 0;
-    for (const ast_lit *l = aa->answers; l; l = l->next, i++) {
-        value v = lit_value(e, l);
-        if (t->slots[s].type == V_FLOAT && v.type == V_INT)
-            v = v_float((double)v.u.i);
-        k->answers[i] = v;
-        char buf[64];
-        const char *text = buf;
-        if (v.type == V_SYMBOL || v.type == V_STRING)
-            text = v.u.s->text;
-        else
-            value_format(buf, sizeof buf, v);
-        k->answer_text[i] = arena_strndup(e->perm, text, strlen(text));
-    }
-    k->index = e->nasks++;
-    t->slots[s].ask = k;
-    if (!t->ask)
-        t->ask = k;
-    if (e->asks_last)
-        e->asks_last->next = k;
-    else
-        e->asks = k;
-    e->asks_last = k;
-}
-
-/* The values of a ground fact (facts blocks, cases, typed facts). */
 bool facts_from_ast(engine *e, const ast_fact *f, value *vals, struct tmpl **tp)
 {
     struct tmpl *t = tmpl_of(e, f->tmpl_id);
@@ -902,99 +781,4 @@ bool facts_from_ast(engine *e, const ast_fact *f, value *vals, struct tmpl **tp)
     return ok;
 }
 
-static given *given_list(engine *e, const ast_fact *list, const sym *source)
-{
-    given *head = NULL, **tail = &head;
-    for (const ast_fact *f = list; f; f = f->next) {
-        given *g = arena_alloc(e->perm, sizeof *g);
-        struct tmpl *t = tmpl_of(e, f->tmpl_id);
-        g->vals = arena_alloc(e->perm, (t->nslots + 1) * sizeof *g->vals);
-        if (!facts_from_ast(e, f, g->vals, &g->t))
-            continue;
-        g->source = source;
-        *tail = g;
-        tail = &g->next;
-    }
-    return head;
-}
 
-static char *span_text(engine *e, const srcset *src, span sp)
-{
-    const src_file *f = srcset_file(src, sp.file);
-    /* squeeze runs of white space, so a pattern over lines reads as one */
-    char *out = arena_alloc(e->perm, sp.end - sp.start + 1);
-    size_t n = 0;
-    bool space = false;
-    for (uint32_t i = sp.start; i < sp.end; i++) {
-        char ch = f->text[i];
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-            space = true;
-            continue;
-        }
-        if (space && n > 0)
-            out[n++] = ' ';
-        space = false;
-        out[n++] = ch;
-    }
-    out[n] = '\0';
-    return out;
-}
-
-static void compile_case(engine *e, const srcset *src, const ast_decl *d)
-{
-    const ast_case *ac = &d->u.kase;
-    kase *k = arena_alloc(e->perm, sizeof *k);
-    k->name = sym_intern(&e->syms, ac->name.text, ac->name.len);
-    k->where = where_of(e, src, d->sp);
-    k->given = given_list(e, ac->given, k->name);
-    expect **tail = &k->expects;
-    for (const ast_expect *x = ac->expects; x; x = x->next) {
-        expect *p = arena_alloc(e->perm, sizeof *p);
-        p->negated = x->negated;
-        p->t = tmpl_of(e, x->pat.tmpl_id);
-        p->test = compile_pattern_test(e, &x->pat, ac->nvars, &p->tests_cf);
-        p->text = span_text(e, src, x->pat.sp);
-        *tail = p;
-        tail = &p->next;
-    }
-    if (e->ncases == e->capcases) {
-        e->capcases = e->capcases ? e->capcases * 2 : 16;
-        e->cases = e_realloc(e, e->cases, e->capcases * sizeof *e->cases);
-    }
-    e->cases[e->ncases++] = k;
-}
-
-bool compile_program(engine *e, const ast_program *prog, const srcset *src)
-{
-    for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->kind == DECL_TEMPLATE)
-            compile_template(e, &d->u.tmpl);
-    for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->kind == DECL_ASK)
-            compile_ask(e, &d->u.ask);
-    for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->kind == DECL_RULE)
-            compile_rule(e, src, d);
-    for (const ast_decl *d = prog->decls; d; d = d->next) {
-        if (d->kind == DECL_FACTS) {
-            const sym *name = d->u.facts.name.text
-                                  ? sym_intern(&e->syms, d->u.facts.name.text, d->u.facts.name.len)
-                                  : NULL;
-            given *g = given_list(e, d->u.facts.facts, name);
-            for (given *x = g; x; x = x->next) {
-                fact_assert(e, x->t, x->vals, SN_ORIGIN_FACTS, x->source, NULL);
-                if (!x->next) {
-                    if (e->facts_last)
-                        e->facts_last->next = g;
-                    else
-                        e->facts_blocks = g;
-                    e->facts_last = x;
-                }
-            }
-        } else if (d->kind == DECL_CASE) {
-            compile_case(e, src, d);
-        }
-    }
-    engine_settle(e);
-    return true;
-}

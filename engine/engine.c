@@ -11,6 +11,7 @@
 #include "agenda.h"
 #include "engine.h"
 #include "internal.h"
+#include "network.h"
 #include "rete.h"
 #include "tms.h"
 #include "wm.h"

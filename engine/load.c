@@ -20,6 +20,7 @@
 #include "eval.h"
 #include "internal.h"
 #include "load.h"
+#include "network.h"
 #include "tms.h"
 #include "wm.h"
 
@@ -303,4 +304,19 @@ long sn_query(sn_engine *e, const char *pattern, sn_fact **out, size_t max, sn_r
         }
     pattern_close(e, &tp);
     return count;
+}
+
+/* A rule leaves: its activations go and the network forgets its nodes; what
+ * it concluded is withdrawn (the nodes' tokens die). */
+bool sn_remove_rule(sn_engine *e, const char *name)
+{
+    struct rule *r = (struct rule *)sn_rule_find(e, name);
+    if (!r)
+        return false;
+    r->removed = true;
+    for (uint32_t i = 0; i < r->nprods; i++)
+        node_release(e, r->prods[i]->term);
+    e->nrules--;
+    engine_quiesce(e);
+    return true;
 }

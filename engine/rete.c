@@ -73,7 +73,7 @@ static token *result_anchor(const node *partner, const token *r)
 
 /* ---- buckets ------------------------------------------------------------ */
 
-static bool hashed(const node *n)
+bool node_hashed(const node *n)
 {
     return n->nkeys > 0 || n->kind == N_NCC || n->kind == N_PARTNER;
 }
@@ -131,7 +131,7 @@ static void mem_insert(engine *e, node *n, token *t)
     bucketed *m = &n->mem;
     if (!m->b)
         m->b = e_calloc(e, 1, sizeof *m->b);
-    else if (hashed(n) && m->n > 2 * (m->mask + 1))
+    else if (node_hashed(n) && m->n > 2 * (m->mask + 1))
         mem_grow_tokens(e, m);
     BUCKET_APPEND(token, (token **)&m->b[t->hash & m->mask], t);
     m->n++;
@@ -166,7 +166,7 @@ static void am_grow(engine *e, bucketed *m)
     m->mask = nmask;
 }
 
-static aentry *am_bucket(const amem *am, uint32_t h)
+aentry *am_bucket(const amem *am, uint32_t h)
 {
     return am->idx.b ? am->idx.b[h & am->idx.mask] : NULL;
 }
@@ -195,8 +195,8 @@ void rete_free_dead(engine *e)
     }
 }
 
-static void left_activate(engine *e, node *n, token *parent, struct fact *f);
-static void token_delete(engine *e, token *t);
+void left_activate(engine *e, node *n, token *parent, struct fact *f);
+void token_delete(engine *e, token *t);
 
 static void delete_kids(engine *e, token *t)
 {
@@ -211,7 +211,7 @@ static void propagate(engine *e, node *n, token *t, struct fact *f)
 }
 
 /* Does token T join with fact F at node N (keys, then the other tests)? */
-static bool joins(engine *e, const node *n, token *t, struct fact *f)
+bool node_joins(engine *e, const node *n, token *t, struct fact *f)
 {
     for (uint32_t i = 0; i < n->nkeys; i++) {
         struct fact *g = token_fact(t, n->keys[i].level);
@@ -228,7 +228,7 @@ static uint32_t count_matches(engine *e, const node *n, token *t)
 {
     uint32_t c = 0;
     for (aentry *a = am_bucket(n->am, t->hash); a; a = a->bnext)
-        if (a->hash == t->hash && joins(e, n, t, a->f))
+        if (a->hash == t->hash && node_joins(e, n, t, a->f))
             c++;
     return c;
 }
@@ -278,7 +278,7 @@ static void note_busy(engine *e, token *root)
     root->listed = true;
 }
 
-static void left_activate(engine *e, node *n, token *parent, struct fact *f)
+void left_activate(engine *e, node *n, token *parent, struct fact *f)
 {
     token *t = token_new(e);
     t->parent = parent;
@@ -314,7 +314,7 @@ static void left_activate(engine *e, node *n, token *parent, struct fact *f)
     case N_JOIN:
         for (aentry *a = am_bucket(n->am, t->hash), *next; a; a = next) {
             next = a->bnext;
-            if (a->hash == t->hash && joins(e, n, t, a->f))
+            if (a->hash == t->hash && node_joins(e, n, t, a->f))
                 propagate(e, n, t, a->f);
             if (t->dead)
                 return;
@@ -353,7 +353,7 @@ static void left_activate(engine *e, node *n, token *parent, struct fact *f)
     }
 }
 
-static void token_delete(engine *e, token *t)
+void token_delete(engine *e, token *t)
 {
     if (t->dead)
         return;
@@ -422,7 +422,7 @@ static void right_activate(engine *e, node *n, aentry *a)
     struct fact *f = a->f;
     for (token *t = mem_bucket(n, a->hash), *next; t; t = next) {
         next = t->bnext;
-        if (t->dead || t->hash != a->hash || !joins(e, n, t, f))
+        if (t->dead || t->hash != a->hash || !node_joins(e, n, t, f))
             continue;
         switch (n->kind) {
         case N_JOIN: propagate(e, n, t, f); break;
@@ -445,7 +445,7 @@ static void right_deactivate(engine *e, node *n, aentry *a)
 {
     for (token *t = mem_bucket(n, a->hash), *next; t; t = next) {
         next = t->bnext;
-        if (t->dead || t->hash != a->hash || t->count == 0 || !joins(e, n, t, a->f))
+        if (t->dead || t->hash != a->hash || t->count == 0 || !node_joins(e, n, t, a->f))
             continue;
         if (--t->count == 0) {
             if (n->kind == N_NEG)
@@ -456,7 +456,7 @@ static void right_deactivate(engine *e, node *n, aentry *a)
     }
 }
 
-static void amem_add(engine *e, amem *am, struct fact *f)
+void amem_add(engine *e, amem *am, struct fact *f)
 {
     aentry *a = e->free_entries;
     if (a)
@@ -499,7 +499,7 @@ static void amem_remove(engine *e, aentry *a)
             right_deactivate(e, am->succ[i], a);
 }
 
-static void entry_free(engine *e, struct fact *f, aentry *a)
+void entry_free(engine *e, struct fact *f, aentry *a)
 {
     aentry **pp = &f->entries;
     while (*pp != a)
@@ -524,7 +524,7 @@ static void amlist_push(engine *e, amlist *l, amem *am)
     l->v[l->n++] = am;
 }
 
-static dnode *dispatch_find(const dispatch *d, value v, uint32_t h)
+dnode *dispatch_find(const dispatch *d, value v, uint32_t h)
 {
     if (!d->idx.b)
         return NULL;
@@ -598,460 +598,6 @@ void rete_refresh_fact(engine *e, struct fact *f)
     e_free(e, l.v);
 }
 
-/* ---- building ------------------------------------------------------------ */
-
-static uint32_t str_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-static void dispatch_add_one(engine *e, amem *am, dispatch *d, value v)
-{
-    uint32_t h = value_hash(v);
-    dnode *x = dispatch_find(d, v, h);
-    if (!x) {
-        if (!d->idx.b) {
-            d->idx.mask = 15;
-            d->idx.b = e_calloc(e, 16, sizeof *d->idx.b);
-        } else if (d->idx.n > d->idx.mask) {
-            uint32_t nmask = d->idx.mask * 2 + 1;
-            void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
-            for (uint32_t i = 0; i <= d->idx.mask; i++)
-                for (dnode *y = d->idx.b[i], *next; y; y = next) {
-                    next = y->next;
-                    y->next = nb[y->hash & nmask];
-                    nb[y->hash & nmask] = y;
-                }
-            e_free(e, d->idx.b);
-            d->idx.b = nb;
-            d->idx.mask = nmask;
-        }
-        x = arena_alloc(e->perm, sizeof *x);
-        x->v = v;
-        x->hash = h;
-        x->next = d->idx.b[h & d->idx.mask];
-        d->idx.b[h & d->idx.mask] = x;
-        d->idx.n++;
-    }
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 2;
-        x->ams = e_realloc(e, x->ams, x->cap * sizeof *x->ams);
-    }
-    x->ams[x->n++] = am;
-}
-
-/* AM joins its template's dispatch: under each of its key's values, or
- * with the plain memories every fact is tested against. */
-static void dispatch_add(engine *e, amem *am)
-{
-    struct tmpl *t = am->t;
-    if (am->key_slot < 0) {
-        if (t->nplain == t->capplain) {
-            t->capplain = t->capplain ? t->capplain * 2 : 8;
-            t->plain = e_realloc(e, t->plain, t->capplain * sizeof *t->plain);
-        }
-        t->plain[t->nplain++] = am;
-        return;
-    }
-    dispatch *d = t->dispatch, **pp = &t->dispatch;
-    for (; d && d->slot != am->key_slot; d = d->next)
-        pp = &d->next;
-    if (!d) {
-        d = arena_alloc(e->perm, sizeof *d);
-        d->slot = am->key_slot;
-        *pp = d;
-    }
-    for (uint32_t i = 0; i < am->nkeyv; i++)
-        dispatch_add_one(e, am, d, am->keyv[i]);
-}
-
-static void remove_am(amem **v, uint32_t *n, const amem *am)
-{
-    for (uint32_t i = 0; i < *n; i++)
-        if (v[i] == am) {
-            memmove(v + i, v + i + 1, (*n - i - 1) * sizeof *v);
-            (*n)--;
-            return;
-        }
-}
-
-static void dispatch_remove(engine *e, amem *am)
-{
-    (void)e;
-    struct tmpl *t = am->t;
-    if (am->key_slot < 0) {
-        remove_am(t->plain, &t->nplain, am);
-        return;
-    }
-    dispatch *d = t->dispatch;
-    while (d && d->slot != am->key_slot)
-        d = d->next;
-    for (uint32_t i = 0; d && i < am->nkeyv; i++) {
-        dnode *x = dispatch_find(d, am->keyv[i], value_hash(am->keyv[i]));
-        if (x)
-            remove_am(x->ams, &x->n, am);
-    }
-}
-
-amem *amem_get(engine *e, struct tmpl *t, int32_t key_slot, const value *keyv, uint32_t nkeyv,
-               cexpr *test, bool tests_cf, const int32_t *hash_slots, uint32_t nhash)
-{
-    scratch_reset(e);
-    scratch_printf(e, "%u|%d|", t->id, key_slot);
-    for (uint32_t i = 0; key_slot >= 0 && i < nkeyv; i++) {
-        char buf[128];
-        value_format(buf, sizeof buf, keyv[i]);
-        scratch_printf(e, "%d:%s|", (int)keyv[i].type, buf);
-    }
-    scratch_printf(e, "%d|", tests_cf);
-    for (uint32_t i = 0; i < nhash; i++)
-        scratch_printf(e, "%d,", hash_slots[i]);
-    scratch_add(e, "|", 1);
-    if (test)
-        cx_key(e, test);
-    uint32_t h = str_hash(e->scratch);
-    if (!e->amsig) {
-        e->amsig_mask = 255;
-        e->amsig = e_calloc(e, 256, sizeof *e->amsig);
-    }
-    for (amem *am = e->amsig[h & e->amsig_mask]; am; am = am->signext)
-        if (am->sighash == h && strcmp(am->sig, e->scratch) == 0) {
-            am->refs++;
-            return am;
-        }
-    if (e->namems > e->amsig_mask) {
-        uint32_t nmask = e->amsig_mask * 2 + 1;
-        amem **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
-        for (uint32_t i = 0; i <= e->amsig_mask; i++)
-            for (amem *a = e->amsig[i], *next; a; a = next) {
-                next = a->signext;
-                a->signext = nb[a->sighash & nmask];
-                nb[a->sighash & nmask] = a;
-            }
-        e_free(e, e->amsig);
-        e->amsig = nb;
-        e->amsig_mask = nmask;
-    }
-    amem *am = arena_alloc(e->perm, sizeof *am);
-    am->t = t;
-    am->key_slot = key_slot;
-    am->nkeyv = key_slot >= 0 ? nkeyv : 0;
-    am->keyv = arena_alloc(e->perm, (am->nkeyv + 1) * sizeof *am->keyv);
-    memcpy(am->keyv, keyv, am->nkeyv * sizeof *keyv);
-    am->test = test;
-    am->tests_cf = tests_cf;
-    am->nhash = nhash;
-    am->hash_slots = arena_alloc(e->perm, (nhash + 1) * sizeof *am->hash_slots);
-    memcpy(am->hash_slots, hash_slots, nhash * sizeof *hash_slots);
-    am->sig = arena_strndup(e->perm, e->scratch, e->scratch_len);
-    am->sighash = h;
-    am->refs = 1;
-    am->signext = e->amsig[h & e->amsig_mask];
-    e->amsig[h & e->amsig_mask] = am;
-    e->namems++;
-    dispatch_add(e, am);
-    /* facts already there */
-    for (struct fact *f = t->first; f; f = f->tnext)
-        if (amem_accepts(e, am, f))
-            amem_add(e, am, f);
-    return am;
-}
-
-static void amem_release(engine *e, amem *am)
-{
-    if (--am->refs > 0)
-        return;
-    while (am->idx.n) {
-        for (uint32_t i = 0; i <= am->idx.mask; i++)
-            while (am->idx.b[i]) {
-                aentry *a = am->idx.b[i];
-                am->idx.b[i] = a->bnext;
-                am->idx.n--;
-                entry_free(e, a->f, a);
-            }
-    }
-    e_free(e, am->idx.b);
-    am->idx.b = NULL;
-    e_free(e, am->succ);
-    am->succ = NULL;
-    dispatch_remove(e, am);
-    amem **pp = &e->amsig[am->sighash & e->amsig_mask];
-    while (*pp != am)
-        pp = &(*pp)->signext;
-    *pp = am->signext;
-    e->namems--;
-}
-
-/* A new kid goes first: a fact or token reaches the rule added last first,
- * so with the depth strategy the rule added first fires first among
- * activations made at once. */
-static void add_kid(engine *e, node ***v, uint32_t *n, uint32_t *cap, node *k)
-{
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 4;
-        *v = e_realloc(e, *v, *cap * sizeof **v);
-    }
-    memmove(*v + 1, *v, *n * sizeof **v);
-    (*v)[0] = k;
-    (*n)++;
-}
-
-static void remove_kid(node **v, uint32_t *n, node *k)
-{
-    for (uint32_t i = 0; i < *n; i++)
-        if (v[i] == k) {
-            memmove(v + i, v + i + 1, (*n - i - 1) * sizeof *v);
-            (*n)--;
-            return;
-        }
-}
-
-/* Bring a new node N up to date with what its parent already produces. */
-static void update_from_above(engine *e, node *n)
-{
-    node *p = n->parent;
-    if (!p) {
-        left_activate(e, n, NULL, NULL);
-        return;
-    }
-    if (!p->mem.b)
-        return;
-    for (uint32_t i = 0; i <= p->mem.mask; i++) {
-        for (token *t = p->mem.b[i], *next; t; t = next) {
-            next = t->bnext;
-            if (t->dead)
-                continue;
-            switch (p->kind) {
-            case N_JOIN:
-                for (aentry *a = am_bucket(p->am, t->hash), *an; a; a = an) {
-                    an = a->bnext;
-                    if (a->hash == t->hash && joins(e, p, t, a->f))
-                        left_activate(e, n, t, a->f);
-                }
-                break;
-            case N_NEG:
-                if (t->count == 0)
-                    left_activate(e, n, t, NULL);
-                break;
-            case N_EXISTS:
-                if (t->count > 0)
-                    left_activate(e, n, t, NULL);
-                break;
-            case N_NCC:
-                if ((t->count > 0) == p->exists)
-                    left_activate(e, n, t, NULL);
-                break;
-            case N_TEST: {
-                ectx c = {.e = e, .tok = t};
-                if (cx_truth(cx_eval(&c, p->test)) && !c.failed)
-                    left_activate(e, n, t, NULL);
-                break;
-            }
-            default: break;
-            }
-        }
-    }
-}
-
-static node *node_new(engine *e, node *parent, nkind kind, uint32_t level)
-{
-    node *n = arena_alloc(e->perm, sizeof *n);
-    n->kind = kind;
-    n->level = level;
-    n->parent = parent;
-    n->refs = 1;
-    e->nnodes++;
-    return n;
-}
-
-static void attach(engine *e, node *n)
-{
-    if (n->parent)
-        add_kid(e, &n->parent->kids, &n->parent->nkids, &n->parent->capkids, n);
-    else
-        add_kid(e, &e->roots, &e->nroots, &e->caproots, n);
-    if (!n->parent && n->kind != N_JOIN)
-        add_kid(e, &e->special_roots, &e->nspecial, &e->capspecial, n);
-    if (n->am) {
-        amem *am = n->am;
-        if (am->nsucc == am->capsucc) {
-            am->capsucc = am->capsucc ? am->capsucc * 2 : 4;
-            am->succ = e_realloc(e, am->succ, am->capsucc * sizeof *am->succ);
-        }
-        uint32_t i = am->nsucc;
-        while (i > 0 && am->succ[i - 1]->level <= n->level) {
-            am->succ[i] = am->succ[i - 1];
-            i--;
-        }
-        am->succ[i] = n;
-        am->nsucc++;
-    }
-}
-
-node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, const jkey *keys,
-               uint32_t nkeys, cexpr *test, bool exists)
-{
-    scratch_reset(e);
-    scratch_printf(e, "%d|%u|%p|%d|", (int)kind, level, (void *)am, exists);
-    for (uint32_t i = 0; i < nkeys; i++)
-        scratch_printf(e, "%d=%u.%d,", keys[i].rslot, keys[i].level, keys[i].lslot);
-    scratch_add(e, "|", 1);
-    if (test)
-        cx_key(e, test);
-    node **kids = parent ? parent->kids : e->roots;
-    uint32_t nk = parent ? parent->nkids : e->nroots;
-    if (kind != N_NCC)
-        for (uint32_t i = 0; i < nk; i++)
-            if (kids[i]->sig && strcmp(kids[i]->sig, e->scratch) == 0) {
-                kids[i]->refs++;
-                if (am)
-                    am->refs--; /* the caller's reference is the node's */
-                return kids[i];
-            }
-    node *n = node_new(e, parent, kind, level);
-    n->sig = arena_strndup(e->perm, e->scratch, e->scratch_len);
-    n->am = am;
-    n->nkeys = nkeys;
-    if (nkeys) {
-        n->keys = arena_alloc(e->perm, nkeys * sizeof *keys);
-        memcpy(n->keys, keys, nkeys * sizeof *keys);
-    }
-    n->test = test;
-    n->exists = exists;
-    if (hashed(n)) {
-        n->mem.mask = 15;
-        n->mem.b = e_calloc(e, 16, sizeof *n->mem.b);
-    }
-    if (kind == N_NCC)
-        return n; /* attached by node_partner's caller once the partner exists */
-    attach(e, n);
-    update_from_above(e, n);
-    return n;
-}
-
-node *node_partner(engine *e, node *branch_end, node *ncc, uint32_t level)
-{
-    node *p = node_new(e, branch_end, N_PARTNER, level);
-    p->partner = ncc;
-    ncc->partner = p;
-    p->mem.mask = 15;
-    p->mem.b = e_calloc(e, 16, sizeof *p->mem.b);
-    attach(e, p);
-    update_from_above(e, p);
-    attach(e, ncc);
-    update_from_above(e, ncc);
-    return p;
-}
-
-node *node_term(engine *e, node *parent, uint32_t level, struct prod *pr)
-{
-    node *n = node_new(e, parent, N_TERM, level);
-    n->prod = pr;
-    attach(e, n);
-    update_from_above(e, n);
-    return n;
-}
-
-static void drop_tokens(engine *e, node *n)
-{
-    if (!n->mem.b)
-        return;
-    for (uint32_t i = 0; i <= n->mem.mask; i++)
-        while (n->mem.b[i])
-            token_delete(e, n->mem.b[i]);
-}
-
-/* One rule less uses N: when none does, its tokens go and it leaves the
- * network; then its parent, and so on up. */
-static void release_upto(engine *e, node *n, node *stop);
-
-void node_release(engine *e, node *n)
-{
-    release_upto(e, n, NULL);
-}
-
-static void release_upto(engine *e, node *n, node *stop)
-{
-    while (n && n != stop) {
-        node *parent = n->parent;
-        if (--n->refs > 0) {
-            n = parent;
-            continue;
-        }
-        drop_tokens(e, n);
-        if (parent)
-            remove_kid(parent->kids, &parent->nkids, n);
-        else
-            remove_kid(e->roots, &e->nroots, n);
-        if (!parent && n->kind != N_JOIN)
-            remove_kid(e->special_roots, &e->nspecial, n);
-        if (n->am) {
-            remove_kid(n->am->succ, &n->am->nsucc, n);
-            amem_release(e, n->am);
-        }
-        if (n->kind == N_NCC && n->partner) {
-            node *p = n->partner;
-            n->partner = NULL;
-            p->partner = NULL;
-            release_upto(e, p, parent);
-        }
-        e_free(e, n->mem.b);
-        n->mem.b = NULL;
-        e_free(e, n->kids);
-        n->kids = NULL;
-        e->nnodes--;
-        n = parent;
-    }
-}
-
-/* Free every token of every node (engine teardown). */
-static void free_node_tokens(engine *e, node *n)
-{
-    for (uint32_t i = 0; i < n->nkids; i++)
-        free_node_tokens(e, n->kids[i]);
-    if (n->mem.b) {
-        for (uint32_t i = 0; i <= n->mem.mask; i++)
-            for (token *t = n->mem.b[i], *next; t; t = next) {
-                next = t->bnext;
-                e_free(e, t);
-            }
-        e_free(e, n->mem.b);
-        n->mem.b = NULL;
-    }
-    e_free(e, n->kids);
-    n->kids = NULL;
-    n->nkids = 0;
-}
-
-void tokens_free_all(engine *e)
-{
-    for (uint32_t i = 0; i < e->nroots; i++)
-        free_node_tokens(e, e->roots[i]);
-    e_free(e, e->roots);
-    e->roots = NULL;
-    e->nroots = 0;
-    e_free(e, e->special_roots);
-    e->special_roots = NULL;
-    e->nspecial = 0;
-    e_free(e, e->busy);
-    e->busy = NULL;
-    e->nbusy = 0;
-    rete_free_dead(e);
-    while (e->free_tokens) {
-        token *t = e->free_tokens;
-        e->free_tokens = t->dnext;
-        e_free(e, t);
-    }
-    while (e->free_entries) {
-        aentry *a = e->free_entries;
-        e->free_entries = a->fnext;
-        e_free(e, a);
-    }
-}
-
 /* ---- emptying working memory at once ------------------------------------- */
 
 /* Every token goes back to the free list and every node memory is empty:
@@ -1117,3 +663,4 @@ void rete_clear(engine *e)
     for (uint32_t i = 0; i < e->nspecial; i++)
         left_activate(e, e->special_roots[i], NULL, NULL);
 }
+

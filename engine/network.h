@@ -1,0 +1,26 @@
+/* network.h — building and releasing the Rete network (network.c).
+ * Private to the engine.
+ *
+ * Nodes and alpha memories are shared by key: asking for one with the same
+ * inputs and tests as an existing one returns it with one more reference.
+ * A new node is brought up to date from its parent at once, so rules can
+ * come after facts.
+ */
+#ifndef SINEW_NETWORK_H
+#define SINEW_NETWORK_H
+
+#include "internal.h"
+
+amem *amem_get(engine *, struct tmpl *, int32_t key_slot, const value *keyv, uint32_t nkeyv, cexpr *test,
+               bool tests_cf, const int32_t *hash_slots, uint32_t nhash);
+node *node_get(engine *, node *parent, nkind, uint32_t level, amem *, const jkey *keys,
+               uint32_t nkeys, cexpr *test, bool exists);
+node *node_partner(engine *, node *ncc_parent_branch_end, node *ncc, uint32_t level);
+node *node_term(engine *, node *parent, uint32_t level, struct prod *);
+/* One reference fewer: a node (and the nodes above it) no rule uses any
+ * more leaves the network, with its tokens. */
+void node_release(engine *, node *);
+/* Every token of the network freed (the engine is going). */
+void tokens_free_all(engine *);
+
+#endif
