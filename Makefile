@@ -35,7 +35,7 @@ ifneq ($(BUILD),)
 B       := $(BUILD)
 endif
 
-LIB_SRC := $(sort $(wildcard engine/*.c) $(wildcard grammar/*.c))
+LIB_SRC := $(sort $(wildcard base/*.c) $(wildcard engine/*.c) $(wildcard grammar/*.c))
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/lexer.o $(B)/obj/gen/parser.o
 CLI_SRC := $(sort $(wildcard repl/*.c))
@@ -78,7 +78,7 @@ $(B)/sinew: $(CLI_OBJ) $(B)/libsinew.a
 
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libsinew.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Igrammar -Iengine -I$(B)/gen -o $@ $< $(B)/libsinew.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Ibase -Igrammar -Iengine -I$(B)/gen -o $@ $< $(B)/libsinew.a $(LDFLAGS) $(LDLIBS)
 
 test: all $(UNIT_BIN)
 	@sh tests/run.sh $(B)

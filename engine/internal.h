@@ -37,8 +37,8 @@
 #include "../grammar/builtins.h"
 #include "../grammar/check.h"
 #include "../grammar/source.h"
-#include "arena.h"
-#include "mem.h"
+#include "../base/arena.h"
+#include "../base/mem.h"
 #include "sinew.h"
 #include "value.h"
 

@@ -1,10 +1,7 @@
-/* value.h — symbols and values: what a slot holds.
+/* value.h — values: what a slot holds.
  *
- * Symbols and strings are interned in a symtab: equal text gives the same
- * `sym` pointer, so equality is a pointer comparison and hashing is free
- * (the hash is stored). A symtab owns every sym it hands out; they live
- * until symtab_free. Symbols and strings share the table but never compare
- * equal: a value's type tells them apart.
+ * Symbols and strings are interned (../base/symtab.h) and share the table,
+ * but never compare equal: a value's type tells them apart.
  *
  * A value is small and passed by copy. It never owns memory.
  */
@@ -16,27 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef struct sym {
-    uint32_t hash;
-    uint32_t len;
-    struct sym *next;   /* in the table's bucket */
-    char text[];        /* NUL-terminated */
-} sym;
-
-typedef struct sn_mem sn_mem;
-
-typedef struct symtab {
-    sn_mem *mem;
-    sym **buckets;
-    uint32_t mask;      /* buckets - 1 (a power of two) */
-    uint32_t n;
-} symtab;
-
-void symtab_init(symtab *, sn_mem *);
-void symtab_free(symtab *);
-const sym *sym_intern(symtab *, const char *text, size_t len);
-/* The symbol with this text, or NULL when there is none (nothing added). */
-const sym *sym_lookup(const symtab *, const char *text, size_t len);
+#include "../base/symtab.h"
 
 typedef enum vtype { V_NIL, V_SYMBOL, V_STRING, V_INT, V_FLOAT } vtype;
 

@@ -17,7 +17,7 @@ mkdir -p "$out/corpus"
 clang -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_ARENA_MALLOC \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -Igrammar -Ibuild/gen -Wno-unused-function \
-    fuzz/fuzz_front.c grammar/*.c engine/*.c build/gen/lexer.c build/gen/parser.c \
+    fuzz/fuzz_front.c base/*.c grammar/*.c engine/*.c build/gen/lexer.c build/gen/parser.c \
     -lm -o "$out/fuzz_front"
 for f in tests/lang/*.sinew rules/*.sinew; do
     [ -f "$f" ] && cp "$f" "$out/corpus/"

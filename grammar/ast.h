@@ -1,6 +1,6 @@
 /* ast.h — the syntax tree of a sinew program.
  *
- * Every node lives in the load's arena (see engine/arena.h) and carries the
+ * Every node lives in the load's arena (see base/arena.h) and carries the
  * span of source it came from. Nothing here is freed one by one: the
  * ast_program's arena frees the whole tree. Strings (names, string
  * literals) are NUL-terminated arena copies; string literals hold their
@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../engine/arena.h"
+#include "../base/arena.h"
 #include "source.h"
 
 #define SINEW_MAX_DEPTH 200

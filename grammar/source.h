@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../engine/mem.h"
+#include "../base/mem.h"
 
 /* A run of bytes [start, end) in file FILE of a srcset. */
 typedef struct span {
