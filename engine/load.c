@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../grammar/diag.h"
+#include "../grammar/dump.h"
 #include "../grammar/front.h"
 #include "compile.h"
 #include "engine.h"
@@ -45,8 +46,10 @@ static char *xstrdup(const char *s)
     return p;
 }
 
-/* Diagnostics about files from FIRST on go into R. */
-static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t first)
+/* Diagnostics about files from FIRST on go into R, rendered in colour
+ * with COLOR. */
+static void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first,
+                           bool color)
 {
     if (!r)
         return;
@@ -78,11 +81,59 @@ static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t 
         else
             r->nwarnings++;
         if (ms)
-            diag_render(ms, src, x, false);
+            diag_render(ms, src, x, color);
     }
     if (ms)
         fclose(ms);
     r->text = text ? text : xstrdup("");
+}
+
+static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t first)
+{
+    fill_report_as(r, src, d, first, false);
+}
+
+bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
+                    sn_report *r, sn_check_result *res)
+{
+    sn_mem mem;
+    mem_init(&mem);
+    srcset src;
+    srcset_init(&src, &mem);
+    diag_list d;
+    diag_list_init(&d, &mem);
+    uint32_t first;
+    unsigned nfiles = front_read(&src, paths, n, &first, &d);
+    check_env *env = check_env_new(&mem);
+    ast_program *prog = env ? front_build(&mem, env, &src, first, nfiles, &d, FRONT_PROGRAM)
+                            : NULL;
+    if (!env)
+        diag_add_file(&d, DIAG_ERROR, E_NOMEM, n ? paths[0] : "", "out of memory");
+    if (res) {
+        memset(res, 0, sizeof *res);
+        res->files = nfiles;
+        for (const ast_decl *x = prog ? prog->decls : NULL; x; x = x->next) {
+            res->templates += x->kind == DECL_TEMPLATE;
+            res->rules += x->kind == DECL_RULE;
+            res->facts_blocks += x->kind == DECL_FACTS;
+            res->asks += x->kind == DECL_ASK;
+            res->cases += x->kind == DECL_CASE;
+        }
+        for (unsigned i = 0; i < d.n; i++)
+            res->syntax_errors |= d.items[i].code < E_UNKNOWN_TEMPLATE && d.items[i].code != E_IO;
+    }
+    if ((flags & SN_CHECK_AST) && prog && ast_out)
+        ast_dump(ast_out, prog);
+    bool ok = d.nerrors == 0;
+    sn_report scratch = {0};
+    fill_report_as(r ? r : &scratch, &src, &d, 0, flags & SN_CHECK_COLOR);
+    sn_report_free(&scratch);
+    ast_program_free(prog);
+    check_env_free(env);
+    diag_list_fini(&d);
+    srcset_fini(&src);
+    mem_fini(&mem);
+    return ok;
 }
 
 static int by_name(const void *a, const void *b)

@@ -51,6 +51,25 @@ typedef struct sn_report {
 
 void sn_report_free(sn_report *);
 
+/* ---- checking files without an engine (`sinew check`) ---------------- */
+
+typedef struct sn_check_result {
+    unsigned files;                  /* read */
+    unsigned templates, rules, facts_blocks, asks, cases;
+    bool syntax_errors;              /* names and types were not judged */
+} sn_check_result;
+
+enum { SN_CHECK_COLOR = 1, SN_CHECK_AST = 2 };
+
+/* Read, parse and check PATHS (a directory: its *.sinew files in name
+ * order) as one program, as a load would, without loading it anywhere.
+ * REPORT gets every diagnostic, warnings too; its text renders them with
+ * the source line and a caret, in colour with SN_CHECK_COLOR. With
+ * SN_CHECK_AST the parsed program is listed to AST_OUT. RESULT (may be
+ * NULL) counts what the files declare. True when there is no error. */
+bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
+                    sn_report *report, sn_check_result *result);
+
 /* ---- the engine ------------------------------------------------------ */
 
 typedef enum sn_strategy { SN_DEPTH, SN_BREADTH, SN_LEX, SN_MEA } sn_strategy;

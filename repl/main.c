@@ -14,9 +14,6 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "diag.h"
-#include "dump.h"
-#include "front.h"
 #include "repl.h"
 
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
@@ -149,59 +146,31 @@ static int cmd_check(int argc, char **argv)
         npaths = 1;
     }
 
-    sn_mem mem;
-    mem_init(&mem);
-    srcset src;
-    srcset_init(&src, &mem);
-    diag_list d;
-    diag_list_init(&d, &mem);
-
-    uint32_t first;
-    unsigned nfiles = front_read(&src, paths, npaths, &first, &d);
-    unsigned read_errors = d.nerrors;
-    check_env *env = check_env_new(&mem);
-    ast_program *prog = env ? front_build(&mem, env, &src, first, nfiles, &d, FRONT_PROGRAM) : NULL;
-
-    unsigned counts[5] = {0};
-    if (prog)
-        for (const ast_decl *x = prog->decls; x; x = x->next)
-            counts[x->kind]++;
-    bool syntax_errors = false;
-    for (unsigned i = 0; i < d.n; i++)
-        syntax_errors |= d.items[i].code < E_UNKNOWN_TEMPLATE && d.items[i].code != E_IO;
-
-    if (dump && prog) {
-        ast_dump(stdout, prog);
+    sn_report r = {0};
+    sn_check_result res;
+    bool ok = sn_check_files(paths, npaths, (use_color(stderr) ? SN_CHECK_COLOR : 0) |
+                             (dump ? SN_CHECK_AST : 0), stdout, &r, &res);
+    if (dump)
         fflush(stdout);
-    }
-    diag_sort(&d);
-    bool color = use_color(stderr);
-    for (unsigned i = 0; i < d.n; i++)
-        diag_render(stderr, &src, &d.items[i], color);
-
+    fputs(r.text ? r.text : "", stderr);
     if (!quiet) {
-        fprintf(stderr, "checked %u %s: %u %s, %u %s, %u %s, %u %s, %u %s: ", nfiles,
-                plural(nfiles, "file", "files"), counts[DECL_TEMPLATE],
-                plural(counts[DECL_TEMPLATE], "template", "templates"), counts[DECL_RULE],
-                plural(counts[DECL_RULE], "rule", "rules"), counts[DECL_FACTS],
-                plural(counts[DECL_FACTS], "facts block", "facts blocks"), counts[DECL_ASK],
-                plural(counts[DECL_ASK], "ask", "asks"), counts[DECL_CASE],
-                plural(counts[DECL_CASE], "case", "cases"));
-        if (d.nerrors == 0 && d.nwarnings == 0)
+        fprintf(stderr, "checked %u %s: %u %s, %u %s, %u %s, %u %s, %u %s: ", res.files,
+                plural(res.files, "file", "files"), res.templates,
+                plural(res.templates, "template", "templates"), res.rules,
+                plural(res.rules, "rule", "rules"), res.facts_blocks,
+                plural(res.facts_blocks, "facts block", "facts blocks"), res.asks,
+                plural(res.asks, "ask", "asks"), res.cases, plural(res.cases, "case", "cases"));
+        if (r.nerrors == 0 && r.nwarnings == 0)
             fprintf(stderr, "no problems\n");
         else
-            fprintf(stderr, "%u %s, %u %s%s\n", d.nerrors, plural(d.nerrors, "error", "errors"),
-                    d.nwarnings, plural(d.nwarnings, "warning", "warnings"),
-                    syntax_errors ? " (names and types are checked once the syntax is right)"
-                    : werror && d.nwarnings > 0 ? " (--werror: warnings fail the check)"
+            fprintf(stderr, "%u %s, %u %s%s\n", r.nerrors, plural(r.nerrors, "error", "errors"),
+                    r.nwarnings, plural(r.nwarnings, "warning", "warnings"),
+                    res.syntax_errors ? " (names and types are checked once the syntax is right)"
+                    : werror && r.nwarnings > 0 ? " (--werror: warnings fail the check)"
                                                 : "");
     }
-    (void)read_errors;
-    int status = d.nerrors > 0 || (werror && d.nwarnings > 0) ? EXIT_ERRORS : 0;
-    ast_program_free(prog);
-    check_env_free(env);
-    diag_list_fini(&d);
-    srcset_fini(&src);
+    int status = !ok || (werror && r.nwarnings > 0) ? EXIT_ERRORS : 0;
+    sn_report_free(&r);
     return status;
 }
 
