@@ -15,6 +15,7 @@
  * happens after every action, so a rule's next action sees a consistent
  * working memory.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,15 @@ static void zombies_free(engine *e)
     }
 }
 
+/* A combined certainty is kept to nine decimal places, so evidence that
+ * sums to the threshold in decimal reaches it: 0.6 with -0.5 is 0.2 (in
+ * binary floating point, 0.19999999999999996), and a fact at the
+ * threshold matches (the threshold is a bound it must reach, not pass). */
+static double cf_decimal(double cf)
+{
+    return round(cf * 1e9) / 1e9;
+}
+
 double fact_cf_of(const struct fact *f)
 {
     double mb = f->asserted ? 1.0 : 0.0, md = 0.0;
@@ -389,7 +399,7 @@ double fact_cf_of(const struct fact *f)
     if (mb >= 1.0 && md >= 1.0)
         return 0.0;
     double m = mb < md ? mb : md;
-    return (mb - md) / (1.0 - m);
+    return cf_decimal((mb - md) / (1.0 - m));
 }
 
 /* The smallest cf of the facts of a match. */
@@ -1001,6 +1011,7 @@ bool sn_strategy_parse(const char *name, sn_strategy *out)
 
 void sn_set_threshold(sn_engine *e, double t)
 {
+    t = cf_decimal(t); /* kept as certainties are, so equal means equal */
     if (t == e->threshold)
         return;
     e->threshold = t;
