@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "sources.h"
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -129,8 +130,10 @@ ast_program *front_build_as(sn_mem *mem, const srcset *src, uint32_t first, unsi
         syntax += parse_file_as(prog, src, first + i, d, i + 1 == n ? last : FRONT_PROGRAM);
     /* A program with syntax errors is incomplete: judging its names would
      * report the missing pieces again, so checks wait for a clean parse. */
-    if (syntax == 0)
+    if (syntax == 0) {
         check_program(prog, d);
+        sources_check(prog, d);
+    }
     mem->oom = outer;
     return prog;
 }

@@ -18,6 +18,7 @@
 #include "dump.h"
 #include "front.h"
 #include "repl.h"
+#include "sources.h"
 
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
@@ -47,7 +48,7 @@ static int usage_error(const char *fmt, const char *what)
 
 static const char usage_text[] =
     "usage: sinew [FILE|DIR...]\n"
-    "       sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
+    "       sinew check [--werror] [--quiet] [--ast] [--sources DIR] FILE|DIR...\n"
     "       sinew run [OPTIONS] FILE|DIR...\n"
     "       sinew test [--verbose] [--coverage] [--json | --export] [FILE|DIR...]\n"
     "       sinew consult [--resume FILE] [FILE|DIR...]\n"
@@ -79,6 +80,8 @@ static const char usage_text[] =
     "  --werror            treat warnings as errors (exit 1)\n"
     "  -q, --quiet         print only the diagnostics, not the summary line\n"
     "  --ast               print the syntax tree (parenthesised) on standard output\n"
+    "  --sources DIR       also look for each passage a rule's doc string quotes in\n"
+    "                      the text of the sources it cites, read from DIR\n"
     "\n"
     "Options for run:\n"
     "  --strategy S        depth (default), breadth, lex or mea\n"
@@ -125,10 +128,12 @@ static int cmd_check(int argc, char **argv)
         {"werror", no_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},
         {"ast", no_argument, NULL, 'A'},
+        {"sources", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     bool werror = false, quiet = false, dump = false;
+    const char *sources_dir = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -137,6 +142,7 @@ static int cmd_check(int argc, char **argv)
         case 'W': werror = true; break;
         case 'q': quiet = true; break;
         case 'A': dump = true; break;
+        case 'S': sources_dir = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return usage_error("check: unknown option '%s'", argv[optind - 1]);
         }
@@ -160,6 +166,9 @@ static int cmd_check(int argc, char **argv)
     unsigned nfiles = front_read(&src, paths, npaths, &first, &d);
     unsigned read_errors = d.nerrors;
     ast_program *prog = front_build(&mem, &src, first, nfiles, &d);
+    unsigned nquotes = 0;
+    if (sources_dir && prog && d.nerrors == 0)
+        nquotes = sources_quotes(prog, &src, sources_dir, &d);
 
     unsigned counts[5] = {0};
     if (prog)
@@ -178,6 +187,9 @@ static int cmd_check(int argc, char **argv)
     for (unsigned i = 0; i < d.n; i++)
         diag_render(stderr, &src, &d.items[i], color);
 
+    if (!quiet && sources_dir && prog)
+        fprintf(stderr, "%u quoted %s looked up in the sources in %s\n", nquotes,
+                plural(nquotes, "passage", "passages"), sources_dir);
     if (!quiet) {
         fprintf(stderr, "checked %u %s: %u %s, %u %s, %u %s, %u %s, %u %s: ", nfiles,
                 plural(nfiles, "file", "files"), counts[DECL_TEMPLATE],
