@@ -368,7 +368,7 @@ source_id
     : TK_NAME
     | TK_INT
         {
-            $$.text = ctx->src->text + @1.start;
+            $$.text = arena_strndup(ctx->arena, ctx->src->text + @1.start, @1.end - @1.start);
             $$.len = @1.end - @1.start;
             $$.sp = @1;
         }
