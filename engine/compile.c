@@ -9,8 +9,9 @@
  * A rule's conditions are first put in disjunctive normal form: `or`
  * makes alternatives (each becomes a production of the same rule, with
  * its own actions, since a variable may come from a different pattern in
- * each), `not {A or B}` becomes `not A, not B`, `exists {A or B}` two
- * alternatives, and `forall D { B }` is `not { D, not B }`. Then each
+ * each), `not {A or B}` becomes `not A, not B`, `exists {A or B}` one
+ * alternative, `exists { not { not A, not B } }`, and `forall D { B }` is
+ * `not { D, not B }`. Then each
  * alternative is laid down as a chain of nodes from the root, sharing
  * what an earlier rule already built:
  *
@@ -104,6 +105,28 @@ static fconj *conj_copy(cctx *c, const fconj *k)
 
 static fconj *expand_list(cctx *c, const ast_ce *list);
 
+/* `exists { A or B }` holds once however many alternatives hold: it is
+ * `exists { not { not A, not B } }`, one alternative whose group yields at
+ * most one match per partial match. (Two alternatives of the rule would
+ * fire it once for each that holds.) */
+static fconj *exists_of_alternatives(cctx *c, fconj *alts, span sp)
+{
+    fconj *none = conj_new(c);
+    for (fconj *x = alts; x; x = x->next) {
+        fce item = {.kind = F_NOT, .sp = sp};
+        if (x->n == 1 && x->items[0].kind == F_PAT)
+            item.pat = x->items[0].pat;
+        else
+            item.sub = x;
+        conj_push(c, none, item);
+    }
+    fconj *some = conj_new(c);
+    conj_push(c, some, (fce){.kind = F_NOT, .sub = none, .sp = sp});
+    fconj *out = conj_new(c);
+    conj_push(c, out, (fce){.kind = F_EXISTS, .sub = some, .sp = sp});
+    return out;
+}
+
 /* The alternatives of one condition. */
 static fconj *expand_one(cctx *c, const ast_ce *ce)
 {
@@ -132,6 +155,8 @@ static fconj *expand_one(cctx *c, const ast_ce *ce)
     case CE_EXISTS: {
         fconj *alts = expand_one(c, ce->u.sub);
         fkind kind = ce->kind == CE_NOT ? F_NOT : F_EXISTS;
+        if (kind == F_EXISTS && alts && alts->next)
+            return exists_of_alternatives(c, alts, ce->sp);
         fconj *out = NULL, **tail = &out;
         if (kind == F_NOT)
             out = conj_new(c); /* not (A or B) = not A, not B: one alternative */

@@ -464,6 +464,10 @@ static void group_asks(engine *e, const node *ncc, const prod *p, uint32_t held,
             note(cv, n->am->t->ask, p, close);
             if (fn)
                 fn(ctx, p, n->am->t->ask, held, blocks, level);
+        } else if (n->kind == N_NCC) {
+            /* a group in the group: `exists { A or B }` is
+             * `exists { not { not A, not B } }`, its asks two levels down */
+            group_asks(e, n, p, held, blocks, level, cv, fn, ctx);
         }
 }
 

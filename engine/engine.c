@@ -272,6 +272,7 @@ bool sn_strategy_parse(const char *name, sn_strategy *out)
 
 void sn_set_threshold(sn_engine *e, double t)
 {
+    t = cf_decimal(t); /* kept as certainties are, so equal means equal */
     if (t == e->threshold)
         return;
     e->threshold = t;

@@ -16,6 +16,7 @@
 #include "../grammar/diag.h"
 #include "../grammar/dump.h"
 #include "../grammar/front.h"
+#include "../grammar/sources.h"
 #include "compile.h"
 #include "engine.h"
 #include "eval.h"
@@ -94,7 +95,7 @@ static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t 
 }
 
 bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
-                    sn_report *r, sn_check_result *res)
+                    const char *sources_dir, sn_report *r, sn_check_result *res)
 {
     sn_mem mem;
     mem_init(&mem);
@@ -109,9 +110,13 @@ bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *
                             : NULL;
     if (!env)
         diag_add_file(&d, DIAG_ERROR, E_NOMEM, n ? paths[0] : "", "out of memory");
+    unsigned quotes = 0;
+    if (sources_dir && prog && d.nerrors == 0)
+        quotes = sources_quotes(prog, &src, sources_dir, &d);
     if (res) {
         memset(res, 0, sizeof *res);
         res->files = nfiles;
+        res->quotes = quotes;
         for (const ast_decl *x = prog ? prog->decls : NULL; x; x = x->next) {
             res->templates += x->kind == DECL_TEMPLATE;
             res->rules += x->kind == DECL_RULE;

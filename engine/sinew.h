@@ -57,18 +57,22 @@ typedef struct sn_check_result {
     unsigned files;                  /* read */
     unsigned templates, rules, facts_blocks, asks, cases;
     bool syntax_errors;              /* names and types were not judged */
+    unsigned quotes;                 /* quoted passages looked up (SOURCES_DIR) */
 } sn_check_result;
 
 enum { SN_CHECK_COLOR = 1, SN_CHECK_AST = 2 };
 
 /* Read, parse and check PATHS (a directory: its *.sinew files in name
  * order) as one program, as a load would, without loading it anywhere.
+ * With SOURCES_DIR (else NULL), a program with no error also has every
+ * passage its rules' doc strings quote looked up in the text of the
+ * sources they cite, read from that folder (E123 for one not found).
  * REPORT gets every diagnostic, warnings too; its text renders them with
  * the source line and a caret, in colour with SN_CHECK_COLOR. With
  * SN_CHECK_AST the parsed program is listed to AST_OUT. RESULT (may be
  * NULL) counts what the files declare. True when there is no error. */
 bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
-                    sn_report *report, sn_check_result *result);
+                    const char *sources_dir, sn_report *report, sn_check_result *result);
 
 /* ---- the engine ------------------------------------------------------ */
 

@@ -14,6 +14,7 @@
  * happens after every action, so a rule's next action sees a consistent
  * working memory.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,15 @@
 #include "rete.h"
 #include "tms.h"
 #include "wm.h"
+
+/* A combined certainty is kept to nine decimal places, so evidence that
+ * sums to the threshold in decimal reaches it: 0.6 with -0.5 is 0.2 (in
+ * binary floating point, 0.19999999999999996), and a fact at the
+ * threshold matches (the threshold is a bound it must reach, not pass). */
+double cf_decimal(double cf)
+{
+    return round(cf * 1e9) / 1e9;
+}
 
 double fact_cf_of(const struct fact *f)
 {
@@ -37,7 +47,7 @@ double fact_cf_of(const struct fact *f)
     if (mb >= 1.0 && md >= 1.0)
         return 0.0;
     double m = mb < md ? mb : md;
-    return (mb - md) / (1.0 - m);
+    return cf_decimal((mb - md) / (1.0 - m));
 }
 
 /* The smallest cf of the facts of a match. */

@@ -8,6 +8,9 @@
 void engine_settle(engine *);
 /* Between operations: settle truth maintenance, then free what died. */
 void engine_quiesce(engine *);
+/* CF kept to nine decimal places, as every combined certainty and the
+ * threshold are. */
+double cf_decimal(double cf);
 /* F's certainty from its active justifications (given counts as 1). */
 double fact_cf_of(const struct fact *);
 /* The smallest cf of the facts P matched at TOK. */

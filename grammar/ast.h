@@ -178,6 +178,8 @@ typedef struct ast_str {
     uint32_t len;
     span sp;
     struct ast_str *next; /* in a cites list */
+    bool is_id;           /* in a cites list: a source id, not a string */
+    const struct ast_source *source; /* a resolved id (sources.c); else NULL */
 } ast_str;
 
 typedef enum ast_action_kind {
@@ -280,10 +282,28 @@ typedef struct ast_decl {
     } u;
 } ast_decl;
 
+/* `source ID "TITLE" [author "..."] [site "..."] [file "..."]`: a document
+ * rules cite by ID. Kept beside the declarations (grammar/sources.c judges
+ * them), not among them. */
+typedef struct ast_source_field {
+    ast_name name;      /* author, site or file (judged by sources.c) */
+    ast_str value;
+    struct ast_source_field *next;
+} ast_source_field;
+
+typedef struct ast_source {
+    ast_name id;        /* as written: 004 keeps its zeros */
+    ast_str title;
+    ast_source_field *fields;
+    span sp;            /* the whole declaration */
+    struct ast_source *next;
+} ast_source;
+
 typedef struct ast_program {
     arena *arena;      /* owns every node */
     ast_decl *decls, *last;
     uint32_t ndecls;
+    ast_source *sources, *last_source;
 } ast_program;
 
 enum { AST_SLOT_CF = -1 }; /* ast_slotcons.slot of the `cf` pseudo-slot */

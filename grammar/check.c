@@ -135,6 +135,7 @@ struct check_env {
     arena *a;                   /* owns everything below but the log */
     name_map tmpls;             /* tmpl_info by name */
     name_map rules, cases, facts; /* ast_name copies by name */
+    name_map sources;           /* env_source by id */
     uint32_t ntmpls;            /* templates so far: the next one's id */
     bool open;                  /* between check_env_begin and its end */
     arena_mark mark;
@@ -212,8 +213,9 @@ check_env *check_env_new(sn_mem *mem)
     map_init(&env->rules, env->a, 64);
     map_init(&env->cases, env->a, 16);
     map_init(&env->facts, env->a, 16);
+    map_init(&env->sources, env->a, 8);
     mem->oom = outer;
-    env->tmpls.log = env->rules.log = env->cases.log = env->facts.log = env;
+    env->tmpls.log = env->rules.log = env->cases.log = env->facts.log = env->sources.log = env;
     return env;
 }
 
@@ -262,6 +264,27 @@ void check_env_rollback(check_env *env)
 uint32_t check_env_templates(const check_env *env)
 {
     return env->ntmpls;
+}
+
+typedef struct env_source {
+    const char *label;
+    span sp;
+} env_source;
+
+const char *check_env_source(const check_env *env, const char *id, uint32_t len, span *first)
+{
+    const env_source *s = map_get((name_map *)&env->sources, id, len);
+    if (s && first)
+        *first = s->sp;
+    return s ? s->label : NULL;
+}
+
+void check_env_add_source(check_env *env, const char *id, uint32_t len, const char *label, span sp)
+{
+    env_source *s = arena_alloc(env->a, sizeof *s);
+    s->label = arena_strndup(env->a, label, strlen(label));
+    s->sp = sp;
+    map_put(&env->sources, id, len, s);
 }
 
 /* ---- what the checker knows of templates ---- */

@@ -39,6 +39,13 @@ void check_env_rollback(check_env *);
  * definition). */
 uint32_t check_env_templates(const check_env *);
 
+/* Sources earlier loads declared (grammar/sources.c judges them): the
+ * label "[ID] TITLE" of source ID, or NULL; *FIRST (may be NULL) gets
+ * where it was declared. check_env_add_source keeps LABEL (copied) inside
+ * the open transaction. */
+const char *check_env_source(const check_env *, const char *id, uint32_t len, span *first);
+void check_env_add_source(check_env *, const char *id, uint32_t len, const char *label, span sp);
+
 /* Must run under a load boundary (see front.h) inside a transaction. */
 void check_program(ast_program *prog, check_env *env, diag_list *d);
 

@@ -197,7 +197,10 @@ static void put_cites(FILE *out, const ast_str *s)
     fputs(" cites", out);
     for (; s; s = s->next) {
         fputc(' ', out);
-        put_string(out, s->text);
+        if (s->is_id)
+            fputs(s->source ? s->source->id.text : s->text, out);
+        else
+            put_string(out, s->text);
     }
 }
 
@@ -325,5 +328,14 @@ void ast_dump(FILE *out, const ast_program *prog)
             }
             break;
         }
+    }
+    for (const ast_source *src = prog->sources; src; src = src->next) {
+        fprintf(out, "source %s ", src->id.text);
+        put_string(out, src->title.text);
+        for (const ast_source_field *f = src->fields; f; f = f->next) {
+            fprintf(out, " %s ", f->name.text);
+            put_string(out, f->value.text);
+        }
+        fputc('\n', out);
     }
 }

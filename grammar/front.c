@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "sources.h"
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -125,8 +126,10 @@ ast_program *front_build(sn_mem *mem, check_env *env, const srcset *src, uint32_
         syntax += parse_file_as(prog, src, first + i, d, i + 1 == n ? last : FRONT_PROGRAM);
     /* A program with syntax errors is incomplete: judging its names would
      * report the missing pieces again, so checks wait for a clean parse. */
-    if (syntax == 0)
+    if (syntax == 0) {
         check_program(prog, env, d);
+        sources_check(prog, env, d);
+    }
     mem->oom = outer;
     return prog;
 }

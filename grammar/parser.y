@@ -137,7 +137,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %token TK_ASSERT "'assert'" TK_CONCLUDE "'conclude'" TK_RETRACT "'retract'"
 %token TK_MODIFY "'modify'" TK_BIND "'bind'" TK_PRINT "'print'"
 %token TK_RECOMMEND "'recommend'" TK_HALT "'halt'"
-%token TK_CF "'cf'" TK_CITES "'cites'" TK_SALIENCE "'salience'"
+%token TK_CF "'cf'" TK_CITES "'cites'" TK_SALIENCE "'salience'" TK_SOURCE "'source'"
 %token TK_ARROW "'<-'" TK_EQ "'=='" TK_NE "'!='" TK_LE "'<='" TK_GE "'>='"
 %token TK_ANDAND "'&&'" TK_OROR "'||'"
 %token <name> TK_NAME "name" TK_VAR "variable"
@@ -148,9 +148,10 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %token TK_START_PATTERN "start of a pattern" TK_START_FACTS "start of facts"
 
 %type <decl> decl template_decl rule_decl facts_decl ask_decl case_decl
-%type <name> decl_name facts_name
+%type <name> decl_name facts_name source_id
+%type <str> cite
 %type <str> doc
-%type <list> slot_decls cites strings conditions actions pargs pargs_opt svals svals_opt
+%type <list> slot_decls cites cite_list source_fields conditions actions pargs pargs_opt svals svals_opt
 %type <list> args args_opt vars fact_list answers expects
 %type <slotdecl> slot_decl
 %type <lit> literal default signed_number salience
@@ -220,6 +221,7 @@ decl
     | facts_decl
     | ask_decl
     | case_decl
+    | source_decl { $$ = NULL; }
     ;
 
 /* A declaration keyword ends error recovery: the tokens before it belonged
@@ -229,6 +231,7 @@ kw_rule     : TK_RULE     { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx,
 kw_facts    : TK_FACTS    { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "facts", @1); } ;
 kw_ask      : TK_ASK      { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "ask", @1); } ;
 kw_case     : TK_CASE     { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "case", @1); } ;
+kw_source   : TK_SOURCE   { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "source", @1); } ;
 
 decl_name
     : TK_NAME { ctx->decl_name = $1; $$ = $1; }
@@ -308,22 +311,78 @@ rule_decl
 
 cites
     : %empty { memset(&$$, 0, sizeof $$); }
-    | TK_CITES strings { $$ = $2; }
+    | TK_CITES cite_list { $$ = $2; }
     ;
 
-strings
-    : TK_STRING
+cite_list
+    : cite
         {
             ast_str *s = NEW(ast_str);
             *s = $1;
             ONE(ast_str, $$, s);
         }
-    | strings ',' TK_STRING
+    | cite_list ',' cite
         {
             ast_str *s = NEW(ast_str);
             *s = $3;
             $$ = $1;
             APPEND(ast_str, $$, s);
+        }
+    ;
+
+/* A string is a reference in words; a name or a number is the id of a
+ * source declaration (sources.c resolves it). */
+cite
+    : TK_STRING { $$ = $1; $$.is_id = false; }
+    | source_id
+        {
+            $$.text = $1.text;
+            $$.len = $1.len;
+            $$.sp = $1.sp;
+            $$.next = NULL;
+            $$.is_id = true;
+            $$.source = NULL;
+        }
+    ;
+
+/* ---- sources ---- */
+
+source_decl
+    : kw_source source_id TK_STRING source_fields
+        {
+            ast_source *src = NEW(ast_source);
+            src->id = $2;
+            src->title = $3;
+            src->fields = $4.head;
+            src->sp = @$;
+            if (ctx->prog->last_source)
+                ctx->prog->last_source->next = src;
+            else
+                ctx->prog->sources = src;
+            ctx->prog->last_source = src;
+        }
+    ;
+
+/* An id as written: a name, or digits with their leading zeros (004). */
+source_id
+    : TK_NAME
+    | TK_INT
+        {
+            $$.text = arena_strndup(ctx->arena, ctx->src->text + @1.start, @1.end - @1.start);
+            $$.len = @1.end - @1.start;
+            $$.sp = @1;
+        }
+    ;
+
+source_fields
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | source_fields TK_NAME TK_STRING
+        {
+            ast_source_field *f = NEW(ast_source_field);
+            f->name = $2;
+            f->value = $3;
+            $$ = $1;
+            APPEND(ast_source_field, $$, f);
         }
     ;
 
@@ -924,9 +983,9 @@ static const struct token_group {
     const char *phrase;
     yysymbol_kind_t members[16];
 } groups[] = {
-    {"a declaration ('template', 'rule', 'facts', 'ask' or 'case')",
+    {"a declaration ('template', 'rule', 'facts', 'ask', 'case' or 'source')",
      {YYSYMBOL_TK_TEMPLATE, YYSYMBOL_TK_RULE, YYSYMBOL_TK_FACTS, YYSYMBOL_TK_ASK,
-      YYSYMBOL_TK_CASE, YYSYMBOL_YYEMPTY}},
+      YYSYMBOL_TK_CASE, YYSYMBOL_TK_SOURCE, YYSYMBOL_YYEMPTY}},
     {"an action",
      {YYSYMBOL_TK_ASSERT, YYSYMBOL_TK_CONCLUDE, YYSYMBOL_TK_RETRACT, YYSYMBOL_TK_MODIFY,
       YYSYMBOL_TK_BIND, YYSYMBOL_TK_PRINT, YYSYMBOL_TK_RECOMMEND, YYSYMBOL_TK_HALT,

@@ -44,7 +44,7 @@ static int usage_error(const char *fmt, const char *what)
 
 static const char usage_text[] =
     "usage: sinew [FILE|DIR...]\n"
-    "       sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
+    "       sinew check [--werror] [--quiet] [--ast] [--sources DIR] FILE|DIR...\n"
     "       sinew run [OPTIONS] FILE|DIR...\n"
     "       sinew test [--verbose] [--coverage] [--json | --export] [FILE|DIR...]\n"
     "       sinew consult [--resume FILE] [FILE|DIR...]\n"
@@ -76,6 +76,8 @@ static const char usage_text[] =
     "  --werror            treat warnings as errors (exit 1)\n"
     "  -q, --quiet         print only the diagnostics, not the summary line\n"
     "  --ast               print the syntax tree (parenthesised) on standard output\n"
+    "  --sources DIR       also look for each passage a rule's doc string quotes in\n"
+    "                      the text of the sources it cites, read from DIR\n"
     "\n"
     "Options for run:\n"
     "  --strategy S        depth (default), breadth, lex or mea\n"
@@ -122,10 +124,12 @@ static int cmd_check(int argc, char **argv)
         {"werror", no_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},
         {"ast", no_argument, NULL, 'A'},
+        {"sources", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     bool werror = false, quiet = false, dump = false;
+    const char *sources_dir = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -134,6 +138,7 @@ static int cmd_check(int argc, char **argv)
         case 'W': werror = true; break;
         case 'q': quiet = true; break;
         case 'A': dump = true; break;
+        case 'S': sources_dir = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return usage_error("check: unknown option '%s'", argv[optind - 1]);
         }
@@ -149,10 +154,13 @@ static int cmd_check(int argc, char **argv)
     sn_report r = {0};
     sn_check_result res;
     bool ok = sn_check_files(paths, npaths, (use_color(stderr) ? SN_CHECK_COLOR : 0) |
-                             (dump ? SN_CHECK_AST : 0), stdout, &r, &res);
+                             (dump ? SN_CHECK_AST : 0), stdout, sources_dir, &r, &res);
     if (dump)
         fflush(stdout);
     fputs(r.text ? r.text : "", stderr);
+    if (!quiet && sources_dir)
+        fprintf(stderr, "%u quoted %s looked up in the sources in %s\n", res.quotes,
+                plural(res.quotes, "passage", "passages"), sources_dir);
     if (!quiet) {
         fprintf(stderr, "checked %u %s: %u %s, %u %s, %u %s, %u %s, %u %s: ", res.files,
                 plural(res.files, "file", "files"), res.templates,

@@ -112,6 +112,23 @@ else
     fail "rules: 'sinew check --werror rules/' found problems"
     cat "$TMP/rules.out"
 fi
+# one list of diagnoses: the shipped rules agree with it (and with the
+# shared vocabulary when it is there), and the check finds each
+# disagreement in a knowledge base built to have them
+if sh tests/diagnoses.sh rules > "$TMP/dx.out" 2>&1; then
+    pass
+else
+    fail "rules/diagnoses: the diagnosis names disagree"
+    cat "$TMP/dx.out"
+fi
+sh tests/diagnoses.sh tests/diagnoses/bad tests/diagnoses/bad/findings.md > "$TMP/dx.out" 2>&1
+status=$?
+if [ "$status" -ne 1 ] || ! cmp -s "$TMP/dx.out" tests/diagnoses/bad.out; then
+    fail "rules/diagnoses-bad: exit status $status, or output differs"
+    diff -u tests/diagnoses/bad.out "$TMP/dx.out" | head -n 20
+else
+    pass
+fi
 end
 
 # ---- transcripts: lines in (NAME.in), exact output out (NAME.out), without

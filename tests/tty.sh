@@ -108,12 +108,12 @@ sleep 0.3
 t send-keys -t "$S" "grion" Enter
 check consult-bad-answer "error: 'grion' is not an answer here"
 t send-keys -t "$S" "hip_po" Tab Enter
-check consult-next "bulge?"
+check consult-next "pop?"
 t send-keys -t "$S" "y" Enter
-check consult-prefix "red_flag(code: F03)"
+check consult-prefix "red_flag(code: F09)"
 t send-keys -t "$S" "quit" Enter
 check consult-report "The consultation is over"
-t send-keys -t "$S" "why red_flag(code: F03)" Enter
-check consult-then-repl "concluded by rule red_flag_F03_hernia"
+t send-keys -t "$S" "why red_flag(code: F09)" Enter
+check consult-then-repl "concluded by rule red_flag_F09_sudden_pain_with_a_pop"
 t send-keys -t "$S" C-d
 check consult-ctrl-d "CONSULT-OVER"

@@ -182,6 +182,51 @@ TEST(exists_fires_once)
     sn_free(e);
 }
 
+TEST(exists_of_alternatives_counts_once)
+{
+    /* however many alternatives hold, the rule fires once and its
+     * certainty is not combined with itself */
+    sn_engine *e = load("template a { v: symbol }\n"
+                        "template b { v: symbol }\n"
+                        "template d { name: symbol }\n"
+                        "facts { a(v: x) b(v: y) }\n"
+                        "rule r when exists { a(v: x) or b(v: y) } then conclude d(name: z) cf 0.5 end\n");
+    CHECK_EQ_INT(agenda_len(e), 1);
+    free(run(e, -1));
+    CHECK_EQ_INT(sn_rule_fired(sn_rule_find(e, "r")), 1);
+    CHECK_CF(e, "d(name: z)", 0.5);
+    /* one alternative gone: still held by the other, not fired again */
+    sn_retract(e, find(e, "a(v: x)"));
+    free(run(e, -1));
+    CHECK_EQ_INT(sn_rule_fired(sn_rule_find(e, "r")), 1);
+    CHECK_CF(e, "d(name: z)", 0.5);
+    /* both gone: the conclusion is withdrawn; one back: it fires again */
+    sn_retract(e, find(e, "b(v: y)"));
+    free(run(e, -1));
+    CHECK_EQ_INT(count(e, "d(name: z)"), 0);
+    sn_assert_string(e, "b(v: y)", NULL);
+    sn_assert_string(e, "a(v: x)", NULL);
+    CHECK_EQ_INT(agenda_len(e), 1);
+    free(run(e, -1));
+    CHECK_EQ_INT(sn_rule_fired(sn_rule_find(e, "r")), 2);
+    CHECK_CF(e, "d(name: z)", 0.5);
+    sn_free(e);
+}
+
+TEST(exists_of_alternatives_with_groups_and_variables)
+{
+    /* an alternative may be a group; a variable bound before the exists
+     * is read inside every alternative */
+    sn_engine *e = load2(T_AB, "facts { c(1) c(2) a(1) b(1) a(3) }\n"
+                               "rule r when c(x: ?v) exists { a(x: ?v) or { b(x: ?v) a(x: > 0) } }\n"
+                               "  then print ?v end\n");
+    CHECK_OUT(run(e, -1), "1\n");
+    CHECK_EQ_INT(sn_rule_fired(sn_rule_find(e, "r")), 1);
+    sn_assert_string(e, "b(2)", NULL);
+    CHECK_OUT(run(e, -1), "2\n");
+    sn_free(e);
+}
+
 TEST(exists_of_a_group_and_not_of_a_group)
 {
     sn_engine *e = load2(T_AB, "facts { a(1) b(2) }\n"
@@ -354,6 +399,30 @@ TEST(threshold_and_cf_patterns)
     CHECK_OUT(run(e, -1), "low\n");
     sn_set_threshold(e, 0.05);
     CHECK_OUT(run(e, -1), "plain\n");
+    sn_free(e);
+}
+
+TEST(threshold_is_reached_at_equal_certainty)
+{
+    /* 0.6 with -0.5 is 0.2 (not 0.19999999999999996): at the threshold
+     * a fact matches, and it is printed as 0.20 */
+    sn_engine *e = load("template e { name: symbol }\n"
+                        "template dx { name: symbol }\n"
+                        "rule for when e(name: x) then conclude dx(name: x) cf 0.6 end\n"
+                        "rule against when e(name: x) then conclude dx(name: x) cf -0.5 end\n"
+                        "rule sees when dx(name: x) then print \"seen\" end\n");
+    sn_assert_string(e, "e(x)", NULL);
+    CHECK_OUT(run(e, -1), "seen\n");
+    sn_fact *d = find(e, "dx(name: x)");
+    CHECK(d && sn_fact_cf(d) >= sn_threshold(e));
+    CHECK(d && sn_fact_cf(d) == 0.2);
+    /* a threshold just above it: the fact no longer matches */
+    sn_set_threshold(e, 0.21);
+    CHECK_EQ_INT(count(e, "dx(name: x)"), 0);
+    /* a threshold computed in binary is kept as the decimal it means */
+    sn_set_threshold(e, 0.7 - 0.5);
+    CHECK(sn_threshold(e) == 0.2);
+    CHECK_EQ_INT(count(e, "dx(name: x)"), 1);
     sn_free(e);
 }
 
@@ -632,6 +701,8 @@ int main(void)
     RUN(rules_loaded_after_facts_see_them);
     RUN(or_with_shared_variables);
     RUN(exists_fires_once);
+    RUN(exists_of_alternatives_counts_once);
+    RUN(exists_of_alternatives_with_groups_and_variables);
     RUN(exists_of_a_group_and_not_of_a_group);
     RUN(forall);
     RUN(test_condition_and_predicates);
@@ -643,6 +714,7 @@ int main(void)
     RUN(cf_mixed_evidence);
     RUN(cf_of_a_chain_is_rule_times_min);
     RUN(threshold_and_cf_patterns);
+    RUN(threshold_is_reached_at_equal_certainty);
     RUN(salience_and_strategies);
     RUN(lex_and_mea_order);
     RUN(reproducible_tie_breaks);
