@@ -542,6 +542,53 @@ TEST(load_is_atomic)
     sn_free(e);
 }
 
+/* Each load is checked against what earlier loads declared, and only a
+ * load that succeeds adds to it: a failed load's templates, rules and
+ * sources are forgotten, so the same text loads cleanly afterwards. */
+TEST(loads_check_against_what_is_loaded)
+{
+    sn_engine *e = load("template a { x: int }\nsource 001 \"The first\"\n");
+    sn_report r = {0};
+    /* a template, a source and the constants of an earlier load are known */
+    CHECK(add(e, "template b { y: symbol }\n"
+                 "rule r \"uses a\" cites 001 when a(x: ?x) then assert b(y: seen) end\n"));
+    CHECK(sn_rule_find(e, "r") != NULL && strcmp(sn_rule_cite(sn_rule_find(e, "r"), 0),
+                                                 "[001] The first") == 0);
+    /* a failed load that declares a template leaves nothing behind */
+    const char *bad = "template c { z: int }\nrule s when c(z: ?z) nope() then halt end\n";
+    CHECK(!sn_load_string(e, "bad.sinew", bad, strlen(bad), &r));
+    CHECK(r.nerrors == 1 && strstr(r.text, "error[E101]: unknown template 'nope'") != NULL);
+    sn_report_free(&r);
+    CHECK(sn_template_find(e, "c") == NULL);
+    CHECK(sn_assert_string(e, "c(z: 1)", &r) == NULL && r.nerrors == 1);
+    sn_report_free(&r);
+    const char *good = "template c { z: int }\nrule s when c(z: ?z) then halt end\n";
+    CHECK(sn_load_string(e, "good.sinew", good, strlen(good), &r));
+    CHECK(r.nerrors == 0);
+    sn_report_free(&r);
+    /* a duplicate across loads names where the first was */
+    CHECK(!sn_load_string(e, "dup.sinew", "template a { q: int }\n", 22, &r));
+    CHECK(r.nerrors == 1 && strcmp(r.items[0].code, "E107") == 0);
+    CHECK(strstr(r.text, "t.sinew:1:10: note: it was first defined here") != NULL);
+    sn_report_free(&r);
+    /* typed facts and queries check against it all, and add nothing */
+    CHECK(sn_assert_string(e, "c(z: 4)", NULL) != NULL);
+    CHECK(sn_assert_string(e, "b(y: typed)", NULL) != NULL);
+    CHECK_EQ_INT(count(e, "c(z: 4)"), 1);
+    CHECK_EQ_INT(count(e, "c(zz: 4)"), -1);
+    sn_stats before, after;
+    sn_get_stats(e, &before);
+    for (int i = 0; i < 200; i++) {
+        sn_fact *f = sn_assert_string(e, "a(x: 7)", NULL);
+        CHECK(f != NULL);
+        sn_retract(e, f);
+        CHECK_EQ_INT(count(e, "a(x: 7)"), 0);
+    }
+    sn_get_stats(e, &after);
+    CHECK(after.bytes <= before.bytes + 256);
+    sn_free(e);
+}
+
 TEST(two_engines_are_independent)
 {
     sn_engine *e1 = load2(T_AB, "facts { a(1) }\n");
@@ -722,6 +769,7 @@ int main(void)
     RUN(interrupt_stops_between_firings);
     RUN(runtime_error_stops_the_run);
     RUN(load_is_atomic);
+    RUN(loads_check_against_what_is_loaded);
     RUN(two_engines_are_independent);
     RUN(justification_records);
     RUN(remove_rule);
