@@ -25,7 +25,7 @@ LDLIBS  += -lreadline -ljansson -lm
 ifeq ($(SANITIZE),1)
 B       := build-san
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
-           -fno-sanitize-recover=all -DSINEW_ARENA_MALLOC
+           -fno-sanitize-recover=all -DSINEW_ARENA_MALLOC -DSINEW_DEBUG
 LDFLAGS += -fsanitize=address,undefined
 else
 B       := build
@@ -36,8 +36,15 @@ B       := $(BUILD)
 endif
 
 LIB_SRC := $(sort $(wildcard base/*.c) $(wildcard engine/*.c) $(wildcard grammar/*.c))
+# The library's own objects: internals hidden (sinew.h gives its calls
+# default visibility), linked into one object whose hidden symbols are made
+# local, so libsinew.a exports sn_ names only (tests/library.sh checks).
+LIB_CFLAGS := -fvisibility=hidden
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/lexer.o $(B)/obj/gen/parser.o
+# The unit tests link the same sources built for debugging (SN_ASSERT on,
+# the engine walked after every public call).
+LIB_DOBJ := $(LIB_OBJ:$(B)/obj/%=$(B)/dobj/%)
 CLI_SRC := $(sort $(wildcard repl/*.c))
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -62,26 +69,51 @@ $(B)/gen/parser.c $(B)/gen/parser.h &: grammar/parser.y $(B)/.deps
 # skeleton cannot avoid are named here.
 $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/lexer.h $(B)/gen/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-unused-function -Wno-missing-prototypes -Wno-shadow \
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -Wno-unused-function -Wno-missing-prototypes -Wno-shadow \
 	    -Igrammar -I$(B)/gen -MMD -MP -c -o $@ $<
 
 $(B)/obj/%.o: %.c $(B)/gen/lexer.h $(B)/gen/parser.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Igrammar -I$(B)/gen -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -Igrammar -I$(B)/gen -MMD -MP -c -o $@ $<
 
-$(B)/libsinew.a: $(LIB_OBJ)
+$(B)/dobj/gen/%.o: $(B)/gen/%.c $(B)/gen/lexer.h $(B)/gen/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSINEW_DEBUG -Wno-unused-function -Wno-missing-prototypes -Wno-shadow \
+	    -Igrammar -I$(B)/gen -MMD -MP -c -o $@ $<
+
+$(B)/dobj/%.o: %.c $(B)/gen/lexer.h $(B)/gen/parser.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSINEW_DEBUG -Igrammar -I$(B)/gen -MMD -MP -c -o $@ $<
+
+# The public include folder: what an embedder (and repl/) sees.
+$(B)/include/sinew.h: engine/sinew.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# The command line is built against the public header only.
+$(B)/obj/repl/%.o: repl/%.c $(B)/include/sinew.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(B)/include -MMD -MP -c -o $@ $<
+
+$(B)/obj/libsinew.o: $(LIB_OBJ)
+	$(LD) -r -o $@ $^
+	objcopy --localize-hidden $@
+
+$(B)/libsinew.a: $(B)/obj/libsinew.o
 	rm -f $@
 	ar rcs $@ $^
 
 $(B)/sinew: $(CLI_OBJ) $(B)/libsinew.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(B)/libsinew.a
+# Unit tests reach internals too: they link the objects themselves.
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_DOBJ) $(B)/include/sinew.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ibase -Igrammar -Iengine -I$(B)/gen -o $@ $< $(B)/libsinew.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -DSINEW_DEBUG -Ibase -Igrammar -Iengine -I$(B)/gen -o $@ $< $(LIB_DOBJ) \
+	    $(LDFLAGS) $(LDLIBS)
 
 test: all $(UNIT_BIN)
-	@sh tests/run.sh $(B)
+	@CC="$(CC)" LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(B)
 
 memcheck: all $(UNIT_BIN)
 	sh tests/memcheck.sh $(B)
@@ -108,4 +140,4 @@ clean:
 .PHONY: memcheck all test bench fuzz install clean
 .SECONDARY:
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/dobj -name '*.d' 2>/dev/null)

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "rete.h"
 #include "tms.h"
+#include "verify.h"
 #include "watch.h"
 #include "wm.h"
 
@@ -280,6 +281,7 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
         }
     }
     e->in_run = false;
+    SN_VERIFY(e);
     if (fired)
         *fired = e->fired - start;
     return why;

@@ -224,11 +224,12 @@ bool node_joins(engine *e, const node *n, token *t, struct fact *f)
     return cx_truth(cx_eval(&c, n->test)) && !c.failed;
 }
 
-static uint32_t count_matches(engine *e, const node *n, token *t)
+uint32_t node_count_matches(engine *e, const node *n, const token *t)
 {
     uint32_t c = 0;
+    token *tok = (token *)t; /* node_joins reads it only */
     for (aentry *a = am_bucket(n->am, t->hash); a; a = a->bnext)
-        if (a->hash == t->hash && node_joins(e, n, t, a->f))
+        if (a->hash == t->hash && node_joins(e, n, tok, a->f))
             c++;
     return c;
 }
@@ -321,12 +322,12 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
         }
         break;
     case N_NEG:
-        t->count = count_matches(e, n, t);
+        t->count = node_count_matches(e, n, t);
         if (t->count == 0)
             propagate(e, n, t, NULL);
         break;
     case N_EXISTS:
-        t->count = count_matches(e, n, t);
+        t->count = node_count_matches(e, n, t);
         if (t->count > 0)
             propagate(e, n, t, NULL);
         break;

@@ -20,6 +20,8 @@ struct fact *token_fact(const token *, uint32_t level);
 /* For network.c, which builds on the same memories. */
 bool node_hashed(const node *);          /* its memory is hashed on a key */
 bool node_joins(engine *, const node *, token *parent, struct fact *f);
+/* How many alpha entries join with T at N (a not or exists node). */
+uint32_t node_count_matches(engine *, const node *n, const token *t);
 aentry *am_bucket(const amem *, uint32_t hash);
 void amem_add(engine *, amem *, struct fact *f);
 void entry_free(engine *, struct fact *f, aentry *a);

@@ -24,6 +24,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Everything declared here is the library's interface: built with hidden
+ * visibility, the library exports these names and no others. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 typedef struct sn_engine sn_engine;
 typedef struct fact sn_fact;
 typedef struct rule sn_rule;
@@ -373,5 +379,9 @@ typedef struct sn_stats {
     size_t bytes, peak_bytes;
 } sn_stats;
 void sn_get_stats(const sn_engine *, sn_stats *);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #endif

@@ -22,6 +22,7 @@
 #include "internal.h"
 #include "rete.h"
 #include "tms.h"
+#include "verify.h"
 #include "wm.h"
 
 /* A combined certainty is kept to nine decimal places, so evidence that
@@ -112,6 +113,8 @@ void engine_quiesce(engine *e)
     engine_settle(e);
     rete_free_dead(e);
     zombies_free(e);
+    if (!e->in_run)
+        SN_VERIFY(e);
 }
 
 /* ---- justifications --------------------------------------------------------------- */

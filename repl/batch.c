@@ -22,7 +22,7 @@
 
 #include <jansson.h>
 
-#include "../engine/sinew.h"
+#include "sinew.h"
 #include "commands.h"
 
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };

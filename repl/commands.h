@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../engine/sinew.h"
+#include "sinew.h"
 
 /* The concluded facts at or above the threshold, by cf, then the
  * recommendations (run.c; used by `sinew run` and the REPL). */

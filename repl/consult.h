@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../engine/sinew.h"
+#include "sinew.h"
 
 typedef struct consult consult;
 

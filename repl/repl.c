@@ -19,7 +19,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "../engine/sinew.h"
+#include "sinew.h"
 #include "commands.h"
 #include "consult.h"
 #include "repl.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/sinew.h"
+#include "sinew.h"
 #include "commands.h"
 
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };

@@ -273,6 +273,17 @@ fi
 end
 
 # ---- saved fuzz inputs: no crash, no hang ----
+# ---- the library's edge (tests/library.sh) ----
+begin library
+sh tests/library.sh "$B" "$TMP" > "$TMP/library.out" 2>&1
+p=$(grep -c '^PASS ' "$TMP/library.out")
+f=$(grep -c '^FAIL ' "$TMP/library.out")
+passed=$((passed + p)); suite_pass=$((suite_pass + p))
+failed=$((failed + f)); suite_fail=$((suite_fail + f))
+grep '^FAIL ' "$TMP/library.out"
+[ "$p" -eq 2 ] || [ "$f" -gt 0 ] || fail "library: tests/library.sh ran $p of its 2 checks"
+end
+
 begin fuzz-replay
 for input in fuzz/crashes/*; do
     [ -f "$input" ] || continue

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../engine/sinew.h"
+#include "../../engine/verify.h"
 #include "unit.h"
 
 static sn_engine *load(const char *text)
@@ -589,6 +590,32 @@ TEST(loads_check_against_what_is_loaded)
     sn_free(e);
 }
 
+/* The walk that debug builds run after every public call finds what is
+ * broken, and says what. */
+TEST(verifier_finds_broken_invariants)
+{
+    sn_engine *e = load("template a { x: int }\ntemplate b { x: int }\n"
+                        "rule r when a(x: ?x) not b(x: ?x) then assert b(x: ?x) end\n"
+                        "facts { a(1) a(2) b(2) }\n");
+    CHECK(verify_engine(e) == NULL);
+    sn_run(e, -1, NULL);
+    CHECK(verify_engine(e) == NULL);
+    struct tmpl *t = (struct tmpl *)sn_template_find(e, "a");
+    t->nfacts++;
+    const char *why = verify_engine(e);
+    CHECK(why && strstr(why, "template a holds 2 facts but counts 3"));
+    t->nfacts--;
+    sn_fact *f[1];
+    CHECK(sn_query(e, "b(x: 1)", f, 1, NULL) == 1);
+    struct fact *b1 = f[0];
+    b1->nsupport = 1;
+    why = verify_engine(e);
+    CHECK(why && strstr(why, "active conclusions but counts 1"));
+    b1->nsupport = 0;
+    CHECK(verify_engine(e) == NULL);
+    sn_free(e);
+}
+
 TEST(two_engines_are_independent)
 {
     sn_engine *e1 = load2(T_AB, "facts { a(1) }\n");
@@ -770,6 +797,7 @@ int main(void)
     RUN(runtime_error_stops_the_run);
     RUN(load_is_atomic);
     RUN(loads_check_against_what_is_loaded);
+    RUN(verifier_finds_broken_invariants);
     RUN(two_engines_are_independent);
     RUN(justification_records);
     RUN(remove_rule);

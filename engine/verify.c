@@ -1,0 +1,223 @@
+/* verify.c — the engine's invariants, checked by walking everything; see
+ * verify.h.
+ *
+ * What must hold between two public calls:
+ * - every node's memory: each token in the bucket its hash names, owned by
+ *   the node, alive, linked both ways; the counts equal what is there; a
+ *   token is among its parent's kids and its fact's tokens; a not/exists
+ *   token's count is the number of alpha entries that join with it; a
+ *   terminal token's activation points back at it;
+ * - every alpha memory: each entry in its bucket, its fact alive, among
+ *   the fact's entries, and accepted by the memory's tests; the count;
+ * - working memory: the facts list, the per-template lists and the counts
+ *   agree; a fact's support count is its active conclusions;
+ * - the agenda: each activation on its level, its token alive and
+ *   pointing back; the count.
+ * The first thing wrong is described in the engine's scratch text.
+ */
+#include "verify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "internal.h"
+#include "rete.h"
+
+/* Stop the walk: say what is wrong (in the scratch text). */
+#define BROKEN(e, ...)                        \
+    do {                                      \
+        scratch_reset(e);                     \
+        scratch_printf((e), __VA_ARGS__);     \
+        return (e)->scratch;                  \
+    } while (0)
+
+static bool among_kids(const token *parent, const token *t)
+{
+    for (const token *k = parent->kids; k; k = k->snext)
+        if (k == t)
+            return true;
+    return false;
+}
+
+static bool among_fact_tokens(const struct fact *f, const token *t)
+{
+    for (const token *k = f->tokens; k; k = k->fnext)
+        if (k == t)
+            return true;
+    return false;
+}
+
+static const char *verify_token(engine *e, const node *n, const token *t, uint32_t bucket)
+{
+    if (t->owner != n)
+        BROKEN(e, "a token in a memory of a node it does not name as its owner");
+    if (t->dead)
+        BROKEN(e, "a dead token still in a node's memory");
+    if (node_hashed(n) && (t->hash & n->mem.mask) != bucket)
+        BROKEN(e, "a token in bucket %u whose hash names bucket %u", bucket,
+               t->hash & n->mem.mask);
+    if (t->parent && !among_kids(t->parent, t))
+        BROKEN(e, "a token missing from its parent's kids");
+    if (t->f && !t->f->live)
+        BROKEN(e, "a token on retracted fact #%llu", (unsigned long long)t->f->id);
+    if (t->f && !among_fact_tokens(t->f, t))
+        BROKEN(e, "a token missing from fact #%llu's tokens", (unsigned long long)t->f->id);
+    if ((n->kind == N_NEG || n->kind == N_EXISTS) && t->count != node_count_matches(e, n, t))
+        BROKEN(e, "a %s token counts %u matches, but %u join", n->kind == N_NEG ? "not" : "exists",
+               t->count, node_count_matches(e, n, t));
+    if (n->kind == N_TERM && t->act && t->act->tok != t)
+        BROKEN(e, "an activation that does not point back at its token");
+    return NULL;
+}
+
+static const char *verify_node(engine *e, const node *n, uint64_t *nodes, uint64_t *tokens)
+{
+    (*nodes)++;
+    uint32_t count = 0;
+    for (uint32_t b = 0; n->mem.b && b <= n->mem.mask; b++) {
+        const token *head = n->mem.b[b], *last = NULL;
+        for (const token *t = head; t; last = t, t = t->bnext) {
+            if (t != head && t->bprev != last)
+                BROKEN(e, "a bucket whose links disagree");
+            const char *why = verify_token(e, n, t, b);
+            if (why)
+                return why;
+            count++;
+        }
+        if (head && head->bprev != last)
+            BROKEN(e, "a bucket whose head does not point at its tail");
+    }
+    if (count != n->mem.n || count != n->ntokens)
+        BROKEN(e, "a node holds %u tokens but counts %u (memory) and %u (node)", count,
+               n->mem.n, n->ntokens);
+    *tokens += count;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->parent != n)
+            BROKEN(e, "a node's kid names another parent");
+        const char *why = verify_node(e, n->kids[i], nodes, tokens);
+        if (why)
+            return why;
+    }
+    return NULL;
+}
+
+static bool among_entries(const struct fact *f, const aentry *a)
+{
+    for (const aentry *x = f->entries; x; x = x->fnext)
+        if (x == a)
+            return true;
+    return false;
+}
+
+static const char *verify_amem(engine *e, const amem *am)
+{
+    uint32_t count = 0;
+    for (uint32_t b = 0; am->idx.b && b <= am->idx.mask; b++)
+        for (const aentry *a = am->idx.b[b]; a; a = a->bnext) {
+            if (a->am != am)
+                BROKEN(e, "an alpha entry in a memory it does not name");
+            if ((a->hash & am->idx.mask) != b)
+                BROKEN(e, "an alpha entry in the wrong bucket");
+            if (!a->f->live)
+                BROKEN(e, "retracted fact #%llu in an alpha memory", (unsigned long long)a->f->id);
+            if (!among_entries(a->f, a))
+                BROKEN(e, "fact #%llu does not list its alpha entry", (unsigned long long)a->f->id);
+            if (!amem_accepts(e, am, a->f))
+                BROKEN(e, "fact #%llu in an alpha memory whose tests it fails",
+                       (unsigned long long)a->f->id);
+            count++;
+        }
+    if (count != am->idx.n)
+        BROKEN(e, "an alpha memory holds %u entries but counts %u", count, am->idx.n);
+    return NULL;
+}
+
+static const char *verify_facts(engine *e)
+{
+    uint32_t n = 0;
+    const struct fact *prev = NULL;
+    for (const struct fact *f = e->all_first; f; prev = f, f = f->gnext) {
+        if (!f->live)
+            BROKEN(e, "retracted fact #%llu in working memory", (unsigned long long)f->id);
+        if (f->gprev != prev)
+            BROKEN(e, "working memory's list of facts is linked wrong at #%llu",
+                   (unsigned long long)f->id);
+        uint32_t support = 0;
+        for (const struct just *j = f->justs; j; j = j->next)
+            support += j->active && j->kind == J_CONCLUDE;
+        if (support != f->nsupport)
+            BROKEN(e, "fact #%llu has %u active conclusions but counts %u",
+                   (unsigned long long)f->id, support, f->nsupport);
+        if (!f->asserted && f->nsupport == 0 && !f->dirty)
+            BROKEN(e, "fact #%llu is held up by nothing", (unsigned long long)f->id);
+        for (const aentry *a = f->entries; a; a = a->fnext)
+            if (a->f != f)
+                BROKEN(e, "fact #%llu lists another fact's alpha entry", (unsigned long long)f->id);
+        n++;
+    }
+    if (prev != e->all_last || n != e->nfacts)
+        BROKEN(e, "working memory holds %u facts but counts %u", n, e->nfacts);
+    for (const struct tmpl *t = e->tmpls; t; t = t->next) {
+        uint32_t k = 0;
+        for (const struct fact *f = t->first; f; f = f->tnext, k++)
+            if (f->t != t || !f->live)
+                BROKEN(e, "template %s lists a fact that is not a live one of its own",
+                       t->name->text);
+        if (k != t->nfacts)
+            BROKEN(e, "template %s holds %u facts but counts %u", t->name->text, k, t->nfacts);
+    }
+    return NULL;
+}
+
+static const char *verify_agenda(engine *e)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < e->nlevels; i++) {
+        const alevel *l = &e->levels[i];
+        if (i > 0 && e->levels[i - 1].salience <= l->salience)
+            BROKEN(e, "the agenda's levels are out of order");
+        const struct activation *prev = NULL;
+        for (const struct activation *a = l->head; a; prev = a, a = a->next, n++) {
+            if (a->lvl != l || a->prev != prev)
+                BROKEN(e, "an activation linked wrong on its level");
+            if (a->tok->dead || a->tok->act != a)
+                BROKEN(e, "an activation of rule %s whose match is gone", a->p->r->name->text);
+        }
+        if (prev != l->tail)
+            BROKEN(e, "an agenda level whose tail is not its last");
+    }
+    if (n != e->nacts)
+        BROKEN(e, "the agenda holds %llu activations but counts %llu", (unsigned long long)n,
+               (unsigned long long)e->nacts);
+    return NULL;
+}
+
+const char *verify_engine(engine *e)
+{
+    uint64_t nodes = 0, tokens = 0;
+    const char *why;
+    for (uint32_t i = 0; i < e->nroots; i++) {
+        if (e->roots[i]->parent)
+            BROKEN(e, "a root node with a parent");
+        if ((why = verify_node(e, e->roots[i], &nodes, &tokens)))
+            return why;
+    }
+    if (tokens > e->ntokens)
+        BROKEN(e, "the network holds %llu tokens but the engine counts %llu",
+               (unsigned long long)tokens, (unsigned long long)e->ntokens);
+    for (uint32_t i = 0; e->amsig && i <= e->amsig_mask; i++)
+        for (const amem *am = e->amsig[i]; am; am = am->signext)
+            if ((why = verify_amem(e, am)))
+                return why;
+    if ((why = verify_facts(e)) || (why = verify_agenda(e)))
+        return why;
+    return NULL;
+}
+
+void engine_assert_failed(const char *what, const char *file, int line)
+{
+    fprintf(stderr, "sinew: %s:%d: broken invariant: %s\n", file, line, what);
+    abort();
+}
