@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "agenda.h"
-#include "engine.h"
+#include "alloc.h"
 #include "internal.h"
 #include "watch.h"
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "internal.h"
 #include "wm.h"
 
@@ -21,8 +22,8 @@ void sn_case_start(sn_engine *e, unsigned i)
     if (i >= e->ncases)
         return;
     wm_clear(e);
-    wm_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
-    wm_assert_given(e, e->cases[i]->given, SN_ORIGIN_CASE);
+    engine_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
+    engine_assert_given(e, e->cases[i]->given, SN_ORIGIN_CASE);
 }
 
 void sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)

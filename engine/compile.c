@@ -27,12 +27,10 @@
 #include <string.h>
 
 #include "compile.h"
-#include "engine.h"
 #include "eval.h"
 #include "internal.h"
 #include "network.h"
-#include "rete.h"
-#include "tms.h"
+#include "srctext.h"
 #include "wm.h"
 
 #include "../grammar/front.h"

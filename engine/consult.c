@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "alloc.h"
 #include "eval.h"
 #include "internal.h"
 #include "tms.h"

@@ -12,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "alloc.h"
 #include "eval.h"
 #include "internal.h"
-#include "rete.h"
 
 bool cx_truth(value v)
 {

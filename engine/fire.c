@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "agenda.h"
-#include "engine.h"
+#include "alloc.h"
 #include "eval.h"
 #include "fire.h"
 #include "internal.h"

@@ -239,6 +239,14 @@ struct token {
     struct just *sup;        /* TERM: what its firing made that hangs on it */
 };
 
+/* The fact a token chain matched at LEVEL (walking up from T). */
+static inline struct fact *token_fact(const token *t, uint32_t level)
+{
+    while (t && t->level > level)
+        t = t->parent;
+    return t && t->level == level ? t->f : NULL;
+}
+
 /* ---- rules ------------------------------------------------------------- */
 
 typedef enum act_kind {

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "engine.h"
+#include "alloc.h"
 #include "eval.h"
 #include "internal.h"
 #include "network.h"

@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "engine.h"
+#include "alloc.h"
 #include "eval.h"
 #include "internal.h"
 #include "rete.h"
@@ -42,12 +42,6 @@ static uint32_t fact_key_hash(const amem *am, const struct fact *f)
     return h;
 }
 
-struct fact *token_fact(const token *t, uint32_t level)
-{
-    while (t && t->level > level)
-        t = t->parent;
-    return t && t->level == level ? t->f : NULL;
-}
 
 static uint32_t token_key_hash(const node *n, const token *t)
 {

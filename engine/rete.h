@@ -15,7 +15,6 @@ bool amem_accepts(engine *, const amem *, const struct fact *);
 void rete_free_dead(engine *);
 /* Empty every memory at once (working memory is about to be emptied). */
 void rete_clear(engine *);
-struct fact *token_fact(const token *, uint32_t level);
 
 /* For network.c, which builds on the same memories. */
 bool node_hashed(const node *);          /* its memory is hashed on a key */

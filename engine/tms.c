@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "alloc.h"
 #include "internal.h"
 #include "rete.h"
 #include "tms.h"

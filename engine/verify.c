@@ -15,15 +15,15 @@
  *   pointing back; the count.
  * The first thing wrong is described in the engine's scratch text.
  */
+#include "alloc.h"
+#include "internal.h"
+#include "rete.h"
 #include "verify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "internal.h"
-#include "rete.h"
 
 /* Stop the walk: say what is wrong (in the scratch text). */
 #define BROKEN(e, ...)                        \

@@ -5,11 +5,10 @@
 #include <string.h>
 
 #include "agenda.h"
-#include "engine.h"
+#include "alloc.h"
 #include "eval.h"
 #include "internal.h"
 #include "rete.h"
-#include "tms.h"
 #include "watch.h"
 #include "wm.h"
 
@@ -94,12 +93,6 @@ static struct fact *fact_new(engine *e, struct tmpl *t, const value *vals, uint3
     return f;
 }
 
-void wm_assert_given(engine *e, const given *g, sn_origin origin)
-{
-    for (; g; g = g->next)
-        fact_assert(e, g->t, g->vals, origin, g->source, NULL);
-    engine_quiesce(e);
-}
 
 struct fact *wm_lookup(engine *e, struct tmpl *t, value *vals, uint32_t *hash)
 {
@@ -317,14 +310,6 @@ struct tmpl *tmpl_find(engine *e, const char *name, size_t len)
 
 /* ---- working memory: the public calls ---- */
 
-bool sn_retract(sn_engine *e, sn_fact *f)
-{
-    if (!f || !f->live)
-        return false;
-    fact_retract(e, f);
-    engine_quiesce(e);
-    return true;
-}
 
 sn_fact *sn_fact_by_id(const sn_engine *e, uint64_t id)
 {

@@ -12,8 +12,6 @@
 struct fact *fact_assert(engine *, struct tmpl *, const value *vals, sn_origin, const sym *source,
                          bool *added);
 void fact_retract(engine *, struct fact *);
-/* Assert the facts of G (a facts block, a case's given facts), then settle. */
-void wm_assert_given(engine *, const given *g, sn_origin);
 /* The live fact of T equal to VALS (coerced to the slots' types first), or
  * NULL; *HASH gets the values' hash for fact_new_concluded. */
 struct fact *wm_lookup(engine *, struct tmpl *t, value *vals, uint32_t *hash);
