@@ -44,7 +44,11 @@ GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/lexer.o $(B)/obj/gen/parser.o
 # The unit tests link the same sources built for debugging (SN_ASSERT on,
 # the engine walked after every public call).
+ifeq ($(SANITIZE),1)
+LIB_DOBJ := $(LIB_OBJ)
+else
 LIB_DOBJ := $(LIB_OBJ:$(B)/obj/%=$(B)/dobj/%)
+endif
 CLI_SRC := $(sort $(wildcard repl/*.c))
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -6,14 +6,11 @@
  * calls by builtin, variables by their number in the rule. No name is
  * looked up here.
  *
- * A rule's conditions are first put in disjunctive normal form: `or`
- * makes alternatives (each becomes a production of the same rule, with
- * its own actions, since a variable may come from a different pattern in
- * each), `not {A or B}` becomes `not A, not B`, `exists {A or B}` one
- * alternative, `exists { not { not A, not B } }`, and `forall D { B }` is
- * `not { D, not B }`. Then each
- * alternative is laid down as a chain of nodes from the root, sharing
- * what an earlier rule already built:
+ * A rule's conditions are first put in disjunctive normal form (normal.c):
+ * each alternative becomes a production of the same rule, with its own
+ * actions, since a variable may come from a different pattern in each.
+ * Then each alternative is laid down as a chain of nodes from the root,
+ * sharing what an earlier rule already built:
  *
  *   pattern            JOIN  (alpha memory + hashed equality keys + tests)
  *   not pattern        NEG       not { ... }     NCC + subnetwork + PARTNER
@@ -30,30 +27,11 @@
 #include "eval.h"
 #include "internal.h"
 #include "network.h"
+#include "normal.h"
 #include "srctext.h"
 #include "wm.h"
 
 #include "../grammar/front.h"
-
-/* ---- conditions in normal form ------------------------------------------ */
-
-typedef enum fkind { F_PAT, F_NOT, F_EXISTS, F_TEST } fkind;
-
-typedef struct fconj fconj;
-
-typedef struct fce {
-    fkind kind;
-    const ast_pattern *pat;   /* F_PAT; F_NOT/F_EXISTS of one pattern */
-    const ast_expr *test;     /* F_TEST */
-    fconj *sub;               /* F_NOT/F_EXISTS of a group */
-    span sp;                  /* the condition as written */
-} fce;
-
-struct fconj {
-    fce *items;
-    uint32_t n, cap;
-    fconj *next;              /* in a list of alternatives */
-};
 
 typedef struct cctx {
     engine *e;
@@ -73,149 +51,6 @@ static cctx cctx_make(engine *e, arena *a, const srcset *src, uint32_t nvars)
 {
     return (cctx){.e = e, .a = a, .src = src, .nat = nvars,
                   .at = arena_alloc(a, (nvars + 1) * sizeof(uint32_t))};
-}
-
-static fconj *conj_new(cctx *c)
-{
-    return arena_alloc(c->a, sizeof(fconj));
-}
-
-static void conj_push(cctx *c, fconj *k, fce item)
-{
-    if (k->n == k->cap) {
-        uint32_t cap = k->cap ? k->cap * 2 : 8;
-        fce *v = arena_alloc(c->a, cap * sizeof *v);
-        if (k->n)
-            memcpy(v, k->items, k->n * sizeof *v);
-        k->items = v;
-        k->cap = cap;
-    }
-    k->items[k->n++] = item;
-}
-
-static fconj *conj_copy(cctx *c, const fconj *k)
-{
-    fconj *r = conj_new(c);
-    for (uint32_t i = 0; i < k->n; i++)
-        conj_push(c, r, k->items[i]);
-    return r;
-}
-
-static fconj *expand_list(cctx *c, const ast_ce *list);
-
-/* `exists { A or B }` holds once however many alternatives hold: it is
- * `exists { not { not A, not B } }`, one alternative whose group yields at
- * most one match per partial match. (Two alternatives of the rule would
- * fire it once for each that holds.) */
-static fconj *exists_of_alternatives(cctx *c, fconj *alts, span sp)
-{
-    fconj *none = conj_new(c);
-    for (fconj *x = alts; x; x = x->next) {
-        fce item = {.kind = F_NOT, .sp = sp};
-        if (x->n == 1 && x->items[0].kind == F_PAT)
-            item.pat = x->items[0].pat;
-        else
-            item.sub = x;
-        conj_push(c, none, item);
-    }
-    fconj *some = conj_new(c);
-    conj_push(c, some, (fce){.kind = F_NOT, .sub = none, .sp = sp});
-    fconj *out = conj_new(c);
-    conj_push(c, out, (fce){.kind = F_EXISTS, .sub = some, .sp = sp});
-    return out;
-}
-
-/* The alternatives of one condition. */
-static fconj *expand_one(cctx *c, const ast_ce *ce)
-{
-    fconj *k;
-    switch (ce->kind) {
-    case CE_PATTERN:
-        k = conj_new(c);
-        conj_push(c, k, (fce){.kind = F_PAT, .pat = &ce->u.pat, .sp = ce->sp});
-        return k;
-    case CE_TEST:
-        k = conj_new(c);
-        conj_push(c, k, (fce){.kind = F_TEST, .test = ce->u.test, .sp = ce->sp});
-        return k;
-    case CE_AND: return expand_list(c, ce->u.list);
-    case CE_OR: {
-        fconj *head = NULL, **tail = &head;
-        for (const ast_ce *alt = ce->u.list; alt; alt = alt->next) {
-            fconj *x = expand_one(c, alt);
-            *tail = x;
-            while (*tail)
-                tail = &(*tail)->next;
-        }
-        return head;
-    }
-    case CE_NOT:
-    case CE_EXISTS: {
-        fconj *alts = expand_one(c, ce->u.sub);
-        fkind kind = ce->kind == CE_NOT ? F_NOT : F_EXISTS;
-        if (kind == F_EXISTS && alts && alts->next)
-            return exists_of_alternatives(c, alts, ce->sp);
-        fconj *out = NULL, **tail = &out;
-        if (kind == F_NOT)
-            out = conj_new(c); /* not (A or B) = not A, not B: one alternative */
-        for (fconj *x = alts; x; x = x->next) {
-            fce item = {.kind = kind, .sp = ce->sp};
-            if (x->n == 1 && x->items[0].kind == F_PAT)
-                item.pat = x->items[0].pat;
-            else
-                item.sub = x;
-            if (kind == F_NOT) {
-                conj_push(c, out, item);
-            } else {
-                fconj *y = conj_new(c);
-                conj_push(c, y, item);
-                *tail = y;
-                tail = &y->next;
-            }
-        }
-        return out;
-    }
-    case CE_FORALL: {
-        /* forall D { B } = not { D, not B } for each alternative of D */
-        fconj *doms = expand_one(c, ce->u.forall.domain);
-        fconj *bodies = expand_one(c, ce->u.forall.body);
-        fconj *out = conj_new(c);
-        for (fconj *d = doms; d; d = d->next) {
-            fconj *inner = conj_copy(c, d);
-            for (fconj *b = bodies; b; b = b->next) {
-                fce nb = {.kind = F_NOT, .sp = ce->sp};
-                if (b->n == 1 && b->items[0].kind == F_PAT)
-                    nb.pat = b->items[0].pat;
-                else
-                    nb.sub = b;
-                conj_push(c, inner, nb);
-            }
-            conj_push(c, out, (fce){.kind = F_NOT, .sub = inner, .sp = ce->sp});
-        }
-        return out;
-    }
-    }
-    return NULL;
-}
-
-/* The alternatives of conditions one after another: the cross product. */
-static fconj *expand_list(cctx *c, const ast_ce *list)
-{
-    fconj *acc = conj_new(c);
-    for (const ast_ce *ce = list; ce; ce = ce->next) {
-        fconj *alts = expand_one(c, ce);
-        fconj *out = NULL, **tail = &out;
-        for (fconj *a = acc; a; a = a->next)
-            for (fconj *b = alts; b; b = b->next) {
-                fconj *x = conj_copy(c, a);
-                for (uint32_t i = 0; i < b->n; i++)
-                    conj_push(c, x, b->items[i]);
-                *tail = x;
-                tail = &x->next;
-            }
-        acc = out;
-    }
-    return acc;
 }
 
 /* ---- variables ----------------------------------------------------------- */
@@ -729,8 +564,7 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
     r->where = where_of(e, src, d->sp);
 
     arena *scratch = arena_new(&e->mem);
-    cctx c0 = cctx_make(e, scratch, src, ar->nvars);
-    fconj *alts = expand_list(&c0, ar->conds);
+    fconj *alts = normal_form(scratch, ar->conds);
     for (fconj *k = alts; k; k = k->next)
         r->nprods++;
     r->prods = arena_alloc(e->perm, (r->nprods + 1) * sizeof *r->prods);

@@ -4,9 +4,11 @@
 #   sh tests/run.sh BUILD_DIR
 #
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
-# .out), documentation examples (tests/docs.sh), and the replay of saved
-# fuzz inputs (fuzz/crashes/*). A failing test prints one line (and a diff);
-# passes are counted, not listed. Exits 1 when anything failed.
+# .out), documentation examples (tests/docs.sh), transcripts, the
+# library's edge and the code's shape (tests/library.sh, structure.sh),
+# and the replay of saved fuzz inputs (fuzz/crashes/*). A failing test
+# prints one line (and a diff); passes are counted, not listed. Exits 1
+# when anything failed.
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
     echo "usage: sh tests/run.sh BUILD_DIR" >&2
@@ -273,15 +275,21 @@ fi
 end
 
 # ---- saved fuzz inputs: no crash, no hang ----
-# ---- the library's edge (tests/library.sh) ----
+# ---- the library's edge and the code's shape (tests/library.sh,
+# tests/structure.sh): each prints PASS/FAIL lines, N checks in all ----
+checks() {
+    sh "$@" > "$TMP/checks.out" 2>&1
+    p=$(grep -c '^PASS ' "$TMP/checks.out")
+    f=$(grep -c '^FAIL ' "$TMP/checks.out")
+    passed=$((passed + p)); suite_pass=$((suite_pass + p))
+    failed=$((failed + f)); suite_fail=$((suite_fail + f))
+    grep '^FAIL ' "$TMP/checks.out"
+}
 begin library
-sh tests/library.sh "$B" "$TMP" > "$TMP/library.out" 2>&1
-p=$(grep -c '^PASS ' "$TMP/library.out")
-f=$(grep -c '^FAIL ' "$TMP/library.out")
-passed=$((passed + p)); suite_pass=$((suite_pass + p))
-failed=$((failed + f)); suite_fail=$((suite_fail + f))
-grep '^FAIL ' "$TMP/library.out"
-[ "$p" -eq 2 ] || [ "$f" -gt 0 ] || fail "library: tests/library.sh ran $p of its 2 checks"
+checks tests/library.sh "$B" "$TMP"
+checks tests/structure.sh
+[ "$suite_pass" -eq 5 ] || [ "$suite_fail" -gt 0 ] ||
+    fail "library: ran $suite_pass of its 5 checks"
 end
 
 begin fuzz-replay
