@@ -22,18 +22,46 @@
 enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 #define DEFAULT_RULES "rules"
-#ifndef SINEW_RULES_DIR
-#define SINEW_RULES_DIR "/usr/local/share/sinew/rules"
-#endif
 
-/* The shipped knowledge base: ./rules when it is there (a source tree),
- * else where `make install` put it. */
-static const char *default_rules(void)
+static bool is_dir(const char *path)
 {
     struct stat st;
-    if (stat(DEFAULT_RULES, &st) == 0 && S_ISDIR(st.st_mode))
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The shipped knowledge base, found at run time so that an installed
+ * sinew works whatever PREFIX it was installed under, and after the fact
+ * (make && make install PREFIX=/opt/x):
+ *   $SINEW_RULES when set;
+ *   ./rules when it is there (a source tree);
+ *   BINDIR/../share/sinew/rules (installed: PREFIX/bin/sinew);
+ *   BINDIR/../rules (built in a source tree: build/sinew).
+ * Else "rules", which the load reports as missing. The result is static
+ * storage, valid for the life of the process. */
+static const char *default_rules(void)
+{
+    static char found[4096];
+    const char *env = getenv("SINEW_RULES");
+    if (env && *env)
+        return env;
+    if (is_dir(DEFAULT_RULES))
         return DEFAULT_RULES;
-    return SINEW_RULES_DIR;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            static const char *const beside[] = {"/../share/sinew/rules", "/../rules"};
+            for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+                int len = snprintf(found, sizeof found, "%s%s", exe, beside[i]);
+                if (len > 0 && (size_t)len < sizeof found && is_dir(found))
+                    return found;
+            }
+        }
+    }
+    return DEFAULT_RULES;
 }
 
 static int usage_error(const char *fmt, const char *what)
@@ -70,7 +98,8 @@ static const char usage_text[] =
     "                      result per line on standard output; a bad line gets\n"
     "                      an error record and the run goes on\n"
     "  (none), FILE|DIR... the REPL, on the shipped knowledge base (./rules/, or\n"
-    "                      the installed one in " SINEW_RULES_DIR ") or on these\n"
+    "                      PREFIX/share/sinew/rules beside an installed sinew;\n"
+    "                      $SINEW_RULES names another) or on these\n"
     "                      files: enter findings, run, ask why, how and whynot\n"
     "                      ('help' inside lists the commands). Without a terminal\n"
     "                      it reads commands from standard input, no prompt\n"

@@ -4,8 +4,10 @@
 #   sh tests/run.sh BUILD_DIR
 #
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
-# .out), documentation examples (tests/docs.sh), and the replay of saved
-# fuzz inputs (fuzz/crashes/*). A failing test prints one line (and a diff);
+# .out), documentation examples (tests/docs.sh), transcripts, batch, the
+# terminal (tests/tty.sh), install and uninstall (tests/install.sh), the
+# knowledge base's cases, and the replay of saved fuzz inputs
+# (fuzz/crashes/*). A failing test prints one line (and a diff);
 # passes are counted, not listed. Exits 1 when anything failed.
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
@@ -231,6 +233,20 @@ while read -r word rest; do
     esac
 done < "$TMP/tty.out"
 grep -v '^PASS ' "$TMP/tty.out" | grep -v '^FAIL ' | sed 's/^/  /'
+end
+
+# ---- make install into a temporary prefix, the installed sinew on the
+# installed rules from another folder, make uninstall (tests/install.sh) ----
+begin install
+sh tests/install.sh "$B" > "$TMP/install.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/install.out"
+grep -v '^PASS ' "$TMP/install.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS install/uninstall$' "$TMP/install.out" || fail "install: no uninstall check ran"
 end
 
 # ---- the knowledge base's own case tests, one result per case, and
