@@ -14,7 +14,6 @@
  * value of its asked slot (or only slot), an array gives one fact per
  * element, an object gives slot: value pairs for one fact.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +22,9 @@
 #include <jansson.h>
 
 #include "../engine/sinew.h"
+#include "cli.h"
 #include "commands.h"
 
-enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 /* One fact to assert: template, slot (NULL: the asked one), value. */
 typedef struct pending {
@@ -817,32 +816,23 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
 
 int cmd_batch(int argc, char **argv, const char *def)
 {
-    static const struct option opts[] = {
-        {"threshold", required_argument, NULL, 't'},
-        {"no-explain", no_argument, NULL, 'n'},
-        {0, 0, 0, 0},
-    };
     double threshold = 0.2;
     bool explain = true;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    cli_parse p;
+    cli_begin(&p, "batch", argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
         char *end;
         switch (c) {
         case 't':
-            threshold = strtod(optarg, &end);
-            if (*end || threshold < -1 || threshold > 1) {
-                fprintf(stderr, "sinew batch: --threshold is a number in -1 .. 1\n");
-                return EXIT_USAGE;
-            }
+            threshold = strtod(p.arg, &end);
+            if (*end || end == p.arg || threshold < -1 || threshold > 1)
+                return cli_usage("batch", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'n': explain = false; break;
-        default:
-            fprintf(stderr, "sinew batch: unknown option\ntry 'sinew --help' for more\n");
-            return EXIT_USAGE;
+        case CLI_EXIT: return p.status;
         }
     }
+    int first = p.optind;
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
@@ -851,7 +841,7 @@ int cmd_batch(int argc, char **argv, const char *def)
     sn_set_recording(e, explain);
     const char *one[] = {def};
     sn_report r = {0};
-    bool ok = argc > optind ? sn_load_files(e, (const char *const *)argv + optind, (unsigned)(argc - optind), &r)
+    bool ok = argc > first ? sn_load_files(e, (const char *const *)argv + first, (unsigned)(argc - first), &r)
                             : sn_load_files(e, one, 1, &r);
     fputs(r.text ? r.text : "", stderr);
     sn_report_free(&r);

@@ -20,6 +20,7 @@
 #include <readline/readline.h>
 
 #include "../engine/sinew.h"
+#include "cli.h"
 #include "commands.h"
 #include "consult.h"
 #include "repl.h"
@@ -1027,8 +1028,7 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
 {
     session s = {0};
     s.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    const char *nc = getenv("NO_COLOR");
-    s.color = s.tty && !(nc && *nc);
+    s.color = cli_color_on(start ? start->color : CLI_COLOR_AUTO, stdout);
     s.e = sn_new();
     if (!s.e)
         return 1;

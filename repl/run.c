@@ -2,7 +2,6 @@
  *
  * Both use only the public API (engine/sinew.h).
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,9 +9,8 @@
 #include <string.h>
 
 #include "../engine/sinew.h"
+#include "cli.h"
 #include "commands.h"
-
-enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 static volatile sig_atomic_t interrupted;
 
@@ -20,12 +18,6 @@ static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
-}
-
-static int usage(const char *cmd, const char *what)
-{
-    fprintf(stderr, "sinew %s: %s\ntry 'sinew --help' for more\n", cmd, what);
-    return EXIT_USAGE;
 }
 
 static bool load(sn_engine *e, char **paths, int n, const char *def)
@@ -191,51 +183,40 @@ static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *p
 
 int cmd_run(int argc, char **argv, const char *def)
 {
-    static const struct option opts[] = {
-        {"strategy", required_argument, NULL, 's'},
-        {"threshold", required_argument, NULL, 't'},
-        {"limit", required_argument, NULL, 'l'},
-        {"no-record", no_argument, NULL, 'R'},
-        {"stats", no_argument, NULL, 'S'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"facts", required_argument, NULL, 'F'},
-        {"json", no_argument, NULL, 'J'},
-        {0, 0, 0, 0},
-    };
     const char *facts_file = NULL;
     bool json = false;
     sn_strategy strategy = SN_DEPTH;
     double threshold = 0.2;
     long limit = -1;
     bool record = true, stats = false, quiet = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+    cli_parse p;
+    cli_begin(&p, "run", argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
         char *end;
         switch (c) {
         case 's':
-            if (!sn_strategy_parse(optarg, &strategy))
-                return usage("run", "--strategy is one of depth, breadth, lex, mea");
+            if (!sn_strategy_parse(p.arg, &strategy))
+                return cli_usage("run", "--strategy is one of depth, breadth, lex, mea, not '%s'", p.arg);
             break;
         case 't':
-            threshold = strtod(optarg, &end);
-            if (*end || threshold < -1 || threshold > 1)
-                return usage("run", "--threshold is a number in -1 .. 1");
+            threshold = strtod(p.arg, &end);
+            if (*end || end == p.arg || threshold < -1 || threshold > 1)
+                return cli_usage("run", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'l':
-            limit = strtol(optarg, &end, 10);
-            if (*end || limit < 0)
-                return usage("run", "--limit is a number of firings");
+            limit = strtol(p.arg, &end, 10);
+            if (*end || end == p.arg || limit < 0)
+                return cli_usage("run", "--limit is a number of firings, not '%s'", p.arg);
             break;
         case 'R': record = false; break;
         case 'S': stats = true; break;
         case 'q': quiet = true; break;
-        case 'F': facts_file = optarg; break;
+        case 'F': facts_file = p.arg; break;
         case 'J': json = true; break;
-        default: return usage("run", "unknown option");
+        case CLI_EXIT: return p.status;
         }
     }
+    int first = p.optind;
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
@@ -244,7 +225,7 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_set_recording(e, record);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
-    if (!load(e, argv + optind, argc - optind, def)) {
+    if (!load(e, argv + first, argc - first, def)) {
         sn_free(e);
         return EXIT_ERRORS;
     }
@@ -345,38 +326,28 @@ static void export_case(sn_engine *e, unsigned i, FILE *out)
 
 int cmd_test(int argc, char **argv, const char *def)
 {
-    static const struct option opts[] = {
-        {"verbose", no_argument, NULL, 'v'},
-        {"coverage", no_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'J'},
-        {"export", no_argument, NULL, 'E'},
-        {0, 0, 0, 0},
-    };
     bool verbose = false, coverage = false, json = false, export = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        if (c == 'v')
-            verbose = true;
-        else if (c == 'c')
-            coverage = true;
-        else if (c == 'J')
-            json = true;
-        else if (c == 'E')
-            export = true;
-        else
-            return usage("test", "unknown option");
+    cli_parse p;
+    cli_begin(&p, "test", argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
+        switch (c) {
+        case 'v': verbose = true; break;
+        case 'c': coverage = true; break;
+        case 'J': json = true; break;
+        case 'E': export = true; break;
+        case CLI_EXIT: return p.status;
+        }
     }
+    int first = p.optind;
     if (json && export)
-        return usage("test", "--json runs the cases, --export only writes them: one or the other");
+        return cli_usage("test", "--json runs the cases, --export only writes them: one or the other");
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
     sn_set_output(e, NULL);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
-    if (!load(e, argv + optind, argc - optind, def)) {
+    if (!load(e, argv + first, argc - first, def)) {
         sn_free(e);
         return EXIT_ERRORS;
     }

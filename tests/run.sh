@@ -5,7 +5,7 @@
 #
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
 # .out), documentation examples (tests/docs.sh), transcripts, batch, the
-# terminal (tests/tty.sh), install and uninstall (tests/install.sh), the
+# terminal (tests/tty.sh), the command line (tests/cli.sh), install and uninstall (tests/install.sh), the
 # knowledge base's cases, and the replay of saved fuzz inputs
 # (fuzz/crashes/*). A failing test prints one line (and a diff);
 # passes are counted, not listed. Exits 1 when anything failed.
@@ -233,6 +233,20 @@ while read -r word rest; do
     esac
 done < "$TMP/tty.out"
 grep -v '^PASS ' "$TMP/tty.out" | grep -v '^FAIL ' | sed 's/^/  /'
+end
+
+# ---- the command line: each command's --help, usage errors, the man page
+# against the table of commands and options (tests/cli.sh) ----
+begin cli
+sh tests/cli.sh "$SINEW" > "$TMP/cli.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/cli.out"
+grep -v '^PASS ' "$TMP/cli.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS cli/batch-man$' "$TMP/cli.out" || fail "cli: the man page was not checked"
 end
 
 # ---- make install into a temporary prefix, the installed sinew on the
