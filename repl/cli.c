@@ -13,7 +13,10 @@
 #define COLOR_OPTION \
     {"color", 0, 'C', "WHEN", "colour: auto (on a terminal, unless NO_COLOR is set or\n" \
                              "TERM is dumb), always or never"}
-#define SESSION_OPTIONS COLOR_OPTION
+#define SESSION_OPTIONS \
+    {"file", 'f', 'f', "SCRIPT", "read the commands from SCRIPT, not standard input"}, \
+    {"bail", 0, 'b', NULL, "without a terminal, stop at the first command that fails"}, \
+    COLOR_OPTION
 
 static const cli_option repl_options[] = {
     SESSION_OPTIONS,
@@ -69,7 +72,8 @@ static const cli_command table[] = {
      "beside an installed sinew; $SINEW_RULES names another) or on the files given:\n"
      "enter findings, run, ask why, how and whynot ('help' inside lists the\n"
      "commands). On a terminal it uses GNU readline; otherwise it reads commands\n"
-     "from standard input, with no prompt.\n",
+     "from standard input (or SCRIPT), with no prompt: errors go to standard error\n"
+     "as SCRIPT:LINE: error: ..., and the exit status is 1 if any command failed.\n",
      repl_options},
     {"check", "FILE|DIR...", "parse and check rule files; report every problem",
      "Parse and check rule files (a folder: every .sinew file in it) as one\n"

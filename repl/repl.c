@@ -4,10 +4,16 @@
  * Every command either does what it says or prints one clear message and
  * changes nothing: the engine's loads are atomic, and each command checks
  * its arguments before it calls the engine. Output goes to standard
- * output (messages too), so a scripted session reads in order.
+ * output; errors and diagnostics to standard error (standard output is
+ * flushed first, so a transcript of both reads in order). Without a
+ * terminal, an error names the script and the line it came from
+ * (session.txt:7: error: ...), a construct typed in is loaded under the
+ * script's name at its own lines, and the exit status is 1 if any command
+ * failed (--bail: stop there).
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +36,11 @@ typedef struct session {
     bool tty;
     bool color;
     bool quit;
+    bool bail;              /* stop at the first failure (not on a terminal) */
+    bool failed;            /* a command failed */
+    FILE *in;               /* the commands, when not on a terminal */
+    const char *source;     /* its name: the script, or "<stdin>" */
+    unsigned line;          /* the line read last (1-based; 0 before any) */
     unsigned inputs;        /* constructs typed in, to name them */
     char *history;          /* history file, or NULL */
     consult *c;             /* a consultation going on, or NULL */
@@ -46,24 +57,42 @@ static void on_sigint(int sig)
 
 /* ---- output helpers ----------------------------------------------------- */
 
-static void error(session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A command failed: MSG on standard error, after what standard output
+ * holds; "SCRIPT:LINE: error: MSG" when not on a terminal. */
+static void report_error(session *s, const char *msg)
+{
+    s->failed = true;
+    fflush(stdout);
+    const char *on = s->color ? "\033[31m" : "", *off = s->color ? "\033[0m" : "";
+    if (!s->tty && s->line > 0)
+        fprintf(stderr, "%s:%u: %serror:%s %s\n", s->source, s->line, on, off, msg);
+    else if (!s->tty)
+        fprintf(stderr, "sinew: %serror:%s %s\n", on, off, msg);
+    else
+        fprintf(stderr, "%serror:%s %s\n", on, off, msg);
+}
 
-#include <stdarg.h>
+static void on_consult_error(void *ctx, const char *msg) { report_error(ctx, msg); }
+
+static void error(session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void error(session *s, const char *fmt, ...)
 {
+    char msg[4096];
     va_list ap;
     va_start(ap, fmt);
-    fputs(s->color ? "\033[31merror:\033[0m " : "error: ", stdout);
-    vprintf(fmt, ap);
-    putchar('\n');
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    report_error(s, msg);
 }
 
+/* Diagnostics, on standard error after what standard output holds. */
 static void show_report(const sn_report *r)
 {
-    if (r->text && *r->text)
-        fputs(r->text, stdout);
+    if (r->text && *r->text) {
+        fflush(stdout);
+        fputs(r->text, stderr);
+    }
 }
 
 static char *skip_ws(char *p)
@@ -166,7 +195,7 @@ static void rc_load(session *s, char *args)
     if (ok)
         printf("loaded%s\n", r.nwarnings ? " (with warnings)" : "");
     else
-        printf("nothing loaded: %u error%s\n", r.nerrors, r.nerrors == 1 ? "" : "s");
+        error(s, "nothing loaded: %u error%s", r.nerrors, r.nerrors == 1 ? "" : "s");
     sn_report_free(&r);
 }
 
@@ -612,7 +641,7 @@ static void start_consult(session *s, const char *resume)
             printf("%u fact%s given already count%s as %s ('reset' first to start afresh)\n", given,
                    given == 1 ? "" : "s", given == 1 ? "s" : "", given == 1 ? "an answer" : "answers");
     }
-    s->c = consult_new(s->e, s->color);
+    s->c = consult_new(s->e, s->color, on_consult_error, s);
 }
 
 static void rc_consult(session *s, char *args) { start_consult(s, args); }
@@ -623,8 +652,11 @@ static void rc_save(session *s, char *args)
         error(s, "save needs a file name: save FILE");
         return;
     }
-    if (consult_save(s->e, args))
+    char err[512];
+    if (consult_save(s->e, args, err, sizeof err))
         printf("saved the given facts and what they led to in %s\n", args);
+    else
+        error(s, "%s", err);
 }
 
 static void rc_quit(session *s, char *args)
@@ -780,17 +812,40 @@ static bool construct_complete(const char *text)
     return saw_brace && depth == 0;
 }
 
-static void load_typed(session *s, const char *text)
+/* Load a construct typed in, which began at line FIRST. Without a
+ * terminal it is named after the script and preceded by as many empty
+ * lines as came before it there, so its diagnostics give the script's own
+ * lines (session.txt:7:5); on a terminal it is "<input N>". */
+static void load_typed(session *s, const char *text, unsigned first)
 {
     char name[32];
-    snprintf(name, sizeof name, "<input %u>", ++s->inputs);
-    sn_report r = {0};
-    bool ok = sn_load_string(s->e, name, text, strlen(text), &r);
-    show_report(&r);
-    if (ok)
-        printf("loaded\n");
+    const char *source = name;
+    char *padded = NULL;
+    size_t len = strlen(text);
+    if (!s->tty && first > 1) {
+        padded = malloc(first - 1 + len + 1);
+        if (padded) {
+            memset(padded, '\n', first - 1);
+            memcpy(padded + first - 1, text, len + 1);
+            len += first - 1;
+        }
+    }
+    if (!s->tty)
+        source = s->source;
     else
-        printf("nothing loaded: %u error%s\n", r.nerrors, r.nerrors == 1 ? "" : "s");
+        snprintf(name, sizeof name, "<input %u>", ++s->inputs);
+    sn_report r = {0};
+    bool ok = sn_load_string(s->e, source, padded ? padded : text, len, &r);
+    free(padded);
+    show_report(&r);
+    if (ok) {
+        printf("loaded\n");
+    } else {
+        unsigned last = s->line;
+        s->line = first;
+        error(s, "nothing loaded: %u error%s", r.nerrors, r.nerrors == 1 ? "" : "s");
+        s->line = last;
+    }
     sn_report_free(&r);
 }
 
@@ -1016,22 +1071,42 @@ static char *read_line(session *s, const char *prompt)
         return tty_read(prompt);
     char *line = NULL;
     size_t cap = 0;
-    if (getline(&line, &cap, stdin) < 0) {
+    if (getline(&line, &cap, s->in) < 0) {
         free(line);
         return NULL;
     }
+    s->line++;
     trim_end(line);
     return line;
 }
 
 int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start)
 {
+    static const repl_start plain = {.color = CLI_COLOR_AUTO};
+    if (!start)
+        start = &plain;
     session s = {0};
-    s.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    s.color = cli_color_on(start ? start->color : CLI_COLOR_AUTO, stdout);
+    s.in = stdin;
+    s.source = "<stdin>";
+    if (start->script) {
+        s.in = fopen(start->script, "r");
+        if (!s.in) {
+            fprintf(stderr, "sinew: cannot read %s: %s\n", start->script, strerror(errno));
+            return 1;
+        }
+        s.source = start->script;
+    }
+    /* the terminal is standard input's (as for sqlite3): `sinew | tee log`
+     * keeps readline */
+    s.tty = !start->script && isatty(STDIN_FILENO);
+    s.bail = start->bail && !s.tty;
+    s.color = cli_color_on(start->color, stdout);
     s.e = sn_new();
-    if (!s.e)
+    if (!s.e) {
+        if (s.in != stdin)
+            fclose(s.in);
         return 1;
+    }
     the_session = &s;
     sn_set_interrupt(s.e, &interrupted);
 
@@ -1047,8 +1122,10 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
                          : sn_load_files(s.e, def, 1, &r);
     show_report(&r);
     if (!ok)
-        printf("nothing loaded: %u error%s\n", r.nerrors, r.nerrors == 1 ? "" : "s");
+        error(&s, "nothing loaded: %u error%s", r.nerrors, r.nerrors == 1 ? "" : "s");
     sn_report_free(&r);
+    if (s.bail && s.failed)
+        s.quit = true;
 
     if (s.tty) {
         unsigned nrules = 0, ntmpl = 0;
@@ -1067,10 +1144,12 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
             read_history(s.history);
     }
 
-    if (start && start->consult) {
+    if (start->consult && !s.quit) {
         if (ok)
             start_consult(&s, start->resume);
         if (!s.c) {
+            if (s.in != stdin)
+                fclose(s.in);
             sn_free(s.e);
             return 1;
         }
@@ -1079,7 +1158,8 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     const char *prompt = s.color ? "\001\033[1m\002sinew>\001\033[0m\002 " : "sinew> ";
     char *text = NULL; /* a construct being typed */
     size_t tlen = 0;
-    while (!s.quit) {
+    unsigned text_line = 0; /* the line it began on */
+    while (!s.quit && !(s.bail && s.failed)) {
         interrupted = 0;
         if (s.c && !consult_ask(s.c)) {
             consult_free(s.c);
@@ -1093,9 +1173,6 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
                 continue;
             }
             break;
-        }
-        if (s.tty && interrupted == 0 && *line == '\0' && text) {
-            /* an empty line inside a construct: keep going */
         }
         if (s.tty && *skip_ws(line)) {
             char *h = strdup(skip_ws(line));
@@ -1111,58 +1188,48 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
             fflush(stdout);
             continue;
         }
-        if (text) {
-            size_t n = strlen(line);
-            char *grown = realloc(text, tlen + n + 2);
-            if (grown) {
-                text = grown;
-                memcpy(text + tlen, line, n);
-                tlen += n;
-                text[tlen++] = '\n';
-                text[tlen] = '\0';
-            }
-            free(line);
-            if (construct_complete(text)) {
-                load_typed(&s, text);
-                free(text);
-                text = NULL;
-                tlen = 0;
-            }
-            continue;
-        }
-        char *p = skip_ws(line);
-        if (starts_construct(p)) {
-            tlen = strlen(p);
-            text = malloc(tlen + 2);
-            if (text) {
-                memcpy(text, p, tlen);
-                text[tlen++] = '\n';
-                text[tlen] = '\0';
-                if (construct_complete(text)) {
-                    load_typed(&s, text);
-                    free(text);
-                    text = NULL;
-                    tlen = 0;
-                }
-            }
+        if (!text && !starts_construct(skip_ws(line))) {
+            execute(&s, line);
             free(line);
             continue;
         }
-        execute(&s, line);
+        /* a construct, line by line (the first with its indentation, so
+         * the columns of its diagnostics are right) */
+        if (!text)
+            text_line = s.line;
+        size_t n = strlen(line);
+        char *grown = realloc(text, tlen + n + 2);
+        if (grown) {
+            text = grown;
+            memcpy(text + tlen, line, n);
+            tlen += n;
+            text[tlen++] = '\n';
+            text[tlen] = '\0';
+        }
         free(line);
+        if (text && construct_complete(text)) {
+            load_typed(&s, text, text_line);
+            free(text);
+            text = NULL;
+            tlen = 0;
+        }
     }
     if (text) {
-        printf("error: the input ended inside a construct; it was not loaded\n");
+        s.line = text_line;
+        error(&s, "the input ended inside a construct; it was not loaded");
         free(text);
     }
     if (s.tty) {
         putchar('\n');
         save_history(&s);
     }
+    if (s.in != stdin)
+        fclose(s.in);
     consult_free(s.c);
     candidates_clear();
     free(candidates.v);
     free(s.history);
     sn_free(s.e);
-    return 0;
+    /* a session at a terminal ends well however many typing errors it had */
+    return s.failed && !s.tty ? 1 : 0;
 }

@@ -117,3 +117,37 @@ status=$?
 if [ $status -eq 2 ] && grep -q "unknown command or file 'chek'" "$TMP/err"; then ok bad-command; else no bad-command "status $status"; fi
 "$SINEW" help batch > "$TMP/out" 2>&1
 if [ $? -eq 0 ] && head -n 1 "$TMP/out" | grep -q '^usage: sinew batch'; then ok help-command; else no help-command "sinew help batch"; fi
+
+# a script: results on standard output, errors on standard error with the
+# script's line, exit status 1; a clean one exits 0 with nothing on stderr
+cd "$ROOT" || exit 1
+"$SINEW" tests/repl/kb.sinew < tests/repl/bad_inputs.in > "$TMP/out" 2> "$TMP/err"
+status=$?
+if [ $status -eq 1 ] && ! grep -q 'error' "$TMP/out" && grep -q "^<stdin>:3: error: unknown command 'frobnicate'" "$TMP/err"; then
+    ok script-streams
+else
+    no script-streams "status $status; errors on standard output:"; grep error "$TMP/out" | head -n 3
+fi
+"$SINEW" tests/repl/kb.sinew < tests/repl/clean.in > "$TMP/out" 2> "$TMP/err"
+status=$?
+if [ $status -eq 0 ] && [ ! -s "$TMP/err" ] && grep -q 'rules fired' "$TMP/out"; then
+    ok script-clean
+else
+    no script-clean "status $status"; cat "$TMP/err"
+fi
+"$SINEW" -f tests/repl/no-such-script tests/repl/kb.sinew < /dev/null > /dev/null 2> "$TMP/err"
+status=$?
+if [ $status -eq 1 ] && grep -q "cannot read tests/repl/no-such-script" "$TMP/err"; then
+    ok script-missing
+else
+    no script-missing "status $status"; cat "$TMP/err"
+fi
+# --color: always colours even into a pipe; never and NO_COLOR do not
+esc=$(printf '\033[')
+"$SINEW" --color=always tests/repl/kb.sinew < tests/repl/bail.in > "$TMP/out" 2>&1
+if grep -qF "$esc" "$TMP/out"; then ok color-always; else no color-always "no escape sequence"; fi
+NO_COLOR= "$SINEW" --color=auto tests/repl/kb.sinew < tests/repl/bail.in > "$TMP/out" 2>&1
+if ! grep -qF "$esc" "$TMP/out"; then ok color-auto-pipe; else no color-auto-pipe "colour into a pipe"; fi
+"$SINEW" --color=sometimes tests/repl/kb.sinew < /dev/null > /dev/null 2> "$TMP/err"
+status=$?
+if [ $status -eq 2 ] && grep -q "not 'sometimes'" "$TMP/err"; then ok color-bad; else no color-bad "status $status"; fi

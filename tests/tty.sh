@@ -117,3 +117,16 @@ t send-keys -t "$S" "why red_flag(code: F03)" Enter
 check consult-then-repl "concluded by rule red_flag_F03_hernia"
 t send-keys -t "$S" C-d
 check consult-ctrl-d "CONSULT-OVER"
+
+# the terminal is standard input's: with standard output into a pipe
+# (sinew | tee log) the prompt, completion and history are still there
+t kill-session -t "$S" > /dev/null 2>&1
+t new-session -d -s "$S" -x 150 -y 50 \
+    "env HOME=$TMP/home XDG_STATE_HOME= TERM=xterm NO_COLOR=1 $SINEW tests/repl/kb.sinew | cat; echo PIPE-OVER; sleep 30"
+check pipe-start "'help' lists the commands"
+t send-keys -t "$S" "templ" Tab
+check pipe-complete "sinew> templates"
+t send-keys -t "$S" Enter
+check pipe-ran "4 templates"
+t send-keys -t "$S" C-d
+check pipe-ctrl-d "PIPE-OVER"
