@@ -17,10 +17,11 @@ trap cleanup EXIT
 mkdir -p "$TMP/home"
 
 pane() { t capture-pane -p -t "$S" -S -200; }
-# wait_for TEXT: until the screen shows TEXT (5 s at most)
+# wait_for TEXT: until the screen shows TEXT (10 s at most: the machine may
+# be busy)
 wait_for() {
     i=0
-    while [ $i -lt 50 ]; do
+    while [ $i -lt 100 ]; do
         pane | grep -qF -- "$1" && return 0
         sleep 0.1
         i=$((i + 1))
@@ -36,6 +37,9 @@ check() {
     fi
 }
 
+# a session that outlives the others, so the server never exits between
+# two of them
+t new-session -d -s keep "sleep 600"
 t new-session -d -s "$S" -x 150 -y 50 \
     "env HOME=$TMP/home XDG_STATE_HOME= TERM=xterm NO_COLOR=1 $SINEW tests/repl/kb.sinew; echo SESSION-OVER; sleep 30"
 check start "'help' lists the commands"
@@ -63,7 +67,7 @@ t send-keys -t "$S" C-u
 
 # Ctrl-C at the prompt drops the line being typed
 t send-keys -t "$S" "this line is dropped" C-c
-sleep 0.3
+sleep 0.5
 t send-keys -t "$S" "help quit" Enter
 check ctrl-c-prompt "leave (Ctrl-D too)"
 pane > "$TMP/after-ctrl-c.txt"
