@@ -934,54 +934,219 @@ static void candidates_clear(void)
     candidates.n = 0;
 }
 
+/* Where the word being completed stands in a pattern or fact typed after a
+ * command: at a template (depth 0), at a slot name or a value given by
+ * position, or at the value of a named slot. */
+typedef struct pattern_spot {
+    int depth;          /* open parentheses before the word */
+    char tmpl[128];     /* the template whose parenthesis is open */
+    char slot[128];     /* the slot named before ':' in this argument, or "" */
+    unsigned position;  /* which argument of the template (from 0) */
+} pattern_spot;
+
+static bool name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* The name that ends just before P (after any blanks), copied to OUT. */
+static void name_before(const char *line, const char *p, char *out, size_t size)
+{
+    while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
+        p--;
+    const char *end = p;
+    while (p > line && name_char(p[-1]))
+        p--;
+    snprintf(out, size, "%.*s", (int)(end - p), p);
+}
+
+static pattern_spot spot_of(const char *line, const char *from, const char *to)
+{
+    pattern_spot ps = {0};
+    bool in_str = false;
+    for (const char *p = from; p < to; p++) {
+        if (in_str) {
+            if (*p == '\\' && p + 1 < to)
+                p++;
+            else if (*p == '"')
+                in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+        } else if (*p == '(') {
+            if (ps.depth++ == 0) {
+                name_before(line, p, ps.tmpl, sizeof ps.tmpl);
+                ps.slot[0] = '\0';
+                ps.position = 0;
+            }
+        } else if (*p == ')') {
+            if (ps.depth > 0 && --ps.depth == 0)
+                ps.tmpl[0] = '\0';
+        } else if (*p == ',' && ps.depth == 1) {
+            ps.slot[0] = '\0';
+            ps.position++;
+        } else if (*p == ':' && ps.depth == 1) {
+            name_before(line, p, ps.slot, sizeof ps.slot);
+        }
+    }
+    return ps;
+}
+
+static void add_templates(session *s)
+{
+    for (const sn_template *t = sn_template_next(s->e, NULL); t; t = sn_template_next(s->e, t))
+        names_add(sn_template_name(t), &candidates);
+}
+
+/* The values slot K of T can take: the answers of its ask, and the values
+ * it has in working memory (strings quoted); nothing else, whatever the
+ * knowledge base's other symbols. */
+static void add_slot_values(session *s, const sn_template *t, unsigned k)
+{
+    const char *tname = sn_template_name(t), *slot = sn_template_slot(t, k);
+    for (const sn_ask *a = sn_ask_next(s->e, NULL); a; a = sn_ask_next(s->e, a))
+        if (strcmp(sn_ask_template(a), tname) == 0 && strcmp(sn_ask_slot(a), slot) == 0)
+            for (unsigned i = 0; i < sn_ask_nanswers(a); i++)
+                names_add(sn_ask_answer(a, i), &candidates);
+    bool quote = strcmp(sn_template_slot_type(t, k), "string") == 0;
+    for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f)) {
+        if (strcmp(sn_fact_template(f), tname) != 0)
+            continue;
+        char buf[256], word[260];
+        const char *v = sn_fact_value(f, k, buf, sizeof buf);
+        if (!v)
+            continue;
+        if (quote) {
+            if (strchr(v, '"') || strchr(v, '\\'))
+                continue;
+            snprintf(word, sizeof word, "\"%s\"", v);
+            v = word;
+        }
+        names_add(v, &candidates);
+    }
+}
+
+/* Candidates for the word at the end of LINE (from FROM, the first
+ * argument of a command that takes patterns or facts). */
+static void complete_pattern(session *s, const char *line, const char *from, const char *to)
+{
+    pattern_spot ps = spot_of(line, from, to);
+    if (ps.depth == 0) {
+        add_templates(s);
+        rl_completion_append_character = '(';
+        return;
+    }
+    const sn_template *t = ps.depth == 1 ? sn_template_find(s->e, ps.tmpl) : NULL;
+    if (!t)
+        return;
+    unsigned n = sn_template_nslots(t);
+    if (ps.slot[0]) {
+        for (unsigned k = 0; k < n; k++)
+            if (strcmp(sn_template_slot(t, k), ps.slot) == 0) {
+                add_slot_values(s, t, k);
+                rl_completion_append_character = n == 1 ? ')' : ' ';
+            }
+        return;
+    }
+    /* a slot's name, or the value of the slot at this position */
+    for (unsigned k = 0; k < n; k++) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s:", sn_template_slot(t, k));
+        names_add(buf, &candidates);
+    }
+    if (ps.position < n)
+        add_slot_values(s, t, ps.position);
+    rl_completion_append_character = ' ';
+}
+
+static void add_fact_ids(session *s)
+{
+    for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f)) {
+        char id[32];
+        snprintf(id, sizeof id, "#%llu", (unsigned long long)sn_fact_id(f));
+        names_add(id, &candidates);
+    }
+}
+
+static bool is_command(const char *word, size_t len, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && strncmp(word, *list, len) == 0)
+            return true;
+    return false;
+}
+
+/* What can be typed at the word TEXT, from what comes before it on the
+ * line: commands first; then, by command, file names (load, save,
+ * consult, explain --dot), fact ids (why, how, explain, retract),
+ * templates, slots and the values a slot can take (assert, facts, why,
+ * how, explain, whynot), and the words of help, strategy and watch. */
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
     session *s = the_session;
     candidates_clear();
-    if (s->c) {
-        consult_words(s->c, names_add, &candidates);
-        rl_attempted_completion_over = 1;
-        rl_completion_append_character = ' ';
-        return rl_completion_matches(text, next_candidate);
-    }
-    int i = 0;
-    while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
-        i++;
-    if (i == start) {
-        for (const command *c = commands; c->name; c++)
-            names_add(c->name, &candidates);
-    } else {
-        if (strncmp(rl_line_buffer + i, "load ", 5) == 0)
-            return NULL; /* file names, readline's default */
-        if (strncmp(rl_line_buffer + i, "help ", 5) == 0) {
-            for (const command *c = commands; c->name; c++)
-                names_add(c->name, &candidates);
-        } else if (strncmp(rl_line_buffer + i, "strategy ", 9) == 0) {
-            names_add("depth", &candidates);
-            names_add("breadth", &candidates);
-            names_add("lex", &candidates);
-            names_add("mea", &candidates);
-        } else if (strncmp(rl_line_buffer + i, "watch ", 6) == 0 ||
-                   strncmp(rl_line_buffer + i, "unwatch ", 8) == 0) {
-            names_add("facts", &candidates);
-            names_add("rules", &candidates);
-            names_add("activations", &candidates);
-            names_add("all", &candidates);
-        } else {
-            /* templates, slots (with their colon) and every known symbol */
-            for (const sn_template *t = sn_template_next(s->e, NULL); t; t = sn_template_next(s->e, t)) {
-                for (unsigned k = 0; k < sn_template_nslots(t); k++) {
-                    char buf[256];
-                    snprintf(buf, sizeof buf, "%s:", sn_template_slot(t, k));
-                    names_add(buf, &candidates);
-                }
-            }
-            sn_each_symbol(s->e, names_add, &candidates);
-        }
-    }
     rl_attempted_completion_over = 1;
     rl_completion_append_character = ' ';
+    const char *line = rl_line_buffer;
+    const char *cmd = line;
+    while (cmd < line + start && (*cmd == ' ' || *cmd == '\t'))
+        cmd++;
+    size_t clen = 0;
+    while (cmd + clen < line + start && cmd[clen] != ' ' && cmd[clen] != '\t')
+        clen++;
+    bool first_word = cmd + clen >= line + start;
+    /* the word before TEXT: "--dot FILE" */
+    char prev[16] = "";
+    {
+        const char *p = line + start;
+        while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
+            p--;
+        const char *e = p;
+        while (p > line && p[-1] != ' ' && p[-1] != '\t')
+            p--;
+        snprintf(prev, sizeof prev, "%.*s", (int)(e - p), p);
+    }
+    static const char *const file_cmds[] = {"load", "save", "consult", NULL};
+    static const char *const id_cmds[] = {"why", "how", "explain", "retract", NULL};
+    static const char *const pattern_cmds[] = {"assert", "facts", "why", "how", "explain", "whynot", NULL};
+
+    if (s->c) {
+        if (!first_word && clen == 4 && strncmp(cmd, "save", 4) == 0)
+            return rl_completion_matches(text, rl_filename_completion_function);
+        consult_words(s->c, names_add, &candidates);
+        return rl_completion_matches(text, next_candidate);
+    }
+    if (first_word) {
+        for (const command *c = commands; c->name; c++)
+            names_add(c->name, &candidates);
+        return rl_completion_matches(text, next_candidate);
+    }
+    if (is_command(cmd, clen, file_cmds) || strcmp(prev, "--dot") == 0)
+        return rl_completion_matches(text, rl_filename_completion_function);
+    bool id_word = *text == '#' || (*text >= '0' && *text <= '9') || *text == '\0';
+    if (is_command(cmd, clen, id_cmds) && id_word) {
+        add_fact_ids(s);
+        if (*text == '\0' && !(clen == 7 && strncmp(cmd, "retract", 7) == 0))
+            add_templates(s);
+    } else if (is_command(cmd, clen, pattern_cmds)) {
+        complete_pattern(s, line, cmd + clen, line + start);
+    } else if (clen == 4 && strncmp(cmd, "help", 4) == 0) {
+        for (const command *c = commands; c->name; c++)
+            names_add(c->name, &candidates);
+    } else if (clen == 8 && strncmp(cmd, "strategy", 8) == 0) {
+        static const char *const words[] = {"depth", "breadth", "lex", "mea"};
+        for (size_t i = 0; i < 4; i++)
+            names_add(words[i], &candidates);
+    } else if ((clen == 5 && strncmp(cmd, "watch", 5) == 0) || (clen == 7 && strncmp(cmd, "unwatch", 7) == 0)) {
+        static const char *const words[] = {"facts", "rules", "activations", "all"};
+        for (size_t i = 0; i < 4; i++)
+            names_add(words[i], &candidates);
+    } else if (clen == 5 && strncmp(cmd, "rules", 5) == 0) {
+        for (const sn_rule *r = sn_rule_next(s->e, NULL); r; r = sn_rule_next(s->e, r))
+            names_add(sn_rule_name(r), &candidates);
+    } else if (clen == 9 && strncmp(cmd, "templates", 9) == 0) {
+        add_templates(s);
+    }
     return rl_completion_matches(text, next_candidate);
 }
 

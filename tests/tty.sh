@@ -33,7 +33,7 @@ check() {
         echo "PASS tty/$1"
     else
         echo "FAIL tty/$1: the screen never showed '$2'"
-        pane | tail -n 15 | sed 's/^/    | /'
+        pane | grep -v '^ *$' | tail -n 15 | sed 's/^/    | /'
     fi
 }
 
@@ -57,6 +57,39 @@ t send-keys -t "$S" BSpace "(sudden_p" Tab
 check complete-symbol "assert finding(sudden_pain"
 t send-keys -t "$S" BSpace ")" Enter
 check asserted "finding(name: sudden_pain)"
+
+# completion by context. After 'slot: ' the values that slot can take: its
+# ask's answers, nothing else the knowledge base knows
+t send-keys -t "$S" C-l "assert finding(name: " Tab Tab
+check complete-ask-domain "gradual_ache"
+if pane | grep -q -e strain -e tear -e F01; then
+    echo "FAIL tty/complete-ask-domain-only: other symbols were offered"
+    pane | tail -n 5 | sed 's/^/    | /'
+else
+    echo "PASS tty/complete-ask-domain-only"
+fi
+t send-keys -t "$S" C-u
+# the values in working memory (severity(3) from the facts block); a slot
+# name; a template where a template goes
+t send-keys -t "$S" "facts severity(value: " Tab
+check complete-wm-value "facts severity(value: 3)"
+t send-keys -t "$S" C-u "whynot diagnosis(" Tab
+check complete-slot "whynot diagnosis(name:"
+t send-keys -t "$S" C-u "facts diag" Tab
+check complete-template-paren "facts diagnosis("
+# fact ids after why, how, explain, retract
+t send-keys -t "$S" C-u C-l "retract #" Tab Tab
+check complete-fact-ids "#1  #2"
+t send-keys -t "$S" C-u "how #2" Tab "x"
+check complete-fact-id "sinew> how #2 x"
+# file names after load, save, consult and --dot
+t send-keys -t "$S" C-u "load tests/repl/kb.si" Tab
+check complete-file-load "sinew> load tests/repl/kb.sinew"
+t send-keys -t "$S" C-u "save tests/repl/bai" Tab
+check complete-file-save "sinew> save tests/repl/bail."
+t send-keys -t "$S" C-u "explain #2 --dot tests/repl/kb.s" Tab
+check complete-file-dot "explain #2 --dot tests/repl/kb.sinew"
+t send-keys -t "$S" C-u
 
 # history: Up brings back the last line
 t send-keys -t "$S" "facts" Enter
