@@ -12,6 +12,7 @@
  * failed (--bail: stop there).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -43,6 +44,7 @@ typedef struct session {
     unsigned line;          /* the line read last (1-based; 0 before any) */
     unsigned inputs;        /* constructs typed in, to name them */
     char *history;          /* history file, or NULL */
+    unsigned hist_new;      /* entries this session added to the history */
     consult *c;             /* a consultation going on, or NULL */
 } session;
 
@@ -750,73 +752,37 @@ static bool starts_construct(const char *line)
     return false;
 }
 
-/* Is the construct in TEXT complete? Braces balance, and a rule or case
- * has reached `end`, an ask no longer ends with a comma. */
-static bool construct_complete(const char *text)
+/* A construct typed in is handed to the parser after every line; the
+ * parser says whether it is complete. It is incomplete when the first
+ * problem is the end of the input: "unexpected end of file" (E003), or a
+ * string still open (E002), as in
+ *     rule r when finding(name: pop) then        <- more to come
+ * and then nothing is reported and more lines are read. Else the load is
+ * done (the engine's loads are atomic: an incomplete or broken construct
+ * changes nothing) and its diagnostics are shown. */
+static bool incomplete(const sn_report *r)
 {
-    int depth = 0;
-    bool in_str = false, in_comment = false, saw_brace = false;
-    const char *last_word = NULL;
-    size_t last_len = 0;
-    char last_char = 0;
-    for (const char *p = text; *p; p++) {
-        if (in_comment) {
-            if (*p == '\n')
-                in_comment = false;
+    const sn_diag *first = NULL;
+    for (unsigned i = 0; i < r->n; i++) {
+        const sn_diag *d = &r->items[i];
+        if (!d->error)
             continue;
-        }
-        if (in_str) {
-            if (*p == '\\' && p[1])
-                p++;
-            else if (*p == '"')
-                in_str = false;
-            last_char = '"';
-            continue;
-        }
-        if (*p == '#') {
-            in_comment = true;
-            continue;
-        }
-        if (*p == '"') {
-            in_str = true;
-            continue;
-        }
-        if (*p == '{') {
-            depth++;
-            saw_brace = true;
-        } else if (*p == '}') {
-            depth--;
-        }
-        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-            last_char = *p;
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_') {
-            const char *w = p;
-            while ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '_' ||
-                   (p[1] >= '0' && p[1] <= '9'))
-                p++;
-            last_word = w;
-            last_len = (size_t)(p - w + 1);
-            last_char = *p;
-        }
+        if (!first || d->line < first->line || (d->line == first->line && d->col < first->col))
+            first = d;
     }
-    if (in_str || depth > 0)
+    if (!first)
         return false;
-    const char *t = text;
-    while (*t == ' ' || *t == '\t')
-        t++;
-    if (strncmp(t, "rule", 4) == 0 || strncmp(t, "case", 4) == 0)
-        return last_word && last_len == 3 && strncmp(last_word, "end", 3) == 0 && last_char == 'd';
-    if (strncmp(t, "ask", 3) == 0) /* answers follow the question, comma-separated */
-        return last_char != ',' && last_char != '"' &&
-               !(last_word && last_len == 8 && strncmp(last_word, "multiple", 8) == 0);
-    return saw_brace && depth == 0;
+    return (strcmp(first->code, "E003") == 0 && strstr(first->message, "unexpected end of file")) ||
+           (strcmp(first->code, "E002") == 0 && strstr(first->message, "end of the file"));
 }
 
-/* Load a construct typed in, which began at line FIRST. Without a
- * terminal it is named after the script and preceded by as many empty
- * lines as came before it there, so its diagnostics give the script's own
- * lines (session.txt:7:5); on a terminal it is "<input N>". */
-static void load_typed(session *s, const char *text, unsigned first)
+/* Try to load a construct typed in, which began at line FIRST: false when
+ * it is not complete yet. Without a terminal it is named after the script
+ * and preceded by as many empty lines as came before it there, so its
+ * diagnostics give the script's own lines (session.txt:7:5); on a
+ * terminal it is "<input N>". AT_END: there is no more input, so it is
+ * loaded (and its errors shown) whatever the parser says. */
+static bool try_typed(session *s, const char *text, unsigned first, bool at_end)
 {
     char name[32];
     const char *source = name;
@@ -833,10 +799,15 @@ static void load_typed(session *s, const char *text, unsigned first)
     if (!s->tty)
         source = s->source;
     else
-        snprintf(name, sizeof name, "<input %u>", ++s->inputs);
+        snprintf(name, sizeof name, "<input %u>", s->inputs + 1);
     sn_report r = {0};
     bool ok = sn_load_string(s->e, source, padded ? padded : text, len, &r);
     free(padded);
+    if (!ok && !at_end && incomplete(&r)) {
+        sn_report_free(&r);
+        return false;
+    }
+    s->inputs++;
     show_report(&r);
     if (ok) {
         printf("loaded\n");
@@ -847,6 +818,7 @@ static void load_typed(session *s, const char *text, unsigned first)
         s->line = last;
     }
     sn_report_free(&r);
+    return true;
 }
 
 /* ---- dispatch ----------------------------------------------------------------- */
@@ -1164,7 +1136,10 @@ static void on_line(char *line)
     line_ready = true;
 }
 
-static char *tty_read(const char *prompt)
+/* A line from the terminal; NULL at Ctrl-D, or with errno EINTR at
+ * Ctrl-C when ABANDON (a construct is open: Ctrl-C gives it up). Else
+ * Ctrl-C drops the line being typed and a fresh prompt is shown. */
+static char *tty_read(const char *prompt, bool abandon)
 {
     got_line = NULL;
     line_ready = false;
@@ -1176,10 +1151,18 @@ static char *tty_read(const char *prompt)
         if (select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL) < 0) {
             if (errno == EINTR && interrupted) {
                 interrupted = 0;
+                /* a history entry brought back and edited is left as it was */
+                rl_revert_line(1, 0);
                 rl_free_line_state();
                 rl_callback_sigcleanup();
                 rl_replace_line("", 0);
+                using_history();
                 rl_crlf();
+                if (abandon) {
+                    rl_callback_handler_remove();
+                    errno = EINTR;
+                    return NULL;
+                }
                 rl_on_new_line();
                 rl_redisplay();
             }
@@ -1191,49 +1174,166 @@ static char *tty_read(const char *prompt)
     return got_line;
 }
 
+/* The history file: $SINEW_HISTFILE, else $XDG_STATE_HOME/sinew/history,
+ * else ~/.local/state/sinew/history; the folders are created. NULL when
+ * there is none (SINEW_HISTFILE set empty: no history kept). */
 static char *history_path(void)
 {
+    const char *own = getenv("SINEW_HISTFILE");
+    if (own)
+        return *own ? strdup(own) : NULL;
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
     char buf[4096];
-    if (state && *state) {
-        snprintf(buf, sizeof buf, "%s/sinew", state);
-        mkdir(buf, 0700);
-        snprintf(buf, sizeof buf, "%s/sinew/history", state);
-    } else if (home && *home) {
-        snprintf(buf, sizeof buf, "%s/.sinew_history", home);
-    } else {
+    int n;
+    if (state && *state)
+        n = snprintf(buf, sizeof buf, "%s/sinew/history", state);
+    else if (home && *home)
+        n = snprintf(buf, sizeof buf, "%s/.local/state/sinew/history", home);
+    else
         return NULL;
-    }
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return NULL;
+    /* mkdir -p of its folder */
+    char *slash = strrchr(buf, '/');
+    *slash = '\0';
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0700);
+            *p = '/';
+        }
+    mkdir(buf, 0700);
+    *slash = '/';
     return strdup(buf);
 }
 
-/* Write the history to a temporary file beside it, then rename: a crash
- * or a full disk never leaves half a history. */
-static void save_history(const session *s)
+/* Keep ENTRY in the history, unless it is empty or starts with a space;
+ * an earlier identical entry goes, so no entry is there twice. */
+static void remember(session *s, const char *line)
 {
-    if (!s->history)
+    if (!*line || *line == ' ' || *line == '\t')
         return;
-    size_t n = strlen(s->history);
-    char *tmp = malloc(n + 16);
-    if (!tmp)
+    char entry[4096];
+    snprintf(entry, sizeof entry, "%s", line);
+    trim_end(entry);
+    if (!*entry)
         return;
-    snprintf(tmp, n + 16, "%s.tmp%ld", s->history, (long)getpid());
-    stifle_history(1000);
-    if (write_history(tmp) == 0) {
-        chmod(tmp, 0600);
-        if (rename(tmp, s->history) != 0)
-            unlink(tmp);
-    } else {
-        unlink(tmp);
-    }
-    free(tmp);
+    HIST_ENTRY **list = history_list();
+    for (int i = history_length - 1; list && i >= 0; i--)
+        if (strcmp(list[i]->line, entry) == 0) {
+            bool mine = i >= history_length - (int)s->hist_new;
+            histdata_t data = free_history_entry(remove_history(i));
+            (void)data;
+            if (mine)
+                s->hist_new--;
+            break;
+        }
+    add_history(entry);
+    s->hist_new++;
 }
 
-static char *read_line(session *s, const char *prompt)
+/* No entry twice: of equal entries the latest stays. */
+static void history_dedupe(void)
+{
+    for (int i = history_length - 1; i > 0; i--) {
+        HIST_ENTRY **list = history_list();
+        for (int j = i - 1; j >= 0; j--)
+            if (strcmp(list[j]->line, list[i]->line) == 0) {
+                (void)free_history_entry(remove_history(j));
+                i--;
+                list = history_list();
+            }
+    }
+}
+
+static void load_history(session *s)
+{
+    if (s->history && read_history(s->history) == 0)
+        history_dedupe();
+}
+
+/* Merge this session's entries into the file as it is now, not as it was
+ * when the session began: under a lock, read it again (with what sessions
+ * running at the same time saved meanwhile), add this session's entries at
+ * the end, keep each entry once and the last 1000, and replace the file
+ * with a temporary one renamed over it. A construct of several lines stays
+ * one entry (the file has timestamps, which mark where each begins).
+ * False, with a message, when the file could not be written. */
+static bool save_history(session *s)
+{
+    if (!s->history || s->hist_new == 0)
+        return true;
+    size_t n = strlen(s->history);
+    char *lock = malloc(n + 16), *tmp = malloc(n + 32);
+    unsigned mine_n = s->hist_new;
+    char **mine = calloc(mine_n, sizeof *mine), **when = calloc(mine_n, sizeof *when);
+    int fd = -1;
+    const char *failed = NULL;
+    if (!lock || !tmp || !mine || !when) {
+        failed = "out of memory";
+        goto out;
+    }
+    HIST_ENTRY **list = history_list();
+    for (unsigned i = 0; i < mine_n; i++) {
+        HIST_ENTRY *h = list[history_length - (int)mine_n + (int)i];
+        mine[i] = strdup(h->line);
+        when[i] = strdup(h->timestamp ? h->timestamp : "");
+        if (!mine[i] || !when[i]) {
+            failed = "out of memory";
+            goto out;
+        }
+    }
+    snprintf(lock, n + 16, "%s.lock", s->history);
+    snprintf(tmp, n + 32, "%s.tmp%ld", s->history, (long)getpid());
+    fd = open(lock, O_RDWR | O_CREAT, 0600);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fd < 0 || fcntl(fd, F_SETLKW, &fl) != 0) {
+        failed = strerror(errno);
+        goto out;
+    }
+    clear_history();
+    errno = 0;
+    if (read_history(s->history) != 0 && errno != ENOENT) {
+        failed = strerror(errno);
+        goto out;
+    }
+    history_dedupe();
+    s->hist_new = 0;
+    for (unsigned i = 0; i < mine_n; i++) {
+        remember(s, mine[i]);
+        if (*when[i])
+            add_history_time(when[i]);
+    }
+    while (history_length > 1000)
+        (void)free_history_entry(remove_history(0));
+    int err = write_history(tmp);
+    if (err == 0 && chmod(tmp, 0600) == 0 && rename(tmp, s->history) == 0) {
+        s->hist_new = 0;
+    } else {
+        failed = strerror(err ? err : errno);
+        unlink(tmp);
+    }
+out:
+    if (failed)
+        fprintf(stderr, "sinew: the history was not saved in %s: %s\n", s->history, failed);
+    if (fd >= 0)
+        close(fd); /* the lock goes with it */
+    for (unsigned i = 0; mine && i < mine_n; i++)
+        free(mine[i]);
+    for (unsigned i = 0; when && i < mine_n; i++)
+        free(when[i]);
+    free(mine);
+    free(when);
+    free(lock);
+    free(tmp);
+    return !failed;
+}
+
+static char *read_line(session *s, const char *prompt, bool construct_open)
 {
     if (s->tty)
-        return tty_read(prompt);
+        return tty_read(prompt, construct_open);
     char *line = NULL;
     size_t cap = 0;
     if (getline(&line, &cap, s->in) < 0) {
@@ -1304,9 +1404,13 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
         rl_attempted_completion_function = complete;
         rl_catch_signals = 0;
         rl_basic_word_break_characters = " \t\n(),";
+        /* timestamps mark where an entry begins, so one of several lines
+         * reads back as one */
+        history_comment_char = '#';
+        history_write_timestamps = 1;
+        history_multiline_entries = 1;
         s.history = history_path();
-        if (s.history)
-            read_history(s.history);
+        load_history(&s);
     }
 
     if (start->consult && !s.quit) {
@@ -1331,35 +1435,36 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
             s.c = NULL;
             fflush(stdout);
         }
-        char *line = read_line(&s, s.c ? consult_prompt(s.c) : text ? "   ... " : prompt);
+        char *line = read_line(&s, s.c ? consult_prompt(s.c) : text ? "   ... " : prompt, text != NULL);
         if (!line) {
             if (errno == EINTR && s.tty) {
+                /* Ctrl-C in an open construct gives it up */
                 errno = 0;
+                free(text);
+                text = NULL;
+                tlen = 0;
                 continue;
             }
             break;
         }
-        if (s.tty && *skip_ws(line)) {
-            char *h = strdup(skip_ws(line));
-            if (h) {
-                trim_end(h);
-                add_history(h);
-                free(h);
-            }
-        }
         if (s.c) {
+            if (s.tty)
+                remember(&s, line);
             consult_line(s.c, line);
             free(line);
             fflush(stdout);
             continue;
         }
         if (!text && !starts_construct(skip_ws(line))) {
+            if (s.tty)
+                remember(&s, line);
             execute(&s, line);
             free(line);
             continue;
         }
         /* a construct, line by line (the first with its indentation, so
-         * the columns of its diagnostics are right) */
+         * the columns of its diagnostics are right), until the parser
+         * finds it complete; then it is one history entry */
         if (!text)
             text_line = s.line;
         size_t n = strlen(line);
@@ -1372,21 +1477,25 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
             text[tlen] = '\0';
         }
         free(line);
-        if (text && construct_complete(text)) {
-            load_typed(&s, text, text_line);
+        if (text && try_typed(&s, text, text_line, false)) {
+            if (s.tty) {
+                text[tlen - 1] = '\0';
+                remember(&s, text);
+            }
             free(text);
             text = NULL;
             tlen = 0;
         }
     }
+    bool history_ok = true;
     if (text) {
-        s.line = text_line;
-        error(&s, "the input ended inside a construct; it was not loaded");
+        /* the input ended inside a construct: the parser says what is missing */
+        try_typed(&s, text, text_line, true);
         free(text);
     }
     if (s.tty) {
         putchar('\n');
-        save_history(&s);
+        history_ok = save_history(&s);
     }
     if (s.in != stdin)
         fclose(s.in);
@@ -1395,6 +1504,7 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     free(candidates.v);
     free(s.history);
     sn_free(s.e);
-    /* a session at a terminal ends well however many typing errors it had */
-    return s.failed && !s.tty ? 1 : 0;
+    /* a session at a terminal ends well however many typing errors it
+     * had, unless its history could not be saved */
+    return (s.failed && !s.tty) || !history_ok ? 1 : 0;
 }
