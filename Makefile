@@ -100,9 +100,10 @@ fuzz: $(B)/.deps $(GEN_SRC)
 INST    := $(DESTDIR)$(PREFIX)
 RULES   := $(notdir $(wildcard rules/*.sinew)) README.md
 DOCS    := README.md LICENSE docs/language.md docs/engine.md
+SCHEMAS := $(wildcard docs/schema/*.json)
 MANS    := man1/sinew.1 man7/sinew-lang.7
 INSTALL_DIRS := bin lib include/sinew include share/man/man1 share/man/man7 share/man \
-           share/sinew/rules share/sinew share/doc/sinew share/doc share
+           share/sinew/rules share/sinew share/doc/sinew/schema share/doc/sinew share/doc share
 
 install: all
 	install -d $(INST)/bin $(INST)/lib $(INST)/include/sinew $(INST)/share/man/man1 $(INST)/share/man/man7 \
@@ -112,6 +113,8 @@ install: all
 	install -m 644 engine/sinew.h $(INST)/include/sinew/sinew.h
 	install -m 644 $(addprefix rules/,$(RULES)) $(INST)/share/sinew/rules/
 	install -m 644 $(DOCS) $(INST)/share/doc/sinew/
+	install -d $(INST)/share/doc/sinew/schema
+	install -m 644 $(SCHEMAS) $(INST)/share/doc/sinew/schema/
 	for m in $(MANS); do \
 	    sed 's|/usr/local|$(PREFIX)|g' docs/$${m#*/} > $(INST)/share/man/$$m.tmp && \
 	    chmod 644 $(INST)/share/man/$$m.tmp && mv $(INST)/share/man/$$m.tmp $(INST)/share/man/$$m || exit 1; \
@@ -120,7 +123,8 @@ install: all
 uninstall:
 	rm -f $(INST)/bin/sinew $(INST)/lib/libsinew.a $(INST)/include/sinew/sinew.h \
 	    $(addprefix $(INST)/share/sinew/rules/,$(RULES)) \
-	    $(addprefix $(INST)/share/doc/sinew/,$(notdir $(DOCS))) $(addprefix $(INST)/share/man/,$(MANS))
+	    $(addprefix $(INST)/share/doc/sinew/,$(notdir $(DOCS))) $(addprefix $(INST)/share/man/,$(MANS)) \
+	    $(addprefix $(INST)/share/doc/sinew/schema/,$(notdir $(SCHEMAS)))
 	for d in $(INSTALL_DIRS); do \
 	    if [ -d $(INST)/$$d ]; then rmdir $(INST)/$$d 2>/dev/null || true; fi; \
 	done

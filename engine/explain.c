@@ -231,6 +231,8 @@ static void just_text(engine *e, FILE *out, const struct just *j, unsigned n, co
         fprintf(out, "%s    withdrawn: %s\n", indent, j->withdrawn);
 }
 
+static void fact_json_head(FILE *out, const struct fact *f, const char *schema);
+
 static void just_json(engine *e, FILE *out, const struct just *j)
 {
     const struct rule *r = j->r;
@@ -260,15 +262,12 @@ static void just_json(engine *e, FILE *out, const struct just *j)
             fputc(',', out);
         first = false;
         struct fact *f = sn_fact_by_id(e, j->facts[i]);
-        fprintf(out, "{\"id\":%llu", (unsigned long long)j->facts[i]);
         if (f) {
-            char *t = fact_text(f);
-            fputs(",\"fact\":", out);
-            json_str(out, t);
-            free(t);
-            fprintf(out, ",\"cf\":%.6g", f->cf);
+            fact_json_head(out, f, NULL);
+            fputc('}', out);
+        } else {
+            fprintf(out, "{\"id\":%llu,\"retracted\":true}", (unsigned long long)j->facts[i]);
         }
-        fputc('}', out);
     }
     fputs("],\"bindings\":{", out);
     for (uint32_t i = 0; j->binds && i < j->p->nvars; i++) {
@@ -288,10 +287,16 @@ static void just_json(engine *e, FILE *out, const struct just *j)
     fputc('}', out);
 }
 
-static void fact_json_head(FILE *out, const struct fact *f)
+/* A fact as a JSON object, left open for more members. SCHEMA, when not
+ * NULL, names the document's shape first ("sinew.why/1"): every JSON
+ * document sinew writes says which it is (docs/schema/). */
+static void fact_json_head(FILE *out, const struct fact *f, const char *schema)
 {
     char *t = fact_text(f);
-    fprintf(out, "{\"id\":%llu,\"fact\":", (unsigned long long)f->id);
+    if (schema)
+        fprintf(out, "{\"schema\":\"%s\",\"id\":%llu,\"fact\":", schema, (unsigned long long)f->id);
+    else
+        fprintf(out, "{\"id\":%llu,\"fact\":", (unsigned long long)f->id);
     json_str(out, t);
     free(t);
     fputs(",\"template\":", out);
@@ -321,7 +326,7 @@ static void fact_json_head(FILE *out, const struct fact *f)
 void sn_explain_why(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
 {
     if (fmt == SN_JSON) {
-        fact_json_head(out, f);
+        fact_json_head(out, f, "sinew.why/1");
         fputs(",\"justifications\":[", out);
         bool first = true;
         for (const struct just *j = f->justs; j; j = j->next) {
@@ -432,15 +437,17 @@ static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth,
     path->n--;
 }
 
+/* The proof of F: its active justifications, each with the facts it
+ * matched, and theirs in turn, under the names `why` uses. */
 static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth, seen *path)
 {
-    fact_json_head(out, f);
+    fact_json_head(out, f, depth == 0 ? "sinew.how/1" : NULL);
     if (seen_has(path, f->id) || depth > 60) {
         fputs(",\"cycle\":true}", out);
         return;
     }
     seen_add(path, f->id);
-    fputs(",\"because\":[", out);
+    fputs(",\"justifications\":[", out);
     bool first = true;
     for (const struct just *j = f->justs; j; j = j->next) {
         if (!j->active)
@@ -450,6 +457,8 @@ static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth,
         first = false;
         fputs("{\"rule\":", out);
         json_str(out, j->r->name->text);
+        fputs(",\"where\":", out);
+        json_str(out, j->r->where);
         fputs(",\"cites\":[", out);
         for (uint32_t i = 0; i < j->r->ncites; i++) {
             if (i)
@@ -459,7 +468,8 @@ static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth,
         fputc(']', out);
         if (j->kind == J_CONCLUDE)
             fprintf(out, ",\"rule_cf\":%.6g,\"min_cf\":%.6g,\"cf\":%.6g", j->rule_cf, j->min_cf, j->cf);
-        fputs(",\"from\":[", out);
+        fprintf(out, ",\"kind\":\"%s\"", j->kind == J_CONCLUDE ? "conclude" : "assert");
+        fputs(",\"matched\":[", out);
         bool f2 = true;
         for (uint32_t i = 0; i < j->nfacts; i++) {
             if (!j->facts[i])
@@ -760,7 +770,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             memcpy(text, pattern, m + 1);
     }
     if (fmt == SN_JSON) {
-        fputs("{\"pattern\":", out);
+        fputs("{\"schema\":\"sinew.whynot/1\",\"pattern\":", out);
         json_str(out, text);
         if (there)
             fprintf(out, ",\"holds\":%llu", (unsigned long long)there->id);
@@ -831,7 +841,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
 
 void sn_fact_json(FILE *out, const sn_fact *f)
 {
-    fact_json_head(out, f);
+    fact_json_head(out, f, NULL);
     fputc('}', out);
 }
 

@@ -342,7 +342,7 @@ static void flush_line(batch *b)
 static void error_record(batch *b, unsigned long line, json_t *id, const char *msg)
 {
     sbuf *o = &b->line;
-    SB_LIT(o, "{");
+    SB_LIT(o, "{\"schema\":\"sinew.result/1\",");
     if (id) {
         SB_LIT(o, "\"id\":");
         sb_id(o, id);
@@ -415,6 +415,14 @@ static bool read_case(batch *b, json_t *obj, char *err, size_t size)
     {
         if (strcmp(key, "id") == 0)
             continue;
+        if (strcmp(key, "schema") == 0) {
+            /* what `sinew test --export` writes says what it is */
+            if (!json_is_string(v) || strcmp(json_string_value(v), "sinew.case/1") != 0) {
+                snprintf(err, size, "\"schema\": a case line is \"sinew.case/1\"");
+                return false;
+            }
+            continue;
+        }
         if (json_is_array(v)) {
             size_t i;
             json_t *x;
@@ -507,6 +515,33 @@ static bool fact_text(batch *b, sbuf *o, uint64_t id)
     return true;
 }
 
+/* Fact ID as a JSON object: its text (as people read it), its template
+ * and its slots (as programs read them). */
+static void fact_object(batch *b, sbuf *o, uint64_t id)
+{
+    const sn_fact *f = b->byid[id - 1];
+    SB_LIT(o, "{\"fact\":");
+    fact_text(b, o, id);
+    SB_LIT(o, ",\"template\":");
+    sb_kept(o, &b->kept, sn_fact_template(f));
+    SB_LIT(o, ",\"slots\":{");
+    const sn_template *t = sn_template_find(b->e, sn_fact_template(f));
+    for (unsigned k = 0; t && k < sn_template_nslots(t); k++) {
+        char buf[512];
+        const char *v = sn_fact_value(f, k, buf, sizeof buf);
+        const char *type = sn_template_slot_type(t, k);
+        if (k)
+            SB_LIT(o, ",");
+        sb_kept(o, &b->kept, sn_template_slot(t, k));
+        SB_LIT(o, ":");
+        if (strcmp(type, "int") == 0 || strcmp(type, "float") == 0)
+            sb_puts(o, v ? v : "null");
+        else
+            sb_str(o, v ? v : "");
+    }
+    SB_LIT(o, "}}");
+}
+
 /* A result does not depend on the order of a case's keys (a JSON
  * object has none), so nothing in it is ordered by fact id or firing:
  * conclusions by certainty then text, justifications by rule (advice
@@ -584,15 +619,13 @@ static void cites(batch *b, const sn_rule *r)
 static void conclusion(batch *b, sn_fact *f)
 {
     sbuf *o = &b->line;
-    SB_LIT(o, "{\"fact\":");
-    fact_text(b, o, sn_fact_id(f));
-    SB_LIT(o, ",\"template\":");
-    sb_kept(o, &b->kept, sn_fact_template(f));
+    fact_object(b, o, sn_fact_id(f));
+    o->n--; /* the object goes on */
     SB_LIT(o, ",\"cf\":");
     sb_cf(o, sn_fact_cf(f));
     if (b->explain) {
         /* the explanation as data: each rule that holds it up */
-        SB_LIT(o, ",\"because\":[");
+        SB_LIT(o, ",\"justifications\":[");
         unsigned nj = 0;
         for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
             if (sn_just_logical(j) && sn_just_active(j)) {
@@ -628,7 +661,7 @@ static void conclusion(batch *b, sn_fact *f)
                 if (!mfirst)
                     SB_LIT(o, ",");
                 mfirst = false;
-                fact_text(b, o, id);
+                fact_object(b, o, id);
             }
             SB_LIT(o, "]");
             cites(b, sn_just_rule(j));
@@ -641,12 +674,13 @@ static void conclusion(batch *b, sn_fact *f)
 
 /* The result of the case that just ran, as one line. ID is its id,
  * already JSON. */
-static void result(batch *b, unsigned long line, const char *id, uint64_t fired, sn_stop stop)
+static void result(batch *b, unsigned long line, const char *id, uint64_t fired, sn_stop stop,
+                   const char *extra)
 {
     sbuf *o = &b->line;
     sn_engine *e = b->e;
     index_facts(b);
-    SB_LIT(o, "{\"id\":");
+    SB_LIT(o, "{\"schema\":\"sinew.result/1\",\"id\":");
     sb_puts(o, id);
     SB_LIT(o, ",\"line\":");
     sb_num(o, line);
@@ -699,7 +733,10 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
         cites(b, rules[i]);
         SB_LIT(o, "}");
     }
-    SB_LIT(o, "]}\n");
+    SB_LIT(o, "]");
+    if (extra)
+        sb_puts(o, extra);
+    SB_LIT(o, "}\n");
     flush_line(b);
 }
 
@@ -714,13 +751,14 @@ batch *batch_new(sn_engine *e, FILE *out, bool explain)
     return b;
 }
 
-void batch_result(batch *b, const char *id, unsigned long line, uint64_t fired, sn_stop stop)
+void batch_result(batch *b, const char *id, unsigned long line, uint64_t fired, sn_stop stop,
+                  const char *extra)
 {
     sbuf ib = {0};
     sb_str(&ib, id);
     sb_grow(&ib, 1);
     ib.p[ib.n] = '\0';
-    result(b, line, ib.p, fired, stop);
+    result(b, line, ib.p, fired, stop, extra);
     free(ib.p);
 }
 
@@ -805,7 +843,7 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
             sb_id(&ib, id ? id : json_null());
             sb_grow(&ib, 1);
             ib.p[ib.n] = '\0';
-            result(b, line, ib.p, fired, stop);
+            result(b, line, ib.p, fired, stop, NULL);
             free(ib.p);
             b->cases++;
         }

@@ -142,11 +142,13 @@ static const char *stop_word(sn_stop s)
     return "";
 }
 
-/* The run as one JSON object: how it stopped, what the rules printed, the
- * conclusions at or above the threshold and the recommendations. */
+/* The run as one JSON object (docs/schema/run.json): how it stopped, what
+ * the rules printed, the conclusions at or above the threshold and the
+ * recommendations with their sources. */
 static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *printed)
 {
-    printf("{\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired, stop_word(stop));
+    printf("{\"schema\":\"sinew.run/1\",\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired,
+           stop_word(stop));
     if (stop == SN_STOP_ERROR) {
         printf(",\"error\":");
         sn_json_string(stdout, sn_last_error(e));
@@ -173,7 +175,13 @@ static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *p
             sn_json_string(stdout, texts[i]);
             printf(",\"rule\":");
             sn_json_string(stdout, sn_rule_name(rules[i]));
-            putchar('}');
+            printf(",\"cites\":[");
+            for (unsigned c = 0; c < sn_rule_ncites(rules[i]); c++) {
+                if (c)
+                    putchar(',');
+                sn_json_string(stdout, sn_rule_cite(rules[i], c));
+            }
+            printf("]}");
         }
     }
     free(texts);
@@ -278,7 +286,7 @@ int cmd_run(int argc, char **argv, const char *def)
 static void export_case(sn_engine *e, unsigned i, FILE *out)
 {
     sn_case_start(e, i);
-    fputs("{\"id\":", out);
+    fputs("{\"schema\":\"sinew.case/1\",\"id\":", out);
     sn_json_string(out, sn_case_name(e, i));
     for (const sn_template *t = sn_template_next(e, NULL); t; t = sn_template_next(e, t)) {
         const char *name = sn_template_name(t);
@@ -324,6 +332,43 @@ static void export_case(sn_engine *e, unsigned i, FILE *out)
     fputs("}\n", out);
 }
 
+/* How case R came out, as more members of its result line:
+ * ,"test":{"passed":false,"expectations":3,"failed":1,"failures":["..."]}
+ * where each failure is a line of the report: what was expected and what
+ * was there instead. The caller frees it; NULL when memory ran out. */
+static char *test_json(const sn_case_result *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return NULL;
+    fprintf(m, ",\"test\":{\"passed\":%s,\"expectations\":%u,\"failed\":%u,\"failures\":[",
+            r->passed ? "true" : "false", r->nexpect, r->nfailed);
+    unsigned k = 0;
+    for (const char *p = r->detail ? r->detail : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        const char *q = p;
+        while (q < p + n && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < p + n) {
+            char *one = strndup(q, (size_t)(p + n - q));
+            if (one) {
+                fputs(k++ ? "," : "", m);
+                sn_json_string(m, one);
+                free(one);
+            }
+        }
+        p += n + (p[n] == '\n');
+    }
+    fputs("]}", m);
+    if (fclose(m) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 int cmd_test(int argc, char **argv, const char *def)
 {
     bool verbose = false, coverage = false, json = false, export = false;
@@ -362,15 +407,18 @@ int cmd_test(int argc, char **argv, const char *def)
     FILE *report = w ? stderr : stdout; /* with --json, stdout holds only the results */
     signal(SIGINT, on_sigint);
     for (unsigned i = 0; i < n && !interrupted; i++) {
+        sn_case_result r;
+        sn_case_run(e, i, &r);
         if (w) {
-            /* the case's run as `sinew batch` reports it */
+            /* the case's run as `sinew batch` reports it, and how the test
+             * came out */
+            char *extra = test_json(&r);
             sn_case_start(e, i);
             uint64_t fired;
             sn_stop stop = sn_run(e, -1, &fired);
-            batch_result(w, sn_case_name(e, i), i + 1, fired, stop);
+            batch_result(w, sn_case_name(e, i), i + 1, fired, stop, extra);
+            free(extra);
         }
-        sn_case_result r;
-        sn_case_run(e, i, &r);
         if (r.passed) {
             passed++;
             if (verbose && !w)

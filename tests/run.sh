@@ -5,7 +5,8 @@
 #
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
 # .out), documentation examples (tests/docs.sh), transcripts, batch, the
-# terminal (tests/tty.sh), the command line (tests/cli.sh), install and uninstall (tests/install.sh), the
+# terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
+# line (tests/cli.sh), install and uninstall (tests/install.sh), the
 # knowledge base's cases, and the replay of saved fuzz inputs
 # (fuzz/crashes/*). A failing test prints one line (and a diff);
 # passes are counted, not listed. Exits 1 when anything failed.
@@ -206,8 +207,16 @@ for input in tests/batch/*.jsonl; do
     fi
 done
 "$SINEW" test --export rules/ > "$TMP/cases.jsonl" 2> "$TMP/export.err"
-"$SINEW" batch rules/ < "$TMP/cases.jsonl" > "$TMP/batch.jsonl" 2> "$TMP/batch.err"
-"$SINEW" test --json rules/ > "$TMP/test.jsonl" 2> "$TMP/test.err"
+"$SINEW" batch rules/ < "$TMP/cases.jsonl" > "$TMP/batch.raw" 2> "$TMP/batch.err"
+"$SINEW" test --json rules/ > "$TMP/test.raw" 2> "$TMP/test.err"
+# `test --json` says besides how each case's test came out (.test)
+jq -c . < "$TMP/batch.raw" > "$TMP/batch.jsonl"
+jq -c 'del(.test)' < "$TMP/test.raw" > "$TMP/test.jsonl"
+if [ "$(jq -c 'select(.test.passed == true)' < "$TMP/test.raw" | wc -l)" -ne "$(wc -l < "$TMP/cases.jsonl")" ]; then
+    fail "batch/test-json: not every case of the knowledge base says \"passed\": true"
+else
+    pass
+fi
 n=$(wc -l < "$TMP/cases.jsonl")
 if [ "$n" -lt 60 ]; then
     fail "batch/agreement: only $n cases exported"
@@ -233,6 +242,20 @@ while read -r word rest; do
     esac
 done < "$TMP/tty.out"
 grep -v '^PASS ' "$TMP/tty.out" | grep -v '^FAIL ' | sed 's/^/  /'
+end
+
+# ---- JSON as a contract: every JSON form validated against its schema in
+# docs/schema/ (tests/json.sh) ----
+begin json
+sh tests/json.sh "$SINEW" > "$TMP/json.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/json.out"
+grep -v '^PASS ' "$TMP/json.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS json/rejects-renamed$' "$TMP/json.out" || fail "json: the schemas were not checked"
 end
 
 # ---- the command line: each command's --help, usage errors, the man page
