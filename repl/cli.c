@@ -1,6 +1,7 @@
 /* cli.c — the table of commands and options, their help, and reading
  * options from it. See cli.h.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -124,6 +125,9 @@ void cli_begin(cli_parse *p, const char *command, int argc, char **argv)
     unsigned n = 0;
     const cli_option *o = p->cmd->options;
     for (;; o++) {
+        /* the table is ours: a command with more options needs a bigger
+         * CLI_MAX_OPTIONS */
+        assert(n < CLI_MAX_OPTIONS + 1);
         const cli_option *x = o->name ? o : &help_option;
         p->longs[n++] = (struct option){x->name, x->arg ? required_argument : no_argument, NULL, x->code};
         if (x->letter) {
