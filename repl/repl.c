@@ -35,7 +35,8 @@
 typedef struct session {
     sn_engine *e;
     bool tty;
-    bool color;
+    bool color;             /* on standard output */
+    bool color_err;         /* on standard error */
     bool quit;
     bool bail;              /* stop at the first failure (not on a terminal) */
     bool failed;            /* a command failed */
@@ -65,7 +66,7 @@ static void report_error(session *s, const char *msg)
 {
     s->failed = true;
     fflush(stdout);
-    const char *on = s->color ? "\033[31m" : "", *off = s->color ? "\033[0m" : "";
+    const char *on = s->color_err ? "\033[31m" : "", *off = s->color_err ? "\033[0m" : "";
     if (!s->tty && s->line > 0)
         fprintf(stderr, "%s:%u: %serror:%s %s\n", s->source, s->line, on, off, msg);
     else if (!s->tty)
@@ -1366,6 +1367,7 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     s.tty = !start->script && isatty(STDIN_FILENO);
     s.bail = start->bail && !s.tty;
     s.color = cli_color_on(start->color, stdout);
+    s.color_err = cli_color_on(start->color, stderr);
     s.e = sn_new();
     if (!s.e) {
         if (s.in != stdin)
