@@ -307,6 +307,14 @@ struct batch {
     sbuf texts;            /* fact texts of this case, as JSON strings */
     size_t *text_at;       /* by id - 1: offset in texts + 1; 0: not yet */
     size_t *text_len;      /* by id - 1 */
+    sbuf objs;             /* fact objects of this case, as JSON */
+    size_t *obj_at;        /* by id - 1: offset in objs + 1; 0: not yet */
+    size_t *obj_len;       /* by id - 1 */
+    sbuf one;              /* a fact object being made */
+    struct {               /* templates by their name (engine-owned), */
+        const char *name;  /* direct-mapped: a miss asks the engine */
+        const sn_template *t;
+    } tcache[128];
     sn_fact **byid;        /* by id - 1, for this case */
     size_t nbyid;
     sbuf scratch;          /* texts made only to be cached */
@@ -483,7 +491,13 @@ static void index_facts(batch *b)
         size_t *l = realloc(b->text_len, n * sizeof *l);
         if (l)
             b->text_len = l;
-        if (!w || !t || !l) {
+        size_t *oa = realloc(b->obj_at, n * sizeof *oa);
+        if (oa)
+            b->obj_at = oa;
+        size_t *ol = realloc(b->obj_len, n * sizeof *ol);
+        if (ol)
+            b->obj_len = ol;
+        if (!w || !t || !l || !oa || !ol) {
             fputs("sinew batch: out of memory\n", stderr);
             exit(EXIT_ERRORS);
         }
@@ -491,6 +505,8 @@ static void index_facts(batch *b)
     }
     memset(b->byid, 0, need * sizeof *b->byid);
     memset(b->text_at, 0, need * sizeof *b->text_at);
+    memset(b->obj_at, 0, need * sizeof *b->obj_at);
+    b->objs.n = 0;
     for (sn_fact *f = sn_fact_next(b->e, NULL); f; f = sn_fact_next(b->e, f))
         b->byid[sn_fact_id(f) - 1] = f;
     b->texts.n = 0;
@@ -516,16 +532,28 @@ static bool fact_text(batch *b, sbuf *o, uint64_t id)
 }
 
 /* Fact ID as a JSON object: its text (as people read it), its template
- * and its slots (as programs read them). */
-static void fact_object(batch *b, sbuf *o, uint64_t id)
+ * and its slots (as programs read them); made once a case. */
+static void fact_object(batch *b, sbuf *out, uint64_t id)
 {
+    if (b->obj_at[id - 1]) {
+        sb_add(out, b->objs.p + b->obj_at[id - 1] - 1, b->obj_len[id - 1]);
+        return;
+    }
     const sn_fact *f = b->byid[id - 1];
+    const char *tname = sn_fact_template(f);
+    size_t h = ((uintptr_t)tname >> 4) & 127;
+    if (b->tcache[h].name != tname) {
+        b->tcache[h].name = tname;
+        b->tcache[h].t = sn_template_find(b->e, tname);
+    }
+    const sn_template *t = b->tcache[h].t;
+    sbuf *o = &b->one;
+    o->n = 0;
     SB_LIT(o, "{\"fact\":");
     fact_text(b, o, id);
     SB_LIT(o, ",\"template\":");
-    sb_kept(o, &b->kept, sn_fact_template(f));
+    sb_kept(o, &b->kept, tname);
     SB_LIT(o, ",\"slots\":{");
-    const sn_template *t = sn_template_find(b->e, sn_fact_template(f));
     for (unsigned k = 0; t && k < sn_template_nslots(t); k++) {
         char buf[512];
         const char *v = sn_fact_value(f, k, buf, sizeof buf);
@@ -540,6 +568,10 @@ static void fact_object(batch *b, sbuf *o, uint64_t id)
             sb_str(o, v ? v : "");
     }
     SB_LIT(o, "}}");
+    b->obj_at[id - 1] = b->objs.n + 1;
+    b->obj_len[id - 1] = o->n;
+    sb_add(&b->objs, o->p, o->n);
+    sb_add(out, o->p, o->n);
 }
 
 /* A result does not depend on the order of a case's keys (a JSON
@@ -773,6 +805,10 @@ static void batch_fini(batch *b)
     free(b->texts.p);
     free(b->text_at);
     free(b->text_len);
+    free(b->objs.p);
+    free(b->obj_at);
+    free(b->obj_len);
+    free(b->one.p);
     free(b->byid);
     free(b->facts);
     jcache_free(&b->kept);
