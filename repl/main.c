@@ -6,6 +6,7 @@
  *   1  the input has errors (check), or a run failed
  *   2  usage error: unknown command or option
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,7 +178,22 @@ static int session(const char *command, int argc, char **argv)
     return repl_main(argc, argv, default_rules(), &start);
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Whatever the command, output that could not be written (a full disk, a
+ * file system gone) is an error: status 1 and a message. */
 int main(int argc, char **argv)
+{
+    int status = dispatch(argc, argv);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "sinew: cannot write the output%s%s\n", errno ? ": " : "", errno ? strerror(errno) : "");
+        return status ? status : EXIT_ERRORS;
+    }
+    return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : "";
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

@@ -496,7 +496,14 @@ static void rc_explain(session *s, char *args)
             return;
         }
         sn_explain_how(s->e, f, SN_DOT, out);
-        fclose(out);
+        bool written = !ferror(out);
+        errno = 0;
+        written = fclose(out) == 0 && written;
+        if (!written) {
+            error(s, "cannot write %s%s%s", file, errno ? ": " : "", errno ? strerror(errno) : "");
+            free(file);
+            return;
+        }
         printf("wrote %s (render it with: dot -Tpng %s -o proof.png)\n", file, file);
         free(file);
         return;

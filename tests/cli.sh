@@ -151,3 +151,27 @@ if ! grep -qF "$esc" "$TMP/out"; then ok color-auto-pipe; else no color-auto-pip
 "$SINEW" --color=sometimes tests/repl/kb.sinew < /dev/null > /dev/null 2> "$TMP/err"
 status=$?
 if [ $status -eq 2 ] && grep -q "not 'sometimes'" "$TMP/err"; then ok color-bad; else no color-bad "status $status"; fi
+
+# output that cannot be written is an error (status 1, a message)
+if [ -w /dev/full ]; then
+    for args in "--help" "test --export rules/" "batch rules/"; do
+        # shellcheck disable=SC2086
+        "$SINEW" $args < tests/batch/slots.jsonl > /dev/full 2> "$TMP/err"
+        status=$?
+        if [ $status -eq 1 ] && grep -q "cannot write the output" "$TMP/err"; then
+            ok "write-error-$(echo "$args" | cut -d' ' -f1 | tr -d -)"
+        else
+            no "write-error-$args" "status $status writing to /dev/full"
+        fi
+    done
+    printf 'assert finding(pop)\nrun\nexplain #2 --dot /dev/full\n' |
+        "$SINEW" tests/repl/kb.sinew > /dev/null 2> "$TMP/err"
+    status=$?
+    if [ $status -eq 1 ] && grep -q "<stdin>:3: error: cannot write /dev/full" "$TMP/err"; then
+        ok write-error-dot
+    else
+        no write-error-dot "status $status"; cat "$TMP/err"
+    fi
+else
+    no write-errors "/dev/full is missing: the write errors were not tested"
+fi
