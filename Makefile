@@ -5,7 +5,9 @@
 #   make test SANITIZE=1 the same under AddressSanitizer and UBSan (build-san/)
 #   make bench           benchmarks (not tests)
 #   make fuzz            build the libFuzzer harness (clang)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (PREFIX is not compiled in:
+#                        sinew finds its rules beside itself, so any order works)
+#   make uninstall PREFIX=/usr/local DESTDIR=  removes what install put there
 #   make WERROR=1        warnings are errors (CI builds so with gcc and clang)
 #   make BUILD=dir       build in another folder, e.g. CC=clang BUILD=build-clang
 
@@ -18,8 +20,7 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' \
-           -DSINEW_RULES_DIR='"$(PREFIX)/share/sinew/rules"' $(WARN)
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' $(WARN)
 LDLIBS  += -lreadline -ljansson -lm
 
 ifeq ($(SANITIZE),1)
@@ -116,8 +117,10 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_DOBJ) $(B)/include/sinew.h
 	$(CC) $(CFLAGS) -DSINEW_DEBUG -Ibase -Igrammar -Iengine -I$(B)/gen -o $@ $< $(LIB_DOBJ) \
 	    $(LDFLAGS) $(LDLIBS)
 
+# SANITIZE is passed on so that tests/install.sh installs this very build;
+# CC and LDFLAGS so that tests/library.sh builds an embedding as it was built.
 test: all $(UNIT_BIN)
-	@CC="$(CC)" LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(B)
+	@CC="$(CC)" LDFLAGS="$(LDFLAGS)" SANITIZE=$(SANITIZE) sh tests/run.sh $(B)
 
 memcheck: all $(UNIT_BIN)
 	sh tests/memcheck.sh $(B)
@@ -128,20 +131,45 @@ bench: all
 fuzz: $(B)/.deps $(GEN_SRC)
 	@sh fuzz/build.sh
 
+# What `make install` puts where; `make uninstall` removes the same list
+# and then each folder it leaves empty. The man pages are installed with
+# /usr/local replaced by PREFIX, so the paths they name are the real ones.
+INST    := $(DESTDIR)$(PREFIX)
+RULES   := $(notdir $(wildcard rules/*.sinew)) README.md
+DOCS    := README.md LICENSE docs/language.md docs/engine.md
+SCHEMAS := $(wildcard docs/schema/*.json)
+MANS    := man1/sinew.1 man7/sinew-lang.7
+INSTALL_DIRS := bin lib include/sinew include share/man/man1 share/man/man7 share/man \
+           share/sinew/rules share/sinew share/doc/sinew/schema share/doc/sinew share/doc share
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/sinew
-	install -m 755 $(B)/sinew $(DESTDIR)$(PREFIX)/bin/sinew
-	install -m 644 $(B)/libsinew.a $(DESTDIR)$(PREFIX)/lib/libsinew.a
-	install -m 644 engine/sinew.h $(DESTDIR)$(PREFIX)/include/sinew/sinew.h
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 docs/sinew.1 $(DESTDIR)$(PREFIX)/share/man/man1/sinew.1
-	install -d $(DESTDIR)$(PREFIX)/share/sinew/rules
-	install -m 644 rules/*.sinew $(DESTDIR)$(PREFIX)/share/sinew/rules/ 2>/dev/null || true
+	install -d $(INST)/bin $(INST)/lib $(INST)/include/sinew $(INST)/share/man/man1 $(INST)/share/man/man7 \
+	    $(INST)/share/sinew/rules $(INST)/share/doc/sinew
+	install -m 755 $(B)/sinew $(INST)/bin/sinew
+	install -m 644 $(B)/libsinew.a $(INST)/lib/libsinew.a
+	install -m 644 engine/sinew.h $(INST)/include/sinew/sinew.h
+	install -m 644 $(addprefix rules/,$(RULES)) $(INST)/share/sinew/rules/
+	install -m 644 $(DOCS) $(INST)/share/doc/sinew/
+	install -d $(INST)/share/doc/sinew/schema
+	install -m 644 $(SCHEMAS) $(INST)/share/doc/sinew/schema/
+	for m in $(MANS); do \
+	    sed 's|/usr/local|$(PREFIX)|g' docs/$${m#*/} > $(INST)/share/man/$$m.tmp && \
+	    chmod 644 $(INST)/share/man/$$m.tmp && mv $(INST)/share/man/$$m.tmp $(INST)/share/man/$$m || exit 1; \
+	done
+
+uninstall:
+	rm -f $(INST)/bin/sinew $(INST)/lib/libsinew.a $(INST)/include/sinew/sinew.h \
+	    $(addprefix $(INST)/share/sinew/rules/,$(RULES)) \
+	    $(addprefix $(INST)/share/doc/sinew/,$(notdir $(DOCS))) $(addprefix $(INST)/share/man/,$(MANS)) \
+	    $(addprefix $(INST)/share/doc/sinew/schema/,$(notdir $(SCHEMAS)))
+	for d in $(INSTALL_DIRS); do \
+	    if [ -d $(INST)/$$d ]; then rmdir $(INST)/$$d 2>/dev/null || true; fi; \
+	done
 
 clean:
 	rm -rf build build-*
 
-.PHONY: memcheck all test bench fuzz install clean
+.PHONY: memcheck all test bench fuzz install uninstall clean
 .SECONDARY:
 
 -include $(shell find $(B)/obj $(B)/dobj -name '*.d' 2>/dev/null)

@@ -143,6 +143,12 @@ const char *sn_template_slot(const sn_template *t, unsigned i)
     return i < t->nslots ? t->slots[i].name->text : NULL;
 }
 
+const char *sn_template_slot_type(const sn_template *t, unsigned i)
+{
+    static const char *const names[] = {"", "symbol", "string", "int", "float"};
+    return i < t->nslots ? names[t->slots[i].type] : NULL;
+}
+
 const sn_just *sn_fact_justs(const sn_fact *f) { return f->justs; }
 const sn_just *sn_just_next(const sn_just *j) { return j->next; }
 const sn_rule *sn_just_rule(const sn_just *j) { return j->r; }

@@ -232,6 +232,8 @@ static void just_text(engine *e, FILE *out, const struct just *j, unsigned n, co
         fprintf(out, "%s    withdrawn: %s\n", indent, j->withdrawn);
 }
 
+static void fact_json_head(FILE *out, const struct fact *f, const char *schema);
+
 static void just_json(engine *e, FILE *out, const struct just *j)
 {
     const struct rule *r = j->r;
@@ -261,15 +263,12 @@ static void just_json(engine *e, FILE *out, const struct just *j)
             fputc(',', out);
         first = false;
         struct fact *f = sn_fact_by_id(e, j->facts[i]);
-        fprintf(out, "{\"id\":%llu", (unsigned long long)j->facts[i]);
         if (f) {
-            char *t = fact_text(f);
-            fputs(",\"fact\":", out);
-            json_str(out, t);
-            free(t);
-            fprintf(out, ",\"cf\":%.6g", f->cf);
+            fact_json_head(out, f, NULL);
+            fputc('}', out);
+        } else {
+            fprintf(out, "{\"id\":%llu,\"retracted\":true}", (unsigned long long)j->facts[i]);
         }
-        fputc('}', out);
     }
     fputs("],\"bindings\":{", out);
     for (uint32_t i = 0; j->binds && i < j->p->nvars; i++) {
@@ -289,10 +288,16 @@ static void just_json(engine *e, FILE *out, const struct just *j)
     fputc('}', out);
 }
 
-static void fact_json_head(FILE *out, const struct fact *f)
+/* A fact as a JSON object, left open for more members. SCHEMA, when not
+ * NULL, names the document's shape first ("sinew.why/1"): every JSON
+ * document sinew writes says which it is (docs/schema/). */
+static void fact_json_head(FILE *out, const struct fact *f, const char *schema)
 {
     char *t = fact_text(f);
-    fprintf(out, "{\"id\":%llu,\"fact\":", (unsigned long long)f->id);
+    if (schema)
+        fprintf(out, "{\"schema\":\"%s\",\"id\":%llu,\"fact\":", schema, (unsigned long long)f->id);
+    else
+        fprintf(out, "{\"id\":%llu,\"fact\":", (unsigned long long)f->id);
     json_str(out, t);
     free(t);
     fputs(",\"template\":", out);
@@ -322,7 +327,7 @@ static void fact_json_head(FILE *out, const struct fact *f)
 void sn_explain_why(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
 {
     if (fmt == SN_JSON) {
-        fact_json_head(out, f);
+        fact_json_head(out, f, "sinew.why/1");
         fputs(",\"justifications\":[", out);
         bool first = true;
         for (const struct just *j = f->justs; j; j = j->next) {
@@ -433,15 +438,17 @@ static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth,
     path->n--;
 }
 
+/* The proof of F: its active justifications, each with the facts it
+ * matched, and theirs in turn, under the names `why` uses. */
 static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth, seen *path)
 {
-    fact_json_head(out, f);
+    fact_json_head(out, f, depth == 0 ? "sinew.how/1" : NULL);
     if (seen_has(path, f->id) || depth > 60) {
         fputs(",\"cycle\":true}", out);
         return;
     }
     seen_add(path, f->id);
-    fputs(",\"because\":[", out);
+    fputs(",\"justifications\":[", out);
     bool first = true;
     for (const struct just *j = f->justs; j; j = j->next) {
         if (!j->active)
@@ -451,6 +458,8 @@ static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth,
         first = false;
         fputs("{\"rule\":", out);
         json_str(out, j->r->name->text);
+        fputs(",\"where\":", out);
+        json_str(out, j->r->where);
         fputs(",\"cites\":[", out);
         for (uint32_t i = 0; i < j->r->ncites; i++) {
             if (i)
@@ -460,7 +469,8 @@ static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth,
         fputc(']', out);
         if (j->kind == J_CONCLUDE)
             fprintf(out, ",\"rule_cf\":%.6g,\"min_cf\":%.6g,\"cf\":%.6g", j->rule_cf, j->min_cf, j->cf);
-        fputs(",\"from\":[", out);
+        fprintf(out, ",\"kind\":\"%s\"", j->kind == J_CONCLUDE ? "conclude" : "assert");
+        fputs(",\"matched\":[", out);
         bool f2 = true;
         for (uint32_t i = 0; i < j->nfacts; i++) {
             if (!j->facts[i])
@@ -539,7 +549,7 @@ void sn_explain_how(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
 
 void sn_fact_json(FILE *out, const sn_fact *f)
 {
-    fact_json_head(out, f);
+    fact_json_head(out, f, NULL);
     fputc('}', out);
 }
 

@@ -211,6 +211,9 @@ const sn_template *sn_template_next(const sn_engine *, const sn_template *);
 const char *sn_template_name(const sn_template *);
 unsigned sn_template_nslots(const sn_template *);
 const char *sn_template_slot(const sn_template *, unsigned i);
+/* Slot I's type as written: "symbol", "string", "int" or "float"; NULL when
+ * there is no slot I. */
+const char *sn_template_slot_type(const sn_template *, unsigned i);
 
 /* ---- justifications -------------------------------------------------- */
 

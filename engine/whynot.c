@@ -231,7 +231,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             memcpy(text, pattern, m + 1);
     }
     if (fmt == SN_JSON) {
-        fputs("{\"pattern\":", out);
+        fputs("{\"schema\":\"sinew.whynot/1\",\"pattern\":", out);
         json_str(out, text);
         if (there)
             fprintf(out, ",\"holds\":%llu", (unsigned long long)there->id);

@@ -14,7 +14,6 @@
  * value of its asked slot (or only slot), an array gives one fact per
  * element, an object gives slot: value pairs for one fact.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +22,9 @@
 #include <jansson.h>
 
 #include "sinew.h"
+#include "cli.h"
 #include "commands.h"
 
-enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 /* One fact to assert: template, slot (NULL: the asked one), value. */
 typedef struct pending {
@@ -308,6 +307,14 @@ struct batch {
     sbuf texts;            /* fact texts of this case, as JSON strings */
     size_t *text_at;       /* by id - 1: offset in texts + 1; 0: not yet */
     size_t *text_len;      /* by id - 1 */
+    sbuf objs;             /* fact objects of this case, as JSON */
+    size_t *obj_at;        /* by id - 1: offset in objs + 1; 0: not yet */
+    size_t *obj_len;       /* by id - 1 */
+    sbuf one;              /* a fact object being made */
+    struct {               /* templates by their name (engine-owned), */
+        const char *name;  /* direct-mapped: a miss asks the engine */
+        const sn_template *t;
+    } tcache[128];
     sn_fact **byid;        /* by id - 1, for this case */
     size_t nbyid;
     sbuf scratch;          /* texts made only to be cached */
@@ -343,7 +350,7 @@ static void flush_line(batch *b)
 static void error_record(batch *b, unsigned long line, json_t *id, const char *msg)
 {
     sbuf *o = &b->line;
-    SB_LIT(o, "{");
+    SB_LIT(o, "{\"schema\":\"sinew.result/1\",");
     if (id) {
         SB_LIT(o, "\"id\":");
         sb_id(o, id);
@@ -416,6 +423,14 @@ static bool read_case(batch *b, json_t *obj, char *err, size_t size)
     {
         if (strcmp(key, "id") == 0)
             continue;
+        if (strcmp(key, "schema") == 0) {
+            /* what `sinew test --export` writes says what it is */
+            if (!json_is_string(v) || strcmp(json_string_value(v), "sinew.case/1") != 0) {
+                snprintf(err, size, "\"schema\": a case line is \"sinew.case/1\"");
+                return false;
+            }
+            continue;
+        }
         if (json_is_array(v)) {
             size_t i;
             json_t *x;
@@ -476,7 +491,13 @@ static void index_facts(batch *b)
         size_t *l = realloc(b->text_len, n * sizeof *l);
         if (l)
             b->text_len = l;
-        if (!w || !t || !l) {
+        size_t *oa = realloc(b->obj_at, n * sizeof *oa);
+        if (oa)
+            b->obj_at = oa;
+        size_t *ol = realloc(b->obj_len, n * sizeof *ol);
+        if (ol)
+            b->obj_len = ol;
+        if (!w || !t || !l || !oa || !ol) {
             fputs("sinew batch: out of memory\n", stderr);
             exit(EXIT_ERRORS);
         }
@@ -484,6 +505,8 @@ static void index_facts(batch *b)
     }
     memset(b->byid, 0, need * sizeof *b->byid);
     memset(b->text_at, 0, need * sizeof *b->text_at);
+    memset(b->obj_at, 0, need * sizeof *b->obj_at);
+    b->objs.n = 0;
     for (sn_fact *f = sn_fact_next(b->e, NULL); f; f = sn_fact_next(b->e, f))
         b->byid[sn_fact_id(f) - 1] = f;
     b->texts.n = 0;
@@ -506,6 +529,49 @@ static bool fact_text(batch *b, sbuf *o, uint64_t id)
     }
     sb_add(o, b->texts.p + b->text_at[id - 1] - 1, b->text_len[id - 1]);
     return true;
+}
+
+/* Fact ID as a JSON object: its text (as people read it), its template
+ * and its slots (as programs read them); made once a case. */
+static void fact_object(batch *b, sbuf *out, uint64_t id)
+{
+    if (b->obj_at[id - 1]) {
+        sb_add(out, b->objs.p + b->obj_at[id - 1] - 1, b->obj_len[id - 1]);
+        return;
+    }
+    const sn_fact *f = b->byid[id - 1];
+    const char *tname = sn_fact_template(f);
+    size_t h = ((uintptr_t)tname >> 4) & 127;
+    if (b->tcache[h].name != tname) {
+        b->tcache[h].name = tname;
+        b->tcache[h].t = sn_template_find(b->e, tname);
+    }
+    const sn_template *t = b->tcache[h].t;
+    sbuf *o = &b->one;
+    o->n = 0;
+    SB_LIT(o, "{\"fact\":");
+    fact_text(b, o, id);
+    SB_LIT(o, ",\"template\":");
+    sb_kept(o, &b->kept, tname);
+    SB_LIT(o, ",\"slots\":{");
+    for (unsigned k = 0; t && k < sn_template_nslots(t); k++) {
+        char buf[512];
+        const char *v = sn_fact_value(f, k, buf, sizeof buf);
+        const char *type = sn_template_slot_type(t, k);
+        if (k)
+            SB_LIT(o, ",");
+        sb_kept(o, &b->kept, sn_template_slot(t, k));
+        SB_LIT(o, ":");
+        if (strcmp(type, "int") == 0 || strcmp(type, "float") == 0)
+            sb_puts(o, v ? v : "null");
+        else
+            sb_str(o, v ? v : "");
+    }
+    SB_LIT(o, "}}");
+    b->obj_at[id - 1] = b->objs.n + 1;
+    b->obj_len[id - 1] = o->n;
+    sb_add(&b->objs, o->p, o->n);
+    sb_add(out, o->p, o->n);
 }
 
 /* A result does not depend on the order of a case's keys (a JSON
@@ -585,15 +651,13 @@ static void cites(batch *b, const sn_rule *r)
 static void conclusion(batch *b, sn_fact *f)
 {
     sbuf *o = &b->line;
-    SB_LIT(o, "{\"fact\":");
-    fact_text(b, o, sn_fact_id(f));
-    SB_LIT(o, ",\"template\":");
-    sb_kept(o, &b->kept, sn_fact_template(f));
+    fact_object(b, o, sn_fact_id(f));
+    o->n--; /* the object goes on */
     SB_LIT(o, ",\"cf\":");
     sb_cf(o, sn_fact_cf(f));
     if (b->explain) {
         /* the explanation as data: each rule that holds it up */
-        SB_LIT(o, ",\"because\":[");
+        SB_LIT(o, ",\"justifications\":[");
         unsigned nj = 0;
         for (const sn_just *j = sn_fact_justs(f); j; j = sn_just_next(j))
             if (sn_just_logical(j) && sn_just_active(j)) {
@@ -629,7 +693,7 @@ static void conclusion(batch *b, sn_fact *f)
                 if (!mfirst)
                     SB_LIT(o, ",");
                 mfirst = false;
-                fact_text(b, o, id);
+                fact_object(b, o, id);
             }
             SB_LIT(o, "]");
             cites(b, sn_just_rule(j));
@@ -642,12 +706,13 @@ static void conclusion(batch *b, sn_fact *f)
 
 /* The result of the case that just ran, as one line. ID is its id,
  * already JSON. */
-static void result(batch *b, unsigned long line, const char *id, uint64_t fired, sn_stop stop)
+static void result(batch *b, unsigned long line, const char *id, uint64_t fired, sn_stop stop,
+                   const char *extra)
 {
     sbuf *o = &b->line;
     sn_engine *e = b->e;
     index_facts(b);
-    SB_LIT(o, "{\"id\":");
+    SB_LIT(o, "{\"schema\":\"sinew.result/1\",\"id\":");
     sb_puts(o, id);
     SB_LIT(o, ",\"line\":");
     sb_num(o, line);
@@ -700,7 +765,10 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
         cites(b, rules[i]);
         SB_LIT(o, "}");
     }
-    SB_LIT(o, "]}\n");
+    SB_LIT(o, "]");
+    if (extra)
+        sb_puts(o, extra);
+    SB_LIT(o, "}\n");
     flush_line(b);
 }
 
@@ -715,13 +783,14 @@ batch *batch_new(sn_engine *e, FILE *out, bool explain)
     return b;
 }
 
-void batch_result(batch *b, const char *id, unsigned long line, uint64_t fired, sn_stop stop)
+void batch_result(batch *b, const char *id, unsigned long line, uint64_t fired, sn_stop stop,
+                  const char *extra)
 {
     sbuf ib = {0};
     sb_str(&ib, id);
     sb_grow(&ib, 1);
     ib.p[ib.n] = '\0';
-    result(b, line, ib.p, fired, stop);
+    result(b, line, ib.p, fired, stop, extra);
     free(ib.p);
 }
 
@@ -736,6 +805,10 @@ static void batch_fini(batch *b)
     free(b->texts.p);
     free(b->text_at);
     free(b->text_len);
+    free(b->objs.p);
+    free(b->obj_at);
+    free(b->obj_len);
+    free(b->one.p);
     free(b->byid);
     free(b->facts);
     jcache_free(&b->kept);
@@ -806,7 +879,7 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
             sb_id(&ib, id ? id : json_null());
             sb_grow(&ib, 1);
             ib.p[ib.n] = '\0';
-            result(b, line, ib.p, fired, stop);
+            result(b, line, ib.p, fired, stop, NULL);
             free(ib.p);
             b->cases++;
         }
@@ -817,32 +890,23 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
 
 int cmd_batch(int argc, char **argv, const char *def)
 {
-    static const struct option opts[] = {
-        {"threshold", required_argument, NULL, 't'},
-        {"no-explain", no_argument, NULL, 'n'},
-        {0, 0, 0, 0},
-    };
     double threshold = 0.2;
     bool explain = true;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    cli_parse p;
+    cli_begin(&p, "batch", argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
         char *end;
         switch (c) {
         case 't':
-            threshold = strtod(optarg, &end);
-            if (*end || threshold < -1 || threshold > 1) {
-                fprintf(stderr, "sinew batch: --threshold is a number in -1 .. 1\n");
-                return EXIT_USAGE;
-            }
+            threshold = strtod(p.arg, &end);
+            if (*end || end == p.arg || threshold < -1 || threshold > 1)
+                return cli_usage("batch", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'n': explain = false; break;
-        default:
-            fprintf(stderr, "sinew batch: unknown option\ntry 'sinew --help' for more\n");
-            return EXIT_USAGE;
+        case CLI_EXIT: return p.status;
         }
     }
+    int first = p.optind;
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
@@ -851,7 +915,7 @@ int cmd_batch(int argc, char **argv, const char *def)
     sn_set_recording(e, explain);
     const char *one[] = {def};
     sn_report r = {0};
-    bool ok = argc > optind ? sn_load_files(e, (const char *const *)argv + optind, (unsigned)(argc - optind), &r)
+    bool ok = argc > first ? sn_load_files(e, (const char *const *)argv + first, (unsigned)(argc - first), &r)
                             : sn_load_files(e, one, 1, &r);
     fputs(r.text ? r.text : "", stderr);
     sn_report_free(&r);

@@ -24,11 +24,14 @@ int cmd_test(int argc, char **argv, const char *default_rules);
 /* batch.c: JSON cases in, JSON results out */
 int cmd_batch(int argc, char **argv, const char *default_rules);
 
-/* The writer of batch results, for `sinew test --json` too: after a run,
- * batch_result writes the line for the case named ID (at LINE). */
+/* The writer of batch results (docs/schema/result.json), for `sinew test
+ * --json` too: after a run, batch_result writes the line for the case
+ * named ID (at LINE); EXTRA, when not NULL, is more members of the object
+ * (",\"test\":{...}"), already JSON. */
 typedef struct batch batch;
 batch *batch_new(sn_engine *, FILE *out, bool explain);
-void batch_result(batch *, const char *id, unsigned long line, uint64_t fired, sn_stop stop);
+void batch_result(batch *, const char *id, unsigned long line, uint64_t fired, sn_stop stop,
+                  const char *extra);
 void batch_free(batch *);
 
 #endif

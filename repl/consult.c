@@ -4,6 +4,8 @@
  * conclusions is shown (+ new, - withdrawn, ~ certainty changed), so the
  * reasoning can be followed step by step.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,8 @@ typedef struct seen {
 struct consult {
     sn_engine *e;
     bool color;
+    consult_error_fn on_error; /* where error messages go */
+    void *error_ctx;
     const sn_ask *cur;        /* the question shown, until it is settled */
     const sn_ask *again;      /* asked again next: `back` chose it */
     const sn_ask **settled;   /* in the order they were settled, for `back` */
@@ -119,28 +123,49 @@ static void show_changes(consult *c)
     c->nbefore = n;
 }
 
+/* An error message, to the caller's sink (or "error: ..." on stdout). */
+static void say_error(consult_error_fn fn, void *ctx, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say_error(consult_error_fn fn, void *ctx, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (fn) {
+        fn(ctx, msg);
+    } else {
+        printf("error: %s\n", msg);
+    }
+}
+
+#define fail(c, ...) say_error((c)->on_error, (c)->error_ctx, __VA_ARGS__)
+
 static void run(consult *c)
 {
     sn_stop stop = sn_run(c->e, -1, NULL);
     if (stop == SN_STOP_ERROR)
-        printf("error: the run stopped: %s\n", sn_last_error(c->e));
+        fail(c, "the run stopped: %s", sn_last_error(c->e));
     else if (stop == SN_STOP_INTERRUPT)
         printf("interrupted: the rules have not all run ('run' finishes)\n");
     show_changes(c);
 }
 
-consult *consult_new(sn_engine *e, bool color)
+consult *consult_new(sn_engine *e, bool color, consult_error_fn on_error, void *ctx)
 {
     consult *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->e = e;
     c->color = color;
+    c->on_error = on_error;
+    c->error_ctx = ctx;
     unsigned nasks = 0;
     for (const sn_ask *k = sn_ask_next(e, NULL); k; k = sn_ask_next(e, k))
         nasks++;
     if (nasks == 0) {
-        printf("error: no question can be asked: the knowledge base has no 'ask' declarations\n");
+        fail(c, "no question can be asked: the knowledge base has no 'ask' declarations");
         free(c);
         return NULL;
     }
@@ -271,19 +296,20 @@ static void back(consult *c, const char *arg)
     if (*arg) {
         k = sn_ask_find(c->e, arg);
         if (!k) {
-            printf("error: no question is about '%s'; the answered ones:", arg);
-            for (unsigned i = 0; i < c->nsettled; i++)
-                printf(" %s", sn_ask_template(c->settled[i]));
-            printf("\n");
+            char list[1024] = "";
+            size_t n = 0;
+            for (unsigned i = 0; i < c->nsettled && n < sizeof list; i++)
+                n += (size_t)snprintf(list + n, sizeof list - n, " %s", sn_ask_template(c->settled[i]));
+            fail(c, "no question is about '%s'; the answered ones:%s", arg, list);
             return;
         }
         if (sn_ask_state_of(c->e, k) == SN_ASK_OPEN) {
-            printf("error: '%s' has not been answered\n", arg);
+            fail(c, "'%s' has not been answered", arg);
             return;
         }
     } else {
         if (c->nsettled == 0) {
-            printf("error: nothing has been answered yet\n");
+            fail(c, "nothing has been answered yet");
             return;
         }
         k = c->settled[c->nsettled - 1];
@@ -357,12 +383,12 @@ static void answer(consult *c, const sn_ask *k, char *line)
     for (char *w = strtok(line, ", \t"); w; w = strtok(NULL, ", \t")) {
         const char *a = match_answer(k, w);
         if (!a) {
-            printf("error: '%s' is not an answer here\n", w);
+            fail(c, "'%s' is not an answer here", w);
             show_choices(c, k);
             return;
         }
         if (n == 64 || (n == 1 && !sn_ask_multiple(k))) {
-            printf("error: one answer only\n");
+            fail(c, "one answer only");
             show_choices(c, k);
             return;
         }
@@ -374,7 +400,7 @@ static void answer(consult *c, const sn_ask *k, char *line)
     }
     char err[256];
     if (!sn_ask_set(c->e, k, list, n, err, sizeof err)) {
-        printf("error: %s\n", err);
+        fail(c, "%s", err);
         show_choices(c, k);
         return;
     }
@@ -426,10 +452,13 @@ void consult_line(consult *c, const char *text)
     } else if (strcmp(cmd, "back") == 0) {
         back(c, arg);
     } else if (strcmp(cmd, "save") == 0) {
+        char err[512];
         if (!*arg)
-            printf("error: save needs a file name: save FILE\n");
-        else if (consult_save(c->e, arg))
+            fail(c, "save needs a file name: save FILE");
+        else if (consult_save(c->e, arg, err, sizeof err))
             printf("saved the answers to %s\n", arg);
+        else
+            fail(c, "%s", err);
     } else if ((strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0) && !*arg) {
         c->over = true;
         c->cur = NULL;
@@ -471,17 +500,19 @@ static void case_name(const char *path, char *out, size_t size)
     out[n] = '\0';
 }
 
-bool consult_save(sn_engine *e, const char *path)
+bool consult_save(sn_engine *e, const char *path, char *err, size_t size)
 {
     char name[128];
     case_name(path, name, sizeof name);
     char *tmp = malloc(strlen(path) + 8);
-    if (!tmp)
+    if (!tmp) {
+        snprintf(err, size, "cannot write %s: out of memory", path);
         return false;
+    }
     sprintf(tmp, "%s.tmp", path);
     FILE *out = fopen(tmp, "w");
     if (!out) {
-        printf("error: cannot write %s\n", path);
+        snprintf(err, size, "cannot write %s: %s", path, strerror(errno));
         free(tmp);
         return false;
     }
@@ -512,9 +543,11 @@ bool consult_save(sn_engine *e, const char *path)
     }
     free(v);
     fprintf(out, "end\n");
-    bool ok = fclose(out) == 0 && rename(tmp, path) == 0;
+    bool ok = !ferror(out);
+    ok = fclose(out) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
     if (!ok) {
-        printf("error: cannot write %s\n", path);
+        snprintf(err, size, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
         remove(tmp);
     }
     free(tmp);

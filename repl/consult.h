@@ -15,13 +15,18 @@
 #define SINEW_CONSULT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "sinew.h"
 
 typedef struct consult consult;
 
-consult *consult_new(sn_engine *, bool color);
+/* Where a consultation's error messages go: FN gets each one, without
+ * "error: " or a newline. With no FN they are printed on stdout. */
+typedef void (*consult_error_fn)(void *ctx, const char *message);
+
+consult *consult_new(sn_engine *, bool color, consult_error_fn, void *ctx);
 void consult_free(consult *);
 
 /* Show the question to answer next; false, after the report, when the
@@ -35,8 +40,8 @@ void consult_line(consult *, const char *line);
 void consult_words(const consult *, void (*fn)(const char *word, void *ctx), void *ctx);
 
 /* Write the given facts of working memory as a case block named after
- * PATH, expecting what is concluded now; false with a message on stdout
- * when PATH cannot be written. */
-bool consult_save(sn_engine *, const char *path);
+ * PATH, expecting what is concluded now; false, with why in ERR, when
+ * PATH cannot be written (nothing of it is left behind). */
+bool consult_save(sn_engine *, const char *path, char *err, size_t size);
 
 #endif

@@ -1,11 +1,12 @@
 /* main.c — the `sinew` command: dispatch to its subcommands.
  *
+ * The commands and their options are described once, in cli.c.
  * Exit codes (also in --help and docs/sinew.1):
  *   0  success (check: no errors; warnings allowed unless --werror)
  *   1  the input has errors (check), or a run failed
  *   2  usage error: unknown command or option
  */
-#include <getopt.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,104 +14,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "repl.h"
 
-enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
-
 #define DEFAULT_RULES "rules"
-#ifndef SINEW_RULES_DIR
-#define SINEW_RULES_DIR "/usr/local/share/sinew/rules"
-#endif
 
-/* The shipped knowledge base: ./rules when it is there (a source tree),
- * else where `make install` put it. */
-static const char *default_rules(void)
+static bool is_dir(const char *path)
 {
     struct stat st;
-    if (stat(DEFAULT_RULES, &st) == 0 && S_ISDIR(st.st_mode))
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The shipped knowledge base, found at run time so that an installed
+ * sinew works whatever PREFIX it was installed under, and after the fact
+ * (make && make install PREFIX=/opt/x):
+ *   $SINEW_RULES when set;
+ *   ./rules when it is there (a source tree);
+ *   BINDIR/../share/sinew/rules (installed: PREFIX/bin/sinew);
+ *   BINDIR/../rules (built in a source tree: build/sinew).
+ * Else "rules", which the load reports as missing. The result is static
+ * storage, valid for the life of the process. */
+static const char *default_rules(void)
+{
+    static char found[4096];
+    const char *env = getenv("SINEW_RULES");
+    if (env && *env)
+        return env;
+    if (is_dir(DEFAULT_RULES))
         return DEFAULT_RULES;
-    return SINEW_RULES_DIR;
-}
-
-static int usage_error(const char *fmt, const char *what)
-{
-    fprintf(stderr, "sinew: ");
-    fprintf(stderr, fmt, what);
-    fprintf(stderr, "\nusage: sinew [FILE|DIR...] | sinew check|run|test|consult|batch ... \n"
-                    "try 'sinew --help' for more\n");
-    return EXIT_USAGE;
-}
-
-static const char usage_text[] =
-    "usage: sinew [FILE|DIR...]\n"
-    "       sinew check [--werror] [--quiet] [--ast] [--sources DIR] FILE|DIR...\n"
-    "       sinew run [OPTIONS] FILE|DIR...\n"
-    "       sinew test [--verbose] [--coverage] [--json | --export] [FILE|DIR...]\n"
-    "       sinew consult [--resume FILE] [FILE|DIR...]\n"
-    "       sinew batch [--threshold X] [--no-explain] [FILE|DIR...] < cases.jsonl\n"
-    "       sinew --help | --version\n"
-    "\n"
-    "Commands:\n"
-    "  check FILE|DIR...   parse and check rule files (a folder: every .sinew file\n"
-    "                      in it) as one program; report every error and warning\n"
-    "  run FILE|DIR...     load the files, assert their facts blocks, run the rules\n"
-    "                      to the end; rules' print output on standard output,\n"
-    "                      then the conclusions (cf at or above the threshold)\n"
-    "                      and the recommendations\n"
-    "  test [FILE|DIR...]  run the case tests of the files (default: the shipped\n"
-    "                      knowledge base); one line per failed case\n"
-    "  consult [FILE...]   a consultation: sinew asks the questions (answers are\n"
-    "                      checked and completed with Tab; why, unknown, back,\n"
-    "                      save FILE, quit), then reports, and the REPL goes on\n"
-    "  batch [FILE...]     one JSON case per line on standard input, one JSON\n"
-    "                      result per line on standard output; a bad line gets\n"
-    "                      an error record and the run goes on\n"
-    "  (none), FILE|DIR... the REPL, on the shipped knowledge base (./rules/, or\n"
-    "                      the installed one in " SINEW_RULES_DIR ") or on these\n"
-    "                      files: enter findings, run, ask why, how and whynot\n"
-    "                      ('help' inside lists the commands). Without a terminal\n"
-    "                      it reads commands from standard input, no prompt\n"
-    "\n"
-    "Options for check:\n"
-    "  --werror            treat warnings as errors (exit 1)\n"
-    "  -q, --quiet         print only the diagnostics, not the summary line\n"
-    "  --ast               print the syntax tree (parenthesised) on standard output\n"
-    "  --sources DIR       also look for each passage a rule's doc string quotes in\n"
-    "                      the text of the sources it cites, read from DIR\n"
-    "\n"
-    "Options for run:\n"
-    "  --strategy S        depth (default), breadth, lex or mea\n"
-    "  --threshold X       certainty below which a fact matches no pattern (0.2)\n"
-    "  --limit N           stop after N firings\n"
-    "  --no-record         keep no justifications (faster; for benchmarks)\n"
-    "  --stats             print firings, facts and peak memory on standard error\n"
-    "  -q, --quiet         do not list conclusions and recommendations\n"
-    "  --facts FILE        assert the facts in FILE (as in a facts block) first\n"
-    "  --json              print the run as one JSON object: what stopped it, what\n"
-    "                      the rules printed, conclusions, recommendations\n"
-    "\n"
-    "Options for test:\n"
-    "  -v, --verbose       name every case, passed or not\n"
-    "  --coverage          list the rules no case fired (exit 1 if there are any)\n"
-    "  --json              each case's run as a batch result line (reports go to\n"
-    "                      standard error)\n"
-    "  --export            each case's given facts as a batch input line\n"
-    "\n"
-    "Options for consult:\n"
-    "  --resume FILE       start from the answers saved in FILE ('save FILE')\n"
-    "\n"
-    "Options for batch:\n"
-    "  --threshold X       as for run\n"
-    "  --no-explain        leave out the rules behind each conclusion (faster)\n"
-    "\n"
-    "Exit status: 0 clean, 1 errors found, 2 usage error.\n"
-    "Environment: NO_COLOR turns colour off; colour is used only on a terminal.\n";
-
-static bool use_color(FILE *f)
-{
-    const char *nc = getenv("NO_COLOR");
-    return isatty(fileno(f)) && !(nc && *nc);
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            static const char *const beside[] = {"/../share/sinew/rules", "/../rules"};
+            for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+                int len = snprintf(found, sizeof found, "%s%s", exe, beside[i]);
+                if (len > 0 && (size_t)len < sizeof found && is_dir(found))
+                    return found;
+            }
+        }
+    }
+    return DEFAULT_RULES;
 }
 
 static const char *plural(unsigned n, const char *one, const char *many)
@@ -120,32 +68,27 @@ static const char *plural(unsigned n, const char *one, const char *many)
 
 static int cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"werror", no_argument, NULL, 'W'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"ast", no_argument, NULL, 'A'},
-        {"sources", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
     bool werror = false, quiet = false, dump = false;
     const char *sources_dir = NULL;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    int color = CLI_COLOR_AUTO;
+    cli_parse p;
+    cli_begin(&p, "check", argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
         switch (c) {
         case 'W': werror = true; break;
         case 'q': quiet = true; break;
         case 'A': dump = true; break;
-        case 'S': sources_dir = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: return usage_error("check: unknown option '%s'", argv[optind - 1]);
+        case 'S': sources_dir = p.arg; break;
+        case 'C':
+            if (!cli_color_parse(p.arg, &color))
+                return cli_usage("check", "--color is auto, always or never, not '%s'", p.arg);
+            break;
+        case CLI_EXIT: return p.status;
         }
     }
     const char *def[] = {default_rules()};
-    const char *const *paths = (const char *const *)argv + optind;
-    unsigned npaths = (unsigned)(argc - optind);
+    const char *const *paths = (const char *const *)argv + p.optind;
+    unsigned npaths = (unsigned)(argc - p.optind);
     if (npaths == 0) {
         paths = def;
         npaths = 1;
@@ -153,7 +96,7 @@ static int cmd_check(int argc, char **argv)
 
     sn_report r = {0};
     sn_check_result res;
-    bool ok = sn_check_files(paths, npaths, (use_color(stderr) ? SN_CHECK_COLOR : 0) |
+    bool ok = sn_check_files(paths, npaths, (cli_color_on(color, stderr) ? SN_CHECK_COLOR : 0) |
                              (dump ? SN_CHECK_AST : 0), stdout, sources_dir, &r, &res);
     if (dump)
         fflush(stdout);
@@ -182,40 +125,63 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
-/* sinew consult [--resume FILE] [FILE|DIR...] */
-static int cmd_consult(int argc, char **argv)
+/* The REPL (COMMAND "") and `sinew consult`: their options, then the
+ * session. */
+static int session(const char *command, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"resume", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
-    };
-    repl_start start = {.consult = true};
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    repl_start start = {.consult = *command != '\0', .color = CLI_COLOR_AUTO};
+    cli_parse p;
+    cli_begin(&p, command, argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
         switch (c) {
-        case 'r': start.resume = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: return usage_error("consult: unknown option or missing argument '%s'", argv[optind - 1]);
+        case 'r': start.resume = p.arg; break;
+        case 'f': start.script = p.arg; break;
+        case 'b': start.bail = true; break;
+        case 'C':
+            if (!cli_color_parse(p.arg, &start.color))
+                return cli_usage(*command ? command : NULL, "--color is auto, always or never, not '%s'",
+                                 p.arg);
+            break;
+        case CLI_EXIT: return p.status;
         }
     }
-    return repl_main(argc - optind, argv + optind, default_rules(), &start);
+    argc -= p.optind;
+    argv += p.optind;
+    /* sinew chek: a mistyped command, not a file to load */
+    struct stat st;
+    if (!*command && argc > 0 && stat(argv[0], &st) != 0)
+        return cli_usage(NULL, "unknown command or file '%s'", argv[0]);
+    return repl_main(argc, argv, default_rules(), &start);
 }
 
+static int dispatch(int argc, char **argv);
+
+/* Whatever the command, output that could not be written (a full disk, a
+ * file system gone) is an error: status 1 and a message. */
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return repl_main(0, NULL, default_rules(), NULL);
-    const char *cmd = argv[1];
+    int status = dispatch(argc, argv);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "sinew: cannot write the output%s%s\n", errno ? ": " : "", errno ? strerror(errno) : "");
+        return status ? status : EXIT_ERRORS;
+    }
+    return status;
+}
+
+static int dispatch(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : "";
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
-        return 0;
+        const cli_command *c = strcmp(cmd, "help") == 0 && argc > 2 ? cli_find(argv[2]) : NULL;
+        if (strcmp(cmd, "help") == 0 && argc > 2 && !c)
+            return cli_usage(NULL, "no command '%s'", argv[2]);
+        cli_help(stdout, c);
+        return EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("sinew %s\n", SINEW_VERSION);
-        return 0;
+        return EXIT_OK;
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
@@ -223,15 +189,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1, default_rules());
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 1, argv + 1, default_rules());
-    if (strcmp(cmd, "consult") == 0)
-        return cmd_consult(argc - 1, argv + 1);
     if (strcmp(cmd, "batch") == 0)
         return cmd_batch(argc - 1, argv + 1, default_rules());
-    if (cmd[0] == '-')
-        return usage_error("unknown option '%s'", cmd);
-    /* sinew FILE...: the REPL with these files */
-    struct stat st;
-    if (stat(cmd, &st) == 0)
-        return repl_main(argc - 1, argv + 1, default_rules(), NULL);
-    return usage_error("unknown command or file '%s'", cmd);
+    if (strcmp(cmd, "consult") == 0)
+        return session("consult", argc - 1, argv + 1);
+    /* sinew [OPTIONS] [FILE|DIR...]: the REPL */
+    return session("", argc, argv);
 }

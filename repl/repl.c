@@ -4,10 +4,17 @@
  * Every command either does what it says or prints one clear message and
  * changes nothing: the engine's loads are atomic, and each command checks
  * its arguments before it calls the engine. Output goes to standard
- * output (messages too), so a scripted session reads in order.
+ * output; errors and diagnostics to standard error (standard output is
+ * flushed first, so a transcript of both reads in order). Without a
+ * terminal, an error names the script and the line it came from
+ * (session.txt:7: error: ...), a construct typed in is loaded under the
+ * script's name at its own lines, and the exit status is 1 if any command
+ * failed (--bail: stop there).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +27,7 @@
 #include <readline/readline.h>
 
 #include "sinew.h"
+#include "cli.h"
 #include "commands.h"
 #include "consult.h"
 #include "repl.h"
@@ -27,10 +35,17 @@
 typedef struct session {
     sn_engine *e;
     bool tty;
-    bool color;
+    bool color;             /* on standard output */
+    bool color_err;         /* on standard error */
     bool quit;
+    bool bail;              /* stop at the first failure (not on a terminal) */
+    bool failed;            /* a command failed */
+    FILE *in;               /* the commands, when not on a terminal */
+    const char *source;     /* its name: the script, or "<stdin>" */
+    unsigned line;          /* the line read last (1-based; 0 before any) */
     unsigned inputs;        /* constructs typed in, to name them */
     char *history;          /* history file, or NULL */
+    unsigned hist_new;      /* entries this session added to the history */
     consult *c;             /* a consultation going on, or NULL */
 } session;
 
@@ -45,24 +60,42 @@ static void on_sigint(int sig)
 
 /* ---- output helpers ----------------------------------------------------- */
 
-static void error(session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A command failed: MSG on standard error, after what standard output
+ * holds; "SCRIPT:LINE: error: MSG" when not on a terminal. */
+static void report_error(session *s, const char *msg)
+{
+    s->failed = true;
+    fflush(stdout);
+    const char *on = s->color_err ? "\033[31m" : "", *off = s->color_err ? "\033[0m" : "";
+    if (!s->tty && s->line > 0)
+        fprintf(stderr, "%s:%u: %serror:%s %s\n", s->source, s->line, on, off, msg);
+    else if (!s->tty)
+        fprintf(stderr, "sinew: %serror:%s %s\n", on, off, msg);
+    else
+        fprintf(stderr, "%serror:%s %s\n", on, off, msg);
+}
 
-#include <stdarg.h>
+static void on_consult_error(void *ctx, const char *msg) { report_error(ctx, msg); }
+
+static void error(session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void error(session *s, const char *fmt, ...)
 {
+    char msg[4096];
     va_list ap;
     va_start(ap, fmt);
-    fputs(s->color ? "\033[31merror:\033[0m " : "error: ", stdout);
-    vprintf(fmt, ap);
-    putchar('\n');
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    report_error(s, msg);
 }
 
+/* Diagnostics, on standard error after what standard output holds. */
 static void show_report(const sn_report *r)
 {
-    if (r->text && *r->text)
-        fputs(r->text, stdout);
+    if (r->text && *r->text) {
+        fflush(stdout);
+        fputs(r->text, stderr);
+    }
 }
 
 static char *skip_ws(char *p)
@@ -165,7 +198,7 @@ static void rc_load(session *s, char *args)
     if (ok)
         printf("loaded%s\n", r.nwarnings ? " (with warnings)" : "");
     else
-        printf("nothing loaded: %u error%s\n", r.nerrors, r.nerrors == 1 ? "" : "s");
+        error(s, "nothing loaded: %u error%s", r.nerrors, r.nerrors == 1 ? "" : "s");
     sn_report_free(&r);
 }
 
@@ -463,7 +496,14 @@ static void rc_explain(session *s, char *args)
             return;
         }
         sn_explain_how(s->e, f, SN_DOT, out);
-        fclose(out);
+        bool written = !ferror(out);
+        errno = 0;
+        written = fclose(out) == 0 && written;
+        if (!written) {
+            error(s, "cannot write %s%s%s", file, errno ? ": " : "", errno ? strerror(errno) : "");
+            free(file);
+            return;
+        }
         printf("wrote %s (render it with: dot -Tpng %s -o proof.png)\n", file, file);
         free(file);
         return;
@@ -611,7 +651,7 @@ static void start_consult(session *s, const char *resume)
             printf("%u fact%s given already count%s as %s ('reset' first to start afresh)\n", given,
                    given == 1 ? "" : "s", given == 1 ? "s" : "", given == 1 ? "an answer" : "answers");
     }
-    s->c = consult_new(s->e, s->color);
+    s->c = consult_new(s->e, s->color, on_consult_error, s);
 }
 
 static void rc_consult(session *s, char *args) { start_consult(s, args); }
@@ -622,8 +662,11 @@ static void rc_save(session *s, char *args)
         error(s, "save needs a file name: save FILE");
         return;
     }
-    if (consult_save(s->e, args))
+    char err[512];
+    if (consult_save(s->e, args, err, sizeof err))
         printf("saved the given facts and what they led to in %s\n", args);
+    else
+        error(s, "%s", err);
 }
 
 static void rc_quit(session *s, char *args)
@@ -717,80 +760,73 @@ static bool starts_construct(const char *line)
     return false;
 }
 
-/* Is the construct in TEXT complete? Braces balance, and a rule or case
- * has reached `end`, an ask no longer ends with a comma. */
-static bool construct_complete(const char *text)
+/* A construct typed in is handed to the parser after every line; the
+ * parser says whether it is complete. It is incomplete when the first
+ * problem is the end of the input: "unexpected end of file" (E003), or a
+ * string still open (E002), as in
+ *     rule r when finding(name: pop) then        <- more to come
+ * and then nothing is reported and more lines are read. Else the load is
+ * done (the engine's loads are atomic: an incomplete or broken construct
+ * changes nothing) and its diagnostics are shown. */
+static bool incomplete(const sn_report *r)
 {
-    int depth = 0;
-    bool in_str = false, in_comment = false, saw_brace = false;
-    const char *last_word = NULL;
-    size_t last_len = 0;
-    char last_char = 0;
-    for (const char *p = text; *p; p++) {
-        if (in_comment) {
-            if (*p == '\n')
-                in_comment = false;
+    const sn_diag *first = NULL;
+    for (unsigned i = 0; i < r->n; i++) {
+        const sn_diag *d = &r->items[i];
+        if (!d->error)
             continue;
-        }
-        if (in_str) {
-            if (*p == '\\' && p[1])
-                p++;
-            else if (*p == '"')
-                in_str = false;
-            last_char = '"';
-            continue;
-        }
-        if (*p == '#') {
-            in_comment = true;
-            continue;
-        }
-        if (*p == '"') {
-            in_str = true;
-            continue;
-        }
-        if (*p == '{') {
-            depth++;
-            saw_brace = true;
-        } else if (*p == '}') {
-            depth--;
-        }
-        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-            last_char = *p;
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_') {
-            const char *w = p;
-            while ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') || p[1] == '_' ||
-                   (p[1] >= '0' && p[1] <= '9'))
-                p++;
-            last_word = w;
-            last_len = (size_t)(p - w + 1);
-            last_char = *p;
-        }
+        if (!first || d->line < first->line || (d->line == first->line && d->col < first->col))
+            first = d;
     }
-    if (in_str || depth > 0)
+    if (!first)
         return false;
-    const char *t = text;
-    while (*t == ' ' || *t == '\t')
-        t++;
-    if (strncmp(t, "rule", 4) == 0 || strncmp(t, "case", 4) == 0)
-        return last_word && last_len == 3 && strncmp(last_word, "end", 3) == 0 && last_char == 'd';
-    if (strncmp(t, "ask", 3) == 0) /* answers follow the question, comma-separated */
-        return last_char != ',' && last_char != '"' &&
-               !(last_word && last_len == 8 && strncmp(last_word, "multiple", 8) == 0);
-    return saw_brace && depth == 0;
+    return (strcmp(first->code, "E003") == 0 && strstr(first->message, "unexpected end of file")) ||
+           (strcmp(first->code, "E002") == 0 && strstr(first->message, "end of the file"));
 }
 
-static void load_typed(session *s, const char *text)
+/* Try to load a construct typed in, which began at line FIRST: false when
+ * it is not complete yet. Without a terminal it is named after the script
+ * and preceded by as many empty lines as came before it there, so its
+ * diagnostics give the script's own lines (session.txt:7:5); on a
+ * terminal it is "<input N>". AT_END: there is no more input, so it is
+ * loaded (and its errors shown) whatever the parser says. */
+static bool try_typed(session *s, const char *text, unsigned first, bool at_end)
 {
     char name[32];
-    snprintf(name, sizeof name, "<input %u>", ++s->inputs);
-    sn_report r = {0};
-    bool ok = sn_load_string(s->e, name, text, strlen(text), &r);
-    show_report(&r);
-    if (ok)
-        printf("loaded\n");
+    const char *source = name;
+    char *padded = NULL;
+    size_t len = strlen(text);
+    if (!s->tty && first > 1) {
+        padded = malloc(first - 1 + len + 1);
+        if (padded) {
+            memset(padded, '\n', first - 1);
+            memcpy(padded + first - 1, text, len + 1);
+            len += first - 1;
+        }
+    }
+    if (!s->tty)
+        source = s->source;
     else
-        printf("nothing loaded: %u error%s\n", r.nerrors, r.nerrors == 1 ? "" : "s");
+        snprintf(name, sizeof name, "<input %u>", s->inputs + 1);
+    sn_report r = {0};
+    bool ok = sn_load_string(s->e, source, padded ? padded : text, len, &r);
+    free(padded);
+    if (!ok && !at_end && incomplete(&r)) {
+        sn_report_free(&r);
+        return false;
+    }
+    s->inputs++;
+    show_report(&r);
+    if (ok) {
+        printf("loaded\n");
+    } else {
+        unsigned last = s->line;
+        s->line = first;
+        error(s, "nothing loaded: %u error%s", r.nerrors, r.nerrors == 1 ? "" : "s");
+        s->line = last;
+    }
     sn_report_free(&r);
+    return true;
 }
 
 /* ---- dispatch ----------------------------------------------------------------- */
@@ -878,54 +914,219 @@ static void candidates_clear(void)
     candidates.n = 0;
 }
 
+/* Where the word being completed stands in a pattern or fact typed after a
+ * command: at a template (depth 0), at a slot name or a value given by
+ * position, or at the value of a named slot. */
+typedef struct pattern_spot {
+    int depth;          /* open parentheses before the word */
+    char tmpl[128];     /* the template whose parenthesis is open */
+    char slot[128];     /* the slot named before ':' in this argument, or "" */
+    unsigned position;  /* which argument of the template (from 0) */
+} pattern_spot;
+
+static bool name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* The name that ends just before P (after any blanks), copied to OUT. */
+static void name_before(const char *line, const char *p, char *out, size_t size)
+{
+    while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
+        p--;
+    const char *end = p;
+    while (p > line && name_char(p[-1]))
+        p--;
+    snprintf(out, size, "%.*s", (int)(end - p), p);
+}
+
+static pattern_spot spot_of(const char *line, const char *from, const char *to)
+{
+    pattern_spot ps = {0};
+    bool in_str = false;
+    for (const char *p = from; p < to; p++) {
+        if (in_str) {
+            if (*p == '\\' && p + 1 < to)
+                p++;
+            else if (*p == '"')
+                in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+        } else if (*p == '(') {
+            if (ps.depth++ == 0) {
+                name_before(line, p, ps.tmpl, sizeof ps.tmpl);
+                ps.slot[0] = '\0';
+                ps.position = 0;
+            }
+        } else if (*p == ')') {
+            if (ps.depth > 0 && --ps.depth == 0)
+                ps.tmpl[0] = '\0';
+        } else if (*p == ',' && ps.depth == 1) {
+            ps.slot[0] = '\0';
+            ps.position++;
+        } else if (*p == ':' && ps.depth == 1) {
+            name_before(line, p, ps.slot, sizeof ps.slot);
+        }
+    }
+    return ps;
+}
+
+static void add_templates(session *s)
+{
+    for (const sn_template *t = sn_template_next(s->e, NULL); t; t = sn_template_next(s->e, t))
+        names_add(sn_template_name(t), &candidates);
+}
+
+/* The values slot K of T can take: the answers of its ask, and the values
+ * it has in working memory (strings quoted); nothing else, whatever the
+ * knowledge base's other symbols. */
+static void add_slot_values(session *s, const sn_template *t, unsigned k)
+{
+    const char *tname = sn_template_name(t), *slot = sn_template_slot(t, k);
+    for (const sn_ask *a = sn_ask_next(s->e, NULL); a; a = sn_ask_next(s->e, a))
+        if (strcmp(sn_ask_template(a), tname) == 0 && strcmp(sn_ask_slot(a), slot) == 0)
+            for (unsigned i = 0; i < sn_ask_nanswers(a); i++)
+                names_add(sn_ask_answer(a, i), &candidates);
+    bool quote = strcmp(sn_template_slot_type(t, k), "string") == 0;
+    for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f)) {
+        if (strcmp(sn_fact_template(f), tname) != 0)
+            continue;
+        char buf[256], word[260];
+        const char *v = sn_fact_value(f, k, buf, sizeof buf);
+        if (!v)
+            continue;
+        if (quote) {
+            if (strchr(v, '"') || strchr(v, '\\'))
+                continue;
+            snprintf(word, sizeof word, "\"%s\"", v);
+            v = word;
+        }
+        names_add(v, &candidates);
+    }
+}
+
+/* Candidates for the word at the end of LINE (from FROM, the first
+ * argument of a command that takes patterns or facts). */
+static void complete_pattern(session *s, const char *line, const char *from, const char *to)
+{
+    pattern_spot ps = spot_of(line, from, to);
+    if (ps.depth == 0) {
+        add_templates(s);
+        rl_completion_append_character = '(';
+        return;
+    }
+    const sn_template *t = ps.depth == 1 ? sn_template_find(s->e, ps.tmpl) : NULL;
+    if (!t)
+        return;
+    unsigned n = sn_template_nslots(t);
+    if (ps.slot[0]) {
+        for (unsigned k = 0; k < n; k++)
+            if (strcmp(sn_template_slot(t, k), ps.slot) == 0) {
+                add_slot_values(s, t, k);
+                rl_completion_append_character = n == 1 ? ')' : ' ';
+            }
+        return;
+    }
+    /* a slot's name, or the value of the slot at this position */
+    for (unsigned k = 0; k < n; k++) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s:", sn_template_slot(t, k));
+        names_add(buf, &candidates);
+    }
+    if (ps.position < n)
+        add_slot_values(s, t, ps.position);
+    rl_completion_append_character = ' ';
+}
+
+static void add_fact_ids(session *s)
+{
+    for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f)) {
+        char id[32];
+        snprintf(id, sizeof id, "#%llu", (unsigned long long)sn_fact_id(f));
+        names_add(id, &candidates);
+    }
+}
+
+static bool is_command(const char *word, size_t len, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && strncmp(word, *list, len) == 0)
+            return true;
+    return false;
+}
+
+/* What can be typed at the word TEXT, from what comes before it on the
+ * line: commands first; then, by command, file names (load, save,
+ * consult, explain --dot), fact ids (why, how, explain, retract),
+ * templates, slots and the values a slot can take (assert, facts, why,
+ * how, explain, whynot), and the words of help, strategy and watch. */
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
     session *s = the_session;
     candidates_clear();
-    if (s->c) {
-        consult_words(s->c, names_add, &candidates);
-        rl_attempted_completion_over = 1;
-        rl_completion_append_character = ' ';
-        return rl_completion_matches(text, next_candidate);
-    }
-    int i = 0;
-    while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
-        i++;
-    if (i == start) {
-        for (const command *c = commands; c->name; c++)
-            names_add(c->name, &candidates);
-    } else {
-        if (strncmp(rl_line_buffer + i, "load ", 5) == 0)
-            return NULL; /* file names, readline's default */
-        if (strncmp(rl_line_buffer + i, "help ", 5) == 0) {
-            for (const command *c = commands; c->name; c++)
-                names_add(c->name, &candidates);
-        } else if (strncmp(rl_line_buffer + i, "strategy ", 9) == 0) {
-            names_add("depth", &candidates);
-            names_add("breadth", &candidates);
-            names_add("lex", &candidates);
-            names_add("mea", &candidates);
-        } else if (strncmp(rl_line_buffer + i, "watch ", 6) == 0 ||
-                   strncmp(rl_line_buffer + i, "unwatch ", 8) == 0) {
-            names_add("facts", &candidates);
-            names_add("rules", &candidates);
-            names_add("activations", &candidates);
-            names_add("all", &candidates);
-        } else {
-            /* templates, slots (with their colon) and every known symbol */
-            for (const sn_template *t = sn_template_next(s->e, NULL); t; t = sn_template_next(s->e, t)) {
-                for (unsigned k = 0; k < sn_template_nslots(t); k++) {
-                    char buf[256];
-                    snprintf(buf, sizeof buf, "%s:", sn_template_slot(t, k));
-                    names_add(buf, &candidates);
-                }
-            }
-            sn_each_symbol(s->e, names_add, &candidates);
-        }
-    }
     rl_attempted_completion_over = 1;
     rl_completion_append_character = ' ';
+    const char *line = rl_line_buffer;
+    const char *cmd = line;
+    while (cmd < line + start && (*cmd == ' ' || *cmd == '\t'))
+        cmd++;
+    size_t clen = 0;
+    while (cmd + clen < line + start && cmd[clen] != ' ' && cmd[clen] != '\t')
+        clen++;
+    bool first_word = cmd + clen >= line + start;
+    /* the word before TEXT: "--dot FILE" */
+    char prev[16] = "";
+    {
+        const char *p = line + start;
+        while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
+            p--;
+        const char *e = p;
+        while (p > line && p[-1] != ' ' && p[-1] != '\t')
+            p--;
+        snprintf(prev, sizeof prev, "%.*s", (int)(e - p), p);
+    }
+    static const char *const file_cmds[] = {"load", "save", "consult", NULL};
+    static const char *const id_cmds[] = {"why", "how", "explain", "retract", NULL};
+    static const char *const pattern_cmds[] = {"assert", "facts", "why", "how", "explain", "whynot", NULL};
+
+    if (s->c) {
+        if (!first_word && clen == 4 && strncmp(cmd, "save", 4) == 0)
+            return rl_completion_matches(text, rl_filename_completion_function);
+        consult_words(s->c, names_add, &candidates);
+        return rl_completion_matches(text, next_candidate);
+    }
+    if (first_word) {
+        for (const command *c = commands; c->name; c++)
+            names_add(c->name, &candidates);
+        return rl_completion_matches(text, next_candidate);
+    }
+    if (is_command(cmd, clen, file_cmds) || strcmp(prev, "--dot") == 0)
+        return rl_completion_matches(text, rl_filename_completion_function);
+    bool id_word = *text == '#' || (*text >= '0' && *text <= '9') || *text == '\0';
+    if (is_command(cmd, clen, id_cmds) && id_word) {
+        add_fact_ids(s);
+        if (*text == '\0' && !(clen == 7 && strncmp(cmd, "retract", 7) == 0))
+            add_templates(s);
+    } else if (is_command(cmd, clen, pattern_cmds)) {
+        complete_pattern(s, line, cmd + clen, line + start);
+    } else if (clen == 4 && strncmp(cmd, "help", 4) == 0) {
+        for (const command *c = commands; c->name; c++)
+            names_add(c->name, &candidates);
+    } else if (clen == 8 && strncmp(cmd, "strategy", 8) == 0) {
+        static const char *const words[] = {"depth", "breadth", "lex", "mea"};
+        for (size_t i = 0; i < 4; i++)
+            names_add(words[i], &candidates);
+    } else if ((clen == 5 && strncmp(cmd, "watch", 5) == 0) || (clen == 7 && strncmp(cmd, "unwatch", 7) == 0)) {
+        static const char *const words[] = {"facts", "rules", "activations", "all"};
+        for (size_t i = 0; i < 4; i++)
+            names_add(words[i], &candidates);
+    } else if (clen == 5 && strncmp(cmd, "rules", 5) == 0) {
+        for (const sn_rule *r = sn_rule_next(s->e, NULL); r; r = sn_rule_next(s->e, r))
+            names_add(sn_rule_name(r), &candidates);
+    } else if (clen == 9 && strncmp(cmd, "templates", 9) == 0) {
+        add_templates(s);
+    }
     return rl_completion_matches(text, next_candidate);
 }
 
@@ -943,7 +1144,10 @@ static void on_line(char *line)
     line_ready = true;
 }
 
-static char *tty_read(const char *prompt)
+/* A line from the terminal; NULL at Ctrl-D, or with errno EINTR at
+ * Ctrl-C when ABANDON (a construct is open: Ctrl-C gives it up). Else
+ * Ctrl-C drops the line being typed and a fresh prompt is shown. */
+static char *tty_read(const char *prompt, bool abandon)
 {
     got_line = NULL;
     line_ready = false;
@@ -955,10 +1159,18 @@ static char *tty_read(const char *prompt)
         if (select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL) < 0) {
             if (errno == EINTR && interrupted) {
                 interrupted = 0;
+                /* a history entry brought back and edited is left as it was */
+                rl_revert_line(1, 0);
                 rl_free_line_state();
                 rl_callback_sigcleanup();
                 rl_replace_line("", 0);
+                using_history();
                 rl_crlf();
+                if (abandon) {
+                    rl_callback_handler_remove();
+                    errno = EINTR;
+                    return NULL;
+                }
                 rl_on_new_line();
                 rl_redisplay();
             }
@@ -970,68 +1182,205 @@ static char *tty_read(const char *prompt)
     return got_line;
 }
 
+/* The history file: $SINEW_HISTFILE, else $XDG_STATE_HOME/sinew/history,
+ * else ~/.local/state/sinew/history; the folders are created. NULL when
+ * there is none (SINEW_HISTFILE set empty: no history kept). */
 static char *history_path(void)
 {
+    const char *own = getenv("SINEW_HISTFILE");
+    if (own)
+        return *own ? strdup(own) : NULL;
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
     char buf[4096];
-    if (state && *state) {
-        snprintf(buf, sizeof buf, "%s/sinew", state);
-        mkdir(buf, 0700);
-        snprintf(buf, sizeof buf, "%s/sinew/history", state);
-    } else if (home && *home) {
-        snprintf(buf, sizeof buf, "%s/.sinew_history", home);
-    } else {
+    int n;
+    if (state && *state)
+        n = snprintf(buf, sizeof buf, "%s/sinew/history", state);
+    else if (home && *home)
+        n = snprintf(buf, sizeof buf, "%s/.local/state/sinew/history", home);
+    else
         return NULL;
-    }
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return NULL;
+    /* mkdir -p of its folder */
+    char *slash = strrchr(buf, '/');
+    *slash = '\0';
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0700);
+            *p = '/';
+        }
+    mkdir(buf, 0700);
+    *slash = '/';
     return strdup(buf);
 }
 
-/* Write the history to a temporary file beside it, then rename: a crash
- * or a full disk never leaves half a history. */
-static void save_history(const session *s)
+/* Keep ENTRY in the history, unless it is empty or starts with a space;
+ * an earlier identical entry goes, so no entry is there twice. */
+static void remember(session *s, const char *line)
 {
-    if (!s->history)
+    if (!*line || *line == ' ' || *line == '\t')
         return;
-    size_t n = strlen(s->history);
-    char *tmp = malloc(n + 16);
-    if (!tmp)
+    char entry[4096];
+    snprintf(entry, sizeof entry, "%s", line);
+    trim_end(entry);
+    if (!*entry)
         return;
-    snprintf(tmp, n + 16, "%s.tmp%ld", s->history, (long)getpid());
-    stifle_history(1000);
-    if (write_history(tmp) == 0) {
-        chmod(tmp, 0600);
-        if (rename(tmp, s->history) != 0)
-            unlink(tmp);
-    } else {
-        unlink(tmp);
-    }
-    free(tmp);
+    HIST_ENTRY **list = history_list();
+    for (int i = history_length - 1; list && i >= 0; i--)
+        if (strcmp(list[i]->line, entry) == 0) {
+            bool mine = i >= history_length - (int)s->hist_new;
+            histdata_t data = free_history_entry(remove_history(i));
+            (void)data;
+            if (mine)
+                s->hist_new--;
+            break;
+        }
+    add_history(entry);
+    s->hist_new++;
 }
 
-static char *read_line(session *s, const char *prompt)
+/* No entry twice: of equal entries the latest stays. */
+static void history_dedupe(void)
+{
+    for (int i = history_length - 1; i > 0; i--) {
+        HIST_ENTRY **list = history_list();
+        for (int j = i - 1; j >= 0; j--)
+            if (strcmp(list[j]->line, list[i]->line) == 0) {
+                (void)free_history_entry(remove_history(j));
+                i--;
+                list = history_list();
+            }
+    }
+}
+
+static void load_history(session *s)
+{
+    if (s->history && read_history(s->history) == 0)
+        history_dedupe();
+}
+
+/* Merge this session's entries into the file as it is now, not as it was
+ * when the session began: under a lock, read it again (with what sessions
+ * running at the same time saved meanwhile), add this session's entries at
+ * the end, keep each entry once and the last 1000, and replace the file
+ * with a temporary one renamed over it. A construct of several lines stays
+ * one entry (the file has timestamps, which mark where each begins).
+ * False, with a message, when the file could not be written. */
+static bool save_history(session *s)
+{
+    if (!s->history || s->hist_new == 0)
+        return true;
+    size_t n = strlen(s->history);
+    char *lock = malloc(n + 16), *tmp = malloc(n + 32);
+    unsigned mine_n = s->hist_new;
+    char **mine = calloc(mine_n, sizeof *mine), **when = calloc(mine_n, sizeof *when);
+    int fd = -1;
+    const char *failed = NULL;
+    if (!lock || !tmp || !mine || !when) {
+        failed = "out of memory";
+        goto out;
+    }
+    HIST_ENTRY **list = history_list();
+    for (unsigned i = 0; i < mine_n; i++) {
+        HIST_ENTRY *h = list[history_length - (int)mine_n + (int)i];
+        mine[i] = strdup(h->line);
+        when[i] = strdup(h->timestamp ? h->timestamp : "");
+        if (!mine[i] || !when[i]) {
+            failed = "out of memory";
+            goto out;
+        }
+    }
+    snprintf(lock, n + 16, "%s.lock", s->history);
+    snprintf(tmp, n + 32, "%s.tmp%ld", s->history, (long)getpid());
+    fd = open(lock, O_RDWR | O_CREAT, 0600);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fd < 0 || fcntl(fd, F_SETLKW, &fl) != 0) {
+        failed = strerror(errno);
+        goto out;
+    }
+    clear_history();
+    errno = 0;
+    if (read_history(s->history) != 0 && errno != ENOENT) {
+        failed = strerror(errno);
+        goto out;
+    }
+    history_dedupe();
+    s->hist_new = 0;
+    for (unsigned i = 0; i < mine_n; i++) {
+        remember(s, mine[i]);
+        if (*when[i])
+            add_history_time(when[i]);
+    }
+    while (history_length > 1000)
+        (void)free_history_entry(remove_history(0));
+    int err = write_history(tmp);
+    if (err == 0 && chmod(tmp, 0600) == 0 && rename(tmp, s->history) == 0) {
+        s->hist_new = 0;
+    } else {
+        failed = strerror(err ? err : errno);
+        unlink(tmp);
+    }
+out:
+    if (failed)
+        fprintf(stderr, "sinew: the history was not saved in %s: %s\n", s->history, failed);
+    if (fd >= 0)
+        close(fd); /* the lock goes with it */
+    for (unsigned i = 0; mine && i < mine_n; i++)
+        free(mine[i]);
+    for (unsigned i = 0; when && i < mine_n; i++)
+        free(when[i]);
+    free(mine);
+    free(when);
+    free(lock);
+    free(tmp);
+    return !failed;
+}
+
+static char *read_line(session *s, const char *prompt, bool construct_open)
 {
     if (s->tty)
-        return tty_read(prompt);
+        return tty_read(prompt, construct_open);
     char *line = NULL;
     size_t cap = 0;
-    if (getline(&line, &cap, stdin) < 0) {
+    if (getline(&line, &cap, s->in) < 0) {
         free(line);
         return NULL;
     }
+    s->line++;
     trim_end(line);
     return line;
 }
 
 int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start)
 {
+    static const repl_start plain = {.color = CLI_COLOR_AUTO};
+    if (!start)
+        start = &plain;
     session s = {0};
-    s.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    const char *nc = getenv("NO_COLOR");
-    s.color = s.tty && !(nc && *nc);
+    s.in = stdin;
+    s.source = "<stdin>";
+    if (start->script) {
+        s.in = fopen(start->script, "r");
+        if (!s.in) {
+            fprintf(stderr, "sinew: cannot read %s: %s\n", start->script, strerror(errno));
+            return 1;
+        }
+        s.source = start->script;
+    }
+    /* the terminal is standard input's (as for sqlite3): `sinew | tee log`
+     * keeps readline */
+    s.tty = !start->script && isatty(STDIN_FILENO);
+    s.bail = start->bail && !s.tty;
+    s.color = cli_color_on(start->color, stdout);
+    s.color_err = cli_color_on(start->color, stderr);
     s.e = sn_new();
-    if (!s.e)
+    if (!s.e) {
+        if (s.in != stdin)
+            fclose(s.in);
         return 1;
+    }
     the_session = &s;
     sn_set_interrupt(s.e, &interrupted);
 
@@ -1047,8 +1396,10 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
                          : sn_load_files(s.e, def, 1, &r);
     show_report(&r);
     if (!ok)
-        printf("nothing loaded: %u error%s\n", r.nerrors, r.nerrors == 1 ? "" : "s");
+        error(&s, "nothing loaded: %u error%s", r.nerrors, r.nerrors == 1 ? "" : "s");
     sn_report_free(&r);
+    if (s.bail && s.failed)
+        s.quit = true;
 
     if (s.tty) {
         unsigned nrules = 0, ntmpl = 0;
@@ -1062,15 +1413,21 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
         rl_attempted_completion_function = complete;
         rl_catch_signals = 0;
         rl_basic_word_break_characters = " \t\n(),";
+        /* timestamps mark where an entry begins, so one of several lines
+         * reads back as one */
+        history_comment_char = '#';
+        history_write_timestamps = 1;
+        history_multiline_entries = 1;
         s.history = history_path();
-        if (s.history)
-            read_history(s.history);
+        load_history(&s);
     }
 
-    if (start && start->consult) {
+    if (start->consult && !s.quit) {
         if (ok)
             start_consult(&s, start->resume);
         if (!s.c) {
+            if (s.in != stdin)
+                fclose(s.in);
             sn_free(s.e);
             return 1;
         }
@@ -1079,90 +1436,84 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     const char *prompt = s.color ? "\001\033[1m\002sinew>\001\033[0m\002 " : "sinew> ";
     char *text = NULL; /* a construct being typed */
     size_t tlen = 0;
-    while (!s.quit) {
+    unsigned text_line = 0; /* the line it began on */
+    while (!s.quit && !(s.bail && s.failed)) {
         interrupted = 0;
         if (s.c && !consult_ask(s.c)) {
             consult_free(s.c);
             s.c = NULL;
             fflush(stdout);
         }
-        char *line = read_line(&s, s.c ? consult_prompt(s.c) : text ? "   ... " : prompt);
+        char *line = read_line(&s, s.c ? consult_prompt(s.c) : text ? "   ... " : prompt, text != NULL);
         if (!line) {
             if (errno == EINTR && s.tty) {
+                /* Ctrl-C in an open construct gives it up */
                 errno = 0;
+                free(text);
+                text = NULL;
+                tlen = 0;
                 continue;
             }
             break;
         }
-        if (s.tty && interrupted == 0 && *line == '\0' && text) {
-            /* an empty line inside a construct: keep going */
-        }
-        if (s.tty && *skip_ws(line)) {
-            char *h = strdup(skip_ws(line));
-            if (h) {
-                trim_end(h);
-                add_history(h);
-                free(h);
-            }
-        }
         if (s.c) {
+            if (s.tty)
+                remember(&s, line);
             consult_line(s.c, line);
             free(line);
             fflush(stdout);
             continue;
         }
-        if (text) {
-            size_t n = strlen(line);
-            char *grown = realloc(text, tlen + n + 2);
-            if (grown) {
-                text = grown;
-                memcpy(text + tlen, line, n);
-                tlen += n;
-                text[tlen++] = '\n';
-                text[tlen] = '\0';
-            }
-            free(line);
-            if (construct_complete(text)) {
-                load_typed(&s, text);
-                free(text);
-                text = NULL;
-                tlen = 0;
-            }
-            continue;
-        }
-        char *p = skip_ws(line);
-        if (starts_construct(p)) {
-            tlen = strlen(p);
-            text = malloc(tlen + 2);
-            if (text) {
-                memcpy(text, p, tlen);
-                text[tlen++] = '\n';
-                text[tlen] = '\0';
-                if (construct_complete(text)) {
-                    load_typed(&s, text);
-                    free(text);
-                    text = NULL;
-                    tlen = 0;
-                }
-            }
+        if (!text && !starts_construct(skip_ws(line))) {
+            if (s.tty)
+                remember(&s, line);
+            execute(&s, line);
             free(line);
             continue;
         }
-        execute(&s, line);
+        /* a construct, line by line (the first with its indentation, so
+         * the columns of its diagnostics are right), until the parser
+         * finds it complete; then it is one history entry */
+        if (!text)
+            text_line = s.line;
+        size_t n = strlen(line);
+        char *grown = realloc(text, tlen + n + 2);
+        if (grown) {
+            text = grown;
+            memcpy(text + tlen, line, n);
+            tlen += n;
+            text[tlen++] = '\n';
+            text[tlen] = '\0';
+        }
         free(line);
+        if (text && try_typed(&s, text, text_line, false)) {
+            if (s.tty) {
+                text[tlen - 1] = '\0';
+                remember(&s, text);
+            }
+            free(text);
+            text = NULL;
+            tlen = 0;
+        }
     }
+    bool history_ok = true;
     if (text) {
-        printf("error: the input ended inside a construct; it was not loaded\n");
+        /* the input ended inside a construct: the parser says what is missing */
+        try_typed(&s, text, text_line, true);
         free(text);
     }
     if (s.tty) {
         putchar('\n');
-        save_history(&s);
+        history_ok = save_history(&s);
     }
+    if (s.in != stdin)
+        fclose(s.in);
     consult_free(s.c);
     candidates_clear();
     free(candidates.v);
     free(s.history);
     sn_free(s.e);
-    return 0;
+    /* a session at a terminal ends well however many typing errors it
+     * had, unless its history could not be saved */
+    return (s.failed && !s.tty) || !history_ok ? 1 : 0;
 }

@@ -13,10 +13,15 @@
 #include <stdbool.h>
 
 /* How to begin: with a consultation (sinew consult), perhaps resuming
- * the answers saved in RESUME. NULL: at the prompt. */
+ * the answers saved in RESUME, or at the prompt. SCRIPT: read the
+ * commands from this file, not standard input. BAIL: without a terminal,
+ * stop at the first command that fails. COLOR: a CLI_COLOR_ mode (cli.h). */
 typedef struct repl_start {
     bool consult;
     const char *resume;
+    const char *script;
+    bool bail;
+    int color;
 } repl_start;
 
 int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start);

@@ -2,7 +2,6 @@
  *
  * Both use only the public API (engine/sinew.h).
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,9 +9,8 @@
 #include <string.h>
 
 #include "sinew.h"
+#include "cli.h"
 #include "commands.h"
-
-enum { EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 static volatile sig_atomic_t interrupted;
 
@@ -20,12 +18,6 @@ static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
-}
-
-static int usage(const char *cmd, const char *what)
-{
-    fprintf(stderr, "sinew %s: %s\ntry 'sinew --help' for more\n", cmd, what);
-    return EXIT_USAGE;
 }
 
 static bool load(sn_engine *e, char **paths, int n, const char *def)
@@ -150,11 +142,13 @@ static const char *stop_word(sn_stop s)
     return "";
 }
 
-/* The run as one JSON object: how it stopped, what the rules printed, the
- * conclusions at or above the threshold and the recommendations. */
+/* The run as one JSON object (docs/schema/run.json): how it stopped, what
+ * the rules printed, the conclusions at or above the threshold and the
+ * recommendations with their sources. */
 static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *printed)
 {
-    printf("{\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired, stop_word(stop));
+    printf("{\"schema\":\"sinew.run/1\",\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired,
+           stop_word(stop));
     if (stop == SN_STOP_ERROR) {
         printf(",\"error\":");
         sn_json_string(stdout, sn_last_error(e));
@@ -181,7 +175,13 @@ static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *p
             sn_json_string(stdout, texts[i]);
             printf(",\"rule\":");
             sn_json_string(stdout, sn_rule_name(rules[i]));
-            putchar('}');
+            printf(",\"cites\":[");
+            for (unsigned c = 0; c < sn_rule_ncites(rules[i]); c++) {
+                if (c)
+                    putchar(',');
+                sn_json_string(stdout, sn_rule_cite(rules[i], c));
+            }
+            printf("]}");
         }
     }
     free(texts);
@@ -191,51 +191,40 @@ static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *p
 
 int cmd_run(int argc, char **argv, const char *def)
 {
-    static const struct option opts[] = {
-        {"strategy", required_argument, NULL, 's'},
-        {"threshold", required_argument, NULL, 't'},
-        {"limit", required_argument, NULL, 'l'},
-        {"no-record", no_argument, NULL, 'R'},
-        {"stats", no_argument, NULL, 'S'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"facts", required_argument, NULL, 'F'},
-        {"json", no_argument, NULL, 'J'},
-        {0, 0, 0, 0},
-    };
     const char *facts_file = NULL;
     bool json = false;
     sn_strategy strategy = SN_DEPTH;
     double threshold = 0.2;
     long limit = -1;
     bool record = true, stats = false, quiet = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+    cli_parse p;
+    cli_begin(&p, "run", argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
         char *end;
         switch (c) {
         case 's':
-            if (!sn_strategy_parse(optarg, &strategy))
-                return usage("run", "--strategy is one of depth, breadth, lex, mea");
+            if (!sn_strategy_parse(p.arg, &strategy))
+                return cli_usage("run", "--strategy is one of depth, breadth, lex, mea, not '%s'", p.arg);
             break;
         case 't':
-            threshold = strtod(optarg, &end);
-            if (*end || threshold < -1 || threshold > 1)
-                return usage("run", "--threshold is a number in -1 .. 1");
+            threshold = strtod(p.arg, &end);
+            if (*end || end == p.arg || threshold < -1 || threshold > 1)
+                return cli_usage("run", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'l':
-            limit = strtol(optarg, &end, 10);
-            if (*end || limit < 0)
-                return usage("run", "--limit is a number of firings");
+            limit = strtol(p.arg, &end, 10);
+            if (*end || end == p.arg || limit < 0)
+                return cli_usage("run", "--limit is a number of firings, not '%s'", p.arg);
             break;
         case 'R': record = false; break;
         case 'S': stats = true; break;
         case 'q': quiet = true; break;
-        case 'F': facts_file = optarg; break;
+        case 'F': facts_file = p.arg; break;
         case 'J': json = true; break;
-        default: return usage("run", "unknown option");
+        case CLI_EXIT: return p.status;
         }
     }
+    int first = p.optind;
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
@@ -244,7 +233,7 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_set_recording(e, record);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
-    if (!load(e, argv + optind, argc - optind, def)) {
+    if (!load(e, argv + first, argc - first, def)) {
         sn_free(e);
         return EXIT_ERRORS;
     }
@@ -297,7 +286,7 @@ int cmd_run(int argc, char **argv, const char *def)
 static void export_case(sn_engine *e, unsigned i, FILE *out)
 {
     sn_case_start(e, i);
-    fputs("{\"id\":", out);
+    fputs("{\"schema\":\"sinew.case/1\",\"id\":", out);
     sn_json_string(out, sn_case_name(e, i));
     for (const sn_template *t = sn_template_next(e, NULL); t; t = sn_template_next(e, t)) {
         const char *name = sn_template_name(t);
@@ -343,40 +332,67 @@ static void export_case(sn_engine *e, unsigned i, FILE *out)
     fputs("}\n", out);
 }
 
+/* How case R came out, as more members of its result line:
+ * ,"test":{"passed":false,"expectations":3,"failed":1,"failures":["..."]}
+ * where each failure is a line of the report: what was expected and what
+ * was there instead. The caller frees it; NULL when memory ran out. */
+static char *test_json(const sn_case_result *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return NULL;
+    fprintf(m, ",\"test\":{\"passed\":%s,\"expectations\":%u,\"failed\":%u,\"failures\":[",
+            r->passed ? "true" : "false", r->nexpect, r->nfailed);
+    unsigned k = 0;
+    for (const char *p = r->detail ? r->detail : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        const char *q = p;
+        while (q < p + n && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < p + n) {
+            char *one = strndup(q, (size_t)(p + n - q));
+            if (one) {
+                fputs(k++ ? "," : "", m);
+                sn_json_string(m, one);
+                free(one);
+            }
+        }
+        p += n + (p[n] == '\n');
+    }
+    fputs("]}", m);
+    if (fclose(m) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 int cmd_test(int argc, char **argv, const char *def)
 {
-    static const struct option opts[] = {
-        {"verbose", no_argument, NULL, 'v'},
-        {"coverage", no_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'J'},
-        {"export", no_argument, NULL, 'E'},
-        {0, 0, 0, 0},
-    };
     bool verbose = false, coverage = false, json = false, export = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-        if (c == 'v')
-            verbose = true;
-        else if (c == 'c')
-            coverage = true;
-        else if (c == 'J')
-            json = true;
-        else if (c == 'E')
-            export = true;
-        else
-            return usage("test", "unknown option");
+    cli_parse p;
+    cli_begin(&p, "test", argc, argv);
+    for (int c; (c = cli_next(&p)) != CLI_END;) {
+        switch (c) {
+        case 'v': verbose = true; break;
+        case 'c': coverage = true; break;
+        case 'J': json = true; break;
+        case 'E': export = true; break;
+        case CLI_EXIT: return p.status;
+        }
     }
+    int first = p.optind;
     if (json && export)
-        return usage("test", "--json runs the cases, --export only writes them: one or the other");
+        return cli_usage("test", "--json runs the cases, --export only writes them: one or the other");
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
     sn_set_output(e, NULL);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
-    if (!load(e, argv + optind, argc - optind, def)) {
+    if (!load(e, argv + first, argc - first, def)) {
         sn_free(e);
         return EXIT_ERRORS;
     }
@@ -391,15 +407,18 @@ int cmd_test(int argc, char **argv, const char *def)
     FILE *report = w ? stderr : stdout; /* with --json, stdout holds only the results */
     signal(SIGINT, on_sigint);
     for (unsigned i = 0; i < n && !interrupted; i++) {
+        sn_case_result r;
+        sn_case_run(e, i, &r);
         if (w) {
-            /* the case's run as `sinew batch` reports it */
+            /* the case's run as `sinew batch` reports it, and how the test
+             * came out */
+            char *extra = test_json(&r);
             sn_case_start(e, i);
             uint64_t fired;
             sn_stop stop = sn_run(e, -1, &fired);
-            batch_result(w, sn_case_name(e, i), i + 1, fired, stop);
+            batch_result(w, sn_case_name(e, i), i + 1, fired, stop, extra);
+            free(extra);
         }
-        sn_case_result r;
-        sn_case_run(e, i, &r);
         if (r.passed) {
             passed++;
             if (verbose && !w)

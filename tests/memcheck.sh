@@ -26,6 +26,22 @@ check() {
         tail -n 30 "$B/memcheck.log"
     fi
 }
+# a run that must fail with status 1 (a script with errors), and be clean
+check_failing() {
+    name=$1
+    shift
+    valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+        --error-exitcode=99 "$@" > /dev/null 2> "$B/memcheck.log"
+    status=$?
+    if [ "$status" -eq 1 ]; then
+        passed=$((passed + 1))
+        echo "PASS memcheck/$name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL memcheck/$name (status $status)"
+        tail -n 30 "$B/memcheck.log"
+    fi
+}
 for t in "$B"/tests/test_*; do
     [ -x "$t" ] || continue
     check "$(basename "$t")" "$t"
@@ -34,6 +50,10 @@ check "sinew-test-rules" "$B/sinew" test rules/
 "$B/sinew" test --export rules/ > "$B/memcheck-cases.jsonl"
 check "sinew-batch" "$B/sinew" batch rules/ < "$B/memcheck-cases.jsonl"
 check "sinew-consult" "$B/sinew" consult rules/ < tests/consult/sciatica.in
+check "sinew-repl-json" "$B/sinew" tests/repl/kb.sinew < tests/repl/json.in
+check "sinew-test-json" "$B/sinew" test --json rules/
+check_failing "sinew-repl-errors" "$B/sinew" tests/repl/kb.sinew < tests/repl/bad_inputs.in
+check_failing "sinew-repl-multiline" "$B/sinew" tests/repl/kb.sinew < tests/repl/multiline.in
 echo "memcheck: $passed passed, $failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,11 +4,13 @@
 #   sh tests/run.sh BUILD_DIR
 #
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
-# .out), documentation examples (tests/docs.sh), transcripts, the
-# library's edge and the code's shape (tests/library.sh, structure.sh),
-# and the replay of saved fuzz inputs (fuzz/crashes/*). A failing test
-# prints one line (and a diff); passes are counted, not listed. Exits 1
-# when anything failed.
+# .out), documentation examples (tests/docs.sh), transcripts, batch, the
+# terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
+# line (tests/cli.sh), install and uninstall (tests/install.sh), the
+# knowledge base's cases, the library's edge and the code's shape
+# (tests/library.sh, structure.sh), and the replay of saved fuzz inputs
+# (fuzz/crashes/*). A failing test prints one line (and a diff); passes
+# are counted, not listed. Exits 1 when anything failed.
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
     echo "usage: sh tests/run.sh BUILD_DIR" >&2
@@ -223,8 +225,16 @@ for input in tests/batch/*.jsonl; do
     fi
 done
 "$SINEW" test --export rules/ > "$TMP/cases.jsonl" 2> "$TMP/export.err"
-"$SINEW" batch rules/ < "$TMP/cases.jsonl" > "$TMP/batch.jsonl" 2> "$TMP/batch.err"
-"$SINEW" test --json rules/ > "$TMP/test.jsonl" 2> "$TMP/test.err"
+"$SINEW" batch rules/ < "$TMP/cases.jsonl" > "$TMP/batch.raw" 2> "$TMP/batch.err"
+"$SINEW" test --json rules/ > "$TMP/test.raw" 2> "$TMP/test.err"
+# `test --json` says besides how each case's test came out (.test)
+jq -c . < "$TMP/batch.raw" > "$TMP/batch.jsonl"
+jq -c 'del(.test)' < "$TMP/test.raw" > "$TMP/test.jsonl"
+if [ "$(jq -c 'select(.test.passed == true)' < "$TMP/test.raw" | wc -l)" -ne "$(wc -l < "$TMP/cases.jsonl")" ]; then
+    fail "batch/test-json: not every case of the knowledge base says \"passed\": true"
+else
+    pass
+fi
 n=$(wc -l < "$TMP/cases.jsonl")
 if [ "$n" -lt 60 ]; then
     fail "batch/agreement: only $n cases exported"
@@ -250,6 +260,48 @@ while read -r word rest; do
     esac
 done < "$TMP/tty.out"
 grep -v '^PASS ' "$TMP/tty.out" | grep -v '^FAIL ' | sed 's/^/  /'
+end
+
+# ---- JSON as a contract: every JSON form validated against its schema in
+# docs/schema/ (tests/json.sh) ----
+begin json
+sh tests/json.sh "$SINEW" > "$TMP/json.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/json.out"
+grep -v '^PASS ' "$TMP/json.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS json/rejects-renamed$' "$TMP/json.out" || fail "json: the schemas were not checked"
+end
+
+# ---- the command line: each command's --help, usage errors, the man page
+# against the table of commands and options (tests/cli.sh) ----
+begin cli
+sh tests/cli.sh "$SINEW" > "$TMP/cli.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/cli.out"
+grep -v '^PASS ' "$TMP/cli.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS cli/batch-man$' "$TMP/cli.out" || fail "cli: the man page was not checked"
+end
+
+# ---- make install into a temporary prefix, the installed sinew on the
+# installed rules from another folder, make uninstall (tests/install.sh) ----
+begin install
+sh tests/install.sh "$B" > "$TMP/install.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/install.out"
+grep -v '^PASS ' "$TMP/install.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS install/uninstall$' "$TMP/install.out" || fail "install: no uninstall check ran"
 end
 
 # ---- the knowledge base's own case tests, one result per case, and

@@ -1,0 +1,283 @@
+/* cli.c — the table of commands and options, their help, and reading
+ * options from it. See cli.h.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define COLOR_OPTION \
+    {"color", 0, 'C', "WHEN", "colour: auto (on a terminal, unless NO_COLOR is set or\n" \
+                             "TERM is dumb), always or never"}
+#define SESSION_OPTIONS \
+    {"file", 'f', 'f', "SCRIPT", "read the commands from SCRIPT, not standard input"}, \
+    {"bail", 0, 'b', NULL, "without a terminal, stop at the first command that fails"}, \
+    COLOR_OPTION
+
+static const cli_option repl_options[] = {
+    SESSION_OPTIONS,
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const cli_option check_options[] = {
+    {"werror", 0, 'W', NULL, "treat warnings as errors (exit 1)"},
+    {"quiet", 'q', 'q', NULL, "print only the diagnostics, not the summary line"},
+    {"ast", 0, 'A', NULL, "print the syntax tree (parenthesised) on standard output"},
+    {"sources", 0, 'S', "DIR", "also look for each passage a rule's doc string quotes in\n"
+                               "the text of the sources it cites, read from DIR"},
+    COLOR_OPTION,
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const cli_option run_options[] = {
+    {"strategy", 0, 's', "S", "depth (default), breadth, lex or mea"},
+    {"threshold", 0, 't', "X", "certainty below which a fact matches no pattern (0.2)"},
+    {"limit", 0, 'l', "N", "stop after N firings"},
+    {"no-record", 0, 'R', NULL, "keep no justifications (faster; for benchmarks)"},
+    {"stats", 0, 'S', NULL, "print firings, facts and peak memory on standard error"},
+    {"quiet", 'q', 'q', NULL, "do not list conclusions and recommendations"},
+    {"facts", 0, 'F', "FILE", "assert the facts in FILE (as in a facts block) first"},
+    {"json", 0, 'J', NULL, "print the run as one JSON object: what stopped it, what\n"
+                           "the rules printed, conclusions, recommendations"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const cli_option test_options[] = {
+    {"verbose", 'v', 'v', NULL, "name every case, passed or not"},
+    {"coverage", 0, 'c', NULL, "list the rules no case fired (exit 1 if there are any)"},
+    {"json", 0, 'J', NULL, "each case's run as a batch result line (reports go to\n"
+                           "standard error)"},
+    {"export", 0, 'E', NULL, "each case's given facts as a batch input line (not\n"
+                             "with --json)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const cli_option consult_options[] = {
+    {"resume", 0, 'r', "FILE", "start from the answers saved in FILE ('save FILE')"},
+    SESSION_OPTIONS,
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const cli_option batch_options[] = {
+    {"threshold", 0, 't', "X", "as for run"},
+    {"no-explain", 0, 'n', NULL, "leave out the rules behind each conclusion (faster)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const cli_command table[] = {
+    {"", "[FILE|DIR...]", "the REPL, on the shipped knowledge base or on these files",
+     "The REPL, on the shipped knowledge base (./rules/, or PREFIX/share/sinew/rules\n"
+     "beside an installed sinew; $SINEW_RULES names another) or on the files given:\n"
+     "enter findings, run, ask why, how and whynot ('help' inside lists the\n"
+     "commands). On a terminal it uses GNU readline; otherwise it reads commands\n"
+     "from standard input (or SCRIPT), with no prompt: errors go to standard error\n"
+     "as SCRIPT:LINE: error: ..., and the exit status is 1 if any command failed.\n",
+     repl_options},
+    {"check", "FILE|DIR...", "parse and check rule files; report every problem",
+     "Parse and check rule files (a folder: every .sinew file in it) as one\n"
+     "program; report every error and warning, with its line and a caret.\n",
+     check_options},
+    {"run", "FILE|DIR...", "load, run the rules to the end, print the conclusions",
+     "Load the files, assert their facts blocks, run the rules to the end; the\n"
+     "rules' print output on standard output, then the conclusions (cf at or above\n"
+     "the threshold) and the recommendations.\n",
+     run_options},
+    {"test", "[FILE|DIR...]", "run the case tests of the files",
+     "Run the case tests of the files (default: the shipped knowledge base); one\n"
+     "line per failed case, then the count.\n",
+     test_options},
+    {"consult", "[FILE|DIR...]", "a consultation: sinew asks the questions",
+     "A consultation: sinew asks the questions of the knowledge base's asks (answers\n"
+     "are checked and completed with Tab; why, unknown, back, save FILE, quit),\n"
+     "then reports, and the REPL goes on.\n",
+     consult_options},
+    {"batch", "[FILE|DIR...] < cases.jsonl", "JSON cases in, JSON results out",
+     "One JSON case per line on standard input, one JSON result per line on\n"
+     "standard output; a bad line gets an error record and the run goes on (exit\n"
+     "status 1).\n",
+     batch_options},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+const cli_command *cli_commands(void) { return table; }
+
+const cli_command *cli_find(const char *name)
+{
+    for (const cli_command *c = table; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static const cli_option help_option = {"help", 'h', 'h', NULL, "this help"};
+
+void cli_begin(cli_parse *p, const char *command, int argc, char **argv)
+{
+    memset(p, 0, sizeof *p);
+    p->cmd = cli_find(command);
+    p->argc = argc;
+    p->argv = argv;
+    char *s = p->shorts;
+    *s++ = ':'; /* a missing argument is ':', not '?' */
+    unsigned n = 0;
+    const cli_option *o = p->cmd->options;
+    for (;; o++) {
+        /* the table is ours: a command with more options needs a bigger
+         * CLI_MAX_OPTIONS */
+        assert(n < CLI_MAX_OPTIONS + 1);
+        const cli_option *x = o->name ? o : &help_option;
+        p->longs[n++] = (struct option){x->name, x->arg ? required_argument : no_argument, NULL, x->code};
+        if (x->letter) {
+            *s++ = x->letter;
+            if (x->arg)
+                *s++ = ':';
+        }
+        if (!o->name)
+            break;
+    }
+    *s = '\0';
+    optind = 1;
+    opterr = 0;
+}
+
+/* The option getopt just refused, as it was written: "--frob", "-x". */
+static void refused(const cli_parse *p, char *buf, size_t size)
+{
+    const char *word = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "";
+    if (optopt && (word[0] != '-' || word[1] != '-')) {
+        snprintf(buf, size, "-%c", optopt);
+        return;
+    }
+    size_t n = strcspn(word, "=");
+    snprintf(buf, size, "%.*s", (int)n, word);
+}
+
+int cli_next(cli_parse *p)
+{
+    const char *who = *p->cmd->name ? p->cmd->name : NULL;
+    optopt = 0;
+    int c = getopt_long(p->argc, p->argv, p->shorts, p->longs, NULL);
+    char what[128];
+    switch (c) {
+    case -1:
+        p->optind = optind;
+        return CLI_END;
+    case 'h':
+        cli_help(stdout, p->cmd);
+        p->status = EXIT_OK;
+        return CLI_EXIT;
+    case ':':
+        refused(p, what, sizeof what);
+        p->status = cli_usage(who, "option '%s' needs an argument", what);
+        return CLI_EXIT;
+    case '?':
+        refused(p, what, sizeof what);
+        p->status = cli_usage(who, "unknown option '%s'", what);
+        return CLI_EXIT;
+    default:
+        p->arg = optarg;
+        return c;
+    }
+}
+
+bool cli_color_parse(const char *word, int *mode)
+{
+    static const char *const words[] = {"auto", "always", "never"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(word, words[i]) == 0) {
+            *mode = i;
+            return true;
+        }
+    return false;
+}
+
+bool cli_color_on(int mode, FILE *f)
+{
+    if (mode != CLI_COLOR_AUTO)
+        return mode == CLI_COLOR_ALWAYS;
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(fileno(f)) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+}
+
+int cli_usage(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "sinew%s%s: ", command ? " " : "", command ? command : "");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\ntry 'sinew%s%s --help'\n", command ? " " : "", command ? command : "");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* "sinew run [--strategy S] [-q | --quiet] ... FILE|DIR...", in lines of
+ * at most 79 columns after INDENT columns, the next lines under the first
+ * option. */
+static void synopsis(FILE *out, const cli_command *c, int indent)
+{
+    int col = indent + fprintf(out, "sinew%s%s", *c->name ? " " : "", c->name);
+    int hang = col;
+    for (const cli_option *o = c->options;; o++) {
+        char word[96];
+        if (!o->name)
+            snprintf(word, sizeof word, "%s", c->operands);
+        else
+            snprintf(word, sizeof word, "[%s%s%s--%s%s%s]", o->letter ? "-" : "",
+                     o->letter ? (char[2]){o->letter, 0} : "", o->letter ? " | " : "", o->name,
+                     o->arg ? " " : "", o->arg ? o->arg : "");
+        if (col + 1 + (int)strlen(word) > 79)
+            col = fprintf(out, "\n%*s", hang, "") - 1;
+        col += fprintf(out, " %s", word);
+        if (!o->name)
+            break;
+    }
+    fputc('\n', out);
+}
+
+static void option_help(FILE *out, const cli_option *o)
+{
+    char head[64];
+    int n = snprintf(head, sizeof head, "%s%s%s--%s%s%s", o->letter ? "-" : "",
+                     o->letter ? (char[2]){o->letter, 0} : "", o->letter ? ", " : "", o->name,
+                     o->arg ? " " : "", o->arg ? o->arg : "");
+    fprintf(out, "  %s%*s", head, n < 20 ? 20 - n : 1, "");
+    /* continuation lines line up under the first */
+    for (const char *h = o->help; *h; h++) {
+        fputc(*h, out);
+        if (*h == '\n')
+            fprintf(out, "%22s", "");
+    }
+    fputc('\n', out);
+}
+
+void cli_help(FILE *out, const cli_command *c)
+{
+    if (c) {
+        fputs("usage: ", out);
+        synopsis(out, c, 7);
+        fprintf(out, "\n%s\nOptions:\n", c->text);
+        for (const cli_option *o = c->options; o->name; o++)
+            option_help(out, o);
+        option_help(out, &help_option);
+        fputs("\nExit status: 0 clean, 1 errors found, 2 usage error.\n", out);
+        return;
+    }
+    fputs("usage: sinew [OPTIONS] [FILE|DIR...]\n", out);
+    for (const cli_command *x = table + 1; x->name; x++)
+        fprintf(out, "       sinew %s [OPTIONS] %s\n", x->name, x->operands);
+    fputs("       sinew --help | --version\n\nCommands:\n", out);
+    for (const cli_command *x = table; x->name; x++)
+        fprintf(out, "  %-20s%s\n", *x->name ? x->name : "(none)", x->summary);
+    fputs("\n'sinew COMMAND --help' gives a command's options. The REPL's:\n", out);
+    for (const cli_option *o = table[0].options; o->name; o++)
+        option_help(out, o);
+    fputs("\nExit status: 0 clean, 1 errors found (or a command failed), 2 usage error.\n"
+          "Environment: NO_COLOR turns colour off; TERM=dumb too. SINEW_RULES names the\n"
+          "knowledge base used when no file is given; SINEW_HISTFILE the REPL's history.\n",
+          out);
+}
