@@ -43,7 +43,7 @@ bool sn_fact_red_flag(const sn_fact *f) { return f->t->red_flag; }
 
 const sn_template *sn_template_find(const sn_engine *e, const char *name)
 {
-    return tmpl_find((engine *)e, name, strlen(name));
+    return tmpl_find(e, name, strlen(name));
 }
 
 static bool given_fact(const struct fact *f)

@@ -148,7 +148,7 @@ typedef struct ectx {
     engine *e;
     struct fact *const *lv; /* facts by level; NULL: walk `tok` */
     token *tok;
-    struct fact *f;
+    const struct fact *f;
     value *locals;
     bool failed;            /* a runtime error happened */
 } ectx;

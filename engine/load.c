@@ -339,7 +339,7 @@ bool pattern_matches(engine *e, const typed_pattern *tp, const struct fact *f)
     if (f->t != tp->t)
         return false;
     if (tp->test) {
-        ectx c = {.e = e, .f = (struct fact *)f};
+        ectx c = {.e = e, .f = f};
         if (!cx_truth(cx_eval(&c, tp->test)) || c.failed)
             return false;
     }

@@ -408,7 +408,7 @@ bool amem_accepts(engine *e, const amem *am, const struct fact *f)
     }
     if (!am->test)
         return true;
-    ectx c = {.e = e, .f = (struct fact *)f};
+    ectx c = {.e = e, .f = f};
     return cx_truth(cx_eval(&c, am->test)) && !c.failed;
 }
 

@@ -170,7 +170,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
     /* is it there after all? */
     const struct fact *there = NULL, *weak = NULL;
     for (const struct fact *f = t->first; f; f = f->tnext) {
-        ectx c = {.e = e, .f = (struct fact *)f};
+        ectx c = {.e = e, .f = f};
         if (test && (!cx_truth(cx_eval(&c, test)) || c.failed))
             continue;
         if (tests_cf || f->cf >= e->threshold)
@@ -270,7 +270,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
         for (const struct fact *f = e->withdrawn; f; f = f->gnext) {
             if (f->t != t)
                 continue;
-            ectx c = {.e = e, .f = (struct fact *)f};
+            ectx c = {.e = e, .f = f};
             if (test && (!cx_truth(cx_eval(&c, test)) || c.failed))
                 continue;
             fputs("  it was concluded, then withdrawn: ", out);

@@ -296,7 +296,7 @@ int32_t slot_index(const struct tmpl *t, const char *name, size_t len)
     return -1;
 }
 
-struct tmpl *tmpl_find(engine *e, const char *name, size_t len)
+struct tmpl *tmpl_find(const engine *e, const char *name, size_t len)
 {
     /* names are interned: a name never seen is no template */
     const sym *s = sym_lookup(&e->syms, name, len);

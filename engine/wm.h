@@ -37,7 +37,7 @@ static inline struct tmpl *tmpl_of(engine *e, uint32_t id)
     return id < e->ntmpls ? e->tmpl_by_id[id] : NULL;
 }
 /* By name, for the calls that name a template or slot (the API). */
-struct tmpl *tmpl_find(engine *, const char *name, size_t len);
+struct tmpl *tmpl_find(const engine *, const char *name, size_t len);
 int32_t slot_index(const struct tmpl *, const char *name, size_t len);
 /* Does F pass a pattern's one-fact TEST (and the threshold, unless the
  * pattern tests cf)? */
