@@ -64,17 +64,17 @@ static void map_init(name_map *m, arena *a, uint32_t expect)
     m->vals = arena_alloc(a, m->cap * sizeof *m->vals);
 }
 
-static void **map_slot(name_map *m, const char *s, uint32_t len)
+static uint32_t map_slot(const name_map *m, const char *s, uint32_t len)
 {
     uint32_t i = hash_name(s, len) & (m->cap - 1);
     while (m->keys[i] && !(m->lens[i] == len && memcmp(m->keys[i], s, len) == 0))
         i = (i + 1) & (m->cap - 1);
-    return &m->vals[i];
+    return i;
 }
 
-static void *map_get(name_map *m, const char *s, uint32_t len)
+static void *map_get(const name_map *m, const char *s, uint32_t len)
 {
-    return *map_slot(m, s, len);
+    return m->vals[map_slot(m, s, len)];
 }
 
 static void map_grow(name_map *m)
@@ -273,7 +273,7 @@ typedef struct env_source {
 
 const char *check_env_source(const check_env *env, const char *id, uint32_t len, span *first)
 {
-    const env_source *s = map_get((name_map *)&env->sources, id, len);
+    const env_source *s = map_get(&env->sources, id, len);
     if (s && first)
         *first = s->sp;
     return s ? s->label : NULL;

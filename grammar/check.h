@@ -8,8 +8,9 @@
  * the engine keeps one for its life, so a load, a typed fact or a query
  * reads only its own text.
  *
- * check_program reads PROG, fills in its resolution fields (see ast.h) and adds an error or
- * warning to D for each problem, with the codes listed in diag.h. What PROG
+ * check_program reads PROG, fills in its resolution fields (see ast.h),
+ * and adds an error or warning to D for each problem, with the codes
+ * listed in diag.h. What PROG
  * declares goes into ENV inside a transaction: check_env_begin opens it,
  * check_env_commit keeps what the program added and check_env_rollback
  * undoes every change since the begin, so a load that fails, and a typed
