@@ -40,7 +40,11 @@ LIB_SRC := $(sort $(wildcard base/*.c) $(wildcard engine/*.c) $(wildcard grammar
 # The library's own objects: internals hidden (sinew.h gives its calls
 # default visibility), linked into one object whose hidden symbols are made
 # local, so libsinew.a exports sn_ names only (tests/library.sh checks).
-LIB_CFLAGS := -fvisibility=hidden
+LIB_CFLAGS := -fvisibility=hidden -fPIC
+# The shared library's version is the program's; its soname changes only
+# when the interface breaks.
+SOVERSION := 0
+SONAME  := libsinew.so.$(SOVERSION)
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/lexer.o $(B)/obj/gen/parser.o
 # The unit tests link the same sources built for debugging (SN_ASSERT on,
@@ -55,7 +59,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/sinew $(B)/libsinew.a
+all: $(B)/sinew $(B)/libsinew.a $(B)/libsinew.so.$(VERSION)
 
 # flex, bison and the readline headers, installed when missing.
 $(B)/.deps: scripts/deps.sh
@@ -108,6 +112,10 @@ $(B)/libsinew.a: $(B)/obj/libsinew.o
 	rm -f $@
 	ar rcs $@ $^
 
+# The same object as a shared library: it exports the same sn_ names.
+$(B)/libsinew.so.$(VERSION): $(B)/obj/libsinew.o
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $< -lm
+
 $(B)/sinew: $(CLI_OBJ) $(B)/libsinew.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS)
 
@@ -139,7 +147,7 @@ RULES   := $(notdir $(wildcard rules/*.sinew)) README.md
 DOCS    := README.md LICENSE docs/language.md docs/engine.md
 SCHEMAS := $(wildcard docs/schema/*.json)
 MANS    := man1/sinew.1 man7/sinew-lang.7
-INSTALL_DIRS := bin lib include/sinew include share/man/man1 share/man/man7 share/man \
+INSTALL_DIRS := bin lib/pkgconfig lib include/sinew include share/man/man1 share/man/man7 share/man \
            share/sinew/rules share/sinew share/doc/sinew/schema share/doc/sinew share/doc share
 
 install: all
@@ -147,6 +155,13 @@ install: all
 	    $(INST)/share/sinew/rules $(INST)/share/doc/sinew
 	install -m 755 $(B)/sinew $(INST)/bin/sinew
 	install -m 644 $(B)/libsinew.a $(INST)/lib/libsinew.a
+	install -m 755 $(B)/libsinew.so.$(VERSION) $(INST)/lib/libsinew.so.$(VERSION)
+	ln -sf libsinew.so.$(VERSION) $(INST)/lib/$(SONAME)
+	ln -sf $(SONAME) $(INST)/lib/libsinew.so
+	install -d $(INST)/lib/pkgconfig
+	sed 's|@VERSION@|$(VERSION)|' scripts/sinew.pc.in > $(INST)/lib/pkgconfig/sinew.pc.tmp && \
+	    chmod 644 $(INST)/lib/pkgconfig/sinew.pc.tmp && \
+	    mv $(INST)/lib/pkgconfig/sinew.pc.tmp $(INST)/lib/pkgconfig/sinew.pc
 	install -m 644 engine/sinew.h $(INST)/include/sinew/sinew.h
 	install -m 644 $(addprefix rules/,$(RULES)) $(INST)/share/sinew/rules/
 	install -m 644 $(DOCS) $(INST)/share/doc/sinew/
@@ -159,6 +174,8 @@ install: all
 
 uninstall:
 	rm -f $(INST)/bin/sinew $(INST)/lib/libsinew.a $(INST)/include/sinew/sinew.h \
+	    $(INST)/lib/libsinew.so.$(VERSION) $(INST)/lib/$(SONAME) $(INST)/lib/libsinew.so \
+	    $(INST)/lib/pkgconfig/sinew.pc \
 	    $(addprefix $(INST)/share/sinew/rules/,$(RULES)) \
 	    $(addprefix $(INST)/share/doc/sinew/,$(notdir $(DOCS))) $(addprefix $(INST)/share/man/,$(MANS)) \
 	    $(addprefix $(INST)/share/doc/sinew/schema/,$(notdir $(SCHEMAS)))

@@ -30,6 +30,10 @@
 #pragma GCC visibility push(default)
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct sn_engine sn_engine;
 typedef struct fact sn_fact;
 typedef struct rule sn_rule;
@@ -382,6 +386,10 @@ typedef struct sn_stats {
     size_t bytes, peak_bytes;
 } sn_stats;
 void sn_get_stats(const sn_engine *, sn_stats *);
+
+#ifdef __cplusplus
+}
+#endif
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -4,9 +4,11 @@
 # and the tests' tools: Graphviz (the pictures `explain --dot` writes are
 # rendered), tmux (the REPL is driven on a real terminal), groff (the
 # installed man pages are rendered), jq and python3-jsonschema (every JSON
-# output is validated against its schema in docs/schema/). Installs what is missing with apt-get
-# (through sudo when not root); without apt-get, stops and says what to
-# install. Quiet when everything is present.
+# output is validated against its schema in docs/schema/), g++ and
+# pkg-config (a C and a C++ program are built against the installed
+# library). Installs what is missing with apt-get (through sudo when not
+# root); without apt-get, stops and says what to install. Quiet when
+# everything is present.
 set -eu
 
 missing=""
@@ -20,6 +22,8 @@ command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
+command -v g++ >/dev/null 2>&1 || missing="$missing g++"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 python3 -c 'import jsonschema' >/dev/null 2>&1 || missing="$missing python3-jsonschema"
 
 [ -z "$missing" ] && exit 0

@@ -3,7 +3,8 @@
 # would: into a fresh PREFIX, then the installed sinew is run from a folder
 # with no knowledge base of its own, on the installed rules; the prefix is
 # moved (nothing of it is compiled in); the man pages render cleanly and
-# every path they name is installed; a DESTDIR install works the same; and
+# every path they name is installed; a C and a C++ program build against
+# the installed library with pkg-config; a DESTDIR install works the same; and
 # `make uninstall` leaves each prefix empty. Prints a PASS or FAIL line per
 # check.
 set -u
@@ -32,7 +33,7 @@ if mk install PREFIX="$P" > "$TMP/install.log" 2>&1; then
 else
     no make-install "make install PREFIX=$P failed"; sed 's/^/    | /' "$TMP/install.log"
 fi
-for f in bin/sinew lib/libsinew.a include/sinew/sinew.h share/man/man1/sinew.1 \
+for f in bin/sinew lib/libsinew.a lib/libsinew.so.0 lib/pkgconfig/sinew.pc include/sinew/sinew.h share/man/man1/sinew.1 \
     share/man/man7/sinew-lang.7 share/doc/sinew/LICENSE share/doc/sinew/README.md \
     share/doc/sinew/language.md share/doc/sinew/engine.md share/sinew/rules/findings.sinew; do
     [ -f "$P/$f" ] || { no files "$f was not installed"; files_ok=0; }
@@ -96,6 +97,55 @@ fi
 mv "$P" "$TMP/moved"
 installed moved "$TMP/moved/bin/sinew"
 mv "$TMP/moved" "$P"
+
+# ---- an embedder's programs, built with pkg-config against the prefix ----
+# C (docs/examples/embed.c, against the shared library) and C++ (the header
+# declares its calls extern "C").
+export PKG_CONFIG_PATH="$P/lib/pkgconfig"
+cd "$TMP/elsewhere" || exit 1
+if flags=$(pkg-config --cflags --libs sinew) &&
+    ${CC:-cc} "$ROOT/docs/examples/embed.c" $flags $LDFLAGS -o embed > "$TMP/embed.log" 2>&1 &&
+    LD_LIBRARY_PATH="$P/lib" ./embed > "$TMP/embed.out" 2>&1 &&
+    grep -q '^fired 6, 1 reading over 50: 96$' "$TMP/embed.out" &&
+    LD_LIBRARY_PATH="$P/lib" ldd ./embed | grep -q "$P/lib/libsinew.so.0"; then
+    ok pkg-config-c
+else
+    no pkg-config-c "a C program built with pkg-config did not run on the installed library"
+    sed 's/^/    | /' "$TMP/embed.log" "$TMP/embed.out" 2>/dev/null
+fi
+cat > embed.cc <<'CXX'
+#include <cstdio>
+#include <string>
+
+#include "sinew.h"
+
+int main()
+{
+    sn_engine *e = sn_new();
+    std::string kb = "template t { v: int }\nrule r when t(v: ?x & < 4) then assert t(v: ?x + 1) end\n";
+    sn_report r = {};
+    if (!sn_load_string(e, "kb.sinew", kb.data(), kb.size(), &r))
+        return 1;
+    sn_assert_string(e, "t(v: 1)", nullptr);
+    uint64_t fired = 0;
+    sn_run(e, -1, &fired);
+    std::printf("C++: fired %llu\n", static_cast<unsigned long long>(fired));
+    sn_report_free(&r);
+    sn_free(e);
+    return 0;
+}
+CXX
+CXX=g++
+case ${CC:-cc} in *clang*) CXX=clang++ ;; esac
+if flags=$(pkg-config --cflags --libs sinew) &&
+    $CXX embed.cc $flags $LDFLAGS -o embedxx > "$TMP/embedxx.log" 2>&1 &&
+    [ "$(LD_LIBRARY_PATH="$P/lib" ./embedxx 2>&1)" = "C++: fired 3" ]; then
+    ok pkg-config-cxx
+else
+    no pkg-config-cxx "a C++ program built with pkg-config did not link or run"
+    sed 's/^/    | /' "$TMP/embedxx.log"
+fi
+unset PKG_CONFIG_PATH
 
 # ---- make uninstall leaves the prefix empty ----
 cd "$ROOT" || exit 1
