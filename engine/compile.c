@@ -159,7 +159,7 @@ static cexpr *compile_expr(cctx *c, const ast_expr *x, uint32_t self)
     }
     case EX_CALL: {
         cexpr *r = cx_new(e, CX_CALL, x->u.call.nargs);
-        r->fn = (builtin_id)x->u.call.builtin;
+        r->fn = x->u.call.builtin;
         uint32_t i = 0;
         for (const ast_expr *a = x->u.call.args; a; a = a->next)
             r->args[i++] = compile_expr(c, a, self);

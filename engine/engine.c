@@ -111,6 +111,9 @@ static void engine_fini(engine *e)
     e_free(e, e->scratch);
     e_free(e, e->wm);
     e_free(e, e->tmpl_by_id);
+    for (uint32_t i = 0; i < e->nfns; i++)
+        e_free(e, e->fns[i].name);
+    e_free(e, e->fns);
     symtab_free(&e->syms);
     arena_free(e->perm);
     mem_fini(&e->mem);
@@ -131,6 +134,14 @@ void sn_clear(sn_engine *e)
     sn_strategy strategy = e->strategy;
     FILE *out = e->out;
     volatile sig_atomic_t *interrupt = e->interrupt;
+    /* the embedder's functions are the embedding's, not the knowledge's:
+     * they stay (kept outside the engine's memory while it is remade) */
+    uint32_t nfns = e->nfns;
+    userfn *fns = nfns ? malloc(nfns * sizeof *fns) : NULL;
+    for (uint32_t i = 0; fns && i < nfns; i++) {
+        fns[i] = e->fns[i];
+        fns[i].name = strdup(e->fns[i].name);
+    }
     engine_fini(e);
     memset(e, 0, sizeof *e);
     engine_init(e);
@@ -139,6 +150,13 @@ void sn_clear(sn_engine *e)
     e->strategy = strategy;
     e->out = out;
     e->interrupt = interrupt;
+    for (uint32_t i = 0; fns && i < nfns; i++) {
+        if (fns[i].name)
+            sn_define_function(e, fns[i].name, fns[i].min_args, fns[i].max_args, fns[i].fn,
+                               fns[i].ctx);
+        free(fns[i].name);
+    }
+    free(fns);
 }
 
 /* Working memory emptied at once: the agenda, every token and alpha

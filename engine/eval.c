@@ -138,8 +138,55 @@ static bool parse_number(const char *s, value *out)
     return false;
 }
 
+/* A call of a function the embedder defined (sn_define_function). */
+static value call_user(ectx *c, const cexpr *x)
+{
+    engine *e = c->e;
+    const userfn *u = &e->fns[x->fn - FN_COUNT_];
+    sn_value small[8];
+    sn_value *args = x->nargs <= 8 ? small : e_alloc(e, x->nargs * sizeof *args);
+    for (uint32_t i = 0; i < x->nargs; i++) {
+        value v = cx_eval(c, x->args[i]);
+        if (c->failed)
+            break;
+        switch (v.type) {
+        case V_INT: args[i] = (sn_value){.is_number = true, .number = (double)v.u.i}; break;
+        case V_FLOAT: args[i] = (sn_value){.is_number = true, .number = v.u.f}; break;
+        case V_STRING: args[i] = (sn_value){.text = v.u.s->text, .is_string = true}; break;
+        case V_SYMBOL: args[i] = (sn_value){.text = v.u.s->text}; break;
+        default: args[i] = (sn_value){.text = "nil"}; break;
+        }
+    }
+    sn_value r = {0};
+    char err[256] = "";
+    bool ok = !c->failed && u->fn(u->ctx, args, x->nargs, &r, err, sizeof err);
+    if (args != small)
+        e_free(e, args);
+    if (c->failed)
+        return v_nil();
+    if (!ok) {
+        if (!c->failed)
+            engine_error(e, "%s: %s", u->name, err[0] ? err : "failed");
+        c->failed = true;
+        return v_nil();
+    }
+    if (r.is_number) {
+        if (!isfinite(r.number))
+            return fail(c, "%s gave a number that is not finite", u->name);
+        if (r.number == floor(r.number) && fabs(r.number) < 9.2e18)
+            return v_int((int64_t)r.number);
+        return v_float(r.number);
+    }
+    if (!r.text)
+        return fail(c, "%s gave no value", u->name);
+    const sym *s = sym_intern(&e->syms, r.text, strlen(r.text));
+    return r.is_string ? v_str(s) : v_sym(s);
+}
+
 static value call(ectx *c, const cexpr *x)
 {
+    if (x->fn >= FN_COUNT_)
+        return call_user(c, x);
     value a[3];
     uint32_t n = x->nargs;
     for (uint32_t i = 0; i < n && i < 3; i++) {

@@ -120,6 +120,15 @@ struct fact {
 
 /* ---- compiled expressions --------------------------------------------- */
 
+/* A function the embedder defined: calls of it compile to FN_COUNT_ + its
+ * place in the engine's list. */
+typedef struct userfn {
+    char *name;              /* owned (e_alloc) */
+    int min_args, max_args;
+    sn_function fn;
+    void *ctx;
+} userfn;
+
 typedef enum cx_kind {
     CX_CONST,
     CX_SLOT,     /* the fact being tested: slot */
@@ -136,7 +145,8 @@ typedef struct cexpr {
     uint8_t op;          /* ast_op for BIN/UN */
     uint16_t level;      /* CX_VAR */
     int32_t slot;        /* CX_SLOT, CX_VAR; CX_LOCAL: index */
-    builtin_id fn;       /* CX_CALL */
+    uint32_t fn;         /* CX_CALL: a builtin_id, or FN_COUNT_ + i: the
+                            embedder's function i (sn_define_function) */
     uint32_t nargs;
     value k;             /* CX_CONST */
     struct cexpr **args; /* CALL: nargs; BIN: 2; UN: 1 */
@@ -438,6 +448,10 @@ struct sn_engine {
 
     char *scratch;           /* cx_key and formatting */
     size_t scratch_len, scratch_cap;
+
+    /* functions the embedder defined (sn_define_function), by number */
+    struct userfn *fns;
+    uint32_t nfns, capfns;
 };
 
 #endif

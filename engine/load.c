@@ -376,3 +376,39 @@ bool sn_remove_rule(sn_engine *e, const char *name)
     engine_quiesce(e);
     return true;
 }
+
+/* Letters, digits and _, not starting with a digit: a name a rule can call. */
+static bool function_name(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+bool sn_define_function(sn_engine *e, const char *name, int min_args, int max_args, sn_function fn,
+                        void *ctx)
+{
+    if (!name || !fn || !function_name(name) || min_args < 0 ||
+        (max_args >= 0 && max_args < min_args))
+        return false;
+    if (e->nfns == e->capfns) {
+        uint32_t cap = e->capfns ? e->capfns * 2 : 8;
+        e->fns = e_realloc(e, e->fns, cap * sizeof *e->fns);
+        e->capfns = cap;
+    }
+    if (!check_env_add_function(e->env, name, min_args, max_args, FN_COUNT_ + e->nfns))
+        return false;
+    userfn *u = &e->fns[e->nfns++];
+    u->name = mem_strndup(&e->mem, name, strlen(name));
+    if (!u->name)
+        engine_out_of_memory();
+    u->min_args = min_args;
+    u->max_args = max_args;
+    u->fn = fn;
+    u->ctx = ctx;
+    return true;
+}

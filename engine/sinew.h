@@ -304,6 +304,7 @@ typedef struct sn_value {
     bool is_number;
     const char *text;      /* when not a number */
     double number;
+    bool is_string;        /* TEXT is a string, not a symbol (function calls) */
 } sn_value;
 
 /* Assert a fact of template TMPL with SLOT (NULL: the slot the template's
@@ -319,6 +320,25 @@ bool sn_check_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v, 
 /* The same with N slots set at once (the others at their defaults). */
 sn_fact *sn_assert_slots(sn_engine *, const char *tmpl, const char *const *slots, const sn_value *vals,
                          unsigned n, char *err, size_t errsize);
+
+/* ---- functions the rules can call, defined by the embedder -------------- */
+
+/* Called with the N arguments of a call (borrowed for the call: numbers as
+ * numbers, symbols and strings as text with is_string telling them apart).
+ * Sets *RESULT (its text, if any, is copied before the call returns; a
+ * whole number comes back as an int, any other number as a float) and
+ * returns true; or returns false with a one-line reason in ERR, which stops
+ * the run as a division by zero does. */
+typedef bool (*sn_function)(void *ctx, const sn_value *args, unsigned n, sn_value *result,
+                            char *err, size_t errsize);
+
+/* Let the rules of E call NAME with MIN_ARGS to MAX_ARGS arguments
+ * (MAX_ARGS < 0: no upper bound). Rules loaded after this are checked
+ * against it as against the builtins (unknown name E113, wrong number of
+ * arguments E114). False when NAME is not a name, is a builtin's or is
+ * defined already. `sinew check`, with no engine, knows only the builtins. */
+bool sn_define_function(sn_engine *, const char *name, int min_args, int max_args, sn_function fn,
+                        void *ctx);
 
 /* A template named `red_flag` holds urgent conclusions: consult asks for
  * the rules that make them first and reports them first. */

@@ -136,6 +136,7 @@ struct check_env {
     name_map tmpls;             /* tmpl_info by name */
     name_map rules, cases, facts; /* ast_name copies by name */
     name_map sources;           /* env_source by id */
+    name_map functions;         /* env_function by name: the embedder's */
     uint32_t ntmpls;            /* templates so far: the next one's id */
     bool open;                  /* between check_env_begin and its end */
     arena_mark mark;
@@ -214,8 +215,10 @@ check_env *check_env_new(sn_mem *mem)
     map_init(&env->cases, env->a, 16);
     map_init(&env->facts, env->a, 16);
     map_init(&env->sources, env->a, 8);
+    map_init(&env->functions, env->a, 8);
     mem->oom = outer;
     env->tmpls.log = env->rules.log = env->cases.log = env->facts.log = env->sources.log = env;
+    env->functions.log = env;
     return env;
 }
 
@@ -264,6 +267,34 @@ void check_env_rollback(check_env *env)
 uint32_t check_env_templates(const check_env *env)
 {
     return env->ntmpls;
+}
+
+struct env_function {
+    int min_args, max_args;     /* max < 0: no upper bound */
+    uint32_t id;                /* what a call of it resolves to */
+};
+
+bool check_env_add_function(check_env *env, const char *name, int min_args, int max_args,
+                            uint32_t id)
+{
+    size_t len = strlen(name);
+    if (env->open || len > UINT32_MAX || builtin_find(name, len) ||
+        map_get(&env->functions, name, (uint32_t)len))
+        return false;
+    jmp_buf here;
+    jmp_buf *outer = env->mem->oom;
+    if (setjmp(here)) {
+        env->mem->oom = outer;
+        return false;
+    }
+    env->mem->oom = &here;
+    env_function *f = arena_alloc(env->a, sizeof *f);
+    f->min_args = min_args;
+    f->max_args = max_args;
+    f->id = id;
+    map_put(&env->functions, name, (uint32_t)len, f);
+    env->mem->oom = outer;
+    return true;
 }
 
 typedef struct env_source {
@@ -853,27 +884,33 @@ static void check_expr(checker *c, ast_expr *e)
     case EX_CALL: {
         ast_name *fn = &e->u.call.fn;
         const builtin *b = builtin_find(fn->text, fn->len);
-        if (b)
-            e->u.call.builtin = b->id;
-        if (!b) {
+        const env_function *u = b ? NULL : map_get(&c->env->functions, fn->text, fn->len);
+        if (b || u)
+            e->u.call.builtin = b ? (uint32_t)b->id : u->id;
+        if (!b && !u) {
             ERR(c, E_UNKNOWN_FUNCTION, fn->sp, "unknown function '%s'", fn->text);
             const char *best = NULL;
             unsigned bestd = 99;
             for (size_t i = 0; builtin_at(i); i++)
                 consider(&best, &bestd, fn, builtin_at(i)->name);
+            for (uint32_t i = 0; i < c->env->functions.cap; i++)
+                if (c->env->functions.keys[i])
+                    consider(&best, &bestd, fn, c->env->functions.keys[i]);
             suggest(c, best);
         } else {
+            const char *name = b ? b->name : fn->text;
+            int lo = b ? b->min_args : u->min_args, hi = b ? b->max_args : u->max_args;
             int n = (int)e->u.call.nargs;
-            if (n < b->min_args || (b->max_args >= 0 && n > b->max_args)) {
-                if (b->min_args == b->max_args)
-                    ERR(c, E_ARITY, e->sp, "'%s' takes %d argument%s, found %d", b->name,
-                        b->min_args, b->min_args == 1 ? "" : "s", n);
-                else if (b->max_args < 0)
-                    ERR(c, E_ARITY, e->sp, "'%s' takes at least %d argument%s, found %d",
-                        b->name, b->min_args, b->min_args == 1 ? "" : "s", n);
+            if (n < lo || (hi >= 0 && n > hi)) {
+                if (lo == hi)
+                    ERR(c, E_ARITY, e->sp, "'%s' takes %d argument%s, found %d", name, lo,
+                        lo == 1 ? "" : "s", n);
+                else if (hi < 0)
+                    ERR(c, E_ARITY, e->sp, "'%s' takes at least %d argument%s, found %d", name,
+                        lo, lo == 1 ? "" : "s", n);
                 else
-                    ERR(c, E_ARITY, e->sp, "'%s' takes %d to %d arguments, found %d", b->name,
-                        b->min_args, b->max_args, n);
+                    ERR(c, E_ARITY, e->sp, "'%s' takes %d to %d arguments, found %d", name, lo,
+                        hi, n);
             }
         }
         for (ast_expr *a = e->u.call.args; a; a = a->next)

@@ -28,6 +28,7 @@
 #include "diag.h"
 
 typedef struct check_env check_env;
+typedef struct env_function env_function;
 
 /* NULL when memory ran out. */
 check_env *check_env_new(sn_mem *);
@@ -46,6 +47,13 @@ uint32_t check_env_templates(const check_env *);
  * the open transaction. */
 const char *check_env_source(const check_env *, const char *id, uint32_t len, span *first);
 void check_env_add_source(check_env *, const char *id, uint32_t len, const char *label, span sp);
+
+/* A function an embedder defined: calls of NAME with MIN_ARGS to MAX_ARGS
+ * arguments (MAX_ARGS < 0: no upper bound) resolve to ID (ast_expr's
+ * builtin, past the builtins' ids). False when NAME is a builtin's or
+ * defined already, during a transaction, or when memory ran out. */
+bool check_env_add_function(check_env *, const char *name, int min_args, int max_args,
+                            uint32_t id);
 
 /* Must run under a load boundary (see front.h) inside a transaction. */
 void check_program(ast_program *prog, check_env *env, diag_list *d);

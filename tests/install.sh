@@ -106,7 +106,7 @@ cd "$TMP/elsewhere" || exit 1
 if flags=$(pkg-config --cflags --libs sinew) &&
     ${CC:-cc} "$ROOT/docs/examples/embed.c" $flags $LDFLAGS -o embed > "$TMP/embed.log" 2>&1 &&
     LD_LIBRARY_PATH="$P/lib" ./embed > "$TMP/embed.out" 2>&1 &&
-    grep -q '^fired 6, 1 reading over 50: 96$' "$TMP/embed.out" &&
+    grep -q '^fired 7, 1 reading over 50: 96$' "$TMP/embed.out" && grep -q '^pace 4.5 min/km$' "$TMP/embed.out" &&
     LD_LIBRARY_PATH="$P/lib" ldd ./embed | grep -q "$P/lib/libsinew.so.0"; then
     ok pkg-config-c
 else

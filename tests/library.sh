@@ -20,7 +20,7 @@ fi
 if $CC -I"$B/include" -o "$TMP/embed" docs/examples/embed.c "$B/libsinew.a" $LDFLAGS -lm \
         > "$TMP/embed.log" 2>&1 &&
     "$TMP/embed" > "$TMP/embed.out" 2>&1 &&
-    [ "$(head -n 2 "$TMP/embed.out")" = "$(printf 'fired 6, 1 reading over 50: 96\nalert cf 0.80')" ] &&
+    [ "$(head -n 3 "$TMP/embed.out")" = "$(printf 'fired 7, 1 reading over 50: 96\npace 4.5 min/km\nalert cf 0.80')" ] &&
     grep -q 'concluded by rule high (embed.sinew:5)' "$TMP/embed.out"; then
     echo "PASS embed: docs/examples/embed.c with the public header and the library alone"
 else

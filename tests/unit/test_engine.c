@@ -616,6 +616,69 @@ TEST(verifier_finds_broken_invariants)
     sn_free(e);
 }
 
+/* twice(x) for numbers; fails on anything else */
+static bool twice(void *ctx, const sn_value *a, unsigned n, sn_value *r, char *err, size_t size)
+{
+    (*(int *)ctx)++;
+    if (n != 1 || !a[0].is_number) {
+        snprintf(err, size, "takes one number");
+        return false;
+    }
+    *r = (sn_value){.is_number = true, .number = a[0].number * 2};
+    return true;
+}
+
+/* greet(...): its arguments' text joined, as a string */
+static bool greet(void *ctx, const sn_value *a, unsigned n, sn_value *r, char *err, size_t size)
+{
+    (void)ctx, (void)err, (void)size;
+    static char buf[128];
+    size_t at = 0;
+    for (unsigned i = 0; i < n && at < sizeof buf - 40; i++)
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", i ? "-" : "",
+                               a[i].is_number ? "#" : a[i].is_string ? "s:" : a[i].text);
+    *r = (sn_value){.text = buf, .is_string = true};
+    return true;
+}
+
+TEST(functions_defined_by_the_embedder)
+{
+    sn_engine *e = sn_new();
+    sn_set_output(e, NULL);
+    int calls = 0;
+    CHECK(sn_define_function(e, "twice", 1, 1, twice, &calls));
+    CHECK(sn_define_function(e, "greet", 0, -1, greet, NULL));
+    CHECK(!sn_define_function(e, "twice", 1, 1, twice, &calls)); /* defined already */
+    CHECK(!sn_define_function(e, "abs", 1, 1, twice, &calls));   /* a builtin's */
+    CHECK(!sn_define_function(e, "no-dash", 1, 1, twice, &calls));
+    CHECK(!sn_define_function(e, "bad", 2, 1, twice, &calls));
+    CHECK(add(e, "template t { v: int }\ntemplate u { v: int  s: string = \"\" }\n"
+                 "rule r when t(v: ?x & < 10) then assert u(v: twice(?x), s: greet(a, \"b\", 3)) end\n"));
+    sn_assert_string(e, "t(v: 4)", NULL);
+    CHECK(sn_run(e, -1, NULL) == SN_STOP_EMPTY);
+    CHECK_EQ_INT(count(e, "u(v: 8, s: \"a-s:-#\")"), 1);
+    CHECK_EQ_INT(calls, 1);
+    /* calls are checked against what is defined: arity, unknown names */
+    sn_report r = {0};
+    const char *bad = "rule w when t(v: ?x) then assert u(v: twice(?x, 1)) end\n"
+                      "rule z when t(v: ?x) then assert u(v: twise(?x)) end\n";
+    CHECK(!sn_load_string(e, "bad.sinew", bad, strlen(bad), &r));
+    CHECK(strstr(r.text, "error[E114]: 'twice' takes 1 argument, found 2") != NULL);
+    CHECK(strstr(r.text, "error[E113]: unknown function 'twise'") &&
+          strstr(r.text, "did you mean 'twice'?"));
+    sn_report_free(&r);
+    /* a function that fails stops the run with its reason */
+    CHECK(add(e, "template s { x: symbol }\nrule q when s(x: ?y) then assert u(v: twice(?y)) end\n"));
+    sn_assert_string(e, "s(x: oops)", NULL);
+    CHECK(sn_run(e, -1, NULL) == SN_STOP_ERROR);
+    CHECK(strstr(sn_last_error(e), "twice: takes one number") != NULL);
+    /* sn_clear forgets the knowledge, not the embedder's functions */
+    sn_clear(e);
+    CHECK(add(e, "template t { v: int }\nrule r when t(v: ?x) then halt end\n"
+                 "rule r2 when t(v: ?x) test twice(?x) > 4 then halt end\n"));
+    sn_free(e);
+}
+
 TEST(two_engines_are_independent)
 {
     sn_engine *e1 = load2(T_AB, "facts { a(1) }\n");
@@ -798,6 +861,7 @@ int main(void)
     RUN(load_is_atomic);
     RUN(loads_check_against_what_is_loaded);
     RUN(verifier_finds_broken_invariants);
+    RUN(functions_defined_by_the_embedder);
     RUN(two_engines_are_independent);
     RUN(justification_records);
     RUN(remove_rule);
