@@ -615,29 +615,50 @@ static bool in_domain(ast_ask *ask, ast_lit *l)
     return false;
 }
 
-static void lit_text(ast_lit *l, char *buf, size_t size)
+/* A literal as written in a message: the whole of it, from the check's
+ * arena (a long answer is neither cut nor allowed to overrun a buffer). */
+static const char *lit_text(checker *c, ast_lit *l)
 {
+    char num[48];
     switch (l->type) {
-    case TY_SYMBOL: snprintf(buf, size, "%s", l->u.s); break;
-    case TY_STRING: snprintf(buf, size, "\"%s\"", l->u.s); break;
-    case TY_INT: snprintf(buf, size, "%lld", (long long)l->u.i); break;
-    case TY_FLOAT: snprintf(buf, size, "%g", l->u.f); break;
+    case TY_INT: snprintf(num, sizeof num, "%lld", (long long)l->u.i); break;
+    case TY_FLOAT: snprintf(num, sizeof num, "%g", l->u.f); break;
+    case TY_SYMBOL: return l->u.s;
+    case TY_STRING: {
+        char *q = arena_alloc(c->a, l->len + 3);
+        q[0] = '"';
+        memcpy(q + 1, l->u.s, l->len);
+        q[l->len + 1] = '"';
+        return q;
     }
+    }
+    return arena_strndup(c->a, num, strlen(num));
 }
+
+/* The first answers of ASK, in a note under the question. */
+enum { DOMAIN_SHOWN = 8 };
 
 static void note_domain(checker *c, ast_ask *ask)
 {
-    char list[400], one[64];
-    size_t at = 0;
-    unsigned i = 0;
-    for (ast_lit *x = ask->answers; x; x = x->next, i++) {
-        if (i == 8) {
-            at += (size_t)snprintf(list + at, sizeof list - at, ", ...");
+    const char *text[DOMAIN_SHOWN];
+    size_t len = sizeof ", ...";
+    unsigned n = 0;
+    bool more = false;
+    for (ast_lit *x = ask->answers; x; x = x->next) {
+        if (n == DOMAIN_SHOWN) {
+            more = true;
             break;
         }
-        lit_text(x, one, sizeof one);
-        at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? ", " : "", one);
+        text[n] = lit_text(c, x);
+        len += strlen(text[n]) + 2;
+        n++;
     }
+    char *list = arena_alloc(c->a, len);
+    size_t at = 0;
+    for (unsigned i = 0; i < n; i++)
+        at += (size_t)snprintf(list + at, len - at, "%s%s", i ? ", " : "", text[i]);
+    if (more)
+        snprintf(list + at, len - at, ", ...");
     diag_note(c->d, &ask->question.sp, "the answers allowed are %s", list);
 }
 
@@ -1232,8 +1253,7 @@ static void check_put(checker *c, const tmpl_info *t, slot_info *s, ast_expr *va
         return;
     }
     if (s->ask && !in_domain(s->ask, l)) {
-        char text[64];
-        lit_text(l, text, sizeof text);
+        const char *text = lit_text(c, l);
         ERR(c, E_DOMAIN, l->sp, "%s is not an allowed answer for '%s.%s'", text, tname, slot);
         note_domain(c, s->ask);
     }
@@ -1753,8 +1773,7 @@ static void judge_const_tests(checker *c)
         if (!s->type_ok || !type_fits(s->type, t->lit->type) || s->produced_any ||
             was_produced(c, s, t->lit))
             continue;
-        char text[64];
-        lit_text(t->lit, text, sizeof text);
+        const char *text = lit_text(c, t->lit);
         const char *tname = t->t->decl->u.tmpl.name.text;
         if (s->ask) {
             if (in_domain(s->ask, t->lit))
