@@ -717,6 +717,47 @@ TEST(choice_of_constants)
     sn_free(e);
 }
 
+/* A rule at the limits of grammar/ast.h builds in space linear in
+ * its size: 1000 conditions once took 65 MB (each was copied with all the
+ * ones before it), and matches all the way down; 1024 alternatives give
+ * 1024 productions, each firing. */
+static char *repeat(const char *head, const char *line, unsigned n, const char *tail)
+{
+    size_t lh = strlen(head), ll = strlen(line), lt = strlen(tail);
+    char *s = malloc(lh + ll * n + lt + 1), *p = s;
+    memcpy(p, head, lh);
+    p += lh;
+    for (unsigned i = 0; i < n; i++, p += ll)
+        memcpy(p, line, ll);
+    memcpy(p, tail, lt + 1);
+    return s;
+}
+
+TEST(rules_at_the_size_limits)
+{
+    char *text = repeat("template t { n: int }\nfacts { t(n: 1) }\nrule deep when\n",
+                        "  t(n: ?)\n", 1000, "then print \"deep\" end\n");
+    sn_engine *e = load(text);
+    free(text);
+    sn_stats st;
+    sn_get_stats(e, &st);
+    CHECK(st.peak_bytes < (size_t)8 << 20);
+    CHECK_OUT(run(e, -1), "deep\n");
+    sn_free(e);
+
+    text = repeat("template t { n: int }\nfacts { t(n: 1) t(n: 2) }\nrule wide when\n",
+                  "  t(n: 1) or t(n: 2)\n", 10, "then print \"x\" end\n");
+    e = load(text);
+    free(text);
+    char *out = run(e, -1);
+    size_t lines = 0;
+    for (const char *c = out; *c; c++)
+        lines += *c == '\n';
+    CHECK_EQ_INT(lines, 1024);
+    free(out);
+    sn_free(e);
+}
+
 TEST(recommendations_are_withdrawn_with_their_match)
 {
     sn_engine *e = load2(T_TMS, "facts { finding(pain) }\n"
@@ -802,6 +843,7 @@ int main(void)
     RUN(justification_records);
     RUN(remove_rule);
     RUN(choice_of_constants);
+    RUN(rules_at_the_size_limits);
     RUN(recommendations_are_withdrawn_with_their_match);
     RUN(case_tests_run_and_fail);
     RUN(query_reports_bad_patterns);
