@@ -53,4 +53,9 @@ void src_position(const src_file *, uint32_t offset, uint32_t *line, uint32_t *c
 /* The text of line LINE (1-based), without its newline: *len bytes. */
 const char *src_line(const src_file *, uint32_t line, size_t *len);
 
+/* The length of the UTF-8 sequence at TEXT (N bytes there, N > 0), or 0
+ * when it is not one: overlong forms, surrogates and code points past
+ * U+10FFFF are not. */
+size_t src_utf8_len(const char *text, size_t n);
+
 #endif
