@@ -2,8 +2,10 @@
 #include "source.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void srcset_init(srcset *s, sn_mem *mem)
 {
@@ -73,6 +75,15 @@ int srcset_read(srcset *s, const char *path)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return -1;
+    struct stat st;
+    bool stated = fstat(fileno(fp), &st) == 0;
+    if (!stated || !S_ISREG(st.st_mode)) {
+        /* a device such as /dev/zero would be read until memory ran out */
+        int err = stated ? EINVAL : errno;
+        fclose(fp);
+        errno = err;
+        return -1;
+    }
     size_t cap = 4096, len = 0;
     char *buf = mem_alloc(s->mem, cap);
     int err = 0;

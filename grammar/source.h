@@ -42,7 +42,8 @@ void srcset_truncate(srcset *, uint32_t n);
  * or when the text is too large for 32-bit offsets. */
 int srcset_add(srcset *, const char *name, const char *text, size_t len);
 
-/* Read PATH and add it. Returns the index, or -1 with errno set. */
+/* Read PATH, a regular file, and add it. Returns the index, or -1 with
+ * errno set (EINVAL: PATH is not a regular file, e.g. a device). */
 int srcset_read(srcset *, const char *path);
 
 const src_file *srcset_file(const srcset *, uint32_t file);
