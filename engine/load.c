@@ -257,9 +257,10 @@ static void extra_end(engine *e, extra *x)
 }
 
 /* Assert the facts of TEXT (LEN bytes), checked as a facts block; the
- * last one in *LAST. */
+ * first MAX of them in OUT (NULL there for one truth maintenance withdrew
+ * at once), the last one in *LAST. */
 static long assert_text(engine *e, const char *name, const char *text, size_t len, sn_report *r,
-                        sn_fact **last)
+                        sn_fact **out, size_t max, sn_fact **last)
 {
     extra x;
     long n = -1;
@@ -271,6 +272,8 @@ static long assert_text(engine *e, const char *name, const char *text, size_t le
             value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
             if (facts_from_ast(e, af, vals, &t)) {
                 *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
+                if (out && (size_t)n < max)
+                    out[n] = *last;
                 n++;
             }
             e_free(e, vals);
@@ -280,20 +283,24 @@ static long assert_text(engine *e, const char *name, const char *text, size_t le
     extra_end(e, &x);
     if (*last && !(*last)->live)
         *last = NULL;
+    for (long i = 0; out && i < n && (size_t)i < max; i++)
+        if (out[i] && !out[i]->live)
+            out[i] = NULL;
     return n;
 }
 
 sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
 {
     sn_fact *last;
-    assert_text(e, "<input>", text, strlen(text), r, &last);
+    assert_text(e, "<input>", text, strlen(text), r, NULL, 0, &last);
     return last;
 }
 
-long sn_assert_facts(sn_engine *e, const char *name, const char *text, size_t len, sn_report *r)
+long sn_assert_facts(sn_engine *e, const char *name, const char *text, size_t len, sn_fact **out,
+                     size_t max, sn_report *r)
 {
     sn_fact *last;
-    return assert_text(e, name, text, len, r, &last);
+    return assert_text(e, name, text, len, r, out, max, &last);
 }
 
 bool pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *tp)

@@ -136,7 +136,7 @@ static bool assert_file(sn_engine *e, const char *path)
         return false;
     }
     sn_report r = {0};
-    long k = sn_assert_facts(e, path, text ? text : "", text ? len : 0, &r);
+    long k = sn_assert_facts(e, path, text ? text : "", text ? len : 0, NULL, 0, &r);
     fputs(r.text ? r.text : "", stderr);
     if (k < 0)
         fprintf(stderr, "sinew: no facts asserted from %s\n", path);
