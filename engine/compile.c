@@ -190,16 +190,21 @@ static bool uses_token(const cexpr *x)
 
 /* ---- patterns ------------------------------------------------------------- */
 
+/* A pattern's tests: the first CONJ_MAX one by one (the dispatch key and
+ * join keys are found among them), the rest AND-ed into EXTRA, so a
+ * pattern holds at most CONJ_MAX + 1 tests whatever it says. */
+enum { CONJ_MAX = 64 };
+
 typedef struct conjuncts {
-    cexpr *v[64];
+    cexpr *v[CONJ_MAX];
     uint32_t n;
     bool overflow;
-    cexpr *extra;             /* past 64: AND-ed here */
+    cexpr *extra;             /* past CONJ_MAX: AND-ed here */
 } conjuncts;
 
 static void conj_add(cctx *c, conjuncts *k, cexpr *x)
 {
-    if (k->n < 64) {
+    if (k->n < CONJ_MAX) {
         k->v[k->n++] = x;
         return;
     }
@@ -334,7 +339,7 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
     conjuncts k = {0};
     bool tests_cf;
     struct tmpl *t = pattern_conjuncts(c, pat, self, &k, &tests_cf);
-    cexpr *alpha[64], *join[64];
+    cexpr *alpha[CONJ_MAX + 1], *join[CONJ_MAX + 1];
     uint32_t na = 0, nj = 0;
     int32_t key_slot = -1;
     value keyv[32];

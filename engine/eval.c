@@ -1,9 +1,10 @@
 /* eval.c — evaluating compiled expressions, and the builtin functions.
  *
  * Arithmetic on two integers gives an integer (division truncates), with a
- * float a float. Errors — division by zero, integer overflow, a number
- * expected and text found — set ctx->failed and record the engine's last
- * error; the value is then nil and a test with it is false.
+ * float a float. Errors — division by zero, integer or float overflow, a
+ * float that is not a number, a number expected and text found — set
+ * ctx->failed and record the engine's last error; the value is then nil
+ * and a test with it is false.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -46,6 +47,17 @@ static value var_value(ectx *c, const cexpr *x)
     return x->slot < 0 ? v_float(f->cf) : f->slots[x->slot];
 }
 
+/* A float computed by WHAT: too large to hold, or not a number, is an
+ * error as integer overflow is, so no fact holds inf or nan. */
+static value float_result(ectx *c, double r, const char *what)
+{
+    if (isnan(r))
+        return fail(c, "%s gives no number", what);
+    if (isinf(r))
+        return fail(c, "float overflow in %s", what);
+    return v_float(r);
+}
+
 static value arith(ectx *c, ast_op op, value a, value b)
 {
     if (!value_is_number(a) || !value_is_number(b))
@@ -73,14 +85,15 @@ static value arith(ectx *c, ast_op op, value a, value b)
         return v_int(r);
     }
     double x = value_num(a), y = value_num(b);
+    const char *what = ast_op_text(op);
     switch (op) {
-    case OP_ADD: return v_float(x + y);
-    case OP_SUB: return v_float(x - y);
-    case OP_MUL: return v_float(x * y);
+    case OP_ADD: return float_result(c, x + y, what);
+    case OP_SUB: return float_result(c, x - y, what);
+    case OP_MUL: return float_result(c, x * y, what);
     case OP_DIV:
         if (y == 0)
             return fail(c, "%s", "division by zero");
-        return v_float(x / y);
+        return float_result(c, x / y, what);
     case OP_MOD: return fail(c, "%s needs two integers", "%");
     default: return v_nil();
     }
@@ -131,7 +144,7 @@ static bool parse_number(const char *s, value *out)
     }
     errno = 0;
     double d = strtod(s, &end);
-    if (*s && *end == '\0' && errno == 0) {
+    if (*s && *end == '\0' && errno == 0 && isfinite(d)) {
         *out = v_float(d);
         return true;
     }
@@ -227,7 +240,7 @@ static value call(ectx *c, const cexpr *x)
     case FN_POW:
         if (!value_is_number(a[0]) || !value_is_number(a[1]))
             return fail(c, "%s needs two numbers", "pow");
-        return v_float(pow(value_num(a[0]), value_num(a[1])));
+        return float_result(c, pow(value_num(a[0]), value_num(a[1])), "pow");
     case FN_ROUND:
     case FN_FLOOR:
     case FN_CEIL: {

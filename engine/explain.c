@@ -367,41 +367,84 @@ void sn_explain_why(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
 
 /* ---- how ------------------------------------------------------------------ */
 
+/* The facts a proof has shown so far (ids, a hash set: 0 is empty), and
+ * whether an interrupt stopped it. A proof shows each fact's derivation
+ * once; where the fact comes again it says so ("see above"), so a proof is
+ * as long as the facts and justifications under it, however shared. */
 typedef struct seen {
     uint64_t *ids;
     size_t n, cap;
+    bool stopped;
 } seen;
+
+static size_t seen_slot(const seen *s, uint64_t id)
+{
+    size_t i = (size_t)(id * 0x9E3779B97F4A7C15u) & (s->cap - 1);
+    while (s->ids[i] && s->ids[i] != id)
+        i = (i + 1) & (s->cap - 1);
+    return i;
+}
 
 static bool seen_has(const seen *s, uint64_t id)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (s->ids[i] == id)
-            return true;
-    return false;
+    return s->cap && s->ids[seen_slot(s, id)] == id;
 }
 
 static void seen_add(seen *s, uint64_t id)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        uint64_t *v = realloc(s->ids, cap * sizeof *v);
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        uint64_t *v = calloc(cap, sizeof *v);
         if (!v)
             return;
-        s->ids = v;
-        s->cap = cap;
+        seen bigger = {v, 0, cap, s->stopped};
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->ids[i])
+                bigger.ids[seen_slot(&bigger, s->ids[i])] = s->ids[i];
+        bigger.n = s->n;
+        free(s->ids);
+        *s = bigger;
     }
-    s->ids[s->n++] = id;
+    size_t i = seen_slot(s, id);
+    if (!s->ids[i]) {
+        s->ids[i] = id;
+        s->n++;
+    }
+}
+
+/* Does F have a derivation to show (else it is a given fact: one line,
+ * shown again wherever it comes)? */
+static bool derived(const struct fact *f)
+{
+    for (const struct just *j = f->justs; j; j = j->next)
+        if (j->active)
+            return true;
+    return false;
+}
+
+/* Has Ctrl-C (the engine's interrupt flag) asked the proof to stop? */
+static bool how_interrupted(engine *e, seen *s)
+{
+    if (!s->stopped && e->interrupt && *e->interrupt)
+        s->stopped = true;
+    return s->stopped;
 }
 
 static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth, seen *path)
 {
     char buf[128];
+    if (path->stopped)
+        return;
     for (unsigned i = 0; i < depth; i++)
         fputs("    ", out);
     fact_line(out, f);
     if (f->asserted && f->origin != SN_ORIGIN_RULE)
         fprintf(out, ", %s", origin_text(f, buf, sizeof buf));
-    if (seen_has(path, f->id) || depth > 60) {
+    if (how_interrupted(e, path)) {
+        fputs(" (interrupted: the rest of the proof is left out)\n", out);
+        return;
+    }
+    if ((derived(f) && seen_has(path, f->id)) || depth > 60) {
         fputs(" (see above)\n", out);
         return;
     }
@@ -435,7 +478,6 @@ static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth,
             }
         }
     }
-    path->n--;
 }
 
 /* The proof of F: its active justifications, each with the facts it
@@ -443,7 +485,15 @@ static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth,
 static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth, seen *path)
 {
     fact_json_head(out, f, depth == 0 ? "sinew.how/1" : NULL);
-    if (seen_has(path, f->id) || depth > 60) {
+    if (how_interrupted(e, path)) {
+        fputs(",\"interrupted\":true}", out);
+        return;
+    }
+    if (derived(f) && seen_has(path, f->id)) {
+        fputs(",\"shown\":true}", out);
+        return;
+    }
+    if (depth > 60) {
         fputs(",\"cycle\":true}", out);
         return;
     }
@@ -487,12 +537,11 @@ static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth,
         fputs("]}", out);
     }
     fputs("]}", out);
-    path->n--;
 }
 
 static void how_dot(engine *e, FILE *out, const struct fact *f, seen *done)
 {
-    if (seen_has(done, f->id))
+    if (seen_has(done, f->id) || how_interrupted(e, done))
         return;
     seen_add(done, f->id);
     char *t = fact_text(f);

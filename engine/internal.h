@@ -182,8 +182,10 @@ struct amem {
     uint32_t nhash;       /* slots its joins hash on */
     int32_t *hash_slots;
     bucketed idx;         /* aentry lists */
-    node **succ;          /* joins and negations fed, deepest first */
+    node **succ;          /* joins and negations fed, shallowest first
+                           * (ties oldest first); visited from the end */
     uint32_t nsucc, capsucc;
+    bool succ_unsorted;   /* nodes appended since: rete.c orders them */
     uint32_t refs;
     const char *sig;      /* sharing key */
     uint32_t sighash;

@@ -218,12 +218,12 @@ typedef struct extra {
     uint32_t file;
 } extra;
 
-static bool extra_parse(engine *e, extra *x, const char *name, const char *text, sn_report *r,
-                        front_mode mode)
+static bool extra_parse(engine *e, extra *x, const char *name, const char *text, size_t len,
+                        sn_report *r, front_mode mode)
 {
     x->file = e->src.nfiles;
     x->decl = NULL;
-    if (srcset_add(&e->src, name, text, strlen(text)) < 0)
+    if (srcset_add(&e->src, name, text, len) < 0)
         engine_out_of_memory();
     diag_list d;
     diag_list_init(&d, &e->mem);
@@ -256,19 +256,24 @@ static void extra_end(engine *e, extra *x)
     srcset_truncate(&e->src, x->file);
 }
 
-/* Assert the facts of TEXT, checked as a facts block; the last one in *LAST. */
-static long assert_text(engine *e, const char *name, const char *text, sn_report *r, sn_fact **last)
+/* Assert the facts of TEXT (LEN bytes), checked as a facts block; the
+ * first MAX of them in OUT (NULL there for one truth maintenance withdrew
+ * at once), the last one in *LAST. */
+static long assert_text(engine *e, const char *name, const char *text, size_t len, sn_report *r,
+                        sn_fact **out, size_t max, sn_fact **last)
 {
     extra x;
     long n = -1;
     *last = NULL;
-    if (extra_parse(e, &x, name, text, r, FRONT_FACTS) && x.decl->kind == DECL_FACTS) {
+    if (extra_parse(e, &x, name, text, len, r, FRONT_FACTS) && x.decl->kind == DECL_FACTS) {
         n = 0;
         for (const ast_fact *af = x.decl->u.facts.facts; af; af = af->next) {
             struct tmpl *t = tmpl_of(e, af->tmpl_id);
             value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
             if (facts_from_ast(e, af, vals, &t)) {
                 *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
+                if (out && (size_t)n < max)
+                    out[n] = *last;
                 n++;
             }
             e_free(e, vals);
@@ -278,27 +283,31 @@ static long assert_text(engine *e, const char *name, const char *text, sn_report
     extra_end(e, &x);
     if (*last && !(*last)->live)
         *last = NULL;
+    for (long i = 0; out && i < n && (size_t)i < max; i++)
+        if (out[i] && !out[i]->live)
+            out[i] = NULL;
     return n;
 }
 
 sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
 {
     sn_fact *last;
-    assert_text(e, "<input>", text, r, &last);
+    assert_text(e, "<input>", text, strlen(text), r, NULL, 0, &last);
     return last;
 }
 
-long sn_assert_facts(sn_engine *e, const char *name, const char *text, sn_report *r)
+long sn_assert_facts(sn_engine *e, const char *name, const char *text, size_t len, sn_fact **out,
+                     size_t max, sn_report *r)
 {
     sn_fact *last;
-    return assert_text(e, name, text, r, &last);
+    return assert_text(e, name, text, len, r, out, max, &last);
 }
 
 bool pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *tp)
 {
     extra x;
     memset(tp, 0, sizeof *tp);
-    if (!extra_parse(e, &x, "<pattern>", pattern, r, FRONT_PATTERN))
+    if (!extra_parse(e, &x, "<pattern>", pattern, strlen(pattern), r, FRONT_PATTERN))
         return false;
     const ast_decl *d = x.decl;
     if (d->kind != DECL_RULE || !d->u.rule.conds || d->u.rule.conds->kind != CE_PATTERN ||

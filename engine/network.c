@@ -293,11 +293,10 @@ static void attach(engine *e, node *n)
             am->capsucc = am->capsucc ? am->capsucc * 2 : 4;
             am->succ = e_realloc(e, am->succ, am->capsucc * sizeof *am->succ);
         }
+        /* appended; rete.c puts them in order of level before the
+         * memory is next used, in one pass however many were added */
         uint32_t i = am->nsucc;
-        while (i > 0 && am->succ[i - 1]->level <= n->level) {
-            am->succ[i] = am->succ[i - 1];
-            i--;
-        }
+        am->succ_unsorted = true;
         am->succ[i] = n;
         am->nsucc++;
     }

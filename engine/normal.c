@@ -127,23 +127,28 @@ static fconj *expand_one(arena *a, const ast_ce *ce)
     return NULL;
 }
 
-/* The alternatives of conditions one after another: the cross product. */
+/* The alternatives of conditions one after another: the cross product.
+ * Each alternative so far is copied for all but the last alternative of
+ * the next condition, and extended in place for that one, so a rule of N
+ * conditions without `or` costs N item writes, not N²/2. */
 fconj *normal_form(arena *a, const ast_ce *list)
 {
     fconj *acc = conj_new(a);
     for (const ast_ce *ce = list; ce; ce = ce->next) {
         fconj *alts = expand_one(a, ce);
         fconj *out = NULL, **tail = &out;
-        for (fconj *k = acc; k; k = k->next)
+        for (fconj *k = acc, *knext; k; k = knext) {
+            knext = k->next;
             for (fconj *b = alts; b; b = b->next) {
-                fconj *x = conj_copy(a, k);
+                fconj *x = b->next ? conj_copy(a, k) : k;
                 for (uint32_t i = 0; i < b->n; i++)
                     conj_push(a, x, b->items[i]);
+                x->next = NULL;
                 *tail = x;
                 tail = &x->next;
             }
+        }
         acc = out;
     }
     return acc;
 }
-

@@ -3,7 +3,8 @@
  *
  * Order matters in two places, and both are fixed so runs are
  * reproducible:
- * - an alpha memory's successors are kept deepest first, so a fact that
+ * - an alpha memory's successors are visited deepest first (they are
+ *   kept shallowest first and walked from the end), so a fact that
  *   enters a memory feeding two nodes of one rule reaches the lower node
  *   before tokens made from it by the upper node do (no double matches);
  *   among nodes at one level, the one added last comes first;
@@ -451,6 +452,28 @@ static void right_deactivate(engine *e, node *n, aentry *a)
     }
 }
 
+/* Put AM's successors in order of level, keeping the order of those at
+ * one level (a counting sort: linear in successors and levels). */
+static void succ_order(engine *e, amem *am)
+{
+    am->succ_unsorted = false;
+    uint32_t top = 0;
+    for (uint32_t i = 0; i < am->nsucc; i++)
+        if (am->succ[i]->level > top)
+            top = am->succ[i]->level;
+    uint32_t *at = e_calloc(e, (size_t)top + 2, sizeof *at);
+    node **out = e_alloc(e, am->nsucc * sizeof *out);
+    for (uint32_t i = 0; i < am->nsucc; i++)
+        at[am->succ[i]->level + 1]++;
+    for (uint32_t l = 1; l <= top + 1; l++)
+        at[l] += at[l - 1];
+    for (uint32_t i = 0; i < am->nsucc; i++)
+        out[at[am->succ[i]->level]++] = am->succ[i];
+    memcpy(am->succ, out, am->nsucc * sizeof *out);
+    e_free(e, out);
+    e_free(e, at);
+}
+
 void amem_add(engine *e, amem *am, struct fact *f)
 {
     aentry *a = e->free_entries;
@@ -470,8 +493,10 @@ void amem_add(engine *e, amem *am, struct fact *f)
         am_grow(e, m);
     BUCKET_APPEND(aentry, (aentry **)&m->b[a->hash & m->mask], a);
     m->n++;
-    for (uint32_t i = 0; i < am->nsucc && f->live; i++)
-        right_activate(e, am->succ[i], a);
+    if (am->succ_unsorted)
+        succ_order(e, am);
+    for (uint32_t i = am->nsucc; i > 0 && f->live; i--)
+        right_activate(e, am->succ[i - 1], a);
 }
 
 /* Take F out of A's memory: the tokens joined with it go, negations it
@@ -489,9 +514,11 @@ static void amem_remove(engine *e, aentry *a)
         if (!t->dead && maker && maker->kind == N_JOIN && maker->am == am)
             token_delete(e, t);
     }
-    for (uint32_t i = 0; i < am->nsucc; i++)
-        if (am->succ[i]->kind != N_JOIN)
-            right_deactivate(e, am->succ[i], a);
+    if (am->succ_unsorted)
+        succ_order(e, am);
+    for (uint32_t i = am->nsucc; i > 0; i--)
+        if (am->succ[i - 1]->kind != N_JOIN)
+            right_deactivate(e, am->succ[i - 1], a);
 }
 
 void entry_free(engine *e, struct fact *f, aentry *a)

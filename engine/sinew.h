@@ -141,10 +141,14 @@ void sn_each_symbol(const sn_engine *, void (*fn)(const char *name, void *ctx), 
  * error returns NULL and fills REPORT. An equal fact already present is
  * returned (working memory is a set). */
 sn_fact *sn_assert_string(sn_engine *, const char *text, sn_report *report);
-/* Assert every fact in TEXT (facts one after another, as in a facts
- * block; NAME names it in diagnostics). All or nothing: on an error none
- * is asserted. Returns how many facts it held, or -1. */
-long sn_assert_facts(sn_engine *, const char *name, const char *text, sn_report *report);
+/* Assert every fact in TEXT, LEN bytes (facts one after another, as in a
+ * facts block; NAME names it in diagnostics). All or nothing: on an error
+ * none is asserted. Returns how many facts it held, or -1; the first MAX
+ * of them go to OUT in order (NULL for one that truth maintenance withdrew
+ * at once; OUT may be NULL). A NUL byte in TEXT is an error at its place,
+ * like any byte that starts no token. */
+long sn_assert_facts(sn_engine *, const char *name, const char *text, size_t len, sn_fact **out,
+                     size_t max, sn_report *report);
 bool sn_retract(sn_engine *, sn_fact *);
 sn_fact *sn_fact_by_id(const sn_engine *, uint64_t id);
 

@@ -89,13 +89,22 @@ size_t value_format(char *buf, size_t size, value v)
             buf[o] = '"';
         o++;
         for (const char *c = v.u.s->text; *c; c++) {
+            /* as the string would be written: control characters escaped,
+             * so none reaches a terminal */
             const char *esc = NULL;
+            char hex[5];
             switch (*c) {
             case '"': esc = "\\\""; break;
             case '\\': esc = "\\\\"; break;
             case '\n': esc = "\\n"; break;
             case '\t': esc = "\\t"; break;
-            default: break;
+            case '\r': esc = "\\r"; break;
+            default:
+                if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+                    snprintf(hex, sizeof hex, "\\x%02x", (unsigned char)*c);
+                    esc = hex;
+                }
+                break;
             }
             if (esc) {
                 for (; *esc; esc++, o++)

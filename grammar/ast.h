@@ -30,6 +30,15 @@
 
 #define SINEW_MAX_DEPTH 200
 
+/* Sizes check.c refuses (E124, E125), so that what it passes compiles in
+ * time and memory linear in the text: a rule's patterns and tests, nested
+ * ones included; the alternatives its `or`s expand to (normal form makes
+ * one production each, and `not`/`exists`/`forall` expand their insides
+ * the same way); a template's slots. */
+#define SINEW_MAX_CONDITIONS 1000
+#define SINEW_MAX_ALTERNATIVES 1024
+#define SINEW_MAX_SLOTS 1000
+
 typedef struct ast_name {
     const char *text; /* without the '?' of a variable; NULL when absent */
     uint32_t len;

@@ -334,6 +334,7 @@ typedef struct tmpl_info {
     uint32_t id;                /* order of definition, from 0 */
     slot_info *slots;
     uint32_t nslots;
+    name_map byname;            /* slot_info by name; keys borrowed from decl */
     bool used;
     bool asked;                 /* some slot has an ask */
     bool input;                 /* in a facts block or a case's given facts */
@@ -475,12 +476,7 @@ static const char *a_type(ast_type t)
 
 static slot_info *find_slot(tmpl_info *t, ast_name *n)
 {
-    for (uint32_t i = 0; i < t->nslots; i++) {
-        ast_name *s = &t->slots[i].decl->name;
-        if (s->len == n->len && memcmp(s->text, n->text, n->len) == 0)
-            return &t->slots[i];
-    }
-    return NULL;
+    return map_get(&t->byname, n->text, n->len);
 }
 
 static void unknown_slot(checker *c, tmpl_info *t, ast_name *n)
@@ -604,15 +600,23 @@ static void collect_template(checker *c, ast_decl *d)
     uint32_t n = 0;
     for (ast_slotdecl *s = t->slots; s; s = s->next)
         n++;
+    if (n > SINEW_MAX_SLOTS) {
+        ERR(c, E_TEMPLATE_SIZE, t->name.sp, "template '%s' has %u slots; at most %u are allowed",
+            t->name.text, n, SINEW_MAX_SLOTS);
+        diag_note(c->d, NULL, "split it into templates that share a key slot");
+    }
     info->slots = arena_alloc(a, (n ? n : 1) * sizeof *info->slots);
+    map_init(&info->byname, a, n);
     for (ast_slotdecl *s = t->slots; s; s = s->next) {
-        if (find_slot(info, &s->name)) {
+        slot_info *si = &info->slots[info->nslots];
+        slot_info *first = map_put(&info->byname, s->name.text, s->name.len, si);
+        if (first) {
             ERR(c, E_DUP_SLOT, s->name.sp, "template '%s' declares slot '%s' twice",
                 t->name.text, s->name.text);
-            first_defined(c, "the slot was", find_slot(info, &s->name)->decl->name.sp);
+            first_defined(c, "the slot was", first->decl->name.sp);
             continue;
         }
-        slot_info *si = &info->slots[info->nslots++];
+        info->nslots++;
         si->decl = s;
         si->type_ok = parse_type(&s->type, &si->type);
         if (!si->type_ok) {
@@ -646,29 +650,50 @@ static bool in_domain(ast_ask *ask, ast_lit *l)
     return false;
 }
 
-static void lit_text(ast_lit *l, char *buf, size_t size)
+/* A literal as written in a message: the whole of it, from the check's
+ * arena (a long answer is neither cut nor allowed to overrun a buffer). */
+static const char *lit_text(checker *c, ast_lit *l)
 {
+    char num[48];
     switch (l->type) {
-    case TY_SYMBOL: snprintf(buf, size, "%s", l->u.s); break;
-    case TY_STRING: snprintf(buf, size, "\"%s\"", l->u.s); break;
-    case TY_INT: snprintf(buf, size, "%lld", (long long)l->u.i); break;
-    case TY_FLOAT: snprintf(buf, size, "%g", l->u.f); break;
+    case TY_INT: snprintf(num, sizeof num, "%lld", (long long)l->u.i); break;
+    case TY_FLOAT: snprintf(num, sizeof num, "%g", l->u.f); break;
+    case TY_SYMBOL: return l->u.s;
+    case TY_STRING: {
+        char *q = arena_alloc(c->a, l->len + 3);
+        q[0] = '"';
+        memcpy(q + 1, l->u.s, l->len);
+        q[l->len + 1] = '"';
+        return q;
     }
+    }
+    return arena_strndup(c->a, num, strlen(num));
 }
+
+/* The first answers of ASK, in a note under the question. */
+enum { DOMAIN_SHOWN = 8 };
 
 static void note_domain(checker *c, ast_ask *ask)
 {
-    char list[400], one[64];
-    size_t at = 0;
-    unsigned i = 0;
-    for (ast_lit *x = ask->answers; x; x = x->next, i++) {
-        if (i == 8) {
-            at += (size_t)snprintf(list + at, sizeof list - at, ", ...");
+    const char *text[DOMAIN_SHOWN];
+    size_t len = sizeof ", ...";
+    unsigned n = 0;
+    bool more = false;
+    for (ast_lit *x = ask->answers; x; x = x->next) {
+        if (n == DOMAIN_SHOWN) {
+            more = true;
             break;
         }
-        lit_text(x, one, sizeof one);
-        at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? ", " : "", one);
+        text[n] = lit_text(c, x);
+        len += strlen(text[n]) + 2;
+        n++;
     }
+    char *list = arena_alloc(c->a, len);
+    size_t at = 0;
+    for (unsigned i = 0; i < n; i++)
+        at += (size_t)snprintf(list + at, len - at, "%s%s", i ? ", " : "", text[i]);
+    if (more)
+        snprintf(list + at, len - at, ", ...");
     diag_note(c->d, &ask->question.sp, "the answers allowed are %s", list);
 }
 
@@ -1269,8 +1294,7 @@ static void check_put(checker *c, const tmpl_info *t, slot_info *s, ast_expr *va
         return;
     }
     if (s->ask && !in_domain(s->ask, l)) {
-        char text[64];
-        lit_text(l, text, sizeof text);
+        const char *text = lit_text(c, l);
         ERR(c, E_DOMAIN, l->sp, "%s is not an allowed answer for '%s.%s'", text, tname, slot);
         note_domain(c, s->ask);
     }
@@ -1689,8 +1713,76 @@ static uint32_t number_case(checker *c, ast_case *k)
 
 /* ---- declarations ---- */
 
+/* ---- a rule's size ---- */
+
+/* What normal form (engine/normal.c) makes of conditions: how many
+ * alternatives, counted up to SINEW_MAX_ALTERNATIVES + 1; *WORST gets the
+ * most that any one expansion inside makes, *NCONDS the patterns and tests. */
+static uint64_t cap_alts(uint64_t n)
+{
+    return n > SINEW_MAX_ALTERNATIVES ? SINEW_MAX_ALTERNATIVES + 1 : n;
+}
+
+static uint64_t ce_list_alts(const ast_ce *list, uint64_t *worst, uint64_t *nconds);
+
+static uint64_t ce_alts(const ast_ce *ce, uint64_t *worst, uint64_t *nconds)
+{
+    uint64_t n = 1;
+    switch (ce->kind) {
+    case CE_PATTERN:
+    case CE_TEST: (*nconds)++; return 1;
+    case CE_AND: return ce_list_alts(ce->u.list, worst, nconds);
+    case CE_OR:
+        n = 0;
+        for (const ast_ce *x = ce->u.list; x; x = x->next)
+            n = cap_alts(n + ce_alts(x, worst, nconds));
+        return n;
+    case CE_NOT:
+    case CE_EXISTS: n = ce_alts(ce->u.sub, worst, nconds); break;
+    case CE_FORALL:
+        n = ce_alts(ce->u.forall.domain, worst, nconds);
+        n = cap_alts(n * ce_alts(ce->u.forall.body, worst, nconds));
+        break;
+    }
+    if (n > *worst)
+        *worst = n;
+    return 1;
+}
+
+static uint64_t ce_list_alts(const ast_ce *list, uint64_t *worst, uint64_t *nconds)
+{
+    uint64_t n = 1;
+    for (const ast_ce *ce = list; ce; ce = ce->next)
+        n = cap_alts(n * ce_alts(ce, worst, nconds));
+    if (n > *worst)
+        *worst = n;
+    return n;
+}
+
+static void check_rule_size(checker *c, ast_rule *r)
+{
+    uint64_t worst = 0, nconds = 0;
+    ce_list_alts(r->conds, &worst, &nconds);
+    if (nconds > SINEW_MAX_CONDITIONS) {
+        ERR(c, E_RULE_SIZE, r->name.sp,
+            "rule '%s' has %llu conditions; at most %u are allowed", r->name.text,
+            (unsigned long long)nconds, SINEW_MAX_CONDITIONS);
+        diag_note(c->d, NULL, "split it: one rule concludes a fact from some of the conditions, "
+                              "the next matches that fact");
+    }
+    if (worst > SINEW_MAX_ALTERNATIVES) {
+        ERR(c, E_RULE_SIZE, r->name.sp,
+            "rule '%s' has more than %u alternatives once its 'or's are expanded",
+            r->name.text, SINEW_MAX_ALTERNATIVES);
+        diag_note(c->d, NULL, "each 'or' multiplies the alternatives of the conditions around "
+                              "it; a choice of values in one slot ('site: groin | buttock') "
+                              "makes none");
+    }
+}
+
 static void check_rule(checker *c, ast_rule *r)
 {
+    check_rule_size(c, r);
     r->nvars = number_rule(c, r);
     c->rule = r;
     c->nvars = 0;
@@ -1790,8 +1882,7 @@ static void judge_const_tests(checker *c)
         if (!s->type_ok || !type_fits(s->type, t->lit->type) || s->produced_any ||
             was_produced(c, s, t->lit))
             continue;
-        char text[64];
-        lit_text(t->lit, text, sizeof text);
+        const char *text = lit_text(c, t->lit);
         const char *tname = t->t->decl->u.tmpl.name.text;
         if (s->ask) {
             if (in_domain(s->ask, t->lit))

@@ -40,6 +40,8 @@ static const struct {
     {E_UNKNOWN_SOURCE, "unknown source"},
     {E_SOURCE_FIELD, "bad source field"},
     {E_QUOTE, "quoted passage not in its source"},
+    {E_RULE_SIZE, "rule too large"},
+    {E_TEMPLATE_SIZE, "template too large"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -174,6 +176,7 @@ const char *diag_code_name(diag_code c)
     NAME(E_POSITIONAL, "E116") NAME(E_DUP_DECL, "E117") NAME(E_NOT_CONSTANT, "E118")
     NAME(E_NOT_FACT_VAR, "E119") NAME(E_FACT_VAR_MISUSE, "E120")
     NAME(E_UNKNOWN_SOURCE, "E121") NAME(E_SOURCE_FIELD, "E122") NAME(E_QUOTE, "E123")
+    NAME(E_RULE_SIZE, "E124") NAME(E_TEMPLATE_SIZE, "E125")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
 #undef NAME
     }
@@ -205,32 +208,47 @@ enum { TAB_WIDTH = 4, MAX_SHOWN = 100, GUTTER = 5 };
 #define C_BLUE "\033[1;34m"
 
 /* Display width of the bytes [from, to) of a line: tabs to TAB_WIDTH
- * spaces, each UTF-8 character one column. */
+ * spaces, each UTF-8 character one column, and each byte that is not
+ * part of one a column of its own (put_text shows it as '?'). */
 static size_t width_of(const char *s, size_t from, size_t to)
 {
     size_t w = 0;
     for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '\t')
+        if (c == '\t') {
             w += TAB_WIDTH;
-        else if ((c & 0xC0) != 0x80)
+        } else {
+            size_t k = c < 0x80 ? 1 : src_utf8_len(s + i, to - i);
             w++;
+            if (k > 1)
+                i += k - 1;
+        }
     }
     return w;
 }
 
-/* Print bytes [from, to) of a line with tabs expanded and control
- * characters shown as spaces, so the caret line stays aligned. */
+/* Print bytes [from, to) of a line with tabs expanded, control
+ * characters shown as spaces and bytes that are not UTF-8 as '?', so the
+ * caret line stays aligned and no raw byte reaches the terminal. */
 static void put_text(FILE *out, const char *s, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '\t')
+        if (c == '\t') {
             fprintf(out, "%*s", TAB_WIDTH, "");
-        else if (c < 0x20 || c == 0x7f)
+        } else if (c < 0x20 || c == 0x7f) {
             fputc(' ', out);
-        else
+        } else if (c < 0x80) {
             fputc(c, out);
+        } else {
+            size_t k = src_utf8_len(s + i, to - i);
+            if (k == 0) {
+                fputc('?', out);
+            } else {
+                fwrite(s + i, 1, k, out);
+                i += k - 1;
+            }
+        }
     }
 }
 
@@ -239,10 +257,10 @@ static size_t byte_at(const char *s, size_t len, size_t col)
 {
     size_t w = 0, i = 0;
     while (i < len && w < col) {
-        w += width_of(s, i, i + 1);
-        i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : src_utf8_len(s + i, len - i);
+        w += c == '\t' ? TAB_WIDTH : 1;
+        i += k ? k : 1;
     }
     return i;
 }

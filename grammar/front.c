@@ -21,6 +21,12 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Why srcset_read failed, in words. */
+static const char *read_error(int err)
+{
+    return err == EINVAL ? "it is not a regular file" : strerror(err);
+}
+
 /* Add every *.sinew file directly in DIR, in name order. */
 static unsigned read_dir(srcset *src, const char *dir, uint32_t *first, bool *have_first,
                          diag_list *d)
@@ -59,7 +65,7 @@ static unsigned read_dir(srcset *src, const char *dir, uint32_t *first, bool *ha
         int idx = srcset_read(src, names[i]);
         if (idx < 0) {
             diag_add_file(d, DIAG_ERROR, E_IO, names[i], "cannot read this file: %s",
-                          strerror(errno));
+                          read_error(errno));
         } else {
             if (!*have_first) {
                 *first = (uint32_t)idx;
@@ -90,7 +96,7 @@ unsigned front_read(srcset *src, const char *const *paths, unsigned npaths, uint
         int idx = srcset_read(src, paths[i]);
         if (idx < 0) {
             diag_add_file(d, DIAG_ERROR, E_IO, paths[i], "cannot read this file: %s",
-                          strerror(errno));
+                          read_error(errno));
             continue;
         }
         if (!have_first) {

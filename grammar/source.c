@@ -2,8 +2,10 @@
 #include "source.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void srcset_init(srcset *s, sn_mem *mem)
 {
@@ -73,6 +75,15 @@ int srcset_read(srcset *s, const char *path)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return -1;
+    struct stat st;
+    bool stated = fstat(fileno(fp), &st) == 0;
+    if (!stated || !S_ISREG(st.st_mode)) {
+        /* a device such as /dev/zero would be read until memory ran out */
+        int err = stated ? EINVAL : errno;
+        fclose(fp);
+        errno = err;
+        return -1;
+    }
     size_t cap = 4096, len = 0;
     char *buf = mem_alloc(s->mem, cap);
     int err = 0;
@@ -144,4 +155,33 @@ const char *src_line(const src_file *f, uint32_t line, size_t *len)
         end--;
     *len = end - start;
     return f->text + start;
+}
+
+size_t src_utf8_len(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned char c = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
 }

@@ -42,7 +42,8 @@ void srcset_truncate(srcset *, uint32_t n);
  * or when the text is too large for 32-bit offsets. */
 int srcset_add(srcset *, const char *name, const char *text, size_t len);
 
-/* Read PATH and add it. Returns the index, or -1 with errno set. */
+/* Read PATH, a regular file, and add it. Returns the index, or -1 with
+ * errno set (EINVAL: PATH is not a regular file, e.g. a device). */
 int srcset_read(srcset *, const char *path);
 
 const src_file *srcset_file(const srcset *, uint32_t file);
@@ -52,5 +53,10 @@ void src_position(const src_file *, uint32_t offset, uint32_t *line, uint32_t *c
 
 /* The text of line LINE (1-based), without its newline: *len bytes. */
 const char *src_line(const src_file *, uint32_t line, size_t *len);
+
+/* The length of the UTF-8 sequence at TEXT (N bytes there, N > 0), or 0
+ * when it is not one: overlong forms, surrogates and code points past
+ * U+10FFFF are not. */
+size_t src_utf8_len(const char *text, size_t n);
 
 #endif

@@ -61,6 +61,8 @@ static inline void sb_grow(sbuf *b, size_t more)
 
 static inline void sb_add(sbuf *b, const char *s, size_t n)
 {
+    if (n == 0)
+        return; /* B->p may still be NULL */
     sb_grow(b, n);
     memcpy(b->p + b->n, s, n);
     b->n += n;
@@ -503,9 +505,11 @@ static void index_facts(batch *b)
         }
         b->nbyid = n;
     }
-    memset(b->byid, 0, need * sizeof *b->byid);
-    memset(b->text_at, 0, need * sizeof *b->text_at);
-    memset(b->obj_at, 0, need * sizeof *b->obj_at);
+    if (need > 0) { /* with no fact yet, nothing is allocated */
+        memset(b->byid, 0, need * sizeof *b->byid);
+        memset(b->text_at, 0, need * sizeof *b->text_at);
+        memset(b->obj_at, 0, need * sizeof *b->obj_at);
+    }
     b->objs.n = 0;
     for (sn_fact *f = sn_fact_next(b->e, NULL); f; f = sn_fact_next(b->e, f))
         b->byid[sn_fact_id(f) - 1] = f;
@@ -734,7 +738,8 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
     ranked *v = b->ranked;
     for (size_t i = 0; i < n; i++) /* the cache holds still now */
         v[i].text = b->texts.p + b->text_at[sn_fact_id(v[i].f) - 1] - 1;
-    qsort(v, n, sizeof *v, by_cf);
+    if (n > 1) /* with no conclusion yet, V is NULL */
+        qsort(v, n, sizeof *v, by_cf);
     for (int pass = 0; pass < 2; pass++) {
         sb_puts(o, pass == 0 ? ",\"red_flags\":[" : "],\"conclusions\":[");
         bool first = true;

@@ -182,18 +182,45 @@ static const command commands[];
 
 static void rc_help(session *s, char *args);
 
+/* The words of ARGS split at SEP, as many as there are: an array (the
+ * caller frees it) of pointers into ARGS, which is cut up. NULL when out
+ * of memory. */
+static char **split_words(char *args, const char *sep, unsigned *n)
+{
+    unsigned cap = 8;
+    char **v = malloc(cap * sizeof *v);
+    *n = 0;
+    for (char *tok = strtok(args, sep); v && tok; tok = strtok(NULL, sep)) {
+        if (*n == cap) {
+            char **w = realloc(v, 2 * cap * sizeof *v);
+            if (!w) {
+                free(v);
+                return NULL;
+            }
+            v = w;
+            cap *= 2;
+        }
+        v[(*n)++] = tok;
+    }
+    return v;
+}
+
 static void rc_load(session *s, char *args)
 {
-    char *paths[64];
-    unsigned n = 0;
-    for (char *tok = strtok(args, " \t"); tok && n < 64; tok = strtok(NULL, " \t"))
-        paths[n++] = tok;
+    unsigned n;
+    char **paths = split_words(args, " \t", &n);
+    if (!paths) {
+        error(s, "out of memory");
+        return;
+    }
     if (n == 0) {
+        free(paths);
         error(s, "load needs a file or a folder: load rules/extra.sinew");
         return;
     }
     sn_report r = {0};
     bool ok = sn_load_files(s->e, (const char *const *)paths, n, &r);
+    free(paths);
     show_report(&r);
     if (ok)
         printf("loaded%s\n", r.nwarnings ? " (with warnings)" : "");
@@ -244,67 +271,37 @@ static void rc_facts(session *s, char *args)
     sn_report_free(&r);
 }
 
-/* Split ARGS into facts: "a(1) b(x: 2)" -> each up to its closing ')'. */
+/* Assert the facts of ARGS ("a(1) b(x: 2)"), all or none: they are
+ * checked together as a facts block before any is asserted. */
 static void rc_assert(session *s, char *args)
 {
     if (*args == '\0') {
         error(s, "assert needs a fact, like: assert site(value: groin)");
         return;
     }
-    /* all or nothing: check every fact before asserting any */
-    char *parts[64];
-    unsigned n = 0;
-    char *p = args;
-    while (*(p = skip_ws(p)) && n < 64) {
-        char *start = p;
-        int depth = 0;
-        bool in_str = false, closed = false;
-        for (; *p; p++) {
-            if (in_str) {
-                if (*p == '\\' && p[1])
-                    p++;
-                else if (*p == '"')
-                    in_str = false;
-                continue;
-            }
-            if (*p == '"')
-                in_str = true;
-            else if (*p == '(')
-                depth++;
-            else if (*p == ')' && --depth == 0) {
-                p++;
-                closed = true;
-                break;
-            }
-        }
-        char save = *p;
-        *p = '\0';
-        parts[n++] = strdup(start);
-        *p = save;
-        if (!closed)
-            break;
+    /* a fact has its '(': no more facts than that */
+    size_t max = 1;
+    for (const char *p = args; *p; p++)
+        max += *p == '(';
+    sn_fact **v = malloc(max * sizeof *v);
+    if (!v) {
+        error(s, "out of memory");
+        return;
     }
     sn_report r = {0};
-    /* validate by querying each as a pattern of constants: cheap and
-     * changes nothing; then assert */
-    for (unsigned i = 0; i < n; i++) {
-        sn_fact *f = sn_assert_string(s->e, parts[i], &r);
-        if (!f) {
-            if (r.nerrors) {
-                error(s, "not a fact: %s", parts[i]);
-                show_report(&r);
-            } else {
-                error(s, "%s was not kept (truth maintenance withdrew it)", parts[i]);
-            }
-            sn_report_free(&r);
-            for (unsigned j = i; j < n; j++)
-                free(parts[j]);
-            return;
-        }
-        print_fact(f);
-        sn_report_free(&r);
-        free(parts[i]);
+    long n = sn_assert_facts(s->e, "<input>", args, strlen(args), v, max, &r);
+    if (n < 0) {
+        error(s, "not a fact: %s", args);
+        show_report(&r);
     }
+    for (long i = 0; i < n && (size_t)i < max; i++) {
+        if (v[i])
+            print_fact(v[i]);
+        else
+            error(s, "fact %ld of %ld was not kept (truth maintenance withdrew it)", i + 1, n);
+    }
+    sn_report_free(&r);
+    free(v);
 }
 
 static void rc_retract(session *s, char *args)
@@ -314,24 +311,31 @@ static void rc_retract(session *s, char *args)
         return;
     }
     /* every id must name a fact before any goes */
-    sn_fact *v[64];
-    unsigned n = 0;
-    char *copy = strdup(args);
-    if (!copy)
+    unsigned nw;
+    char **words = split_words(args, " \t,", &nw);
+    sn_fact **v = words ? malloc((nw + 1) * sizeof *v) : NULL;
+    if (!v) {
+        free(words);
+        error(s, "out of memory");
         return;
-    for (char *tok = strtok(copy, " \t,"); tok && n < 64; tok = strtok(NULL, " \t,")) {
+    }
+    unsigned n = 0;
+    for (unsigned w = 0; w < nw; w++) {
+        const char *tok = words[w];
         const char *p = *tok == '#' ? tok + 1 : tok;
         char *end;
         unsigned long long id = strtoull(p, &end, 10);
         if (*p < '0' || *p > '9' || *end) {
             error(s, "retract takes fact ids (#3 or 3), not '%s'", tok);
-            free(copy);
+            free(words);
+            free(v);
             return;
         }
         sn_fact *f = sn_fact_by_id(s->e, id);
         if (!f || sn_fact_next(s->e, NULL) == NULL) {
             error(s, "there is no fact #%llu", id);
-            free(copy);
+            free(words);
+            free(v);
             return;
         }
         bool live = false;
@@ -339,18 +343,20 @@ static void rc_retract(session *s, char *args)
             live = g == f;
         if (!live) {
             error(s, "fact #%llu was already withdrawn", id);
-            free(copy);
+            free(words);
+            free(v);
             return;
         }
         v[n++] = f;
     }
-    free(copy);
+    free(words);
     for (unsigned i = 0; i < n; i++) {
         uint64_t id = sn_fact_id(v[i]);
         /* an earlier retraction may have withdrawn it already */
         if (sn_fact_by_id(s->e, id) == v[i] && sn_retract(s->e, v[i]))
             printf("retracted #%llu\n", (unsigned long long)id);
     }
+    free(v);
 }
 
 static void rc_run(session *s, char *args)
@@ -678,7 +684,7 @@ static void rc_quit(session *s, char *args)
 static const command commands[] = {
     {"load", "FILE|DIR...", "load rule files; on an error nothing changes", rc_load},
     {"facts", "[PATTERN]", "list the facts, or those matching a pattern", rc_facts},
-    {"assert", "FACT...", "add facts, e.g. assert site(value: groin) onset(sudden)", rc_assert},
+    {"assert", "FACT...", "add facts, all or none, e.g. assert site(value: groin) onset(sudden)", rc_assert},
     {"retract", "#ID...", "remove facts; what was concluded from them is withdrawn", rc_retract},
     {"run", "[N]", "fire rules until none is left (or N); Ctrl-C stops between firings", rc_run},
     {"agenda", "", "the activations waiting to fire, in order", rc_agenda},

@@ -2,11 +2,13 @@
  *
  * Both use only the public API (engine/sinew.h).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sinew.h"
 #include "cli.h"
@@ -106,8 +108,14 @@ void print_conclusions(sn_engine *e, FILE *out)
 static bool assert_file(sn_engine *e, const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "sinew: cannot read %s\n", path);
+    struct stat st;
+    const char *why = !f || fstat(fileno(f), &st) != 0 ? strerror(errno)
+                      : !S_ISREG(st.st_mode) ? "it is not a regular file" /* e.g. /dev/zero */
+                                             : NULL;
+    if (why) {
+        fprintf(stderr, "sinew: cannot read %s: %s\n", path, why);
+        if (f)
+            fclose(f);
         return false;
     }
     char *text = NULL;
@@ -117,11 +125,18 @@ static bool assert_file(sn_engine *e, const char *path)
     size_t n;
     while (m && (n = fread(buf, 1, sizeof buf, f)) > 0)
         fwrite(buf, 1, n, m);
+    bool read_ok = m && !ferror(f);
+    int err = errno;
     fclose(f);
-    if (m)
-        fclose(m);
+    if (m && fclose(m) != 0)
+        read_ok = false;
+    if (!read_ok) {
+        fprintf(stderr, "sinew: cannot read %s: %s\n", path, m ? strerror(err) : "out of memory");
+        free(text);
+        return false;
+    }
     sn_report r = {0};
-    long k = sn_assert_facts(e, path, text ? text : "", &r);
+    long k = sn_assert_facts(e, path, text ? text : "", text ? len : 0, NULL, 0, &r);
     fputs(r.text ? r.text : "", stderr);
     if (k < 0)
         fprintf(stderr, "sinew: no facts asserted from %s\n", path);

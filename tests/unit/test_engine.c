@@ -780,6 +780,95 @@ TEST(choice_of_constants)
     sn_free(e);
 }
 
+/* A rule at the limits of grammar/ast.h builds in space linear in
+ * its size: 1000 conditions once took 65 MB (each was copied with all the
+ * ones before it), and matches all the way down; 1024 alternatives give
+ * 1024 productions, each firing. */
+static char *repeat(const char *head, const char *line, unsigned n, const char *tail)
+{
+    size_t lh = strlen(head), ll = strlen(line), lt = strlen(tail);
+    char *s = malloc(lh + ll * n + lt + 1), *p = s;
+    memcpy(p, head, lh);
+    p += lh;
+    for (unsigned i = 0; i < n; i++, p += ll)
+        memcpy(p, line, ll);
+    memcpy(p, tail, lt + 1);
+    return s;
+}
+
+TEST(rules_at_the_size_limits)
+{
+    char *text = repeat("template t { n: int }\nfacts { t(n: 1) }\nrule deep when\n",
+                        "  t(n: ?)\n", 1000, "then print \"deep\" end\n");
+    sn_engine *e = load(text);
+    free(text);
+    sn_stats st;
+    sn_get_stats(e, &st);
+    CHECK(st.peak_bytes < (size_t)8 << 20);
+    CHECK_OUT(run(e, -1), "deep\n");
+    sn_free(e);
+
+    text = repeat("template t { n: int }\nfacts { t(n: 1) t(n: 2) }\nrule wide when\n",
+                  "  t(n: 1) or t(n: 2)\n", 10, "then print \"x\" end\n");
+    e = load(text);
+    free(text);
+    char *out = run(e, -1);
+    size_t lines = 0;
+    for (const char *c = out; *c; c++)
+        lines += *c == '\n';
+    CHECK_EQ_INT(lines, 1024);
+    free(out);
+    sn_free(e);
+}
+
+/* n(i) rests on p(i-1) and q(i-1), both on n(i-1): 2^20 paths to n(0),
+ * 41 facts. The proof shows each fact's derivation once (it once printed
+ * one per path, 3 million lines), and an interrupt stops it. */
+static char *how_of(sn_engine *e, const char *pattern, sn_format fmt)
+{
+    sn_fact *f[1];
+    if (sn_query(e, pattern, f, 1, NULL) != 1)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    sn_explain_how(e, f[0], fmt, m);
+    fclose(m);
+    return buf;
+}
+
+TEST(how_shows_a_shared_derivation_once)
+{
+    sn_engine *e = load("template n { i: int }\ntemplate p { i: int }\ntemplate q { i: int }\n"
+                        "facts { n(0) }\n"
+                        "rule split when n(i: ?i & < 20) then conclude p(i: ?i) conclude q(i: ?i) end\n"
+                        "rule join when p(i: ?i) q(i: ?i) then conclude n(i: ?i + 1) end\n");
+    free(run(e, -1));
+    char *text = how_of(e, "n(i: 20)", SN_TEXT);
+    CHECK(text != NULL);
+    size_t lines = 0;
+    for (const char *c = text ? text : ""; *c; c++)
+        lines += *c == '\n';
+    CHECK(lines > 100 && lines < 200);
+    CHECK(text && strstr(text, "#4 n(i: 1) cf 1.00 (see above)"));
+    free(text);
+    char *json = how_of(e, "n(i: 20)", SN_JSON);
+    CHECK(json && strlen(json) < 100000 && strstr(json, "\"shown\":true"));
+    free(json);
+
+    volatile sig_atomic_t stop = 1;
+    sn_set_interrupt(e, &stop);
+    text = how_of(e, "n(i: 20)", SN_TEXT);
+    CHECK(text && strstr(text, "(interrupted: the rest of the proof is left out)"));
+    CHECK(text && strchr(text, '\n') == text + strlen(text) - 1); /* one line, then it stops */
+    free(text);
+    json = how_of(e, "n(i: 20)", SN_JSON);
+    CHECK(json && strstr(json, "\"interrupted\":true}") && !strstr(json, "justifications"));
+    free(json);
+    sn_set_interrupt(e, NULL);
+    sn_free(e);
+}
+
 TEST(recommendations_are_withdrawn_with_their_match)
 {
     sn_engine *e = load2(T_TMS, "facts { finding(pain) }\n"
@@ -866,6 +955,8 @@ int main(void)
     RUN(justification_records);
     RUN(remove_rule);
     RUN(choice_of_constants);
+    RUN(rules_at_the_size_limits);
+    RUN(how_shows_a_shared_derivation_once);
     RUN(recommendations_are_withdrawn_with_their_match);
     RUN(case_tests_run_and_fail);
     RUN(query_reports_bad_patterns);
