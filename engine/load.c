@@ -49,7 +49,7 @@ static char *xstrdup(const char *s)
 
 /* Diagnostics about files from FIRST on go into R, rendered in colour
  * with COLOR. */
-static void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first,
+void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first,
                            bool color)
 {
     if (!r)

@@ -80,6 +80,17 @@ enum { SN_CHECK_COLOR = 1, SN_CHECK_AST = 2 };
 bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
                     const char *sources_dir, sn_report *report, sn_check_result *result);
 
+/* ---- the one layout (`sinew fmt`) ------------------------------------- */
+
+/* Lay out TEXT (LEN bytes, the file NAME) in sinew's one layout: every
+ * comment kept, the meaning unchanged (the result is parsed again and
+ * must give the same syntax tree, or nothing is returned). On success
+ * *OUT is the new text (malloc'd, NUL-terminated, the caller frees it)
+ * and *OUT_LEN its length. False on a syntax error (or no memory), with
+ * REPORT (may be NULL) saying why; *OUT is then NULL. */
+bool sn_layout(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+               sn_report *report);
+
 /* ---- the engine ------------------------------------------------------ */
 
 typedef enum sn_strategy { SN_DEPTH, SN_BREADTH, SN_LEX, SN_MEA } sn_strategy;

@@ -17,6 +17,7 @@ static const struct {
     {E_ESCAPE, "unknown escape in a string"},
     {E_IO, "cannot read a file"},
     {E_NOMEM, "out of memory"},
+    {E_FORMAT, "layout would change the meaning"},
     {E_UNKNOWN_TEMPLATE, "unknown template"},
     {E_UNKNOWN_SLOT, "unknown slot"},
     {E_DUP_SLOT, "duplicate slot"},
@@ -165,7 +166,7 @@ const char *diag_code_name(diag_code c)
 #define NAME(code, text) case code: return text;
     NAME(E_BAD_CHAR, "E001") NAME(E_UNTERMINATED, "E002") NAME(E_SYNTAX, "E003")
     NAME(E_NESTING, "E004") NAME(E_NUMBER, "E005") NAME(E_ESCAPE, "E006")
-    NAME(E_IO, "E007") NAME(E_NOMEM, "E008")
+    NAME(E_IO, "E007") NAME(E_NOMEM, "E008") NAME(E_FORMAT, "E009")
     NAME(E_UNKNOWN_TEMPLATE, "E101") NAME(E_UNKNOWN_SLOT, "E102") NAME(E_DUP_SLOT, "E103")
     NAME(E_TYPE, "E104") NAME(E_DOMAIN, "E105") NAME(E_DUP_RULE, "E106")
     NAME(E_DUP_TEMPLATE, "E107") NAME(E_UNBOUND, "E108") NAME(E_BOUND_IN_NOT, "E109")

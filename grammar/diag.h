@@ -33,6 +33,7 @@ typedef enum diag_code {
     E_ESCAPE,           /* E006 an unknown escape in a string */
     E_IO,               /* E007 a file that cannot be read */
     E_NOMEM,            /* E008 out of memory while loading */
+    E_FORMAT,           /* E009 sinew fmt could not keep a file's meaning */
     /* meaning */
     E_UNKNOWN_TEMPLATE = 101,  /* E101 */
     E_UNKNOWN_SLOT,            /* E102 */

@@ -69,6 +69,12 @@ static const cli_option batch_options[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+static const cli_option fmt_options[] = {
+    {"check", 0, 'c', NULL, "change nothing: list the files that would change (exit 1\n"
+                            "if there are any)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static const cli_command table[] = {
     {"", "[FILE|DIR...]", "the REPL, on the shipped knowledge base or on these files",
      "The REPL, on the shipped knowledge base (./rules/, or PREFIX/share/sinew/rules\n"
@@ -101,6 +107,13 @@ static const cli_command table[] = {
      "standard output; a bad line gets an error record and the run goes on (exit\n"
      "status 1).\n",
      batch_options},
+    {"fmt", "FILE|DIR...", "lay rule files out in the one layout",
+     "Rewrite rule files (a folder: every .sinew file in it) in sinew's one\n"
+     "layout: indentation, spacing and line breaks; comments and blank lines\n"
+     "between items are kept, and the meaning never changes (a file with a\n"
+     "syntax error is left as it is). Each file is written to a temporary file\n"
+     "that replaces it, so a failed write loses nothing.\n",
+     fmt_options},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
