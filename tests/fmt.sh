@@ -8,7 +8,8 @@
 # .sinew file in the project, formatted, keeps its syntax tree (`sinew
 # check --ast`) and is stable (formatting it again changes nothing); one
 # that cannot be formatted (a syntax error) is left byte for byte as it
-# was. --check lists what would change and exits 1; a write that fails leaves the file as it was and no
+# was. --check lists what would change and exits 1; the shipped rules are
+# formatted; a write that fails leaves the file as it was and no
 # temporary file behind.
 SINEW=$1
 TMP=$2/fmt
@@ -88,6 +89,14 @@ if [ "$status" -eq 1 ] && [ "$(cat "$TMP/check.out")" = "$TMP/check.sinew" ] &&
     pass "fmt/check-lists"
 else
     fail "fmt/check-lists: status $status, output '$(cat "$TMP/check.out")'"
+fi
+
+# the shipped rules are in the one layout
+if "$SINEW" fmt --check rules/ > "$TMP/rules.out" 2>&1 && [ ! -s "$TMP/rules.out" ]; then
+    pass "fmt/rules"
+else
+    fail "fmt/rules: 'sinew fmt --check rules/' lists files; run 'sinew fmt rules/'"
+    cat "$TMP/rules.out"
 fi
 
 # a write that fails (no room for even one block) loses nothing
