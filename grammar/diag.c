@@ -44,6 +44,11 @@ static const struct {
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
+    {W_DUP_RULE, "duplicate rule body"},
+    {W_SUBSUMED_RULE, "rule subsumed by another"},
+    {W_ASK_UNUSED, "ask no rule waits on"},
+    {W_ANSWER_UNREAD, "answers no rule reads"},
+    {W_BELOW_THRESHOLD, "conclusion below the threshold"},
 };
 
 void diag_list_init(diag_list *l, sn_mem *mem)
@@ -160,6 +165,19 @@ void diag_note(diag_list *l, const span *sp, const char *fmt, ...)
     va_end(ap);
 }
 
+void diag_drop(diag_list *l, unsigned i)
+{
+    if (i >= l->n)
+        return;
+    if (l->items[i].severity == DIAG_ERROR)
+        l->nerrors--;
+    else
+        l->nwarnings--;
+    free_diag(l->mem, &l->items[i]);
+    memmove(&l->items[i], &l->items[i + 1], (l->n - i - 1) * sizeof *l->items);
+    l->n--;
+}
+
 const char *diag_code_name(diag_code c)
 {
     switch (c) {
@@ -176,6 +194,8 @@ const char *diag_code_name(diag_code c)
     NAME(E_NOT_FACT_VAR, "E119") NAME(E_FACT_VAR_MISUSE, "E120")
     NAME(E_UNKNOWN_SOURCE, "E121") NAME(E_SOURCE_FIELD, "E122") NAME(E_QUOTE, "E123")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
+    NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")
+    NAME(W_ANSWER_UNREAD, "W007") NAME(W_BELOW_THRESHOLD, "W008")
 #undef NAME
     }
     return "E000";

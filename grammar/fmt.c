@@ -17,12 +17,24 @@ static void buf_put(fmt_buf *b, const char *s, size_t n)
         size_t cap = b->cap ? b->cap : 256;
         while (b->len + n + 1 > cap)
             cap *= 2;
-        b->text = mem_realloc(b->mem, b->text, cap); /* longjmps when memory runs out */
+        if (b->arena) {
+            char *grown = arena_alloc(b->arena, cap);
+            if (b->len)
+                memcpy(grown, b->text, b->len);
+            b->text = grown;
+        } else {
+            b->text = mem_realloc(b->mem, b->text, cap); /* longjmps when memory runs out */
+        }
         b->cap = cap;
     }
     memcpy(b->text + b->len, s, n);
     b->len += n;
     b->text[b->len] = '\0';
+}
+
+void fmt_buf_put(fmt_buf *b, const char *s, size_t n)
+{
+    buf_put(b, s, n);
 }
 
 static void buf_str(fmt_buf *b, const char *s)
@@ -322,6 +334,18 @@ static void flat_action(flat *x, const ast_action *a)
         break;
     case ACT_HALT: buf_str(x->b, "halt"); break;
     }
+}
+
+void fmt_ce_line(fmt_buf *out, const ast_ce *c, const src_file *file)
+{
+    flat x = {out, file};
+    flat_ce(&x, c);
+}
+
+void fmt_action_line(fmt_buf *out, const ast_action *a, const src_file *file)
+{
+    flat x = {out, file};
+    flat_action(&x, a);
 }
 
 /* ---- lines: the printer ---- */
@@ -836,7 +860,7 @@ static void put_facts_decl(printer *p, const ast_decl *d)
 static void put_ask(printer *p, const ast_decl *d)
 {
     const ast_ask *a = &d->u.ask;
-    line_begin(p, d->sp.start, d->sp.end, 0);
+    line_begin(p, d->sp.start, a->question.sp.end, 0);
     put_str(p, "ask ");
     put(p, a->tmpl.text, a->tmpl.len);
     put_str(p, ".");
@@ -845,8 +869,9 @@ static void put_ask(printer *p, const ast_decl *d)
     put(p, p->f->text + a->question.sp.start, a->question.sp.end - a->question.sp.start);
     if (a->multiple)
         put_str(p, " multiple");
-    newline(p);
-    pad(p, INDENT);
+    line_end(p, a->question.sp.end);
+    p->fresh = true;
+    line_begin(p, a->answers->sp.start, d->sp.end, INDENT);
     for (const ast_lit *l = a->answers; l; l = l->next) {
         size_t n;
         const char *s = RENDER(p, flat_lit, l, &n);

@@ -41,15 +41,26 @@
 enum { FMT_WIDTH = 99 };
 
 /* A growing text: TEXT holds LEN bytes (NUL-terminated once any is
- * written), in memory from MEM that the caller frees with mem_free. */
+ * written), in memory from MEM that the caller frees with mem_free, or,
+ * when ARENA is set, from that arena (nothing to free). */
 typedef struct fmt_buf {
     sn_mem *mem;
+    arena *arena;
     char *text;
     size_t len, cap;
 } fmt_buf;
 
 /* Append PROG's text to OUT. SCRATCH (empty, same sn_mem) is working
  * space; the caller frees both texts, also when memory ran out. */
+/* Append N bytes at S to B. */
+void fmt_buf_put(fmt_buf *b, const char *s, size_t n);
+
 void fmt_program(fmt_buf *out, fmt_buf *scratch, const ast_program *prog, const src_file *file);
+
+/* One condition, or one action, flat on one line as the layout writes it
+ * (variables by name, strings as written), appended to OUT: for comparing
+ * rules (lint.c). FILE is the one the node was parsed from. */
+void fmt_ce_line(fmt_buf *out, const ast_ce *c, const src_file *file);
+void fmt_action_line(fmt_buf *out, const ast_action *a, const src_file *file);
 
 #endif
