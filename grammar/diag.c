@@ -1,5 +1,6 @@
 /* diag.c — recording and rendering diagnostics; see diag.h. */
 #include "diag.h"
+#include "width.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -226,7 +227,8 @@ enum { TAB_WIDTH = 4, MAX_SHOWN = 100, GUTTER = 5 };
 #define C_BLUE "\033[1;34m"
 
 /* Display width of the bytes [from, to) of a line: tabs to TAB_WIDTH
- * spaces, each UTF-8 character one column. */
+ * spaces, each UTF-8 character the columns it takes (width.h: two for a
+ * wide one, none for a combining mark). */
 static size_t width_of(const char *s, size_t from, size_t to)
 {
     size_t w = 0;
@@ -235,7 +237,7 @@ static size_t width_of(const char *s, size_t from, size_t to)
         if (c == '\t')
             w += TAB_WIDTH;
         else if ((c & 0xC0) != 0x80)
-            w++;
+            w += (size_t)utf8_char_width(s + i);
     }
     return w;
 }
