@@ -107,12 +107,13 @@ static const cli_command table[] = {
      "standard output; a bad line gets an error record and the run goes on (exit\n"
      "status 1).\n",
      batch_options},
-    {"fmt", "FILE|DIR...", "lay rule files out in the one layout",
+    {"fmt", "FILE|DIR|-...", "lay rule files out in the one layout",
      "Rewrite rule files (a folder: every .sinew file in it) in sinew's one\n"
      "layout: indentation, spacing and line breaks; comments and blank lines\n"
      "between items are kept, and the meaning never changes (a file with a\n"
      "syntax error is left as it is). Each file is written to a temporary file\n"
-     "that replaces it, so a failed write loses nothing.\n",
+     "that replaces it, so a failed write loses nothing. '-' formats standard\n"
+     "input to standard output.\n",
      fmt_options},
     {NULL, NULL, NULL, NULL, NULL},
 };

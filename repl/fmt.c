@@ -5,7 +5,8 @@
  * back through a temporary file in the same folder that is then renamed
  * over it: a failed write leaves the original as it was. With --check
  * nothing is written; the files that would change are listed on standard
- * output and the exit status is 1 if there are any.
+ * output and the exit status is 1 if there are any. The operand `-` is
+ * standard input, written formatted to standard output.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -179,6 +180,50 @@ static void fmt_dir(fmt_run *run, const char *dir)
     free(names);
 }
 
+/* `-`: standard input, formatted, to standard output (for editors'
+ * filters); with --check, only whether it would change. */
+static void fmt_stdin(fmt_run *run)
+{
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    for (size_t got; text; len += got) {
+        if (len == cap) {
+            char *grown = realloc(text, cap *= 2);
+            if (!grown) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = grown;
+        }
+        if ((got = fread(text + len, 1, cap - len, stdin)) == 0)
+            break;
+    }
+    if (!text || ferror(stdin)) {
+        fprintf(stderr, "<stdin>: error[E007]: cannot read standard input\n");
+        free(text);
+        run->failed++;
+        return;
+    }
+    char *out;
+    size_t out_len;
+    sn_report r = {0};
+    if (!sn_layout("<stdin>", text, len, &out, &out_len, &r)) {
+        fputs(r.text ? r.text : "", stderr);
+        run->failed++;
+    } else if (run->check) {
+        if (out_len != len || memcmp(out, text, len) != 0) {
+            printf("<stdin>\n");
+            run->changed++;
+        }
+    } else {
+        fwrite(out, 1, out_len, stdout);
+    }
+    sn_report_free(&r);
+    free(out);
+    free(text);
+}
+
 int cmd_fmt(int argc, char **argv)
 {
     fmt_run run = {0};
@@ -194,7 +239,9 @@ int cmd_fmt(int argc, char **argv)
         return cli_usage("fmt", "which files? name the files or folders to format");
     for (int i = p.optind; i < argc; i++) {
         struct stat st;
-        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+        if (strcmp(argv[i], "-") == 0)
+            fmt_stdin(&run);
+        else if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
             fmt_dir(&run, argv[i]);
         else
             fmt_file(&run, argv[i]);

@@ -125,3 +125,18 @@ fi
 "$SINEW" fmt > /dev/null 2>&1
 status=$?
 if [ "$status" -eq 2 ]; then pass "fmt/usage"; else fail "fmt/usage: status $status, not 2"; fi
+
+# `-`: standard input to standard output, the file untouched
+if "$SINEW" fmt - < tests/fmt/layout.sinew > "$TMP/stdin.out" 2> "$TMP/stdin.err" &&
+    cmp -s "$TMP/stdin.out" tests/fmt/layout.out && [ ! -s "$TMP/stdin.err" ]; then
+    pass "fmt/stdin"
+else
+    fail "fmt/stdin: 'sinew fmt -' did not write the layout on standard output"
+fi
+"$SINEW" fmt - < tests/fmt/syntax_error.sinew > "$TMP/stdin.out" 2> "$TMP/stdin.err"
+status=$?
+if [ "$status" -eq 1 ] && [ ! -s "$TMP/stdin.out" ] && grep -q '^<stdin>:5:1: error\[E003\]' "$TMP/stdin.err"; then
+    pass "fmt/stdin-error"
+else
+    fail "fmt/stdin-error: status $status"
+fi
