@@ -4,7 +4,9 @@
 # and the tests' tools: Graphviz (the pictures `explain --dot` writes are
 # rendered), tmux (the REPL is driven on a real terminal), groff (the
 # installed man pages are rendered), jq and python3-jsonschema (every JSON
-# output is validated against its schema in docs/schema/). Installs what is missing with apt-get
+# output is validated against its schema in docs/schema/), vim and npm (the
+# editor files are loaded in Vim and tokenized with vscode-textmate).
+# Installs what is missing with apt-get
 # (through sudo when not root); without apt-get, stops and says what to
 # install. Quiet when everything is present.
 set -eu
@@ -21,6 +23,8 @@ command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
 command -v jq >/dev/null 2>&1 || missing="$missing jq"
 python3 -c 'import jsonschema' >/dev/null 2>&1 || missing="$missing python3-jsonschema"
+command -v vim >/dev/null 2>&1 || missing="$missing vim"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
 [ -z "$missing" ] && exit 0
 

@@ -6,7 +6,8 @@
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
 # .out), documentation examples (tests/docs.sh), transcripts, batch, the
 # terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
-# line (tests/cli.sh), sinew fmt (tests/fmt.sh), install and uninstall (tests/install.sh), the
+# line (tests/cli.sh), sinew fmt (tests/fmt.sh), the editor files
+# (tests/editors.sh), install and uninstall (tests/install.sh), the
 # knowledge base's cases, the library's edge and the code's shape
 # (tests/library.sh, structure.sh), and the replay of saved fuzz inputs
 # (fuzz/crashes/*). A failing test prints one line (and a diff); passes
@@ -303,6 +304,20 @@ while read -r word rest; do
 done < "$TMP/fmt.out"
 grep -v '^PASS ' "$TMP/fmt.out" | grep -v '^FAIL ' | sed 's/^/  /'
 grep -q '^PASS fmt/failed-write$' "$TMP/fmt.out" || fail "fmt: the failed write was not checked"
+end
+
+# ---- the editor files: Vim loads them, the TextMate grammar tokenizes a
+# sample (tests/editors.sh) ----
+begin editors
+sh tests/editors.sh "$B" "$TMP" > "$TMP/editors.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/editors.out"
+grep -v '^PASS ' "$TMP/editors.out" | grep -v '^FAIL ' | sed 's/^/  /'
+[ "$suite_pass" -eq 3 ] || [ "$suite_fail" -gt 0 ] || fail "editors: ran $suite_pass of its 3 checks"
 end
 
 # ---- make install into a temporary prefix, the installed sinew on the
