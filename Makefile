@@ -142,7 +142,7 @@ MANS    := man1/sinew.1 man7/sinew-lang.7
 # Editor files: Vim's (its vimfiles folder under PREFIX) and the VS Code
 # extension folder (linked into ~/.vscode/extensions by the user).
 VIMFILES := syntax/sinew.vim ftdetect/sinew.vim ftplugin/sinew.vim
-VSCODE   := package.json language-configuration.json syntaxes/sinew.tmLanguage.json
+VSCODE   := package.json extension.js language-configuration.json syntaxes/sinew.tmLanguage.json
 INSTALL_DIRS := bin lib include/sinew include share/man/man1 share/man/man7 share/man \
            share/sinew/rules share/sinew/editors/vscode/syntaxes share/sinew/editors/vscode \
            share/sinew/editors share/sinew share/doc/sinew/schema share/doc/sinew share/doc \

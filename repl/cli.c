@@ -75,6 +75,12 @@ static const cli_option fmt_options[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+static const cli_option lsp_options[] = {
+    {"log", 0, 'L', "FILE", "append every message received and sent to FILE (to see\n"
+                            "what an editor and the server say)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static const cli_command table[] = {
     {"", "[FILE|DIR...]", "the REPL, on the shipped knowledge base or on these files",
      "The REPL, on the shipped knowledge base (./rules/, or PREFIX/share/sinew/rules\n"
@@ -115,6 +121,13 @@ static const cli_command table[] = {
      "that replaces it, so a failed write loses nothing. '-' formats standard\n"
      "input to standard output.\n",
      fmt_options},
+    {"lsp", "", "a language server for editors (standard input and output)",
+     "A Language Server Protocol server on standard input and output, for\n"
+     "editors: each document is checked with the other .sinew files of its\n"
+     "folder, with the diagnostics of 'sinew check'; hover, go to definition,\n"
+     "find references, completion, document symbols and formatting ('sinew\n"
+     "fmt'). The editor starts it and talks to it; it ends on 'exit'.\n",
+     lsp_options},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

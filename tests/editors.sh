@@ -7,7 +7,8 @@
 # error, a .sinew file gets the filetype and the syntax, and words of each
 # kind in tests/editors/sample.sinew get their syntax group. TextMate: the
 # grammar and the VS Code manifest parse as JSON, the manifest names the
-# grammar and the language configuration, and the grammar tokenizes the
+# grammar, the language configuration and the entry point, which is valid
+# JavaScript and starts `sinew lsp`, and the grammar tokenizes the
 # sample as tests/editors/sample.tokens says, with vscode-textmate (npm;
 # installed into BUILD_DIR/npm the first time).
 B=$1
@@ -44,7 +45,10 @@ if jq -e '.scopeName == "source.sinew" and (.patterns | length) > 0' "$G" > /dev
     jq -e '.contributes.grammars[0].path == "./syntaxes/sinew.tmLanguage.json" and
            .contributes.grammars[0].scopeName == "source.sinew" and
            .contributes.languages[0].extensions == [".sinew"] and
-           .contributes.languages[0].configuration == "./language-configuration.json"' "$M" > /dev/null 2>&1 &&
+           .contributes.languages[0].configuration == "./language-configuration.json" and
+           .main == "./extension.js" and (.dependencies | has("vscode-languageclient"))' "$M" > /dev/null 2>&1 &&
+    node --check editors/vscode/extension.js > /dev/null 2>&1 &&
+    grep -q "args: \['lsp'\]" editors/vscode/extension.js &&
     jq -e '.comments.lineComment == "#"' editors/vscode/language-configuration.json > /dev/null 2>&1; then
     pass "editors/textmate-json"
 else

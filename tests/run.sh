@@ -6,7 +6,8 @@
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
 # .out), documentation examples (tests/docs.sh), transcripts, batch, the
 # terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
-# line (tests/cli.sh), sinew fmt (tests/fmt.sh), the editor files
+# line (tests/cli.sh), sinew fmt (tests/fmt.sh), the language server
+# (tests/lsp/client.py), the editor files
 # (tests/editors.sh), install and uninstall (tests/install.sh), the
 # knowledge base's cases, the library's edge and the code's shape
 # (tests/library.sh, structure.sh), and the replay of saved fuzz inputs
@@ -304,6 +305,20 @@ while read -r word rest; do
 done < "$TMP/fmt.out"
 grep -v '^PASS ' "$TMP/fmt.out" | grep -v '^FAIL ' | sed 's/^/  /'
 grep -q '^PASS fmt/failed-write$' "$TMP/fmt.out" || fail "fmt: the failed write was not checked"
+end
+
+# ---- the language server: a scripted session driven by a small client
+# (tests/lsp/client.py) ----
+begin lsp
+python3 tests/lsp/client.py "$SINEW" "$TMP" > "$TMP/lsp.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/lsp.out"
+grep -v '^PASS ' "$TMP/lsp.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS lsp/exit$' "$TMP/lsp.out" || fail "lsp: the session did not reach its end"
 end
 
 # ---- the editor files: Vim loads them, the TextMate grammar tokenizes a
