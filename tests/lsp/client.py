@@ -211,6 +211,34 @@ def session(sinew, tmp):
     check("formatting", len(edits) == 1 and edits[0]["newText"] == want == fixed
           and edits[0]["range"]["start"] == {"line": 0, "character": 0}, json.dumps(edits))
 
+    # positions in UTF-16 code units: the emoji before the error takes two
+    emoji = fixed.replace("    conclude diagnosis(name: hamstring_strain) cf 0.6",
+                          '    print "\U0001F3C3 é", ?unbound', 1)
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri(rules), "version": 7},
+                                        "contentChanges": [{"text": emoji}]})
+    d = s.diagnostics(uri(rules))
+    el = next(i for i, l in enumerate(emoji.split("\n")) if "?unbound" in l)
+    prefix = emoji.split("\n")[el].split("?unbound")[0]
+    units = len(prefix.encode("utf-16-le")) // 2
+    check("utf-16", len(d) == 1 and d[0]["code"] == "E108"
+          and d[0]["range"]["start"] == {"line": el, "character": units}
+          and d[0]["range"]["end"] == {"line": el, "character": units + 8}, json.dumps(d))
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri(rules), "version": 8},
+                                        "contentChanges": [{"text": fixed}]})
+    s.diagnostics(uri(rules))
+    # a client that takes UTF-32 gets characters
+    s32 = Server(sinew)
+    r = s32.request("initialize", {"processId": os.getpid(), "capabilities":
+                                   {"general": {"positionEncodings": ["utf-32", "utf-16"]}}})
+    s32.notify("textDocument/didOpen", {"textDocument": {"uri": uri(rules), "languageId": "sinew",
+                                                         "version": 1, "text": emoji}})
+    d = s32.diagnostics(uri(rules))
+    check("utf-32", r["result"]["capabilities"]["positionEncoding"] == "utf-32" and len(d) == 1
+          and d[0]["range"]["start"] == {"line": el, "character": len(prefix)}, json.dumps(d))
+    s32.request("shutdown", None)
+    s32.notify("exit", None)
+    s32.p.wait(timeout=10)
+
     r = s.request("textDocument/nonsense", {})
     check("unknown-method", r.get("error", {}).get("code") == -32601, json.dumps(r))
 
