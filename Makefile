@@ -147,8 +147,15 @@ RULES   := $(notdir $(wildcard rules/*.sinew)) README.md
 DOCS    := README.md LICENSE docs/language.md docs/engine.md
 SCHEMAS := $(wildcard docs/schema/*.json)
 MANS    := man1/sinew.1 man7/sinew-lang.7
+# Editor files: Vim's (its vimfiles folder under PREFIX) and the VS Code
+# extension folder (linked into ~/.vscode/extensions by the user).
+VIMFILES := syntax/sinew.vim ftdetect/sinew.vim ftplugin/sinew.vim
+VSCODE   := package.json extension.js language-configuration.json syntaxes/sinew.tmLanguage.json
 INSTALL_DIRS := bin lib/pkgconfig lib include/sinew include share/man/man1 share/man/man7 share/man \
-           share/sinew/rules share/sinew share/doc/sinew/schema share/doc/sinew share/doc share
+           share/sinew/rules share/sinew/editors/vscode/syntaxes share/sinew/editors/vscode \
+           share/sinew/editors share/sinew share/doc/sinew/schema share/doc/sinew share/doc \
+           share/vim/vimfiles/syntax share/vim/vimfiles/ftdetect share/vim/vimfiles/ftplugin \
+           share/vim/vimfiles share/vim share
 
 install: all
 	install -d $(INST)/bin $(INST)/lib $(INST)/include/sinew $(INST)/share/man/man1 $(INST)/share/man/man7 \
@@ -167,6 +174,14 @@ install: all
 	install -m 644 $(DOCS) $(INST)/share/doc/sinew/
 	install -d $(INST)/share/doc/sinew/schema
 	install -m 644 $(SCHEMAS) $(INST)/share/doc/sinew/schema/
+	for f in $(VIMFILES); do \
+	    install -d $(INST)/share/vim/vimfiles/$${f%/*} && \
+	    install -m 644 editors/vim/$$f $(INST)/share/vim/vimfiles/$$f || exit 1; \
+	done
+	install -d $(INST)/share/sinew/editors/vscode/syntaxes
+	for f in $(VSCODE); do \
+	    install -m 644 editors/vscode/$$f $(INST)/share/sinew/editors/vscode/$$f || exit 1; \
+	done
 	for m in $(MANS); do \
 	    sed 's|/usr/local|$(PREFIX)|g' docs/$${m#*/} > $(INST)/share/man/$$m.tmp && \
 	    chmod 644 $(INST)/share/man/$$m.tmp && mv $(INST)/share/man/$$m.tmp $(INST)/share/man/$$m || exit 1; \
@@ -178,7 +193,9 @@ uninstall:
 	    $(INST)/lib/pkgconfig/sinew.pc \
 	    $(addprefix $(INST)/share/sinew/rules/,$(RULES)) \
 	    $(addprefix $(INST)/share/doc/sinew/,$(notdir $(DOCS))) $(addprefix $(INST)/share/man/,$(MANS)) \
-	    $(addprefix $(INST)/share/doc/sinew/schema/,$(notdir $(SCHEMAS)))
+	    $(addprefix $(INST)/share/doc/sinew/schema/,$(notdir $(SCHEMAS))) \
+	    $(addprefix $(INST)/share/vim/vimfiles/,$(VIMFILES)) \
+	    $(addprefix $(INST)/share/sinew/editors/vscode/,$(VSCODE))
 	for d in $(INSTALL_DIRS); do \
 	    if [ -d $(INST)/$$d ]; then rmdir $(INST)/$$d 2>/dev/null || true; fi; \
 	done

@@ -49,7 +49,7 @@ static char *xstrdup(const char *s)
 
 /* Diagnostics about files from FIRST on go into R, rendered in colour
  * with COLOR. */
-static void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first,
+void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first,
                            bool color)
 {
     if (!r)
@@ -73,6 +73,7 @@ static void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32
             const src_file *f = srcset_file(src, x->sp.file);
             o->file = xstrdup(f->name);
             src_position(f, x->sp.start, &o->line, &o->col);
+            src_position(f, x->sp.end, &o->end_line, &o->end_col);
         } else {
             o->file = xstrdup(x->file);
         }

@@ -21,4 +21,8 @@ void pattern_close(engine *, typed_pattern *tp);
 /* F passes TP's test (the threshold is the caller's to judge). */
 bool pattern_matches(engine *, const typed_pattern *tp, const struct fact *f);
 
+/* Diagnostics of D about files from FIRST of SRC on into R (sorted,
+ * rendered, in colour with COLOR). */
+void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first, bool color);
+
 #endif

@@ -50,6 +50,7 @@ typedef struct sn_diag {
     const char *file;      /* "" when the problem has no file */
     unsigned line, col;    /* 1-based; 0 when not known */
     const char *message;
+    unsigned end_line, end_col; /* where its span ends (exclusive); as line, col */
 } sn_diag;
 
 typedef struct sn_report {
@@ -83,6 +84,57 @@ enum { SN_CHECK_COLOR = 1, SN_CHECK_AST = 2 };
  * NULL) counts what the files declare. True when there is no error. */
 bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
                     const char *sources_dir, sn_report *report, sn_check_result *result);
+
+/* ---- the one layout (`sinew fmt`) ------------------------------------- */
+
+/* Lay out TEXT (LEN bytes, the file NAME) in sinew's one layout: every
+ * comment kept, the meaning unchanged (the result is parsed again and
+ * must give the same syntax tree, or nothing is returned). On success
+ * *OUT is the new text (malloc'd, NUL-terminated, the caller frees it)
+ * and *OUT_LEN its length. False on a syntax error (or no memory), with
+ * REPORT (may be NULL) saying why; *OUT is then NULL. */
+bool sn_layout(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+               sn_report *report);
+
+/* ---- what the files declare and use (`sinew lsp`) ------------------- */
+
+typedef enum sn_sym_kind {
+    SN_SYM_TEMPLATE, SN_SYM_SLOT, SN_SYM_RULE, SN_SYM_CASE, SN_SYM_FACTS, SN_SYM_ASK,
+    SN_SYM_SOURCE, SN_SYM_VALUE,
+} sn_sym_kind;
+
+/* One name in the text: where a template, slot, rule, case, facts block,
+ * ask, source or ask answer is declared (DEFINITION), or where it is used
+ * (a pattern's or fact's template and slots, a constant value in a slot,
+ * a cited source). */
+typedef struct sn_symbol {
+    sn_sym_kind kind;
+    bool definition;
+    const char *name;   /* as written; an ask's is "TEMPLATE.SLOT", a value's its text */
+    const char *tmpl;   /* a slot's, a value's or an ask's template; "" for others */
+    const char *slot;   /* a value's or an ask's slot; "" for others */
+    unsigned file;      /* index into the texts analysed */
+    unsigned line, col, end_line, end_col; /* 1-based, columns in characters; end exclusive */
+    const char *detail; /* definitions: what a hover shows (a template's slots and
+                         * types, a rule's doc string and sources, an ask's question
+                         * and answers, a source's title); "" for uses */
+} sn_symbol;
+
+typedef struct sn_analysis {
+    sn_report report;   /* every diagnostic, as `sinew check` gives it */
+    unsigned n;
+    sn_symbol *symbols; /* in the order of the files, then of the text */
+    void *strings_;     /* the symbols' text (private) */
+} sn_analysis;
+
+/* Parse and check N texts (TEXTS[i], LENS[i] bytes, from the file
+ * NAMES[i]) as one program, as `sinew check` does files, and list every
+ * name each declares and uses; names and types are listed when the syntax
+ * is right. The caller frees OUT with sn_analysis_free. False when there
+ * are errors (OUT is filled all the same). */
+bool sn_analyze(const char *const *names, const char *const *texts, const size_t *lens,
+                unsigned n, sn_analysis *out);
+void sn_analysis_free(sn_analysis *);
 
 /* ---- the engine ------------------------------------------------------ */
 

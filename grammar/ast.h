@@ -308,11 +308,20 @@ typedef struct ast_source {
     struct ast_source *next;
 } ast_source;
 
+/* A `# ...` comment, to the end of its line: kept only when the program
+ * asks for them (the formatter does; loads do not). */
+typedef struct ast_comment {
+    span sp;
+    struct ast_comment *next;
+} ast_comment;
+
 typedef struct ast_program {
     arena *arena;      /* owns every node */
     ast_decl *decls, *last;
     uint32_t ndecls;
     ast_source *sources, *last_source;
+    bool keep_comments; /* set before parsing: the scanner lists comments */
+    ast_comment *comments, *last_comment; /* in source order */
 } ast_program;
 
 enum { AST_SLOT_CF = -1 }; /* ast_slotcons.slot of the `cf` pseudo-slot */

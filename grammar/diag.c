@@ -1,5 +1,6 @@
 /* diag.c — recording and rendering diagnostics; see diag.h. */
 #include "diag.h"
+#include "width.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ static const struct {
     {E_ESCAPE, "unknown escape in a string"},
     {E_IO, "cannot read a file"},
     {E_NOMEM, "out of memory"},
+    {E_FORMAT, "layout would change the meaning"},
     {E_UNKNOWN_TEMPLATE, "unknown template"},
     {E_UNKNOWN_SLOT, "unknown slot"},
     {E_DUP_SLOT, "duplicate slot"},
@@ -45,6 +47,11 @@ static const struct {
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
+    {W_DUP_RULE, "duplicate rule body"},
+    {W_SUBSUMED_RULE, "rule subsumed by another"},
+    {W_ASK_UNUSED, "ask no rule waits on"},
+    {W_ANSWER_UNREAD, "answers no rule reads"},
+    {W_BELOW_THRESHOLD, "conclusion below the threshold"},
 };
 
 void diag_list_init(diag_list *l, sn_mem *mem)
@@ -161,13 +168,26 @@ void diag_note(diag_list *l, const span *sp, const char *fmt, ...)
     va_end(ap);
 }
 
+void diag_drop(diag_list *l, unsigned i)
+{
+    if (i >= l->n)
+        return;
+    if (l->items[i].severity == DIAG_ERROR)
+        l->nerrors--;
+    else
+        l->nwarnings--;
+    free_diag(l->mem, &l->items[i]);
+    memmove(&l->items[i], &l->items[i + 1], (l->n - i - 1) * sizeof *l->items);
+    l->n--;
+}
+
 const char *diag_code_name(diag_code c)
 {
     switch (c) {
 #define NAME(code, text) case code: return text;
     NAME(E_BAD_CHAR, "E001") NAME(E_UNTERMINATED, "E002") NAME(E_SYNTAX, "E003")
     NAME(E_NESTING, "E004") NAME(E_NUMBER, "E005") NAME(E_ESCAPE, "E006")
-    NAME(E_IO, "E007") NAME(E_NOMEM, "E008")
+    NAME(E_IO, "E007") NAME(E_NOMEM, "E008") NAME(E_FORMAT, "E009")
     NAME(E_UNKNOWN_TEMPLATE, "E101") NAME(E_UNKNOWN_SLOT, "E102") NAME(E_DUP_SLOT, "E103")
     NAME(E_TYPE, "E104") NAME(E_DOMAIN, "E105") NAME(E_DUP_RULE, "E106")
     NAME(E_DUP_TEMPLATE, "E107") NAME(E_UNBOUND, "E108") NAME(E_BOUND_IN_NOT, "E109")
@@ -178,6 +198,8 @@ const char *diag_code_name(diag_code c)
     NAME(E_UNKNOWN_SOURCE, "E121") NAME(E_SOURCE_FIELD, "E122") NAME(E_QUOTE, "E123")
     NAME(E_RULE_SIZE, "E124") NAME(E_TEMPLATE_SIZE, "E125")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
+    NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")
+    NAME(W_ANSWER_UNREAD, "W007") NAME(W_BELOW_THRESHOLD, "W008")
 #undef NAME
     }
     return "E000";
@@ -208,8 +230,9 @@ enum { TAB_WIDTH = 4, MAX_SHOWN = 100, GUTTER = 5 };
 #define C_BLUE "\033[1;34m"
 
 /* Display width of the bytes [from, to) of a line: tabs to TAB_WIDTH
- * spaces, each UTF-8 character one column, and each byte that is not
- * part of one a column of its own (put_text shows it as '?'). */
+ * spaces, each UTF-8 character the columns it takes (width.h: two for a
+ * wide one, none for a combining mark), and each byte that is not part of
+ * one a column of its own (put_text shows it as '?'). */
 static size_t width_of(const char *s, size_t from, size_t to)
 {
     size_t w = 0;
@@ -219,7 +242,7 @@ static size_t width_of(const char *s, size_t from, size_t to)
             w += TAB_WIDTH;
         } else {
             size_t k = c < 0x80 ? 1 : src_utf8_len(s + i, to - i);
-            w++;
+            w += k > 1 ? (size_t)utf8_char_width(s + i) : 1;
             if (k > 1)
                 i += k - 1;
         }

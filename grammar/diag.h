@@ -33,6 +33,7 @@ typedef enum diag_code {
     E_ESCAPE,           /* E006 an unknown escape in a string */
     E_IO,               /* E007 a file that cannot be read */
     E_NOMEM,            /* E008 out of memory while loading */
+    E_FORMAT,           /* E009 sinew fmt could not keep a file's meaning */
     /* meaning */
     E_UNKNOWN_TEMPLATE = 101,  /* E101 */
     E_UNKNOWN_SLOT,            /* E102 */
@@ -63,6 +64,11 @@ typedef enum diag_code {
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */
     W_UNUSED_TEMPLATE,         /* W003 */
+    W_DUP_RULE,                /* W004 (lint.c) */
+    W_SUBSUMED_RULE,           /* W005 */
+    W_ASK_UNUSED,              /* W006 */
+    W_ANSWER_UNREAD,           /* W007 */
+    W_BELOW_THRESHOLD,         /* W008 */
 } diag_code;
 
 typedef struct diag_remark {
@@ -103,6 +109,9 @@ void diag_add_file(diag_list *, diag_severity, diag_code, const char *file,
 /* Attach a note to the last diagnostic added; with SP or without. */
 void diag_note(diag_list *, const span *sp, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Remove the Ith diagnostic (its notes too); the counts follow. */
+void diag_drop(diag_list *, unsigned i);
 
 /* "E003", "W001". Borrowed, static. */
 const char *diag_code_name(diag_code);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "lint.h"
 #include "sources.h"
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -127,14 +128,23 @@ ast_program *front_build(sn_mem *mem, check_env *env, const srcset *src, uint32_
         return NULL;
     }
     mem->oom = &here;
+    prog->keep_comments = true; /* for `# allow W004` (lint.h) */
+    unsigned from = d->n;
     unsigned syntax = 0;
     for (unsigned i = 0; i < n; i++)
         syntax += parse_file_as(prog, src, first + i, d, i + 1 == n ? last : FRONT_PROGRAM);
     /* A program with syntax errors is incomplete: judging its names would
      * report the missing pieces again, so checks wait for a clean parse. */
     if (syntax == 0) {
+        unsigned errors = d->nerrors;
+        /* the lints judge a whole knowledge base: not text loaded on top
+         * of another (a REPL's `load`, a typed fact) */
+        bool whole = check_env_templates(env) == 0 && last == FRONT_PROGRAM;
         check_program(prog, env, d);
         sources_check(prog, env, d);
+        if (d->nerrors == errors && whole)
+            lint_program(prog, src, d);
+        lint_allow(prog, src, d, from);
     }
     mem->oom = outer;
     return prog;

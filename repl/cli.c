@@ -69,6 +69,18 @@ static const cli_option batch_options[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+static const cli_option fmt_options[] = {
+    {"check", 0, 'c', NULL, "change nothing: list the files that would change (exit 1\n"
+                            "if there are any)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const cli_option lsp_options[] = {
+    {"log", 0, 'L', "FILE", "append every message received and sent to FILE (to see\n"
+                            "what an editor and the server say)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static const cli_command table[] = {
     {"", "[FILE|DIR...]", "the REPL, on the shipped knowledge base or on these files",
      "The REPL, on the shipped knowledge base (./rules/, or PREFIX/share/sinew/rules\n"
@@ -101,6 +113,21 @@ static const cli_command table[] = {
      "standard output; a bad line gets an error record and the run goes on (exit\n"
      "status 1).\n",
      batch_options},
+    {"fmt", "FILE|DIR|-...", "lay rule files out in the one layout",
+     "Rewrite rule files (a folder: every .sinew file in it) in sinew's one\n"
+     "layout: indentation, spacing and line breaks; comments and blank lines\n"
+     "between items are kept, and the meaning never changes (a file with a\n"
+     "syntax error is left as it is). Each file is written to a temporary file\n"
+     "that replaces it, so a failed write loses nothing. '-' formats standard\n"
+     "input to standard output.\n",
+     fmt_options},
+    {"lsp", "", "a language server for editors (standard input and output)",
+     "A Language Server Protocol server on standard input and output, for\n"
+     "editors: each document is checked with the other .sinew files of its\n"
+     "folder, with the diagnostics of 'sinew check'; hover, go to definition,\n"
+     "find references, completion, document symbols and formatting ('sinew\n"
+     "fmt'). The editor starts it and talks to it; it ends on 'exit'.\n",
+     lsp_options},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

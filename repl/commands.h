@@ -21,6 +21,10 @@ size_t ranked_conclusions(sn_engine *, sn_fact ***out);
 
 int cmd_run(int argc, char **argv, const char *default_rules);
 int cmd_test(int argc, char **argv, const char *default_rules);
+/* fmt.c: rule files in the one layout */
+int cmd_fmt(int argc, char **argv);
+/* lsp.c: a language server on standard input and output */
+int cmd_lsp(int argc, char **argv);
 /* batch.c: JSON cases in, JSON results out */
 int cmd_batch(int argc, char **argv, const char *default_rules);
 

@@ -191,6 +191,10 @@ static int dispatch(int argc, char **argv)
         return cmd_test(argc - 1, argv + 1, default_rules());
     if (strcmp(cmd, "batch") == 0)
         return cmd_batch(argc - 1, argv + 1, default_rules());
+    if (strcmp(cmd, "fmt") == 0)
+        return cmd_fmt(argc - 1, argv + 1);
+    if (strcmp(cmd, "lsp") == 0)
+        return cmd_lsp(argc - 1, argv + 1);
     if (strcmp(cmd, "consult") == 0)
         return session("consult", argc - 1, argv + 1);
     /* sinew [OPTIONS] [FILE|DIR...]: the REPL */

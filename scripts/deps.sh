@@ -6,9 +6,10 @@
 # installed man pages are rendered), jq and python3-jsonschema (every JSON
 # output is validated against its schema in docs/schema/), g++ and
 # pkg-config (a C and a C++ program are built against the installed
-# library). Installs what is missing with apt-get (through sudo when not
-# root); without apt-get, stops and says what to install. Quiet when
-# everything is present.
+# library), vim and npm (the editor files are loaded in Vim and tokenized
+# with vscode-textmate). Installs what is missing with apt-get (through
+# sudo when not root); without apt-get, stops and says what to install.
+# Quiet when everything is present.
 set -eu
 
 missing=""
@@ -25,6 +26,8 @@ command -v jq >/dev/null 2>&1 || missing="$missing jq"
 command -v g++ >/dev/null 2>&1 || missing="$missing g++"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 python3 -c 'import jsonschema' >/dev/null 2>&1 || missing="$missing python3-jsonschema"
+command -v vim >/dev/null 2>&1 || missing="$missing vim"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
 [ -z "$missing" ] && exit 0
 

@@ -35,7 +35,10 @@ else
 fi
 for f in bin/sinew lib/libsinew.a lib/libsinew.so.0 lib/pkgconfig/sinew.pc include/sinew/sinew.h share/man/man1/sinew.1 \
     share/man/man7/sinew-lang.7 share/doc/sinew/LICENSE share/doc/sinew/README.md \
-    share/doc/sinew/language.md share/doc/sinew/engine.md share/sinew/rules/findings.sinew; do
+    share/doc/sinew/language.md share/doc/sinew/engine.md share/sinew/rules/findings.sinew \
+    share/vim/vimfiles/syntax/sinew.vim share/vim/vimfiles/ftdetect/sinew.vim \
+    share/sinew/editors/vscode/package.json share/sinew/editors/vscode/extension.js \
+    share/sinew/editors/vscode/syntaxes/sinew.tmLanguage.json; do
     [ -f "$P/$f" ] || { no files "$f was not installed"; files_ok=0; }
 done
 [ "${files_ok:-1}" = 1 ] && [ -x "$P/bin/sinew" ] && ok files

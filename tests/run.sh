@@ -6,7 +6,9 @@
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
 # .out), documentation examples (tests/docs.sh), transcripts, batch, the
 # terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
-# line (tests/cli.sh), install and uninstall (tests/install.sh), the
+# line (tests/cli.sh), sinew fmt (tests/fmt.sh), the language server
+# (tests/lsp/client.py), the editor files
+# (tests/editors.sh), install and uninstall (tests/install.sh), the
 # knowledge base's cases, the library's edge and the code's shape
 # (tests/library.sh, structure.sh), and the replay of saved fuzz inputs
 # (fuzz/crashes/*). A failing test prints one line (and a diff); passes
@@ -288,6 +290,49 @@ while read -r word rest; do
 done < "$TMP/cli.out"
 grep -v '^PASS ' "$TMP/cli.out" | grep -v '^FAIL ' | sed 's/^/  /'
 grep -q '^PASS cli/batch-man$' "$TMP/cli.out" || fail "cli: the man page was not checked"
+end
+
+# ---- sinew fmt: golden layouts, every .sinew file of the project keeps its
+# syntax tree and is stable, --check, the shipped rules formatted, a failed
+# write (tests/fmt.sh) ----
+begin fmt
+sh tests/fmt.sh "$SINEW" "$TMP" > "$TMP/fmt.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/fmt.out"
+grep -v '^PASS ' "$TMP/fmt.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS fmt/failed-write$' "$TMP/fmt.out" || fail "fmt: the failed write was not checked"
+end
+
+# ---- the language server: a scripted session driven by a small client
+# (tests/lsp/client.py) ----
+begin lsp
+python3 tests/lsp/client.py "$SINEW" "$TMP" > "$TMP/lsp.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/lsp.out"
+grep -v '^PASS ' "$TMP/lsp.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS lsp/exit$' "$TMP/lsp.out" || fail "lsp: the session did not reach its end"
+end
+
+# ---- the editor files: Vim loads them, the TextMate grammar tokenizes a
+# sample (tests/editors.sh) ----
+begin editors
+sh tests/editors.sh "$B" "$TMP" > "$TMP/editors.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/editors.out"
+grep -v '^PASS ' "$TMP/editors.out" | grep -v '^FAIL ' | sed 's/^/  /'
+[ "$suite_pass" -eq 3 ] || [ "$suite_fail" -gt 0 ] || fail "editors: ran $suite_pass of its 3 checks"
 end
 
 # ---- make install into a temporary prefix, the installed sinew on the

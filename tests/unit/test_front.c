@@ -10,7 +10,7 @@
 static const char good[] =
     "template pain { site: symbol  onset: symbol = gradual  severity: int = 0 }\n"
     "template diagnosis { name: symbol }\n"
-    "ask pain.site \"Where is the pain?\" posterior_thigh, groin\n"
+    "ask pain.site \"Where is the pain?\" posterior_thigh, groin # allow W007\n"
     "facts { pain(site: groin) }\n"
     "rule r \"doc\" cites \"a.txt\" salience 5\n"
     "when\n"

@@ -1,0 +1,446 @@
+/* lint.c — warnings about what a program probably does not mean; see lint.h. */
+#include "lint.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+
+/* The default threshold of the engine (sn_set_threshold): a fact whose
+ * certainty is below it matches no pattern and is not reported. */
+#define LINT_THRESHOLD 0.2
+
+#define WARN(d, code, sp, ...) diag_add((d), DIAG_WARNING, (code), (sp), __VA_ARGS__)
+
+/* ---- rules compared: W004, W005 ---- */
+
+typedef struct rule_text {
+    const ast_rule *rule;
+    const char **conds;  /* each top-level condition as the layout writes it, sorted */
+    uint32_t nconds;
+    const char *actions; /* every action, one a line */
+    const char *key;     /* the conditions, then the actions: equal keys, equal rules */
+} rule_text;
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void text_of(rule_text *t, const ast_rule *r, const srcset *src, arena *a)
+{
+    const src_file *f = srcset_file(src, r->name.sp.file);
+    fmt_buf b = {.arena = a};
+    t->rule = r;
+    for (const ast_ce *c = r->conds; c; c = c->next)
+        t->nconds++;
+    t->conds = arena_alloc(a, (t->nconds + 1) * sizeof *t->conds);
+    uint32_t i = 0;
+    for (const ast_ce *c = r->conds; c; c = c->next) {
+        b.len = 0;
+        fmt_ce_line(&b, c, f);
+        t->conds[i++] = arena_strndup(a, b.text, b.len);
+    }
+    qsort(t->conds, t->nconds, sizeof *t->conds, by_string);
+    b.len = 0;
+    for (const ast_action *x = r->actions; x; x = x->next) {
+        fmt_action_line(&b, x, f);
+        fmt_buf_put(&b, "\n", 1);
+    }
+    t->actions = arena_strndup(a, b.text ? b.text : "", b.len);
+    b.len = 0;
+    for (i = 0; i < t->nconds; i++) {
+        fmt_buf_put(&b, t->conds[i], strlen(t->conds[i]));
+        fmt_buf_put(&b, "\n", 1);
+    }
+    fmt_buf_put(&b, "\x1f", 1);
+    fmt_buf_put(&b, t->actions, strlen(t->actions));
+    t->key = arena_strndup(a, b.text, b.len);
+}
+
+/* By key; equal keys in the order they were written. */
+static int by_key(const void *a, const void *b)
+{
+    const rule_text *x = *(const rule_text *const *)a, *y = *(const rule_text *const *)b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    span p = x->rule->name.sp, q = y->rule->name.sp;
+    if (p.file != q.file)
+        return p.file < q.file ? -1 : 1;
+    return (p.start > q.start) - (p.start < q.start);
+}
+
+static int by_actions(const void *a, const void *b)
+{
+    const rule_text *x = *(const rule_text *const *)a, *y = *(const rule_text *const *)b;
+    int c = strcmp(x->actions, y->actions);
+    return c ? c : by_key(a, b);
+}
+
+/* Every condition of SMALL is one of BIG's, and BIG has more. */
+static bool strict_subset(const rule_text *small, const rule_text *big)
+{
+    if (small->nconds >= big->nconds)
+        return false;
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < small->nconds; i++) {
+        while (j < big->nconds && strcmp(big->conds[j], small->conds[i]) < 0)
+            j++;
+        if (j == big->nconds || strcmp(big->conds[j], small->conds[i]) != 0)
+            return false;
+        j++;
+    }
+    return true;
+}
+
+static void compare_rules(const ast_program *prog, const srcset *src, diag_list *d)
+{
+    arena *a = prog->arena;
+    uint32_t n = 0;
+    for (const ast_decl *x = prog->decls; x; x = x->next)
+        n += x->kind == DECL_RULE;
+    if (n < 2)
+        return;
+    rule_text *texts = arena_alloc(a, n * sizeof *texts);
+    rule_text **v = arena_alloc(a, n * sizeof *v);
+    uint32_t i = 0;
+    for (const ast_decl *x = prog->decls; x; x = x->next)
+        if (x->kind == DECL_RULE) {
+            text_of(&texts[i], &x->u.rule, src, a);
+            v[i] = &texts[i];
+            i++;
+        }
+
+    /* W004: equal keys sort together, the first written first */
+    bool *dup = arena_alloc(a, n * sizeof *dup);
+    qsort(v, n, sizeof *v, by_key);
+    for (i = 1; i < n; i++) {
+        uint32_t first = i - 1;
+        while (first > 0 && strcmp(v[first - 1]->key, v[i]->key) == 0)
+            first--;
+        if (strcmp(v[first]->key, v[i]->key) != 0)
+            continue;
+        dup[v[i] - texts] = true;
+        WARN(d, W_DUP_RULE, v[i]->rule->name.sp,
+             "rule '%s' has the same conditions and actions as rule '%s': it only fires a "
+             "second time", v[i]->rule->name.text, v[first]->rule->name.text);
+        diag_note(d, &v[first]->rule->name.sp, "rule '%s' is here", v[first]->rule->name.text);
+    }
+
+    /* W005: within each group of equal actions, a rule whose conditions
+     * hold another's and more */
+    qsort(v, n, sizeof *v, by_actions);
+    for (uint32_t lo = 0; lo < n;) {
+        uint32_t hi = lo + 1;
+        while (hi < n && strcmp(v[hi]->actions, v[lo]->actions) == 0)
+            hi++;
+        /* a conclusion's certainty adds to the same conclusion's from
+         * another rule: a narrower rule concluding the same is more
+         * evidence, not a repeat */
+        bool concludes = false;
+        for (const ast_action *act = v[lo]->rule->actions; act; act = act->next)
+            concludes |= act->kind == ACT_CONCLUDE;
+        for (uint32_t x = lo; x < hi && !concludes; x++) {
+            if (dup[v[x] - texts])
+                continue;
+            for (uint32_t y = lo; y < hi; y++) {
+                if (x == y || dup[v[y] - texts] || !strict_subset(v[y], v[x]))
+                    continue;
+                WARN(d, W_SUBSUMED_RULE, v[x]->rule->name.sp,
+                     "rule '%s' is subsumed by rule '%s': it does the same, and its "
+                     "conditions include all of '%s''s, so it fires only when '%s' fires too",
+                     v[x]->rule->name.text, v[y]->rule->name.text, v[y]->rule->name.text,
+                     v[y]->rule->name.text);
+                diag_note(d, &v[y]->rule->name.sp, "rule '%s' is here", v[y]->rule->name.text);
+                break;
+            }
+        }
+        lo = hi;
+    }
+}
+
+/* ---- asks and what rules read: W006, W007 ---- */
+
+typedef struct reads {
+    const ast_ask *ask;
+    bool *named;   /* answer i appears in a condition on the slot */
+    bool any;      /* some condition waits on the slot */
+    bool wildcard; /* ...and one of them takes more than named values */
+} reads;
+
+static bool lit_same(const ast_lit *a, const ast_lit *b)
+{
+    if (a->type != b->type)
+        return false;
+    switch (a->type) {
+    case TY_SYMBOL:
+    case TY_STRING: return a->len == b->len && memcmp(a->u.s, b->u.s, a->len) == 0;
+    case TY_INT: return a->u.i == b->u.i;
+    case TY_FLOAT: return a->u.f == b->u.f;
+    }
+    return false;
+}
+
+/* Mark the answers constraint K names; false when K takes other values
+ * too (a variable, a comparison, a predicate). */
+static bool named_only(const ast_cons *k, reads *r)
+{
+    switch (k->kind) {
+    case CT_LIT: {
+        uint32_t i = 0;
+        for (const ast_lit *l = r->ask->answers; l; l = l->next, i++)
+            if (lit_same(l, &k->u.lit))
+                r->named[i] = true;
+        return true;
+    }
+    case CT_AND:
+    case CT_OR: {
+        bool l = named_only(k->u.bin.lhs, r);
+        bool rr = named_only(k->u.bin.rhs, r);
+        return l && rr;
+    }
+    default: return false;
+    }
+}
+
+static void read_pattern(const ast_pattern *p, reads *r)
+{
+    if (p->tmpl_id != r->ask->tmpl_id)
+        return;
+    bool mentioned = false;
+    for (const ast_slotcons *a = p->args; a; a = a->next) {
+        if (a->slot < 0 || (uint32_t)a->slot != r->ask->slot_index)
+            continue;
+        mentioned = true;
+        r->any = true;
+        if (!named_only(a->cons, r))
+            r->wildcard = true;
+    }
+    if (!mentioned) { /* a fact of the template, whatever its value */
+        r->any = true;
+        r->wildcard = true;
+    }
+}
+
+static void read_ces(const ast_ce *c, reads *r)
+{
+    for (; c; c = c->next) {
+        switch (c->kind) {
+        case CE_PATTERN: read_pattern(&c->u.pat, r); break;
+        case CE_NOT:
+        case CE_EXISTS: read_ces(c->u.sub, r); break;
+        case CE_FORALL:
+            read_ces(c->u.forall.domain, r);
+            read_ces(c->u.forall.body, r);
+            break;
+        case CE_OR:
+        case CE_AND: read_ces(c->u.list, r); break;
+        case CE_TEST: break;
+        }
+    }
+}
+
+/* L as written in a list; returns the bytes used of BUF. */
+static size_t lit_show(const ast_lit *l, char *buf, size_t size)
+{
+    int n;
+    switch (l->type) {
+    case TY_SYMBOL: n = snprintf(buf, size, "%.40s", l->u.s); break;
+    case TY_STRING: n = snprintf(buf, size, "\"%.40s\"", l->u.s); break;
+    case TY_INT: n = snprintf(buf, size, "%lld", (long long)l->u.i); break;
+    default: n = snprintf(buf, size, "%g", l->u.f); break;
+    }
+    return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+}
+
+static void judge_asks(const ast_program *prog, diag_list *d)
+{
+    for (const ast_decl *x = prog->decls; x; x = x->next) {
+        if (x->kind != DECL_ASK)
+            continue;
+        const ast_ask *k = &x->u.ask;
+        uint32_t n = 0;
+        for (const ast_lit *l = k->answers; l; l = l->next)
+            n++;
+        reads r = {.ask = k, .named = arena_alloc(prog->arena, (n + 1) * sizeof(bool))};
+        for (const ast_decl *y = prog->decls; y && !r.wildcard; y = y->next)
+            if (y->kind == DECL_RULE)
+                read_ces(y->u.rule.conds, &r);
+        span where = {k->tmpl.sp.start, k->slot.sp.end, k->tmpl.sp.file};
+        if (!r.any) {
+            WARN(d, W_ASK_UNUSED, where,
+                 "no rule waits on '%s.%s': no condition tests it, so the question is never "
+                 "asked", k->tmpl.text, k->slot.text);
+            continue;
+        }
+        if (r.wildcard)
+            continue;
+        /* one warning, at the first answer no condition names */
+        char list[256];
+        size_t at = 0;
+        unsigned unread = 0;
+        const ast_lit *first = NULL;
+        uint32_t i = 0;
+        for (const ast_lit *l = k->answers; l; l = l->next, i++) {
+            if (r.named[i])
+                continue;
+            if (!first)
+                first = l;
+            if (unread++ > 0 && at < sizeof list)
+                at += (size_t)snprintf(list + at, sizeof list - at, ", ");
+            if (at < sizeof list - 48)
+                at += lit_show(l, list + at, sizeof list - at);
+            else if (at < sizeof list - 4)
+                at += (size_t)snprintf(list + at, sizeof list - at, "...");
+        }
+        if (!first)
+            continue;
+        WARN(d, W_ANSWER_UNREAD, where,
+             "no rule reads %s of '%s.%s': %s; every condition on the slot names other "
+             "values, so %s as if nothing were given",
+             unread == 1 ? "the answer" : "the answers", k->tmpl.text, k->slot.text, list,
+             unread == 1 ? "it counts" : "they count");
+    }
+}
+
+/* ---- conclusions below the threshold: W008 ---- */
+
+static bool const_cf(const ast_expr *e, double *out)
+{
+    if (!e || e->kind != EX_LIT)
+        return false;
+    if (e->u.lit.type == TY_INT)
+        *out = (double)e->u.lit.u.i;
+    else if (e->u.lit.type == TY_FLOAT)
+        *out = e->u.lit.u.f;
+    else
+        return false;
+    return true;
+}
+
+/* The template of the fact action A makes or changes; false for others. */
+static bool makes(const ast_action *a, uint32_t *tmpl)
+{
+    switch (a->kind) {
+    case ACT_ASSERT: *tmpl = a->u.fact.tmpl_id; return true;
+    case ACT_CONCLUDE: *tmpl = a->u.conclude.fact.tmpl_id; return true;
+    case ACT_MODIFY: *tmpl = a->u.modify.tmpl_id; return true;
+    default: return false;
+    }
+}
+
+static void judge_thresholds(const ast_program *prog, diag_list *d)
+{
+    uint32_t max = 0, t;
+    for (const ast_decl *x = prog->decls; x; x = x->next)
+        if (x->kind == DECL_RULE)
+            for (const ast_action *a = x->u.rule.actions; a; a = a->next)
+                if (makes(a, &t) && t + 1 > max)
+                    max = t + 1;
+    if (max == 0)
+        return;
+    /* for each template, how many rules make its facts, and the last one */
+    uint32_t *count = arena_alloc(prog->arena, max * sizeof *count);
+    const ast_rule **last = arena_alloc(prog->arena, max * sizeof *last);
+    for (const ast_decl *x = prog->decls; x; x = x->next) {
+        if (x->kind != DECL_RULE)
+            continue;
+        for (const ast_action *a = x->u.rule.actions; a; a = a->next)
+            if (makes(a, &t) && last[t] != &x->u.rule) {
+                last[t] = &x->u.rule;
+                count[t]++;
+            }
+    }
+    /* facts blocks and cases make facts too: they may combine with it */
+    for (const ast_decl *x = prog->decls; x; x = x->next) {
+        const ast_fact *f = x->kind == DECL_FACTS ? x->u.facts.facts
+                          : x->kind == DECL_CASE  ? x->u.kase.given : NULL;
+        for (; f; f = f->next)
+            if (f->tmpl_id < max)
+                count[f->tmpl_id] += 2;
+    }
+    for (const ast_decl *x = prog->decls; x; x = x->next) {
+        if (x->kind != DECL_RULE)
+            continue;
+        for (const ast_action *a = x->u.rule.actions; a; a = a->next) {
+            double cf;
+            if (a->kind != ACT_CONCLUDE || !const_cf(a->u.conclude.cf, &cf) ||
+                cf < 0 || cf >= LINT_THRESHOLD || count[a->u.conclude.fact.tmpl_id] != 1)
+                continue;
+            WARN(d, W_BELOW_THRESHOLD, a->u.conclude.cf->sp,
+                 "rule '%s' concludes '%s' at cf %g, below the threshold %g, and no other "
+                 "rule makes '%s' facts: no pattern matches the fact and no report lists it",
+                 x->u.rule.name.text, a->u.conclude.fact.tmpl.text, cf, LINT_THRESHOLD,
+                 a->u.conclude.fact.tmpl.text);
+        }
+    }
+}
+
+void lint_program(const ast_program *prog, const srcset *src, diag_list *d)
+{
+    compare_rules(prog, src, d);
+    judge_asks(prog, d);
+    judge_thresholds(prog, d);
+}
+
+/* ---- `# allow W004`: silencing a warning on one line ---- */
+
+/* Does comment C (its text [p, end)) allow CODE? */
+static bool allows(const char *p, const char *end, const char *code)
+{
+    p++; /* '#' */
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (end - p < 5 || memcmp(p, "allow", 5) != 0)
+        return false;
+    p += 5;
+    if (p < end && *p != ' ' && *p != '\t')
+        return false;
+    size_t n = strlen(code);
+    while (p < end) {
+        while (p < end && strchr(" \t,", *p))
+            p++;
+        const char *w = p;
+        while (p < end && !strchr(" \t,\r", *p))
+            p++;
+        if ((size_t)(p - w) == n && memcmp(w, code, n) == 0)
+            return true;
+        if (p == w)
+            break;
+    }
+    return false;
+}
+
+/* Is the comment at OFFSET the first thing on its line? */
+static bool alone(const src_file *f, uint32_t offset)
+{
+    while (offset > 0 && (f->text[offset - 1] == ' ' || f->text[offset - 1] == '\t'))
+        offset--;
+    return offset == 0 || f->text[offset - 1] == '\n';
+}
+
+void lint_allow(const ast_program *prog, const srcset *src, diag_list *d, unsigned from)
+{
+    for (unsigned i = d->n; i-- > from;) {
+        const diag *x = &d->items[i];
+        if (x->severity != DIAG_WARNING || !x->has_span)
+            continue;
+        const src_file *f = srcset_file(src, x->sp.file);
+        uint32_t line, col;
+        src_position(f, x->sp.start, &line, &col);
+        const char *code = diag_code_name(x->code);
+        for (const ast_comment *c = prog->comments; c; c = c->next) {
+            if (c->sp.file != x->sp.file)
+                continue;
+            uint32_t cl, cc;
+            src_position(f, c->sp.start, &cl, &cc);
+            if ((cl == line || (cl + 1 == line && alone(f, c->sp.start))) &&
+                allows(f->text + c->sp.start, f->text + c->sp.end, code)) {
+                diag_drop(d, i);
+                break;
+            }
+        }
+    }
+}
