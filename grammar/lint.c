@@ -95,6 +95,94 @@ static bool strict_subset(const rule_text *small, const rule_text *big)
     return true;
 }
 
+/* Rules of one group by their conditions: the part of their key before
+ * the actions, each condition followed by a newline. Open addressing. */
+typedef struct cond_table {
+    rule_text **slots;
+    uint32_t mask;
+} cond_table;
+
+static size_t conds_len(const rule_text *t)
+{
+    return (size_t)(strchr(t->key, '\x1f') - t->key);
+}
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static rule_text **table_slot(cond_table *tb, const char *key, size_t len)
+{
+    for (uint32_t i = hash_bytes(key, len) & tb->mask;; i = (i + 1) & tb->mask) {
+        rule_text *t = tb->slots[i];
+        if (!t || (conds_len(t) == len && memcmp(t->key, key, len) == 0))
+            return &tb->slots[i];
+    }
+}
+
+static void report_subsumed(diag_list *d, const rule_text *x, const rule_text *y)
+{
+    WARN(d, W_SUBSUMED_RULE, x->rule->name.sp,
+         "rule '%s' is subsumed by rule '%s': it does the same, and its conditions include "
+         "all of '%s''s, so it fires only when '%s' fires too",
+         x->rule->name.text, y->rule->name.text, y->rule->name.text, y->rule->name.text);
+    diag_note(d, &y->rule->name.sp, "rule '%s' is here", y->rule->name.text);
+}
+
+enum { SUBSETS_UP_TO = 12 }; /* conditions whose subsets are tried one by one */
+
+/* W005 among the N rules of V, which do the same: for a rule of k
+ * conditions, look each proper subset of them up (2^k lookups; a rule
+ * with more conditions is compared with each rule of the group). */
+static void subsumed_in_group(diag_list *d, rule_text **v, uint32_t n, const bool *dup,
+                              const rule_text *texts, arena *a)
+{
+    uint32_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    cond_table tb = {arena_alloc(a, cap * sizeof *tb.slots), cap - 1};
+    for (uint32_t i = 0; i < n; i++) {
+        if (dup[v[i] - texts])
+            continue;
+        rule_text **slot = table_slot(&tb, v[i]->key, conds_len(v[i]));
+        if (!*slot)
+            *slot = v[i];
+    }
+    for (uint32_t x = 0; x < n; x++) {
+        const rule_text *t = v[x];
+        if (dup[t - texts])
+            continue;
+        if (t->nconds > SUBSETS_UP_TO) {
+            for (uint32_t y = 0; y < n; y++)
+                if (y != x && !dup[v[y] - texts] && strict_subset(v[y], t)) {
+                    report_subsumed(d, t, v[y]);
+                    break;
+                }
+            continue;
+        }
+        char *buf = arena_alloc(a, conds_len(t) + 1);
+        for (uint32_t m = 0; m + 1 < (1u << t->nconds); m++) {
+            size_t len = 0;
+            for (uint32_t i = 0; i < t->nconds; i++)
+                if (m & (1u << i)) {
+                    size_t k = strlen(t->conds[i]);
+                    memcpy(buf + len, t->conds[i], k);
+                    buf[len + k] = '\n';
+                    len += k + 1;
+                }
+            rule_text *y = *table_slot(&tb, buf, len);
+            if (y && y != t) {
+                report_subsumed(d, t, y);
+                break;
+            }
+        }
+    }
+}
+
 static void compare_rules(const ast_program *prog, const srcset *src, diag_list *d)
 {
     arena *a = prog->arena;
@@ -142,21 +230,8 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
         bool concludes = false;
         for (const ast_action *act = v[lo]->rule->actions; act; act = act->next)
             concludes |= act->kind == ACT_CONCLUDE;
-        for (uint32_t x = lo; x < hi && !concludes; x++) {
-            if (dup[v[x] - texts])
-                continue;
-            for (uint32_t y = lo; y < hi; y++) {
-                if (x == y || dup[v[y] - texts] || !strict_subset(v[y], v[x]))
-                    continue;
-                WARN(d, W_SUBSUMED_RULE, v[x]->rule->name.sp,
-                     "rule '%s' is subsumed by rule '%s': it does the same, and its "
-                     "conditions include all of '%s''s, so it fires only when '%s' fires too",
-                     v[x]->rule->name.text, v[y]->rule->name.text, v[y]->rule->name.text,
-                     v[y]->rule->name.text);
-                diag_note(d, &v[y]->rule->name.sp, "rule '%s' is here", v[y]->rule->name.text);
-                break;
-            }
-        }
+        if (!concludes && hi - lo > 1)
+            subsumed_in_group(d, v + lo, hi - lo, dup, texts, a);
         lo = hi;
     }
 }
