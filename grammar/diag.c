@@ -232,11 +232,12 @@ enum { TAB_WIDTH = 4, MAX_SHOWN = 100, GUTTER = 5 };
 /* Display width of the bytes [from, to) of a line: tabs to TAB_WIDTH
  * spaces, each UTF-8 character the columns it takes (width.h: two for a
  * wide one, none for a combining mark), and each byte that is not part of
- * one a column of its own (put_text shows it as '?'). */
-static size_t width_of(const char *s, size_t from, size_t to)
+ * one a column of its own (put_text shows it as '?'). Counting stops past
+ * LIMIT columns. */
+static size_t width_of(const char *s, size_t from, size_t to, size_t limit)
 {
     size_t w = 0;
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = from; i < to && w <= limit; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\t') {
             w += TAB_WIDTH;
@@ -275,16 +276,38 @@ static void put_text(FILE *out, const char *s, size_t from, size_t to)
     }
 }
 
-/* Byte index in S[0, len) where display column COL (0-based) starts. */
-static size_t byte_at(const char *s, size_t len, size_t col)
+/* Byte index in S[from, len) COLS display columns on from FROM. */
+static size_t byte_after(const char *s, size_t from, size_t len, size_t cols)
 {
-    size_t w = 0, i = 0;
-    while (i < len && w < col) {
+    size_t w = 0, i = from;
+    while (i < len && w < cols) {
         unsigned char c = (unsigned char)s[i];
         size_t k = c < 0x80 ? 1 : src_utf8_len(s + i, len - i);
-        w += c == '\t' ? TAB_WIDTH : 1;
+        w += c == '\t' ? TAB_WIDTH : k > 1 ? (size_t)utf8_char_width(s + i) : 1;
         i += k ? k : 1;
     }
+    return i;
+}
+
+/* Byte index in S[0, at), on a character's first byte, as far before AT
+ * as COLS display columns allow; in *GOT the columns between it and AT. */
+static size_t byte_before(const char *s, size_t at, size_t cols, size_t *got)
+{
+    size_t w = 0, i = at;
+    while (i > 0) {
+        size_t j = i - 1;
+        /* back over a UTF-8 sequence whole, or one stray byte */
+        while (j > 0 && i - j < 4 && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j--;
+        if (src_utf8_len(s + j, i - j) != i - j)
+            j = i - 1;
+        size_t cw = s[j] == '\t' ? TAB_WIDTH : i - j > 1 ? (size_t)utf8_char_width(s + j) : 1;
+        if (w + cw > cols)
+            break;
+        w += cw;
+        i = j;
+    }
+    *got = w;
     return i;
 }
 
@@ -301,18 +324,23 @@ static void render_source(FILE *out, const src_file *f, span sp, bool color, con
     size_t b = sp.end > sp.start ? sp.end - line_start : a + 1;
     if (b > len)
         b = len > a ? len : a + 1; /* to the end of the line, or one column past it */
-    size_t lead = width_of(text, 0, a);
-    size_t under = b > a && a < len ? width_of(text, a, b < len ? b : len) : 1;
+    /* the columns before the span, counted from the line's start once for
+     * all the diagnostics along it (src_count) */
+    uint32_t chars, tabs, cols;
+    src_count(f, (uint32_t)line_start, (uint32_t)(line_start + (a < len ? a : len)), &chars, &tabs,
+              &cols);
+    size_t lead = cols + (size_t)tabs * TAB_WIDTH + (a > len ? a - len : 0);
+    size_t under = b > a && a < len ? width_of(text, a, b < len ? b : len, MAX_SHOWN) : 1;
     if (under == 0)
         under = 1;
 
     size_t from = 0, to = len, shift = 0;
     bool cut_left = false, cut_right = false;
-    if (width_of(text, 0, len) > MAX_SHOWN) {
-        size_t start_col = lead > 40 ? lead - 40 : 0;
-        from = byte_at(text, len, start_col);
-        shift = width_of(text, 0, from);
-        to = byte_at(text, len, shift + MAX_SHOWN);
+    if (lead > MAX_SHOWN || width_of(text, 0, len, MAX_SHOWN) > MAX_SHOWN) {
+        size_t back = 0;
+        from = byte_before(text, a < len ? a : len, 40, &back);
+        shift = lead - back;
+        to = byte_after(text, from, len, MAX_SHOWN);
         cut_left = from > 0;
         cut_right = to < len;
         if (under > MAX_SHOWN - (lead - shift))

@@ -1,5 +1,6 @@
 /* source.c — file text and line tables; see source.h. */
 #include "source.h"
+#include "width.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -44,9 +45,11 @@ int srcset_add(srcset *s, const char *name, const char *text, size_t len)
         s->files = n;
         s->cap = cap;
     }
-    src_file *f = mem_calloc(s->mem, 1, sizeof *f);
+    /* the count cache lives in the same block */
+    src_file *f = mem_calloc(s->mem, 1, sizeof *f + sizeof(src_counted));
     if (!f)
         return -1;
+    f->counted = (src_counted *)(f + 1);
     f->name = mem_strndup(s->mem, name, strlen(name));
     f->text = mem_strndup(s->mem, text, len);
     f->len = len;
@@ -136,11 +139,40 @@ void src_position(const src_file *f, uint32_t offset, uint32_t *line, uint32_t *
         else
             hi = mid;
     }
-    uint32_t c = 1;
-    for (uint32_t i = f->lines[lo]; i < offset; i++)
-        c += ((unsigned char)f->text[i] & 0xC0) != 0x80;
+    uint32_t chars, tabs;
+    src_count(f, f->lines[lo], offset, &chars, &tabs, NULL);
     *line = lo + 1;
-    *col = c;
+    *col = chars + 1;
+}
+
+void src_count(const src_file *f, uint32_t from, uint32_t to, uint32_t *chars, uint32_t *tabs,
+               uint32_t *cols)
+{
+    src_counted *cs = f->counted;
+    unsigned k = 0;
+    while (k < SRC_COUNTED && !(cs->at[k].from == from && cs->at[k].to <= to))
+        k++;
+    if (k == SRC_COUNTED) {
+        k = cs->next;
+        cs->next = (cs->next + 1) % SRC_COUNTED;
+        cs->at[k].from = cs->at[k].to = from;
+        cs->at[k].chars = cs->at[k].tabs = cs->at[k].cols = 0;
+    }
+    src_count_at *c = &cs->at[k];
+    uint32_t i = c->to;
+    while (i < to) {
+        unsigned char b = (unsigned char)f->text[i];
+        size_t n = b < 0x80 ? 1 : src_utf8_len(f->text + i, to - i);
+        c->tabs += b == '\t';
+        c->cols += b == '\t' ? 0 : n > 1 ? (uint32_t)utf8_char_width(f->text + i) : 1;
+        c->chars++;
+        i += n ? (uint32_t)n : 1;
+    }
+    c->to = i;
+    *chars = c->chars;
+    *tabs = c->tabs;
+    if (cols)
+        *cols = c->cols;
 }
 
 const char *src_line(const src_file *f, uint32_t line, size_t *len)

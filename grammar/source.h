@@ -19,12 +19,24 @@ typedef struct span {
     uint32_t file;
 } span;
 
+/* The last counts src_count made in a file, from a few different starts
+ * (a diagnostic's note may be on another line). */
+enum { SRC_COUNTED = 4 };
+typedef struct src_count_at {
+    uint32_t from, to, chars, tabs, cols;
+} src_count_at;
+typedef struct src_counted {
+    src_count_at at[SRC_COUNTED]; /* all zero: a true count from 0 to 0 */
+    unsigned next;                /* the entry to reuse */
+} src_counted;
+
 typedef struct src_file {
     char *name;        /* as given: a path, or "<string>" */
     char *text;        /* NUL-terminated; len bytes */
     size_t len;
     uint32_t *lines;   /* byte offset of each line's start */
     uint32_t nlines;
+    src_counted *counted; /* a cache that a const src_file may update */
 } src_file;
 
 typedef struct srcset {
@@ -50,6 +62,16 @@ const src_file *srcset_file(const srcset *, uint32_t file);
 
 /* Line (1-based) and column (1-based, in characters) of byte OFFSET. */
 void src_position(const src_file *, uint32_t offset, uint32_t *line, uint32_t *col);
+
+/* The characters in bytes [FROM, TO) of F, how many of them are tabs, and
+ * (COLS, may be NULL) the terminal columns the others take (width.h: two
+ * for a wide character, none for a combining mark): a UTF-8 sequence is
+ * one character, and so is each byte that is not part of one (one
+ * column). The last counts are kept and a count from the same FROM to a
+ * later TO goes on from one, so diagnostics taken in order along one long
+ * line cost the line's length in all, not that per diagnostic. */
+void src_count(const src_file *, uint32_t from, uint32_t to, uint32_t *chars, uint32_t *tabs,
+               uint32_t *cols);
 
 /* The text of line LINE (1-based), without its newline: *len bytes. */
 const char *src_line(const src_file *, uint32_t line, size_t *len);

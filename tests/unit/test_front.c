@@ -1,5 +1,7 @@
 /* test_front.c — the front end's load boundary, memory and line tables. */
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "front.h"
@@ -226,6 +228,49 @@ TEST(diag_limit_drops_notes_too)
     CHECK_EQ_INT(m.used, 0);
 }
 
+/* Diagnostics along one long line cost the line's length in all: 20,000
+ * on a 1 MB line once took minutes (each walked its line from the start,
+ * several times). Columns stay exact: an 'é' and a tab before the spans. */
+TEST(diagnostics_along_a_long_line)
+{
+    enum { LONG = 1000000, N = 20000 };
+    sn_mem m;
+    mem_init(&m);
+    srcset src;
+    srcset_init(&src, &m);
+    char *text = malloc(LONG + 8);
+    memcpy(text, "ab\n\xc3\xa9\t", 6);
+    memset(text + 6, 'x', LONG);
+    text[LONG + 6] = '\n';
+    int idx = srcset_add(&src, "t.sinew", text, LONG + 7);
+    free(text);
+    CHECK(idx == 0);
+    FILE *null = fopen("/dev/null", "w");
+    diag d = {.severity = DIAG_ERROR, .code = E_SYNTAX, .has_span = true, .msg = "here"};
+    clock_t t0 = clock();
+    for (unsigned i = 0; i < N && null; i++) {
+        d.sp = (span){6 + 50 * i, 6 + 50 * i + 2, 0};
+        diag_render(null, &src, &d, false);
+    }
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    if (null)
+        fclose(null);
+    CHECK(secs < 5.0);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *ms = open_memstream(&out, &len);
+    d.sp = (span){6 + 50 * (N - 1), 6 + 50 * (N - 1) + 2, 0};
+    diag_render(ms, &src, &d, false);
+    fclose(ms);
+    /* 'é' is one column, the tab one character: column 3 + 50 * (N - 1) */
+    CHECK(out && strncmp(out, "t.sinew:2:999953: error[E003]: here\n", 36) == 0);
+    CHECK(out && strstr(out, "\n    2 | ...xxxxxxxxxx") != NULL);
+    /* the window starts 40 columns before the span, after "..." */
+    CHECK(out && strstr(out, "\n      | " "                                           " "^~\n") != NULL);
+    free(out);
+    srcset_fini(&src);
+}
+
 int main(void)
 {
     RUN(oom_good_program);
@@ -235,5 +280,6 @@ int main(void)
     RUN(arena_alignment_and_reuse);
     RUN(mem_limit_and_counting);
     RUN(diag_limit_drops_notes_too);
+    RUN(diagnostics_along_a_long_line);
     return UNIT_END();
 }
