@@ -218,7 +218,8 @@ struct node {
     bool exists;          /* NCC: exists (else not) */
     uint32_t refs;        /* rules using it */
     struct prod *prod;    /* TERM */
-    const char *sig;      /* sharing key among a parent's kids */
+    uint32_t sighash;     /* JOIN/NEG/EXISTS/TEST: its structural key's hash */
+    node *signext;        /* in the engine's table of shared nodes */
 };
 
 struct token {
@@ -394,6 +395,9 @@ struct sn_engine {
     /* network */
     amem **amsig;            /* alpha memories by signature */
     uint32_t amsig_mask, namems;
+    node **nodesig;          /* shareable nodes (join, not, exists, test) by
+                                structural key: parent, inputs and tests */
+    uint32_t nodesig_mask, nnodesig;
     node **roots;            /* nodes fed by the root */
     uint32_t nroots, caproots;
     node **special_roots;    /* the roots that are not joins, in the same order */

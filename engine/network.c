@@ -20,6 +20,132 @@ static uint32_t str_hash(const char *s)
     return h;
 }
 
+/* ---- structural keys ------------------------------------------------------ */
+
+static inline uint32_t hmix(uint32_t h, uint64_t v)
+{
+    v *= 0x9e3779b97f4a7c15ULL;
+    v ^= v >> 32;
+    return (h ^ (uint32_t)v) * 16777619u + (uint32_t)(v >> 16);
+}
+
+/* A constant as a key: its type and exact content (bits, for a float: 0.0
+ * and -0.0 are not one constant to an expression that divides by it). */
+static uint64_t const_bits(value v)
+{
+    uint64_t x = 0;
+    switch (v.type) {
+    case V_NIL: break;
+    case V_SYMBOL:
+    case V_STRING: x = (uint64_t)(uintptr_t)v.u.s; break;
+    case V_INT: x = (uint64_t)v.u.i; break;
+    case V_FLOAT: memcpy(&x, &v.u.f, sizeof x); break;
+    }
+    return x;
+}
+
+static bool const_same(value a, value b)
+{
+    return a.type == b.type && const_bits(a) == const_bits(b);
+}
+
+static uint32_t cx_hash(const cexpr *x)
+{
+    if (!x)
+        return 0x51ed27u;
+    uint32_t h = hmix((uint32_t)x->kind * 31u + x->op, ((uint64_t)x->level << 32) ^ (uint32_t)x->slot);
+    switch (x->kind) {
+    case CX_CONST: h = hmix(hmix(h, (uint64_t)x->k.type), const_bits(x->k)); break;
+    case CX_CALL: h = hmix(h, (uint64_t)x->fn); break;
+    default: break;
+    }
+    h = hmix(h, x->nargs);
+    for (uint32_t i = 0; i < x->nargs; i++)
+        h = hmix(h, cx_hash(x->args[i]));
+    return h;
+}
+
+/* Do A and B compute the same thing from the same inputs? */
+static bool cx_same(const cexpr *a, const cexpr *b)
+{
+    if (a == b)
+        return true;
+    if (!a || !b || a->kind != b->kind || a->op != b->op || a->level != b->level ||
+        a->slot != b->slot || a->nargs != b->nargs)
+        return false;
+    if (a->kind == CX_CONST && !const_same(a->k, b->k))
+        return false;
+    if (a->kind == CX_CALL && a->fn != b->fn)
+        return false;
+    for (uint32_t i = 0; i < a->nargs; i++)
+        if (!cx_same(a->args[i], b->args[i]))
+            return false;
+    return true;
+}
+
+static uint32_t node_key_hash(const node *parent, nkind kind, uint32_t level, const amem *am,
+                              const jkey *keys, uint32_t nkeys, const cexpr *test, bool exists)
+{
+    uint32_t h = hmix(2166136261u, (uint64_t)(uintptr_t)parent);
+    h = hmix(h, ((uint64_t)kind << 40) ^ ((uint64_t)exists << 32) ^ level);
+    h = hmix(h, (uint64_t)(uintptr_t)am);
+    for (uint32_t i = 0; i < nkeys; i++)
+        h = hmix(h, ((uint64_t)(uint32_t)keys[i].rslot << 32) ^ ((uint64_t)keys[i].level << 24) ^
+                        (uint32_t)keys[i].lslot);
+    return hmix(h, cx_hash(test));
+}
+
+static bool node_key_same(const node *n, const node *parent, nkind kind, uint32_t level,
+                          const amem *am, const jkey *keys, uint32_t nkeys, const cexpr *test,
+                          bool exists)
+{
+    if (n->parent != parent || n->kind != kind || n->level != level || n->am != am ||
+        n->exists != exists || n->nkeys != nkeys)
+        return false;
+    for (uint32_t i = 0; i < nkeys; i++)
+        if (n->keys[i].rslot != keys[i].rslot || n->keys[i].level != keys[i].level ||
+            n->keys[i].lslot != keys[i].lslot)
+            return false;
+    return cx_same(n->test, test);
+}
+
+static bool node_shared(const node *n)
+{
+    return n->kind == N_JOIN || n->kind == N_NEG || n->kind == N_EXISTS || n->kind == N_TEST;
+}
+
+static void nodesig_add(engine *e, node *n)
+{
+    if (!e->nodesig) {
+        e->nodesig_mask = 255;
+        e->nodesig = e_calloc(e, 256, sizeof *e->nodesig);
+    } else if (e->nnodesig > e->nodesig_mask) {
+        uint32_t nmask = e->nodesig_mask * 2 + 1;
+        node **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
+        for (uint32_t i = 0; i <= e->nodesig_mask; i++)
+            for (node *x = e->nodesig[i], *next; x; x = next) {
+                next = x->signext;
+                x->signext = nb[x->sighash & nmask];
+                nb[x->sighash & nmask] = x;
+            }
+        e_free(e, e->nodesig);
+        e->nodesig = nb;
+        e->nodesig_mask = nmask;
+    }
+    n->signext = e->nodesig[n->sighash & e->nodesig_mask];
+    e->nodesig[n->sighash & e->nodesig_mask] = n;
+    e->nnodesig++;
+}
+
+static void nodesig_remove(engine *e, node *n)
+{
+    node **pp = &e->nodesig[n->sighash & e->nodesig_mask];
+    while (*pp != n)
+        pp = &(*pp)->signext;
+    *pp = n->signext;
+    e->nnodesig--;
+}
+
 static void dispatch_add_one(engine *e, amem *am, dispatch *d, value v)
 {
     uint32_t h = value_hash(v);
@@ -281,10 +407,17 @@ static node *node_new(engine *e, node *parent, nkind kind, uint32_t level)
 
 static void attach(engine *e, node *n)
 {
-    if (n->parent)
+    if (n->parent) {
         add_kid(e, &n->parent->kids, &n->parent->nkids, &n->parent->capkids, n);
-    else
-        add_kid(e, &e->roots, &e->nroots, &e->caproots, n);
+    } else {
+        /* the roots' order means nothing (each is activated once, when
+         * made): appended, so that a network of N rules is built in O(N) */
+        if (e->nroots == e->caproots) {
+            e->caproots = e->caproots ? e->caproots * 2 : 64;
+            e->roots = e_realloc(e, e->roots, e->caproots * sizeof *e->roots);
+        }
+        e->roots[e->nroots++] = n;
+    }
     if (!n->parent && n->kind != N_JOIN)
         add_kid(e, &e->special_roots, &e->nspecial, &e->capspecial, n);
     if (n->am) {
@@ -306,25 +439,18 @@ static void attach(engine *e, node *n)
 node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, const jkey *keys,
                uint32_t nkeys, cexpr *test, bool exists)
 {
-    scratch_reset(e);
-    scratch_printf(e, "%d|%u|%p|%d|", (int)kind, level, (void *)am, exists);
-    for (uint32_t i = 0; i < nkeys; i++)
-        scratch_printf(e, "%d=%u.%d,", keys[i].rslot, keys[i].level, keys[i].lslot);
-    scratch_add(e, "|", 1);
-    if (test)
-        cx_key(e, test);
-    node **kids = parent ? parent->kids : e->roots;
-    uint32_t nk = parent ? parent->nkids : e->nroots;
-    if (kind != N_NCC)
-        for (uint32_t i = 0; i < nk; i++)
-            if (kids[i]->sig && strcmp(kids[i]->sig, e->scratch) == 0) {
-                kids[i]->refs++;
+    uint32_t h = node_key_hash(parent, kind, level, am, keys, nkeys, test, exists);
+    if (kind != N_NCC && e->nodesig)
+        for (node *x = e->nodesig[h & e->nodesig_mask]; x; x = x->signext)
+            if (x->sighash == h &&
+                node_key_same(x, parent, kind, level, am, keys, nkeys, test, exists)) {
+                x->refs++;
                 if (am)
                     am->refs--; /* the caller's reference is the node's */
-                return kids[i];
+                return x;
             }
     node *n = node_new(e, parent, kind, level);
-    n->sig = arena_strndup(e->perm, e->scratch, e->scratch_len);
+    n->sighash = h;
     n->am = am;
     n->nkeys = nkeys;
     if (nkeys) {
@@ -339,6 +465,7 @@ node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, co
     }
     if (kind == N_NCC)
         return n; /* attached by node_partner's caller once the partner exists */
+    nodesig_add(e, n);
     attach(e, n);
     update_from_above(e, n);
     return n;
@@ -394,6 +521,8 @@ static void release_upto(engine *e, node *n, node *stop)
             continue;
         }
         drop_tokens(e, n);
+        if (node_shared(n))
+            nodesig_remove(e, n);
         if (parent)
             remove_kid(parent->kids, &parent->nkids, n);
         else
@@ -442,6 +571,9 @@ void tokens_free_all(engine *e)
 {
     for (uint32_t i = 0; i < e->nroots; i++)
         free_node_tokens(e, e->roots[i]);
+    e_free(e, e->nodesig);
+    e->nodesig = NULL;
+    e->nnodesig = 0;
     e_free(e, e->roots);
     e->roots = NULL;
     e->nroots = 0;

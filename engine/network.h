@@ -3,6 +3,9 @@
  *
  * Nodes and alpha memories are shared by key: asking for one with the same
  * inputs and tests as an existing one returns it with one more reference.
+ * The keys are structural (pointers to the inputs, the compiled tests
+ * compared node by node) and hashed, so finding one costs O(1) whatever
+ * the size of the network.
  * A new node is brought up to date from its parent at once, so rules can
  * come after facts.
  */
