@@ -8,7 +8,8 @@
  *   token's count is the number of alpha entries that join with it; a
  *   terminal token's activation points back at it;
  * - every alpha memory: each entry in its bucket, its fact alive, among
- *   the fact's entries, and accepted by the memory's tests; the count;
+ *   the fact's entries, and accepted by the memory's tests; the count; the
+ *   memory where the discrimination tree files it;
  * - working memory: the facts list, the per-template lists and the counts
  *   agree; a fact's support count is its active conclusions;
  * - the table of shared nodes: every join, not, exists and test node in
@@ -136,6 +137,39 @@ static bool among_entries(const struct fact *f, const aentry *a)
     return false;
 }
 
+/* Is AM where its template's discrimination tree files it: at the end of
+ * the path of its constants in slot order (the first of each choice)? */
+static bool in_tree(const amem *am)
+{
+    const aeq *by_slot[am->neq + 1];
+    for (uint32_t i = 0; i < am->neq; i++) {
+        uint32_t j = i;
+        for (; j > 0 && by_slot[j - 1]->slot > am->eq[i].slot; j--)
+            by_slot[j] = by_slot[j - 1];
+        by_slot[j] = &am->eq[i];
+    }
+    const dispatch *br = am->t->dispatch;
+    amem *const *v = am->t->plain;
+    uint32_t n = am->t->nplain;
+    for (uint32_t i = 0; i < am->neq; i++) {
+        while (br && br->slot != by_slot[i]->slot)
+            br = br->next;
+        if (!br)
+            return false;
+        value k = aeq_values(by_slot[i])[0];
+        const dnode *x = dispatch_find(br, k, value_hash(k));
+        if (!x)
+            return false;
+        br = x->sub;
+        v = x->ams;
+        n = x->n;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (v[i] == am)
+            return true;
+    return false;
+}
+
 static const char *verify_amem(engine *e, const amem *am)
 {
     uint32_t count = 0;
@@ -156,6 +190,8 @@ static const char *verify_amem(engine *e, const amem *am)
         }
     if (count != am->idx.n)
         BROKEN(e, "an alpha memory holds %u entries but counts %u", count, am->idx.n);
+    if (!in_tree(am))
+        BROKEN(e, "an alpha memory not at the end of the path of its constants");
     return NULL;
 }
 

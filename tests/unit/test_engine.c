@@ -618,6 +618,12 @@ TEST(verifier_finds_broken_invariants)
     CHECK(why && strstr(why, "the table of shared nodes counts"));
     e->nnodesig--;
     CHECK(verify_engine(e) == NULL);
+    CHECK_EQ_INT(t->nplain, 1); /* a(x: ?x): no constant */
+    t->nplain--;
+    why = verify_engine(e);
+    CHECK(why && strstr(why, "not at the end of the path of its constants"));
+    t->nplain++;
+    CHECK(verify_engine(e) == NULL);
     sn_free(e);
 }
 
