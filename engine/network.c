@@ -405,7 +405,7 @@ static void amem_release(engine *e, amem *am)
 static void add_kid(engine *e, node ***v, uint32_t *n, uint32_t *cap, node *k)
 {
     if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 4;
+        *cap = *cap ? *cap * 2 : 1;
         *v = e_realloc(e, *v, *cap * sizeof **v);
     }
     memmove(*v + 1, *v, *n * sizeof **v);
@@ -499,7 +499,7 @@ static void attach(engine *e, node *n)
     if (n->am) {
         amem *am = n->am;
         if (am->nsucc == am->capsucc) {
-            am->capsucc = am->capsucc ? am->capsucc * 2 : 4;
+            am->capsucc = am->capsucc ? am->capsucc * 2 : 1;
             am->succ = e_realloc(e, am->succ, am->capsucc * sizeof *am->succ);
         }
         uint32_t i = am->nsucc;
