@@ -23,6 +23,7 @@
  */
 #include <string.h>
 
+#include "alloc.h"
 #include "compile.h"
 #include "eval.h"
 #include "internal.h"
@@ -312,6 +313,14 @@ typedef struct chain {
     uint32_t level;           /* level of the tokens in the next node */
 } chain;
 
+static bool eq_on_slot(const aeq *eqs, uint32_t n, int32_t slot)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (eqs[i].slot == slot)
+            return true;
+    return false;
+}
+
 /* Is X `slot == c1 or slot == c2 or ...` (one slot, constants only)?
  * The constants go to V (at most MAX), the slot to *SLOT. */
 static bool const_choice(const cexpr *x, int32_t *slot, value *v, uint32_t *n, uint32_t max)
@@ -327,11 +336,11 @@ static bool const_choice(const cexpr *x, int32_t *slot, value *v, uint32_t *n, u
     return true;
 }
 
-/* Split a pattern's conjuncts into alpha tests, the dispatch key, join
- * keys and join tests, and get its alpha memory. The dispatch key is a
- * slot tested against one constant, or else against a choice of
- * constants (`site: groin | buttock`): a fact is then found by its value,
- * with no test evaluated. */
+/* Split a pattern's conjuncts into alpha tests, constant equalities, join
+ * keys and join tests, and get its alpha memory. Every slot tested against
+ * one constant (the first such test of each slot), and one slot tested
+ * against a choice of constants (`site: groin | buttock`), is discriminated
+ * on: a fact is found by its values, with no test evaluated. */
 static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey *keys,
                             uint32_t *nkeys, cexpr **jtest)
 {
@@ -341,35 +350,40 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
     struct tmpl *t = pattern_conjuncts(c, pat, self, &k, &tests_cf);
     cexpr *alpha[CONJ_MAX + 1], *join[CONJ_MAX + 1];
     uint32_t na = 0, nj = 0;
-    int32_t key_slot = -1;
     value keyv[32];
-    uint32_t nkeyv = 0;
     int32_t hslots[64];
     *nkeys = 0;
-    /* a single constant first; failing that, a choice of constants */
-    int32_t choice = -1;
-    for (uint32_t i = 0; i < k.n && key_slot < 0; i++) {
-        const cexpr *x = k.v[i];
-        if (x->kind == CX_BIN && x->op == OP_EQ && x->args[0]->kind == CX_SLOT && x->args[1]->kind == CX_CONST) {
-            key_slot = x->args[0]->slot;
-            keyv[0] = x->args[1]->k;
-            nkeyv = 1;
-            choice = (int32_t)i;
+    /* single constants in the order written, then a choice of constants */
+    aeq *eqs = e_alloc(e, (k.n + 1) * sizeof *eqs);
+    bool *used = e_calloc(e, k.n + 1, sizeof *used);
+    uint32_t neq = 0;
+    for (uint32_t i = 0; i < k.n; i++) {
+        cexpr *x = k.v[i];
+        if (x->kind == CX_BIN && x->op == OP_EQ && x->args[0]->kind == CX_SLOT &&
+            x->args[1]->kind == CX_CONST && !eq_on_slot(eqs, neq, x->args[0]->slot)) {
+            eqs[neq++] = (aeq){.slot = x->args[0]->slot, .nv = 1, .u.one = x->args[1]->k};
+            used[i] = true;
         }
     }
-    for (uint32_t i = 0; i < k.n && key_slot < 0; i++) {
+    for (uint32_t i = 0; i < k.n; i++) {
         int32_t slot = -1;
         uint32_t n = 0;
-        if (k.v[i]->kind == CX_BIN && k.v[i]->op == OP_OR && const_choice(k.v[i], &slot, keyv, &n, 32)) {
-            key_slot = slot;
-            nkeyv = n;
-            choice = (int32_t)i;
+        if (k.v[i]->kind == CX_BIN && k.v[i]->op == OP_OR && const_choice(k.v[i], &slot, keyv, &n, 32) &&
+            !eq_on_slot(eqs, neq, slot)) {
+            eqs[neq] = (aeq){.slot = slot, .nv = n};
+            if (n == 1)
+                eqs[neq].u.one = keyv[0];
+            else
+                eqs[neq].u.many = keyv;
+            neq++;
+            used[i] = true;
+            break;
         }
     }
     for (uint32_t i = 0; i < k.n; i++) {
         cexpr *x = k.v[i];
         bool eq = x->kind == CX_BIN && x->op == OP_EQ && x->args[0]->kind == CX_SLOT;
-        if ((int32_t)i == choice)
+        if (used[i])
             continue;
         if (eq && x->args[1]->kind == CX_VAR && x->args[1]->slot >= 0 && *nkeys < 32) {
             keys[*nkeys] = (jkey){.rslot = x->args[0]->slot, .level = x->args[1]->level,
@@ -390,7 +404,10 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
             alpha[na++] = k.extra;
     }
     *jtest = and_all(e, join, nj, NULL);
-    return amem_get(e, t, key_slot, keyv, nkeyv, and_all(e, alpha, na, NULL), tests_cf, hslots, *nkeys);
+    amem *am = amem_get(e, t, eqs, neq, and_all(e, alpha, na, NULL), tests_cf, hslots, *nkeys);
+    e_free(e, eqs);
+    e_free(e, used);
+    return am;
 }
 
 static void build_conj(cctx *c, const fconj *k, chain *ch, prod *pr);

@@ -344,13 +344,8 @@ static bool could_fill(engine *e, const cact *a, const amem *am)
             return true;
         vals[i] = x ? x->k : t->slots[i].dflt;
     }
-    if (am->key_slot >= 0) {
-        uint32_t i = 0;
-        while (i < am->nkeyv && !value_eq(vals[am->key_slot], am->keyv[i]))
-            i++;
-        if (i == am->nkeyv)
-            return false;
-    }
+    if (!amem_consts_match(am, vals))
+        return false;
     if (!am->test)
         return true;
     struct fact *f = calloc(1, sizeof *f + t->nslots * sizeof(value));

@@ -90,15 +90,8 @@ static void engine_fini(engine *e)
             e_free(e, am->succ);
         }
     e_free(e, e->amsig);
-    for (struct tmpl *t = e->tmpls; t; t = t->next) {
-        for (dispatch *d = t->dispatch; d; d = d->next) {
-            for (uint32_t i = 0; d->idx.b && i <= d->idx.mask; i++)
-                for (dnode *x = d->idx.b[i]; x; x = x->next)
-                    e_free(e, x->ams);
-            e_free(e, d->idx.b);
-        }
-        e_free(e, t->plain);
-    }
+    for (struct tmpl *t = e->tmpls; t; t = t->next)
+        network_free_alpha(e, t);
     for (struct rule *r = e->rules; r; r = r->next)
         for (uint32_t i = 0; i < r->nprods; i++)
             if (r->prods[i]->term && r->removed)

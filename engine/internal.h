@@ -17,8 +17,10 @@
  *   loop that walks a list may step past it safely.
  * - Symbols are interned in the engine's symtab and live until sn_free.
  *
- * The Rete network (rete.c): every template has an alpha dispatch; a fact
- * enters the alpha memories whose tests it passes; each alpha memory hashes
+ * The Rete network (rete.c): every template has an alpha discrimination
+ * tree (struct dispatch) that finds, by one hash probe per constant-tested
+ * slot, the alpha memories whose constants a fact matches; a fact enters
+ * those whose other tests it passes; each alpha memory hashes
  * its facts on the slots its joins compare with earlier patterns. Beta
  * nodes keep their left input (tokens: partial matches) in their own
  * memory, hashed on the same join key, so a join probes one bucket from
@@ -79,10 +81,14 @@ struct tmpl {
     slotdef *slots;
     struct fact *first, *last;  /* live facts, in order of id */
     uint32_t nfacts;
-    /* alpha dispatch: memories keyed on one slot's constant, and the rest */
-    struct dispatch *dispatch;  /* one per slot used as a key */
-    amem **plain;               /* memories with no constant equality test */
+    /* alpha discrimination (see struct dispatch): the root's branches,
+     * and the memories with no constant equality test */
+    struct dispatch *dispatch;
+    amem **plain;
     uint32_t nplain, capplain;
+    uint32_t *key_rank;         /* per slot: its place among the slots that
+                                   key a memory (UINT32_MAX: none yet) */
+    uint32_t nkeyed;
     struct ask *ask;            /* the first ask for one of its slots, or NULL */
     bool red_flag;              /* named red_flag: urgent conclusions */
     struct tmpl *next;          /* in the engine's list */
@@ -172,11 +178,30 @@ typedef struct bucketed {
     uint32_t n;
 } bucketed;
 
+/* A constant equality an alpha memory discriminates on: SLOT holds one of
+ * the NV values V (one constant, or a choice such as `site: groin |
+ * buttock`). */
+typedef struct aeq {
+    int32_t slot;
+    uint32_t nv;
+    union {
+        value one;        /* nv == 1 */
+        value *many;      /* nv > 1 */
+    } u;
+} aeq;
+
+static inline const value *aeq_values(const aeq *q)
+{
+    return q->nv == 1 ? &q->u.one : q->u.many;
+}
+
 struct amem {
     struct tmpl *t;
-    int32_t key_slot;     /* dispatch slot (-1: none) */
-    value *keyv;          /* dispatch: the key slot holds one of these */
-    uint32_t nkeyv;
+    aeq *eq;              /* its constant equalities, as written (one per slot) */
+    uint32_t neq;
+    int32_t key_slot;     /* the slot of the first of them (-1: none): with
+                             seq, orders the memories one fact enters */
+    uint64_t seq;         /* creation order */
     cexpr *test;          /* the pattern's other one-fact tests (NULL: none) */
     bool tests_cf;        /* the pattern tests cf: no threshold */
     uint32_t nhash;       /* slots its joins hash on */
@@ -187,22 +212,44 @@ struct amem {
     uint32_t nsucc, capsucc;
     bool succ_unsorted;   /* nodes appended since: rete.c orders them */
     uint32_t refs;
-    const char *sig;      /* sharing key */
-    uint32_t sighash;
+    uint32_t sighash;     /* its structural key's hash (network.c) */
     amem *signext;
 };
 
+/* Does a fact with slot values VALS pass AM's constant equalities? */
+static inline bool amem_consts_match(const amem *am, const value *vals)
+{
+    for (uint32_t i = 0; i < am->neq; i++) {
+        const value *v = aeq_values(&am->eq[i]);
+        uint32_t k = 0;
+        while (k < am->eq[i].nv && !value_eq(vals[am->eq[i].slot], v[k]))
+            k++;
+        if (k == am->eq[i].nv)
+            return false;
+    }
+    return true;
+}
+
+/* The alpha discrimination network of a template: a tree whose edges are
+ * (slot, value) pairs, in increasing slot order along a path. A memory
+ * with constant equalities on slots s1 < s2 < ... sits at the end of the
+ * path (s1, v1), (s2, v2), ... (once for each choice of values); one with
+ * none sits at the root (tmpl.plain). A fact walks down every branch of
+ * a node by one hash probe per branch, so it visits only memories whose
+ * constants it matches, and the nodes on the way: the cost does not grow
+ * with the number of memories. A branch is one slot's hash of values. */
 typedef struct dispatch {
     int32_t slot;
-    bucketed idx;         /* dnode lists by key value */
+    bucketed idx;         /* dnode lists by value */
     struct dispatch *next;
 } dispatch;
 
 typedef struct dnode {
     value v;
     uint32_t hash;
-    amem **ams;
+    amem **ams;           /* memories whose constants end here */
     uint32_t n, cap;
+    dispatch *sub;        /* branches below, on later slots */
     struct dnode *next;
 } dnode;
 
@@ -230,7 +277,8 @@ struct node {
     bool exists;          /* NCC: exists (else not) */
     uint32_t refs;        /* rules using it */
     struct prod *prod;    /* TERM */
-    const char *sig;      /* sharing key among a parent's kids */
+    uint32_t sighash;     /* JOIN/NEG/EXISTS/TEST: its structural key's hash */
+    node *signext;        /* in the engine's table of shared nodes */
 };
 
 struct token {
@@ -404,8 +452,12 @@ struct sn_engine {
     uint64_t next_id;
 
     /* network */
-    amem **amsig;            /* alpha memories by signature */
+    amem **amsig;            /* alpha memories by structural key */
     uint32_t amsig_mask, namems;
+    uint64_t amem_seq;
+    node **nodesig;          /* shareable nodes (join, not, exists, test) by
+                                structural key: parent, inputs and tests */
+    uint32_t nodesig_mask, nnodesig;
     node **roots;            /* nodes fed by the root */
     uint32_t nroots, caproots;
     node **special_roots;    /* the roots that are not joins, in the same order */

@@ -3,6 +3,7 @@
  * from its parent, a rule's nodes released when it is removed, and every
  * token freed when the engine goes. See network.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -12,75 +13,145 @@
 #include "rete.h"
 /* ---- building ------------------------------------------------------------ */
 
-static uint32_t str_hash(const char *s)
+/* ---- structural keys ------------------------------------------------------ */
+
+static inline uint32_t hmix(uint32_t h, uint64_t v)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
+    v *= 0x9e3779b97f4a7c15ULL;
+    v ^= v >> 32;
+    return (h ^ (uint32_t)v) * 16777619u + (uint32_t)(v >> 16);
+}
+
+/* A constant as a key: its type and exact content (bits, for a float: 0.0
+ * and -0.0 are not one constant to an expression that divides by it). */
+static uint64_t const_bits(value v)
+{
+    uint64_t x = 0;
+    switch (v.type) {
+    case V_NIL: break;
+    case V_SYMBOL:
+    case V_STRING: x = (uint64_t)(uintptr_t)v.u.s; break;
+    case V_INT: x = (uint64_t)v.u.i; break;
+    case V_FLOAT: memcpy(&x, &v.u.f, sizeof x); break;
+    }
+    return x;
+}
+
+static bool const_same(value a, value b)
+{
+    return a.type == b.type && const_bits(a) == const_bits(b);
+}
+
+static uint32_t cx_hash(const cexpr *x)
+{
+    if (!x)
+        return 0x51ed27u;
+    uint32_t h = hmix((uint32_t)x->kind * 31u + x->op, ((uint64_t)x->level << 32) ^ (uint32_t)x->slot);
+    switch (x->kind) {
+    case CX_CONST: h = hmix(hmix(h, (uint64_t)x->k.type), const_bits(x->k)); break;
+    case CX_CALL: h = hmix(h, (uint64_t)x->fn); break;
+    default: break;
+    }
+    h = hmix(h, x->nargs);
+    for (uint32_t i = 0; i < x->nargs; i++)
+        h = hmix(h, cx_hash(x->args[i]));
     return h;
 }
 
-static void dispatch_add_one(engine *e, amem *am, dispatch *d, value v)
+/* Do A and B compute the same thing from the same inputs? */
+static bool cx_same(const cexpr *a, const cexpr *b)
 {
-    uint32_t h = value_hash(v);
-    dnode *x = dispatch_find(d, v, h);
-    if (!x) {
-        if (!d->idx.b) {
-            d->idx.mask = 15;
-            d->idx.b = e_calloc(e, 16, sizeof *d->idx.b);
-        } else if (d->idx.n > d->idx.mask) {
-            uint32_t nmask = d->idx.mask * 2 + 1;
-            void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
-            for (uint32_t i = 0; i <= d->idx.mask; i++)
-                for (dnode *y = d->idx.b[i], *next; y; y = next) {
-                    next = y->next;
-                    y->next = nb[y->hash & nmask];
-                    nb[y->hash & nmask] = y;
-                }
-            e_free(e, d->idx.b);
-            d->idx.b = nb;
-            d->idx.mask = nmask;
-        }
-        x = arena_alloc(e->perm, sizeof *x);
-        x->v = v;
-        x->hash = h;
-        x->next = d->idx.b[h & d->idx.mask];
-        d->idx.b[h & d->idx.mask] = x;
-        d->idx.n++;
-    }
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 2;
-        x->ams = e_realloc(e, x->ams, x->cap * sizeof *x->ams);
-    }
-    x->ams[x->n++] = am;
+    if (a == b)
+        return true;
+    if (!a || !b || a->kind != b->kind || a->op != b->op || a->level != b->level ||
+        a->slot != b->slot || a->nargs != b->nargs)
+        return false;
+    if (a->kind == CX_CONST && !const_same(a->k, b->k))
+        return false;
+    if (a->kind == CX_CALL && a->fn != b->fn)
+        return false;
+    for (uint32_t i = 0; i < a->nargs; i++)
+        if (!cx_same(a->args[i], b->args[i]))
+            return false;
+    return true;
 }
 
-/* AM joins its template's dispatch: under each of its key's values, or
- * with the plain memories every fact is tested against. */
-static void dispatch_add(engine *e, amem *am)
+static uint32_t node_key_hash(const node *parent, nkind kind, uint32_t level, const amem *am,
+                              const jkey *keys, uint32_t nkeys, const cexpr *test, bool exists)
 {
-    struct tmpl *t = am->t;
-    if (am->key_slot < 0) {
-        if (t->nplain == t->capplain) {
-            t->capplain = t->capplain ? t->capplain * 2 : 8;
-            t->plain = e_realloc(e, t->plain, t->capplain * sizeof *t->plain);
-        }
-        t->plain[t->nplain++] = am;
-        return;
-    }
-    dispatch *d = t->dispatch, **pp = &t->dispatch;
-    for (; d && d->slot != am->key_slot; d = d->next)
-        pp = &d->next;
-    if (!d) {
-        d = arena_alloc(e->perm, sizeof *d);
-        d->slot = am->key_slot;
-        *pp = d;
-    }
-    for (uint32_t i = 0; i < am->nkeyv; i++)
-        dispatch_add_one(e, am, d, am->keyv[i]);
+    uint32_t h = hmix(2166136261u, (uint64_t)(uintptr_t)parent);
+    h = hmix(h, ((uint64_t)kind << 40) ^ ((uint64_t)exists << 32) ^ level);
+    h = hmix(h, (uint64_t)(uintptr_t)am);
+    for (uint32_t i = 0; i < nkeys; i++)
+        h = hmix(h, ((uint64_t)(uint32_t)keys[i].rslot << 32) ^ ((uint64_t)keys[i].level << 24) ^
+                        (uint32_t)keys[i].lslot);
+    return hmix(h, cx_hash(test));
 }
 
-static void remove_am(amem **v, uint32_t *n, const amem *am)
+static bool node_key_same(const node *n, const node *parent, nkind kind, uint32_t level,
+                          const amem *am, const jkey *keys, uint32_t nkeys, const cexpr *test,
+                          bool exists)
+{
+    if (n->parent != parent || n->kind != kind || n->level != level || n->am != am ||
+        n->exists != exists || n->nkeys != nkeys)
+        return false;
+    for (uint32_t i = 0; i < nkeys; i++)
+        if (n->keys[i].rslot != keys[i].rslot || n->keys[i].level != keys[i].level ||
+            n->keys[i].lslot != keys[i].lslot)
+            return false;
+    return cx_same(n->test, test);
+}
+
+static bool node_shared(const node *n)
+{
+    return n->kind == N_JOIN || n->kind == N_NEG || n->kind == N_EXISTS || n->kind == N_TEST;
+}
+
+static void nodesig_add(engine *e, node *n)
+{
+    if (!e->nodesig) {
+        e->nodesig_mask = 255;
+        e->nodesig = e_calloc(e, 256, sizeof *e->nodesig);
+    } else if (e->nnodesig > e->nodesig_mask) {
+        uint32_t nmask = e->nodesig_mask * 2 + 1;
+        node **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
+        for (uint32_t i = 0; i <= e->nodesig_mask; i++)
+            for (node *x = e->nodesig[i], *next; x; x = next) {
+                next = x->signext;
+                x->signext = nb[x->sighash & nmask];
+                nb[x->sighash & nmask] = x;
+            }
+        e_free(e, e->nodesig);
+        e->nodesig = nb;
+        e->nodesig_mask = nmask;
+    }
+    n->signext = e->nodesig[n->sighash & e->nodesig_mask];
+    e->nodesig[n->sighash & e->nodesig_mask] = n;
+    e->nnodesig++;
+}
+
+static void nodesig_remove(engine *e, node *n)
+{
+    node **pp = &e->nodesig[n->sighash & e->nodesig_mask];
+    while (*pp != n)
+        pp = &(*pp)->signext;
+    *pp = n->signext;
+    e->nnodesig--;
+}
+
+static void amvec_add(engine *e, amem ***v, uint32_t *n, uint32_t *cap, amem *am)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if ((*v)[i] == am)
+            return; /* two choices equal as values (1 | 1.0) reach one node */
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 2;
+        *v = e_realloc(e, *v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = am;
+}
+
+static void amvec_remove(amem **v, uint32_t *n, const amem *am)
 {
     for (uint32_t i = 0; i < *n; i++)
         if (v[i] == am) {
@@ -90,47 +161,172 @@ static void remove_am(amem **v, uint32_t *n, const amem *am)
         }
 }
 
-static void dispatch_remove(engine *e, amem *am)
+/* The branch on SLOT among *BR (made when MAKE). */
+static dispatch *branch_get(engine *e, dispatch **br, int32_t slot, bool make)
 {
-    (void)e;
-    struct tmpl *t = am->t;
-    if (am->key_slot < 0) {
-        remove_am(t->plain, &t->nplain, am);
+    dispatch *d = *br;
+    for (; d && d->slot != slot; d = d->next)
+        br = &d->next;
+    if (!d && make) {
+        d = arena_alloc(e->perm, sizeof *d);
+        d->slot = slot;
+        *br = d;
+    }
+    return d;
+}
+
+/* The node under V in branch D (made when MAKE). */
+static dnode *child_get(engine *e, dispatch *d, value v, bool make)
+{
+    uint32_t h = value_hash(v);
+    dnode *x = dispatch_find(d, v, h);
+    if (x || !make)
+        return x;
+    if (!d->idx.b) {
+        /* most branches deep in the tree hold a value or two */
+        d->idx.mask = 1;
+        d->idx.b = e_calloc(e, 2, sizeof *d->idx.b);
+    } else if (d->idx.n > d->idx.mask) {
+        uint32_t nmask = d->idx.mask * 2 + 1;
+        void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
+        for (uint32_t i = 0; i <= d->idx.mask; i++)
+            for (dnode *y = d->idx.b[i], *next; y; y = next) {
+                next = y->next;
+                y->next = nb[y->hash & nmask];
+                nb[y->hash & nmask] = y;
+            }
+        e_free(e, d->idx.b);
+        d->idx.b = nb;
+        d->idx.mask = nmask;
+    }
+    x = arena_alloc(e->perm, sizeof *x);
+    x->v = v;
+    x->hash = h;
+    x->next = d->idx.b[h & d->idx.mask];
+    d->idx.b[h & d->idx.mask] = x;
+    d->idx.n++;
+    return x;
+}
+
+/* AM goes into (ADD) or out of its template's discrimination tree below
+ * the node whose branches are *BR and whose memories are (*V, *N, *CAP),
+ * from its I-th constant equality on (EQ: sorted by slot). */
+static void tree_place(engine *e, amem *am, const aeq *eq, uint32_t i, dispatch **br, amem ***v,
+                       uint32_t *n, uint32_t *cap, bool add)
+{
+    if (i == am->neq) {
+        if (add)
+            amvec_add(e, v, n, cap, am);
+        else
+            amvec_remove(*v, n, am);
         return;
     }
-    dispatch *d = t->dispatch;
-    while (d && d->slot != am->key_slot)
-        d = d->next;
-    for (uint32_t i = 0; d && i < am->nkeyv; i++) {
-        dnode *x = dispatch_find(d, am->keyv[i], value_hash(am->keyv[i]));
+    dispatch *d = branch_get(e, br, eq[i].slot, add);
+    const value *vals = aeq_values(&eq[i]);
+    for (uint32_t k = 0; d && k < eq[i].nv; k++) {
+        dnode *x = child_get(e, d, vals[k], add);
         if (x)
-            remove_am(x->ams, &x->n, am);
+            tree_place(e, am, eq, i + 1, &x->sub, &x->ams, &x->n, &x->cap, add);
     }
 }
 
-amem *amem_get(engine *e, struct tmpl *t, int32_t key_slot, const value *keyv, uint32_t nkeyv,
-               cexpr *test, bool tests_cf, const int32_t *hash_slots, uint32_t nhash)
+static int eq_by_slot(const void *a, const void *b)
 {
-    scratch_reset(e);
-    scratch_printf(e, "%u|%d|", t->id, key_slot);
-    for (uint32_t i = 0; key_slot >= 0 && i < nkeyv; i++) {
-        char buf[128];
-        value_format(buf, sizeof buf, keyv[i]);
-        scratch_printf(e, "%d:%s|", (int)keyv[i].type, buf);
+    const aeq *x = a, *y = b;
+    return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+static void dispatch_place(engine *e, amem *am, bool add)
+{
+    struct tmpl *t = am->t;
+    aeq sorted[am->neq + 1];
+    memcpy(sorted, am->eq, am->neq * sizeof *sorted);
+    qsort(sorted, am->neq, sizeof *sorted, eq_by_slot);
+    if (add && am->key_slot >= 0) {
+        if (!t->key_rank) {
+            t->key_rank = e_alloc(e, (t->nslots + 1) * sizeof *t->key_rank);
+            for (uint32_t i = 0; i <= t->nslots; i++)
+                t->key_rank[i] = UINT32_MAX;
+        }
+        if (t->key_rank[am->key_slot] == UINT32_MAX)
+            t->key_rank[am->key_slot] = t->nkeyed++;
     }
-    scratch_printf(e, "%d|", tests_cf);
+    tree_place(e, am, sorted, 0, &t->dispatch, &t->plain, &t->nplain, &t->capplain, add);
+}
+
+static void dispatch_free(engine *e, dispatch *d)
+{
+    for (; d; d = d->next) {
+        for (uint32_t i = 0; d->idx.b && i <= d->idx.mask; i++)
+            for (dnode *x = d->idx.b[i]; x; x = x->next) {
+                e_free(e, x->ams);
+                dispatch_free(e, x->sub);
+            }
+        e_free(e, d->idx.b);
+    }
+}
+
+void network_free_alpha(engine *e, struct tmpl *t)
+{
+    dispatch_free(e, t->dispatch);
+    t->dispatch = NULL;
+    e_free(e, t->plain);
+    t->plain = NULL;
+    t->nplain = t->capplain = 0;
+    e_free(e, t->key_rank);
+    t->key_rank = NULL;
+}
+
+static uint32_t amem_key_hash(const struct tmpl *t, const aeq *eq, uint32_t neq, int32_t key_slot,
+                              const cexpr *test, bool tests_cf, const int32_t *hash_slots,
+                              uint32_t nhash)
+{
+    uint32_t h = hmix(2166136261u, ((uint64_t)t->id << 32) ^ (uint32_t)key_slot);
+    h = hmix(h, ((uint64_t)tests_cf << 32) ^ neq);
+    for (uint32_t i = 0; i < neq; i++) {
+        h = hmix(h, ((uint64_t)(uint32_t)eq[i].slot << 32) ^ eq[i].nv);
+        const value *v = aeq_values(&eq[i]);
+        for (uint32_t k = 0; k < eq[i].nv; k++)
+            h = hmix(hmix(h, v[k].type), const_bits(v[k]));
+    }
     for (uint32_t i = 0; i < nhash; i++)
-        scratch_printf(e, "%d,", hash_slots[i]);
-    scratch_add(e, "|", 1);
-    if (test)
-        cx_key(e, test);
-    uint32_t h = str_hash(e->scratch);
+        h = hmix(h, (uint32_t)hash_slots[i]);
+    return hmix(h, cx_hash(test));
+}
+
+static bool amem_key_same(const amem *am, const struct tmpl *t, const aeq *eq, uint32_t neq,
+                          int32_t key_slot, const cexpr *test, bool tests_cf,
+                          const int32_t *hash_slots, uint32_t nhash)
+{
+    if (am->t != t || am->neq != neq || am->key_slot != key_slot || am->tests_cf != tests_cf ||
+        am->nhash != nhash)
+        return false;
+    for (uint32_t i = 0; i < neq; i++) {
+        if (am->eq[i].slot != eq[i].slot || am->eq[i].nv != eq[i].nv)
+            return false;
+        const value *a = aeq_values(&am->eq[i]), *b = aeq_values(&eq[i]);
+        for (uint32_t k = 0; k < eq[i].nv; k++)
+            if (!const_same(a[k], b[k]))
+                return false;
+    }
+    for (uint32_t i = 0; i < nhash; i++)
+        if (am->hash_slots[i] != hash_slots[i])
+            return false;
+    return cx_same(am->test, test);
+}
+
+amem *amem_get(engine *e, struct tmpl *t, const aeq *eq, uint32_t neq, cexpr *test, bool tests_cf,
+               const int32_t *hash_slots, uint32_t nhash)
+{
+    int32_t key_slot = neq ? eq[0].slot : -1;
+    uint32_t h = amem_key_hash(t, eq, neq, key_slot, test, tests_cf, hash_slots, nhash);
     if (!e->amsig) {
         e->amsig_mask = 255;
         e->amsig = e_calloc(e, 256, sizeof *e->amsig);
     }
     for (amem *am = e->amsig[h & e->amsig_mask]; am; am = am->signext)
-        if (am->sighash == h && strcmp(am->sig, e->scratch) == 0) {
+        if (am->sighash == h &&
+            amem_key_same(am, t, eq, neq, key_slot, test, tests_cf, hash_slots, nhash)) {
             am->refs++;
             return am;
         }
@@ -149,22 +345,28 @@ amem *amem_get(engine *e, struct tmpl *t, int32_t key_slot, const value *keyv, u
     }
     amem *am = arena_alloc(e->perm, sizeof *am);
     am->t = t;
+    am->neq = neq;
+    am->eq = neq ? arena_alloc(e->perm, neq * sizeof *am->eq) : NULL;
+    for (uint32_t i = 0; i < neq; i++) {
+        am->eq[i] = eq[i];
+        if (eq[i].nv > 1) {
+            am->eq[i].u.many = arena_alloc(e->perm, eq[i].nv * sizeof *eq[i].u.many);
+            memcpy(am->eq[i].u.many, eq[i].u.many, eq[i].nv * sizeof *eq[i].u.many);
+        }
+    }
     am->key_slot = key_slot;
-    am->nkeyv = key_slot >= 0 ? nkeyv : 0;
-    am->keyv = arena_alloc(e->perm, (am->nkeyv + 1) * sizeof *am->keyv);
-    memcpy(am->keyv, keyv, am->nkeyv * sizeof *keyv);
+    am->seq = e->amem_seq++;
     am->test = test;
     am->tests_cf = tests_cf;
     am->nhash = nhash;
     am->hash_slots = arena_alloc(e->perm, (nhash + 1) * sizeof *am->hash_slots);
     memcpy(am->hash_slots, hash_slots, nhash * sizeof *hash_slots);
-    am->sig = arena_strndup(e->perm, e->scratch, e->scratch_len);
     am->sighash = h;
     am->refs = 1;
     am->signext = e->amsig[h & e->amsig_mask];
     e->amsig[h & e->amsig_mask] = am;
     e->namems++;
-    dispatch_add(e, am);
+    dispatch_place(e, am, true);
     /* facts already there */
     for (struct fact *f = t->first; f; f = f->tnext)
         if (amem_accepts(e, am, f))
@@ -189,7 +391,7 @@ static void amem_release(engine *e, amem *am)
     am->idx.b = NULL;
     e_free(e, am->succ);
     am->succ = NULL;
-    dispatch_remove(e, am);
+    dispatch_place(e, am, false);
     amem **pp = &e->amsig[am->sighash & e->amsig_mask];
     while (*pp != am)
         pp = &(*pp)->signext;
@@ -203,7 +405,7 @@ static void amem_release(engine *e, amem *am)
 static void add_kid(engine *e, node ***v, uint32_t *n, uint32_t *cap, node *k)
 {
     if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 4;
+        *cap = *cap ? *cap * 2 : 1;
         *v = e_realloc(e, *v, *cap * sizeof **v);
     }
     memmove(*v + 1, *v, *n * sizeof **v);
@@ -281,16 +483,23 @@ static node *node_new(engine *e, node *parent, nkind kind, uint32_t level)
 
 static void attach(engine *e, node *n)
 {
-    if (n->parent)
+    if (n->parent) {
         add_kid(e, &n->parent->kids, &n->parent->nkids, &n->parent->capkids, n);
-    else
-        add_kid(e, &e->roots, &e->nroots, &e->caproots, n);
+    } else {
+        /* the roots' order means nothing (each is activated once, when
+         * made): appended, so that a network of N rules is built in O(N) */
+        if (e->nroots == e->caproots) {
+            e->caproots = e->caproots ? e->caproots * 2 : 64;
+            e->roots = e_realloc(e, e->roots, e->caproots * sizeof *e->roots);
+        }
+        e->roots[e->nroots++] = n;
+    }
     if (!n->parent && n->kind != N_JOIN)
         add_kid(e, &e->special_roots, &e->nspecial, &e->capspecial, n);
     if (n->am) {
         amem *am = n->am;
         if (am->nsucc == am->capsucc) {
-            am->capsucc = am->capsucc ? am->capsucc * 2 : 4;
+            am->capsucc = am->capsucc ? am->capsucc * 2 : 1;
             am->succ = e_realloc(e, am->succ, am->capsucc * sizeof *am->succ);
         }
         /* appended; rete.c puts them in order of level before the
@@ -305,25 +514,18 @@ static void attach(engine *e, node *n)
 node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, const jkey *keys,
                uint32_t nkeys, cexpr *test, bool exists)
 {
-    scratch_reset(e);
-    scratch_printf(e, "%d|%u|%p|%d|", (int)kind, level, (void *)am, exists);
-    for (uint32_t i = 0; i < nkeys; i++)
-        scratch_printf(e, "%d=%u.%d,", keys[i].rslot, keys[i].level, keys[i].lslot);
-    scratch_add(e, "|", 1);
-    if (test)
-        cx_key(e, test);
-    node **kids = parent ? parent->kids : e->roots;
-    uint32_t nk = parent ? parent->nkids : e->nroots;
-    if (kind != N_NCC)
-        for (uint32_t i = 0; i < nk; i++)
-            if (kids[i]->sig && strcmp(kids[i]->sig, e->scratch) == 0) {
-                kids[i]->refs++;
+    uint32_t h = node_key_hash(parent, kind, level, am, keys, nkeys, test, exists);
+    if (kind != N_NCC && e->nodesig)
+        for (node *x = e->nodesig[h & e->nodesig_mask]; x; x = x->signext)
+            if (x->sighash == h &&
+                node_key_same(x, parent, kind, level, am, keys, nkeys, test, exists)) {
+                x->refs++;
                 if (am)
                     am->refs--; /* the caller's reference is the node's */
-                return kids[i];
+                return x;
             }
     node *n = node_new(e, parent, kind, level);
-    n->sig = arena_strndup(e->perm, e->scratch, e->scratch_len);
+    n->sighash = h;
     n->am = am;
     n->nkeys = nkeys;
     if (nkeys) {
@@ -338,6 +540,7 @@ node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, co
     }
     if (kind == N_NCC)
         return n; /* attached by node_partner's caller once the partner exists */
+    nodesig_add(e, n);
     attach(e, n);
     update_from_above(e, n);
     return n;
@@ -393,6 +596,8 @@ static void release_upto(engine *e, node *n, node *stop)
             continue;
         }
         drop_tokens(e, n);
+        if (node_shared(n))
+            nodesig_remove(e, n);
         if (parent)
             remove_kid(parent->kids, &parent->nkids, n);
         else
@@ -441,6 +646,9 @@ void tokens_free_all(engine *e)
 {
     for (uint32_t i = 0; i < e->nroots; i++)
         free_node_tokens(e, e->roots[i]);
+    e_free(e, e->nodesig);
+    e->nodesig = NULL;
+    e->nnodesig = 0;
     e_free(e, e->roots);
     e->roots = NULL;
     e->nroots = 0;

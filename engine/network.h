@@ -3,6 +3,9 @@
  *
  * Nodes and alpha memories are shared by key: asking for one with the same
  * inputs and tests as an existing one returns it with one more reference.
+ * The keys are structural (pointers to the inputs, the compiled tests
+ * compared node by node) and hashed, so finding one costs O(1) whatever
+ * the size of the network.
  * A new node is brought up to date from its parent at once, so rules can
  * come after facts.
  */
@@ -11,8 +14,11 @@
 
 #include "internal.h"
 
-amem *amem_get(engine *, struct tmpl *, int32_t key_slot, const value *keyv, uint32_t nkeyv, cexpr *test,
-               bool tests_cf, const int32_t *hash_slots, uint32_t nhash);
+/* The alpha memory of facts of T passing the constant equalities EQ (as
+ * written: the first orders the memories a fact enters) and TEST, its
+ * entries hashed on HASH_SLOTS. EQ is copied. */
+amem *amem_get(engine *, struct tmpl *t, const aeq *eq, uint32_t neq, cexpr *test, bool tests_cf,
+               const int32_t *hash_slots, uint32_t nhash);
 node *node_get(engine *, node *parent, nkind, uint32_t level, amem *, const jkey *keys,
                uint32_t nkeys, cexpr *test, bool exists);
 node *node_partner(engine *, node *ncc_parent_branch_end, node *ncc, uint32_t level);
@@ -20,6 +26,8 @@ node *node_term(engine *, node *parent, uint32_t level, struct prod *);
 /* One reference fewer: a node (and the nodes above it) no rule uses any
  * more leaves the network, with its tokens. */
 void node_release(engine *, node *);
+/* T's alpha discrimination tree freed (the engine is going). */
+void network_free_alpha(engine *, struct tmpl *t);
 /* Every token of the network freed (the engine is going). */
 void tokens_free_all(engine *);
 

@@ -396,21 +396,21 @@ void token_delete(engine *e, token *t)
 
 /* ---- alpha memories ------------------------------------------------------ */
 
-bool amem_accepts(engine *e, const amem *am, const struct fact *f)
+/* AM's tests other than its constant equalities (which the
+ * discrimination tree has checked when F is found through it). */
+static bool amem_accepts_rest(engine *e, const amem *am, const struct fact *f)
 {
     if (!am->tests_cf && f->cf < e->threshold)
         return false;
-    if (am->key_slot >= 0) {
-        uint32_t i = 0;
-        while (i < am->nkeyv && !value_eq(f->slots[am->key_slot], am->keyv[i]))
-            i++;
-        if (i == am->nkeyv)
-            return false;
-    }
     if (!am->test)
         return true;
     ectx c = {.e = e, .f = f};
     return cx_truth(cx_eval(&c, am->test)) && !c.failed;
+}
+
+bool amem_accepts(engine *e, const amem *am, const struct fact *f)
+{
+    return amem_consts_match(am, f->slots) && amem_accepts_rest(e, am, f);
 }
 
 static void right_activate(engine *e, node *n, aentry *a)
@@ -531,7 +531,6 @@ void entry_free(engine *e, struct fact *f, aentry *a)
     e->free_entries = a;
 }
 
-/* The alpha memories F belongs in, by dispatch then the plain list. */
 typedef struct amlist {
     amem **v;
     uint32_t n, cap;
@@ -556,21 +555,48 @@ dnode *dispatch_find(const dispatch *d, value v, uint32_t h)
     return NULL;
 }
 
-static void memberships(engine *e, struct fact *f, amlist *out)
+static void walk_tree(engine *e, const dispatch *d, const struct fact *f, amlist *out)
 {
-    struct tmpl *t = f->t;
-    for (dispatch *d = t->dispatch; d; d = d->next) {
+    for (; d; d = d->next) {
         value v = f->slots[d->slot];
         dnode *x = dispatch_find(d, v, value_hash(v));
         if (!x)
             continue;
         for (uint32_t i = 0; i < x->n; i++)
-            if (amem_accepts(e, x->ams[i], f))
+            if (amem_accepts_rest(e, x->ams[i], f))
                 amlist_push(e, out, x->ams[i]);
+        if (x->sub)
+            walk_tree(e, x->sub, f, out);
     }
+}
+
+/* Which memory a fact enters first: by the place of the slot of its first
+ * constant equality among the template's keyed slots (memories with none
+ * last), then by age. The order decides which of the activations one
+ * change makes comes first, so it does not depend on the tree's shape. */
+static bool enters_before(const struct tmpl *t, const amem *a, const amem *b)
+{
+    uint32_t ra = a->key_slot >= 0 ? t->key_rank[a->key_slot] : UINT32_MAX;
+    uint32_t rb = b->key_slot >= 0 ? t->key_rank[b->key_slot] : UINT32_MAX;
+    return ra != rb ? ra < rb : a->seq < b->seq;
+}
+
+/* The alpha memories F belongs in: down the discrimination tree, then the
+ * memories at its root, in the order above. */
+static void memberships(engine *e, struct fact *f, amlist *out)
+{
+    struct tmpl *t = f->t;
+    walk_tree(e, t->dispatch, f, out);
     for (uint32_t i = 0; i < t->nplain; i++)
-        if (amem_accepts(e, t->plain[i], f))
+        if (amem_accepts_rest(e, t->plain[i], f))
             amlist_push(e, out, t->plain[i]);
+    for (uint32_t i = 1; i < out->n; i++) {
+        amem *x = out->v[i];
+        uint32_t j = i;
+        for (; j > 0 && enters_before(t, x, out->v[j - 1]); j--)
+            out->v[j] = out->v[j - 1];
+        out->v[j] = x;
+    }
 }
 
 void rete_add_fact(engine *e, struct fact *f)

@@ -8,9 +8,12 @@
  *   token's count is the number of alpha entries that join with it; a
  *   terminal token's activation points back at it;
  * - every alpha memory: each entry in its bucket, its fact alive, among
- *   the fact's entries, and accepted by the memory's tests; the count;
+ *   the fact's entries, and accepted by the memory's tests; the count; the
+ *   memory where the discrimination tree files it;
  * - working memory: the facts list, the per-template lists and the counts
  *   agree; a fact's support count is its active conclusions;
+ * - the table of shared nodes: every join, not, exists and test node in
+ *   it, and nothing else;
  * - the agenda: each activation on its level, its token alive and
  *   pointing back; the count.
  * The first thing wrong is described in the engine's scratch text.
@@ -72,9 +75,32 @@ static const char *verify_token(engine *e, const node *n, const token *t, uint32
     return NULL;
 }
 
-static const char *verify_node(engine *e, const node *n, uint64_t *nodes, uint64_t *tokens)
+/* Nodes of these kinds are shared by structural key, through the engine's
+ * table of them (network.c): each one in the network is in the table. */
+static bool node_shared(const node *n)
+{
+    return n->kind == N_JOIN || n->kind == N_NEG || n->kind == N_EXISTS || n->kind == N_TEST;
+}
+
+static bool node_in_table(const engine *e, const node *n)
+{
+    if (!e->nodesig)
+        return false;
+    for (const node *x = e->nodesig[n->sighash & e->nodesig_mask]; x; x = x->signext)
+        if (x == n)
+            return true;
+    return false;
+}
+
+static const char *verify_node(engine *e, const node *n, uint64_t *nodes, uint64_t *tokens,
+                               uint64_t *shared)
 {
     (*nodes)++;
+    if (node_shared(n)) {
+        if (!node_in_table(e, n))
+            BROKEN(e, "a shareable node missing from the table of shared nodes");
+        (*shared)++;
+    }
     uint32_t count = 0;
     for (uint32_t b = 0; n->mem.b && b <= n->mem.mask; b++) {
         const token *head = n->mem.b[b], *last = NULL;
@@ -96,7 +122,7 @@ static const char *verify_node(engine *e, const node *n, uint64_t *nodes, uint64
     for (uint32_t i = 0; i < n->nkids; i++) {
         if (n->kids[i]->parent != n)
             BROKEN(e, "a node's kid names another parent");
-        const char *why = verify_node(e, n->kids[i], nodes, tokens);
+        const char *why = verify_node(e, n->kids[i], nodes, tokens, shared);
         if (why)
             return why;
     }
@@ -107,6 +133,39 @@ static bool among_entries(const struct fact *f, const aentry *a)
 {
     for (const aentry *x = f->entries; x; x = x->fnext)
         if (x == a)
+            return true;
+    return false;
+}
+
+/* Is AM where its template's discrimination tree files it: at the end of
+ * the path of its constants in slot order (the first of each choice)? */
+static bool in_tree(const amem *am)
+{
+    const aeq *by_slot[am->neq + 1];
+    for (uint32_t i = 0; i < am->neq; i++) {
+        uint32_t j = i;
+        for (; j > 0 && by_slot[j - 1]->slot > am->eq[i].slot; j--)
+            by_slot[j] = by_slot[j - 1];
+        by_slot[j] = &am->eq[i];
+    }
+    const dispatch *br = am->t->dispatch;
+    amem *const *v = am->t->plain;
+    uint32_t n = am->t->nplain;
+    for (uint32_t i = 0; i < am->neq; i++) {
+        while (br && br->slot != by_slot[i]->slot)
+            br = br->next;
+        if (!br)
+            return false;
+        value k = aeq_values(by_slot[i])[0];
+        const dnode *x = dispatch_find(br, k, value_hash(k));
+        if (!x)
+            return false;
+        br = x->sub;
+        v = x->ams;
+        n = x->n;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (v[i] == am)
             return true;
     return false;
 }
@@ -131,6 +190,8 @@ static const char *verify_amem(engine *e, const amem *am)
         }
     if (count != am->idx.n)
         BROKEN(e, "an alpha memory holds %u entries but counts %u", count, am->idx.n);
+    if (!in_tree(am))
+        BROKEN(e, "an alpha memory not at the end of the path of its constants");
     return NULL;
 }
 
@@ -196,14 +257,17 @@ static const char *verify_agenda(engine *e)
 
 const char *verify_engine(engine *e)
 {
-    uint64_t nodes = 0, tokens = 0;
+    uint64_t nodes = 0, tokens = 0, shared = 0;
     const char *why;
     for (uint32_t i = 0; i < e->nroots; i++) {
         if (e->roots[i]->parent)
             BROKEN(e, "a root node with a parent");
-        if ((why = verify_node(e, e->roots[i], &nodes, &tokens)))
+        if ((why = verify_node(e, e->roots[i], &nodes, &tokens, &shared)))
             return why;
     }
+    if (shared != e->nnodesig)
+        BROKEN(e, "the table of shared nodes counts %u but the network holds %llu",
+               e->nnodesig, (unsigned long long)shared);
     if (tokens > e->ntokens)
         BROKEN(e, "the network holds %llu tokens but the engine counts %llu",
                (unsigned long long)tokens, (unsigned long long)e->ntokens);

@@ -613,6 +613,17 @@ TEST(verifier_finds_broken_invariants)
     CHECK(why && strstr(why, "active conclusions but counts 1"));
     b1->nsupport = 0;
     CHECK(verify_engine(e) == NULL);
+    e->nnodesig++;
+    why = verify_engine(e);
+    CHECK(why && strstr(why, "the table of shared nodes counts"));
+    e->nnodesig--;
+    CHECK(verify_engine(e) == NULL);
+    CHECK_EQ_INT(t->nplain, 1); /* a(x: ?x): no constant */
+    t->nplain--;
+    why = verify_engine(e);
+    CHECK(why && strstr(why, "not at the end of the path of its constants"));
+    t->nplain++;
+    CHECK(verify_engine(e) == NULL);
     sn_free(e);
 }
 
@@ -744,6 +755,34 @@ TEST(remove_rule)
  * constant): the rule sees exactly the facts with one of them, whether
  * they came before or after it, shares its memory with an equal pattern,
  * and leaves the dispatch clean when removed. */
+/* Memories found by every constant-tested slot: each fact reaches exactly
+ * the rules whose constants it matches, whatever the slots, the order they
+ * are written in, choices, other tests beside them, rules that come
+ * after the facts or go, and facts that change. */
+TEST(discrimination_on_every_constant_slot)
+{
+    sn_engine *e = load("template item { id: int  a: symbol  b: int  c: symbol }\n"
+                        "facts { item(1, x, 1, p) item(2, x, 2, p) item(3, y, 1, q) item(4, x, 1, q) }\n"
+                        "rule ab when item(id: ?i, a: x, b: 1) then print \"ab \", ?i end\n"
+                        "rule ba when item(id: ?i, b: 1, a: x) then print \"ba \", ?i end\n"
+                        "rule abc when item(id: ?i, a: x, b: 1, c: q) then print \"abc \", ?i end\n"
+                        "rule bc when item(id: ?i, b: 2 | 1, c: p) then print \"bc \", ?i end\n"
+                        "rule c when item(id: ?i, c: q, a: != y) then print \"c \", ?i end\n");
+    /* one fact's activations come in an order that does not depend on the
+     * tree's shape: by the slot each rule's first constant tests, then age */
+    CHECK_OUT(run(e, -1), "c 4\nba 4\nabc 4\nab 4\nbc 2\nbc 1\nba 1\nab 1\n");
+    CHECK(add(e, "rule none when item(id: ?i, a: x, b: 1, c: r) then print \"none \", ?i end\n"
+                 "rule late when item(id: ?i, a: y, b: 1) then print \"late \", ?i end\n"));
+    CHECK_OUT(run(e, -1), "late 3\n");
+    CHECK(sn_remove_rule(e, "ab"));
+    CHECK(sn_remove_rule(e, "abc"));
+    CHECK(sn_assert_string(e, "item(5, x, 1, q)", NULL) != NULL);
+    CHECK(sn_assert_string(e, "item(6, x, 1, r)", NULL) != NULL);
+    CHECK_OUT(run(e, -1), "ba 6\nnone 6\nc 5\nba 5\n");
+    CHECK(verify_engine(e) == NULL);
+    sn_free(e);
+}
+
 TEST(choice_of_constants)
 {
     sn_engine *e = load("template site { value: symbol }\n"
@@ -954,6 +993,7 @@ int main(void)
     RUN(two_engines_are_independent);
     RUN(justification_records);
     RUN(remove_rule);
+    RUN(discrimination_on_every_constant_slot);
     RUN(choice_of_constants);
     RUN(rules_at_the_size_limits);
     RUN(how_shows_a_shared_derivation_once);
