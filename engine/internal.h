@@ -319,11 +319,18 @@ struct activation {
     uint64_t seq;
     struct activation *prev, *next;
     struct alevel *lvl;
+    /* lex and mea (agenda.c): the match's fact ids, newest first, and the
+     * first pattern's; the activation's place in its level's search tree */
+    uint64_t *rec, first;
+    uint32_t nrec;
+    bool keyed;
+    struct activation *tl, *tr;
 };
 
 typedef struct alevel {
     int salience;
     struct activation *head, *tail;
+    struct activation *root; /* lex and mea: the same, as a search tree */
 } alevel;
 
 typedef enum just_kind { J_ASSERT, J_CONCLUDE, J_RECOMMEND } just_kind;
