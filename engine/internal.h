@@ -304,6 +304,7 @@ struct rule {
     prod **prods;
     uint32_t nprods;
     uint64_t fired;
+    uint64_t run_fired, run;  /* firings in run number RUN (fire.c) */
     bool removed;
     bool red_flag;           /* it makes a red_flag fact */
     uint32_t rank;           /* its place in name order */
@@ -443,6 +444,8 @@ struct sn_engine {
     unsigned watch;
     volatile sig_atomic_t *interrupt;
     uint64_t fired, firing;
+    uint64_t max_firings;    /* per sn_run; 0: no bound */
+    uint64_t run;            /* sn_run calls so far */
     char *error;             /* last runtime error (owned) */
 
     char *scratch;           /* cx_key and formatting */

@@ -897,6 +897,7 @@ int cmd_batch(int argc, char **argv, const char *def)
 {
     double threshold = 0.2;
     bool explain = true;
+    unsigned long long max_firings = SN_MAX_FIRINGS;
     cli_parse p;
     cli_begin(&p, "batch", argc, argv);
     for (int c; (c = cli_next(&p)) != CLI_END;) {
@@ -908,6 +909,10 @@ int cmd_batch(int argc, char **argv, const char *def)
                 return cli_usage("batch", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'n': explain = false; break;
+        case 'M':
+            if (!cli_count_parse(p.arg, &max_firings))
+                return cli_usage("batch", "--max-firings is a whole number of firings, not '%s'", p.arg);
+            break;
         case CLI_EXIT: return p.status;
         }
     }
@@ -918,6 +923,7 @@ int cmd_batch(int argc, char **argv, const char *def)
     sn_set_output(e, NULL); /* rules' print output is not part of a result */
     sn_set_threshold(e, threshold);
     sn_set_recording(e, explain);
+    sn_set_max_firings(e, max_firings);
     const char *one[] = {def};
     sn_report r = {0};
     bool ok = argc > first ? sn_load_files(e, (const char *const *)argv + first, (unsigned)(argc - first), &r)

@@ -1389,6 +1389,8 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     }
     the_session = &s;
     sn_set_interrupt(s.e, &interrupted);
+    if (start->max_firings_set)
+        sn_set_max_firings(s.e, start->max_firings);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
