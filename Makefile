@@ -4,7 +4,8 @@
 #   make test            every test suite; ends with "N passed, N failed"
 #   make test SANITIZE=1 the same under AddressSanitizer and UBSan (build-san/)
 #   make bench           benchmarks (not tests)
-#   make fuzz            build the libFuzzer harness (clang)
+#   make fuzz            build the libFuzzer harnesses (clang): rule files,
+#                        facts files, batch lines; SECONDS=N fuzzes each for N s
 #   make install PREFIX=/usr/local DESTDIR=   (PREFIX is not compiled in:
 #                        sinew finds its rules beside itself, so any order works)
 #   make uninstall PREFIX=/usr/local DESTDIR=  removes what install put there
@@ -137,7 +138,7 @@ bench: all
 	@sh bench/run.sh $(B)
 
 fuzz: $(B)/.deps $(GEN_SRC)
-	@sh fuzz/build.sh
+	@sh fuzz/build.sh $(if $(SECONDS),run $(SECONDS))
 
 # What `make install` puts where; `make uninstall` removes the same list
 # and then each folder it leaves empty. The man pages are installed with

@@ -54,7 +54,7 @@ static alevel *find_level(engine *e, int salience, bool create)
             a->lvl = &e->levels[i];
     alevel *l = &e->levels[lo];
     l->salience = salience;
-    l->head = l->tail = NULL;
+    l->head = l->tail = l->root = NULL;
     return l;
 }
 
@@ -64,46 +64,118 @@ static int cmp_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* Fact ids of A's match, newest first, into OUT (at most 64). */
-static uint32_t recency(const struct activation *a, uint64_t *out, uint64_t *first)
+/* A's recency, once: the fact ids of its match, newest first. */
+static void key(engine *e, struct activation *a)
 {
+    if (a->keyed)
+        return;
     uint32_t n = 0;
-    *first = 0;
     for (const token *t = a->tok; t; t = t->parent)
-        if (t->f && n < 64) {
-            out[n++] = t->f->id;
+        n += t->f != NULL;
+    a->rec = n ? e_alloc(e, n * sizeof *a->rec) : NULL;
+    a->nrec = 0;
+    a->first = 0;
+    for (const token *t = a->tok; t; t = t->parent)
+        if (t->f) {
+            a->rec[a->nrec++] = t->f->id;
             if (t->level == 1)
-                *first = t->f->id;
+                a->first = t->f->id;
         }
-    qsort(out, n, sizeof *out, cmp_desc);
-    return n;
+    qsort(a->rec, a->nrec, sizeof *a->rec, cmp_desc);
+    a->keyed = true;
 }
 
-/* Negative when A fires before B. */
+/* Negative when A fires before B (lex and mea). */
 static int compare(const engine *e, const struct activation *a, const struct activation *b)
 {
-    uint64_t ra[64], rb[64], fa, fb;
-    uint32_t na = recency(a, ra, &fa), nb = recency(b, rb, &fb);
-    if (e->strategy == SN_MEA && fa != fb)
-        return fa > fb ? -1 : 1;
-    for (uint32_t i = 0; i < na && i < nb; i++)
-        if (ra[i] != rb[i])
-            return ra[i] > rb[i] ? -1 : 1;
-    if (na != nb)
-        return na > nb ? -1 : 1;
+    if (e->strategy == SN_MEA && a->first != b->first)
+        return a->first > b->first ? -1 : 1;
+    for (uint32_t i = 0; i < a->nrec && i < b->nrec; i++)
+        if (a->rec[i] != b->rec[i])
+            return a->rec[i] > b->rec[i] ? -1 : 1;
+    if (a->nrec != b->nrec)
+        return a->nrec > b->nrec ? -1 : 1;
     return a->seq > b->seq ? -1 : 1;
+}
+
+/* ---- lex and mea: each level's activations also form a treap (a search
+ * tree in firing order, balanced by a priority drawn from the sequence
+ * number), so an activation finds its place in O(log n), not by walking
+ * the level. The order itself is the list's; the tree only finds places. */
+
+static uint32_t prio(const struct activation *a)
+{
+    uint64_t x = a->seq * 0x9E3779B97F4A7C15u;
+    return (uint32_t)(x >> 32);
+}
+
+/* Insert A under ROOT; *BEFORE gets the activation A goes before in the
+ * list (NULL: it goes last). */
+static struct activation *tree_insert(const engine *e, struct activation *root,
+                                      struct activation *a, struct activation **before)
+{
+    if (!root)
+        return a;
+    if (compare(e, a, root) < 0) {
+        *before = root;
+        root->tl = tree_insert(e, root->tl, a, before);
+        if (prio(root->tl) > prio(root)) {
+            struct activation *l = root->tl;
+            root->tl = l->tr;
+            l->tr = root;
+            return l;
+        }
+    } else {
+        root->tr = tree_insert(e, root->tr, a, before);
+        if (prio(root->tr) > prio(root)) {
+            struct activation *r = root->tr;
+            root->tr = r->tl;
+            r->tl = root;
+            return r;
+        }
+    }
+    return root;
+}
+
+static struct activation *tree_merge(struct activation *l, struct activation *r)
+{
+    if (!l)
+        return r;
+    if (!r)
+        return l;
+    if (prio(l) > prio(r)) {
+        l->tr = tree_merge(l->tr, r);
+        return l;
+    }
+    r->tl = tree_merge(l, r->tl);
+    return r;
+}
+
+static struct activation *tree_remove(const engine *e, struct activation *root,
+                                      struct activation *a)
+{
+    if (!root)
+        return NULL;
+    if (root == a)
+        return tree_merge(a->tl, a->tr);
+    if (compare(e, a, root) < 0)
+        root->tl = tree_remove(e, root->tl, a);
+    else
+        root->tr = tree_remove(e, root->tr, a);
+    return root;
 }
 
 static void insert(engine *e, alevel *l, struct activation *a)
 {
     struct activation *at = NULL; /* insert before this; NULL: at the end */
+    a->tl = a->tr = NULL;
     switch (e->strategy) {
     case SN_DEPTH: at = l->head; break;
     case SN_BREADTH: at = NULL; break;
     case SN_LEX:
     case SN_MEA:
-        for (at = l->head; at && compare(e, at, a) < 0; at = at->next)
-            ;
+        key(e, a);
+        l->root = tree_insert(e, l->root, a, &at);
         break;
     }
     a->lvl = l;
@@ -122,6 +194,7 @@ static void insert(engine *e, alevel *l, struct activation *a)
 void agenda_add(engine *e, token *t, struct prod *p)
 {
     struct activation *a = e_alloc(e, sizeof *a);
+    memset(a, 0, sizeof *a);
     a->tok = t;
     a->p = p;
     a->salience = p->r->salience;
@@ -132,9 +205,11 @@ void agenda_add(engine *e, token *t, struct prod *p)
     watch_activation(e, a, true);
 }
 
-static void unlink_act(struct activation *a)
+static void unlink_act(engine *e, struct activation *a)
 {
     alevel *l = a->lvl;
+    if (l->root)
+        l->root = tree_remove(e, l->root, a);
     if (a->prev)
         a->prev->next = a->next;
     else
@@ -147,9 +222,10 @@ static void unlink_act(struct activation *a)
 
 void agenda_remove(engine *e, struct activation *a)
 {
-    unlink_act(a);
+    unlink_act(e, a);
     a->tok->act = NULL;
     e->nacts--;
+    e_free(e, a->rec);
     e_free(e, a);
 }
 
@@ -182,7 +258,7 @@ void agenda_resort(engine *e)
         for (struct activation *a = l->head; a; a = a->next)
             v[n++] = a;
         qsort(v, n, sizeof *v, by_seq);
-        l->head = l->tail = NULL;
+        l->head = l->tail = l->root = NULL;
         for (size_t j = 0; j < n; j++) /* oldest first, as they came */
             insert(e, l, v[j]);
         e_free(e, v);
@@ -196,10 +272,11 @@ void agenda_clear(engine *e)
         while (a) {
             struct activation *next = a->next;
             a->tok->act = NULL;
+            e_free(e, a->rec);
             e_free(e, a);
             a = next;
         }
-        e->levels[i].head = e->levels[i].tail = NULL;
+        e->levels[i].head = e->levels[i].tail = e->levels[i].root = NULL;
     }
     e->nacts = 0;
 }

@@ -58,6 +58,7 @@ sn_engine *sn_new(void)
     engine_init(e);
     e->threshold = 0.2;
     e->recording = true;
+    e->max_firings = SN_MAX_FIRINGS;
     e->strategy = SN_DEPTH;
     e->out = stdout;
     return e;
@@ -123,6 +124,7 @@ void sn_free(sn_engine *e)
 void sn_clear(sn_engine *e)
 {
     double threshold = e->threshold;
+    uint64_t max_firings = e->max_firings;
     bool recording = e->recording;
     sn_strategy strategy = e->strategy;
     FILE *out = e->out;
@@ -139,6 +141,7 @@ void sn_clear(sn_engine *e)
     memset(e, 0, sizeof *e);
     engine_init(e);
     e->threshold = threshold;
+    e->max_firings = max_firings;
     e->recording = recording;
     e->strategy = strategy;
     e->out = out;
@@ -219,6 +222,8 @@ void sn_set_threshold(sn_engine *e, double t)
 
 double sn_threshold(const sn_engine *e) { return e->threshold; }
 void sn_set_recording(sn_engine *e, bool on) { e->recording = on; }
+void sn_set_max_firings(sn_engine *e, uint64_t max) { e->max_firings = max; }
+uint64_t sn_max_firings(const sn_engine *e) { return e->max_firings; }
 void sn_set_output(sn_engine *e, FILE *out) { e->out = out; }
 void sn_set_interrupt(sn_engine *e, volatile sig_atomic_t *flag) { e->interrupt = flag; }
 const char *sn_last_error(const sn_engine *e) { return e->error ? e->error : ""; }

@@ -220,6 +220,11 @@ static bool fire(engine *e, struct activation *a)
     prod *p = a->p;
     e->fired++;
     p->r->fired++;
+    if (p->r->run != e->run) {
+        p->r->run = e->run;
+        p->r->run_fired = 0;
+    }
+    p->r->run_fired++;
     watch_firing(e, a);
     agenda_remove(e, a);
     struct fact *lvsmall[16];
@@ -253,12 +258,38 @@ static bool fire(engine *e, struct activation *a)
     return ok;
 }
 
+/* The run went past the most firings: say so, with the rules that fired
+ * most in it (a rule that fires forever is among them). */
+static void too_many_firings(engine *e)
+{
+    enum { SHOWN = 3 };
+    const struct rule *top[SHOWN] = {NULL};
+    for (const struct rule *r = e->rules; r; r = r->next) {
+        if (r->run != e->run || r->run_fired == 0)
+            continue;
+        for (int i = 0; i < SHOWN; i++)
+            if (!top[i] || r->run_fired > top[i]->run_fired) {
+                memmove(top + i + 1, top + i, (SHOWN - 1 - (size_t)i) * sizeof *top);
+                top[i] = r;
+                break;
+            }
+    }
+    scratch_reset(e);
+    for (int i = 0; i < SHOWN && top[i]; i++)
+        scratch_printf(e, "%s%s (%llu)", i ? ", " : "", top[i]->name->text,
+                       (unsigned long long)top[i]->run_fired);
+    engine_error(e, "%llu firings, the most a run may make "
+                    "(--max-firings); the rules that fired most: %s",
+                 (unsigned long long)e->max_firings, e->scratch);
+}
+
 sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
 {
     uint64_t start = e->fired;
     sn_stop why = SN_STOP_EMPTY;
     e->halted = false;
     e->in_run = true;
+    e->run++;
     for (;;) {
         if (limit >= 0 && e->fired - start >= (uint64_t)limit) {
             why = SN_STOP_LIMIT;
@@ -271,6 +302,11 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
         struct activation *a = agenda_first(e);
         if (!a)
             break;
+        if (e->max_firings && e->fired - start >= e->max_firings) {
+            too_many_firings(e);
+            why = SN_STOP_ERROR;
+            break;
+        }
         if (!fire(e, a)) {
             why = SN_STOP_ERROR;
             break;

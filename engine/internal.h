@@ -362,6 +362,7 @@ struct rule {
     prod **prods;
     uint32_t nprods;
     uint64_t fired;
+    uint64_t run_fired, run;  /* firings in run number RUN (fire.c) */
     bool removed;
     bool red_flag;           /* it makes a red_flag fact */
     uint32_t rank;           /* its place in name order */
@@ -377,11 +378,18 @@ struct activation {
     uint64_t seq;
     struct activation *prev, *next;
     struct alevel *lvl;
+    /* lex and mea (agenda.c): the match's fact ids, newest first, and the
+     * first pattern's; the activation's place in its level's search tree */
+    uint64_t *rec, first;
+    uint32_t nrec;
+    bool keyed;
+    struct activation *tl, *tr;
 };
 
 typedef struct alevel {
     int salience;
     struct activation *head, *tail;
+    struct activation *root; /* lex and mea: the same, as a search tree */
 } alevel;
 
 typedef enum just_kind { J_ASSERT, J_CONCLUDE, J_RECOMMEND } just_kind;
@@ -498,6 +506,8 @@ struct sn_engine {
     unsigned watch;
     volatile sig_atomic_t *interrupt;
     uint64_t fired, firing;
+    uint64_t max_firings;    /* per sn_run; 0: no bound */
+    uint64_t run;            /* sn_run calls so far */
     char *error;             /* last runtime error (owned) */
 
     char *scratch;           /* cx_key and formatting */

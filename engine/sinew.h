@@ -242,8 +242,16 @@ typedef enum sn_stop { SN_STOP_EMPTY, SN_STOP_LIMIT, SN_STOP_HALT, SN_STOP_INTER
 
 /* Fire up to LIMIT rules (< 0: until the agenda is empty). *FIRED (may be
  * NULL) receives how many fired. A runtime error (a division by zero, a
- * retracted fact modified) stops the run; sn_last_error says what. */
+ * retracted fact modified) stops the run; sn_last_error says what. So
+ * does a run that would fire more than the engine's most firings (rules
+ * that fire forever): the error names the rules that fired most. */
 sn_stop sn_run(sn_engine *, long limit, uint64_t *fired);
+
+/* The most firings one sn_run may make; 0: no bound. A new engine has
+ * SN_MAX_FIRINGS. */
+#define SN_MAX_FIRINGS 1000000
+void sn_set_max_firings(sn_engine *, uint64_t max);
+uint64_t sn_max_firings(const sn_engine *);
 const char *sn_last_error(const sn_engine *);
 uint64_t sn_fired_total(const sn_engine *);
 

@@ -232,6 +232,20 @@ static const char *verify_facts(engine *e)
     return NULL;
 }
 
+/* The search tree of a lex or mea level, walked in order, is its list. */
+static const struct activation *tree_walk(const struct activation *t,
+                                          const struct activation *want, bool *ok)
+{
+    if (!t || !*ok)
+        return want;
+    want = tree_walk(t->tl, want, ok);
+    if (want != t)
+        *ok = false;
+    else
+        want = tree_walk(t->tr, t->next, ok);
+    return want;
+}
+
 static const char *verify_agenda(engine *e)
 {
     uint64_t n = 0;
@@ -248,6 +262,10 @@ static const char *verify_agenda(engine *e)
         }
         if (prev != l->tail)
             BROKEN(e, "an agenda level whose tail is not its last");
+        bool ok = true;
+        bool tree = e->strategy == SN_LEX || e->strategy == SN_MEA;
+        if (tree ? tree_walk(l->root, l->head, &ok) != NULL || !ok : l->root != NULL)
+            BROKEN(e, "an agenda level whose search tree is not its list");
     }
     if (n != e->nacts)
         BROKEN(e, "the agenda holds %llu activations but counts %llu", (unsigned long long)n,

@@ -897,6 +897,7 @@ int cmd_batch(int argc, char **argv, const char *def)
 {
     double threshold = 0.2;
     bool explain = true;
+    unsigned long long max_firings = SN_MAX_FIRINGS;
     cli_parse p;
     cli_begin(&p, "batch", argc, argv);
     for (int c; (c = cli_next(&p)) != CLI_END;) {
@@ -908,6 +909,10 @@ int cmd_batch(int argc, char **argv, const char *def)
                 return cli_usage("batch", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'n': explain = false; break;
+        case 'M':
+            if (!cli_count_parse(p.arg, &max_firings))
+                return cli_usage("batch", "--max-firings is a whole number of firings, not '%s'", p.arg);
+            break;
         case CLI_EXIT: return p.status;
         }
     }
@@ -918,6 +923,7 @@ int cmd_batch(int argc, char **argv, const char *def)
     sn_set_output(e, NULL); /* rules' print output is not part of a result */
     sn_set_threshold(e, threshold);
     sn_set_recording(e, explain);
+    sn_set_max_firings(e, max_firings);
     const char *one[] = {def};
     sn_report r = {0};
     bool ok = argc > first ? sn_load_files(e, (const char *const *)argv + first, (unsigned)(argc - first), &r)
@@ -931,14 +937,26 @@ int cmd_batch(int argc, char **argv, const char *def)
     }
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    unsigned long long cases, errors;
+    batch_lines(e, stdin, stdout, explain, &cases, &errors);
+    fflush(stdout);
+    fprintf(stderr, "sinew batch: %llu case%s, %llu error%s\n", cases, cases == 1 ? "" : "s", errors,
+            errors == 1 ? "" : "s");
+    sn_free(e);
+    return errors ? EXIT_ERRORS : 0;
+}
+
+void batch_lines(sn_engine *e, FILE *in, FILE *out, bool explain, unsigned long long *cases,
+                 unsigned long long *errors)
+{
     line_arena = malloc(LINE_ARENA);
     json_set_alloc_funcs(line_alloc, line_free);
-    batch b = {.e = e, .out = stdout, .explain = explain};
+    batch b = {.e = e, .out = out, .explain = explain};
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     unsigned long lineno = 0;
-    while ((len = getline(&line, &cap, stdin)) >= 0) {
+    while ((len = getline(&line, &cap, in)) >= 0) {
         lineno++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             len--;
@@ -954,9 +972,6 @@ int cmd_batch(int argc, char **argv, const char *def)
     json_set_alloc_funcs(malloc, free);
     free(line_arena);
     line_arena = NULL;
-    fflush(stdout);
-    fprintf(stderr, "sinew batch: %llu case%s, %llu error%s\n", b.cases, b.cases == 1 ? "" : "s", b.errors,
-            b.errors == 1 ? "" : "s");
-    sn_free(e);
-    return b.errors ? EXIT_ERRORS : 0;
+    *cases = b.cases;
+    *errors = b.errors;
 }

@@ -2,6 +2,7 @@
  * options from it. See cli.h.
  */
 #include <assert.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,9 +15,13 @@
 #define COLOR_OPTION \
     {"color", 0, 'C', "WHEN", "colour: auto (on a terminal, unless NO_COLOR is set or\n" \
                              "TERM is dumb), always or never"}
+#define MAX_FIRINGS_OPTION \
+    {"max-firings", 0, 'M', "N", "the most firings one run may make, or an error naming\n" \
+                                 "the rules that fired most (default 1000000; 0: no bound)"}
 #define SESSION_OPTIONS \
     {"file", 'f', 'f', "SCRIPT", "read the commands from SCRIPT, not standard input"}, \
     {"bail", 0, 'b', NULL, "without a terminal, stop at the first command that fails"}, \
+    MAX_FIRINGS_OPTION, \
     COLOR_OPTION
 
 static const cli_option repl_options[] = {
@@ -38,6 +43,7 @@ static const cli_option run_options[] = {
     {"strategy", 0, 's', "S", "depth (default), breadth, lex or mea"},
     {"threshold", 0, 't', "X", "certainty below which a fact matches no pattern (0.2)"},
     {"limit", 0, 'l', "N", "stop after N firings"},
+    MAX_FIRINGS_OPTION,
     {"no-record", 0, 'R', NULL, "keep no justifications (faster; for benchmarks)"},
     {"stats", 0, 'S', NULL, "print firings, facts and peak memory on standard error"},
     {"quiet", 'q', 'q', NULL, "do not list conclusions and recommendations"},
@@ -54,6 +60,7 @@ static const cli_option test_options[] = {
                            "standard error)"},
     {"export", 0, 'E', NULL, "each case's given facts as a batch input line (not\n"
                              "with --json)"},
+    MAX_FIRINGS_OPTION,
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -66,6 +73,7 @@ static const cli_option consult_options[] = {
 static const cli_option batch_options[] = {
     {"threshold", 0, 't', "X", "as for run"},
     {"no-explain", 0, 'n', NULL, "leave out the rules behind each conclusion (faster)"},
+    MAX_FIRINGS_OPTION,
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -210,6 +218,16 @@ int cli_next(cli_parse *p)
         p->arg = optarg;
         return c;
     }
+}
+
+bool cli_count_parse(const char *word, unsigned long long *n)
+{
+    char *end;
+    if (*word < '0' || *word > '9')
+        return false;
+    errno = 0;
+    *n = strtoull(word, &end, 10);
+    return *end == '\0' && errno == 0;
 }
 
 bool cli_color_parse(const char *word, int *mode)

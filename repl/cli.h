@@ -66,6 +66,9 @@ void cli_begin(cli_parse *, const char *command, int argc, char **argv);
  * printed (status 0) or a usage error was (status 2). */
 int cli_next(cli_parse *);
 
+/* --max-firings N: WORD is a whole number (0: no bound): *N set, true. */
+bool cli_count_parse(const char *word, unsigned long long *n);
+
 /* --color=WHEN */
 enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 /* WORD is auto, always or never: *MODE set, true. */

@@ -37,5 +37,10 @@ batch *batch_new(sn_engine *, FILE *out, bool explain);
 void batch_result(batch *, const char *id, unsigned long line, uint64_t fired, sn_stop stop,
                   const char *extra);
 void batch_free(batch *);
+/* The cases of IN, one a line, through the rules loaded in E; a result
+ * line each on OUT (`sinew batch` and the fuzzing harness). *CASES and
+ * *ERRORS get how many cases and error records there were. */
+void batch_lines(sn_engine *, FILE *in, FILE *out, bool explain, unsigned long long *cases,
+                 unsigned long long *errors);
 
 #endif

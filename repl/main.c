@@ -137,6 +137,12 @@ static int session(const char *command, int argc, char **argv)
         case 'r': start.resume = p.arg; break;
         case 'f': start.script = p.arg; break;
         case 'b': start.bail = true; break;
+        case 'M':
+            if (!cli_count_parse(p.arg, &start.max_firings))
+                return cli_usage(*command ? command : NULL,
+                                 "--max-firings is a whole number of firings, not '%s'", p.arg);
+            start.max_firings_set = true;
+            break;
         case 'C':
             if (!cli_color_parse(p.arg, &start.color))
                 return cli_usage(*command ? command : NULL, "--color is auto, always or never, not '%s'",

@@ -1350,11 +1350,18 @@ static char *read_line(session *s, const char *prompt, bool construct_open)
         return tty_read(prompt, construct_open);
     char *line = NULL;
     size_t cap = 0;
-    if (getline(&line, &cap, s->in) < 0) {
+    ssize_t len = getline(&line, &cap, s->in);
+    if (len < 0) {
         free(line);
         return NULL;
     }
     s->line++;
+    /* a NUL byte would cut the line short without a word: refuse it */
+    const char *nul = memchr(line, '\0', (size_t)len);
+    if (nul) {
+        error(s, "a NUL byte at column %zu; the line is left out", (size_t)(nul - line) + 1);
+        line[0] = '\0';
+    }
     trim_end(line);
     return line;
 }
@@ -1389,6 +1396,8 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     }
     the_session = &s;
     sn_set_interrupt(s.e, &interrupted);
+    if (start->max_firings_set)
+        sn_set_max_firings(s.e, start->max_firings);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

@@ -22,6 +22,8 @@ typedef struct repl_start {
     const char *script;
     bool bail;
     int color;
+    bool max_firings_set;
+    unsigned long long max_firings; /* --max-firings, when set */
 } repl_start;
 
 int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start);

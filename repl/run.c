@@ -211,6 +211,7 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_strategy strategy = SN_DEPTH;
     double threshold = 0.2;
     long limit = -1;
+    unsigned long long max_firings = SN_MAX_FIRINGS;
     bool record = true, stats = false, quiet = false;
     cli_parse p;
     cli_begin(&p, "run", argc, argv);
@@ -231,6 +232,10 @@ int cmd_run(int argc, char **argv, const char *def)
             if (*end || end == p.arg || limit < 0)
                 return cli_usage("run", "--limit is a number of firings, not '%s'", p.arg);
             break;
+        case 'M':
+            if (!cli_count_parse(p.arg, &max_firings))
+                return cli_usage("run", "--max-firings is a whole number of firings, not '%s'", p.arg);
+            break;
         case 'R': record = false; break;
         case 'S': stats = true; break;
         case 'q': quiet = true; break;
@@ -246,6 +251,7 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_set_strategy(e, strategy);
     sn_set_threshold(e, threshold);
     sn_set_recording(e, record);
+    sn_set_max_firings(e, max_firings);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
     if (!load(e, argv + first, argc - first, def)) {
@@ -387,10 +393,15 @@ static char *test_json(const sn_case_result *r)
 int cmd_test(int argc, char **argv, const char *def)
 {
     bool verbose = false, coverage = false, json = false, export = false;
+    unsigned long long max_firings = SN_MAX_FIRINGS;
     cli_parse p;
     cli_begin(&p, "test", argc, argv);
     for (int c; (c = cli_next(&p)) != CLI_END;) {
         switch (c) {
+        case 'M':
+            if (!cli_count_parse(p.arg, &max_firings))
+                return cli_usage("test", "--max-firings is a whole number of firings, not '%s'", p.arg);
+            break;
         case 'v': verbose = true; break;
         case 'c': coverage = true; break;
         case 'J': json = true; break;
@@ -405,6 +416,7 @@ int cmd_test(int argc, char **argv, const char *def)
     if (!e)
         return EXIT_ERRORS;
     sn_set_output(e, NULL);
+    sn_set_max_firings(e, max_firings);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
     if (!load(e, argv + first, argc - first, def)) {
