@@ -416,6 +416,11 @@ static void collect_ask(checker *c, const ast_decl *d)
     }
     s->ask = ask;
     t->asked = true;
+    /* a consultation reads `unknown` as "not known", never as an answer */
+    for (const ast_lit *x = ask->answers; x; x = x->next)
+        if ((x->type == TY_SYMBOL || x->type == TY_STRING) && x->len == 7 && memcmp(x->u.s, "unknown", 7) == 0)
+            ERR(c, E_RESERVED_ANSWER, x->sp,
+                "'unknown' cannot be an answer: in a consultation it says the answer is not known");
     if (!s->type_ok)
         return;
     for (const ast_lit *x = ask->answers; x; x = x->next)

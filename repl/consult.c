@@ -313,8 +313,7 @@ static void help(void)
            "  back [TEMPLATE]      take back the last answer (or that one) and answer it again\n"
            "  conclusions          what is concluded so far\n"
            "  save FILE            write the answers so far as a case file\n"
-           "  quit                 stop here and see what was concluded\n"
-           "Where 'unknown' is itself one of the answers, it is taken as that answer.\n");
+           "  quit                 stop here and see what was concluded\n");
 }
 
 static bool number(const char *s, double *d)
