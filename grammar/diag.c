@@ -38,6 +38,7 @@ static const struct {
     {E_NOT_FACT_VAR, "not a fact variable"},
     {E_FACT_VAR_MISUSE, "fact variable misused"},
     {E_RESERVED_ANSWER, "reserved word as an answer"},
+    {E_GROUP_ITEM, "grouped item without a question"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -171,7 +172,7 @@ const char *diag_code_name(diag_code c)
     NAME(E_UNKNOWN_FUNCTION, "E113") NAME(E_ARITY, "E114") NAME(E_UNKNOWN_TYPE, "E115")
     NAME(E_POSITIONAL, "E116") NAME(E_DUP_DECL, "E117") NAME(E_NOT_CONSTANT, "E118")
     NAME(E_NOT_FACT_VAR, "E119") NAME(E_FACT_VAR_MISUSE, "E120")
-    NAME(E_RESERVED_ANSWER, "E121")
+    NAME(E_RESERVED_ANSWER, "E121") NAME(E_GROUP_ITEM, "E122")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
 #undef NAME
     }

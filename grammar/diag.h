@@ -55,6 +55,7 @@ typedef enum diag_code {
     E_NOT_FACT_VAR,            /* E119 */
     E_FACT_VAR_MISUSE,         /* E120 */
     E_RESERVED_ANSWER,         /* E121 */
+    E_GROUP_ITEM,              /* E122 */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */
