@@ -857,6 +857,7 @@ static void engine_fini(engine *e)
     /* everything goes now: straight back to malloc, not into the cache
      * (which would only be walked again by mem_fini) */
     e->mem.cache = 0;
+    whatif_free(e);
     agenda_clear(e);
     e_free(e, e->levels);
     /* recommendations hang on tokens: free them first */
@@ -951,8 +952,10 @@ static void wm_clear(engine *e)
         t->first = t->last = NULL;
         t->nfacts = 0;
     }
-    for (ask *k = e->asks; k; k = k->next)
+    for (ask *k = e->asks; k; k = k->next) {
         k->unknown = false;
+        k->done = false;
+    }
     e->nfacts = 0;
     e->next_id = 0;
     e->fired = 0;

@@ -5,8 +5,9 @@
  * time, so the REPL can drive it from readline's callback loop or from a
  * script: consult_ask shows the next question (chosen by the engine's
  * sn_next_question), consult_line takes what was typed (answers, or why,
- * unknown, back, save, quit, help). When no question is left, or on quit,
- * the report is printed and consult_ask returns false.
+ * unknown, whatif, more, back, save, quit, help). When no question could
+ * change the report any more, or on quit, the report is printed and
+ * consult_ask returns false.
  *
  * What is already in working memory counts as answered. The caller owns
  * the consult (consult_free) and the engine, which must outlive it.
@@ -21,16 +22,29 @@
 
 typedef struct consult consult;
 
-consult *consult_new(sn_engine *, bool color);
+/* MORE: every question a rule waits on, not only those that could change
+ * the report. */
+consult *consult_new(sn_engine *, bool color, bool more);
 void consult_free(consult *);
 
 /* Show the question to answer next; false, after the report, when the
  * consultation is over. */
 bool consult_ask(consult *);
+/* Wrap the report at WIDTH columns (default: the terminal's, or 80). */
+void consult_set_width(consult *, unsigned width);
 /* The prompt for the question shown: "site? ". */
 const char *consult_prompt(const consult *);
 /* A line typed at the question. */
 void consult_line(consult *, const char *line);
+/* A line that cannot be taken (WHY: it holds a NUL byte): the error, and
+ * the question again. */
+void consult_reject(consult *, const char *why);
+/* What the finding ARG would change in the report (whatif.c), without
+ * changing anything: "ANSWER" for the question CUR (may be NULL),
+ * "TEMPLATE ANSWER" or "TEMPLATE(ANSWER)" for any; wrapped at WIDTH. */
+void consult_whatif(sn_engine *, const sn_ask *cur, const char *arg, unsigned width);
+/* The columns to wrap at: the terminal's, or 80. */
+unsigned consult_terminal_width(void);
 /* The words that can be typed now: the answers, then the commands. */
 void consult_words(const consult *, void (*fn)(const char *word, void *ctx), void *ctx);
 

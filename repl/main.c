@@ -50,7 +50,7 @@ static const char usage_text[] =
     "       sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
     "       sinew run [OPTIONS] FILE|DIR...\n"
     "       sinew test [--verbose] [--coverage] [--json | --export] [FILE|DIR...]\n"
-    "       sinew consult [--resume FILE] [FILE|DIR...]\n"
+    "       sinew consult [--resume FILE] [--width N] [--top N] [FILE|DIR...]\n"
     "       sinew batch [--threshold X] [--no-explain] [FILE|DIR...] < cases.jsonl\n"
     "       sinew --help | --version\n"
     "\n"
@@ -100,6 +100,10 @@ static const char usage_text[] =
     "\n"
     "Options for consult:\n"
     "  --resume FILE       start from the answers saved in FILE ('save FILE')\n"
+    "  --width N           wrap the questions and the report at N columns (default:\n"
+    "                      the terminal's width, 80 without a terminal)\n"
+    "  --top N             settle the N most likely diagnoses, in order, before\n"
+    "                      stopping (default 1); red flags are always settled\n"
     "\n"
     "Options for batch:\n"
     "  --threshold X       as for run\n"
@@ -203,21 +207,34 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
-/* sinew consult [--resume FILE] [FILE|DIR...] */
+/* sinew consult [--resume FILE] [--width N] [--top N] [FILE|DIR...] */
 static int cmd_consult(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"resume", required_argument, NULL, 'r'},
+        {"width", required_argument, NULL, 'w'},
+        {"top", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     repl_start start = {.consult = true};
+    char *end;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'r': start.resume = optarg; break;
+        case 'w':
+            start.width = (unsigned)strtoul(optarg, &end, 10);
+            if (*end || start.width < 20 || start.width > 1000)
+                return usage_error("consult: --width takes a number of columns from 20 to 1000, not '%s'", optarg);
+            break;
+        case 't':
+            start.top = (unsigned)strtoul(optarg, &end, 10);
+            if (*end || start.top < 1 || start.top > 100)
+                return usage_error("consult: --top takes a number of diagnoses from 1 to 100, not '%s'", optarg);
+            break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return usage_error("consult: unknown option or missing argument '%s'", argv[optind - 1]);
         }

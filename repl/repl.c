@@ -32,6 +32,8 @@ typedef struct session {
     unsigned inputs;        /* constructs typed in, to name them */
     char *history;          /* history file, or NULL */
     consult *c;             /* a consultation going on, or NULL */
+    bool nul;               /* the line read held a NUL byte */
+    unsigned width;         /* a consultation's columns (0: the terminal's) */
 } session;
 
 static volatile sig_atomic_t interrupted;
@@ -584,7 +586,7 @@ static void rc_threshold(session *s, char *args)
 
 /* Start a consultation, on what working memory holds, or on the answers
  * saved in RESUME (a case file, loaded; working memory reset to it). */
-static void start_consult(session *s, const char *resume)
+static void start_consult(session *s, const char *resume, bool more)
 {
     if (resume && *resume) {
         unsigned before = sn_case_count(s->e);
@@ -603,7 +605,7 @@ static void start_consult(session *s, const char *resume)
         unsigned i = sn_case_count(s->e) - 1;
         sn_case_start(s->e, i);
         printf("resuming %s from %s\n", sn_case_name(s->e, i), resume);
-    } else {
+    } else if (!more) {
         unsigned given = 0;
         for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f))
             given += sn_fact_origin(f) == SN_ORIGIN_TYPED || sn_fact_origin(f) == SN_ORIGIN_CASE;
@@ -611,10 +613,27 @@ static void start_consult(session *s, const char *resume)
             printf("%u fact%s given already count%s as %s ('reset' first to start afresh)\n", given,
                    given == 1 ? "" : "s", given == 1 ? "s" : "", given == 1 ? "an answer" : "answers");
     }
-    s->c = consult_new(s->e, s->color);
+    s->c = consult_new(s->e, s->color, more);
+    if (s->c && s->width)
+        consult_set_width(s->c, s->width);
 }
 
-static void rc_consult(session *s, char *args) { start_consult(s, args); }
+static void rc_consult(session *s, char *args) { start_consult(s, args, false); }
+
+static void rc_more(session *s, char *args)
+{
+    (void)args;
+    start_consult(s, NULL, true);
+}
+
+static void rc_whatif(session *s, char *args)
+{
+    if (!*args) {
+        error(s, "whatif needs a finding: whatif TEMPLATE ANSWER, e.g. whatif onset sudden");
+        return;
+    }
+    consult_whatif(s->e, NULL, args, s->width ? s->width : consult_terminal_width());
+}
 
 static void rc_save(session *s, char *args)
 {
@@ -649,6 +668,8 @@ static const command commands[] = {
     {"watch", "[facts|rules|activations|all]", "print what happens as it happens", rc_watch},
     {"unwatch", "[facts|rules|activations|all]", "stop printing it", rc_unwatch},
     {"consult", "[FILE]", "the system asks the questions (FILE: resume saved answers)", rc_consult},
+    {"more", "", "go on with a consultation: every question a rule still waits on", rc_more},
+    {"whatif", "TEMPLATE ANSWER", "what an answer would change in the report, changing nothing", rc_whatif},
     {"save", "FILE", "write the given facts, and what they led to, as a case file", rc_save},
     {"reset", "", "working memory back to the facts blocks", rc_reset},
     {"clear", "", "forget everything: templates, rules, facts", rc_clear},
@@ -1015,10 +1036,12 @@ static char *read_line(session *s, const char *prompt)
         return tty_read(prompt);
     char *line = NULL;
     size_t cap = 0;
-    if (getline(&line, &cap, stdin) < 0) {
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
         free(line);
         return NULL;
     }
+    s->nul = memchr(line, '\0', (size_t)n) != NULL;
     trim_end(line);
     return line;
 }
@@ -1068,8 +1091,11 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     }
 
     if (start && start->consult) {
+        if (start->top)
+            sn_set_consult_top(s.e, start->top);
+        s.width = start->width;
         if (ok)
-            start_consult(&s, start->resume);
+            start_consult(&s, start->resume, false);
         if (!s.c) {
             sn_free(s.e);
             return 1;
@@ -1104,6 +1130,17 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
                 add_history(h);
                 free(h);
             }
+        }
+        if (s.nul) {
+            /* what follows the NUL would be lost without a word */
+            if (s.c)
+                consult_reject(s.c, "the line holds a NUL byte; nothing was taken");
+            else
+                error(&s, "the line holds a NUL byte; nothing was taken");
+            s.nul = false;
+            free(line);
+            fflush(stdout);
+            continue;
         }
         if (s.c) {
             consult_line(s.c, line);
