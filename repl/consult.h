@@ -48,6 +48,11 @@ unsigned consult_terminal_width(void);
 /* The words that can be typed now: the answers, then the commands. */
 void consult_words(const consult *, void (*fn)(const char *word, void *ctx), void *ctx);
 
+/* A consultation driven by another program (jsonl.c): questions as JSON
+ * lines to OUT, one answer a line from IN, the report as a batch result
+ * line at the end. Returns the exit status. */
+int consult_jsonl(sn_engine *, FILE *in, FILE *out);
+
 /* Write the given facts of working memory as a case block named after
  * PATH, expecting what is concluded now; false with a message on stdout
  * when PATH cannot be written. */

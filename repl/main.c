@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "consult.h"
 #include "diag.h"
 #include "dump.h"
 #include "front.h"
@@ -50,7 +51,7 @@ static const char usage_text[] =
     "       sinew check [--werror] [--quiet] [--ast] FILE|DIR...\n"
     "       sinew run [OPTIONS] FILE|DIR...\n"
     "       sinew test [--verbose] [--coverage] [--json | --export] [FILE|DIR...]\n"
-    "       sinew consult [--resume FILE] [--width N] [--top N] [FILE|DIR...]\n"
+    "       sinew consult [--resume FILE] [--width N] [--top N] [--jsonl] [FILE|DIR...]\n"
     "       sinew batch [--threshold X] [--no-explain] [FILE|DIR...] < cases.jsonl\n"
     "       sinew --help | --version\n"
     "\n"
@@ -104,6 +105,8 @@ static const char usage_text[] =
     "                      the terminal's width, 80 without a terminal)\n"
     "  --top N             settle the N most likely diagnoses, in order, before\n"
     "                      stopping (default 1); red flags are always settled\n"
+    "  --jsonl             for another program: each question as a JSON line, one\n"
+    "                      answer a line, the report as a batch result line\n"
     "\n"
     "Options for batch:\n"
     "  --threshold X       as for run\n"
@@ -207,13 +210,50 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
-/* sinew consult [--resume FILE] [--width N] [--top N] [FILE|DIR...] */
+/* sinew consult --jsonl: load the knowledge base (and the answers to
+ * resume from), then the consultation on standard input and output. */
+static int consult_jsonl_main(int npaths, char **paths, const repl_start *start)
+{
+    sn_engine *e = sn_new();
+    if (!e)
+        return 1;
+    const char *def[] = {default_rules()};
+    sn_report r = {0};
+    bool ok = npaths > 0 ? sn_load_files(e, (const char *const *)paths, (unsigned)npaths, &r)
+                         : sn_load_files(e, def, 1, &r);
+    fputs(r.text ? r.text : "", stderr);
+    sn_report_free(&r);
+    if (ok && start->resume) {
+        unsigned before = sn_case_count(e);
+        sn_report rr = {0};
+        ok = sn_load_files(e, &start->resume, 1, &rr) && sn_case_count(e) > before;
+        fputs(rr.text ? rr.text : "", stderr);
+        sn_report_free(&rr);
+        if (ok)
+            sn_case_start(e, sn_case_count(e) - 1);
+        else
+            fprintf(stderr, "sinew consult: %s holds no case to resume from\n", start->resume);
+    }
+    if (!ok) {
+        sn_free(e);
+        return 1;
+    }
+    sn_set_output(e, NULL);
+    if (start->top)
+        sn_set_consult_top(e, start->top);
+    int status = consult_jsonl(e, stdin, stdout);
+    sn_free(e);
+    return status;
+}
+
+/* sinew consult [--resume FILE] [--width N] [--top N] [--jsonl] [FILE|DIR...] */
 static int cmd_consult(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"resume", required_argument, NULL, 'r'},
         {"width", required_argument, NULL, 'w'},
         {"top", required_argument, NULL, 't'},
+        {"jsonl", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -235,10 +275,13 @@ static int cmd_consult(int argc, char **argv)
             if (*end || start.top < 1 || start.top > 100)
                 return usage_error("consult: --top takes a number of diagnoses from 1 to 100, not '%s'", optarg);
             break;
+        case 'j': start.jsonl = true; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return usage_error("consult: unknown option or missing argument '%s'", argv[optind - 1]);
         }
     }
+    if (start.jsonl)
+        return consult_jsonl_main(argc - optind, argv + optind, &start);
     return repl_main(argc - optind, argv + optind, default_rules(), &start);
 }
 

@@ -2,7 +2,8 @@
 # deps.sh — make sure the build's tools are here: a C compiler, make, flex,
 # bison, the GNU readline headers and Jansson (JSON, for `sinew batch`);
 # and the tests' tools: Graphviz (the pictures `explain --dot` writes are
-# rendered) and tmux (the REPL is driven on a real terminal). Installs what is missing with apt-get
+# rendered), tmux (the REPL is driven on a real terminal) and jq (every
+# line of `sinew consult --jsonl` is checked to be JSON). Installs what is missing with apt-get
 # (through sudo when not root); without apt-get, stops and says what to
 # install. Quiet when everything is present.
 set -eu
@@ -16,6 +17,7 @@ command -v bison >/dev/null 2>&1 || missing="$missing bison"
 [ -f /usr/include/jansson.h ] || missing="$missing libjansson-dev"
 command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+command -v jq >/dev/null 2>&1 || missing="$missing jq"
 
 [ -z "$missing" ] && exit 0
 
