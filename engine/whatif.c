@@ -160,7 +160,9 @@ static void push(item **v, uint32_t *n, const char *text, double cf)
     ++*n;
 }
 
-static void snap_take(engine *e, snap *s)
+/* The report now into S; ALL_RECS: every recommendation, else only the
+ * most urgent (all a choice compares). */
+static void snap_take(engine *e, snap *s, bool all_recs)
 {
     memset(s, 0, sizeof *s);
     const struct tmpl *dx = tmpl_find(e, "diagnosis", 9);
@@ -185,7 +187,7 @@ static void snap_take(engine *e, snap *s)
         const char **texts = malloc(n * sizeof *texts);
         if (texts) {
             sn_recommendations(e, texts, NULL, n);
-            for (unsigned i = 0; i < n; i++)
+            for (unsigned i = 0; i < (all_recs ? n : 1); i++)
                 push(&s->recs, &s->nrecs, texts[i], 0);
             free(texts);
         }
@@ -258,7 +260,7 @@ static bool try_answer(engine *e, engine *c, ask *m, const char *const *texts, u
         return false;
     }
     sn_run(c, -1, NULL);
-    snap_take(c, s);
+    snap_take(c, s, true);
     if (answered) {
         copy_sync(e);
         return true;
@@ -284,7 +286,7 @@ whatif *whatif_begin(engine *e)
         return NULL;
     w->e = e;
     w->c = c;
-    snap_take(c, &w->base);
+    snap_take(c, &w->base, false);
     return w;
 }
 
@@ -333,7 +335,7 @@ double whatif_try(whatif *w, const ask *const *asks, const uint32_t *answers, ui
     if (ok) {
         sn_run(c, -1, NULL);
         snap s;
-        snap_take(c, &s);
+        snap_take(c, &s, false);
         d = change(&w->base, &s, sn_consult_top(w->e), report);
         snap_free(&s);
     }
@@ -368,7 +370,7 @@ bool sn_whatif(sn_engine *e, const sn_ask *k, const char *const *answers, unsign
     }
     ask *m = copy_ask(c, k);
     snap base, then;
-    snap_take(c, &base);
+    snap_take(c, &base, true);
     if (!m || !try_answer(e, c, m, answers, n, &then, err, errsize)) {
         if (!m)
             snprintf(err, errsize, "no such question");
