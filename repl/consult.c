@@ -504,13 +504,17 @@ static void why(consult *c)
     printf("It is asked because the answer could %s:\n", n == 1 ? "decide this rule" : "decide these rules");
     for (unsigned i = 0; i < n && i < MAX_REASONS; i++) {
         const sn_rule *r = v[i].rule;
+        char line[1024];
         if (v[i].blocks)
-            printf("  %s%s: it has fired; the answer could block %s and withdraw what it made\n",
-                   sn_rule_name(r), sn_rule_red_flag(r) ? " (red flag)" : "", v[i].condition);
+            snprintf(line, sizeof line, "%s%s: it has fired; the answer could block %s and withdraw what it made",
+                     sn_rule_name(r), sn_rule_red_flag(r) ? " (red flag)" : "", v[i].condition);
         else
-            printf("  %s%s: %u of %u condition%s held; next %s\n", sn_rule_name(r),
-                   sn_rule_red_flag(r) ? " (red flag)" : "", v[i].held, v[i].conditions,
-                   v[i].conditions == 1 ? "" : "s", v[i].condition);
+            snprintf(line, sizeof line, "%s%s: %u of %u condition%s held; next %s", sn_rule_name(r),
+                     sn_rule_red_flag(r) ? " (red flag)" : "", v[i].held, v[i].conditions,
+                     v[i].conditions == 1 ? "" : "s", v[i].condition);
+        printf("  ");
+        wrap(c, 2, 6, line);
+        putchar('\n');
         if (*sn_rule_doc(r)) {
             size_t len = strlen(sn_rule_doc(r)) + 3;
             char *doc = malloc(len);
@@ -522,10 +526,15 @@ static void why(consult *c)
                 free(doc);
             }
         }
-        for (unsigned j = 0; j < sn_rule_ncites(r); j++)
-            printf("%s%s", j ? ", " : "      cites ", sn_rule_cite(r, j));
-        if (sn_rule_ncites(r))
-            printf("\n");
+        if (sn_rule_ncites(r)) {
+            char cites[1024];
+            size_t at = 0;
+            for (unsigned j = 0; j < sn_rule_ncites(r) && at < sizeof cites; j++)
+                at += (size_t)snprintf(cites + at, sizeof cites - at, "%s%s", j ? ", " : "cites ", sn_rule_cite(r, j));
+            printf("      ");
+            wrap(c, 6, 12, cites);
+            putchar('\n');
+        }
     }
     if (n > MAX_REASONS)
         printf("  and %u more rule%s\n", n - MAX_REASONS, n - MAX_REASONS == 1 ? "" : "s");
@@ -572,16 +581,16 @@ static void back(consult *c, const char *arg)
 
 static void help(void)
 {
-    printf("  ANSWER[, ANSWER...]  one of the answers shown (a unique beginning is enough); at\n"
-           "                       'any of' the items that apply, or none\n"
+    printf("  ANSWER[, ANSWER...]  one of the answers shown (a unique beginning is enough);\n"
+           "                       at 'any of', the items that apply, or none\n"
            "  why                  which rules the answer could decide, with their sources\n"
-           "  unknown              the answer is not known (no finding is recorded; a finding\n"
-           "                       given as none or no is a different answer)\n"
-           "  whatif ANSWER        what that answer would change in the report, without giving\n"
-           "                       it ('whatif TEMPLATE ANSWER' for another question)\n"
-           "  more                 from now on, also the questions that could not change the\n"
-           "                       report\n"
-           "  back [TEMPLATE]      take back the last answer (or that one) and answer it again\n"
+           "  unknown              the answer is not known (no finding is recorded; a\n"
+           "                       finding given as none or no is a different answer)\n"
+           "  whatif ANSWER        what that answer would change in the report, without\n"
+           "                       giving it ('whatif TEMPLATE ANSWER': another question)\n"
+           "  more                 from now on, also the questions that could not change\n"
+           "                       the report\n"
+           "  back [TEMPLATE]      take back the last answer (or that one), answer it again\n"
            "  conclusions          what is concluded so far\n"
            "  save FILE            write the answers so far as a case file\n"
            "  quit                 stop here and see what was concluded\n");

@@ -391,11 +391,72 @@ TEST(grouped_questions_record_their_items)
     sn_free(e);
 }
 
+/* Every fact as "id text cf" lines: to see that nothing changed. */
+static char *state(sn_engine *e)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    for (sn_fact *f = sn_fact_next(e, NULL); f && n + 400 < cap; f = sn_fact_next(e, f)) {
+        char buf[300];
+        sn_fact_format(f, buf, sizeof buf);
+        n += (size_t)snprintf(out + n, cap - n, "%llu %s %.6f\n", (unsigned long long)sn_fact_id(f), buf,
+                              sn_fact_cf(f));
+    }
+    return out;
+}
+
+TEST(whatif_tries_an_answer_and_changes_nothing)
+{
+    sn_engine *e = kb();
+    char err[200];
+    const char *site[] = {"posterior_thigh"};
+    CHECK(sn_ask_set(e, sn_ask_find(e, "site"), site, 1, err, sizeof err));
+    sn_run(e, -1, NULL);
+    char *before = state(e);
+    uint64_t fired = sn_fired_total(e), top_id = 0;
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
+        top_id = sn_fact_id(f) > top_id ? sn_fact_id(f) : top_id;
+    for (sn_fact *f = sn_withdrawn_next(e, NULL); f; f = sn_withdrawn_next(e, f))
+        top_id = sn_fact_id(f) > top_id ? sn_fact_id(f) : top_id;
+    const sn_ask *pop = sn_ask_find(e, "pop");
+    const char *yes[] = {"yes"};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    CHECK(sn_whatif(e, pop, yes, 1, out, err, sizeof err));
+    /* an answered question is tried as if answered otherwise */
+    const char *groin[] = {"groin", "hip_point"};
+    CHECK(sn_whatif(e, sn_ask_find(e, "site"), groin, 2, out, err, sizeof err));
+    /* a bad answer: an error, nothing tried */
+    const char *bad[] = {"maybe"};
+    CHECK(!sn_whatif(e, pop, bad, 1, out, err, sizeof err));
+    CHECK(strstr(err, "maybe") != NULL);
+    fclose(out);
+    CHECK(strstr(text, "red flag raised:     red_flag(code: F09)") != NULL);
+    CHECK(strstr(text, "red flag raised:     red_flag(code: F02)") != NULL);
+    CHECK(strstr(text, "hip_bursitis") != NULL);
+    char *after = state(e);
+    CHECK(strcmp(before, after) == 0);
+    CHECK(sn_fired_total(e) == fired);
+    CHECK(sn_ask_state_of(e, pop) == SN_ASK_OPEN);
+    /* the next answer gets the next fact id, as if nothing had been tried */
+    CHECK(sn_ask_set(e, pop, yes, 1, err, sizeof err));
+    sn_fact *out1[2];
+    CHECK_EQ_INT(sn_query(e, "pop(value: yes)", out1, 2, NULL), 1);
+    CHECK(sn_fact_id(out1[0]) == top_id + 1);
+    free(text);
+    free(before);
+    free(after);
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(consult_settling_the_top_diagnosis_asks_only_what_could_change_it);
     RUN(consult_settling_the_top_three_reaches_them_in_order);
     RUN(answers_are_checked_and_taken_back);
     RUN(grouped_questions_record_their_items);
+    RUN(whatif_tries_an_answer_and_changes_nothing);
     return UNIT_END();
 }
