@@ -101,7 +101,7 @@ const sn_fact *sn_recommendation_flag(const sn_engine *e, const char *text)
 
 bool sn_template_advice(const sn_engine *e, const sn_template *t)
 {
-    if (t->red_flag)
+    if (t->red_flag || strcmp(t->name->text, "diagnosis") == 0)
         return false;
     bool read = false;
     for (const struct rule *r = e->rules; r; r = r->next) {

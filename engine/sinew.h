@@ -244,8 +244,8 @@ unsigned sn_recommendations(const sn_engine *, const char **texts, const sn_rule
  * rests on: a red_flag fact its rule matched; NULL when none. */
 const sn_fact *sn_recommendation_flag(const sn_engine *, const char *text);
 /* Are T's facts advice: read by rules that recommend and by no other
- * rule (and not red flags)? A report shows the recommendations, not
- * these. */
+ * rule (and neither red flags nor diagnoses)? A report shows the
+ * recommendations, not these. */
 bool sn_template_advice(const sn_engine *, const sn_template *);
 
 /* ---- case tests ------------------------------------------------------ */

@@ -293,17 +293,33 @@ static unsigned source_number(sources *s, const char *cite)
     return s->n;
 }
 
-/* TEXT with the numbers of RULE's sources: "text [1, 2]". */
-static char *cited(sources *s, const char *text, const sn_rule *rule)
+/* TEXT with the numbers of the sources of every rule among RULES (N of
+ * them) that recommends it: "text [1, 2]". */
+static char *cited(sources *s, const char *text, const sn_rule *const *rules, const char *const *texts, unsigned n)
 {
-    size_t len = strlen(text) + 8 + 8 * sn_rule_ncites(rule);
+    size_t len = strlen(text) + 8;
+    for (unsigned r = 0; r < n; r++)
+        if (strcmp(texts[r], text) == 0)
+            len += 8 * sn_rule_ncites(rules[r]);
     char *out = malloc(len);
     if (!out)
         return NULL;
     size_t at = (size_t)snprintf(out, len, "%s", text);
-    for (unsigned j = 0; j < sn_rule_ncites(rule); j++)
-        at += (size_t)snprintf(out + at, len - at, "%s%u", j ? ", " : " [", source_number(s, sn_rule_cite(rule, j)));
-    if (sn_rule_ncites(rule))
+    unsigned nums[64], nn = 0;
+    for (unsigned r = 0; r < n; r++) {
+        if (strcmp(texts[r], text) != 0)
+            continue;
+        for (unsigned j = 0; j < sn_rule_ncites(rules[r]) && nn < 64; j++) {
+            unsigned num = source_number(s, sn_rule_cite(rules[r], j)), k = 0;
+            while (k < nn && nums[k] != num)
+                k++;
+            if (k == nn)
+                nums[nn++] = num;
+        }
+    }
+    for (unsigned k = 0; k < nn; k++)
+        at += (size_t)snprintf(out + at, len - at, "%s%u", k ? ", " : " [", nums[k]);
+    if (nn)
         snprintf(out + at, len - at, "]");
     return out;
 }
@@ -360,7 +376,7 @@ static void report(consult *c)
         for (unsigned r = 0; r < nr; r++) {
             if (sn_recommendation_flag(c->e, texts[r]) != v[i])
                 continue;
-            char *t = cited(&src, texts[r], rules[r]);
+            char *t = cited(&src, texts[r], rules, texts, nr);
             wrapln(c, 2, "! ", t ? t : texts[r]);
             free(t);
             said = true;
@@ -423,7 +439,7 @@ static void report(consult *c)
             if (!bhead)
                 printf("  %s\n", bands[band]);
             head = bhead = true;
-            char *t = cited(&src, texts[r], rules[r]);
+            char *t = cited(&src, texts[r], rules, texts, nr);
             wrapln(c, 4, "- ", t ? t : texts[r]);
             free(t);
         }
