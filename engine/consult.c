@@ -6,7 +6,13 @@
  * interned, when the slot has a domain, so bad input never grows the
  * symbol table.
  *
- * The question chooser reads the network's partial matches: see
+ * Grouped questions ("any of these?") are asks without a template: their
+ * answers settle the asks of their items.
+ *
+ * The question chooser reads the network's partial matches for the
+ * questions whose answers could matter to the report (red flags, the top
+ * of the differential), then tries their answers on a copy of the engine
+ * (whatif.c) and asks the one expected to change the report most: see
  * docs/engine.md, "Consultation", for the rules of the choice.
  */
 #include <stdlib.h>
