@@ -662,8 +662,13 @@ static void answer(consult *c, const sn_ask *k, char *line)
             ask_again(c, k);
             return;
         }
-        if (n == 64 || (n == 1 && !sn_ask_multiple(k))) {
+        if (n == 1 && !sn_ask_multiple(k)) {
             printf("error: one answer only (this question takes one)\n");
+            ask_again(c, k);
+            return;
+        }
+        if (n == 64) {
+            printf("error: more than 64 answers\n");
             ask_again(c, k);
             return;
         }
@@ -690,6 +695,11 @@ void consult_line(consult *c, const char *text)
         return;
     const sn_ask *k = c->cur;
     char line[1024];
+    if (strlen(text) >= sizeof line) {
+        printf("error: the line is longer than %zu characters; nothing was taken\n", sizeof line - 1);
+        ask_again(c, k);
+        return;
+    }
     snprintf(line, sizeof line, "%s", text);
     char *p = line;
     while (*p == ' ' || *p == '\t')
@@ -772,6 +782,10 @@ void consult_reject(consult *c, const char *why)
 void consult_whatif(sn_engine *e, const sn_ask *cur, const char *arg, unsigned width)
 {
     char buf[1024];
+    if (strlen(arg) >= sizeof buf) {
+        printf("error: whatif: the line is too long\n");
+        return;
+    }
     snprintf(buf, sizeof buf, "%s", arg);
     for (char *p = buf; *p; p++)
         if (*p == '(' || *p == ')' || *p == ',')

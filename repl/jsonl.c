@@ -123,10 +123,19 @@ static int words_of(const char *line, char *buf, size_t size, char **words, cons
         json_decref(v);
         return n;
     }
+    if (strlen(p) >= size) {
+        *err = "the line is too long; nothing was taken";
+        return -1;
+    }
     snprintf(buf, size, "%s", p);
     int n = 0;
-    for (char *w = strtok(buf, ", \t"); w && n < MAX_ANSWERS; w = strtok(NULL, ", \t"))
+    for (char *w = strtok(buf, ", \t"); w; w = strtok(NULL, ", \t")) {
+        if (n == MAX_ANSWERS) {
+            *err = "too many answers";
+            return -1;
+        }
         words[n++] = w;
+    }
     return n;
 }
 
