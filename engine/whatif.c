@@ -81,6 +81,22 @@ static engine *copy_sync(engine *e)
     c->threshold = e->threshold;
     c->strategy = e->strategy;
     sn_reset(c);
+    /* a facts block's fact retracted in the session goes here too */
+    for (struct fact *f = c->all_first, *next; f; f = next) {
+        next = f->gnext;
+        if (!f->live || f->origin != SN_ORIGIN_FACTS)
+            continue;
+        char a[512], b[512];
+        sn_fact_format(f, a, sizeof a);
+        bool kept = false;
+        for (const struct fact *g = e->all_first; g && !kept; g = g->gnext)
+            if (g->live && g->origin == SN_ORIGIN_FACTS) {
+                sn_fact_format(g, b, sizeof b);
+                kept = strcmp(a, b) == 0;
+            }
+        if (!kept)
+            fact_retract(c, f);
+    }
     for (const struct fact *f = e->all_first; f; f = f->gnext) {
         if (!f->live || !f->asserted || f->origin == SN_ORIGIN_RULE || f->origin == SN_ORIGIN_FACTS)
             continue;
