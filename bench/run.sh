@@ -4,8 +4,9 @@
 # front end: parse and check a generated file of 10,000 rules, five times;
 # prints the median wall time, rules per second and lines per second.
 # Then typed facts, queries and loads against the knowledge base's size
-# (bench/typed/run.sh), batch throughput (bench/batch/run.sh) and the engine benchmarks
-# against CLIPS (bench/engine.sh).
+# (bench/typed/run.sh), consultations on the knowledge base's cases
+# (bench/consult/run.sh), batch throughput (bench/batch/run.sh) and the
+# engine benchmarks against CLIPS (bench/engine.sh).
 set -eu
 B=${1:-build}
 cd "$(dirname "$0")/.."
@@ -32,6 +33,7 @@ awk -v r="$rules" -v l="$lines" -v m="$median" 'BEGIN {
         r, l, m, r / m, l / m }'
 status=0
 sh bench/typed/run.sh "$B" || status=1
+sh bench/consult/run.sh "$B" || status=1
 sh bench/batch/run.sh "$B" || status=1
 if [ -x bench/engine.sh ]; then
     sh bench/engine.sh "$B" || status=1

@@ -40,6 +40,8 @@ static const struct {
     {E_UNKNOWN_SOURCE, "unknown source"},
     {E_SOURCE_FIELD, "bad source field"},
     {E_QUOTE, "quoted passage not in its source"},
+    {E_RESERVED_ANSWER, "reserved word as an answer"},
+    {E_GROUP_ITEM, "grouped item without a question"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -174,6 +176,7 @@ const char *diag_code_name(diag_code c)
     NAME(E_POSITIONAL, "E116") NAME(E_DUP_DECL, "E117") NAME(E_NOT_CONSTANT, "E118")
     NAME(E_NOT_FACT_VAR, "E119") NAME(E_FACT_VAR_MISUSE, "E120")
     NAME(E_UNKNOWN_SOURCE, "E121") NAME(E_SOURCE_FIELD, "E122") NAME(E_QUOTE, "E123")
+    NAME(E_RESERVED_ANSWER, "E124") NAME(E_GROUP_ITEM, "E125")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
 #undef NAME
     }

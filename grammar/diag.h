@@ -57,6 +57,8 @@ typedef enum diag_code {
     E_UNKNOWN_SOURCE,          /* E121 */
     E_SOURCE_FIELD,            /* E122 */
     E_QUOTE,                   /* E123 (sinew check --sources) */
+    E_RESERVED_ANSWER,         /* E124 */
+    E_GROUP_ITEM,              /* E125 */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */

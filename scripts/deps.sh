@@ -4,7 +4,9 @@
 # and the tests' tools: Graphviz (the pictures `explain --dot` writes are
 # rendered), tmux (the REPL is driven on a real terminal), groff (the
 # installed man pages are rendered), jq and python3-jsonschema (every JSON
-# output is validated against its schema in docs/schema/). Installs what is missing with apt-get
+# output is validated against its schema in docs/schema/, and every line of
+# `sinew consult --jsonl` is checked to be JSON). Installs what is missing
+# with apt-get
 # (through sudo when not root); without apt-get, stops and says what to
 # install. Quiet when everything is present.
 set -eu
