@@ -70,7 +70,7 @@ typedef struct ask {
     uint32_t index;             /* declaration order */
     bool unknown;               /* false again at reset */
     struct ask *next;
-    /* a grouped question (consult.c): its name, and per item the finding's
+    /* a grouped question (ask.c): its name, and per item the finding's
      * ask and the answer ticking it records (-1: its own question asks
      * which); for a finding, the group it is an item of */
     const char *name;

@@ -300,7 +300,7 @@ void sn_case_start(sn_engine *, unsigned i);
  * is reset again. Fills R (free R->detail with free()). */
 void sn_case_run(sn_engine *, unsigned i, sn_case_result *r);
 
-/* ---- findings from outside: JSON cases, answers (consult.c) ------------ */
+/* ---- findings from outside: JSON cases, answers (given.c, ask.c) ---- */
 
 /* A value from outside the language: TEXT is a symbol or a string (as the
  * slot's type wants), or the digits of a number for a number slot. */
@@ -331,7 +331,7 @@ bool sn_rule_red_flag(const sn_rule *);
 bool sn_fact_red_flag(const sn_fact *);
 const sn_template *sn_template_find(const sn_engine *, const char *name);
 
-/* ---- questions: consultation (consult.c) --------------------------------- */
+/* ---- questions: consultation (ask.c, choose.c) -------------------------- */
 
 /* The ask declarations, in order. */
 const sn_ask *sn_ask_next(const sn_engine *, const sn_ask *);
