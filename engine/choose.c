@@ -624,7 +624,11 @@ static const ask *choose(engine *e, bool all, const ask *only, bool *can_change)
             }
         }
         set_fini(&s);
-        if (w)
+        /* evidence that only adds up: the last resort before stopping */
+        bool any = false;
+        for (uint32_t i = 0; i < e->nasks; i++)
+            any |= vs.can[i];
+        if (w && !any)
             try_together(&ch, w, &vs);
         whatif_end(w);
         for (uint32_t i = 0; i < e->nasks; i++) {
