@@ -4,9 +4,10 @@
  * (relevance.c) waits on: the condition its closest partial match stops
  * at, or a `not` that could still block it. Each candidate's answers are
  * tried on a copy of the engine (whatif.c), and so are the answers that
- * would complete a production waiting on several, and the answers that
- * would complete every production raising (or lowering) a diagnosis that
- * could still change places at the top of the differential, together.
+ * would complete a production waiting on several; before giving up, the
+ * answers that would complete every production raising (or lowering) a
+ * diagnosis that could still change places at the top of the
+ * differential, together.
  * The question asked is the one expected to change the report most among
  * those with an answer that changes it; there is none when no answer
  * can. docs/engine.md, "Consultation", gives the rules of the choice.
