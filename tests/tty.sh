@@ -248,8 +248,8 @@ t send-keys -t "$S" "w" Enter
 check consult-prefix "red_flag(code: F01)"
 t send-keys -t "$S" "quit" Enter
 check consult-report "The consultation is over"
-t send-keys -t "$S" "why red_flag(code: F09)" Enter
-check consult-then-repl "concluded by rule red_flag_F09_sudden_pain_with_a_pop"
+t send-keys -t "$S" "why red_flag(code: F03)" Enter
+check consult-then-repl "concluded by rule red_flag_F03_hernia"
 t send-keys -t "$S" C-d
 check consult-ctrl-d "CONSULT-OVER"
 
