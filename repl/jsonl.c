@@ -1,7 +1,9 @@
 /* jsonl.c — a consultation another program drives: `sinew consult --jsonl`.
  *
- * One JSON object a line each way. sinew writes a question:
- *   {"template":"site","slot":"value","text":"Where is the pain?",
+ * One JSON object a line each way, each named by its schema (those below
+ * "schema":"sinew.consult/1", docs/schema/consult.json; the report
+ * "sinew.result/1"). sinew writes a question:
+ *   {"schema":"sinew.consult/1","template":"site","slot":"value","text":"Where is the pain?",
  *    "answers":["groin",...],"multiple":true}
  * (a grouped question adds "items": [{"template":"bulge","answer":"yes"},
  * ...], its slot is "" and its answers are the items' names and "none"),
@@ -26,6 +28,14 @@
 
 enum { MAX_ANSWERS = 64, MAX_REASONS = 64 };
 
+/* A line's object, named by its schema (docs/schema/consult.json). */
+static json_t *line_new(void)
+{
+    json_t *v = json_object();
+    json_object_set_new(v, "schema", json_string("sinew.consult/1"));
+    return v;
+}
+
 static void emit(FILE *out, json_t *v)
 {
     json_dumpf(v, out, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -36,7 +46,7 @@ static void emit(FILE *out, json_t *v)
 
 static void question(FILE *out, const sn_ask *k)
 {
-    json_t *q = json_object(), *answers = json_array();
+    json_t *q = line_new(), *answers = json_array();
     json_object_set_new(q, "template", json_string(sn_ask_template(k)));
     json_object_set_new(q, "slot", json_string(sn_ask_slot(k)));
     json_object_set_new(q, "text", json_string(sn_ask_question(k)));
@@ -60,7 +70,7 @@ static void question(FILE *out, const sn_ask *k)
 
 static void error_line(FILE *out, const sn_ask *k, const char *msg)
 {
-    json_t *v = json_object();
+    json_t *v = line_new();
     json_object_set_new(v, "error", json_string(msg));
     if (k)
         json_object_set_new(v, "template", json_string(sn_ask_template(k)));
@@ -85,7 +95,7 @@ static void why(FILE *out, sn_engine *e, const sn_ask *k)
         json_object_set_new(x, "cites", cites);
         json_array_append_new(v, x);
     }
-    json_t *o = json_object();
+    json_t *o = line_new();
     json_object_set_new(o, "why", v);
     emit(out, o);
 }
@@ -216,7 +226,7 @@ int consult_jsonl(sn_engine *e, FILE *in, FILE *out)
                     nsettled--;
                     break;
                 }
-            json_t *v = json_object();
+            json_t *v = line_new();
             json_object_set_new(v, "back", json_string(sn_ask_template(b)));
             emit(out, v);
             again = b;
