@@ -74,7 +74,6 @@ const ask *ask_asked_as(const engine *e, const ask *k)
     return k->group && sn_ask_state_of(e, k->group) == SN_ASK_OPEN ? k->group : k;
 }
 
-
 /* ---- answers ----------------------------------------------------------------- */
 
 int32_t ask_negative(const ask *k)

@@ -195,7 +195,6 @@ unsigned sn_ask_reasons(sn_engine *e, const sn_ask *k, sn_reason *why, unsigned 
     return n;
 }
 
-
 /* ---- answers tried together ------------------------------------------------ */
 
 /* Answers tried together: ASKS[i] answered ANSWERS[i] (an index into its
@@ -500,7 +499,8 @@ static void try_together(relevance *ch, whatif *w, values *vs)
 {
     engine *e = ch->e;
     answerset s = {.e = e}, t = {.e = e};
-    bool *out = NULL;
+    bool *out = NULL; /* per answer of S: left out */
+    uint32_t nout = 0;
     for (uint32_t b = 0; b < ch->nbounds; b++) {
         const bound *bd = &ch->bounds[b];
         for (int dir = 1; bd->matters && dir >= -1; dir -= 2) {
@@ -529,8 +529,9 @@ static void try_together(relevance *ch, whatif *w, values *vs)
                 t.asks = e_realloc(e, t.asks, t.cap * sizeof *t.asks);
                 t.answers = e_realloc(e, t.answers, t.cap * sizeof *t.answers);
                 t.weight = e_realloc(e, t.weight, t.cap * sizeof *t.weight);
-                out = e_realloc(e, out, t.cap * sizeof *out);
             }
+            if (nout < s.n)
+                out = e_realloc(e, out, (nout = s.n) * sizeof *out);
             memset(out, 0, s.n * sizeof *out);
             uint32_t left = s.n;
             for (uint32_t round = 0; round < s.n && left > 1; round++) {
@@ -556,8 +557,7 @@ static void try_together(relevance *ch, whatif *w, values *vs)
                 }
             }
             if (left > 2)
-                continue;
-
+                continue; /* no question that could, with one other's answer */
             t.n = 0;
             t.chance = 1;
             for (uint32_t j = 0; j < s.n; j++)

@@ -191,7 +191,6 @@ static struct fact *find_fact(const struct tmpl *t, const value *vals)
     return NULL;
 }
 
-
 static double cf_of(double mb, double md)
 {
     if (mb >= 1.0 && md >= 1.0)
