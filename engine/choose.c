@@ -252,8 +252,10 @@ static bool want_pattern(answerset *s, const amem *am)
     for (uint32_t i = 0; i < t->nslots; i++)
         vals[i] = t->slots[i].dflt;
     for (uint32_t i = 0; i < s->n; i++) {
+        if (s->asks[i] != k)
+            continue;
         vals[k->slot] = k->answers[s->answers[i]];
-        if (s->asks[i] == k && relevance_accepts(e, am, vals))
+        if (relevance_accepts(e, am, vals))
             return true;
     }
     for (uint32_t a = 0; a < k->nanswers; a++) {
