@@ -4,9 +4,11 @@
 # front end: parse and check a generated file of 10,000 rules, five times;
 # prints the median wall time, rules per second and lines per second.
 # Then the language server's response to a change on the shipped rules
-# (tests/lsp/client.py --bench), typed facts, queries and loads against the knowledge base's size
-# (bench/typed/run.sh), batch throughput (bench/batch/run.sh) and the engine benchmarks
-# against CLIPS (bench/engine.sh).
+# (tests/lsp/client.py --bench), typed facts, queries and loads against the
+# knowledge base's size (bench/typed/run.sh), consultations on the
+# knowledge base's cases (bench/consult/run.sh), batch throughput
+# (bench/batch/run.sh) and the engine benchmarks against CLIPS
+# (bench/engine.sh).
 set -eu
 B=${1:-build}
 cd "$(dirname "$0")/.."
@@ -36,6 +38,7 @@ status=0
 # with the others, to its diagnostics (target under 50 ms)
 python3 tests/lsp/client.py "$B/sinew" rules --bench || status=1
 sh bench/typed/run.sh "$B" || status=1
+sh bench/consult/run.sh "$B" || status=1
 sh bench/batch/run.sh "$B" || status=1
 if [ -x bench/engine.sh ]; then
     sh bench/engine.sh "$B" || status=1

@@ -221,3 +221,48 @@ void sn_get_stats(const sn_engine *e, sn_stats *s)
     s->peak_bytes = e->mem.peak;
 }
 
+
+/* ---- for the report ---------------------------------------------------------- */
+
+bool sn_template_red_flag(const sn_template *t) { return t->red_flag; }
+bool sn_rule_red_flag(const sn_rule *r) { return r->red_flag; }
+bool sn_fact_red_flag(const sn_fact *f) { return f->t->red_flag; }
+
+const sn_fact *sn_recommendation_flag(const sn_engine *e, const char *text)
+{
+    for (const struct just *j = e->recs_first; j; j = j->rnext) {
+        if (j->text != text)
+            continue;
+        for (const token *t = j->tok; t; t = t->parent)
+            if (t->f && t->f->t->red_flag)
+                return t->f;
+        return NULL;
+    }
+    return NULL;
+}
+
+bool sn_template_advice(const sn_engine *e, const sn_template *t)
+{
+    if (t->red_flag || strcmp(t->name->text, "diagnosis") == 0)
+        return false;
+    bool read = false;
+    for (const struct rule *r = e->rules; r; r = r->next) {
+        if (r->removed)
+            continue;
+        for (uint32_t i = 0; i < r->nprods; i++) {
+            const prod *p = r->prods[i];
+            bool recommends = false, reads = false;
+            for (const cact *a = p->actions; a && !recommends; a = a->next)
+                recommends = a->kind == A_RECOMMEND;
+            for (uint32_t l = 1; l <= p->depth && !reads; l++) {
+                const node *n = p->chain[l - 1];
+                reads = (n->kind == N_JOIN || n->kind == N_EXISTS) && n->am->t == t;
+            }
+            if (reads && !recommends)
+                return false; /* a rule reasons with it: a conclusion */
+            read |= reads;
+        }
+    }
+    return read;
+}
+

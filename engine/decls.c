@@ -63,8 +63,53 @@ static void compile_template(engine *e, const ast_template *at)
     e->tmpls_last = t;
 }
 
+/* A grouped question, after the asks its items are. */
+static void compile_group(engine *e, const ast_ask *aa)
+{
+    ask *k = arena_alloc(e->perm, sizeof *k);
+    memset(k, 0, sizeof *k);
+    k->name = arena_strndup(e->perm, aa->tmpl.text, aa->tmpl.len);
+    k->question = arena_strndup(e->perm, aa->question.text, aa->question.len);
+    k->multiple = true;
+    for (const ast_item *it = aa->items; it; it = it->next)
+        k->nitems++;
+    k->items = arena_alloc(e->perm, (k->nitems + 1) * sizeof *k->items);
+    k->item_answer = arena_alloc(e->perm, (k->nitems + 1) * sizeof *k->item_answer);
+    k->item_set = arena_alloc(e->perm, (k->nitems + 1) * sizeof *k->item_set);
+    k->answer_text = arena_alloc(e->perm, (k->nitems + 2) * sizeof *k->answer_text);
+    uint32_t n = 0;
+    for (const ast_item *it = aa->items; it; it = it->next) {
+        struct tmpl *t = tmpl_of(e, it->tmpl_id);
+        if (!t || !t->ask)
+            continue;
+        ask *m = t->ask;
+        int32_t a = -1;
+        if (it->value) {
+            value v = lit_value(e, it->value);
+            for (uint32_t i = 0; i < m->nanswers && a < 0; i++)
+                if (value_eq(m->answers[i], v))
+                    a = (int32_t)i;
+        }
+        m->group = k;
+        k->items[n] = m;
+        k->item_answer[n] = a;
+        k->answer_text[n++] = t->name->text;
+    }
+    k->nitems = n;
+    k->answer_text[n] = "none";
+    k->nanswers = n + 1;
+    k->index = e->nasks++;
+    if (e->asks_last)
+        e->asks_last->next = k;
+    else
+        e->asks = k;
+    e->asks_last = k;
+}
+
 static void compile_ask(engine *e, const ast_ask *aa)
 {
+    if (aa->items)
+        return; /* compile_group */
     struct tmpl *t = tmpl_of(e, aa->tmpl_id);
     uint32_t s = aa->slot_index;
     ask *k = arena_alloc(e->perm, sizeof *k);
@@ -151,6 +196,9 @@ bool compile_program(engine *e, const ast_program *prog, const srcset *src)
     for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->kind == DECL_ASK)
             compile_ask(e, &d->u.ask);
+    for (const ast_decl *d = prog->decls; d; d = d->next)
+        if (d->kind == DECL_ASK && d->u.ask.items)
+            compile_group(e, &d->u.ask);
     for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->kind == DECL_RULE)
             compile_rule(e, src, d);

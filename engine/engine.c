@@ -13,6 +13,7 @@
 #include "network.h"
 #include "rete.h"
 #include "tms.h"
+#include "whatif.h"
 #include "wm.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -69,6 +70,7 @@ static void engine_fini(engine *e)
     /* everything goes now: straight back to malloc, not into the cache
      * (which would only be walked again by mem_fini) */
     e->mem.cache = 0;
+    whatif_free(e);
     agenda_clear(e);
     e_free(e, e->levels);
     /* recommendations hang on tokens: free them first */

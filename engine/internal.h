@@ -62,16 +62,26 @@ typedef struct slotdef {
  * (It is answered while a given fact of its template is in working
  * memory: retracting the answer opens the question again.) */
 typedef struct ask {
-    struct tmpl *t;
+    struct tmpl *t;             /* NULL for a grouped question */
     uint32_t slot;
     const char *question;
     bool multiple;
     value *answers;             /* the slot's domain */
-    const char **answer_text;   /* the same, written */
+    const char **answer_text;   /* the same, written; a group: its items' names, then "none" */
     uint32_t nanswers;
     uint32_t index;             /* declaration order */
     bool unknown;               /* false again at reset */
     struct ask *next;
+    /* a grouped question (ask.c): its name, and per item the finding's
+     * ask and the answer ticking it records (-1: its own question asks
+     * which); for a finding, the group it is an item of */
+    const char *name;
+    struct ask **items;
+    int32_t *item_answer;
+    uint32_t nitems;
+    bool done;                  /* a group answered; false again at reset */
+    bool *item_set;             /* a group: the items its answer settled */
+    struct ask *group;
 } ask;
 
 struct tmpl {
@@ -516,6 +526,10 @@ struct sn_engine {
     /* functions the embedder defined (sn_define_function), by number */
     struct userfn *fns;
     uint32_t nfns, capfns;
+    /* whatif.c: a copy of the knowledge base to try answers on */
+    struct sn_engine *whatif;
+    uint32_t whatif_nsources, whatif_nrules;
+    unsigned consult_top;    /* diagnoses a consultation settles; 0: 1 */
 };
 
 #endif

@@ -340,6 +340,14 @@ void sn_json_string(FILE *out, const char *s);
 unsigned sn_recommendations(const sn_engine *, const char **texts, const sn_rule **rules,
                             unsigned max);
 
+/* The red flag the recommendation TEXT (a pointer sn_recommendations gave)
+ * rests on: a red_flag fact its rule matched; NULL when none. */
+const sn_fact *sn_recommendation_flag(const sn_engine *, const char *text);
+/* Are T's facts advice: read by rules that recommend and by no other
+ * rule (and neither red flags nor diagnoses)? A report shows the
+ * recommendations, not these. */
+bool sn_template_advice(const sn_engine *, const sn_template *);
+
 /* ---- case tests ------------------------------------------------------ */
 
 typedef struct sn_case_result {
@@ -360,7 +368,7 @@ void sn_case_start(sn_engine *, unsigned i);
  * is reset again. Fills R (free R->detail with free()). */
 void sn_case_run(sn_engine *, unsigned i, sn_case_result *r);
 
-/* ---- findings from outside: JSON cases, answers (consult.c) ------------ */
+/* ---- findings from outside: JSON cases, answers (given.c, ask.c) ---- */
 
 /* A value from outside the language: TEXT is a symbol or a string (as the
  * slot's type wants), or the digits of a number for a number slot. */
@@ -411,7 +419,7 @@ bool sn_rule_red_flag(const sn_rule *);
 bool sn_fact_red_flag(const sn_fact *);
 const sn_template *sn_template_find(const sn_engine *, const char *name);
 
-/* ---- questions: consultation (consult.c) --------------------------------- */
+/* ---- questions: consultation (ask.c, choose.c) -------------------------- */
 
 /* The ask declarations, in order. */
 const sn_ask *sn_ask_next(const sn_engine *, const sn_ask *);
@@ -422,6 +430,16 @@ const char *sn_ask_question(const sn_ask *);
 bool sn_ask_multiple(const sn_ask *);
 unsigned sn_ask_nanswers(const sn_ask *);
 const char *sn_ask_answer(const sn_ask *, unsigned i);
+/* A grouped question ("any of these?") has items, each a finding's ask
+ * (sn_ask_item) and the answer ticking it records (sn_ask_item_answer;
+ * NULL: the finding's own question asks which); its answers are the
+ * items' template names, then "none". A plain ask has no items, and
+ * sn_ask_group gives the group it is an item of, or NULL. A group's
+ * sn_ask_template is its name; its sn_ask_slot is "". */
+unsigned sn_ask_nitems(const sn_ask *);
+const sn_ask *sn_ask_item(const sn_ask *, unsigned i);
+const char *sn_ask_item_answer(const sn_ask *, unsigned i);
+const sn_ask *sn_ask_group(const sn_ask *);
 
 /* Where a question stands. It is answered while a given fact of its
  * template is in working memory (from sn_ask_set, typed, a case or a
@@ -431,7 +449,12 @@ typedef enum sn_ask_state { SN_ASK_OPEN, SN_ASK_ANSWERED, SN_ASK_UNKNOWN } sn_as
 sn_ask_state sn_ask_state_of(const sn_engine *, const sn_ask *);
 /* Answer: one fact per answer (several only when the ask is `multiple`).
  * All or nothing: an answer that is not allowed asserts nothing and ERR
- * says which. */
+ * says which. A grouped question is answered with the items that apply
+ * (or "none"): an item ticked records its answer, or leaves its own
+ * question open when it has none; an item not ticked records its
+ * question's `no` or `none` (not known when it has neither). Items
+ * settled before are left alone; unknown and clear act on the items the
+ * group settled. */
 bool sn_ask_set(sn_engine *, const sn_ask *, const char *const *answers, unsigned n, char *err,
                 size_t errsize);
 /* The answer is not known: no fact, and the question is settled. */
@@ -440,10 +463,15 @@ void sn_ask_set_unknown(sn_engine *, const sn_ask *);
  * withdrawn) and the question is open again. */
 void sn_ask_clear(sn_engine *, const sn_ask *);
 
-/* The question to ask next, or NULL when no open question can change an
- * open rule. The rules it could advance (complete, or block when they
- * have fired) are written to WHY (at most MAX), closest first; *NWHY gets
- * how many there are. docs/engine.md says how the choice is made. */
+/* The question to ask next, or NULL when no answer to any open question
+ * can change the report: a red flag, or the diagnoses (facts of the
+ * template `diagnosis`) at the top of the differential and their order
+ * (sn_consult_top of them). Of the open questions a rule
+ * that matters waits on, the one whose answers, tried on a copy of the
+ * engine, change the report most on average. The rules it could advance
+ * (complete, or block when they have fired) are written to WHY (at most
+ * MAX), closest first; *NWHY gets how many there are. docs/engine.md says
+ * how the choice is made. */
 typedef struct sn_reason {
     const sn_rule *rule;
     unsigned held, conditions;  /* of its closest partial match */
@@ -451,12 +479,30 @@ typedef struct sn_reason {
     const char *condition;      /* the condition the answer bears on, as written */
 } sn_reason;
 const sn_ask *sn_next_question(sn_engine *, sn_reason *why, unsigned max, unsigned *nwhy);
-/* Could an answer to ASK change an open rule now? (what sn_next_question
+/* How many diagnoses at the top of the differential a consultation must
+ * settle, in order, before it stops (default 1: the top diagnosis; 3
+ * settles the top three). Red flags are always settled. */
+void sn_set_consult_top(sn_engine *, unsigned n);
+unsigned sn_consult_top(const sn_engine *);
+/* The same for any open question some live rule waits on, whether or not
+ * it could change the report (a consultation's `more`); NULL when none. */
+const sn_ask *sn_next_question_any(sn_engine *, sn_reason *why, unsigned max, unsigned *nwhy);
+/* Could some answer to ASK change the report now? (what sn_next_question
  * chooses among) */
 bool sn_ask_relevant(sn_engine *, const sn_ask *);
 /* The rules an answer to ASK could decide, as sn_next_question gives them
  * for its choice: into WHY (at most MAX); returns how many there are. */
 unsigned sn_ask_reasons(sn_engine *, const sn_ask *, sn_reason *why, unsigned max);
+
+/* What the report would be if ASK's answer were ANSWERS (N of them; 0:
+ * not known), tried on a copy of the engine so nothing in the session
+ * changes: red flags raised or withdrawn, the differential as it would
+ * be ranked (with where each stands now), recommendations added or gone,
+ * written to OUT as text; "nothing in the report would change" when so.
+ * An answered question is tried as if answered otherwise. False with ERR
+ * when an answer is not allowed. */
+bool sn_whatif(sn_engine *, const sn_ask *, const char *const *answers, unsigned n, FILE *out, char *err,
+               size_t errsize);
 
 /* How far rule R got: the conditions that hold, from the first, in its
  * closest partial match (the largest over its `or` alternatives), and how

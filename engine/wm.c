@@ -276,8 +276,10 @@ void wm_clear(engine *e)
         t->first = t->last = NULL;
         t->nfacts = 0;
     }
-    for (ask *k = e->asks; k; k = k->next)
+    for (ask *k = e->asks; k; k = k->next) {
         k->unknown = false;
+        k->done = false;
+    }
     e->nfacts = 0;
     e->next_id = 0;
     e->fired = 0;

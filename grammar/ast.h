@@ -253,12 +253,26 @@ typedef struct ast_facts {
     ast_fact *facts;
 } ast_facts;
 
+/* An item of a grouped question: a finding, and the answer that ticking
+ * it records (NULL: the finding's own question asks which). */
+typedef struct ast_item {
+    ast_name tmpl;
+    uint32_t tmpl_id;   /* (check) */
+    ast_lit *value;
+    span sp;
+    struct ast_item *next;
+} ast_item;
+
+/* `ask TEMPLATE.SLOT "question" [multiple] answers`, or a grouped
+ * question `ask NAME "question" items` (tmpl is its name, slot.text NULL,
+ * items non-NULL). */
 typedef struct ast_ask {
     ast_name tmpl, slot;
     uint32_t tmpl_id, slot_index; /* (check) */
     ast_str question;
     bool multiple;      /* several answers may be given */
     ast_lit *answers;
+    ast_item *items;
 } ast_ask;
 
 typedef struct ast_expect {

@@ -700,6 +700,8 @@ static void note_domain(checker *c, ast_ask *ask)
 static void collect_ask(checker *c, ast_decl *d)
 {
     ast_ask *ask = &d->u.ask;
+    if (ask->items)
+        return; /* grouped: collect_groups, once every ask is known */
     tmpl_info *t = lookup_template(c, &ask->tmpl);
     if (!t)
         return;
@@ -718,12 +720,73 @@ static void collect_ask(checker *c, ast_decl *d)
     ask->slot_index = (uint32_t)(s - t->slots);
     SET(c, s->ask, copy_ask(c->env->a, ask));
     SET(c, t->asked, true);
+    /* a consultation reads `unknown` as "not known", never as an answer */
+    for (const ast_lit *x = ask->answers; x; x = x->next)
+        if ((x->type == TY_SYMBOL || x->type == TY_STRING) && x->len == 7 && memcmp(x->u.s, "unknown", 7) == 0)
+            ERR(c, E_RESERVED_ANSWER, x->sp,
+                "'unknown' cannot be an answer: in a consultation it says the answer is not known");
     if (!s->type_ok)
         return;
     for (ast_lit *x = ask->answers; x; x = x->next)
         if (!type_fits(s->type, x->type))
             ERR(c, E_TYPE, x->sp, "slot '%s.%s' is %s, but this answer is %s", ask->tmpl.text,
                 ask->slot.text, a_type(s->type), a_type(x->type));
+}
+
+/* Grouped questions: a name no template has, and items that are asked
+ * findings, each in one group at most, with an allowed answer. */
+static void collect_groups(checker *c, ast_program *prog)
+{
+    name_map names, items;
+    map_init(&names, c->a, 8);
+    map_init(&items, c->a, 32);
+    for (ast_decl *d = prog->decls; d; d = d->next) {
+        if (d->kind != DECL_ASK || !d->u.ask.items)
+            continue;
+        ast_ask *g = &d->u.ask;
+        if (map_get(&c->env->tmpls, g->tmpl.text, g->tmpl.len)) {
+            ERR(c, E_DUP_DECL, g->tmpl.sp, "'%s' names a template; a grouped question needs a name of its own",
+                g->tmpl.text);
+            continue;
+        }
+        ast_name *copy = arena_alloc(c->a, sizeof *copy);
+        *copy = g->tmpl;
+        const ast_name *old = map_put(&names, g->tmpl.text, g->tmpl.len, copy);
+        if (old) {
+            ERR(c, E_DUP_DECL, g->tmpl.sp, "grouped question '%s' is defined twice", g->tmpl.text);
+            first_defined(c, "it was", old->sp);
+            continue;
+        }
+        for (ast_item *it = g->items; it; it = it->next) {
+            tmpl_info *t = lookup_template(c, &it->tmpl);
+            if (!t)
+                continue;
+            it->tmpl_id = t->id;
+            const slot_info *s = NULL;
+            for (uint32_t i = 0; i < t->nslots && !s; i++)
+                if (t->slots[i].ask)
+                    s = &t->slots[i];
+            if (!s) {
+                ERR(c, E_GROUP_ITEM, it->tmpl.sp,
+                    "'%s' has no question: the items of a grouped question are asked findings", it->tmpl.text);
+                continue;
+            }
+            ast_name *item = arena_alloc(c->a, sizeof *item);
+            *item = it->tmpl;
+            old = map_put(&items, it->tmpl.text, it->tmpl.len, item);
+            if (old) {
+                ERR(c, E_DUP_DECL, it->tmpl.sp, "'%s' is an item of two grouped questions, or twice of one",
+                    it->tmpl.text);
+                first_defined(c, "it was", old->sp);
+                continue;
+            }
+            if (it->value && !in_domain(s->ask, it->value)) {
+                ERR(c, E_DOMAIN, it->value->sp, "%s is not an allowed answer for '%s.%s'",
+                    lit_text(c, it->value), it->tmpl.text, s->decl->name.text);
+                note_domain(c, s->ask);
+            }
+        }
+    }
 }
 
 /* ---- variables ---- */
@@ -1925,6 +1988,7 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
     for (ast_decl *x = prog->decls; x; x = x->next)
         if (x->kind == DECL_ASK)
             collect_ask(&c, x);
+    collect_groups(&c, prog);
 
     /* A consultation makes facts of an asked template, and their slots may
      * keep their defaults: a default such as `unknown` may lie outside the

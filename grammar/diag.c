@@ -44,6 +44,8 @@ static const struct {
     {E_QUOTE, "quoted passage not in its source"},
     {E_RULE_SIZE, "rule too large"},
     {E_TEMPLATE_SIZE, "template too large"},
+    {E_RESERVED_ANSWER, "reserved word as an answer"},
+    {E_GROUP_ITEM, "grouped item without a question"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -197,6 +199,7 @@ const char *diag_code_name(diag_code c)
     NAME(E_NOT_FACT_VAR, "E119") NAME(E_FACT_VAR_MISUSE, "E120")
     NAME(E_UNKNOWN_SOURCE, "E121") NAME(E_SOURCE_FIELD, "E122") NAME(E_QUOTE, "E123")
     NAME(E_RULE_SIZE, "E124") NAME(E_TEMPLATE_SIZE, "E125")
+    NAME(E_RESERVED_ANSWER, "E126") NAME(E_GROUP_ITEM, "E127")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
     NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")
     NAME(W_ANSWER_UNREAD, "W007") NAME(W_BELOW_THRESHOLD, "W008")

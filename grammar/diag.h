@@ -60,6 +60,8 @@ typedef enum diag_code {
     E_QUOTE,                   /* E123 (sinew check --sources) */
     E_RULE_SIZE,               /* E124 over SINEW_MAX_CONDITIONS or _ALTERNATIVES */
     E_TEMPLATE_SIZE,           /* E125 over SINEW_MAX_SLOTS */
+    E_RESERVED_ANSWER,         /* E126 */
+    E_GROUP_ITEM,              /* E127 */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */

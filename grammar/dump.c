@@ -297,6 +297,19 @@ void ast_dump(FILE *out, const ast_program *prog)
             }
             break;
         case DECL_ASK:
+            if (d->u.ask.items) {
+                fprintf(out, "ask %s ", d->u.ask.tmpl.text);
+                put_string(out, d->u.ask.question.text);
+                for (const ast_item *it = d->u.ask.items; it; it = it->next) {
+                    fprintf(out, "%s%s", it == d->u.ask.items ? " " : ", ", it->tmpl.text);
+                    if (it->value) {
+                        fputs(": ", out);
+                        put_lit(out, it->value);
+                    }
+                }
+                fputc('\n', out);
+                break;
+            }
             fprintf(out, "ask %s.%s%s ", d->u.ask.tmpl.text, d->u.ask.slot.text,
                     d->u.ask.multiple ? " multiple" : "");
             put_string(out, d->u.ask.question.text);

@@ -857,9 +857,49 @@ static void put_facts_decl(printer *p, const ast_decl *d)
     keyword_line(p, "}", d->sp.end - 1, d->sp.end, INDENT);
 }
 
+/* A grouped question: its items, as many on a line as fit. */
+static void put_group(printer *p, const ast_decl *d)
+{
+    const ast_ask *a = &d->u.ask;
+    line_begin(p, d->sp.start, a->question.sp.end, 0);
+    put_str(p, "ask ");
+    put(p, a->tmpl.text, a->tmpl.len);
+    put_str(p, " ");
+    put(p, p->f->text + a->question.sp.start, a->question.sp.end - a->question.sp.start);
+    line_end(p, a->question.sp.end);
+    p->fresh = true;
+    line_begin(p, a->items->sp.start, d->sp.end, INDENT);
+    for (const ast_item *it = a->items; it; it = it->next) {
+        size_t n = 0;
+        const char *v = it->value ? RENDER(p, flat_lit, it->value, &n) : NULL;
+        unsigned w = width(it->tmpl.text, it->tmpl.len) + (v ? 2 + width(v, n) : 0) +
+                     (it->next ? 1 : 0);
+        if (it != a->items) {
+            if (p->col + 1 + w <= FMT_WIDTH) {
+                put_str(p, " ");
+            } else {
+                newline(p);
+                pad(p, INDENT);
+            }
+        }
+        put(p, it->tmpl.text, it->tmpl.len);
+        if (v) {
+            put_str(p, ": ");
+            put(p, v, n);
+        }
+        if (it->next)
+            put_str(p, ",");
+    }
+    line_end(p, d->sp.end);
+}
+
 static void put_ask(printer *p, const ast_decl *d)
 {
     const ast_ask *a = &d->u.ask;
+    if (a->items) {
+        put_group(p, d);
+        return;
+    }
     line_begin(p, d->sp.start, a->question.sp.end, 0);
     put_str(p, "ask ");
     put(p, a->tmpl.text, a->tmpl.len);

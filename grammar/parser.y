@@ -124,6 +124,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
     ast_action *act;
     ast_slotdecl *slotdecl;
     ast_expect *expect;
+    ast_item *item;
     ast_decl *decl;
     ast_op op;
     bool flag;
@@ -152,7 +153,8 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %type <str> cite
 %type <str> doc
 %type <list> slot_decls cites cite_list source_fields conditions actions pargs pargs_opt svals svals_opt
-%type <list> args args_opt vars fact_list answers expects
+%type <list> args args_opt vars fact_list answers expects items
+%type <item> item
 %type <slotdecl> slot_decl
 %type <lit> literal default signed_number salience
 %type <ce> ce_or ce_unary
@@ -740,6 +742,39 @@ ask_decl
             $$->u.ask.question = $5;
             $$->u.ask.multiple = $6;
             $$->u.ask.answers = $7.head;
+        }
+    | kw_ask decl_name TK_STRING items
+        {
+            $$ = decl_new(ctx, DECL_ASK, @$);
+            $$->u.ask.tmpl = $2;
+            $$->u.ask.question = $3;
+            $$->u.ask.multiple = true;
+            $$->u.ask.items = $4.head;
+        }
+    ;
+
+/* A grouped question's items: a finding ticked (its own question asks
+ * which), or a finding and the answer ticking it records. */
+items
+    : item { ONE(ast_item, $$, $1); }
+    | items ',' item { $$ = $1; APPEND(ast_item, $$, $3); }
+    ;
+
+item
+    : TK_NAME
+        {
+            $$ = NEW(ast_item);
+            memset($$, 0, sizeof *$$);
+            $$->tmpl = $1;
+            $$->sp = @$;
+        }
+    | TK_NAME ':' literal
+        {
+            $$ = NEW(ast_item);
+            memset($$, 0, sizeof *$$);
+            $$->tmpl = $1;
+            $$->value = $3;
+            $$->sp = @$;
         }
     ;
 

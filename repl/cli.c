@@ -66,6 +66,12 @@ static const cli_option test_options[] = {
 
 static const cli_option consult_options[] = {
     {"resume", 0, 'r', "FILE", "start from the answers saved in FILE ('save FILE')"},
+    {"width", 0, 'w', "N", "wrap the questions and the report at N columns (default:\n"
+                           "the terminal's width, 80 without a terminal)"},
+    {"top", 0, 't', "N", "settle the N most likely diagnoses, in order, before\n"
+                         "stopping (default 1); red flags are always settled"},
+    {"jsonl", 0, 'j', NULL, "for another program: each question as a JSON line, one\n"
+                            "answer a line, the report as a batch result line"},
     SESSION_OPTIONS,
     {NULL, 0, 0, NULL, NULL},
 };

@@ -1,13 +1,16 @@
 /* consult.c — a consultation driven line by line. See consult.h.
  *
  * After every answer the rules run to the end, and what changed among the
- * conclusions is shown (+ new, - withdrawn, ~ certainty changed), so the
- * reasoning can be followed step by step.
+ * conclusions is shown (+ new, - withdrawn, ~ certainty changed; advice facts
+ * are left to the report's recommendations), so the reasoning can be followed
+ * step by step.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "consult.h"
@@ -27,6 +30,8 @@ struct consult {
     bool color;
     consult_error_fn on_error; /* where error messages go */
     void *error_ctx;
+    bool more;                /* every question a rule waits on, not only those
+                                 that could change the report */
     const sn_ask *cur;        /* the question shown, until it is settled */
     const sn_ask *again;      /* asked again next: `back` chose it */
     const sn_ask **settled;   /* in the order they were settled, for `back` */
@@ -34,6 +39,7 @@ struct consult {
     unsigned answered, unknown;
     unsigned earlier;         /* questions settled when it began */
     bool over;
+    unsigned width;           /* columns the report is wrapped at */
     char prompt[96];
     seen *before;
     size_t nbefore;
@@ -55,6 +61,9 @@ static seen *snapshot(sn_engine *e, size_t *n)
     for (sn_fact *f = sn_fact_next(e, NULL); f && v; f = sn_fact_next(e, f)) {
         if (!sn_fact_concluded(f) || sn_fact_cf(f) < sn_threshold(e))
             continue;
+        const sn_template *t = sn_template_find(e, sn_fact_template(f));
+        if (t && sn_template_advice(e, t))
+            continue; /* advice: the report gives the recommendations */
         if (*n == cap) {
             seen *w = realloc(v, (cap *= 2) * sizeof *v);
             if (!w)
@@ -152,7 +161,13 @@ static void run(consult *c)
     show_changes(c);
 }
 
-consult *consult_new(sn_engine *e, bool color, consult_error_fn on_error, void *ctx)
+unsigned consult_terminal_width(void)
+{
+    struct winsize ws;
+    return isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+}
+
+consult *consult_new(sn_engine *e, bool color, bool more, consult_error_fn on_error, void *ctx)
 {
     consult *c = calloc(1, sizeof *c);
     if (!c)
@@ -161,6 +176,8 @@ consult *consult_new(sn_engine *e, bool color, consult_error_fn on_error, void *
     c->color = color;
     c->on_error = on_error;
     c->error_ctx = ctx;
+    c->more = more;
+    c->width = consult_terminal_width();
     unsigned nasks = 0;
     for (const sn_ask *k = sn_ask_next(e, NULL); k; k = sn_ask_next(e, k))
         nasks++;
@@ -175,9 +192,14 @@ consult *consult_new(sn_engine *e, bool color, consult_error_fn on_error, void *
         free(c);
         return NULL;
     }
-    printf("Consultation: answer each question; several answers are separated by commas.\n"
-           "'why' says why it is asked, 'unknown' when the answer is not known, 'back' changes\n"
-           "the last answer ('back TEMPLATE' an earlier one), 'quit' stops, 'help' says more.\n");
+    if (more)
+        printf("Going on with every question a rule still waits on, whether or not it could\n"
+               "change the report; 'quit' stops, 'help' says more.\n");
+    else
+        printf("Consultation: answer each question; several answers are separated by commas.\n"
+               "'why' says why it is asked, 'unknown' when the answer is not known, 'whatif\n"
+               "ANSWER' what it would change, 'back' changes the last answer ('back TEMPLATE'\n"
+               "an earlier one), 'quit' stops, 'help' says more.\n");
     for (const sn_ask *k = sn_ask_next(e, NULL); k; k = sn_ask_next(e, k))
         c->earlier += sn_ask_state_of(e, k) != SN_ASK_OPEN;
     c->before = snapshot(e, &c->nbefore);
@@ -194,24 +216,275 @@ void consult_free(consult *c)
     free(c);
 }
 
+static void wrapln(const consult *c, unsigned indent, const char *lead, const char *text);
+
 static void show_choices(const consult *c, const sn_ask *k)
 {
-    (void)c;
-    printf("    %s: ", sn_ask_multiple(k) ? "answers (one or more)" : "answers");
+    size_t cap = 64, at = 0;
     for (unsigned i = 0; i < sn_ask_nanswers(k); i++)
-        printf("%s%s", i ? ", " : "", sn_ask_answer(k, i));
-    printf("\n");
+        cap += strlen(sn_ask_answer(k, i)) + 32;
+    char *list = malloc(cap);
+    if (!list)
+        return;
+    list[0] = '\0';
+    const char *lead = sn_ask_multiple(k) ? "answers (one or more): " : "answers: ";
+    if (sn_ask_nitems(k)) {
+        /* a group: the items still open, each with what ticking it says */
+        lead = "any of: ";
+        for (unsigned i = 0; i < sn_ask_nitems(k); i++) {
+            if (sn_ask_state_of(c->e, sn_ask_item(k, i)) != SN_ASK_OPEN)
+                continue;
+            const char *a = sn_ask_item_answer(k, i);
+            at += (size_t)snprintf(list + at, cap - at, "%s%s", at ? ", " : "", sn_ask_answer(k, i));
+            if (a && strcmp(a, "yes") != 0)
+                at += (size_t)snprintf(list + at, cap - at, " (%s)", a);
+        }
+        snprintf(list + at, cap - at, "; or none");
+    } else {
+        for (unsigned i = 0; i < sn_ask_nanswers(k); i++)
+            at += (size_t)snprintf(list + at, cap - at, "%s%s", i ? ", " : "", sn_ask_answer(k, i));
+    }
+    wrapln(c, 4, lead, list);
+    free(list);
+}
+
+/* The question shown again, after an error. */
+static void ask_again(const consult *c, const sn_ask *k)
+{
+    wrapln(c, 0, "", sn_ask_question(k));
+    show_choices(c, k);
+}
+
+void consult_set_width(consult *c, unsigned width) { c->width = width < 20 ? 20 : width; }
+
+/* TEXT written from column AT (where the cursor is) to the width, broken
+ * at spaces; lines after the first begin with INDENT spaces. A word longer
+ * than a line is not broken. Returns the column it ended at. */
+static unsigned wrap_width(unsigned width, unsigned at, unsigned indent, const char *text)
+{
+    const char *p = text;
+    bool first = true;
+    while (*p) {
+        size_t gap = strspn(p, " ");
+        const char *word = p + gap;
+        if (!*word)
+            break;
+        size_t n = strcspn(word, " ");
+        if (!first && at + gap + n > width) {
+            printf("\n%*s", (int)indent, "");
+            at = indent;
+        } else {
+            printf("%*s", (int)gap, ""); /* the spaces as written: columns stay aligned */
+            at += (unsigned)gap;
+        }
+        fwrite(word, 1, n, stdout);
+        at += (unsigned)n;
+        p = word + n;
+        first = false;
+    }
+    return at;
+}
+
+static unsigned wrap(const consult *c, unsigned at, unsigned indent, const char *text)
+{
+    return wrap_width(c->width, at, indent, text);
+}
+
+static void wrapln(const consult *c, unsigned indent, const char *lead, const char *text)
+{
+    printf("%*s%s", (int)indent, "", lead);
+    wrap(c, indent + (unsigned)strlen(lead), indent + (unsigned)strlen(lead), text);
+    putchar('\n');
+}
+
+/* The sources a report cites, numbered in the order they are first cited. */
+typedef struct sources {
+    const char **v;
+    unsigned n, cap;
+} sources;
+
+static unsigned source_number(sources *s, const char *cite)
+{
+    for (unsigned i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], cite) == 0)
+            return i + 1;
+    if (s->n == s->cap) {
+        const char **w = realloc(s->v, (s->cap = s->cap ? 2 * s->cap : 8) * sizeof *w);
+        if (!w)
+            return 0;
+        s->v = w;
+    }
+    s->v[s->n++] = cite;
+    return s->n;
+}
+
+/* TEXT with the numbers of the sources of every rule among RULES (N of
+ * them) that recommends it: "text [1, 2]". */
+static char *cited(sources *s, const char *text, const sn_rule *const *rules, const char *const *texts, unsigned n)
+{
+    size_t len = strlen(text) + 8;
+    for (unsigned r = 0; r < n; r++)
+        if (strcmp(texts[r], text) == 0)
+            len += 8 * sn_rule_ncites(rules[r]);
+    char *out = malloc(len);
+    if (!out)
+        return NULL;
+    size_t at = (size_t)snprintf(out, len, "%s", text);
+    unsigned nums[64], nn = 0;
+    for (unsigned r = 0; r < n; r++) {
+        if (strcmp(texts[r], text) != 0)
+            continue;
+        for (unsigned j = 0; j < sn_rule_ncites(rules[r]) && nn < 64; j++) {
+            unsigned num = source_number(s, sn_rule_cite(rules[r], j)), k = 0;
+            while (k < nn && nums[k] != num)
+                k++;
+            if (k == nn)
+                nums[nn++] = num;
+        }
+    }
+    for (unsigned k = 0; k < nn; k++)
+        at += (size_t)snprintf(out + at, len - at, "%s%u", k ? ", " : " [", nums[k]);
+    if (nn)
+        snprintf(out + at, len - at, "]");
+    return out;
+}
+
+/* A conclusion as a clinician reads it: the value of a one-slot fact
+ * (hamstring_strain), else the fact. */
+static void fact_words(const sn_fact *f, char *buf, size_t size)
+{
+    char second[8];
+    if (!sn_fact_value(f, 1, second, sizeof second))
+        sn_fact_value(f, 0, buf, size);
+    else
+        sn_fact_format(f, buf, size);
+}
+
+/* Urgency by the salience of the rule that recommends: above 0 now, down
+ * to -49 while it heals, below that to prevent it again. */
+static int urgency(const sn_rule *r)
+{
+    int s = sn_rule_salience(r);
+    return s > 0 ? 0 : s > -50 ? 1 : 2;
 }
 
 static void report(consult *c)
 {
-    printf("The consultation is over: %u question%s answered, %u not known", c->answered,
-           c->answered == 1 ? "" : "s", c->unknown);
+    char line[256];
+    snprintf(line, sizeof line, "The consultation is over: %u question%s answered, %u not known%s.", c->answered,
+             c->answered == 1 ? "" : "s", c->unknown, "");
     if (c->earlier)
-        printf(", %u settled before it began", c->earlier);
-    printf(".\n");
-    print_conclusions(c->e, stdout);
-    printf("'why #ID', 'how #ID' and 'whynot PATTERN' explain them; 'save FILE' keeps the answers.\n");
+        snprintf(line + strlen(line) - 1, sizeof line - strlen(line) + 1, ", %u settled before it began.",
+                 c->earlier);
+    wrapln(c, 0, "", line);
+    sn_fact **v;
+    size_t n = ranked_conclusions(c->e, &v);
+    unsigned nr = sn_recommendations(c->e, NULL, NULL, 0);
+    const char **texts = calloc(nr + 1, sizeof *texts);
+    const sn_rule **rules = calloc(nr + 1, sizeof *rules);
+    if (nr && texts && rules)
+        sn_recommendations(c->e, texts, rules, nr);
+    else
+        nr = 0;
+    sources src = {0};
+    char buf[512];
+
+    /* red flags, in the words of the advice that goes with them */
+    bool head = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!sn_fact_red_flag(v[i]))
+            continue;
+        if (!head)
+            printf("\nRed flags: see to these first\n");
+        head = true;
+        bool said = false;
+        for (unsigned r = 0; r < nr; r++) {
+            if (sn_recommendation_flag(c->e, texts[r]) != v[i])
+                continue;
+            char *t = cited(&src, texts[r], rules, texts, nr);
+            wrapln(c, 2, "! ", t ? t : texts[r]);
+            free(t);
+            said = true;
+        }
+        if (!said) {
+            sn_fact_format(v[i], buf, sizeof buf);
+            wrapln(c, 2, "! ", buf);
+        }
+    }
+
+    /* the differential */
+    printf("\nDifferential (most likely first, with certainty):\n");
+    unsigned rank = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(sn_fact_template(v[i]), "diagnosis") != 0)
+            continue;
+        fact_words(v[i], buf, sizeof buf);
+        char lead[32];
+        snprintf(lead, sizeof lead, "%2u. ", ++rank);
+        char item[600];
+        snprintf(item, sizeof item, "%s %.2f (#%llu)", buf, sn_fact_cf(v[i]), (unsigned long long)sn_fact_id(v[i]));
+        wrapln(c, 2, lead, item);
+    }
+    if (!rank) {
+        snprintf(buf, sizeof buf, "no diagnosis reaches the threshold (%.2f)", sn_threshold(c->e));
+        wrapln(c, 2, "", buf);
+    }
+
+    /* other conclusions (not advice: that is in the recommendations) */
+    head = false;
+    for (size_t i = 0; i < n; i++) {
+        const sn_template *t = sn_template_find(c->e, sn_fact_template(v[i]));
+        if (sn_fact_red_flag(v[i]) || strcmp(sn_fact_template(v[i]), "diagnosis") == 0 ||
+            (t && sn_template_advice(c->e, t)))
+            continue;
+        if (!head)
+            printf("\nAlso concluded:\n");
+        head = true;
+        sn_fact_format(v[i], buf, sizeof buf);
+        char item[600];
+        snprintf(item, sizeof item, "%s %.2f (#%llu)", buf, sn_fact_cf(v[i]), (unsigned long long)sn_fact_id(v[i]));
+        wrapln(c, 2, "", item);
+    }
+
+    /* recommendations by urgency, each once */
+    static const char *const bands[] = {"Now:", "While it heals:", "To prevent it again:"};
+    head = false;
+    for (int band = 0; band < 3; band++) {
+        bool bhead = false;
+        for (unsigned r = 0; r < nr; r++) {
+            if (urgency(rules[r]) != band || sn_recommendation_flag(c->e, texts[r]))
+                continue;
+            bool dup = false;
+            for (unsigned q = 0; q < r && !dup; q++)
+                dup = strcmp(texts[q], texts[r]) == 0;
+            if (dup)
+                continue;
+            if (!head)
+                printf("\nRecommendations:\n");
+            if (!bhead)
+                printf("  %s\n", bands[band]);
+            head = bhead = true;
+            char *t = cited(&src, texts[r], rules, texts, nr);
+            wrapln(c, 4, "- ", t ? t : texts[r]);
+            free(t);
+        }
+    }
+
+    if (src.n) {
+        printf("\nSources:\n");
+        for (unsigned i = 0; i < src.n; i++) {
+            char lead[16];
+            snprintf(lead, sizeof lead, "[%u] ", i + 1);
+            wrapln(c, 2, lead, src.v[i]);
+        }
+    }
+    free(src.v);
+    free(texts);
+    free(rules);
+    free(v);
+    printf("\n");
+    wrapln(c, 0, "", "'why #ID', 'how #ID' and 'whynot PATTERN' explain them; 'save FILE' keeps the answers; "
+                     "'more' asks the questions that remain.");
 }
 
 bool consult_ask(consult *c)
@@ -223,14 +496,14 @@ bool consult_ask(consult *c)
     const sn_ask *k = c->again;
     c->again = NULL;
     if (!k)
-        k = sn_next_question(c->e, NULL, 0, NULL);
+        k = c->more ? sn_next_question_any(c->e, NULL, 0, NULL) : sn_next_question(c->e, NULL, 0, NULL);
     if (!k) {
         c->over = true;
         report(c);
         return false;
     }
     c->cur = k;
-    printf("%s\n", sn_ask_question(k));
+    wrapln(c, 0, "", sn_ask_question(k));
     show_choices(c, k);
     snprintf(c->prompt, sizeof c->prompt, c->color ? "\001\033[1m\002%s?\001\033[0m\002 " : "%s? ",
              sn_ask_template(k));
@@ -272,19 +545,37 @@ static void why(consult *c)
     printf("It is asked because the answer could %s:\n", n == 1 ? "decide this rule" : "decide these rules");
     for (unsigned i = 0; i < n && i < MAX_REASONS; i++) {
         const sn_rule *r = v[i].rule;
+        char line[1024];
         if (v[i].blocks)
-            printf("  %s%s: it has fired; the answer could block %s and withdraw what it made\n",
-                   sn_rule_name(r), sn_rule_red_flag(r) ? " (red flag)" : "", v[i].condition);
+            snprintf(line, sizeof line, "%s%s: it has fired; the answer could block %s and withdraw what it made",
+                     sn_rule_name(r), sn_rule_red_flag(r) ? " (red flag)" : "", v[i].condition);
         else
-            printf("  %s%s: %u of %u condition%s held; next %s\n", sn_rule_name(r),
-                   sn_rule_red_flag(r) ? " (red flag)" : "", v[i].held, v[i].conditions,
-                   v[i].conditions == 1 ? "" : "s", v[i].condition);
-        if (*sn_rule_doc(r))
-            printf("      \"%s\"\n", sn_rule_doc(r));
-        for (unsigned j = 0; j < sn_rule_ncites(r); j++)
-            printf("%s%s", j ? ", " : "      cites ", sn_rule_cite(r, j));
-        if (sn_rule_ncites(r))
-            printf("\n");
+            snprintf(line, sizeof line, "%s%s: %u of %u condition%s held; next %s", sn_rule_name(r),
+                     sn_rule_red_flag(r) ? " (red flag)" : "", v[i].held, v[i].conditions,
+                     v[i].conditions == 1 ? "" : "s", v[i].condition);
+        printf("  ");
+        wrap(c, 2, 6, line);
+        putchar('\n');
+        if (*sn_rule_doc(r)) {
+            size_t len = strlen(sn_rule_doc(r)) + 3;
+            char *doc = malloc(len);
+            if (doc) {
+                snprintf(doc, len, "\"%s\"", sn_rule_doc(r));
+                printf("      ");
+                wrap(c, 6, 7, doc);
+                putchar('\n');
+                free(doc);
+            }
+        }
+        if (sn_rule_ncites(r)) {
+            char cites[1024];
+            size_t at = 0;
+            for (unsigned j = 0; j < sn_rule_ncites(r) && at < sizeof cites; j++)
+                at += (size_t)snprintf(cites + at, sizeof cites - at, "%s%s", j ? ", " : "cites ", sn_rule_cite(r, j));
+            printf("      ");
+            wrap(c, 6, 12, cites);
+            putchar('\n');
+        }
     }
     if (n > MAX_REASONS)
         printf("  and %u more rule%s\n", n - MAX_REASONS, n - MAX_REASONS == 1 ? "" : "s");
@@ -332,15 +623,19 @@ static void back(consult *c, const char *arg)
 
 static void help(void)
 {
-    printf("  ANSWER[, ANSWER...]  one of the answers shown (a unique beginning is enough)\n"
+    printf("  ANSWER[, ANSWER...]  one of the answers shown (a unique beginning is enough);\n"
+           "                       at 'any of', the items that apply, or none\n"
            "  why                  which rules the answer could decide, with their sources\n"
-           "  unknown              the answer is not known (no finding is recorded; a finding\n"
-           "                       given as none or no is a different answer)\n"
-           "  back [TEMPLATE]      take back the last answer (or that one) and answer it again\n"
+           "  unknown              the answer is not known (no finding is recorded; a\n"
+           "                       finding given as none or no is a different answer)\n"
+           "  whatif ANSWER        what that answer would change in the report, without\n"
+           "                       giving it ('whatif TEMPLATE ANSWER': another question)\n"
+           "  more                 from now on, also the questions that could not change\n"
+           "                       the report\n"
+           "  back [TEMPLATE]      take back the last answer (or that one), answer it again\n"
            "  conclusions          what is concluded so far\n"
            "  save FILE            write the answers so far as a case file\n"
-           "  quit                 stop here and see what was concluded\n"
-           "Where 'unknown' is itself one of the answers, it is taken as that answer.\n");
+           "  quit                 stop here and see what was concluded\n");
 }
 
 static bool number(const char *s, double *d)
@@ -383,13 +678,24 @@ static void answer(consult *c, const sn_ask *k, char *line)
     for (char *w = strtok(line, ", \t"); w; w = strtok(NULL, ", \t")) {
         const char *a = match_answer(k, w);
         if (!a) {
-            fail(c, "'%s' is not an answer here", w);
-            show_choices(c, k);
+            unsigned nmatch = 0;
+            for (unsigned i = 0; i < sn_ask_nanswers(k); i++)
+                nmatch += strncmp(sn_ask_answer(k, i), w, strlen(w)) == 0;
+            if (nmatch > 1)
+                fail(c, "'%s' is the beginning of more than one answer: say which", w);
+            else
+                fail(c, "'%s' is not an answer here", w);
+            ask_again(c, k);
             return;
         }
-        if (n == 64 || (n == 1 && !sn_ask_multiple(k))) {
-            fail(c, "one answer only");
-            show_choices(c, k);
+        if (n == 1 && !sn_ask_multiple(k)) {
+            fail(c, "one answer only (this question takes one)");
+            ask_again(c, k);
+            return;
+        }
+        if (n == 64) {
+            fail(c, "more than 64 answers");
+            ask_again(c, k);
             return;
         }
         bool dup = false;
@@ -401,7 +707,7 @@ static void answer(consult *c, const sn_ask *k, char *line)
     char err[256];
     if (!sn_ask_set(c->e, k, list, n, err, sizeof err)) {
         fail(c, "%s", err);
-        show_choices(c, k);
+        ask_again(c, k);
         return;
     }
     c->answered++;
@@ -415,6 +721,11 @@ void consult_line(consult *c, const char *text)
         return;
     const sn_ask *k = c->cur;
     char line[1024];
+    if (strlen(text) >= sizeof line) {
+        fail(c, "the line is longer than %zu characters; nothing was taken", sizeof line - 1);
+        ask_again(c, k);
+        return;
+    }
     snprintf(line, sizeof line, "%s", text);
     char *p = line;
     while (*p == ' ' || *p == '\t')
@@ -438,8 +749,8 @@ void consult_line(consult *c, const char *text)
     if (*p == '#') {
         /* a comment, as at the prompt */
     } else if (*p == '\0') {
-        printf("%s\n", sn_ask_question(k));
-        show_choices(c, k);
+        fail(c, "no answer given ('unknown' when it is not known, 'help' for more)");
+        ask_again(c, k);
     } else if (is_answer) {
         answer(c, k, p);
     } else if (strcmp(cmd, "why") == 0 && !*arg) {
@@ -448,7 +759,18 @@ void consult_line(consult *c, const char *text)
         sn_ask_set_unknown(c->e, k);
         c->unknown++;
         settle(c, k);
-        printf("  (not known: no %s finding is recorded)\n", sn_ask_template(k));
+        if (sn_ask_nitems(k))
+            printf("  (not known: none of its findings is recorded)\n");
+        else
+            printf("  (not known: no %s finding is recorded)\n", sn_ask_template(k));
+    } else if (strcmp(cmd, "whatif") == 0) {
+        if (!*arg)
+            fail(c, "whatif needs an answer: whatif ANSWER, or whatif TEMPLATE ANSWER");
+        else
+            consult_whatif(c->e, k, arg, c->width, c->on_error, c->error_ctx);
+    } else if (strcmp(cmd, "more") == 0 && !*arg) {
+        c->more = true;
+        printf("  (from now on every question a rule waits on is asked)\n");
     } else if (strcmp(cmd, "back") == 0) {
         back(c, arg);
     } else if (strcmp(cmd, "save") == 0) {
@@ -472,12 +794,114 @@ void consult_line(consult *c, const char *text)
     }
 }
 
+void consult_reject(consult *c, const char *why)
+{
+    if (c->over || !c->cur)
+        return;
+    fail(c, "%s", why);
+    ask_again(c, c->cur);
+}
+
+/* ---- what if ------------------------------------------------------------------ */
+
+/* ARG names a finding: "ANSWER[, ANSWER]" for the question CUR (may be
+ * NULL), "TEMPLATE ANSWER[, ANSWER]" or "TEMPLATE(ANSWER, ...)" (a slot
+ * name before a colon is skipped: onset(value: sudden)); "unknown" for
+ * not known. */
+void consult_whatif(sn_engine *e, const sn_ask *cur, const char *arg, unsigned width,
+                    consult_error_fn on_error, void *ctx)
+{
+    char buf[1024];
+    if (strlen(arg) >= sizeof buf) {
+        say_error(on_error, ctx, "whatif: the line is too long");
+        return;
+    }
+    snprintf(buf, sizeof buf, "%s", arg);
+    for (char *p = buf; *p; p++)
+        if (*p == '(' || *p == ')' || *p == ',')
+            *p = ' ';
+    char *words[64];
+    unsigned nw = 0;
+    for (char *w = strtok(buf, " \t"); w && nw < 64; w = strtok(NULL, " \t"))
+        if (w[strlen(w) - 1] != ':')
+            words[nw++] = w;
+    const sn_ask *k = cur;
+    unsigned first = 0;
+    bool all_cur = cur != NULL;
+    for (unsigned i = 0; i < nw && all_cur; i++)
+        all_cur = strcmp(words[i], "unknown") == 0 || match_answer(cur, words[i]) != NULL;
+    if (!all_cur && nw > 0 && (nw > 1 || !cur)) {
+        const sn_ask *named = sn_ask_find(e, words[0]);
+        if (named) {
+            k = named;
+            first = 1;
+        }
+    }
+    if (!k) {
+        say_error(on_error, ctx, "'%s' names no question: whatif TEMPLATE ANSWER", nw ? words[0] : arg);
+        return;
+    }
+    const char *vals[64];
+    unsigned n = 0;
+    bool unknown = false;
+    for (unsigned i = first; i < nw; i++) {
+        if (strcmp(words[i], "unknown") == 0) {
+            unknown = true;
+            continue;
+        }
+        const char *a = match_answer(k, words[i]);
+        if (!a) {
+            say_error(on_error, ctx, "'%s' is not an answer to '%s'", words[i], sn_ask_template(k));
+            return;
+        }
+        vals[n++] = a;
+    }
+    if (unknown && n) {
+        say_error(on_error, ctx, "'unknown' goes alone");
+        return;
+    }
+    if (!unknown && n == 0) {
+        say_error(on_error, ctx, "whatif needs an answer to '%s'", sn_ask_template(k));
+        return;
+    }
+    printf("If %s were %s", sn_ask_template(k), unknown ? "not known" : "");
+    for (unsigned i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "", vals[i]);
+    printf(" (nothing is changed now):\n");
+    /* written to memory first, to wrap it at the width */
+    char err[256], *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        say_error(on_error, ctx, "out of memory");
+        return;
+    }
+    bool ok = sn_whatif(e, k, vals, n, mem, err, sizeof err);
+    fclose(mem);
+    if (!ok)
+        say_error(on_error, ctx, "%s", err);
+    for (char *line = text, *next; ok && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        /* lines after the first under the text after "label:  " */
+        size_t lead = strspn(line, " ") + 4;
+        const char *colon = strstr(line, ":  ");
+        if (colon && (size_t)(colon - line) < width / 2)
+            lead = (size_t)(colon + 1 - line) + strspn(colon + 1, " ");
+        wrap_width(width, 0, (unsigned)lead, line);
+        putchar('\n');
+    }
+    free(text);
+}
+
 void consult_words(const consult *c, void (*fn)(const char *, void *), void *ctx)
 {
     if (c->cur)
         for (unsigned i = 0; i < sn_ask_nanswers(c->cur); i++)
             fn(sn_ask_answer(c->cur, i), ctx);
-    static const char *const words[] = {"why", "unknown", "back", "conclusions", "save", "quit", "help"};
+    static const char *const words[] = {"why",  "unknown", "whatif", "more", "back",
+                                        "conclusions", "save", "quit", "help"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         fn(words[i], ctx);
     if (c->cur)

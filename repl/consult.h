@@ -5,8 +5,9 @@
  * time, so the REPL can drive it from readline's callback loop or from a
  * script: consult_ask shows the next question (chosen by the engine's
  * sn_next_question), consult_line takes what was typed (answers, or why,
- * unknown, back, save, quit, help). When no question is left, or on quit,
- * the report is printed and consult_ask returns false.
+ * unknown, whatif, more, back, save, quit, help). When no question could
+ * change the report any more, or on quit, the report is printed and
+ * consult_ask returns false.
  *
  * What is already in working memory counts as answered. The caller owns
  * the consult (consult_free) and the engine, which must outlive it.
@@ -23,21 +24,41 @@
 typedef struct consult consult;
 
 /* Where a consultation's error messages go: FN gets each one, without
- * "error: " or a newline. With no FN they are printed on stdout. */
+ * "error: " or a newline. With no FN they are printed on stdout. MORE:
+ * every question a rule waits on, not only those that could change the
+ * report. */
 typedef void (*consult_error_fn)(void *ctx, const char *message);
 
-consult *consult_new(sn_engine *, bool color, consult_error_fn, void *ctx);
+consult *consult_new(sn_engine *, bool color, bool more, consult_error_fn, void *ctx);
 void consult_free(consult *);
 
 /* Show the question to answer next; false, after the report, when the
  * consultation is over. */
 bool consult_ask(consult *);
+/* Wrap the report at WIDTH columns (default: the terminal's, or 80). */
+void consult_set_width(consult *, unsigned width);
 /* The prompt for the question shown: "site? ". */
 const char *consult_prompt(const consult *);
 /* A line typed at the question. */
 void consult_line(consult *, const char *line);
+/* A line that cannot be taken (WHY: it holds a NUL byte): the error, and
+ * the question again. */
+void consult_reject(consult *, const char *why);
+/* What the finding ARG would change in the report (whatif.c), without
+ * changing anything: "ANSWER" for the question CUR (may be NULL),
+ * "TEMPLATE ANSWER" or "TEMPLATE(ANSWER)" for any; wrapped at WIDTH.
+ * Errors go to ON_ERROR (with no ON_ERROR, "error: ..." on stdout). */
+void consult_whatif(sn_engine *, const sn_ask *cur, const char *arg, unsigned width,
+                    consult_error_fn, void *ctx);
+/* The columns to wrap at: the terminal's, or 80. */
+unsigned consult_terminal_width(void);
 /* The words that can be typed now: the answers, then the commands. */
 void consult_words(const consult *, void (*fn)(const char *word, void *ctx), void *ctx);
+
+/* A consultation driven by another program (jsonl.c): questions as JSON
+ * lines to OUT, one answer a line from IN, the report as a batch result
+ * line at the end. Returns the exit status. */
+int consult_jsonl(sn_engine *, FILE *in, FILE *out);
 
 /* Write the given facts of working memory as a case block named after
  * PATH, expecting what is concluded now; false, with why in ERR, when

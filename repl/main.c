@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "consult.h"
 #include "repl.h"
 
 #define DEFAULT_RULES "rules"
@@ -125,11 +126,48 @@ static int cmd_check(int argc, char **argv)
     return status;
 }
 
+/* sinew consult --jsonl: load the knowledge base (and the answers to
+ * resume from), then the consultation on standard input and output. */
+static int consult_jsonl_main(int npaths, char **paths, const repl_start *start)
+{
+    sn_engine *e = sn_new();
+    if (!e)
+        return 1;
+    const char *def[] = {default_rules()};
+    sn_report r = {0};
+    bool ok = npaths > 0 ? sn_load_files(e, (const char *const *)paths, (unsigned)npaths, &r)
+                         : sn_load_files(e, def, 1, &r);
+    fputs(r.text ? r.text : "", stderr);
+    sn_report_free(&r);
+    if (ok && start->resume) {
+        unsigned before = sn_case_count(e);
+        sn_report rr = {0};
+        ok = sn_load_files(e, &start->resume, 1, &rr) && sn_case_count(e) > before;
+        fputs(rr.text ? rr.text : "", stderr);
+        sn_report_free(&rr);
+        if (ok)
+            sn_case_start(e, sn_case_count(e) - 1);
+        else
+            fprintf(stderr, "sinew consult: %s holds no case to resume from\n", start->resume);
+    }
+    if (!ok) {
+        sn_free(e);
+        return 1;
+    }
+    sn_set_output(e, NULL);
+    if (start->top)
+        sn_set_consult_top(e, start->top);
+    int status = consult_jsonl(e, stdin, stdout);
+    sn_free(e);
+    return status;
+}
+
 /* The REPL (COMMAND "") and `sinew consult`: their options, then the
  * session. */
 static int session(const char *command, int argc, char **argv)
 {
     repl_start start = {.consult = *command != '\0', .color = CLI_COLOR_AUTO};
+    char *end;
     cli_parse p;
     cli_begin(&p, command, argc, argv);
     for (int c; (c = cli_next(&p)) != CLI_END;) {
@@ -143,6 +181,19 @@ static int session(const char *command, int argc, char **argv)
                                  "--max-firings is a whole number of firings, not '%s'", p.arg);
             start.max_firings_set = true;
             break;
+        case 'w':
+            start.width = (unsigned)strtoul(p.arg, &end, 10);
+            if (*end || start.width < 20 || start.width > 1000)
+                return cli_usage(command, "--width takes a number of columns from 20 to 1000, not '%s'",
+                                 p.arg);
+            break;
+        case 't':
+            start.top = (unsigned)strtoul(p.arg, &end, 10);
+            if (*end || start.top < 1 || start.top > 100)
+                return cli_usage(command, "--top takes a number of diagnoses from 1 to 100, not '%s'",
+                                 p.arg);
+            break;
+        case 'j': start.jsonl = true; break;
         case 'C':
             if (!cli_color_parse(p.arg, &start.color))
                 return cli_usage(*command ? command : NULL, "--color is auto, always or never, not '%s'",
@@ -157,6 +208,8 @@ static int session(const char *command, int argc, char **argv)
     struct stat st;
     if (!*command && argc > 0 && stat(argv[0], &st) != 0)
         return cli_usage(NULL, "unknown command or file '%s'", argv[0]);
+    if (start.jsonl)
+        return consult_jsonl_main(argc, argv, &start);
     return repl_main(argc, argv, default_rules(), &start);
 }
 

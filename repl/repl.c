@@ -47,6 +47,8 @@ typedef struct session {
     char *history;          /* history file, or NULL */
     unsigned hist_new;      /* entries this session added to the history */
     consult *c;             /* a consultation going on, or NULL */
+    size_t nul;             /* the line read held a NUL byte: its column; else 0 */
+    unsigned width;         /* a consultation's columns (0: the terminal's) */
 } session;
 
 static volatile sig_atomic_t interrupted;
@@ -630,7 +632,7 @@ static void rc_threshold(session *s, char *args)
 
 /* Start a consultation, on what working memory holds, or on the answers
  * saved in RESUME (a case file, loaded; working memory reset to it). */
-static void start_consult(session *s, const char *resume)
+static void start_consult(session *s, const char *resume, bool more)
 {
     if (resume && *resume) {
         unsigned before = sn_case_count(s->e);
@@ -649,7 +651,7 @@ static void start_consult(session *s, const char *resume)
         unsigned i = sn_case_count(s->e) - 1;
         sn_case_start(s->e, i);
         printf("resuming %s from %s\n", sn_case_name(s->e, i), resume);
-    } else {
+    } else if (!more) {
         unsigned given = 0;
         for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f))
             given += sn_fact_origin(f) == SN_ORIGIN_TYPED || sn_fact_origin(f) == SN_ORIGIN_CASE;
@@ -657,10 +659,28 @@ static void start_consult(session *s, const char *resume)
             printf("%u fact%s given already count%s as %s ('reset' first to start afresh)\n", given,
                    given == 1 ? "" : "s", given == 1 ? "s" : "", given == 1 ? "an answer" : "answers");
     }
-    s->c = consult_new(s->e, s->color, on_consult_error, s);
+    s->c = consult_new(s->e, s->color, more, on_consult_error, s);
+    if (s->c && s->width)
+        consult_set_width(s->c, s->width);
 }
 
-static void rc_consult(session *s, char *args) { start_consult(s, args); }
+static void rc_consult(session *s, char *args) { start_consult(s, args, false); }
+
+static void rc_more(session *s, char *args)
+{
+    (void)args;
+    start_consult(s, NULL, true);
+}
+
+static void rc_whatif(session *s, char *args)
+{
+    if (!*args) {
+        error(s, "whatif needs a finding: whatif TEMPLATE ANSWER, e.g. whatif onset sudden");
+        return;
+    }
+    consult_whatif(s->e, NULL, args, s->width ? s->width : consult_terminal_width(), on_consult_error,
+                   s);
+}
 
 static void rc_save(session *s, char *args)
 {
@@ -698,6 +718,8 @@ static const command commands[] = {
     {"watch", "[facts|rules|activations|all]", "print what happens as it happens", rc_watch},
     {"unwatch", "[facts|rules|activations|all]", "stop printing it", rc_unwatch},
     {"consult", "[FILE]", "the system asks the questions (FILE: resume saved answers)", rc_consult},
+    {"more", "", "go on with a consultation: every question a rule still waits on", rc_more},
+    {"whatif", "TEMPLATE ANSWER", "what an answer would change in the report, changing nothing", rc_whatif},
     {"save", "FILE", "write the given facts, and what they led to, as a case file", rc_save},
     {"reset", "", "working memory back to the facts blocks", rc_reset},
     {"clear", "", "forget everything: templates, rules, facts", rc_clear},
@@ -1356,12 +1378,10 @@ static char *read_line(session *s, const char *prompt, bool construct_open)
         return NULL;
     }
     s->line++;
-    /* a NUL byte would cut the line short without a word: refuse it */
+    /* a NUL byte would cut the line short without a word: the line is
+     * refused where it is read (a consultation says so at its question) */
     const char *nul = memchr(line, '\0', (size_t)len);
-    if (nul) {
-        error(s, "a NUL byte at column %zu; the line is left out", (size_t)(nul - line) + 1);
-        line[0] = '\0';
-    }
+    s->nul = nul ? (size_t)(nul - line) + 1 : 0;
     trim_end(line);
     return line;
 }
@@ -1438,8 +1458,11 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     }
 
     if (start->consult && !s.quit) {
+        if (start->top)
+            sn_set_consult_top(s.e, start->top);
+        s.width = start->width;
         if (ok)
-            start_consult(&s, start->resume);
+            start_consult(&s, start->resume, false);
         if (!s.c) {
             if (s.in != stdin)
                 fclose(s.in);
@@ -1470,6 +1493,19 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
                 continue;
             }
             break;
+        }
+        if (s.nul) {
+            /* what follows the NUL would be lost without a word */
+            char why[96];
+            snprintf(why, sizeof why, "a NUL byte at column %zu; the line is left out", s.nul);
+            if (s.c)
+                consult_reject(s.c, why);
+            else
+                error(&s, "%s", why);
+            s.nul = 0;
+            free(line);
+            fflush(stdout);
+            continue;
         }
         if (s.c) {
             if (s.tty)

@@ -4,12 +4,13 @@
 # and the tests' tools: Graphviz (the pictures `explain --dot` writes are
 # rendered), tmux (the REPL is driven on a real terminal), groff (the
 # installed man pages are rendered), jq and python3-jsonschema (every JSON
-# output is validated against its schema in docs/schema/), g++ and
-# pkg-config (a C and a C++ program are built against the installed
-# library), vim and npm (the editor files are loaded in Vim and tokenized
-# with vscode-textmate). Installs what is missing with apt-get (through
-# sudo when not root); without apt-get, stops and says what to install.
-# Quiet when everything is present.
+# output is validated against its schema in docs/schema/, and every line of
+# `sinew consult --jsonl` is checked to be JSON), g++ and pkg-config (a C
+# and a C++ program are built against the installed library), vim and npm
+# (the editor files are loaded in Vim and tokenized with vscode-textmate).
+# Installs what is missing with apt-get (through sudo when not root);
+# without apt-get, stops and says what to install. Quiet when everything is
+# present.
 set -eu
 
 missing=""

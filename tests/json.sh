@@ -3,8 +3,9 @@
 # schema in docs/schema/ (tests/json_check.py, with python3-jsonschema):
 # why, how, explain and whynot --json in the REPL, run --json, batch
 # results and error records, test --json (with how each test came out),
-# test --export; and a document changed by one name fails, so the check
-# can fail. Prints a PASS or FAIL line per form.
+# test --export, the lines of consult --jsonl; and a document changed by
+# one name fails, so the check can fail. Prints a PASS or FAIL line per
+# form.
 set -u
 SINEW=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,10 +68,20 @@ validate test "$TMP/test.out" "$TMP/test-fails.out"
 "$SINEW" test --export rules/ > "$TMP/export.out" 2> /dev/null
 validate export "$TMP/export.out"
 
+# a consultation another program drives: questions (a grouped one with its
+# items), why, answers not taken, an answer taken back, then the report
+"$SINEW" $(cat tests/consult/jsonl.args) < tests/consult/jsonl.in > "$TMP/consult.out" 2> /dev/null
+grep -q '"items":\[' "$TMP/consult.out" && grep -q '"why":\[' "$TMP/consult.out" &&
+    grep -q '"error":' "$TMP/consult.out" && grep -q '"back":' "$TMP/consult.out" &&
+    grep -q '"schema":"sinew.result/1","id":"consultation"' "$TMP/consult.out" ||
+    echo "FAIL json/consult-forms: a form is missing"
+validate consult "$TMP/consult.out"
+
 # the check can fail: one name changed, or the schema left out
 head -n 1 "$TMP/test.out" | sed 's/"justifications"/"because"/' > "$TMP/renamed.out"
 head -n 1 "$TMP/run.out" | sed 's/"schema":"sinew.run\/1",//' > "$TMP/unnamed.out"
-for bad in renamed unnamed; do
+head -n 1 "$TMP/consult.out" | sed 's/"multiple"/"several"/' > "$TMP/question.out"
+for bad in renamed unnamed question; do
     if python3 tests/json_check.py docs/schema "$TMP/$bad.out" > /dev/null 2>&1; then
         echo "FAIL json/rejects-$bad: an invalid document passed"
     else

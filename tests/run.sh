@@ -190,6 +190,24 @@ end
 # ---- consultations on the shipped knowledge base, scripted ----
 begin consult
 transcripts tests/consult "consult rules/"
+# a consultation another program drives: every line it writes is JSON
+for args in tests/consult/*.args; do
+    grep -q -- '--jsonl' "$args" || continue
+    name=$(basename "${args%.args}")
+    # shellcheck disable=SC2046
+    "$SINEW" $(cat "$args") < "${args%.args}.in" > "$TMP/jsonl.out" 2> /dev/null
+    if ! command -v jq > /dev/null 2>&1; then
+        fail "consult/$name: jq is not installed (apt-get install jq)"
+    elif jq -e -c 'type == "object"' "$TMP/jsonl.out" > "$TMP/jsonl.jq" 2>&1 &&
+        ! grep -qv '^true$' "$TMP/jsonl.jq" &&
+        [ "$(wc -l < "$TMP/jsonl.jq")" -eq "$(wc -l < "$TMP/jsonl.out")" ] &&
+        tail -n 1 "$TMP/jsonl.out" | jq -e '.id == "consultation" and (.red_flags | type) == "array"' > /dev/null; then
+        pass
+    else
+        fail "consult/$name: a line of --jsonl output is not a JSON object, or the last is not the report"
+        head -c 2000 "$TMP/jsonl.jq"
+    fi
+done
 # a saved consultation is a case the knowledge base passes
 if "$SINEW" test rules/ tests/consult/saved_runner.sinew > "$TMP/saved.out" 2>&1; then
     pass

@@ -235,21 +235,21 @@ S=$S0
 t kill-session -t "$S" > /dev/null 2>&1
 t new-session -d -s "$S" -x 150 -y 50 \
     "env HOME=$TMP/home XDG_STATE_HOME= TERM=xterm NO_COLOR=1 $SINEW consult rules/; echo CONSULT-OVER; sleep 30"
-check consult-start "site?"
-t send-keys -t "$S" "posterior_th" Tab
-check consult-complete "site? posterior_thigh"
+check consult-start "screening?"
+t send-keys -t "$S" "bul" Tab
+check consult-complete "screening? bulge"
 t send-keys -t "$S" C-c
 sleep 0.3
 t send-keys -t "$S" "grion" Enter
 check consult-bad-answer "error: 'grion' is not an answer here"
-t send-keys -t "$S" "hip_po" Tab Enter
-check consult-next "pop?"
-t send-keys -t "$S" "y" Enter
-check consult-prefix "red_flag(code: F09)"
+t send-keys -t "$S" "bul" Tab Enter
+check consult-next "course?"
+t send-keys -t "$S" "w" Enter
+check consult-prefix "red_flag(code: F01)"
 t send-keys -t "$S" "quit" Enter
 check consult-report "The consultation is over"
-t send-keys -t "$S" "why red_flag(code: F09)" Enter
-check consult-then-repl "concluded by rule red_flag_F09_sudden_pain_with_a_pop"
+t send-keys -t "$S" "why red_flag(code: F03)" Enter
+check consult-then-repl "concluded by rule red_flag_F03_hernia"
 t send-keys -t "$S" C-d
 check consult-ctrl-d "CONSULT-OVER"
 

@@ -3,11 +3,13 @@
  * For every case of rules/, a consultation is played with the case's
  * findings as the answers ("unknown" for a finding the case does not
  * give). It must
- *  - reach exactly the conclusions (and certainties) of running the case
- *    with all its findings: the questions it did not ask did not matter;
- *  - ask no question whose answer cannot change an open rule: for each
- *    question, some allowed answer, tried in a second engine, changes how
- *    far some rule got (its conditions held) or what is concluded;
+ *  - reach the report of running the case with all its findings: the same
+ *    red flags, the same top diagnoses in the same order (the top one, or
+ *    the top three when the consultation is set to settle three);
+ *  - ask no question whose answer cannot change the report: for each
+ *    question, some allowed answer (one value, or two where it takes
+ *    several), alone or with an answer to one other open question, tried
+ *    in a second engine, changes a red flag or those top diagnoses;
  *  - never ask a question twice.
  * And sn_assert_slot, sn_ask_set, sn_ask_clear keep their contracts.
  */
@@ -30,33 +32,7 @@ static sn_engine *kb(void)
     return e;
 }
 
-/* What is concluded, with its certainty (below the threshold too: a
- * disbelief is a conclusion), as "text cf" lines, sorted. */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static char *conclusions(sn_engine *e)
-{
-    char *lines[512];
-    size_t n = 0, total = 1;
-    for (sn_fact *f = sn_fact_next(e, NULL); f && n < 512; f = sn_fact_next(e, f))
-        if (sn_fact_concluded(f)) {
-            char buf[300];
-            size_t k = sn_fact_format(f, buf, sizeof buf);
-            lines[n] = malloc(k + 32);
-            snprintf(lines[n], k + 32, "%s %.6f", buf, sn_fact_cf(f));
-            total += strlen(lines[n]) + 1;
-            n++;
-        }
-    qsort(lines, n, sizeof *lines, cmp_str);
-    char *out = malloc(total);
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        strcat(out, lines[i]);
-        strcat(out, "\n");
-        free(lines[i]);
-    }
-    return out;
-}
 
 /* The answers of a case: per ask, its values (none: unknown). */
 typedef struct answers {
@@ -91,9 +67,51 @@ static void case_answers(sn_engine *e, unsigned i, answers *a)
     }
 }
 
+static int find_answers(const answers *a, const sn_ask *k)
+{
+    for (unsigned j = 0; j < a->n; j++)
+        if (strcmp(sn_ask_template(a->ask[j]), sn_ask_template(k)) == 0)
+            return (int)j;
+    return -1;
+}
+
+/* A grouped question: the items the case gives (with the item's answer,
+ * or any answer but no or none), none, or unknown when the case gives
+ * none of its findings. */
+static void give_group(sn_engine *e, const answers *a, const sn_ask *k)
+{
+    const char *ticked[64];
+    unsigned n = 0;
+    bool any = false;
+    for (unsigned i = 0; i < sn_ask_nitems(k) && n < 64; i++) {
+        int j = find_answers(a, sn_ask_item(k, i));
+        if (j < 0)
+            continue;
+        any = true;
+        const char *want = sn_ask_item_answer(k, i);
+        bool yes = false;
+        for (unsigned v = 0; v < a->nval[j]; v++)
+            yes |= want ? strcmp(a->val[j][v], want) == 0
+                        : strcmp(a->val[j][v], "no") != 0 && strcmp(a->val[j][v], "none") != 0;
+        if (yes)
+            ticked[n++] = sn_ask_answer(k, i);
+    }
+    char err[200];
+    const char *none[] = {"none"};
+    if (!any)
+        sn_ask_set_unknown(e, k);
+    else if (!sn_ask_set(e, k, n ? ticked : none, n ? n : 1, err, sizeof err))
+        printf("answer refused: %s\n", err);
+}
+
 /* Set ASK's answer in E: the case's values, or unknown. */
 static void give(sn_engine *e, const answers *a, const sn_ask *k)
 {
+    k = sn_ask_find(e, sn_ask_template(k));
+    if (sn_ask_nitems(k)) {
+        give_group(e, a, k);
+        return;
+    }
     for (unsigned j = 0; j < a->n; j++)
         if (strcmp(sn_ask_template(a->ask[j]), sn_ask_template(k)) == 0) {
             char err[200];
@@ -104,23 +122,53 @@ static void give(sn_engine *e, const answers *a, const sn_ask *k)
     sn_ask_set_unknown(e, sn_ask_find(e, sn_ask_template(k)));
 }
 
-/* How far every rule got, and what is concluded: a fingerprint. */
-static char *progress(sn_engine *e)
+/* What the report is judged by: the red flags (sorted) and the
+ * diagnoses at or above the threshold, most certain first (ties by
+ * text), one per line: "flag ..." lines, then "dx ..." lines. TOP limits
+ * the diagnoses. */
+static int by_rank(const void *a, const void *b)
 {
-    size_t cap = 4096, n = 0;
-    char *out = malloc(cap);
-    out[0] = '\0';
-    for (const sn_rule *r = sn_rule_next(e, NULL); r; r = sn_rule_next(e, r)) {
-        unsigned c;
-        unsigned h = sn_rule_held(e, r, &c);
-        if (n + 8 >= cap)
-            out = realloc(out, cap *= 2);
-        n += (size_t)snprintf(out + n, cap - n, "%u,", h);
+    sn_fact *x = *(sn_fact *const *)a, *y = *(sn_fact *const *)b;
+    if (fabs(sn_fact_cf(x) - sn_fact_cf(y)) > 1e-9)
+        return sn_fact_cf(x) < sn_fact_cf(y) ? 1 : -1;
+    char bx[200], by[200];
+    sn_fact_format(x, bx, sizeof bx);
+    sn_fact_format(y, by, sizeof by);
+    return strcmp(bx, by);
+}
+
+static char *report_key(sn_engine *e, unsigned top)
+{
+    char *flags[64];
+    sn_fact *dx[256];
+    unsigned nf = 0, nd = 0;
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f)) {
+        if (!sn_fact_concluded(f) || sn_fact_cf(f) < sn_threshold(e))
+            continue;
+        if (sn_fact_red_flag(f) && nf < 64) {
+            flags[nf] = malloc(200);
+            sn_fact_format(f, flags[nf++], 200);
+        } else if (strcmp(sn_fact_template(f), "diagnosis") == 0 && nd < 256) {
+            dx[nd++] = f;
+        }
     }
-    char *cs = conclusions(e);
-    out = realloc(out, n + strlen(cs) + 1);
-    strcpy(out + n, cs);
-    free(cs);
+    qsort(flags, nf, sizeof *flags, cmp_str);
+    qsort(dx, nd, sizeof *dx, by_rank);
+    char *out = malloc(64 * 210 + 3 * 210 + 1);
+    out[0] = '\0';
+    for (unsigned i = 0; i < nf; i++) {
+        strcat(out, "flag ");
+        strcat(out, flags[i]);
+        strcat(out, "\n");
+        free(flags[i]);
+    }
+    for (unsigned i = 0; i < nd && i < top; i++) {
+        char buf[200];
+        sn_fact_format(dx[i], buf, sizeof buf);
+        strcat(out, "dx ");
+        strcat(out, buf);
+        strcat(out, "\n");
+    }
     return out;
 }
 
@@ -133,30 +181,59 @@ static void replay(sn_engine *e2, const answers *a, const sn_ask *const *asked, 
     sn_run(e2, -1, NULL);
 }
 
-/* Does some allowed answer to K change how far a rule got? */
+/* Does the report change with the answer I to K (and, when Q is not
+ * NULL, the answer J to Q; when Q is K, a question that takes several,
+ * the answer I and J)? E2 is as it was afterwards. */
+static bool changes(sn_engine *e2, const char *base, const sn_ask *k, unsigned i, const sn_ask *q, unsigned j)
+{
+    const char *one[] = {sn_ask_answer(k, i), q == k ? sn_ask_answer(k, j) : NULL};
+    const char *two[] = {q ? sn_ask_answer(q, j) : NULL};
+    char err[200];
+    sn_ask_set(e2, k, one, q == k ? 2 : 1, err, sizeof err);
+    if (q && q != k)
+        sn_ask_set(e2, q, two, 1, err, sizeof err);
+    sn_run(e2, -1, NULL);
+    char *now = report_key(e2, sn_consult_top(e2));
+    bool changed = strcmp(now, base) != 0;
+    free(now);
+    sn_ask_clear(e2, k);
+    if (q && q != k)
+        sn_ask_clear(e2, q);
+    sn_run(e2, -1, NULL);
+    return changed;
+}
+
+/* Could K's answer change the report: some answer alone (for a question
+ * that takes several, one value or two), or with an answer to one other
+ * open question (a rule that waits on both)? */
 static bool useful(sn_engine *e2, const answers *a, const sn_ask *const *asked, unsigned nasked, const sn_ask *k)
 {
     replay(e2, a, asked, nasked);
-    char *base = progress(e2);
-    bool changed = false;
+    char *base = report_key(e2, sn_consult_top(e2));
     const sn_ask *k2 = sn_ask_find(e2, sn_ask_template(k));
-    for (unsigned i = 0; i < sn_ask_nanswers(k2) && !changed; i++) {
-        replay(e2, a, asked, nasked);
-        const char *one[] = {sn_ask_answer(k2, i)};
-        char err[200];
-        sn_ask_set(e2, k2, one, 1, err, sizeof err);
-        sn_run(e2, -1, NULL);
-        char *now = progress(e2);
-        changed = strcmp(now, base) != 0;
-        free(now);
+    bool changed = false;
+    for (unsigned i = 0; i < sn_ask_nanswers(k2) && !changed; i++)
+        changed = changes(e2, base, k2, i, NULL, 0);
+    for (unsigned i = 0; sn_ask_multiple(k2) && i < sn_ask_nanswers(k2) && !changed; i++)
+        for (unsigned j = i + 1; j < sn_ask_nanswers(k2) && !changed; j++)
+            changed = changes(e2, base, k2, i, k2, j);
+    for (const sn_ask *q = sn_ask_next(e2, NULL); q && !changed; q = sn_ask_next(e2, q)) {
+        if (q == k2 || sn_ask_state_of(e2, q) != SN_ASK_OPEN)
+            continue;
+        for (unsigned i = 0; i < sn_ask_nanswers(k2) && !changed; i++)
+            for (unsigned j = 0; j < sn_ask_nanswers(q) && !changed; j++)
+                changed = changes(e2, base, k2, i, q, j);
     }
     free(base);
     return changed;
 }
 
-TEST(consult_reaches_the_full_conclusions_asking_only_useful_questions)
+/* A consultation settling the TOP diagnoses on every case. */
+static void consult_every_case(unsigned top)
 {
     sn_engine *full = kb(), *e = kb(), *e2 = kb();
+    sn_set_consult_top(e, top);
+    sn_set_consult_top(e2, top);
     unsigned ncases = sn_case_count(full);
     CHECK(ncases >= 60);
     unsigned total_q = 0, nasks = 0;
@@ -166,7 +243,7 @@ TEST(consult_reaches_the_full_conclusions_asking_only_useful_questions)
         answers a;
         case_answers(full, i, &a);
         sn_run(full, -1, NULL);
-        char *want = conclusions(full);
+        char *want = report_key(full, top);
 
         sn_reset(e);
         const sn_ask *asked[128];
@@ -178,35 +255,37 @@ TEST(consult_reaches_the_full_conclusions_asking_only_useful_questions)
             if (nasked == 128 || nasked > nasks)
                 break;
             CHECK(sn_ask_relevant(e, k));
-            if (!useful(e2, &a, asked, nasked, k)) {
-                sn_reason why[4];
-                unsigned nwhy;
-                sn_next_question(e, why, 4, &nwhy);
-                UNIT_FAIL("case %s: question %u, %s: no answer changes any rule; it was asked for %u rules, "
-                          "%s first (%u of %u held; %s%s)",
-                          sn_case_name(full, i), nasked + 1, sn_ask_template(k), nwhy,
-                          nwhy ? sn_rule_name(why[0].rule) : "-", nwhy ? why[0].held : 0,
-                          nwhy ? why[0].conditions : 0, nwhy ? why[0].condition : "-",
-                          nwhy && why[0].blocks ? ", blocks" : "");
-            }
+            if (!useful(e2, &a, asked, nasked, k))
+                UNIT_FAIL("case %s: question %u, %s: no answer (alone or with another) changes the report",
+                          sn_case_name(full, i), nasked + 1, sn_ask_template(k));
             give(e, &a, k);
             asked[nasked++] = k;
             sn_run(e, -1, NULL);
         }
         total_q += nasked;
-        char *got = conclusions(e);
+        char *got = report_key(e, top);
         if (strcmp(got, want) != 0)
-            UNIT_FAIL("case %s: the consultation concluded\n%sbut the case concludes\n%s", sn_case_name(full, i),
-                      got, want);
+            UNIT_FAIL("case %s: the consultation's report\n%sbut the full run's\n%s", sn_case_name(full, i), got,
+                      want);
         free(got);
         free(want);
     }
-    /* it leaves a good part of the findings unasked */
-    CHECK(total_q < ncases * nasks * 3 / 4);
-    printf("    %u cases, %.1f questions a case (of %u)\n", ncases, (double)total_q / ncases, nasks);
+    /* it leaves most of the findings unasked */
+    CHECK(total_q < ncases * nasks / 4);
+    printf("    top %u: %u cases, %.1f questions a case (of %u)\n", top, ncases, (double)total_q / ncases, nasks);
     sn_free(full);
     sn_free(e);
     sn_free(e2);
+}
+
+TEST(consult_settling_the_top_diagnosis_asks_only_what_could_change_it)
+{
+    consult_every_case(1);
+}
+
+TEST(consult_settling_the_top_three_reaches_them_in_order)
+{
+    consult_every_case(3);
 }
 
 TEST(answers_are_checked_and_taken_back)
@@ -258,9 +337,236 @@ TEST(answers_are_checked_and_taken_back)
     sn_free(e);
 }
 
+TEST(grouped_questions_record_their_items)
+{
+    sn_engine *e = kb();
+    const sn_ask *g = sn_ask_find(e, "screening");
+    CHECK(g != NULL);
+    CHECK(sn_ask_nitems(g) > 3);
+    CHECK(sn_ask_group(sn_ask_find(e, "bulge")) == g);
+    CHECK(strcmp(sn_ask_answer(g, sn_ask_nanswers(g) - 1), "none") == 0);
+    CHECK(sn_ask_state_of(e, g) == SN_ASK_OPEN);
+    char err[200];
+    sn_fact *out[8];
+    /* a finding answered before is left alone */
+    const char *pop_yes[] = {"yes"};
+    CHECK(sn_ask_set(e, sn_ask_find(e, "pop"), pop_yes, 1, err, sizeof err));
+    /* ticked: its answer; ticked without one: its own question stays open;
+     * not ticked: no or none, else not known */
+    const char *two[] = {"bulge", "numbness"};
+    CHECK(sn_ask_set(e, g, two, 2, err, sizeof err));
+    CHECK(sn_ask_state_of(e, g) == SN_ASK_ANSWERED);
+    CHECK_EQ_INT(sn_query(e, "bulge(value: yes)", out, 8, NULL), 1);
+    CHECK_EQ_INT(sn_query(e, "fever(value: no)", out, 8, NULL), 1);
+    CHECK_EQ_INT(sn_query(e, "weakness(value: none)", out, 8, NULL), 1);
+    CHECK_EQ_INT(sn_query(e, "pop()", out, 8, NULL), 1);
+    CHECK_EQ_INT(sn_query(e, "pop(value: yes)", out, 8, NULL), 1);
+    CHECK(sn_ask_state_of(e, sn_ask_find(e, "numbness")) == SN_ASK_OPEN);
+    CHECK(sn_ask_state_of(e, sn_ask_find(e, "walking")) == SN_ASK_UNKNOWN);
+    sn_run(e, -1, NULL);
+    CHECK_EQ_INT(sn_query(e, "red_flag(code: F03)", out, 8, NULL), 1);
+    /* taken back: what it settled, not what was answered before */
+    sn_ask_clear(e, g);
+    CHECK(sn_ask_state_of(e, g) == SN_ASK_OPEN);
+    CHECK_EQ_INT(sn_query(e, "bulge()", out, 8, NULL), 0);
+    CHECK_EQ_INT(sn_query(e, "fever()", out, 8, NULL), 0);
+    CHECK(sn_ask_state_of(e, sn_ask_find(e, "walking")) == SN_ASK_OPEN);
+    CHECK_EQ_INT(sn_query(e, "pop(value: yes)", out, 8, NULL), 1);
+    CHECK_EQ_INT(sn_query(e, "red_flag(code: F03)", out, 8, NULL), 0);
+    /* bad answers change nothing */
+    const char *bad[] = {"bulge", "headache"};
+    CHECK(!sn_ask_set(e, g, bad, 2, err, sizeof err));
+    CHECK(strstr(err, "headache") != NULL);
+    const char *mixed[] = {"none", "fever"};
+    CHECK(!sn_ask_set(e, g, mixed, 2, err, sizeof err));
+    CHECK(strstr(err, "none") != NULL);
+    CHECK_EQ_INT(sn_query(e, "bulge()", out, 8, NULL), 0);
+    CHECK(sn_ask_state_of(e, g) == SN_ASK_OPEN);
+    /* none: every open item says no; unknown: every open item unknown */
+    const char *none[] = {"none"};
+    CHECK(sn_ask_set(e, g, none, 1, err, sizeof err));
+    CHECK_EQ_INT(sn_query(e, "bulge(value: no)", out, 8, NULL), 1);
+    CHECK_EQ_INT(sn_query(e, "numbness(value: none)", out, 8, NULL), 1);
+    sn_ask_clear(e, g);
+    sn_ask_set_unknown(e, g);
+    CHECK(sn_ask_state_of(e, g) == SN_ASK_UNKNOWN);
+    CHECK(sn_ask_state_of(e, sn_ask_find(e, "fever")) == SN_ASK_UNKNOWN);
+    CHECK_EQ_INT(sn_query(e, "fever()", out, 8, NULL), 0);
+    sn_reset(e);
+    CHECK(sn_ask_state_of(e, g) == SN_ASK_OPEN);
+    CHECK(sn_ask_state_of(e, sn_ask_find(e, "fever")) == SN_ASK_OPEN);
+    sn_free(e);
+}
+
+/* Every fact as "id text cf" lines: to see that nothing changed. */
+/* A small knowledge base where a diagnosis reaches the top only with the
+ * evidence of two rules together: each alone leaves it below (or level
+ * with) the one there; `exists { A or B }` waits on either. */
+static const char small_kb[] =
+    "template diagnosis { name: symbol }\n"
+    "template red_flag { code: symbol }\n"
+    "template sudden { value: symbol }\n"
+    "ask sudden.value \"Sudden?\" yes, no\n"
+    "template both { value: symbol }\n"
+    "ask both.value \"Both legs equally?\" yes, no\n"
+    "template soon { value: symbol }\n"
+    "ask soon.value \"Gone soon after?\" yes, no\n"
+    "template back { value: symbol }\n"
+    "ask back.value \"Low back pain?\" yes, no\n"
+    "template buttock { value: symbol }\n"
+    "ask buttock.value \"Buttock pain?\" yes, no\n"
+    "template spreads { value: symbol }\n"
+    "ask spreads.value \"Spreads down the leg?\" yes, no\n"
+    "rule strain when sudden(value: yes) then conclude diagnosis(name: strain) cf 0.6 end\n"
+    "rule soreness_both when both(value: yes) then conclude diagnosis(name: wear) cf 0.6 end\n"
+    "rule soreness_soon when soon(value: yes) then conclude diagnosis(name: wear) cf 0.3 end\n"
+    "rule sciatica when spreads(value: yes) exists { back(value: yes) or buttock(value: yes) }\n"
+    "    then conclude diagnosis(name: sciatica) cf 0.9 end\n";
+
+static sn_engine *small(void)
+{
+    sn_engine *e = sn_new();
+    sn_report r = {0};
+    if (!sn_load_string(e, "small", small_kb, sizeof small_kb - 1, &r))
+        printf("load failed:\n%s", r.text);
+    sn_report_free(&r);
+    sn_set_output(e, NULL);
+    return e;
+}
+
+static void answer(sn_engine *e, const char *tmpl, const char *value)
+{
+    char err[200];
+    const char *v[] = {value};
+    if (!sn_ask_set(e, sn_ask_find(e, tmpl), v, 1, err, sizeof err))
+        printf("answer refused: %s\n", err);
+    sn_run(e, -1, NULL);
+}
+
+static const char *top_name(sn_engine *e)
+{
+    static char buf[200];
+    double best = -2;
+    buf[0] = '\0';
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
+        if (strcmp(sn_fact_template(f), "diagnosis") == 0 && sn_fact_concluded(f) && sn_fact_cf(f) > best) {
+            best = sn_fact_cf(f);
+            sn_fact_value(f, 0, buf, sizeof buf);
+        }
+    return buf;
+}
+
+TEST(evidence_from_two_rules_together_keeps_the_consultation_going)
+{
+    sn_engine *e = small();
+    answer(e, "sudden", "yes");
+    answer(e, "spreads", "no");
+    CHECK(strcmp(top_name(e), "strain") == 0);
+    /* wear: 0.6 alone (level with strain, second by name), 0.3 alone;
+     * 0.72 together, over strain. Its two questions are still worth
+     * asking, one at a time. */
+    const sn_ask *k = sn_next_question(e, NULL, 0, NULL);
+    CHECK(k != NULL);
+    CHECK(k && (strcmp(sn_ask_template(k), "both") == 0 || strcmp(sn_ask_template(k), "soon") == 0));
+    CHECK(sn_ask_relevant(e, sn_ask_find(e, "both")));
+    CHECK(sn_ask_relevant(e, sn_ask_find(e, "soon")));
+    answer(e, "both", "yes");
+    k = sn_next_question(e, NULL, 0, NULL);
+    CHECK(k && strcmp(sn_ask_template(k), "soon") == 0);
+    answer(e, "soon", "yes");
+    CHECK(strcmp(top_name(e), "wear") == 0);
+    CHECK(sn_next_question(e, NULL, 0, NULL) == NULL);
+    sn_free(e);
+}
+
+TEST(a_rule_waiting_on_either_of_two_findings_and_another)
+{
+    sn_engine *e = small();
+    answer(e, "sudden", "yes");
+    answer(e, "both", "no");
+    answer(e, "soon", "no");
+    /* sciatica waits on spreads and on back or buttock: neither alone
+     * changes the top, the two together do */
+    CHECK(sn_ask_relevant(e, sn_ask_find(e, "spreads")));
+    CHECK(sn_ask_relevant(e, sn_ask_find(e, "back")));
+    answer(e, "back", "no");
+    CHECK(sn_ask_relevant(e, sn_ask_find(e, "buttock")));
+    answer(e, "buttock", "yes");
+    const sn_ask *k = sn_next_question(e, NULL, 0, NULL);
+    CHECK(k && strcmp(sn_ask_template(k), "spreads") == 0);
+    answer(e, "spreads", "yes");
+    CHECK(strcmp(top_name(e), "sciatica") == 0);
+    CHECK(sn_next_question(e, NULL, 0, NULL) == NULL);
+    sn_free(e);
+}
+
+static char *state(sn_engine *e)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    for (sn_fact *f = sn_fact_next(e, NULL); f && n + 400 < cap; f = sn_fact_next(e, f)) {
+        char buf[300];
+        sn_fact_format(f, buf, sizeof buf);
+        n += (size_t)snprintf(out + n, cap - n, "%llu %s %.6f\n", (unsigned long long)sn_fact_id(f), buf,
+                              sn_fact_cf(f));
+    }
+    return out;
+}
+
+TEST(whatif_tries_an_answer_and_changes_nothing)
+{
+    sn_engine *e = kb();
+    char err[200];
+    const char *site[] = {"posterior_thigh"};
+    CHECK(sn_ask_set(e, sn_ask_find(e, "site"), site, 1, err, sizeof err));
+    sn_run(e, -1, NULL);
+    char *before = state(e);
+    uint64_t fired = sn_fired_total(e), top_id = 0;
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f))
+        top_id = sn_fact_id(f) > top_id ? sn_fact_id(f) : top_id;
+    for (sn_fact *f = sn_withdrawn_next(e, NULL); f; f = sn_withdrawn_next(e, f))
+        top_id = sn_fact_id(f) > top_id ? sn_fact_id(f) : top_id;
+    const sn_ask *pop = sn_ask_find(e, "pop");
+    const char *yes[] = {"yes"};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    CHECK(sn_whatif(e, pop, yes, 1, out, err, sizeof err));
+    /* an answered question is tried as if answered otherwise */
+    const char *groin[] = {"groin", "hip_point"};
+    CHECK(sn_whatif(e, sn_ask_find(e, "site"), groin, 2, out, err, sizeof err));
+    /* a bad answer: an error, nothing tried */
+    const char *bad[] = {"maybe"};
+    CHECK(!sn_whatif(e, pop, bad, 1, out, err, sizeof err));
+    CHECK(strstr(err, "maybe") != NULL);
+    fclose(out);
+    CHECK(strstr(text, "red flag raised:     red_flag(code: F09)") != NULL);
+    CHECK(strstr(text, "red flag raised:     red_flag(code: F02)") != NULL);
+    CHECK(strstr(text, "hip_bursitis") != NULL);
+    char *after = state(e);
+    CHECK(strcmp(before, after) == 0);
+    CHECK(sn_fired_total(e) == fired);
+    CHECK(sn_ask_state_of(e, pop) == SN_ASK_OPEN);
+    /* the next answer gets the next fact id, as if nothing had been tried */
+    CHECK(sn_ask_set(e, pop, yes, 1, err, sizeof err));
+    sn_fact *out1[2];
+    CHECK_EQ_INT(sn_query(e, "pop(value: yes)", out1, 2, NULL), 1);
+    CHECK(sn_fact_id(out1[0]) == top_id + 1);
+    free(text);
+    free(before);
+    free(after);
+    sn_free(e);
+}
+
 int main(void)
 {
-    RUN(consult_reaches_the_full_conclusions_asking_only_useful_questions);
+    RUN(consult_settling_the_top_diagnosis_asks_only_what_could_change_it);
+    RUN(consult_settling_the_top_three_reaches_them_in_order);
     RUN(answers_are_checked_and_taken_back);
+    RUN(grouped_questions_record_their_items);
+    RUN(whatif_tries_an_answer_and_changes_nothing);
+    RUN(evidence_from_two_rules_together_keeps_the_consultation_going);
+    RUN(a_rule_waiting_on_either_of_two_findings_and_another);
     return UNIT_END();
 }

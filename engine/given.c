@@ -1,0 +1,174 @@
+/* given.c — facts from outside the language: a JSON case, an answer typed
+ * at a question, a fact a program asserts by template and slot.
+ *
+ * They are checked here as the front end checks a typed fact: template,
+ * slot, type, and the ask's domain. Symbols are looked up, not interned,
+ * when the slot has a domain, so bad input never grows the symbol table.
+ * The facts asserted belong to working memory (wm.c) like any other.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "given.h"
+#include "tms.h"
+#include "wm.h"
+
+const sn_template *sn_template_find(const sn_engine *e, const char *name)
+{
+    return tmpl_find(e, name, strlen(name));
+}
+
+/* Letters, digits and _, not all digits: what a symbol can be written as
+ * (1_to_4_weeks is one). */
+static bool is_name(const char *s)
+{
+    bool digits = true;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+        digits &= *s >= '0' && *s <= '9';
+    }
+    return !digits;
+}
+
+static const char *type_word(vtype t)
+{
+    switch (t) {
+    case V_STRING: return "a string";
+    case V_INT: return "an integer";
+    case V_FLOAT: return "a number";
+    default: return "a symbol";
+    }
+}
+
+bool given_resolve(engine *e, const char *tname, const char *sname, sn_value v, struct tmpl **tp,
+                    uint32_t *sp, value *out, char *err, size_t errsize)
+{
+    struct tmpl *t = tmpl_find(e, tname, strlen(tname));
+    if (!t) {
+        snprintf(err, errsize, "unknown template '%s'", tname);
+        return false;
+    }
+    int32_t s;
+    if (sname) {
+        s = slot_index(t, sname, strlen(sname));
+        if (s < 0) {
+            snprintf(err, errsize, "template '%s' has no slot '%s'", tname, sname);
+            return false;
+        }
+    } else if (t->ask) {
+        s = (int32_t)t->ask->slot;
+    } else if (t->nslots == 1) {
+        s = 0;
+    } else {
+        snprintf(err, errsize, "template '%s' has %u slots: say which", tname, t->nslots);
+        return false;
+    }
+    const slotdef *d = &t->slots[s];
+    value x;
+    switch (d->type) {
+    case V_INT:
+        if (!v.is_number || v.number != (double)(int64_t)v.number) {
+            snprintf(err, errsize, "%s.%s takes an integer", tname, d->name->text);
+            return false;
+        }
+        x = v_int((int64_t)v.number);
+        break;
+    case V_FLOAT:
+        if (!v.is_number) {
+            snprintf(err, errsize, "%s.%s takes a number", tname, d->name->text);
+            return false;
+        }
+        x = v_float(v.number);
+        break;
+    default: {
+        if (v.is_number || !v.text) {
+            snprintf(err, errsize, "%s.%s takes %s", tname, d->name->text, type_word(d->type));
+            return false;
+        }
+        size_t len = strlen(v.text);
+        if (d->type == V_SYMBOL && !is_name(v.text)) {
+            snprintf(err, errsize, "'%s' is not a symbol (%s.%s takes one)", v.text, tname, d->name->text);
+            return false;
+        }
+        const sym *y = d->ask ? sym_lookup(&e->syms, v.text, len) : sym_intern(&e->syms, v.text, len);
+        if (!y) {
+            snprintf(err, errsize, "%s is not an allowed answer for '%s.%s'", v.text, tname, d->name->text);
+            return false;
+        }
+        x = d->type == V_STRING ? v_str(y) : v_sym(y);
+        break;
+    }
+    }
+    if (d->ask) {
+        uint32_t i = 0;
+        while (i < d->ask->nanswers && !value_eq(d->ask->answers[i], x))
+            i++;
+        if (i == d->ask->nanswers) {
+            char vb[128];
+            value_format(vb, sizeof vb, x);
+            snprintf(err, errsize, "%s is not an allowed answer for '%s.%s'", vb, tname, d->name->text);
+            return false;
+        }
+    }
+    *tp = t;
+    *sp = (uint32_t)s;
+    *out = x;
+    return true;
+}
+
+bool sn_check_slot(sn_engine *e, const char *tmpl, const char *slot, sn_value v, char *err, size_t errsize)
+{
+    struct tmpl *t;
+    uint32_t s;
+    value x;
+    return given_resolve(e, tmpl, slot, v, &t, &s, &x, err, errsize);
+}
+
+struct fact *given_assert(engine *e, struct tmpl *t, uint32_t s, value x)
+{
+    value vals[t->nslots + 1];
+    for (uint32_t i = 0; i < t->nslots; i++)
+        vals[i] = t->slots[i].dflt;
+    vals[s] = x;
+    return fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
+}
+
+sn_fact *sn_assert_slot(sn_engine *e, const char *tmpl, const char *slot, sn_value v, char *err,
+                        size_t errsize)
+{
+    struct tmpl *t;
+    uint32_t s;
+    value x;
+    if (!given_resolve(e, tmpl, slot, v, &t, &s, &x, err, errsize))
+        return NULL;
+    struct fact *f = given_assert(e, t, s, x);
+    engine_quiesce(e);
+    return f->live ? f : NULL;
+}
+
+sn_fact *sn_assert_slots(sn_engine *e, const char *tmpl, const char *const *slots, const sn_value *v,
+                         unsigned n, char *err, size_t errsize)
+{
+    struct tmpl *t = tmpl_find(e, tmpl, strlen(tmpl));
+    if (!t) {
+        snprintf(err, errsize, "unknown template '%s'", tmpl);
+        return NULL;
+    }
+    value vals[t->nslots + 1];
+    for (uint32_t i = 0; i < t->nslots; i++)
+        vals[i] = t->slots[i].dflt;
+    for (unsigned i = 0; i < n; i++) {
+        struct tmpl *u;
+        uint32_t s;
+        value x;
+        if (!given_resolve(e, tmpl, slots[i], v[i], &u, &s, &x, err, errsize))
+            return NULL; /* nothing asserted yet */
+        vals[s] = x;
+    }
+    struct fact *f = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
+    engine_quiesce(e);
+    return f->live ? f : NULL;
+}
