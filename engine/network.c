@@ -240,8 +240,10 @@ static void dispatch_place(engine *e, amem *am, bool add)
 {
     struct tmpl *t = am->t;
     aeq sorted[am->neq + 1];
-    memcpy(sorted, am->eq, am->neq * sizeof *sorted);
-    qsort(sorted, am->neq, sizeof *sorted, eq_by_slot);
+    if (am->neq) {
+        memcpy(sorted, am->eq, am->neq * sizeof *sorted);
+        qsort(sorted, am->neq, sizeof *sorted, eq_by_slot);
+    }
     if (add && am->key_slot >= 0) {
         if (!t->key_rank) {
             t->key_rank = e_alloc(e, (t->nslots + 1) * sizeof *t->key_rank);
