@@ -257,11 +257,20 @@ typedef struct dispatch {
 typedef struct dnode {
     value v;
     uint32_t hash;
-    amem **ams;           /* memories whose constants end here */
-    uint32_t n, cap;
+    uint32_t n, cap;      /* memories whose constants end here: cap 0, the
+                             one in `one` (most nodes end one rule's path) */
+    union {
+        amem *one;
+        amem **many;
+    } ams;
     dispatch *sub;        /* branches below, on later slots */
     struct dnode *next;
 } dnode;
+
+static inline amem *const *dnode_ams(const dnode *x)
+{
+    return x->cap ? x->ams.many : &x->ams.one;
+}
 
 typedef enum nkind { N_JOIN, N_NEG, N_EXISTS, N_NCC, N_PARTNER, N_TEST, N_TERM } nkind;
 

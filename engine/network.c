@@ -161,6 +161,34 @@ static void amvec_remove(amem **v, uint32_t *n, const amem *am)
         }
 }
 
+static void dnode_add(engine *e, dnode *x, amem *am)
+{
+    if (x->cap == 0 && x->n == 0) {
+        x->ams.one = am;
+        x->n = 1;
+        return;
+    }
+    if (x->cap == 0) {
+        if (x->ams.one == am)
+            return;
+        amem *first = x->ams.one;
+        x->ams.many = NULL;
+        x->n = 0;
+        amvec_add(e, &x->ams.many, &x->n, &x->cap, first);
+    }
+    amvec_add(e, &x->ams.many, &x->n, &x->cap, am);
+}
+
+static void dnode_remove(dnode *x, const amem *am)
+{
+    if (x->cap == 0) {
+        if (x->n == 1 && x->ams.one == am)
+            x->n = 0;
+        return;
+    }
+    amvec_remove(x->ams.many, &x->n, am);
+}
+
 /* The branch on SLOT among *BR (made when MAKE). */
 static dispatch *branch_get(engine *e, dispatch **br, int32_t slot, bool make)
 {
@@ -209,16 +237,21 @@ static dnode *child_get(engine *e, dispatch *d, value v, bool make)
 }
 
 /* AM goes into (ADD) or out of its template's discrimination tree below
- * the node whose branches are *BR and whose memories are (*V, *N, *CAP),
- * from its I-th constant equality on (EQ: sorted by slot). */
-static void tree_place(engine *e, amem *am, const aeq *eq, uint32_t i, dispatch **br, amem ***v,
-                       uint32_t *n, uint32_t *cap, bool add)
+ * node X (NULL: the root) whose branches are *BR, from its I-th constant
+ * equality on (EQ: sorted by slot). */
+static void tree_place(engine *e, amem *am, const aeq *eq, uint32_t i, dispatch **br, dnode *at,
+                       bool add)
 {
     if (i == am->neq) {
-        if (add)
-            amvec_add(e, v, n, cap, am);
+        struct tmpl *t = am->t;
+        if (at && add)
+            dnode_add(e, at, am);
+        else if (at)
+            dnode_remove(at, am);
+        else if (add)
+            amvec_add(e, &t->plain, &t->nplain, &t->capplain, am);
         else
-            amvec_remove(*v, n, am);
+            amvec_remove(t->plain, &t->nplain, am);
         return;
     }
     dispatch *d = branch_get(e, br, eq[i].slot, add);
@@ -226,7 +259,7 @@ static void tree_place(engine *e, amem *am, const aeq *eq, uint32_t i, dispatch 
     for (uint32_t k = 0; d && k < eq[i].nv; k++) {
         dnode *x = child_get(e, d, vals[k], add);
         if (x)
-            tree_place(e, am, eq, i + 1, &x->sub, &x->ams, &x->n, &x->cap, add);
+            tree_place(e, am, eq, i + 1, &x->sub, x, add);
     }
 }
 
@@ -253,7 +286,7 @@ static void dispatch_place(engine *e, amem *am, bool add)
         if (t->key_rank[am->key_slot] == UINT32_MAX)
             t->key_rank[am->key_slot] = t->nkeyed++;
     }
-    tree_place(e, am, sorted, 0, &t->dispatch, &t->plain, &t->nplain, &t->capplain, add);
+    tree_place(e, am, sorted, 0, &t->dispatch, NULL, add);
 }
 
 static void dispatch_free(engine *e, dispatch *d)
@@ -261,7 +294,8 @@ static void dispatch_free(engine *e, dispatch *d)
     for (; d; d = d->next) {
         for (uint32_t i = 0; d->idx.b && i <= d->idx.mask; i++)
             for (dnode *x = d->idx.b[i]; x; x = x->next) {
-                e_free(e, x->ams);
+                if (x->cap)
+                    e_free(e, x->ams.many);
                 dispatch_free(e, x->sub);
             }
         e_free(e, d->idx.b);

@@ -562,9 +562,10 @@ static void walk_tree(engine *e, const dispatch *d, const struct fact *f, amlist
         dnode *x = dispatch_find(d, v, value_hash(v));
         if (!x)
             continue;
+        amem *const *ams = dnode_ams(x);
         for (uint32_t i = 0; i < x->n; i++)
-            if (amem_accepts_rest(e, x->ams[i], f))
-                amlist_push(e, out, x->ams[i]);
+            if (amem_accepts_rest(e, ams[i], f))
+                amlist_push(e, out, ams[i]);
         if (x->sub)
             walk_tree(e, x->sub, f, out);
     }

@@ -161,7 +161,7 @@ static bool in_tree(const amem *am)
         if (!x)
             return false;
         br = x->sub;
-        v = x->ams;
+        v = dnode_ams(x);
         n = x->n;
     }
     for (uint32_t i = 0; i < n; i++)
