@@ -461,9 +461,7 @@ static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth,
         else
             fputs(", asserted", out);
         for (uint32_t i = 0; i < j->r->ncites; i++)
-            fprintf(out, "%s%s", i ? ", " : " [", j->r->cites[i]);
-        if (j->r->ncites)
-            fputc(']', out);
+            fprintf(out, "%s%s", i ? ", " : "; cites ", j->r->cites[i]);
         fputc('\n', out);
         for (uint32_t i = 0; i < j->nfacts; i++) {
             if (!j->facts[i])
