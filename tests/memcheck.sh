@@ -1,7 +1,8 @@
 #!/bin/sh
-# memcheck.sh BUILD_DIR — every unit test binary, the knowledge base's case
-# tests, a batch of them and a scripted consultation, under valgrind: any
-# invalid access or any leaked byte fails.
+# memcheck.sh BUILD_DIR — every unit test binary (linked with the release
+# objects, BUILD_DIR/mtests: the debug walk is for make test), the
+# knowledge base's case tests, a batch of them and a scripted consultation,
+# under valgrind: any invalid access or any leaked byte fails.
 # Ends with "N passed, N failed" like tests/run.sh.
 set -u
 B=${1:-build}
@@ -42,7 +43,7 @@ check_failing() {
         tail -n 30 "$B/memcheck.log"
     fi
 }
-for t in "$B"/tests/test_*; do
+for t in "$B"/mtests/test_*; do
     [ -x "$t" ] || continue
     check "$(basename "$t")" "$t"
 done
