@@ -426,26 +426,21 @@ bool sn_analyze(const char *const *names, const char *const *texts, const size_t
                 unsigned n, sn_analysis *out)
 {
     memset(out, 0, sizeof *out);
-    sn_mem mem;
-    mem_init(&mem);
-    srcset src;
-    srcset_init(&src, &mem);
-    diag_list d;
-    diag_list_init(&d, &mem);
+    standalone s;
+    standalone_init(&s);
     for (unsigned i = 0; i < n; i++)
-        if (srcset_add(&src, names[i], texts[i], lens[i]) < 0)
-            diag_add_file(&d, DIAG_ERROR, E_NOMEM, names[i], "out of memory reading this text");
-    check_env *env = d.nerrors ? NULL : check_env_new(&mem);
-    ast_program *prog = env ? front_build(&mem, env, &src, 0, n, &d, FRONT_PROGRAM) : NULL;
-    if (!env && d.nerrors == 0)
-        diag_add_file(&d, DIAG_ERROR, E_NOMEM, n ? names[0] : "", "out of memory");
+        if (srcset_add(&s.src, names[i], texts[i], lens[i]) < 0)
+            diag_add_file(&s.d, DIAG_ERROR, E_NOMEM, names[i], "out of memory reading this text");
+    if (s.d.nerrors == 0)
+        standalone_build(&s, 0, n, n ? names[0] : "");
+    ast_program *prog = s.prog;
 
     strings *st = calloc(1, sizeof *st);
     if (st) {
         mem_init(&st->mem);
         st->a = arena_new(&st->mem);
     }
-    collector c = {.prog = prog, .src = &src, .env = env, .st = st};
+    collector c = {.prog = prog, .src = &s.src, .env = s.env, .st = st};
     if (prog && st && st->a) {
         jmp_buf here;
         if (setjmp(here) == 0) {
@@ -457,21 +452,14 @@ bool sn_analyze(const char *const *names, const char *const *texts, const size_t
         st->mem.oom = NULL;
     }
     if (c.failed || (prog && !(st && st->a)))
-        diag_add_file(&d, DIAG_ERROR, E_NOMEM, n ? names[0] : "",
+        diag_add_file(&s.d, DIAG_ERROR, E_NOMEM, n ? names[0] : "",
                       "out of memory while listing the names");
     if (c.v)
         qsort(c.v, c.n, sizeof *c.v, by_place);
     out->n = c.n;
     out->symbols = c.v;
     out->strings_ = st;
-    bool ok = d.nerrors == 0;
-    fill_report_as(&out->report, &src, &d, 0, false);
-    ast_program_free(prog);
-    check_env_free(env);
-    diag_list_fini(&d);
-    srcset_fini(&src);
-    mem_fini(&mem);
-    return ok;
+    return standalone_end(&s, &out->report, false);
 }
 
 void sn_analysis_free(sn_analysis *a)

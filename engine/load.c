@@ -95,51 +95,65 @@ static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t 
     fill_report_as(r, src, d, first, false);
 }
 
+void standalone_init(standalone *s)
+{
+    memset(s, 0, sizeof *s);
+    mem_init(&s->mem);
+    srcset_init(&s->src, &s->mem);
+    diag_list_init(&s->d, &s->mem);
+}
+
+void standalone_build(standalone *s, uint32_t first, unsigned n, const char *name)
+{
+    s->env = check_env_new(&s->mem);
+    s->prog = s->env ? front_build(&s->mem, s->env, &s->src, first, n, &s->d, FRONT_PROGRAM)
+                     : NULL;
+    if (!s->env)
+        diag_add_file(&s->d, DIAG_ERROR, E_NOMEM, name, "out of memory");
+}
+
+bool standalone_end(standalone *s, sn_report *r, bool color)
+{
+    bool ok = s->d.nerrors == 0;
+    sn_report scratch = {0};
+    fill_report_as(r ? r : &scratch, &s->src, &s->d, 0, color);
+    sn_report_free(&scratch);
+    ast_program_free(s->prog);
+    check_env_free(s->env);
+    diag_list_fini(&s->d);
+    srcset_fini(&s->src);
+    mem_fini(&s->mem);
+    return ok;
+}
+
 bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
                     const char *sources_dir, sn_report *r, sn_check_result *res)
 {
-    sn_mem mem;
-    mem_init(&mem);
-    srcset src;
-    srcset_init(&src, &mem);
-    diag_list d;
-    diag_list_init(&d, &mem);
+    standalone s;
+    standalone_init(&s);
     uint32_t first;
-    unsigned nfiles = front_read(&src, paths, n, &first, &d);
-    check_env *env = check_env_new(&mem);
-    ast_program *prog = env ? front_build(&mem, env, &src, first, nfiles, &d, FRONT_PROGRAM)
-                            : NULL;
-    if (!env)
-        diag_add_file(&d, DIAG_ERROR, E_NOMEM, n ? paths[0] : "", "out of memory");
+    unsigned nfiles = front_read(&s.src, paths, n, &first, &s.d);
+    standalone_build(&s, first, nfiles, n ? paths[0] : "");
     unsigned quotes = 0;
-    if (sources_dir && prog && d.nerrors == 0)
-        quotes = sources_quotes(prog, &src, sources_dir, &d);
+    if (sources_dir && s.prog && s.d.nerrors == 0)
+        quotes = sources_quotes(s.prog, &s.src, sources_dir, &s.d);
     if (res) {
         memset(res, 0, sizeof *res);
         res->files = nfiles;
         res->quotes = quotes;
-        for (const ast_decl *x = prog ? prog->decls : NULL; x; x = x->next) {
+        for (const ast_decl *x = s.prog ? s.prog->decls : NULL; x; x = x->next) {
             res->templates += x->kind == DECL_TEMPLATE;
             res->rules += x->kind == DECL_RULE;
             res->facts_blocks += x->kind == DECL_FACTS;
             res->asks += x->kind == DECL_ASK;
             res->cases += x->kind == DECL_CASE;
         }
-        for (unsigned i = 0; i < d.n; i++)
-            res->syntax_errors |= d.items[i].code < E_UNKNOWN_TEMPLATE && d.items[i].code != E_IO;
+        for (unsigned i = 0; i < s.d.n; i++)
+            res->syntax_errors |= s.d.items[i].code < E_UNKNOWN_TEMPLATE && s.d.items[i].code != E_IO;
     }
-    if ((flags & SN_CHECK_AST) && prog && ast_out)
-        ast_dump(ast_out, prog);
-    bool ok = d.nerrors == 0;
-    sn_report scratch = {0};
-    fill_report_as(r ? r : &scratch, &src, &d, 0, flags & SN_CHECK_COLOR);
-    sn_report_free(&scratch);
-    ast_program_free(prog);
-    check_env_free(env);
-    diag_list_fini(&d);
-    srcset_fini(&src);
-    mem_fini(&mem);
-    return ok;
+    if ((flags & SN_CHECK_AST) && s.prog && ast_out)
+        ast_dump(ast_out, s.prog);
+    return standalone_end(&s, r, flags & SN_CHECK_COLOR);
 }
 
 static int by_name(const void *a, const void *b)

@@ -25,4 +25,21 @@ bool pattern_matches(engine *, const typed_pattern *tp, const struct fact *f);
  * rendered, in colour with COLOR). */
 void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first, bool color);
 
+/* A program checked on its own, in an empty environment (`sinew check`,
+ * the language server): its memory, sources, diagnostics and program,
+ * made and freed together. standalone_build parses and checks files
+ * [FIRST, FIRST + N) of S->src (running out of memory is an E008 naming
+ * NAME); standalone_end puts the diagnostics into R (rendered in colour
+ * with COLOR), frees everything and returns whether there was no error. */
+typedef struct standalone {
+    sn_mem mem;
+    srcset src;
+    diag_list d;
+    check_env *env;
+    ast_program *prog;
+} standalone;
+void standalone_init(standalone *);
+void standalone_build(standalone *, uint32_t first, unsigned n, const char *name);
+bool standalone_end(standalone *, sn_report *r, bool color);
+
 #endif
