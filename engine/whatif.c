@@ -59,7 +59,12 @@ static engine *copy_get(engine *e)
         text[at++] = '\n';
     }
     engine *c = sn_new();
-    bool ok = c && sn_load_string(c, "whatif", text, at, NULL);
+    /* the rules may call the embedder's functions: the copy has them too */
+    bool ok = c != NULL;
+    for (uint32_t i = 0; ok && i < e->nfns; i++)
+        ok = sn_define_function(c, e->fns[i].name, e->fns[i].min_args, e->fns[i].max_args,
+                                e->fns[i].fn, e->fns[i].ctx);
+    ok = ok && sn_load_string(c, "whatif", text, at, NULL);
     free(text);
     if (!ok) {
         sn_free(c);

@@ -654,6 +654,7 @@ static bool greet(void *ctx, const sn_value *a, unsigned n, sn_value *r, char *e
 
 TEST(functions_defined_by_the_embedder)
 {
+    char err_buf[256];
     sn_engine *e = sn_new();
     sn_set_output(e, NULL);
     int calls = 0;
@@ -683,6 +684,18 @@ TEST(functions_defined_by_the_embedder)
     sn_assert_string(e, "s(x: oops)", NULL);
     CHECK(sn_run(e, -1, NULL) == SN_STOP_ERROR);
     CHECK(strstr(sn_last_error(e), "twice: takes one number") != NULL);
+    /* what-if tries answers on a copy of the engine: the copy can call them too */
+    CHECK(add(e, "template pain { value: symbol }\nask pain.value \"Pain?\" low, high\n"
+                 "template red_flag { code: symbol }\n"
+                 "rule p when pain(value: high) test twice(2) == 4 then conclude red_flag(code: F1) end\n"));
+    const sn_ask *k = sn_ask_find(e, "pain");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    CHECK(k && sn_whatif(e, k, (const char *[]){"high"}, 1, m, err_buf, sizeof err_buf));
+    fclose(m);
+    CHECK(buf && strstr(buf, "red_flag(code: F1)") != NULL);
+    free(buf);
     /* sn_clear forgets the knowledge, not the embedder's functions */
     sn_clear(e);
     CHECK(add(e, "template t { v: int }\nrule r when t(v: ?x) then halt end\n"
