@@ -19,6 +19,7 @@
 #include "../grammar/sources.h"
 #include "alloc.h"
 #include "compile.h"
+#include "engine.h"
 #include "eval.h"
 #include "internal.h"
 #include "load.h"
@@ -233,26 +234,23 @@ typedef struct extra {
     uint32_t file;
 } extra;
 
-static bool extra_parse(engine *e, extra *x, const char *name, const char *text, size_t len,
-                        sn_report *r, front_mode mode)
+/* Parse and check file X->file (just added to the engine's sources, with
+ * what reading it said in D) in MODE; see extra_parse. */
+static bool extra_build(engine *e, extra *x, diag_list *d, sn_report *r, front_mode mode)
 {
-    x->file = e->src.nfiles;
     x->decl = NULL;
-    if (srcset_add(&e->src, name, text, len) < 0)
-        engine_out_of_memory();
-    diag_list d;
-    diag_list_init(&d, &e->mem);
-    x->prog = front_build(&e->mem, e->env, &e->src, x->file, 1, &d, mode);
+    x->prog = NULL;
+    if (d->nerrors == 0)
+        x->prog = front_build(&e->mem, e->env, &e->src, x->file, e->src.nfiles - x->file, d, mode);
     check_env_rollback(e->env);
-    if (!x->prog || d.nerrors > 0) {
-        fill_report(r, &e->src, &d, x->file);
+    if (!x->prog || d->nerrors > 0) {
+        fill_report(r, &e->src, d, x->file);
         ast_program_free(x->prog);
         x->prog = NULL;
     } else {
         sn_report_free(r);
         x->decl = x->prog->decls;
     }
-    diag_list_fini(&d);
     if (x->prog && !x->decl) {
         ast_program_free(x->prog);
         x->prog = NULL;
@@ -260,6 +258,19 @@ static bool extra_parse(engine *e, extra *x, const char *name, const char *text,
     if (!x->prog)
         srcset_truncate(&e->src, x->file);
     return x->prog != NULL;
+}
+
+static bool extra_parse(engine *e, extra *x, const char *name, const char *text, size_t len,
+                        sn_report *r, front_mode mode)
+{
+    x->file = e->src.nfiles;
+    if (srcset_add(&e->src, name, text, len) < 0)
+        engine_out_of_memory();
+    diag_list d;
+    diag_list_init(&d, &e->mem);
+    bool ok = extra_build(e, x, &d, r, mode);
+    diag_list_fini(&d);
+    return ok;
 }
 
 static void extra_end(engine *e, extra *x)
@@ -316,6 +327,43 @@ long sn_assert_facts(sn_engine *e, const char *name, const char *text, size_t le
 {
     sn_fact *last;
     return assert_text(e, name, text, len, r, out, max, &last);
+}
+
+/* The given facts of the last case in X, asserted as a case's (working
+ * memory reset to the facts blocks first); its name into NAME. */
+static bool resume_case(engine *e, const extra *x, char *name, size_t size)
+{
+    const ast_case *c = NULL;
+    for (const ast_decl *d = x->decl; d; d = d->next)
+        if (d->kind == DECL_CASE)
+            c = &d->u.kase;
+    if (!c)
+        return false;
+    snprintf(name, size, "%.*s", (int)c->name.len, c->name.text);
+    wm_clear(e);
+    engine_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
+    for (const ast_fact *af = c->given; af; af = af->next) {
+        struct tmpl *t = tmpl_of(e, af->tmpl_id);
+        value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
+        if (facts_from_ast(e, af, vals, &t))
+            fact_assert(e, t, vals, SN_ORIGIN_CASE, NULL, NULL);
+        e_free(e, vals);
+    }
+    engine_quiesce(e);
+    return true;
+}
+
+bool sn_case_resume(sn_engine *e, const char *path, char *name, size_t size, sn_report *r)
+{
+    extra x = {.file = e->src.nfiles};
+    diag_list d;
+    diag_list_init(&d, &e->mem);
+    uint32_t first;
+    front_read(&e->src, &path, 1, &first, &d);
+    bool ok = extra_build(e, &x, &d, r, FRONT_PROGRAM) && resume_case(e, &x, name, size);
+    extra_end(e, &x);
+    diag_list_fini(&d);
+    return ok;
 }
 
 bool pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *tp)

@@ -363,6 +363,13 @@ const char *sn_case_name(const sn_engine *, unsigned i);
 /* Working memory reset to the facts blocks and case I's given facts; no
  * rule is run. */
 void sn_case_start(sn_engine *, unsigned i);
+/* Start from the given facts of the last case in the file PATH (a saved
+ * consultation): the file is checked against what is loaded but not kept,
+ * so it can be read again any number of times. Working memory is reset to
+ * the facts blocks and that case's given facts; the case's name goes to
+ * NAME. Returns false with REPORT filled when the file has errors, and
+ * with no error in REPORT when it holds no case. */
+bool sn_case_resume(sn_engine *, const char *path, char *name, size_t size, sn_report *report);
 /* Run case I: working memory is reset to the facts blocks and the case's
  * given facts, the rules run, the expectations are judged, and the engine
  * is reset again. Fills R (free R->detail with free()). */

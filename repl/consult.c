@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -14,6 +15,7 @@
 
 #include "commands.h"
 #include "consult.h"
+#include "savefile.h"
 
 enum { MAX_REASONS = 8, MAX_CHANGES = 12 };
 
@@ -911,35 +913,63 @@ void consult_words(const consult *c, void (*fn)(const char *, void *), void *ctx
 
 /* ---- saving ----------------------------------------------------------------- */
 
-static void case_name(const char *path, char *out, size_t size)
+/* The case's name: consult_ and the file's name, made a name, then a hash
+ * of the answers, so that two saves of different answers under one file
+ * name can be tested together. */
+static void case_name(const char *path, const char *answers, size_t len, char *out, size_t size)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     size_t n = snprintf(out, size, "consult_");
-    for (const char *p = base; *p && *p != '.' && n + 1 < size; p++) {
+    for (const char *p = base; *p && *p != '.' && n + 12 < size; p++) {
         char ch = *p;
         bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
         out[n++] = ok ? ch : '_';
     }
-    out[n] = '\0';
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)answers[i]) * 16777619u;
+    snprintf(out + n, size - n, "_%08x", (unsigned)h);
+}
+
+/* The given facts (what was typed or answered), one per line. */
+static char *given_text(sn_engine *e, size_t *len)
+{
+    char *text = NULL;
+    FILE *ms = open_memstream(&text, len);
+    if (!ms)
+        return NULL;
+    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f)) {
+        sn_origin o = sn_fact_origin(f);
+        if (o != SN_ORIGIN_TYPED && o != SN_ORIGIN_CASE)
+            continue;
+        fputs("    ", ms);
+        sn_fact_write(ms, f);
+        fputc('\n', ms);
+    }
+    if (fclose(ms) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 bool consult_save(sn_engine *e, const char *path, char *err, size_t size)
 {
-    char name[128];
-    case_name(path, name, sizeof name);
-    char *tmp = malloc(strlen(path) + 8);
-    if (!tmp) {
+    size_t len;
+    char *given = given_text(e, &len);
+    if (!given) {
         snprintf(err, size, "cannot write %s: out of memory", path);
         return false;
     }
-    sprintf(tmp, "%s.tmp", path);
-    FILE *out = fopen(tmp, "w");
-    if (!out) {
-        snprintf(err, size, "cannot write %s: %s", path, strerror(errno));
-        free(tmp);
+    savefile sf;
+    if (!savefile_open(&sf, path, err, size)) {
+        free(given);
         return false;
     }
+    char name[160];
+    case_name(path, given, len, name, sizeof name);
+    FILE *out = sf.out;
     fprintf(out,
             "# The answers of a consultation, as a case. 'sinew consult --resume %s'\n"
             "# goes on from them; 'sinew test' checks they still lead to what was\n"
@@ -950,30 +980,17 @@ bool consult_save(sn_engine *e, const char *path, char *err, size_t size)
         if (sn_ask_state_of(e, k) == SN_ASK_UNKNOWN)
             fprintf(out, "%s%s", nu++ ? ", " : " Not known (asked again on resuming): ", sn_ask_template(k));
     fprintf(out, "%s\"\ngiven\n", nu ? "." : "");
-    char buf[1024];
-    for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f)) {
-        sn_origin o = sn_fact_origin(f);
-        if (o != SN_ORIGIN_TYPED && o != SN_ORIGIN_CASE)
-            continue;
-        sn_fact_format(f, buf, sizeof buf);
-        fprintf(out, "    %s\n", buf);
-    }
+    fwrite(given, 1, len, out);
+    free(given);
     fprintf(out, "expect\n");
     sn_fact **v;
     size_t n = ranked_conclusions(e, &v);
     for (size_t i = 0; i < n; i++) {
-        sn_fact_format(v[i], buf, sizeof buf);
-        fprintf(out, "    %s\n", buf);
+        fputs("    ", out);
+        sn_fact_write(out, v[i]);
+        fputc('\n', out);
     }
     free(v);
     fprintf(out, "end\n");
-    bool ok = !ferror(out);
-    ok = fclose(out) == 0 && ok;
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-        snprintf(err, size, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok;
+    return savefile_commit(&sf, err, size);
 }

@@ -140,15 +140,13 @@ static int consult_jsonl_main(int npaths, char **paths, const repl_start *start)
     fputs(r.text ? r.text : "", stderr);
     sn_report_free(&r);
     if (ok && start->resume) {
-        unsigned before = sn_case_count(e);
+        char name[256];
         sn_report rr = {0};
-        ok = sn_load_files(e, &start->resume, 1, &rr) && sn_case_count(e) > before;
+        ok = sn_case_resume(e, start->resume, name, sizeof name, &rr);
         fputs(rr.text ? rr.text : "", stderr);
-        sn_report_free(&rr);
-        if (ok)
-            sn_case_start(e, sn_case_count(e) - 1);
-        else
+        if (!ok && rr.nerrors == 0)
             fprintf(stderr, "sinew consult: %s holds no case to resume from\n", start->resume);
+        sn_report_free(&rr);
     }
     if (!ok) {
         sn_free(e);

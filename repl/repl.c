@@ -635,22 +635,20 @@ static void rc_threshold(session *s, char *args)
 static void start_consult(session *s, const char *resume, bool more)
 {
     if (resume && *resume) {
-        unsigned before = sn_case_count(s->e);
+        char name[256];
         sn_report r = {0};
-        bool ok = sn_load_files(s->e, &resume, 1, &r);
+        bool ok = sn_case_resume(s->e, resume, name, sizeof name, &r);
         show_report(&r);
+        bool bad = r.nerrors > 0;
         sn_report_free(&r);
         if (!ok) {
-            error(s, "%s was not loaded; the consultation did not start", resume);
+            if (bad)
+                error(s, "%s was not read; the consultation did not start", resume);
+            else
+                error(s, "%s holds no case to resume from", resume);
             return;
         }
-        if (sn_case_count(s->e) == before) {
-            error(s, "%s holds no case to resume from", resume);
-            return;
-        }
-        unsigned i = sn_case_count(s->e) - 1;
-        sn_case_start(s->e, i);
-        printf("resuming %s from %s\n", sn_case_name(s->e, i), resume);
+        printf("resuming %s from %s\n", name, resume);
     } else if (!more) {
         unsigned given = 0;
         for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f))

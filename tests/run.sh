@@ -215,6 +215,16 @@ else
     fail "consult/saved_runner: 'sinew test' on the saved answers failed"
     tail -n 20 "$TMP/saved.out"
 fi
+# saving: round trips, resumes, links, refusals (tests/save.sh)
+sh tests/save.sh "$SINEW" > "$TMP/save.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/save.out"
+grep -v '^PASS ' "$TMP/save.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS save/refused_untouched$' "$TMP/save.out" || fail "save: the checks did not all run"
 end
 
 # ---- batch: JSON cases in, JSON results out ----
