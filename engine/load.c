@@ -185,6 +185,11 @@ static bool load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
     if (d->nerrors == 0)
         prog = front_build(&e->mem, e->env, &e->src, first, e->src.nfiles - first, d,
                            FRONT_PROGRAM);
+    /* Ctrl-C while reading, parsing or checking: nothing is kept */
+    if (prog && d->nerrors == 0 && e->interrupt && *e->interrupt) {
+        const char *name = first < e->src.nfiles ? srcset_file(&e->src, first)->name : "<input>";
+        diag_add_file(d, DIAG_ERROR, E_INTERRUPTED, name, "interrupted: nothing was loaded");
+    }
     bool ok = prog && d->nerrors == 0;
     fill_report(r, &e->src, d, first);
     if (ok) {

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!in)
         return 0;
     unsigned long long cases, errors;
-    batch_lines(engine(), in, sink, true, &cases, &errors);
+    batch_lines(engine(), in, sink, true, NULL, &cases, &errors);
     fclose(in);
     return 0;
 }

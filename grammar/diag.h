@@ -34,6 +34,7 @@ typedef enum diag_code {
     E_IO,               /* E007 a file that cannot be read */
     E_NOMEM,            /* E008 out of memory while loading */
     E_FORMAT,           /* E009 sinew fmt could not keep a file's meaning */
+    E_INTERRUPTED,      /* E010 Ctrl-C while loading: nothing was loaded */
     /* meaning */
     E_UNKNOWN_TEMPLATE = 101,  /* E101 */
     E_UNKNOWN_SLOT,            /* E102 */

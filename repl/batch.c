@@ -14,6 +14,7 @@
  * value of its asked slot (or only slot), an array gives one fact per
  * element, an object gives slot: value pairs for one fact.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -725,6 +726,8 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
     if (stop == SN_STOP_ERROR) {
         SB_LIT(o, ",\"error\":");
         sb_str(o, sn_last_error(e));
+    } else if (stop == SN_STOP_INTERRUPT) {
+        SB_LIT(o, ",\"error\":\"interrupted (Ctrl-C): the case did not finish\"");
     }
     /* conclusions at or above the threshold, most certain first */
     size_t n = 0;
@@ -893,6 +896,14 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
     line_used = 0; /* every value of the line is gone */
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
 int cmd_batch(int argc, char **argv, const char *def)
 {
     double threshold = 0.2;
@@ -937,17 +948,27 @@ int cmd_batch(int argc, char **argv, const char *def)
     }
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    /* Ctrl-C stops the case running (its line says so) and the reading;
+     * what was written is flushed whole and counted */
+    interrupted = 0;
+    sn_set_interrupt(e, &interrupted);
+    struct sigaction sa = {.sa_handler = on_sigint}, old;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old); /* no SA_RESTART: a waiting read returns */
     unsigned long long cases, errors;
-    batch_lines(e, stdin, stdout, explain, &cases, &errors);
-    fflush(stdout);
-    fprintf(stderr, "sinew batch: %llu case%s, %llu error%s\n", cases, cases == 1 ? "" : "s", errors,
-            errors == 1 ? "" : "s");
+    batch_lines(e, stdin, stdout, explain, &interrupted, &cases, &errors);
+    sigaction(SIGINT, &old, NULL);
+    bool written = fflush(stdout) == 0 && !ferror(stdout);
+    fprintf(stderr, "sinew batch: %llu case%s, %llu error%s%s\n", cases, cases == 1 ? "" : "s", errors,
+            errors == 1 ? "" : "s", interrupted ? " (interrupted: the rest was not read)" : "");
     sn_free(e);
-    return errors ? EXIT_ERRORS : 0;
+    if (interrupted)
+        return 130;
+    return errors || !written ? EXIT_ERRORS : 0;
 }
 
-void batch_lines(sn_engine *e, FILE *in, FILE *out, bool explain, unsigned long long *cases,
-                 unsigned long long *errors)
+void batch_lines(sn_engine *e, FILE *in, FILE *out, bool explain, volatile sig_atomic_t *stop,
+                 unsigned long long *cases, unsigned long long *errors)
 {
     line_arena = malloc(LINE_ARENA);
     json_set_alloc_funcs(line_alloc, line_free);
@@ -956,7 +977,7 @@ void batch_lines(sn_engine *e, FILE *in, FILE *out, bool explain, unsigned long 
     size_t cap = 0;
     ssize_t len;
     unsigned long lineno = 0;
-    while ((len = getline(&line, &cap, in)) >= 0) {
+    while (!(stop && *stop) && (len = getline(&line, &cap, in)) >= 0) {
         lineno++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             len--;

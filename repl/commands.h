@@ -6,6 +6,7 @@
 #ifndef SINEW_COMMANDS_H
 #define SINEW_COMMANDS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,9 +39,10 @@ void batch_result(batch *, const char *id, unsigned long line, uint64_t fired, s
                   const char *extra);
 void batch_free(batch *);
 /* The cases of IN, one a line, through the rules loaded in E; a result
- * line each on OUT (`sinew batch` and the fuzzing harness). *CASES and
- * *ERRORS get how many cases and error records there were. */
-void batch_lines(sn_engine *, FILE *in, FILE *out, bool explain, unsigned long long *cases,
-                 unsigned long long *errors);
+ * line each on OUT (`sinew batch` and the fuzzing harness). Reading stops
+ * when *STOP is set (STOP may be NULL). *CASES and *ERRORS get how many
+ * cases and error records there were. */
+void batch_lines(sn_engine *, FILE *in, FILE *out, bool explain, volatile sig_atomic_t *stop,
+                 unsigned long long *cases, unsigned long long *errors);
 
 #endif

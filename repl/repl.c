@@ -52,12 +52,16 @@ typedef struct session {
 } session;
 
 static volatile sig_atomic_t interrupted;
+/* Set by Ctrl-C and never cleared: a session reading a script or a pipe
+ * ends at the next line with exit status 130 (at a terminal it goes on). */
+static volatile sig_atomic_t ever_interrupted;
 static session *the_session; /* for readline's completion callbacks */
 
 static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
+    ever_interrupted = 1;
 }
 
 /* ---- output helpers ----------------------------------------------------- */
@@ -1413,6 +1417,7 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
         return 1;
     }
     the_session = &s;
+    ever_interrupted = 0;
     sn_set_interrupt(s.e, &interrupted);
     if (start->max_firings_set)
         sn_set_max_firings(s.e, start->max_firings);
@@ -1474,6 +1479,8 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     size_t tlen = 0;
     unsigned text_line = 0; /* the line it began on */
     while (!s.quit && !(s.bail && s.failed)) {
+        if (ever_interrupted && !s.tty)
+            break;
         interrupted = 0;
         if (s.c && !consult_ask(s.c)) {
             consult_free(s.c);
@@ -1562,6 +1569,10 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     free(candidates.v);
     free(s.history);
     sn_free(s.e);
+    if (ever_interrupted && !s.tty) {
+        fprintf(stderr, "sinew: interrupted at %s:%u; the rest was not read\n", s.source, s.line);
+        return 130;
+    }
     /* a session at a terminal ends well however many typing errors it
      * had, unless its history could not be saved */
     return (s.failed && !s.tty) || !history_ok ? 1 : 0;

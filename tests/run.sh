@@ -318,6 +318,16 @@ while read -r word rest; do
 done < "$TMP/cli.out"
 grep -v '^PASS ' "$TMP/cli.out" | grep -v '^FAIL ' | sed 's/^/  /'
 grep -q '^PASS cli/batch-man$' "$TMP/cli.out" || fail "cli: the man page was not checked"
+# Ctrl-C while batch and a piped REPL read (tests/interrupt.sh)
+sh tests/interrupt.sh "$SINEW" > "$TMP/int.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/int.out"
+grep -v '^PASS ' "$TMP/int.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS interrupt/piped_repl$' "$TMP/int.out" || fail "interrupt: the checks did not all pass"
 end
 
 # ---- sinew fmt: golden layouts, every .sinew file of the project keeps its

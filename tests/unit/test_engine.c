@@ -543,6 +543,25 @@ TEST(load_is_atomic)
     sn_free(e);
 }
 
+/* Ctrl-C (the interrupt flag) during a load: an E010, nothing kept, and
+ * the same text loads once the flag is down. */
+TEST(interrupted_load_keeps_nothing)
+{
+    sn_engine *e = load(T_AB);
+    volatile sig_atomic_t flag = 1;
+    sn_set_interrupt(e, &flag);
+    const char *more = "template q { z: int }\nrule s when q(z: ?z) then print ?z end\n";
+    sn_report r = {0};
+    CHECK(!sn_load_string(e, "more.sinew", more, strlen(more), &r));
+    CHECK(r.nerrors == 1 && r.n == 1 && strcmp(r.items[0].code, "E010") == 0);
+    sn_report_free(&r);
+    CHECK(sn_rule_find(e, "s") == NULL);
+    flag = 0;
+    CHECK(add(e, more));
+    CHECK(sn_rule_find(e, "s") != NULL);
+    sn_free(e);
+}
+
 /* Each load is checked against what earlier loads declared, and only a
  * load that succeeds adds to it: a failed load's templates, rules and
  * sources are forgotten, so the same text loads cleanly afterwards. */
@@ -1028,6 +1047,7 @@ int main(void)
     RUN(lex_and_mea_order);
     RUN(reproducible_tie_breaks);
     RUN(run_limit_and_halt);
+    RUN(interrupted_load_keeps_nothing);
     RUN(interrupt_stops_between_firings);
     RUN(runtime_error_stops_the_run);
     RUN(load_is_atomic);
