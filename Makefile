@@ -5,7 +5,8 @@
 #   make test SANITIZE=1 the same under AddressSanitizer and UBSan (build-san/)
 #   make bench           benchmarks (not tests)
 #   make fuzz            build the libFuzzer harnesses (clang): rule files,
-#                        facts files, batch lines; SECONDS=N fuzzes each for N s
+#                        facts files, batch lines, REPL lines, consultation
+#                        answers, saved consultations; SECONDS=N fuzzes each
 #   make install PREFIX=/usr/local DESTDIR=   (PREFIX is not compiled in:
 #                        sinew finds its rules beside itself, so any order works)
 #   make uninstall PREFIX=/usr/local DESTDIR=  removes what install put there

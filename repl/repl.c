@@ -49,6 +49,9 @@ typedef struct session {
     consult *c;             /* a consultation going on, or NULL */
     size_t nul;             /* the line read held a NUL byte: its column; else 0 */
     unsigned width;         /* a consultation's columns (0: the terminal's) */
+    char *text;             /* a construct being typed, or NULL */
+    size_t tlen;
+    unsigned text_line;     /* the line it began on */
 } session;
 
 static volatile sig_atomic_t interrupted;
@@ -1388,6 +1391,140 @@ static char *read_line(session *s, const char *prompt, bool construct_open)
     return line;
 }
 
+/* Before a line is read: a consultation that is over is put away (it
+ * asks its next question otherwise). */
+static void session_before_line(session *s)
+{
+    if (s->c && !consult_ask(s->c)) {
+        consult_free(s->c);
+        s->c = NULL;
+        fflush(stdout);
+    }
+}
+
+/* One line read (owned: freed here): an answer to the consultation, a
+ * command, or a line of a construct being typed. */
+static void session_line(session *s, char *line)
+{
+    if (s->nul) {
+        /* what follows the NUL would be lost without a word */
+        char why[96];
+        snprintf(why, sizeof why, "a NUL byte at column %zu; the line is left out", s->nul);
+        if (s->c)
+            consult_reject(s->c, why);
+        else
+            error(s, "%s", why);
+        s->nul = 0;
+        free(line);
+        fflush(stdout);
+        return;
+    }
+    if (s->c) {
+        if (s->tty)
+            remember(s, line);
+        consult_line(s->c, line);
+        free(line);
+        fflush(stdout);
+        return;
+    }
+    if (!s->text && !starts_construct(skip_ws(line))) {
+        if (s->tty)
+            remember(s, line);
+        execute(s, line);
+        free(line);
+        return;
+    }
+    /* a construct, line by line (the first with its indentation, so the
+     * columns of its diagnostics are right), until the parser finds it
+     * complete; then it is one history entry */
+    if (!s->text)
+        s->text_line = s->line;
+    size_t n = strlen(line);
+    char *grown = realloc(s->text, s->tlen + n + 2);
+    if (!grown) {
+        error(s, "out of memory: the construct being typed is given up");
+        free(s->text);
+        free(line);
+        s->text = NULL;
+        s->tlen = 0;
+        return;
+    }
+    s->text = grown;
+    memcpy(s->text + s->tlen, line, n);
+    s->tlen += n;
+    s->text[s->tlen++] = '\n';
+    s->text[s->tlen] = '\0';
+    free(line);
+    if (try_typed(s, s->text, s->text_line, false)) {
+        if (s->tty) {
+            s->text[s->tlen - 1] = '\0';
+            remember(s, s->text);
+        }
+        free(s->text);
+        s->text = NULL;
+        s->tlen = 0;
+    }
+}
+
+/* The input ended: a construct still open gets the parser's word on what
+ * is missing. */
+static void session_finish(session *s)
+{
+    if (s->text) {
+        try_typed(s, s->text, s->text_line, true);
+        free(s->text);
+        s->text = NULL;
+        s->tlen = 0;
+    }
+}
+
+/* ---- a session fed by a program (the fuzzing harness) ---------------------------- */
+
+repl_session *repl_session_new(sn_engine *e)
+{
+    session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->e = e;
+    s->source = "<input>";
+    the_session = s;
+    return s;
+}
+
+bool repl_session_feed(repl_session *s, const char *text, size_t len)
+{
+    const char *end = text + len;
+    while (text < end && !s->quit) {
+        const char *nl = memchr(text, '\n', (size_t)(end - text));
+        size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
+        session_before_line(s);
+        char *line = malloc(n + 1);
+        if (!line)
+            return false;
+        memcpy(line, text, n);
+        line[n] = '\0';
+        s->line++;
+        const char *nul = memchr(line, '\0', n);
+        s->nul = nul ? (size_t)(nul - line) + 1 : 0;
+        trim_end(line);
+        session_line(s, line);
+        text += n + (nl != NULL);
+    }
+    return !s->quit;
+}
+
+void repl_session_free(repl_session *s)
+{
+    if (!s)
+        return;
+    session_finish(s);
+    consult_free(s->c);
+    candidates_clear();
+    if (the_session == s)
+        the_session = NULL;
+    free(s);
+}
+
 int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start)
 {
     static const repl_start plain = {.color = CLI_COLOR_AUTO};
@@ -1475,89 +1612,27 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     }
 
     const char *prompt = s.color ? "\001\033[1m\002sinew>\001\033[0m\002 " : "sinew> ";
-    char *text = NULL; /* a construct being typed */
-    size_t tlen = 0;
-    unsigned text_line = 0; /* the line it began on */
     while (!s.quit && !(s.bail && s.failed)) {
         if (ever_interrupted && !s.tty)
             break;
         interrupted = 0;
-        if (s.c && !consult_ask(s.c)) {
-            consult_free(s.c);
-            s.c = NULL;
-            fflush(stdout);
-        }
-        char *line = read_line(&s, s.c ? consult_prompt(s.c) : text ? "   ... " : prompt, text != NULL);
+        session_before_line(&s);
+        char *line = read_line(&s, s.c ? consult_prompt(s.c) : s.text ? "   ... " : prompt, s.text != NULL);
         if (!line) {
             if (errno == EINTR && s.tty) {
                 /* Ctrl-C in an open construct gives it up */
                 errno = 0;
-                free(text);
-                text = NULL;
-                tlen = 0;
+                free(s.text);
+                s.text = NULL;
+                s.tlen = 0;
                 continue;
             }
             break;
         }
-        if (s.nul) {
-            /* what follows the NUL would be lost without a word */
-            char why[96];
-            snprintf(why, sizeof why, "a NUL byte at column %zu; the line is left out", s.nul);
-            if (s.c)
-                consult_reject(s.c, why);
-            else
-                error(&s, "%s", why);
-            s.nul = 0;
-            free(line);
-            fflush(stdout);
-            continue;
-        }
-        if (s.c) {
-            if (s.tty)
-                remember(&s, line);
-            consult_line(s.c, line);
-            free(line);
-            fflush(stdout);
-            continue;
-        }
-        if (!text && !starts_construct(skip_ws(line))) {
-            if (s.tty)
-                remember(&s, line);
-            execute(&s, line);
-            free(line);
-            continue;
-        }
-        /* a construct, line by line (the first with its indentation, so
-         * the columns of its diagnostics are right), until the parser
-         * finds it complete; then it is one history entry */
-        if (!text)
-            text_line = s.line;
-        size_t n = strlen(line);
-        char *grown = realloc(text, tlen + n + 2);
-        if (grown) {
-            text = grown;
-            memcpy(text + tlen, line, n);
-            tlen += n;
-            text[tlen++] = '\n';
-            text[tlen] = '\0';
-        }
-        free(line);
-        if (text && try_typed(&s, text, text_line, false)) {
-            if (s.tty) {
-                text[tlen - 1] = '\0';
-                remember(&s, text);
-            }
-            free(text);
-            text = NULL;
-            tlen = 0;
-        }
+        session_line(&s, line);
     }
     bool history_ok = true;
-    if (text) {
-        /* the input ended inside a construct: the parser says what is missing */
-        try_typed(&s, text, text_line, true);
-        free(text);
-    }
+    session_finish(&s);
     if (s.tty) {
         putchar('\n');
         history_ok = save_history(&s);

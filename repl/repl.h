@@ -11,6 +11,9 @@
 #define SINEW_REPL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "sinew.h"
 
 /* How to begin: with a consultation (sinew consult), perhaps resuming
  * the answers saved in RESUME, or at the prompt. SCRIPT: read the
@@ -30,5 +33,15 @@ typedef struct repl_start {
 } repl_start;
 
 int repl_main(int npaths, char **paths, const char *default_rules, const repl_start *start);
+
+/* A session on E (loaded already, not owned) fed lines by a program, as
+ * from a pipe, with no terminal and no history: the fuzzing harness of the
+ * REPL's lines. Output goes to standard output and error. feed hands it
+ * TEXT (LEN bytes, lines ended by newlines); false once a `quit` was read.
+ * free finishes a construct still open and frees the session, not E. */
+typedef struct session repl_session;
+repl_session *repl_session_new(sn_engine *e);
+bool repl_session_feed(repl_session *, const char *text, size_t len);
+void repl_session_free(repl_session *);
 
 #endif

@@ -1,0 +1,110 @@
+/* fuzz_repl.c — libFuzzer harness for the REPL's command lines.
+ *
+ * The shipped knowledge base is loaded once. Each input is fed, line by
+ * line, to a fresh session (repl/repl.h) as if piped in: commands,
+ * constructs typed over several lines, consultations and their answers.
+ * The harness works in a scratch folder of its own (so give libFuzzer
+ * absolute paths: build.sh does), and an input holding
+ * a '/' is not run, so no command can read or write a file outside it.
+ * Working memory goes back to the facts blocks after each input. When an
+ * input took rules or templates away (clear), the knowledge base is loaded
+ * afresh at once; when inputs only added some (load, a typed rule), every
+ * 64th such input reloads it: a load costs as much as hundreds of inputs,
+ * and what was added stays small. Runs are held to a few thousand
+ * firings.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "repl.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static unsigned count_rules(const sn_engine *e)
+{
+    unsigned n = 0;
+    for (const sn_rule *r = sn_rule_next(e, NULL); r; r = sn_rule_next(e, r))
+        n++;
+    for (const sn_template *t = sn_template_next(e, NULL); t; t = sn_template_next(e, t))
+        n++;
+    return n;
+}
+
+static char rules_dir[4096];
+static unsigned nrules;
+
+static sn_engine *load(void)
+{
+    sn_engine *e = sn_new();
+    const char *rules[] = {rules_dir};
+    sn_report r = {0};
+    if (!e || !sn_load_files(e, rules, 1, &r)) {
+        fprintf(stderr, "fuzz_repl: cannot load %s\n%s", rules_dir, r.text ? r.text : "");
+        exit(2);
+    }
+    sn_report_free(&r);
+    sn_set_max_firings(e, 5000);
+    return e;
+}
+
+static sn_engine *engine(void)
+{
+    static sn_engine *e;
+    if (e)
+        return e;
+    if (!getcwd(rules_dir, sizeof rules_dir - 8)) {
+        perror("fuzz_repl: getcwd");
+        exit(2);
+    }
+    strcat(rules_dir, "/rules");
+    char scratch[] = "/tmp/fuzz_repl.XXXXXX";
+    if (!mkdtemp(scratch) || chdir(scratch) != 0) {
+        perror("fuzz_repl: a scratch folder");
+        exit(2);
+    }
+    if (!freopen("/dev/null", "w", stdout)) {
+        perror("fuzz_repl: /dev/null");
+        exit(2);
+    }
+    e = load();
+    nrules = count_rules(e);
+    return e;
+}
+
+/* Feed TEXT to a fresh session on the shipped knowledge base; the next
+ * input starts from the same engine. Shared with fuzz_consult.c. */
+void fuzz_repl_feed(const char *text, size_t len);
+void fuzz_repl_feed(const char *text, size_t len)
+{
+    static sn_engine *e;
+    if (!e)
+        e = engine();
+    if (memchr(text, '/', len))
+        return;
+    repl_session *s = repl_session_new(e);
+    if (!s)
+        return;
+    repl_session_feed(s, text, len);
+    repl_session_free(s);
+    sn_set_watch(e, 0, NULL);
+    static unsigned added;
+    unsigned n = count_rules(e);
+    if (n < nrules || (n > nrules && ++added % 64 == 0)) {
+        sn_free(e);
+        e = load();
+    } else {
+        sn_reset(e);
+    }
+}
+
+#ifndef FUZZ_REPL_NO_MAIN
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_repl_feed((const char *)data, size);
+    return 0;
+}
+#endif
