@@ -177,8 +177,12 @@ void sn_set_output(sn_engine *, FILE *);
 void sn_set_interrupt(sn_engine *, volatile sig_atomic_t *flag);
 
 /* Trace what happens to OUT (NULL: nowhere): SN_WATCH_FACTS prints
- * "==> #12 fact cf" / "<== #12 fact", SN_WATCH_RULES "FIRE n rule: #1, #2",
- * SN_WATCH_ACTIVATIONS "+ act rule: #1" / "- act rule: #1". */
+ * "==> #12 fact cf" / "<== #12 fact" (a fact truth maintenance withdrew
+ * says which rule's match went and why: ", withdrawn: rule R (firing 3)
+ * lost its match: fact 2 was retracted") and a certainty that changed,
+ * with its cause ("~ #12 fact 0.40 -> 0.46 by rule R, firing 5"),
+ * SN_WATCH_RULES "FIRE n rule: #1, #2", SN_WATCH_ACTIVATIONS
+ * "+ act rule: #1" / "- act rule: #1". */
 enum { SN_WATCH_FACTS = 1, SN_WATCH_RULES = 2, SN_WATCH_ACTIVATIONS = 4 };
 void sn_set_watch(sn_engine *, unsigned flags, FILE *out);
 unsigned sn_watch(const sn_engine *);
@@ -254,6 +258,34 @@ void sn_set_max_firings(sn_engine *, uint64_t max);
 uint64_t sn_max_firings(const sn_engine *);
 const char *sn_last_error(const sn_engine *);
 uint64_t sn_fired_total(const sn_engine *);
+
+/* One firing at a time: sn_step fires the first activation of the agenda
+ * (as sn_run(e, 1, ...) does) and says what it changed, in order: facts
+ * added (asserted or concluded; by a modify, the fact replaced), removed
+ * (retracted, or withdrawn by truth maintenance, with the cause) and
+ * certainties changed (before and after, with the cause). The caller
+ * frees the result with sn_step_free. */
+typedef enum sn_change_kind { SN_CHANGE_ADDED, SN_CHANGE_REMOVED, SN_CHANGE_CF } sn_change_kind;
+typedef struct sn_change {
+    sn_change_kind kind;
+    uint64_t id;
+    char *fact;            /* "diagnosis(name: x)", as it was then */
+    double before, after;  /* its cf (ADDED, REMOVED: both the same) */
+    uint64_t replaces;     /* ADDED by a modify: the fact it replaced; else 0 */
+    bool withdrawn;        /* REMOVED by truth maintenance, not by the rule */
+    char *cause;           /* CF and withdrawn: why, in words; else NULL */
+} sn_change;
+enum { SN_STEP_MATCHED = 32 };
+typedef struct sn_step_result {
+    const sn_rule *rule;   /* the rule that fired; NULL: the agenda was empty */
+    uint64_t firing;       /* its number (sn_fired_total); 0 when none fired */
+    unsigned nmatched;     /* the facts its activation matched ... */
+    uint64_t matched[SN_STEP_MATCHED]; /* ... their ids, the first SN_STEP_MATCHED */
+    unsigned n;
+    sn_change *changes;
+} sn_step_result;
+sn_stop sn_step(sn_engine *, sn_step_result *out);
+void sn_step_free(sn_step_result *);
 
 /* The agenda, in the order it will fire. */
 sn_activation *sn_agenda_next(const sn_engine *, const sn_activation *);

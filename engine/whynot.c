@@ -9,6 +9,7 @@
 #include "explain.h"
 #include "internal.h"
 #include "load.h"
+#include "witness.h"
 
 /* ---- why not ------------------------------------------------------------- */
 
@@ -86,32 +87,29 @@ static void why_stuck(engine *e, const prod *p, uint32_t level, char *buf, size_
             SAY(", ... (%u in all)", t->nfacts);
         break;
     }
-    case N_NEG: {
-        /* a fact that blocks one of the partial matches */
-        const struct fact *blocker = NULL;
-        for (uint32_t i = 0; n->mem.b && i <= n->mem.mask && !blocker; i++)
-            for (const token *t = n->mem.b[i]; t && !blocker; t = t->bnext) {
-                if (t->dead || t->count == 0)
-                    continue;
-                for (const aentry *a = n->am->idx.b ? n->am->idx.b[t->hash & n->am->idx.mask] : NULL; a;
-                     a = a->bnext)
-                    if (a->hash == t->hash) {
-                        blocker = a->f;
-                        break;
-                    }
+    case N_NEG:
+    case N_NCC: {
+        /* the facts that block one of the partial matches */
+        struct fact *v[4];
+        uint32_t k = 0;
+        for (uint32_t i = 0; n->mem.b && i <= n->mem.mask && !k; i++)
+            for (const token *t = n->mem.b[i]; t && !k; t = t->bnext)
+                if (!t->dead && t->count > 0)
+                    k = witness_blocked(e, n, t, v, 4);
+        if (n->kind == N_NCC && n->exists) {
+            SAY("nothing matches the whole group");
+        } else if (k) {
+            SAY("blocked by");
+            for (uint32_t i = 0; i < k; i++) {
+                char fb[256];
+                sn_fact_format(v[i], fb, sizeof fb);
+                SAY("%s #%llu %s cf %.2f", i ? "," : "", (unsigned long long)v[i]->id, fb, v[i]->cf);
             }
-        if (blocker) {
-            char fb[256];
-            sn_fact_format(blocker, fb, sizeof fb);
-            SAY("blocked by #%llu %s cf %.2f", (unsigned long long)blocker->id, fb, blocker->cf);
         } else {
-            SAY("blocked by a fact that matches it");
+            SAY("%s", n->kind == N_NCC ? "blocked: the group matches" : "blocked by a fact that matches it");
         }
         break;
     }
-    case N_NCC:
-        SAY("%s", n->exists ? "nothing matches the whole group" : "blocked: the group matches");
-        break;
     case N_TEST: SAY("the test is false for every match so far"); break;
     default: SAY("it does not hold"); break;
     }

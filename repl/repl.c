@@ -386,21 +386,83 @@ static void rc_run(session *s, char *args)
     interrupted = 0;
 }
 
-static void rc_agenda(session *s, char *args)
+/* The agenda, one activation a line under INDENT; at most MAX lines
+ * (0: all). Returns how many activations there are. */
+static unsigned agenda_lines(session *s, const char *indent, unsigned max)
 {
-    (void)args;
     unsigned n = 0;
-    for (sn_activation *a = sn_agenda_next(s->e, NULL); a; a = sn_agenda_next(s->e, a)) {
+    for (sn_activation *a = sn_agenda_next(s->e, NULL); a; a = sn_agenda_next(s->e, a), n++) {
+        if (max && n >= max)
+            continue;
         const sn_fact *fs[32];
         unsigned k = sn_activation_facts(a, fs, 32);
-        printf("%4d  %s:", sn_activation_salience(a), sn_rule_name(sn_activation_rule(a)));
+        printf("%s%4d  %s:", indent, sn_activation_salience(a), sn_rule_name(sn_activation_rule(a)));
         for (unsigned i = 0; i < k && i < 32; i++)
             printf("%s#%llu", i ? ", " : " ", (unsigned long long)sn_fact_id(fs[i]));
         putchar('\n');
-        n++;
     }
+    if (max && n > max)
+        printf("%s... %u more\n", indent, n - max);
+    return n;
+}
+
+static void rc_agenda(session *s, char *args)
+{
+    (void)args;
+    unsigned n = agenda_lines(s, "", 0);
     printf("%u activation%s (strategy %s)\n", n, n == 1 ? "" : "s",
            sn_strategy_name(sn_strategy_get(s->e)));
+}
+
+/* step: one firing, with the agenda before and after and what changed. */
+static void rc_step(session *s, char *args)
+{
+    enum { SHOWN = 10 };
+    if (*args) {
+        error(s, "step takes nothing (it fires one rule): step");
+        return;
+    }
+    printf("agenda before:\n");
+    if (agenda_lines(s, "  ", SHOWN) == 0) {
+        printf("  (empty: nothing to fire)\n");
+        return;
+    }
+    sn_step_result r;
+    sn_stop why = sn_step(s->e, &r);
+    if (r.rule && r.firing) {
+        printf("fired %llu %s (%s):", (unsigned long long)r.firing, sn_rule_name(r.rule),
+               sn_rule_where(r.rule));
+        for (unsigned i = 0; i < r.nmatched && i < SN_STEP_MATCHED; i++)
+            printf("%s#%llu", i ? ", " : " ", (unsigned long long)r.matched[i]);
+        putchar('\n');
+    }
+    for (unsigned i = 0; i < r.n; i++) {
+        const sn_change *c = &r.changes[i];
+        switch (c->kind) {
+        case SN_CHANGE_ADDED:
+            printf("  + #%llu %s cf %.2f", (unsigned long long)c->id, c->fact, c->after);
+            if (c->replaces)
+                printf(" (modified #%llu)", (unsigned long long)c->replaces);
+            putchar('\n');
+            break;
+        case SN_CHANGE_REMOVED:
+            printf("  - #%llu %s cf %.2f %s%s\n", (unsigned long long)c->id, c->fact, c->after,
+                   c->withdrawn ? "withdrawn: " : "retracted", c->withdrawn && c->cause ? c->cause : "");
+            break;
+        case SN_CHANGE_CF:
+            printf("  ~ #%llu %s %.2f -> %.2f %s\n", (unsigned long long)c->id, c->fact, c->before,
+                   c->after, c->cause ? c->cause : "");
+            break;
+        }
+    }
+    if (r.n == 0 && r.firing)
+        printf("  (working memory did not change)\n");
+    sn_step_free(&r);
+    if (why == SN_STOP_ERROR)
+        error(s, "%s", sn_last_error(s->e));
+    printf("agenda after:\n");
+    if (agenda_lines(s, "  ", SHOWN) == 0)
+        printf("  (empty)\n");
 }
 
 static void rc_rules(session *s, char *args)
@@ -708,6 +770,7 @@ static const command commands[] = {
     {"retract", "#ID...", "remove facts; what was concluded from them is withdrawn", rc_retract},
     {"run", "[N]", "fire rules until none is left (or N); Ctrl-C stops between firings", rc_run},
     {"agenda", "", "the activations waiting to fire, in order", rc_agenda},
+    {"step", "", "fire one rule: the agenda before and after, and what changed", rc_step},
     {"rules", "[TEXT]", "the rules (whose name contains TEXT)", rc_rules},
     {"templates", "[TEXT]", "the templates and their slots", rc_templates},
     {"conclusions", "", "what was concluded, by certainty, and the recommendations", rc_conclusions},

@@ -182,6 +182,21 @@ if command -v dot > /dev/null 2>&1; then
         fail "repl/dot: explain --dot did not render with dot"
         cat "$TMP/dot.log" "$TMP/dot.err"
     fi
+    # every kind of condition in the picture: not, exists (with the fact
+    # that let it through), a test with its value, and the cf arithmetic
+    printf 'assert finding(pop) site(calf) severity(7) finding(swelling)\nrun\nexplain diagnosis(name: tear) --dot %s\n' \
+        "$TMP/conds.dot" | "$SINEW" tests/repl/conds.sinew > "$TMP/dot.log" 2>&1
+    if dot -Tsvg "$TMP/conds.dot" -o "$TMP/conds.svg" 2> "$TMP/dot.err" &&
+        grep -q 'not finding(name: numbness)' "$TMP/conds.svg" &&
+        grep -q 'exists site(value: thigh | calf)' "$TMP/conds.svg" &&
+        grep -q 'test ?v &gt;= 5' "$TMP/conds.svg" && grep -q 'true (?v = 7)' "$TMP/conds.svg" &&
+        grep -q 'certainty: 0.50 + 0.80 x (1 &#45; 0.50) = 0.90' "$TMP/conds.svg" &&
+        grep -q '<title>f2&#45;&gt;c' "$TMP/conds.svg"; then
+        pass
+    else
+        fail "repl/dot-conditions: explain --dot leaves a condition out"
+        cat "$TMP/dot.log" "$TMP/dot.err"
+    fi
 else
     fail "repl/dot: Graphviz's dot is not installed (apt-get install graphviz)"
 fi
