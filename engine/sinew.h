@@ -357,6 +357,15 @@ void sn_explain_how(sn_engine *, const sn_fact *f, sn_format, FILE *out);
  * JSON. False, with REPORT filled, when the pattern is wrong. */
 bool sn_explain_whynot(sn_engine *, const char *pattern, sn_format, FILE *out, sn_report *report);
 
+/* The Rete network as a Graphviz picture (netdot.c), to OUT: the alpha
+ * memories (template and the constants they discriminate on), the beta
+ * nodes (joins, not, exists, groups and their subnetworks, tests) and a
+ * terminal per rule alternative, each memory with how many entries it
+ * holds now. RULE: only the nodes that rule uses; NULL: the whole
+ * network. False when there is no rule RULE (nothing is written) or
+ * memory ran out. */
+bool sn_network_dot(sn_engine *, const char *rule, FILE *out);
+
 /* F as one JSON object: id, fact, template, slots, cf, live, origin. */
 void sn_fact_json(FILE *out, const sn_fact *f);
 /* Slot I of F as a JSON value: a number, or a string. */

@@ -596,6 +596,57 @@ static void rc_explain(session *s, char *args)
     sn_explain_how(s->e, f, SN_TEXT, stdout);
 }
 
+/* network [RULE] [--dot FILE]: the Rete network as a Graphviz picture,
+ * to FILE or to standard output. */
+static void rc_network(session *s, char *args)
+{
+    char *file = NULL;
+    char *dot = strstr(args, "--dot");
+    if (dot && (dot == args || dot[-1] == ' ')) {
+        char *after = skip_ws(dot + 5);
+        char *end = after;
+        while (*end && *end != ' ' && *end != '\t')
+            end++;
+        if (end == after || *after == '-') {
+            error(s, "network --dot needs a file to write: network --dot rete.dot");
+            return;
+        }
+        file = strndup(after, (size_t)(end - after));
+        memmove(dot, end, strlen(end) + 1);
+        trim_end(args);
+    }
+    char *rule = skip_ws(args);
+    if (*rule && strpbrk(rule, " \t")) {
+        error(s, "network takes one rule at most: network [RULE] [--dot FILE]");
+        free(file);
+        return;
+    }
+    if (*rule && !sn_rule_find(s->e, rule)) {
+        error(s, "there is no rule '%s' ('rules' lists them)", rule);
+        free(file);
+        return;
+    }
+    FILE *out = file ? fopen(file, "w") : stdout;
+    if (!out) {
+        error(s, "cannot write %s: %s", file, strerror(errno));
+        free(file);
+        return;
+    }
+    bool ok = sn_network_dot(s->e, *rule ? rule : NULL, out);
+    if (file) {
+        ok = !ferror(out) && ok;
+        errno = 0;
+        ok = fclose(out) == 0 && ok;
+        if (!ok)
+            error(s, "cannot write %s%s%s", file, errno ? ": " : "", errno ? strerror(errno) : "");
+        else
+            printf("wrote %s (render it with: dot -Tsvg %s -o rete.svg)\n", file, file);
+    } else if (!ok) {
+        error(s, "the network could not be drawn (out of memory)");
+    }
+    free(file);
+}
+
 static void rc_conclusions(session *s, char *args)
 {
     (void)args;
@@ -778,6 +829,7 @@ static const command commands[] = {
     {"how", "FACT [--json]", "the whole proof of a fact, down to the given facts", rc_how},
     {"whynot", "PATTERN [--json]", "why nothing matches: each rule that could, and what stopped it", rc_whynot},
     {"explain", "FACT [--json | --dot FILE]", "why and how together; --dot writes a Graphviz picture", rc_explain},
+    {"network", "[RULE] [--dot FILE]", "the Rete network (of one rule) as a Graphviz picture, with what each memory holds", rc_network},
     {"watch", "[facts|rules|activations|all]", "print what happens as it happens", rc_watch},
     {"unwatch", "[facts|rules|activations|all]", "stop printing it", rc_unwatch},
     {"consult", "[FILE]", "the system asks the questions (FILE: resume saved answers)", rc_consult},
@@ -1148,9 +1200,10 @@ static bool is_command(const char *word, size_t len, const char *const *list)
 
 /* What can be typed at the word TEXT, from what comes before it on the
  * line: commands first; then, by command, file names (load, save,
- * consult, explain --dot), fact ids (why, how, explain, retract),
+ * consult, explain and network --dot), fact ids (why, how, explain, retract),
  * templates, slots and the values a slot can take (assert, facts, why,
- * how, explain, whynot), and the words of help, strategy and watch. */
+ * how, explain, whynot), rule names (rules, network), and the words of
+ * help, strategy and watch. */
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
@@ -1212,7 +1265,8 @@ static char **complete(const char *text, int start, int end)
         static const char *const words[] = {"facts", "rules", "activations", "all"};
         for (size_t i = 0; i < 4; i++)
             names_add(words[i], &candidates);
-    } else if (clen == 5 && strncmp(cmd, "rules", 5) == 0) {
+    } else if ((clen == 5 && strncmp(cmd, "rules", 5) == 0) ||
+               (clen == 7 && strncmp(cmd, "network", 7) == 0)) {
         for (const sn_rule *r = sn_rule_next(s->e, NULL); r; r = sn_rule_next(s->e, r))
             names_add(sn_rule_name(r), &candidates);
     } else if (clen == 9 && strncmp(cmd, "templates", 9) == 0) {
