@@ -11,6 +11,9 @@
 typedef struct steplog {
     sn_change *v;
     unsigned n, cap;
+    const struct rule *rule;    /* the rule that fired */
+    unsigned nmatched;
+    uint64_t matched[SN_STEP_MATCHED];
 } steplog;
 
 /* ---- watching ------------------------------------------------------------------ */
@@ -151,6 +154,18 @@ static void watch_match(FILE *out, const token *tok, const prod *p)
 
 void watch_firing(engine *e, const struct activation *a)
 {
+    if (e->steplog) {
+        steplog *l = e->steplog;
+        uint64_t ids[64];
+        unsigned n = 0;
+        for (const token *t = a->tok; t; t = t->parent)
+            if (t->f && a->p->positive[t->level] && n < 64)
+                ids[n++] = t->f->id;
+        l->rule = a->p->r;
+        l->nmatched = n;
+        for (unsigned i = 0; i < n && i < SN_STEP_MATCHED; i++)
+            l->matched[i] = ids[n - 1 - i];
+    }
     if (!(e->watch & SN_WATCH_RULES))
         return;
     fprintf(e->watch_out, "FIRE %llu %s:", (unsigned long long)e->fired, a->p->r->name->text);
@@ -170,21 +185,15 @@ void watch_activation(engine *e, const struct activation *a, bool added)
 sn_stop sn_step(sn_engine *e, sn_step_result *out)
 {
     memset(out, 0, sizeof *out);
-    const sn_activation *a = sn_agenda_next(e, NULL);
-    if (a) {
-        out->rule = sn_activation_rule(a);
-        out->nmatched = sn_activation_facts(a, NULL, 0);
-        const sn_fact *v[SN_STEP_MATCHED];
-        unsigned k = sn_activation_facts(a, v, SN_STEP_MATCHED);
-        for (unsigned i = 0; i < k; i++)
-            out->matched[i] = sn_fact_id(v[i]);
-    }
     steplog log = {0};
     e->steplog = &log;
     uint64_t fired = 0;
     sn_stop why = sn_run(e, 1, &fired);
     e->steplog = NULL;
     out->firing = fired ? sn_fired_total(e) : 0;
+    out->rule = fired ? log.rule : NULL;
+    out->nmatched = log.nmatched;
+    memcpy(out->matched, log.matched, sizeof out->matched);
     out->changes = log.v;
     out->n = log.n;
     return why;
