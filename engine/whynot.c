@@ -18,6 +18,8 @@ typedef struct candidate {
     uint32_t held;           /* conditions that hold, from the first */
     const char *status;      /* what happened, when all held */
     char detail[512];
+    uint64_t blocked_by[4];  /* the facts that block the condition it stopped at */
+    uint32_t nblocked;
 } candidate;
 
 /* Could action A make a fact the pattern's constants allow? */
@@ -47,8 +49,10 @@ static bool could_make(engine *e, const cact *a, const struct tmpl *t, const ast
 }
 
 /* Why does condition LEVEL of P hold for no partial match? */
-static void why_stuck(engine *e, const prod *p, uint32_t level, char *buf, size_t size)
+static void why_stuck(engine *e, const prod *p, uint32_t level, candidate *c)
 {
+    char *buf = c->detail;
+    size_t size = sizeof c->detail;
     const node *n = p->chain[level - 1];
     size_t o = 0;
 #define SAY(...) (o += (size_t)snprintf(buf + o, o < size ? size - o : 0, __VA_ARGS__))
@@ -99,6 +103,8 @@ static void why_stuck(engine *e, const prod *p, uint32_t level, char *buf, size_
         if (n->kind == N_NCC && n->exists) {
             SAY("nothing matches the whole group");
         } else if (k) {
+            for (uint32_t i = 0; i < k; i++)
+                c->blocked_by[c->nblocked++] = v[i]->id;
             SAY("blocked by");
             for (uint32_t i = 0; i < k; i++) {
                 char fb[256];
@@ -206,7 +212,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             if (c->held == p->depth)
                 all_held(e, p, t, c);
             else
-                why_stuck(e, p, c->held + 1, c->detail, sizeof c->detail);
+                why_stuck(e, p, c->held + 1, c);
         }
     }
     if (v)
@@ -246,6 +252,12 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             if (v[i].held < p->depth) {
                 fputs(",\"stopped_at\":", out);
                 json_str(out, p->cond_text[v[i].held + 1]);
+            }
+            if (v[i].nblocked) {
+                fputs(",\"blocked_by\":[", out);
+                for (uint32_t k = 0; k < v[i].nblocked; k++)
+                    fprintf(out, "%s%llu", k ? "," : "", (unsigned long long)v[i].blocked_by[k]);
+                fputc(']', out);
             }
             fputs(",\"why\":", out);
             json_str(out, v[i].detail);
