@@ -337,6 +337,24 @@ const char *sn_just_binding(const sn_just *, unsigned i, char *buf, size_t size)
 const char *sn_just_var(const sn_just *, unsigned i);
 /* Why it was withdrawn: "fact 12 retracted", "" while active. */
 const char *sn_just_withdrawn(const sn_just *);
+/* Every condition of the rule, in the order written, with what held it
+ * when the rule fired: a pattern the fact it matched; a `not` (or
+ * `not { }`) none; an `exists` (or `exists { }`) the facts that let it
+ * through then (they may have gone since); a test none (its variables
+ * are among the bindings). None when recording was off. */
+typedef enum sn_cond_kind {
+    SN_COND_PATTERN, SN_COND_NOT, SN_COND_EXISTS, SN_COND_TEST, SN_COND_OTHER
+} sn_cond_kind;
+typedef struct sn_cond {
+    sn_cond_kind kind;
+    const char *text;        /* the condition as written */
+    uint64_t fact;           /* a pattern's fact; else 0 */
+    unsigned nfacts;         /* an exists: its facts' ids (borrowed from the record) */
+    const uint64_t *facts;
+} sn_cond;
+unsigned sn_just_nconds(const sn_just *);
+/* Condition I (from 0) into *OUT; false when there is none. */
+bool sn_just_cond(const sn_just *, unsigned i, sn_cond *out);
 
 /* Facts once concluded and since withdrawn (kept while recording), newest
  * first. */

@@ -66,6 +66,18 @@ TEST(exists_is_explained_by_the_fact_of_its_firing)
     CHECK(t && strstr(t, want));
     CHECK(t && strstr(t, "held   not f(name: no): no fact matched"));
     free(t);
+    /* the same through the API: the record of rule r, condition 2 */
+    const sn_just *jr = NULL;
+    for (const sn_just *j = sn_fact_justs(d); j; j = sn_just_next(j))
+        if (strcmp(sn_rule_name(sn_just_rule(j)), "r") == 0)
+            jr = j;
+    sn_cond c;
+    CHECK(jr && sn_just_nconds(jr) == 3);
+    CHECK(jr && sn_just_cond(jr, 0, &c) && c.kind == SN_COND_PATTERN && c.fact != 0);
+    CHECK(jr && sn_just_cond(jr, 1, &c) && c.kind == SN_COND_EXISTS && c.nfacts == 1 &&
+          c.facts[0] == xid && strcmp(c.text, "exists site(value: x | y)") == 0);
+    CHECK(jr && sn_just_cond(jr, 2, &c) && c.kind == SN_COND_NOT && c.nfacts == 0);
+    CHECK(jr && !sn_just_cond(jr, 3, &c));
     t = why_text(e, d, SN_JSON);
     CHECK(t && strstr(t, "\"kind\":\"exists\""));
     snprintf(want, sizeof want, "{\"id\":%llu,\"retracted\":true}", (unsigned long long)xid);
