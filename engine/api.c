@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conds.h"
 #include "internal.h"
 
 void sn_each_symbol(const sn_engine *e, void (*fn)(const char *, void *), void *ctx)
@@ -173,6 +174,28 @@ const char *sn_just_binding(const sn_just *j, unsigned i, char *buf, size_t size
     return buf;
 }
 const char *sn_just_withdrawn(const sn_just *j) { return j->withdrawn ? j->withdrawn : ""; }
+
+unsigned sn_just_nconds(const sn_just *j)
+{
+    return just_nconds(j);
+}
+
+bool sn_just_cond(const sn_just *j, unsigned i, sn_cond *out)
+{
+    if (i >= just_nconds(j))
+        return false;
+    cond_view c;
+    just_cond(j, i + 1, &c);
+    *out = (sn_cond){.text = c.text, .fact = c.fact, .nfacts = c.nwit, .facts = c.wit};
+    switch (c.kind) {
+    case C_PATTERN: out->kind = SN_COND_PATTERN; break;
+    case C_NOT: out->kind = SN_COND_NOT; break;
+    case C_EXISTS: out->kind = SN_COND_EXISTS; break;
+    case C_TEST: out->kind = SN_COND_TEST; break;
+    default: out->kind = SN_COND_OTHER; break;
+    }
+    return true;
+}
 
 static int rec_order(const void *a, const void *b)
 {

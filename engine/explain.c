@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../grammar/front.h"
+#include "conds.h"
 #include "explain.h"
 #include "internal.h"
 
@@ -207,14 +208,18 @@ static void just_text(engine *e, FILE *out, const struct just *j, unsigned n, co
         wrap(out, r->doc, indent, 76);
     for (uint32_t i = 0; i < r->ncites; i++)
         fprintf(out, "%s    %s %s\n", indent, i ? "    " : "cites", r->cites[i]);
-    bool first = true;
-    for (uint32_t i = 0; i < j->nfacts; i++) {
-        if (!j->facts[i])
-            continue;
-        fprintf(out, "%s    %s ", indent, first ? "matched" : "       ");
-        fact_by_id_line(e, out, j->facts[i]);
-        fputc('\n', out);
-        first = false;
+    if (just_nconds(j)) {
+        conds_text(e, out, j, indent);
+    } else {
+        bool first = true;
+        for (uint32_t i = 0; i < j->nfacts; i++) {
+            if (!j->facts[i])
+                continue;
+            fprintf(out, "%s    %s ", indent, first ? "matched" : "       ");
+            fact_by_id_line(e, out, j->facts[i]);
+            fputc('\n', out);
+            first = false;
+        }
     }
     if (j->binds && j->p->nvars) {
         fprintf(out, "%s    with   ", indent);
@@ -281,6 +286,7 @@ static void just_json(engine *e, FILE *out, const struct just *j)
         json_str(out, buf);
     }
     fputc('}', out);
+    conds_json(e, out, j);
     if (!j->active) {
         fputs(",\"withdrawn\":", out);
         json_str(out, j->withdrawn ? j->withdrawn : "");
@@ -430,6 +436,9 @@ static bool how_interrupted(engine *e, seen *s)
     return s->stopped;
 }
 
+static void how_text_id(engine *e, FILE *out, uint64_t id, unsigned depth, seen *path);
+static void how_dot(engine *e, FILE *out, const struct fact *f, seen *done);
+
 static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth, seen *path)
 {
     char buf[128];
@@ -463,23 +472,43 @@ static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth,
         for (uint32_t i = 0; i < j->r->ncites; i++)
             fprintf(out, "%s%s", i ? ", " : "; cites ", j->r->cites[i]);
         fputc('\n', out);
-        for (uint32_t i = 0; i < j->nfacts; i++) {
-            if (!j->facts[i])
+        uint32_t nc = just_nconds(j);
+        for (uint32_t l = 1; l <= (nc ? nc : j->nfacts); l++) {
+            cond_view c = {.kind = C_PATTERN, .fact = j->facts[l - 1]};
+            if (nc)
+                just_cond(j, l, &c);
+            if (c.kind == C_PATTERN) {
+                if (c.fact)
+                    how_text_id(e, out, c.fact, depth + 1, path);
                 continue;
-            struct fact *g = sn_fact_by_id(e, j->facts[i]);
-            if (g) {
-                how_text(e, out, g, depth + 1, path);
-            } else {
-                for (unsigned k = 0; k <= depth; k++)
-                    fputs("    ", out);
-                fprintf(out, "#%llu (since retracted)\n", (unsigned long long)j->facts[i]);
             }
+            char ob[320];
+            for (unsigned k = 0; k <= depth; k++)
+                fputs("    ", out);
+            fprintf(out, "%s: %s\n", c.text, c.nwit ? "held by" : cond_outcome(j, &c, ob, sizeof ob));
+            for (uint32_t i = 0; i < c.nwit; i++)
+                how_text_id(e, out, c.wit[i], depth + 2, path);
         }
+    }
+}
+
+static void how_text_id(engine *e, FILE *out, uint64_t id, unsigned depth, seen *path)
+{
+    struct fact *g = sn_fact_by_id(e, id);
+    if (g) {
+        how_text(e, out, g, depth, path);
+    } else {
+        for (unsigned k = 0; k < depth; k++)
+            fputs("    ", out);
+        fprintf(out, "#%llu (since retracted)\n", (unsigned long long)id);
     }
 }
 
 /* The proof of F: its active justifications, each with the facts it
  * matched, and theirs in turn, under the names `why` uses. */
+static void how_json_id(engine *e, FILE *out, uint64_t id, unsigned depth, seen *path);
+static void how_json_conds(engine *e, FILE *out, const struct just *j, unsigned depth, seen *path);
+
 static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth, seen *path)
 {
     fact_json_head(out, f, depth == 0 ? "sinew.how/1" : NULL);
@@ -526,15 +555,101 @@ static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth,
             if (!f2)
                 fputc(',', out);
             f2 = false;
-            struct fact *g = sn_fact_by_id(e, j->facts[i]);
-            if (g)
-                how_json(e, out, g, depth + 1, path);
-            else
-                fprintf(out, "{\"id\":%llu,\"retracted\":true}", (unsigned long long)j->facts[i]);
+            how_json_id(e, out, j->facts[i], depth + 1, path);
         }
-        fputs("]}", out);
+        fputc(']', out);
+        how_json_conds(e, out, j, depth, path);
+        fputc('}', out);
     }
     fputs("]}", out);
+}
+
+static void how_json_id(engine *e, FILE *out, uint64_t id, unsigned depth, seen *path)
+{
+    struct fact *g = sn_fact_by_id(e, id);
+    if (g)
+        how_json(e, out, g, depth, path);
+    else
+        fprintf(out, "{\"id\":%llu,\"retracted\":true}", (unsigned long long)id);
+}
+
+/* Every condition of J: a pattern names the fact in "matched", an exists
+ * gives the proofs of the facts that let it through. */
+static void how_json_conds(engine *e, FILE *out, const struct just *j, unsigned depth, seen *path)
+{
+    uint32_t n = just_nconds(j);
+    if (!n)
+        return;
+    fputs(",\"conditions\":[", out);
+    for (uint32_t l = 1; l <= n; l++) {
+        cond_view c;
+        just_cond(j, l, &c);
+        fprintf(out, "%s{\"kind\":\"%s\",\"text\":", l > 1 ? "," : "", cond_kind_word(c.kind));
+        json_str(out, c.text);
+        if (c.kind == C_PATTERN && c.fact)
+            fprintf(out, ",\"id\":%llu", (unsigned long long)c.fact);
+        if (c.kind == C_TEST)
+            conds_json_bindings(out, j, &c);
+        if (c.kind == C_EXISTS) {
+            fputs(",\"facts\":[", out);
+            for (uint32_t i = 0; i < c.nwit; i++) {
+                fputs(i ? "," : "", out);
+                how_json_id(e, out, c.wit[i], depth + 1, path);
+            }
+            fputc(']', out);
+        }
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
+/* The certainty arithmetic of F (cf_arithmetic's line) as a string the
+ * caller frees; NULL when there is nothing to combine. */
+static char *cf_arithmetic_text(const struct fact *f)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *ms = open_memstream(&text, &len);
+    if (!ms)
+        return NULL;
+    cf_arithmetic(ms, f);
+    if (fclose(ms) != 0 || len == 0) {
+        free(text);
+        return NULL;
+    }
+    if (text[len - 1] == '\n')
+        text[len - 1] = '\0';
+    return text;
+}
+
+/* The conditions of J (the N-th record of F) that are not patterns, as
+ * nodes feeding its rule node: a `not` with "no fact matched", an
+ * `exists` fed by the facts that let it through, a test with its value. */
+static void dot_conds(engine *e, FILE *out, const struct fact *f, const struct just *j, unsigned n,
+                      seen *done)
+{
+    for (uint32_t l = 1; l <= just_nconds(j); l++) {
+        cond_view c;
+        just_cond(j, l, &c);
+        if (c.kind == C_PATTERN)
+            continue;
+        char ob[320], label[768];
+        snprintf(label, sizeof label, "%s\n%s", c.text,
+                 c.nwit ? "held by" : cond_outcome(j, &c, ob, sizeof ob));
+        fprintf(out, "  c%llu_%u_%u [shape=note, style=\"%s\", fontsize=10, label=",
+                (unsigned long long)f->id, n, l, c.kind == C_NOT ? "dashed" : "solid");
+        dot_str(out, label);
+        fprintf(out, "];\n  c%llu_%u_%u -> r%llu_%u [style=dashed];\n", (unsigned long long)f->id, n,
+                l, (unsigned long long)f->id, n);
+        for (uint32_t i = 0; i < c.nwit; i++) {
+            struct fact *g = sn_fact_by_id(e, c.wit[i]);
+            if (!g)
+                continue;
+            how_dot(e, out, g, done);
+            fprintf(out, "  f%llu -> c%llu_%u_%u;\n", (unsigned long long)g->id, (unsigned long long)f->id,
+                    n, l);
+        }
+    }
 }
 
 static void how_dot(engine *e, FILE *out, const struct fact *f, seen *done)
@@ -543,9 +658,12 @@ static void how_dot(engine *e, FILE *out, const struct fact *f, seen *done)
         return;
     seen_add(done, f->id);
     char *t = fact_text(f);
-    char label[1024];
-    snprintf(label, sizeof label, "#%llu %s\ncf %.2f%s", (unsigned long long)f->id, t ? t : "", f->cf,
-             f->asserted && f->origin != SN_ORIGIN_RULE ? " (given)" : "");
+    char *arith = cf_arithmetic_text(f);
+    char label[1536];
+    snprintf(label, sizeof label, "#%llu %s\ncf %.2f%s%s%s", (unsigned long long)f->id, t ? t : "", f->cf,
+             f->asserted && f->origin != SN_ORIGIN_RULE ? " (given)" : "", arith ? "\n" : "",
+             arith ? arith + 2 : "");
+    free(arith);
     free(t);
     fprintf(out, "  f%llu [shape=box, style=\"rounded%s\", label=", (unsigned long long)f->id,
             f->asserted && f->origin != SN_ORIGIN_RULE ? ",filled\", fillcolor=\"#e8f0fe" : "");
@@ -573,6 +691,7 @@ static void how_dot(engine *e, FILE *out, const struct fact *f, seen *done)
             how_dot(e, out, g, done);
             fprintf(out, "  f%llu -> r%llu_%u;\n", (unsigned long long)g->id, (unsigned long long)f->id, n);
         }
+        dot_conds(e, out, f, j, n, done);
     }
 }
 

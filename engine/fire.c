@@ -14,6 +14,7 @@
 #include "tms.h"
 #include "verify.h"
 #include "watch.h"
+#include "witness.h"
 #include "wm.h"
 
 /* ---- firing -------------------------------------------------------------------------- */
@@ -24,6 +25,7 @@ typedef struct firing {
     token *tok;
     struct fact **lv;
     value *locals;
+    const firing_conds *conds; /* when recording */
 } firing;
 
 static bool eval_values(firing *fr, struct tmpl *t, cexpr **exprs, value *vals, const value *base)
@@ -68,7 +70,7 @@ static bool do_conclude(firing *fr, const cact *a)
     double m = token_min_cf(fr->tok, fr->p);
     uint32_t h;
     struct fact *f = wm_lookup(e, a->t, vals, &h);
-    struct just *j = just_new(e, J_CONCLUDE, fr->p, fr->lv, fr->locals);
+    struct just *j = just_new(e, J_CONCLUDE, fr->p, fr->lv, fr->locals, fr->conds);
     j->rule_cf = rule_cf;
     j->min_cf = m;
     j->cf = rule_cf * m;
@@ -80,6 +82,7 @@ static bool do_conclude(firing *fr, const cact *a)
         j->next = f->justs;
         f->justs = j;
         f->nsupport++;
+        fact_cause(f, j, CAUSE_NEW);
         fact_enqueue(e, f);
         return true;
     }
@@ -97,7 +100,7 @@ static struct fact *assert_from_rule(firing *fr, struct tmpl *t, value *vals)
     engine *e = fr->e;
     struct fact *f = fact_assert(e, t, vals, SN_ORIGIN_RULE, NULL, NULL);
     if (e->recording && f->live) {
-        struct just *j = just_new(e, J_ASSERT, fr->p, fr->lv, fr->locals);
+        struct just *j = just_new(e, J_ASSERT, fr->p, fr->lv, fr->locals, fr->conds);
         j->target = f;
         j->rule_cf = 1.0;
         j->min_cf = 1.0;
@@ -141,7 +144,9 @@ static bool do_action(firing *fr, const cact *a)
             return false;
         fact_retract(e, old);
         engine_settle(e);
+        e->modify_of = old->id; /* step logs the new fact as replacing it */
         assert_from_rule(fr, a->t, vals);
+        e->modify_of = 0;
         return true;
     }
     case A_BIND: {
@@ -177,7 +182,7 @@ static bool do_action(firing *fr, const cact *a)
         char buf[256];
         const char *text = v.type == V_STRING || v.type == V_SYMBOL ? v.u.s->text
                                                                     : (value_format(buf, sizeof buf, v), buf);
-        struct just *j = just_new(e, J_RECOMMEND, fr->p, fr->lv, fr->locals);
+        struct just *j = just_new(e, J_RECOMMEND, fr->p, fr->lv, fr->locals, NULL);
         j->text = mem_strndup(&e->mem, text, strlen(text));
         j->tok = fr->tok;
         j->tnext = fr->tok->sup;
@@ -238,6 +243,21 @@ static bool fire(engine *e, struct activation *a)
     for (uint32_t i = 0; i < p->nlocals; i++)
         locals[i] = v_nil();
     firing fr = {.e = e, .p = p, .tok = tok, .lv = lv, .locals = locals};
+    /* what lets each condition through, read before an action changes it */
+    enum { WIT_MAX = 64 };
+    uint8_t kindsmall[16];
+    uint32_t atsmall[17];
+    uint64_t wit[WIT_MAX];
+    uint8_t *kinds = NULL;
+    uint32_t *at = NULL;
+    firing_conds conds;
+    if (e->recording) {
+        kinds = p->depth < 16 ? kindsmall : e_alloc(e, p->depth + 1);
+        at = p->depth < 16 ? atsmall : e_alloc(e, (p->depth + 1) * sizeof *at);
+        witness_record(e, p, tok, kinds, wit, at, WIT_MAX);
+        conds = (firing_conds){.kinds = kinds, .ids = wit, .at = at};
+        fr.conds = &conds;
+    }
     bool ok = true;
     for (const cact *x = p->actions; x && ok; x = x->next) {
         ok = do_action(&fr, x);
@@ -252,6 +272,10 @@ static bool fire(engine *e, struct activation *a)
     }
     if (lv != lvsmall)
         e_free(e, lv);
+    if (kinds && kinds != kindsmall) {
+        e_free(e, kinds);
+        e_free(e, at);
+    }
     if (locals != locsmall)
         e_free(e, locals);
     engine_quiesce(e);

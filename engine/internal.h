@@ -130,6 +130,10 @@ struct fact {
     aentry *entries;              /* alpha memories it is in */
     token *tokens;                /* tokens whose fact it is */
     struct just *justs;           /* how it came to be, newest first */
+    struct just *cause;           /* while queued: the record whose change
+                                     queued it (watch.c says why its
+                                     certainty changed); NULL: given */
+    uint8_t cause_kind;           /* watch_cause */
     uint32_t nsupport;            /* active logical justifications */
     value slots[];
 };
@@ -413,6 +417,9 @@ typedef struct alevel {
 
 typedef enum just_kind { J_ASSERT, J_CONCLUDE, J_RECOMMEND } just_kind;
 
+/* What a condition of a rule is, as a justification records it. */
+typedef enum cond_kind { C_PATTERN, C_NOT, C_EXISTS, C_TEST, C_OTHER } cond_kind;
+
 struct just {
     just_kind kind;
     struct rule *r;
@@ -423,6 +430,12 @@ struct just {
     uint64_t firing;
     uint64_t *facts;         /* ids by level (0: none), when recording; in j's block */
     uint32_t nfacts;
+    /* when recording, in j's block: each condition's kind (cond_kind, by
+     * level - 1), and the facts that let an `exists` through at firing
+     * time: level l's are wit[wit_at[l - 1] .. wit_at[l]) */
+    uint8_t *kinds;
+    uint64_t *wit;
+    uint32_t *wit_at;
     value *binds;            /* per prod->vars, when recording; in j's block */
     prod *p;
     char *withdrawn;         /* why, when withdrawn (owned) */
@@ -523,6 +536,8 @@ struct sn_engine {
     FILE *out;
     FILE *watch_out;
     unsigned watch;
+    struct steplog *steplog; /* while sn_step fires: what changed (watch.c) */
+    uint64_t modify_of;      /* while a modify asserts: the fact it replaces */
     volatile sig_atomic_t *interrupt;
     uint64_t fired, firing;
     uint64_t max_firings;    /* per sn_run; 0: no bound */

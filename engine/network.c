@@ -707,3 +707,24 @@ void tokens_free_all(engine *e)
     }
 }
 
+
+/* ---- reading the network ------------------------------------------------- */
+
+uint32_t network_nroots(const engine *e) { return e->nroots; }
+const node *network_root(const engine *e, uint32_t i) { return e->roots[i]; }
+nkind node_kind_of(const node *n) { return n->kind; }
+const node *node_parent_of(const node *n) { return n->parent; }
+uint32_t node_nkids_of(const node *n) { return n->nkids; }
+const node *node_kid_of(const node *n, uint32_t i) { return n->kids[i]; }
+const node *node_partner_of(const node *n) { return n->partner; }
+bool node_is_exists(const node *n) { return n->kind == N_NCC && n->exists; }
+uint32_t node_entries(const node *n) { return n->ntokens; }
+const amem *node_alpha(const node *n) { return n->am; }
+uint32_t node_nkeys_of(const node *n) { return n->nkeys; }
+const jkey *node_key(const node *n, uint32_t i) { return &n->keys[i]; }
+const struct prod *node_production(const node *n) { return n->prod; }
+const struct tmpl *amem_template(const amem *am) { return am->t; }
+uint32_t amem_entries(const amem *am) { return am->idx.n; }
+uint32_t amem_nconsts(const amem *am) { return am->neq; }
+const aeq *amem_const(const amem *am, uint32_t i) { return &am->eq[i]; }
+bool amem_has_test(const amem *am) { return am->test != NULL; }

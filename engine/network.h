@@ -31,4 +31,26 @@ void network_free_alpha(engine *, struct tmpl *t);
 /* Every token of the network freed (the engine is going). */
 void tokens_free_all(engine *);
 
+/* Reading the network, for those that draw or count it (netdot.c): the
+ * nodes fed by the root, each node's kind, parent, kids and entries, and
+ * its alpha memory's template, constants and entries. All borrowed. */
+uint32_t network_nroots(const engine *);
+const node *network_root(const engine *, uint32_t i);
+nkind node_kind_of(const node *);
+const node *node_parent_of(const node *);     /* NULL: fed by the root */
+uint32_t node_nkids_of(const node *);
+const node *node_kid_of(const node *, uint32_t i);
+const node *node_partner_of(const node *);    /* a group: its end; a group's end: the group */
+bool node_is_exists(const node *);            /* a group that is `exists { }` */
+uint32_t node_entries(const node *);          /* partial matches in its memory */
+const amem *node_alpha(const node *);         /* join, not, exists: its facts; else NULL */
+uint32_t node_nkeys_of(const node *);
+const jkey *node_key(const node *, uint32_t i);
+const struct prod *node_production(const node *); /* a terminal's */
+const struct tmpl *amem_template(const amem *);
+uint32_t amem_entries(const amem *);          /* facts in it */
+uint32_t amem_nconsts(const amem *);
+const aeq *amem_const(const amem *, uint32_t i); /* a constant it discriminates on */
+bool amem_has_test(const amem *);             /* it tests facts beyond its constants */
+
 #endif

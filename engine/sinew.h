@@ -177,8 +177,12 @@ void sn_set_output(sn_engine *, FILE *);
 void sn_set_interrupt(sn_engine *, volatile sig_atomic_t *flag);
 
 /* Trace what happens to OUT (NULL: nowhere): SN_WATCH_FACTS prints
- * "==> #12 fact cf" / "<== #12 fact", SN_WATCH_RULES "FIRE n rule: #1, #2",
- * SN_WATCH_ACTIVATIONS "+ act rule: #1" / "- act rule: #1". */
+ * "==> #12 fact cf" / "<== #12 fact" (a fact truth maintenance withdrew
+ * says which rule's match went and why: ", withdrawn: rule R (firing 3)
+ * lost its match: fact 2 was retracted") and a certainty that changed,
+ * with its cause ("~ #12 fact 0.40 -> 0.46 by rule R, firing 5"),
+ * SN_WATCH_RULES "FIRE n rule: #1, #2", SN_WATCH_ACTIVATIONS
+ * "+ act rule: #1" / "- act rule: #1". */
 enum { SN_WATCH_FACTS = 1, SN_WATCH_RULES = 2, SN_WATCH_ACTIVATIONS = 4 };
 void sn_set_watch(sn_engine *, unsigned flags, FILE *out);
 unsigned sn_watch(const sn_engine *);
@@ -255,6 +259,34 @@ uint64_t sn_max_firings(const sn_engine *);
 const char *sn_last_error(const sn_engine *);
 uint64_t sn_fired_total(const sn_engine *);
 
+/* One firing at a time: sn_step fires the first activation of the agenda
+ * (as sn_run(e, 1, ...) does) and says what it changed, in order: facts
+ * added (asserted or concluded; by a modify, the fact replaced), removed
+ * (retracted, or withdrawn by truth maintenance, with the cause) and
+ * certainties changed (before and after, with the cause). The caller
+ * frees the result with sn_step_free. */
+typedef enum sn_change_kind { SN_CHANGE_ADDED, SN_CHANGE_REMOVED, SN_CHANGE_CF } sn_change_kind;
+typedef struct sn_change {
+    sn_change_kind kind;
+    uint64_t id;
+    char *fact;            /* "diagnosis(name: x)", as it was then */
+    double before, after;  /* its cf (ADDED, REMOVED: both the same) */
+    uint64_t replaces;     /* ADDED by a modify: the fact it replaced; else 0 */
+    bool withdrawn;        /* REMOVED by truth maintenance, not by the rule */
+    char *cause;           /* CF and withdrawn: why, in words; else NULL */
+} sn_change;
+enum { SN_STEP_MATCHED = 32 };
+typedef struct sn_step_result {
+    const sn_rule *rule;   /* the rule that fired; NULL: the agenda was empty */
+    uint64_t firing;       /* its number (sn_fired_total); 0 when none fired */
+    unsigned nmatched;     /* the facts its activation matched ... */
+    uint64_t matched[SN_STEP_MATCHED]; /* ... their ids, the first SN_STEP_MATCHED */
+    unsigned n;
+    sn_change *changes;
+} sn_step_result;
+sn_stop sn_step(sn_engine *, sn_step_result *out);
+void sn_step_free(sn_step_result *);
+
 /* The agenda, in the order it will fire. */
 sn_activation *sn_agenda_next(const sn_engine *, const sn_activation *);
 const sn_rule *sn_activation_rule(const sn_activation *);
@@ -305,6 +337,24 @@ const char *sn_just_binding(const sn_just *, unsigned i, char *buf, size_t size)
 const char *sn_just_var(const sn_just *, unsigned i);
 /* Why it was withdrawn: "fact 12 retracted", "" while active. */
 const char *sn_just_withdrawn(const sn_just *);
+/* Every condition of the rule, in the order written, with what held it
+ * when the rule fired: a pattern the fact it matched; a `not` (or
+ * `not { }`) none; an `exists` (or `exists { }`) the facts that let it
+ * through then (they may have gone since); a test none (its variables
+ * are among the bindings). None when recording was off. */
+typedef enum sn_cond_kind {
+    SN_COND_PATTERN, SN_COND_NOT, SN_COND_EXISTS, SN_COND_TEST, SN_COND_OTHER
+} sn_cond_kind;
+typedef struct sn_cond {
+    sn_cond_kind kind;
+    const char *text;        /* the condition as written */
+    uint64_t fact;           /* a pattern's fact; else 0 */
+    unsigned nfacts;         /* an exists: its facts' ids (borrowed from the record) */
+    const uint64_t *facts;
+} sn_cond;
+unsigned sn_just_nconds(const sn_just *);
+/* Condition I (from 0) into *OUT; false when there is none. */
+bool sn_just_cond(const sn_just *, unsigned i, sn_cond *out);
 
 /* Facts once concluded and since withdrawn (kept while recording), newest
  * first. */
@@ -324,6 +374,15 @@ void sn_explain_how(sn_engine *, const sn_fact *f, sn_format, FILE *out);
  * stopped it, closest first, from the network's partial matches. Text or
  * JSON. False, with REPORT filled, when the pattern is wrong. */
 bool sn_explain_whynot(sn_engine *, const char *pattern, sn_format, FILE *out, sn_report *report);
+
+/* The Rete network as a Graphviz picture (netdot.c), to OUT: the alpha
+ * memories (template and the constants they discriminate on), the beta
+ * nodes (joins, not, exists, groups and their subnetworks, tests) and a
+ * terminal per rule alternative, each memory with how many entries it
+ * holds now. RULE: only the nodes that rule uses; NULL: the whole
+ * network. False when there is no rule RULE (nothing is written) or
+ * memory ran out. */
+bool sn_network_dot(sn_engine *, const char *rule, FILE *out);
 
 /* F as one JSON object: id, fact, template, slots, cf, live, origin. */
 void sn_fact_json(FILE *out, const sn_fact *f);

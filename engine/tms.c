@@ -23,6 +23,8 @@
 #include "rete.h"
 #include "tms.h"
 #include "verify.h"
+#include "watch.h"
+#include "witness.h"
 #include "wm.h"
 
 /* A combined certainty is kept to nine decimal places, so evidence that
@@ -76,6 +78,7 @@ static void refresh_supports(engine *e, token *t)
             if (cf != j->cf) {
                 j->cf = cf;
                 j->min_cf = m;
+                fact_cause(j->target, j, CAUSE_REFRESH);
                 fact_enqueue(e, j->target);
             }
         }
@@ -91,19 +94,25 @@ void engine_settle(engine *e)
         e->queue = f->qnext;
         f->qnext = NULL;
         f->dirty = false;
-        if (!f->live)
+        if (!f->live) {
+            f->cause = NULL;
             continue;
+        }
         if (!f->asserted && f->nsupport == 0) {
             fact_retract(e, f);
+            f->cause = NULL;
             continue;
         }
         double cf = fact_cf_of(f);
         if (cf != f->cf) {
+            double before = f->cf;
             f->cf = cf;
+            watch_cf(e, f, before);
             rete_refresh_fact(e, f);
             for (token *t = f->tokens; t; t = t->fnext)
                 refresh_supports(e, t);
         }
+        f->cause = NULL;
     }
 }
 
@@ -118,6 +127,25 @@ void engine_quiesce(engine *e)
 }
 
 /* ---- justifications --------------------------------------------------------------- */
+
+/* The negated condition of P that now stops MATCH, and the fact that
+ * stops it, into BUF: "fact 7 matches not finding(name: numbness)". */
+static bool negation_blocked(engine *e, const prod *p, const token *match, char *buf, size_t size)
+{
+    for (uint32_t l = 1; l <= p->depth; l++) {
+        const node *n = p->chain[l - 1];
+        if (cond_kind_of(n) != C_NOT)
+            continue;
+        const token *u = token_at_level(match, l - 1);
+        struct fact *v[1];
+        if (u && witness_blocked(e, n, u, v, 1)) {
+            snprintf(buf, size, "fact %llu matches %s", (unsigned long long)v[0]->id,
+                     p->cond_text[l] ? p->cond_text[l] : "a negated condition");
+            return true;
+        }
+    }
+    return false;
+}
 
 void just_withdraw(engine *e, struct just *j, token *match)
 {
@@ -139,8 +167,8 @@ void just_withdraw(engine *e, struct just *j, token *match)
     struct fact *f = j->target;
     if (f->nsupport)
         f->nsupport--;
-    if (e->recording) {
-        char buf[160];
+    if (e->recording || watch_wants_reasons(e)) {
+        char buf[320];
         const struct fact *gone = NULL, *weak = NULL;
         for (const token *t = match; t; t = t->parent)
             if (t->f && j->p->positive[t->level]) {
@@ -156,22 +184,27 @@ void just_withdraw(engine *e, struct just *j, token *match)
                      (unsigned long long)weak->id, e->threshold);
         else if (j->r->removed)
             snprintf(buf, sizeof buf, "rule %s was removed", j->r->name->text);
+        else if (negation_blocked(e, j->p, match, buf, sizeof buf))
+            ;
         else
             snprintf(buf, sizeof buf, "a negated condition of rule %s became matched", j->r->name->text);
         e_free(e, j->withdrawn);
         j->withdrawn = mem_strndup(&e->mem, buf, strlen(buf));
     }
+    fact_cause(f, j, CAUSE_WITHDRAWN);
     fact_enqueue(e, f);
 }
 
 struct just *just_new(engine *e, just_kind kind, prod *p, struct fact *const *lv,
-                      const value *locals)
+                      const value *locals, const firing_conds *fc)
 {
-    /* the record and what it matched and bound, in one block */
+    /* the record and what it matched, bound and found, in one block */
     bool record = e->recording && kind != J_RECOMMEND;
+    uint32_t nwit = record && fc ? fc->at[p->depth] : 0;
     size_t size = sizeof(struct just);
     if (record)
-        size += (p->nvars + 1) * sizeof(value) + (p->depth + 1) * sizeof(uint64_t);
+        size += (p->nvars + 1) * sizeof(value) + (p->depth + 1 + nwit) * sizeof(uint64_t) +
+                (p->depth + 1) * sizeof(uint32_t) + p->depth + 1;
     struct just *j = e_calloc(e, 1, size);
     j->kind = kind;
     j->r = p->r;
@@ -181,9 +214,21 @@ struct just *just_new(engine *e, just_kind kind, prod *p, struct fact *const *lv
     if (record) {
         j->binds = (value *)(j + 1);
         j->facts = (uint64_t *)(j->binds + p->nvars + 1);
+        j->wit = j->facts + p->depth + 1;
+        j->wit_at = (uint32_t *)(j->wit + nwit);
+        j->kinds = (uint8_t *)(j->wit_at + p->depth + 1);
         j->nfacts = p->depth;
         for (uint32_t l = 1; l <= p->depth; l++)
             j->facts[l - 1] = p->positive[l] && lv[l] ? lv[l]->id : 0;
+        if (fc) {
+            memcpy(j->kinds, fc->kinds, p->depth);
+            memcpy(j->wit_at, fc->at, (p->depth + 1) * sizeof(uint32_t));
+            if (nwit)
+                memcpy(j->wit, fc->ids, nwit * sizeof(uint64_t));
+        } else {
+            for (uint32_t l = 1; l <= p->depth; l++)
+                j->kinds[l - 1] = p->positive[l] ? C_PATTERN : C_OTHER;
+        }
         for (uint32_t i = 0; i < p->nvars; i++) {
             const varloc *v = &p->vars[i];
             if (v->slot == -2)
@@ -194,4 +239,3 @@ struct just *just_new(engine *e, just_kind kind, prod *p, struct fact *const *lv
     }
     return j;
 }
-

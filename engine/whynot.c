@@ -9,6 +9,7 @@
 #include "explain.h"
 #include "internal.h"
 #include "load.h"
+#include "witness.h"
 
 /* ---- why not ------------------------------------------------------------- */
 
@@ -17,6 +18,8 @@ typedef struct candidate {
     uint32_t held;           /* conditions that hold, from the first */
     const char *status;      /* what happened, when all held */
     char detail[512];
+    uint64_t blocked_by[4];  /* the facts that block the condition it stopped at */
+    uint32_t nblocked;
 } candidate;
 
 /* Could action A make a fact the pattern's constants allow? */
@@ -46,8 +49,10 @@ static bool could_make(engine *e, const cact *a, const struct tmpl *t, const ast
 }
 
 /* Why does condition LEVEL of P hold for no partial match? */
-static void why_stuck(engine *e, const prod *p, uint32_t level, char *buf, size_t size)
+static void why_stuck(engine *e, const prod *p, uint32_t level, candidate *c)
 {
+    char *buf = c->detail;
+    size_t size = sizeof c->detail;
     const node *n = p->chain[level - 1];
     size_t o = 0;
 #define SAY(...) (o += (size_t)snprintf(buf + o, o < size ? size - o : 0, __VA_ARGS__))
@@ -86,32 +91,31 @@ static void why_stuck(engine *e, const prod *p, uint32_t level, char *buf, size_
             SAY(", ... (%u in all)", t->nfacts);
         break;
     }
-    case N_NEG: {
-        /* a fact that blocks one of the partial matches */
-        const struct fact *blocker = NULL;
-        for (uint32_t i = 0; n->mem.b && i <= n->mem.mask && !blocker; i++)
-            for (const token *t = n->mem.b[i]; t && !blocker; t = t->bnext) {
-                if (t->dead || t->count == 0)
-                    continue;
-                for (const aentry *a = n->am->idx.b ? n->am->idx.b[t->hash & n->am->idx.mask] : NULL; a;
-                     a = a->bnext)
-                    if (a->hash == t->hash) {
-                        blocker = a->f;
-                        break;
-                    }
+    case N_NEG:
+    case N_NCC: {
+        /* the facts that block one of the partial matches */
+        struct fact *v[4];
+        uint32_t k = 0;
+        for (uint32_t i = 0; n->mem.b && i <= n->mem.mask && !k; i++)
+            for (const token *t = n->mem.b[i]; t && !k; t = t->bnext)
+                if (!t->dead && t->count > 0)
+                    k = witness_blocked(e, n, t, v, 4);
+        if (n->kind == N_NCC && n->exists) {
+            SAY("nothing matches the whole group");
+        } else if (k) {
+            for (uint32_t i = 0; i < k; i++)
+                c->blocked_by[c->nblocked++] = v[i]->id;
+            SAY("blocked by");
+            for (uint32_t i = 0; i < k; i++) {
+                char fb[256];
+                sn_fact_format(v[i], fb, sizeof fb);
+                SAY("%s #%llu %s cf %.2f", i ? "," : "", (unsigned long long)v[i]->id, fb, v[i]->cf);
             }
-        if (blocker) {
-            char fb[256];
-            sn_fact_format(blocker, fb, sizeof fb);
-            SAY("blocked by #%llu %s cf %.2f", (unsigned long long)blocker->id, fb, blocker->cf);
         } else {
-            SAY("blocked by a fact that matches it");
+            SAY("%s", n->kind == N_NCC ? "blocked: the group matches" : "blocked by a fact that matches it");
         }
         break;
     }
-    case N_NCC:
-        SAY("%s", n->exists ? "nothing matches the whole group" : "blocked: the group matches");
-        break;
     case N_TEST: SAY("the test is false for every match so far"); break;
     default: SAY("it does not hold"); break;
     }
@@ -208,7 +212,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             if (c->held == p->depth)
                 all_held(e, p, t, c);
             else
-                why_stuck(e, p, c->held + 1, c->detail, sizeof c->detail);
+                why_stuck(e, p, c->held + 1, c);
         }
     }
     if (v)
@@ -248,6 +252,12 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             if (v[i].held < p->depth) {
                 fputs(",\"stopped_at\":", out);
                 json_str(out, p->cond_text[v[i].held + 1]);
+            }
+            if (v[i].nblocked) {
+                fputs(",\"blocked_by\":[", out);
+                for (uint32_t k = 0; k < v[i].nblocked; k++)
+                    fprintf(out, "%s%llu", k ? "," : "", (unsigned long long)v[i].blocked_by[k]);
+                fputc(']', out);
             }
             fputs(",\"why\":", out);
             json_str(out, v[i].detail);

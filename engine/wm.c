@@ -131,6 +131,7 @@ struct fact *fact_assert(engine *e, struct tmpl *t, const value *in, sn_origin o
             f->asserted = true;
             f->origin = origin;
             f->source = source;
+            fact_cause(f, NULL, CAUSE_GIVEN);
             fact_enqueue(e, f);
         }
         return f;

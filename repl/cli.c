@@ -99,10 +99,11 @@ static const cli_command table[] = {
     {"", "[FILE|DIR...]", "the REPL, on the shipped knowledge base or on these files",
      "The REPL, on the shipped knowledge base (./rules/, or PREFIX/share/sinew/rules\n"
      "beside an installed sinew; $SINEW_RULES names another) or on the files given:\n"
-     "enter findings, run, ask why, how and whynot ('help' inside lists the\n"
-     "commands). On a terminal it uses GNU readline; otherwise it reads commands\n"
-     "from standard input (or SCRIPT), with no prompt: errors go to standard error\n"
-     "as SCRIPT:LINE: error: ..., and the exit status is 1 if any command failed.\n",
+     "enter findings, run or step one rule at a time, ask why, how and whynot,\n"
+     "draw the Rete network ('help' inside lists the commands). On a terminal it\n"
+     "uses GNU readline; otherwise it reads commands from standard input (or\n"
+     "SCRIPT), with no prompt: errors go to standard error as\n"
+     "SCRIPT:LINE: error: ..., and the exit status is 1 if any command failed.\n",
      repl_options},
     {"check", "FILE|DIR...", "parse and check rule files; report every problem",
      "Parse and check rule files (a folder: every .sinew file in it) as one\n"

@@ -393,21 +393,83 @@ static void rc_run(session *s, char *args)
     interrupted = 0;
 }
 
-static void rc_agenda(session *s, char *args)
+/* The agenda, one activation a line under INDENT; at most MAX lines
+ * (0: all). Returns how many activations there are. */
+static unsigned agenda_lines(session *s, const char *indent, unsigned max)
 {
-    (void)args;
     unsigned n = 0;
-    for (sn_activation *a = sn_agenda_next(s->e, NULL); a; a = sn_agenda_next(s->e, a)) {
+    for (sn_activation *a = sn_agenda_next(s->e, NULL); a; a = sn_agenda_next(s->e, a), n++) {
+        if (max && n >= max)
+            continue;
         const sn_fact *fs[32];
         unsigned k = sn_activation_facts(a, fs, 32);
-        printf("%4d  %s:", sn_activation_salience(a), sn_rule_name(sn_activation_rule(a)));
+        printf("%s%4d  %s:", indent, sn_activation_salience(a), sn_rule_name(sn_activation_rule(a)));
         for (unsigned i = 0; i < k && i < 32; i++)
             printf("%s#%llu", i ? ", " : " ", (unsigned long long)sn_fact_id(fs[i]));
         putchar('\n');
-        n++;
     }
+    if (max && n > max)
+        printf("%s... %u more\n", indent, n - max);
+    return n;
+}
+
+static void rc_agenda(session *s, char *args)
+{
+    (void)args;
+    unsigned n = agenda_lines(s, "", 0);
     printf("%u activation%s (strategy %s)\n", n, n == 1 ? "" : "s",
            sn_strategy_name(sn_strategy_get(s->e)));
+}
+
+/* step: one firing, with the agenda before and after and what changed. */
+static void rc_step(session *s, char *args)
+{
+    enum { SHOWN = 10 };
+    if (*args) {
+        error(s, "step takes nothing (it fires one rule): step");
+        return;
+    }
+    printf("agenda before:\n");
+    if (agenda_lines(s, "  ", SHOWN) == 0) {
+        printf("  (empty: nothing to fire)\n");
+        return;
+    }
+    sn_step_result r;
+    sn_stop why = sn_step(s->e, &r);
+    if (r.rule && r.firing) {
+        printf("fired %llu %s (%s):", (unsigned long long)r.firing, sn_rule_name(r.rule),
+               sn_rule_where(r.rule));
+        for (unsigned i = 0; i < r.nmatched && i < SN_STEP_MATCHED; i++)
+            printf("%s#%llu", i ? ", " : " ", (unsigned long long)r.matched[i]);
+        putchar('\n');
+    }
+    for (unsigned i = 0; i < r.n; i++) {
+        const sn_change *c = &r.changes[i];
+        switch (c->kind) {
+        case SN_CHANGE_ADDED:
+            printf("  + #%llu %s cf %.2f", (unsigned long long)c->id, c->fact, c->after);
+            if (c->replaces)
+                printf(" (modified #%llu)", (unsigned long long)c->replaces);
+            putchar('\n');
+            break;
+        case SN_CHANGE_REMOVED:
+            printf("  - #%llu %s cf %.2f %s%s\n", (unsigned long long)c->id, c->fact, c->after,
+                   c->withdrawn ? "withdrawn: " : "retracted", c->withdrawn && c->cause ? c->cause : "");
+            break;
+        case SN_CHANGE_CF:
+            printf("  ~ #%llu %s %.2f -> %.2f %s\n", (unsigned long long)c->id, c->fact, c->before,
+                   c->after, c->cause ? c->cause : "");
+            break;
+        }
+    }
+    if (r.n == 0 && r.firing)
+        printf("  (working memory did not change)\n");
+    sn_step_free(&r);
+    if (why == SN_STOP_ERROR)
+        error(s, "%s", sn_last_error(s->e));
+    printf("agenda after:\n");
+    if (agenda_lines(s, "  ", SHOWN) == 0)
+        printf("  (empty)\n");
 }
 
 static void rc_rules(session *s, char *args)
@@ -539,6 +601,57 @@ static void rc_explain(session *s, char *args)
     sn_explain_why(s->e, f, SN_TEXT, stdout);
     printf("proof:\n");
     sn_explain_how(s->e, f, SN_TEXT, stdout);
+}
+
+/* network [RULE] [--dot FILE]: the Rete network as a Graphviz picture,
+ * to FILE or to standard output. */
+static void rc_network(session *s, char *args)
+{
+    char *file = NULL;
+    char *dot = strstr(args, "--dot");
+    if (dot && (dot == args || dot[-1] == ' ')) {
+        char *after = skip_ws(dot + 5);
+        char *end = after;
+        while (*end && *end != ' ' && *end != '\t')
+            end++;
+        if (end == after || *after == '-') {
+            error(s, "network --dot needs a file to write: network --dot rete.dot");
+            return;
+        }
+        file = strndup(after, (size_t)(end - after));
+        memmove(dot, end, strlen(end) + 1);
+        trim_end(args);
+    }
+    char *rule = skip_ws(args);
+    if (*rule && strpbrk(rule, " \t")) {
+        error(s, "network takes one rule at most: network [RULE] [--dot FILE]");
+        free(file);
+        return;
+    }
+    if (*rule && !sn_rule_find(s->e, rule)) {
+        error(s, "there is no rule '%s' ('rules' lists them)", rule);
+        free(file);
+        return;
+    }
+    FILE *out = file ? fopen(file, "w") : stdout;
+    if (!out) {
+        error(s, "cannot write %s: %s", file, strerror(errno));
+        free(file);
+        return;
+    }
+    bool ok = sn_network_dot(s->e, *rule ? rule : NULL, out);
+    if (file) {
+        ok = !ferror(out) && ok;
+        errno = 0;
+        ok = fclose(out) == 0 && ok;
+        if (!ok)
+            error(s, "cannot write %s%s%s", file, errno ? ": " : "", errno ? strerror(errno) : "");
+        else
+            printf("wrote %s (render it with: dot -Tsvg %s -o rete.svg)\n", file, file);
+    } else if (!ok) {
+        error(s, "the network could not be drawn (out of memory)");
+    }
+    free(file);
 }
 
 static void rc_conclusions(session *s, char *args)
@@ -713,6 +826,7 @@ static const command commands[] = {
     {"retract", "#ID...", "remove facts; what was concluded from them is withdrawn", rc_retract},
     {"run", "[N]", "fire rules until none is left (or N); Ctrl-C stops between firings", rc_run},
     {"agenda", "", "the activations waiting to fire, in order", rc_agenda},
+    {"step", "", "fire one rule: the agenda before and after, and what changed", rc_step},
     {"rules", "[TEXT]", "the rules (whose name contains TEXT)", rc_rules},
     {"templates", "[TEXT]", "the templates and their slots", rc_templates},
     {"conclusions", "", "what was concluded, by certainty, and the recommendations", rc_conclusions},
@@ -720,6 +834,7 @@ static const command commands[] = {
     {"how", "FACT [--json]", "the whole proof of a fact, down to the given facts", rc_how},
     {"whynot", "PATTERN [--json]", "why nothing matches: each rule that could, and what stopped it", rc_whynot},
     {"explain", "FACT [--json | --dot FILE]", "why and how together; --dot writes a Graphviz picture", rc_explain},
+    {"network", "[RULE] [--dot FILE]", "the Rete network (of one rule) as a Graphviz picture, with what each memory holds", rc_network},
     {"watch", "[facts|rules|activations|all]", "print what happens as it happens", rc_watch},
     {"unwatch", "[facts|rules|activations|all]", "stop printing it", rc_unwatch},
     {"consult", "[FILE]", "the system asks the questions (FILE: resume saved answers)", rc_consult},
@@ -1090,9 +1205,10 @@ static bool is_command(const char *word, size_t len, const char *const *list)
 
 /* What can be typed at the word TEXT, from what comes before it on the
  * line: commands first; then, by command, file names (load, save,
- * consult, explain --dot), fact ids (why, how, explain, retract),
+ * consult, explain and network --dot), fact ids (why, how, explain, retract),
  * templates, slots and the values a slot can take (assert, facts, why,
- * how, explain, whynot), and the words of help, strategy and watch. */
+ * how, explain, whynot), rule names (rules, network), and the words of
+ * help, strategy and watch. */
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
@@ -1154,7 +1270,8 @@ static char **complete(const char *text, int start, int end)
         static const char *const words[] = {"facts", "rules", "activations", "all"};
         for (size_t i = 0; i < 4; i++)
             names_add(words[i], &candidates);
-    } else if (clen == 5 && strncmp(cmd, "rules", 5) == 0) {
+    } else if ((clen == 5 && strncmp(cmd, "rules", 5) == 0) ||
+               (clen == 7 && strncmp(cmd, "network", 7) == 0)) {
         for (const sn_rule *r = sn_rule_next(s->e, NULL); r; r = sn_rule_next(s->e, r))
             names_add(sn_rule_name(r), &candidates);
     } else if (clen == 9 && strncmp(cmd, "templates", 9) == 0) {

@@ -46,7 +46,11 @@ IN
 grep -q '"schema":"sinew.why/1"' "$TMP/repl.out" && grep -q '"schema":"sinew.how/1"' "$TMP/session.out" &&
     grep -q '"schema":"sinew.whynot/1"' "$TMP/session.out" && grep -q '"retracted":true' "$TMP/session.out" ||
     echo "FAIL json/repl-forms: a form is missing"
-validate explanations "$TMP/repl.out" "$TMP/session.out"
+# every kind of condition (not, exists, test) in why and how
+sed "s|@TMP@|$TMP|g" tests/repl/conds.in | "$SINEW" tests/repl/conds.sinew > "$TMP/conds.out" 2>&1
+grep -q '"kind":"exists"' "$TMP/conds.out" && grep -q '"kind":"test"' "$TMP/conds.out" &&
+    grep -q '"kind":"not"' "$TMP/conds.out" || echo "FAIL json/conditions: a kind of condition is missing"
+validate explanations "$TMP/repl.out" "$TMP/session.out" "$TMP/conds.out"
 
 # run --json, also one a rule stopped with an error
 printf 'site(value: posterior_thigh)\nonset(value: sudden)\npop(value: yes)\n' > "$TMP/case.facts"

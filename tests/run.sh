@@ -182,6 +182,48 @@ if command -v dot > /dev/null 2>&1; then
         fail "repl/dot: explain --dot did not render with dot"
         cat "$TMP/dot.log" "$TMP/dot.err"
     fi
+    # every kind of condition in the picture: not, exists (with the fact
+    # that let it through), a test with its value, and the cf arithmetic
+    printf 'assert finding(pop) site(calf) severity(7) finding(swelling)\nrun\nexplain diagnosis(name: tear) --dot %s\n' \
+        "$TMP/conds.dot" | "$SINEW" tests/repl/conds.sinew > "$TMP/dot.log" 2>&1
+    if dot -Tsvg "$TMP/conds.dot" -o "$TMP/conds.svg" 2> "$TMP/dot.err" &&
+        grep -q 'not finding(name: numbness)' "$TMP/conds.svg" &&
+        grep -q 'exists site(value: thigh | calf)' "$TMP/conds.svg" &&
+        grep -q 'test ?v &gt;= 5' "$TMP/conds.svg" && grep -q 'true (?v = 7)' "$TMP/conds.svg" &&
+        grep -q 'certainty: 0.50 + 0.80 x (1 &#45; 0.50) = 0.90' "$TMP/conds.svg" &&
+        grep -q '<title>f2&#45;&gt;c' "$TMP/conds.svg"; then
+        pass
+    else
+        fail "repl/dot-conditions: explain --dot leaves a condition out"
+        cat "$TMP/dot.log" "$TMP/dot.err"
+    fi
+    # the Rete network: one rule's part, with its memories' counts, and the
+    # whole shipped knowledge base, rendered by dot
+    printf 'assert finding(pop) site(calf) severity(7) finding(swelling)\nrun\nnetwork tear_with_every_condition --dot %s\n' \
+        "$TMP/rule.dot" | "$SINEW" tests/repl/conds.sinew > "$TMP/net.log" 2>&1
+    if dot -Tsvg "$TMP/rule.dot" -o "$TMP/rule.svg" 2> "$TMP/dot.err" &&
+        grep -q 'rule tear_with_every_condition' "$TMP/rule.svg" &&
+        grep -q 'join: finding(name: pop)' "$TMP/rule.svg" &&
+        grep -q 'not finding(name: numbness)' "$TMP/rule.svg" &&
+        grep -q 'exists site(value: thigh | calf)' "$TMP/rule.svg" &&
+        grep -q 'test ?v &gt;= 5' "$TMP/rule.svg" && grep -q 'group end' "$TMP/rule.svg" &&
+        grep -q 'finding(name: swelling)' "$TMP/rule.svg" && grep -q 'alpha memory: 1 fact' "$TMP/rule.svg" &&
+        grep -q 'alpha memory: 0 facts' "$TMP/rule.svg" && ! grep -q 'rule tear_from_the_pop' "$TMP/rule.svg"; then
+        pass
+    else
+        fail "repl/network-rule: network RULE --dot did not draw the rule's nodes"
+        cat "$TMP/net.log" "$TMP/dot.err"
+    fi
+    printf 'network --dot %s\n' "$TMP/kb.dot" | "$SINEW" rules/ > "$TMP/net.log" 2>&1
+    rules=$(printf 'rules\n' | "$SINEW" rules/ | sed -n 's/^\([0-9]*\) rules$/\1/p')
+    drawn=$(grep -c 'shape=doubleoctagon, label="rule ' "$TMP/kb.dot")
+    if dot -Tsvg "$TMP/kb.dot" -o "$TMP/kb.svg" 2> "$TMP/dot.err" && [ -n "$rules" ] &&
+        [ "$drawn" -ge "$rules" ] && grep -q 'rule hamstring_strain_pop' "$TMP/kb.svg"; then
+        pass
+    else
+        fail "repl/network: network --dot of rules/ drew $drawn terminals for ${rules:-?} rules"
+        cat "$TMP/net.log" "$TMP/dot.err"
+    fi
 else
     fail "repl/dot: Graphviz's dot is not installed (apt-get install graphviz)"
 fi

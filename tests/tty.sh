@@ -89,6 +89,8 @@ t send-keys -t "$S" C-u "save tests/repl/bai" Tab
 check complete-file-save "sinew> save tests/repl/bail."
 t send-keys -t "$S" C-u "explain #2 --dot tests/repl/kb.s" Tab
 check complete-file-dot "explain #2 --dot tests/repl/kb.sinew"
+t send-keys -t "$S" C-u "network tear_n" Tab
+check complete-rule-network "sinew> network tear_needs_bruising"
 t send-keys -t "$S" C-u
 
 # history: Up brings back the last line
