@@ -138,7 +138,7 @@ why() {
     if [ "$1" -eq 124 ]; then
         echo "timed out after $limit s"
     else
-        first=$(grep -v -E "^(fired|facts|alpha memories|beta nodes|peak bytes) " "$2" | head -n 1)
+        first=$(grep -v -E "^(fired|facts|alpha memories|beta nodes|peak bytes|rule) " "$2" | head -n 1)
         echo "exit $1${first:+: $first}"
     fi
 }

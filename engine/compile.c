@@ -159,8 +159,9 @@ static cexpr *compile_expr(cctx *c, const ast_expr *x, uint32_t self)
         return var_expr(c, v, self);
     }
     case EX_CALL: {
-        cexpr *r = cx_new(e, CX_CALL, x->u.call.nargs);
-        r->fn = x->u.call.builtin;
+        bool lang = x->u.call.func != 0; /* a function of the language (func.h) */
+        cexpr *r = cx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call.nargs);
+        r->fn = lang ? x->u.call.func - 1 : x->u.call.builtin;
         uint32_t i = 0;
         for (const ast_expr *a = x->u.call.args; a; a = a->next)
             r->args[i++] = compile_expr(c, a, self);
@@ -591,13 +592,28 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
         r->nprods++;
     r->prods = arena_alloc(e->perm, (r->nprods + 1) * sizeof *r->prods);
     /* the rule is in the list before its productions are built, so an
-     * activation made while building finds it */
-    if (e->rules_last)
-        e->rules_last->next = r;
-    else
-        e->rules = r;
-    e->rules_last = r;
-    e->nrules++;
+     * activation made while building finds it; a query is in its own */
+    if (ar->query) {
+        r->query = true;
+        r->nparams = ar->nparams;
+        r->params = arena_alloc(e->perm, (ar->nparams + 1) * sizeof *r->params);
+        uint32_t np = 0;
+        for (const ast_expr *x = ar->params; x; x = x->next)
+            r->params[np++] = sym_intern(&e->syms, x->u.var.text, x->u.var.len);
+        if (e->queries_last)
+            e->queries_last->next = r;
+        else
+            e->queries = r;
+        e->queries_last = r;
+        e->nqueries++;
+    } else {
+        if (e->rules_last)
+            e->rules_last->next = r;
+        else
+            e->rules = r;
+        e->rules_last = r;
+        e->nrules++;
+    }
     uint32_t alt = 0;
     for (fconj *k = alts; k; k = k->next, alt++) {
         cctx c = cctx_make(e, scratch, src, ar->nvars);
