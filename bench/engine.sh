@@ -162,6 +162,17 @@ clips_answer() {
         sort > "$2"
 }
 
+# query_flag BENCH — the --query of a benchmark whose answer is a query's
+# rows (closure); sinew_answer BENCH OUT — sinew's answer as lines to
+# compare with CLIPS's: the rows of that query as CLIPS prints them.
+query_flag() { case $1 in closure) echo "--query paths" ;; esac; }
+sinew_answer() {
+    case $1 in
+    closure) awk 'NR > 1 && !/^[0-9]+ rows?$/ { print "path " $1 " " $2 }' "$2" ;;
+    *) cat "$2" ;;
+    esac
+}
+
 for b in $all; do
     case " $only " in *" $b "*) ;; *) continue ;; esac
     list=$(sizes "$b")
@@ -205,6 +216,15 @@ for b in $all; do
         churn)
             sfiles="bench/churn/churn.sinew"
             cat bench/churn/churn.clp bench/lib/run.clp > "$out/$tag.run.clp" ;;
+        closure)
+            # the paths come from a query after the run; CLIPS prints them
+            # by report.clp between (run) and (exit)
+            sh bench/closure/gen.sh "$n" "$out"
+            sfiles="bench/$b/$b.sinew $out/$tag.sinew"
+            { cat "bench/$b/$b.clp" "$out/$tag.clp"
+              grep -v '^(exit)' bench/lib/run.clp
+              cat bench/closure/report.clp
+              echo '(exit)'; } > "$out/$tag.run.clp" ;;
         *)
             sh "bench/$b/gen.sh" "$n" "$out"
             sfiles="bench/$b/$b.sinew $out/$tag.sinew"
@@ -231,7 +251,7 @@ for b in $all; do
             i=$((i + 1))
             once c "$res/$tag.clips.out" "$res/$tag.clips.err" "$clips641" -f2 "$out/$tag.run.clp"
             # shellcheck disable=SC2086
-            once s "$res/$tag.sinew.out" "$res/$tag.sinew.err" "$B/sinew" run $run_flags --stats $sfiles
+            once s "$res/$tag.sinew.out" "$res/$tag.sinew.err" "$B/sinew" run $run_flags --stats $(query_flag "$b") $sfiles
             once o "$res/$tag.clips630.out" "$res/$tag.clips630.err" "$clips630" -f2 "$out/$tag.run.clp"
         done
 
@@ -272,7 +292,7 @@ for b in $all; do
             s_med=$(median $s_times) s_mb=$(peak_mb "$s_peak")
             s_fired=$(sed -n 's/^fired \([0-9][0-9]*\)$/\1/p' "$res/$tag.sinew.err")
             [ -n "$s_fired" ] || s_fired="?"
-            sort "$res/$tag.sinew.out" > "$res/$tag.sinew.answer"
+            sinew_answer "$b" "$res/$tag.sinew.out" | sort > "$res/$tag.sinew.answer"
         elif [ "$have_sinew" = 1 ] && [ "$s_rc" -gt 0 ]; then
             note "$b $n: sinew run failed ($(why "$s_rc" "$res/$tag.sinew.err")); see $res/$tag.sinew.err"
             status=1

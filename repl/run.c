@@ -227,7 +227,9 @@ static bool facts_out(sn_engine *e, const char *pattern)
     if (!v)
         return false;
     n = sn_query(e, pattern, v, (size_t)n, &r);
+    printf("facts matching %s: %ld\n", pattern, n);
     for (long i = 0; i < n; i++) {
+        printf("  ");
         sn_fact_write(stdout, v[i]);
         if (sn_fact_cf(v[i]) != 1.0)
             printf("  cf %.2f", sn_fact_cf(v[i]));
@@ -365,8 +367,7 @@ int cmd_run(int argc, char **argv, const char *def)
     }
     sn_rows_free(&rows);
     free(call);
-    if (facts_pattern && !capture && !facts_out(e, facts_pattern))
-        status = EXIT_ERRORS;
+
     if (stop == SN_STOP_ERROR) {
         fprintf(stderr, "sinew: the run stopped: %s\n", sn_last_error(e));
         status = EXIT_ERRORS;
@@ -376,6 +377,8 @@ int cmd_run(int argc, char **argv, const char *def)
     }
     if (!quiet)
         print_conclusions(e, stdout);
+    if (facts_pattern && !capture && !facts_out(e, facts_pattern))
+        status = EXIT_ERRORS;
     if (stats) {
         sn_stats s;
         sn_get_stats(e, &s);
