@@ -380,6 +380,7 @@ static void declarations(collector *c)
                 s->detail = finish(c, &b);
             }
             ces(c, x->u.rule.conds);
+            ces(c, x->u.rule.filters);
             break;
         case DECL_FUNCTION:
             if ((s = add_name(c, SN_SYM_FUNCTION, true, &x->u.func.name))) {

@@ -45,6 +45,7 @@ typedef struct cctx {
     uint32_t nlocals;
     uint32_t *at;
     uint32_t nat;
+    const ast_expr *params;   /* a query's: an input read as CX_PARAM */
 } cctx;
 
 /* A context for the conditions of a rule or case with NVARS variables. */
@@ -154,6 +155,13 @@ static cexpr *compile_expr(cctx *c, const ast_expr *x, uint32_t self)
     case EX_LIT: return cx_const(e, lit_value(e, &x->u.lit));
     case EX_VAR: {
         varloc *v = var_find(c, &x->u.var);
+        int32_t k = 0;
+        for (const ast_expr *p = c->params; p && !v; p = p->next, k++)
+            if (p->u.var.var == x->u.var.var) { /* a query's input */
+                cexpr *r = cx_new(e, CX_PARAM, 0);
+                r->slot = k;
+                return r;
+            }
         if (!v) /* the checker saw to it; be safe */
             return cx_const(e, v_nil());
         return var_expr(c, v, self);
@@ -639,6 +647,11 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
                 pr->nvars++;
             }
         pr->actions = compile_actions(&c, ar->actions);
+        c.params = ar->params;
+        for (const ast_ce *t = ar->filters; t; t = t->next) {
+            cexpr *x = compile_expr(&c, t->u.test, 0);
+            pr->filter = pr->filter ? cx_bin(e, OP_AND, pr->filter, x) : x;
+        }
         pr->nlocals = c.nlocals;
         r->prods[alt] = pr;
         for (const cact *a = pr->actions; a; a = a->next)

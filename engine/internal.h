@@ -362,6 +362,7 @@ struct rule;
 typedef struct prod {
     struct rule *r;
     uint32_t alt;
+    cexpr *filter;           /* a query's tests of its inputs, or NULL (query.c) */
     node *term;
     cact *actions;
     uint32_t nlocals;

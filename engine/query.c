@@ -3,8 +3,11 @@
  * A query is compiled as a rule with no actions (compile.c) whose
  * terminal nodes activate nothing (fire.c): the network keeps its
  * complete matches up to date as facts come and go, and running it only
- * reads them from the terminals' memories. Its parameters select the
- * matches that bind them to the values given. The rows returned belong to
+ * reads them from the terminals' memories. A parameter a pattern binds
+ * selects the matches that bind it to the value given; the others are
+ * inputs, read by the query's top-level tests, which the checker took out
+ * of the network (ast_rule.filters) and which are judged here for each
+ * match with the call's values (prod.filter). The rows returned belong to
  * the caller (sn_rows_free).
  */
 #include <inttypes.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval.h"
 #include "internal.h"
 
 static struct rule *query_find(const engine *e, const char *name)
@@ -158,21 +162,36 @@ bool sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned
     for (unsigned i = 0; i < nargs; i++)
         want[i] = arg_value(e, &args[i]);
 
-    /* the matches that bind each parameter to its argument */
+    /* the matches that bind each parameter to its argument, and pass the
+     * tests of the inputs (the parameters no pattern binds) */
     size_t n = 0;
-    for (uint32_t i = 0; i < q->nprods; i++) {
-        const node *term = q->prods[i]->term;
-        for (uint32_t b = 0; term->mem.b && b <= term->mem.mask; b++)
-            for (const token *t = term->mem.b[b]; t && n < nmatch; t = t->bnext) {
+    bool failed = false;
+    for (uint32_t i = 0; i < q->nprods && !failed; i++) {
+        const prod *p = q->prods[i];
+        for (uint32_t b = 0; p->term->mem.b && b <= p->term->mem.mask && !failed; b++)
+            for (token *t = p->term->mem.b[b]; t && n < nmatch && !failed; t = t->bnext) {
                 if (t->dead)
                     continue;
-                match x = {q->prods[i], t};
                 bool keep = true;
                 for (unsigned a = 0; a < nargs && keep; a++)
-                    keep = value_eq(cell(&x, q->params[a]->text), want[a]);
+                    for (uint32_t j = 0; j < p->nvars; j++)
+                        if (strcmp(p->vars[j].name, q->params[a]->text) == 0) {
+                            keep = value_eq(var_of(t, &p->vars[j]), want[a]);
+                            break;
+                        }
+                if (keep && p->filter) {
+                    ectx x = {.e = e, .tok = t, .params = want};
+                    keep = cx_truth(cx_eval(&x, p->filter));
+                    failed = x.failed;
+                }
                 if (keep)
-                    m[n++] = x;
+                    m[n++] = (match){p, t};
             }
+    }
+    if (failed) {
+        snprintf(err, errsize, "query '%s': %s", name, sn_last_error(e));
+        free(cols), free(want), free(m);
+        return false;
     }
     qsort(m, n, sizeof *m, by_facts);
 

@@ -419,9 +419,11 @@ const char *sn_query_at(const sn_engine *, unsigned i, unsigned *nparams);
 const char *sn_query_param(const sn_engine *, const char *name, unsigned i);
 /* Run query NAME with its NARGS arguments: the matches whose parameters
  * are bound to those values (a number equals the same number, int or
- * float; text equals the same symbol or string), ordered by the facts
- * they match, oldest first. Returns false with a one-line reason in ERR
- * for an unknown query or a wrong number of arguments. */
+ * float; text equals the same symbol or string) and, for parameters no
+ * pattern binds, whose top-level tests hold with those values; ordered by
+ * the facts they match, oldest first. Returns false with a one-line
+ * reason in ERR for an unknown query, a wrong number of arguments or a
+ * runtime error in a test. */
 bool sn_query_run(sn_engine *, const char *name, const sn_value *args, unsigned nargs,
                   sn_rows *out, char *err, size_t errsize);
 void sn_rows_free(sn_rows *);

@@ -257,6 +257,9 @@ typedef struct ast_rule {
     bool query;
     ast_expr *params;
     uint32_t nparams;
+    ast_ce *filters;    /* its top-level `test`s that read a parameter no
+                           pattern binds (an input), taken out of conds:
+                           judged for each match when it is called (check) */
 } ast_rule;
 
 typedef struct ast_facts {

@@ -1745,6 +1745,9 @@ static uint32_t number_rule(checker *c, ast_rule *r)
     numbering nb = {0};
     map_init(&nb.names, c->a, 16);
     num_ces(&nb, r->conds);
+    num_ces(&nb, r->filters);
+    for (ast_expr *p = r->params; p; p = p->next)
+        num_name(&nb, &p->u.var);
     for (ast_action *a = r->actions; a; a = a->next) {
         switch (a->kind) {
         case ACT_ASSERT: num_slotvals(&nb, a->u.fact.args); break;
@@ -2137,11 +2140,92 @@ static void judge_calls(checker *c)
 
 /* ---- queries ---- */
 
-/* A query's parameters select its matches by value, so each must be
- * bound by a pattern of its conditions (check_rule has just judged them:
- * c->vars holds its variables). */
+static bool cons_reads(const ast_cons *k, const ast_name *n)
+{
+    switch (k->kind) {
+    case CT_VAR: return var_is((ast_name *)&k->u.var, n->text, n->len);
+    case CT_AND:
+    case CT_OR: return cons_reads(k->u.bin.lhs, n) || cons_reads(k->u.bin.rhs, n);
+    default: return false;
+    }
+}
+
+static bool expr_reads(const ast_expr *e, const ast_name *n)
+{
+    switch (e->kind) {
+    case EX_VAR: return var_is((ast_name *)&e->u.var, n->text, n->len);
+    case EX_CALL:
+        for (const ast_expr *a = e->u.call.args; a; a = a->next)
+            if (expr_reads(a, n))
+                return true;
+        return false;
+    case EX_BINARY: return expr_reads(e->u.op.lhs, n) || expr_reads(e->u.op.rhs, n);
+    case EX_UNARY: return expr_reads(e->u.op.lhs, n);
+    case EX_LIT: return false;
+    }
+    return false;
+}
+
+/* Does a pattern of LIST (or of its groups and alternatives, not under
+ * not, exists or forall) name N? */
+static bool patterns_name(const ast_ce *list, const ast_name *n)
+{
+    for (const ast_ce *ce = list; ce; ce = ce->next) {
+        if (ce->kind == CE_PATTERN) {
+            for (const ast_slotcons *a = ce->u.pat.args; a; a = a->next)
+                if (cons_reads(a->cons, n))
+                    return true;
+        } else if ((ce->kind == CE_AND || ce->kind == CE_OR) && patterns_name(ce->u.list, n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is N, a parameter of query R, an input: named in none of its patterns
+ * (so nothing binds it, and the call gives its value)? */
+static bool query_input(const ast_rule *r, const ast_name *n)
+{
+    return !patterns_name(r->conds, n);
+}
+
+/* Take the top-level `test`s of query R that read an input parameter out
+ * of its conditions, into R->filters: the network matches the rest, and
+ * each match is tested with the call's values (engine/query.c). */
+static void split_query(checker *c, ast_rule *r)
+{
+    bool *input = arena_alloc(c->a, (r->nparams + 1) * sizeof *input);
+    uint32_t i = 0;
+    for (ast_expr *p = r->params; p; p = p->next, i++)
+        input[i] = query_input(r, &p->u.var);
+    ast_ce **tail = &r->conds, **ftail = &r->filters;
+    for (ast_ce *ce = r->conds, *next; ce; ce = next) {
+        next = ce->next;
+        bool reads = false;
+        i = 0;
+        for (ast_expr *p = r->params; p && ce->kind == CE_TEST && !reads; p = p->next, i++)
+            reads = input[i] && expr_reads(ce->u.test, &p->u.var);
+        ce->next = NULL;
+        if (reads) {
+            *ftail = ce;
+            ftail = &ce->next;
+        } else {
+            *tail = ce;
+            tail = &ce->next;
+        }
+    }
+}
+
+/* A query's parameters: each is bound by a pattern (it selects the
+ * matches by value) or read by a top-level test (an input). check_rule has
+ * just judged the conditions: c->vars holds their variables. */
 static void check_query_params(checker *c, ast_rule *r)
 {
+    for (ast_expr *p = r->params; p; p = p->next)
+        if (!find_var(c, &p->u.var) && r->filters)
+            add_var(c, &p->u.var, V_BOUND)->count = 1;
+    for (ast_ce *t = r->filters; t; t = t->next)
+        check_expr(c, t->u.test);
     for (ast_expr *p = r->params; p; p = p->next) {
         ast_name *n = &p->u.var;
         bool twice = false;
@@ -2153,13 +2237,15 @@ static void check_query_params(checker *c, ast_rule *r)
             continue;
         }
         const var *v = find_var(c, n);
-        if (v && (v->state == V_BOUND || v->state == V_PARTIAL) && !v->by_bind)
+        if (v && (v->state == V_BOUND || v->state == V_PARTIAL) && !v->by_bind &&
+            (!query_input(r, n) || v->count > 1))
             continue;
         ERR(c, E_QUERY_PARAM, p->sp, "parameter '?%s' of query '%s' is bound by none of its "
-                                     "patterns", n->text, r->name.text);
-        diag_note(c->d, NULL, "a query gives the matches whose patterns bind each parameter to "
-                              "the value the call gives: use '?%s' in a pattern outside 'not', "
-                              "'exists' and 'forall'", n->text);
+                                     "patterns and read by none of its tests", n->text,
+            r->name.text);
+        diag_note(c->d, NULL, "a parameter either selects the matches whose pattern binds it "
+                              "to the value given, or is read by a 'test' at the top of the "
+                              "query");
     }
 }
 
@@ -2280,6 +2366,7 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
             break;
         case DECL_QUERY:
             unique_name(&c, &env->queries, &x->u.rule.name, "query", E_DUP_DECL);
+            split_query(&c, &x->u.rule);
             check_rule(&c, &x->u.rule);
             check_query_params(&c, &x->u.rule);
             break;

@@ -324,6 +324,10 @@ void ast_dump(FILE *out, const ast_program *prog)
             put_exprs(out, d->u.rule.params);
             fputs("\n  when\n", out);
             put_ces(out, d->u.rule.conds, 2);
+            if (d->u.rule.filters) {
+                fputs("  for each match\n", out);
+                put_ces(out, d->u.rule.filters, 2);
+            }
             break;
         case DECL_FUNCTION:
             fprintf(out, "function %s", d->u.func.name.text);

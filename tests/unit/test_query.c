@@ -115,6 +115,41 @@ TEST(numbers_and_strings_as_arguments)
     sn_free(e);
 }
 
+TEST(inputs_are_read_by_tests)
+{
+    char buf[256];
+    sn_engine *e = sn_new();
+    sn_set_output(e, NULL);
+    CHECK(add(e, "template person { name: symbol, age: int }\n"
+                 "function per(?a, ?b) = ?a / ?b\n"
+                 "query older(?limit) when person(name: ?n, age: ?a) test ?a > ?limit end\n"
+                 "query ratio(?d) when person(name: ?n, age: ?a) test per(?a, ?d) > 2 end\n"));
+    sn_assert_string(e, "person(name: ann, age: 40)", NULL);
+    sn_assert_string(e, "person(name: bob, age: 25)", NULL);
+    sn_value v = {.is_number = true, .number = 30};
+    sn_rows r;
+    char err[128];
+    CHECK(sn_query_run(e, "older", &v, 1, &r, err, sizeof err) && r.nrows == 1 &&
+          strcmp(r.cells[0].text, "ann") == 0);
+    sn_rows_free(&r);
+    v.number = 10;
+    CHECK(sn_query_run(e, "older", &v, 1, &r, err, sizeof err) && r.nrows == 2);
+    sn_rows_free(&r);
+    /* the same query, another value: nothing of the last call is kept */
+    v.number = 50;
+    CHECK(sn_query_run(e, "older", &v, 1, &r, err, sizeof err) && r.nrows == 0);
+    sn_rows_free(&r);
+    v.number = 10;
+    CHECK(strcmp(rows_of(e, "ratio", NULL, buf, sizeof buf), "error: query 'ratio' takes 1 argument, found 0") == 0);
+    CHECK(sn_query_run(e, "ratio", &v, 1, &r, err, sizeof err) && r.nrows == 1);
+    sn_rows_free(&r);
+    /* a runtime error in a test fails the call with its reason */
+    v.number = 0;
+    CHECK(!sn_query_run(e, "ratio", &v, 1, &r, err, sizeof err));
+    CHECK(strstr(err, "query 'ratio'") && strstr(err, "division by zero"));
+    sn_free(e);
+}
+
 TEST(errors_and_listing)
 {
     sn_engine *e = sn_new();
@@ -147,6 +182,7 @@ int main(void)
     RUN(rows_follow_working_memory);
     RUN(columns_and_alternatives);
     RUN(numbers_and_strings_as_arguments);
+    RUN(inputs_are_read_by_tests);
     RUN(errors_and_listing);
     return UNIT_END();
 }
