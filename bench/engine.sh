@@ -138,7 +138,7 @@ why() {
     if [ "$1" -eq 124 ]; then
         echo "timed out after $limit s"
     else
-        first=$(grep -v -E "^(fired|facts|alpha memories|beta nodes|peak bytes) " "$2" | head -n 1)
+        first=$(grep -v -E "^(fired|facts|alpha memories|beta nodes|peak bytes|rule) " "$2" | head -n 1)
         echo "exit $1${first:+: $first}"
     fi
 }
@@ -160,6 +160,17 @@ clips_answer() {
     c_fired=$(sed -n 's/^\([0-9][0-9]*\) rules fired.*$/\1/p' "$1")
     grep -v -E '^[0-9]+ rules fired|^[0-9.e+-]+ rules per second|^[0-9]+ mean number of ' "$1" |
         sort > "$2"
+}
+
+# query_flag BENCH — the --query of a benchmark whose answer is a query's
+# rows (closure); sinew_answer BENCH OUT — sinew's answer as lines to
+# compare with CLIPS's: the rows of that query as CLIPS prints them.
+query_flag() { case $1 in closure) echo "--query paths" ;; esac; }
+sinew_answer() {
+    case $1 in
+    closure) awk 'NR > 1 && !/^[0-9]+ rows?$/ { print "path " $1 " " $2 }' "$2" ;;
+    *) cat "$2" ;;
+    esac
 }
 
 for b in $all; do
@@ -205,6 +216,15 @@ for b in $all; do
         churn)
             sfiles="bench/churn/churn.sinew"
             cat bench/churn/churn.clp bench/lib/run.clp > "$out/$tag.run.clp" ;;
+        closure)
+            # the paths come from a query after the run; CLIPS prints them
+            # by report.clp between (run) and (exit)
+            sh bench/closure/gen.sh "$n" "$out"
+            sfiles="bench/$b/$b.sinew $out/$tag.sinew"
+            { cat "bench/$b/$b.clp" "$out/$tag.clp"
+              grep -v '^(exit)' bench/lib/run.clp
+              cat bench/closure/report.clp
+              echo '(exit)'; } > "$out/$tag.run.clp" ;;
         *)
             sh "bench/$b/gen.sh" "$n" "$out"
             sfiles="bench/$b/$b.sinew $out/$tag.sinew"
@@ -231,7 +251,7 @@ for b in $all; do
             i=$((i + 1))
             once c "$res/$tag.clips.out" "$res/$tag.clips.err" "$clips641" -f2 "$out/$tag.run.clp"
             # shellcheck disable=SC2086
-            once s "$res/$tag.sinew.out" "$res/$tag.sinew.err" "$B/sinew" run $run_flags --stats $sfiles
+            once s "$res/$tag.sinew.out" "$res/$tag.sinew.err" "$B/sinew" run $run_flags --stats $(query_flag "$b") $sfiles
             once o "$res/$tag.clips630.out" "$res/$tag.clips630.err" "$clips630" -f2 "$out/$tag.run.clp"
         done
 
@@ -272,7 +292,7 @@ for b in $all; do
             s_med=$(median $s_times) s_mb=$(peak_mb "$s_peak")
             s_fired=$(sed -n 's/^fired \([0-9][0-9]*\)$/\1/p' "$res/$tag.sinew.err")
             [ -n "$s_fired" ] || s_fired="?"
-            sort "$res/$tag.sinew.out" > "$res/$tag.sinew.answer"
+            sinew_answer "$b" "$res/$tag.sinew.out" | sort > "$res/$tag.sinew.answer"
         elif [ "$have_sinew" = 1 ] && [ "$s_rc" -gt 0 ]; then
             note "$b $n: sinew run failed ($(why "$s_rc" "$res/$tag.sinew.err")); see $res/$tag.sinew.err"
             status=1

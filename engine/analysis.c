@@ -373,6 +373,22 @@ static void declarations(collector *c)
             }
             break;
         }
+        case DECL_QUERY:
+            if ((s = add_name(c, SN_SYM_QUERY, true, &x->u.rule.name))) {
+                fmt_buf b = {.arena = c->st->a};
+                put_src(&b, c->src, (span){x->sp.start, x->u.rule.name.sp.end, x->sp.file});
+                s->detail = finish(c, &b);
+            }
+            ces(c, x->u.rule.conds);
+            ces(c, x->u.rule.filters);
+            break;
+        case DECL_FUNCTION:
+            if ((s = add_name(c, SN_SYM_FUNCTION, true, &x->u.func.name))) {
+                fmt_buf b = {.arena = c->st->a};
+                put_src(&b, c->src, x->sp);
+                s->detail = finish(c, &b);
+            }
+            break;
         case DECL_CASE: {
             const ast_case *k = &x->u.kase;
             if ((s = add_name(c, SN_SYM_CASE, true, &k->name))) {

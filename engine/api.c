@@ -129,6 +129,8 @@ unsigned sn_rule_ncites(const sn_rule *r) { return r->ncites; }
 const char *sn_rule_cite(const sn_rule *r, unsigned i) { return i < r->ncites ? r->cites[i] : NULL; }
 int sn_rule_salience(const sn_rule *r) { return r->salience; }
 uint64_t sn_rule_fired(const sn_rule *r) { return r->fired; }
+double sn_rule_seconds(const sn_rule *r) { return (double)r->nanos / 1e9; }
+void sn_set_profile(sn_engine *e, bool on) { e->profile = on; }
 const char *sn_rule_where(const sn_rule *r) { return r->where; }
 
 

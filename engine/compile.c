@@ -45,6 +45,7 @@ typedef struct cctx {
     uint32_t nlocals;
     uint32_t *at;
     uint32_t nat;
+    const ast_expr *params;   /* a query's: an input read as CX_PARAM */
 } cctx;
 
 /* A context for the conditions of a rule or case with NVARS variables. */
@@ -154,13 +155,21 @@ static cexpr *compile_expr(cctx *c, const ast_expr *x, uint32_t self)
     case EX_LIT: return cx_const(e, lit_value(e, &x->u.lit));
     case EX_VAR: {
         varloc *v = var_find(c, &x->u.var);
+        int32_t k = 0;
+        for (const ast_expr *p = c->params; p && !v; p = p->next, k++)
+            if (p->u.var.var == x->u.var.var) { /* a query's input */
+                cexpr *r = cx_new(e, CX_PARAM, 0);
+                r->slot = k;
+                return r;
+            }
         if (!v) /* the checker saw to it; be safe */
             return cx_const(e, v_nil());
         return var_expr(c, v, self);
     }
     case EX_CALL: {
-        cexpr *r = cx_new(e, CX_CALL, x->u.call.nargs);
-        r->fn = x->u.call.builtin;
+        bool lang = x->u.call.func != 0; /* a function of the language (func.h) */
+        cexpr *r = cx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call.nargs);
+        r->fn = lang ? x->u.call.func - 1 : x->u.call.builtin;
         uint32_t i = 0;
         for (const ast_expr *a = x->u.call.args; a; a = a->next)
             r->args[i++] = compile_expr(c, a, self);
@@ -591,13 +600,28 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
         r->nprods++;
     r->prods = arena_alloc(e->perm, (r->nprods + 1) * sizeof *r->prods);
     /* the rule is in the list before its productions are built, so an
-     * activation made while building finds it */
-    if (e->rules_last)
-        e->rules_last->next = r;
-    else
-        e->rules = r;
-    e->rules_last = r;
-    e->nrules++;
+     * activation made while building finds it; a query is in its own */
+    if (ar->query) {
+        r->query = true;
+        r->nparams = ar->nparams;
+        r->params = arena_alloc(e->perm, (ar->nparams + 1) * sizeof *r->params);
+        uint32_t np = 0;
+        for (const ast_expr *x = ar->params; x; x = x->next)
+            r->params[np++] = sym_intern(&e->syms, x->u.var.text, x->u.var.len);
+        if (e->queries_last)
+            e->queries_last->next = r;
+        else
+            e->queries = r;
+        e->queries_last = r;
+        e->nqueries++;
+    } else {
+        if (e->rules_last)
+            e->rules_last->next = r;
+        else
+            e->rules = r;
+        e->rules_last = r;
+        e->nrules++;
+    }
     uint32_t alt = 0;
     for (fconj *k = alts; k; k = k->next, alt++) {
         cctx c = cctx_make(e, scratch, src, ar->nvars);
@@ -623,6 +647,11 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
                 pr->nvars++;
             }
         pr->actions = compile_actions(&c, ar->actions);
+        c.params = ar->params;
+        for (const ast_ce *t = ar->filters; t; t = t->next) {
+            cexpr *x = compile_expr(&c, t->u.test, 0);
+            pr->filter = pr->filter ? cx_bin(e, OP_AND, pr->filter, x) : x;
+        }
         pr->nlocals = c.nlocals;
         r->prods[alt] = pr;
         for (const cact *a = pr->actions; a; a = a->next)

@@ -5,7 +5,7 @@
 
 #include "internal.h"
 
-/* Everything PROG declares, in order: templates, asks, rules, then facts
+/* Everything PROG declares, in order: functions, templates, asks, rules, then facts
  * blocks (asserted) and cases (decls.c). */
 bool compile_program(engine *, const ast_program *, const struct srcset *src);
 /* One rule: its productions laid down in the network (compile.c). */

@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "func.h"
 #include "internal.h"
 #include "srctext.h"
 #include "tms.h"
@@ -191,6 +192,9 @@ static void compile_case(engine *e, const srcset *src, const ast_decl *d)
 bool compile_program(engine *e, const ast_program *prog, const srcset *src)
 {
     for (const ast_decl *d = prog->decls; d; d = d->next)
+        if (d->kind == DECL_FUNCTION)
+            func_compile(e, &d->u.func);
+    for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->kind == DECL_TEMPLATE)
             compile_template(e, &d->u.tmpl);
     for (const ast_decl *d = prog->decls; d; d = d->next)
@@ -200,7 +204,7 @@ bool compile_program(engine *e, const ast_program *prog, const srcset *src)
         if (d->kind == DECL_ASK && d->u.ask.items)
             compile_group(e, &d->u.ask);
     for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->kind == DECL_RULE)
+        if (d->kind == DECL_RULE || d->kind == DECL_QUERY)
             compile_rule(e, src, d);
     for (const ast_decl *d = prog->decls; d; d = d->next) {
         if (d->kind == DECL_FACTS) {

@@ -110,6 +110,7 @@ static void engine_fini(engine *e)
     for (uint32_t i = 0; i < e->nfns; i++)
         e_free(e, e->fns[i].name);
     e_free(e, e->fns);
+    e_free(e, e->lfns);
     symtab_free(&e->syms);
     arena_free(e->perm);
     mem_fini(&e->mem);

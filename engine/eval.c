@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "eval.h"
+#include "func.h"
 #include "internal.h"
 
 bool cx_truth(value v)
@@ -354,6 +355,8 @@ value cx_eval(ectx *c, const cexpr *x)
     case CX_VAR: return var_value(c, x);
     case CX_LOCAL: return c->locals ? c->locals[x->slot] : v_nil();
     case CX_CALL: return call(c, x);
+    case CX_FUNC: return func_call(c, x);
+    case CX_PARAM: return c->params ? c->params[x->slot] : v_nil();
     case CX_UN: {
         value a = cx_eval(c, x->args[0]);
         if (c->failed)
@@ -416,6 +419,8 @@ void cx_key(engine *e, const cexpr *x)
     case CX_VAR: scratch_printf(e, "v%u.%d", x->level, x->slot); return;
     case CX_LOCAL: scratch_printf(e, "l%d", x->slot); return;
     case CX_CALL: scratch_printf(e, "f%d", (int)x->fn); break;
+    case CX_FUNC: scratch_printf(e, "F%d", (int)x->fn); break;
+    case CX_PARAM: scratch_printf(e, "p%d", x->slot); return;
     case CX_BIN: scratch_printf(e, "b%d", x->op); break;
     case CX_UN: scratch_printf(e, "u%d", x->op); break;
     }

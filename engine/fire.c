@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "agenda.h"
 #include "alloc.h"
@@ -202,6 +203,8 @@ static bool do_action(firing *fr, const cact *a)
 
 void rete_matched(engine *e, token *t, prod *p)
 {
+    if (p->r->query)
+        return; /* its matches stay in its terminal's memory (query.c) */
     agenda_add(e, t, p);
 }
 
@@ -219,10 +222,18 @@ void rete_unmatched(engine *e, token *t)
     }
 }
 
+static uint64_t now_nanos(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static bool fire(engine *e, struct activation *a)
 {
     token *tok = a->tok;
     prod *p = a->p;
+    uint64_t began = e->profile ? now_nanos() : 0;
     e->fired++;
     p->r->fired++;
     if (p->r->run != e->run) {
@@ -279,6 +290,8 @@ static bool fire(engine *e, struct activation *a)
     if (locals != locsmall)
         e_free(e, locals);
     engine_quiesce(e);
+    if (e->profile)
+        p->r->nanos += now_nanos() - began;
     return ok;
 }
 

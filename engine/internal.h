@@ -158,6 +158,8 @@ typedef enum cx_kind {
     CX_CALL,
     CX_BIN,
     CX_UN,
+    CX_FUNC,     /* a function of the language: fn its number (func.h) */
+    CX_PARAM,    /* in a function's body: its parameter slot */
 } cx_kind;
 
 typedef struct cexpr {
@@ -181,6 +183,7 @@ typedef struct ectx {
     const struct fact *f;
     value *locals;
     bool failed;            /* a runtime error happened */
+    value *params;          /* in a function's body: its arguments */
 } ectx;
 
 
@@ -363,6 +366,7 @@ struct rule;
 typedef struct prod {
     struct rule *r;
     uint32_t alt;
+    cexpr *filter;           /* a query's tests of its inputs, or NULL (query.c) */
     node *term;
     cact *actions;
     uint32_t nlocals;
@@ -390,6 +394,12 @@ struct rule {
     bool red_flag;           /* it makes a red_flag fact */
     uint32_t rank;           /* its place in name order */
     struct rule *next;
+    /* a query (query.c): its matches are read, never fired; it is in the
+     * engine's list of queries, not of rules */
+    bool query;
+    const sym **params;      /* its parameters' names, without '?' */
+    uint32_t nparams;
+    uint64_t nanos;          /* time in its firings, when the engine profiles */
 };
 
 /* ---- agenda, justifications -------------------------------------------- */
@@ -554,6 +564,13 @@ struct sn_engine {
     struct sn_engine *whatif;
     uint32_t whatif_nsources, whatif_nrules;
     unsigned consult_top;    /* diagnoses a consultation settles; 0: 1 */
+    /* functions of the language (func.h), by the number the checker gave */
+    struct lfunc *lfns;
+    uint32_t nlfns, caplfns;
+    /* queries (query.c), in load order */
+    struct rule *queries, *queries_last;
+    uint32_t nqueries;
+    bool profile;            /* time each firing (sn_set_profile) */
 };
 
 #endif

@@ -150,7 +150,8 @@ bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *
             res->cases += x->kind == DECL_CASE;
         }
         for (unsigned i = 0; i < s.d.n; i++)
-            res->syntax_errors |= s.d.items[i].code < E_UNKNOWN_TEMPLATE && s.d.items[i].code != E_IO;
+            res->syntax_errors |= (s.d.items[i].code < E_UNKNOWN_TEMPLATE && s.d.items[i].code != E_IO) ||
+                                  (s.d.items[i].code >= E_CLIPS_NOT && s.d.items[i].code <= E_NAME_DASH);
     }
     if ((flags & SN_CHECK_AST) && s.prog && ast_out)
         ast_dump(ast_out, s.prog);

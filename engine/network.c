@@ -49,7 +49,8 @@ static uint32_t cx_hash(const cexpr *x)
     uint32_t h = hmix((uint32_t)x->kind * 31u + x->op, ((uint64_t)x->level << 32) ^ (uint32_t)x->slot);
     switch (x->kind) {
     case CX_CONST: h = hmix(hmix(h, (uint64_t)x->k.type), const_bits(x->k)); break;
-    case CX_CALL: h = hmix(h, (uint64_t)x->fn); break;
+    case CX_CALL:
+    case CX_FUNC: h = hmix(h, (uint64_t)x->fn); break;
     default: break;
     }
     h = hmix(h, x->nargs);
@@ -68,7 +69,7 @@ static bool cx_same(const cexpr *a, const cexpr *b)
         return false;
     if (a->kind == CX_CONST && !const_same(a->k, b->k))
         return false;
-    if (a->kind == CX_CALL && a->fn != b->fn)
+    if ((a->kind == CX_CALL || a->kind == CX_FUNC) && a->fn != b->fn)
         return false;
     for (uint32_t i = 0; i < a->nargs; i++)
         if (!cx_same(a->args[i], b->args[i]))

@@ -101,10 +101,11 @@ bool sn_layout(const char *name, const char *text, size_t len, char **out, size_
 typedef enum sn_sym_kind {
     SN_SYM_TEMPLATE, SN_SYM_SLOT, SN_SYM_RULE, SN_SYM_CASE, SN_SYM_FACTS, SN_SYM_ASK,
     SN_SYM_SOURCE, SN_SYM_VALUE,
+    SN_SYM_FUNCTION, SN_SYM_QUERY,
 } sn_sym_kind;
 
 /* One name in the text: where a template, slot, rule, case, facts block,
- * ask, source or ask answer is declared (DEFINITION), or where it is used
+ * ask, source, ask answer, function or query is declared (DEFINITION), or where it is used
  * (a pattern's or fact's template and slots, a constant value in a slot,
  * a cited source). */
 typedef struct sn_symbol {
@@ -304,6 +305,11 @@ unsigned sn_rule_ncites(const sn_rule *);
 const char *sn_rule_cite(const sn_rule *, unsigned i);
 int sn_rule_salience(const sn_rule *);
 uint64_t sn_rule_fired(const sn_rule *);
+/* Seconds spent in the rule's firings (its actions and what they set off
+ * in the network), counted while profiling is on (sn_set_profile: off at
+ * first). */
+double sn_rule_seconds(const sn_rule *);
+void sn_set_profile(sn_engine *, bool);
 /* "rules/hip.sinew:12" */
 const char *sn_rule_where(const sn_rule *);
 
@@ -458,6 +464,35 @@ bool sn_check_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v, 
 /* The same with N slots set at once (the others at their defaults). */
 sn_fact *sn_assert_slots(sn_engine *, const char *tmpl, const char *const *slots, const sn_value *vals,
                          unsigned n, char *err, size_t errsize);
+
+/* ---- queries: `query NAME(?a) when CONDITIONS end` ---------------------- */
+
+/* The matches of a query: one row per match, one column per variable its
+ * conditions bind (fact variables and those inside not, exists and forall
+ * aside), in the order they are first bound. Every cell has its text (a
+ * number's too, as sinew writes it); a number also has is_number and
+ * number, a string is_string. sn_rows_free frees it all. */
+typedef struct sn_rows {
+    unsigned ncols, nrows;
+    char **cols;           /* the variables' names, without '?' */
+    sn_value *cells;       /* nrows * ncols, row after row */
+} sn_rows;
+
+/* The Ith query in load order, or NULL past the last; *NPARAMS (may be
+ * NULL) gets how many parameters it takes. */
+const char *sn_query_at(const sn_engine *, unsigned i, unsigned *nparams);
+/* The Ith parameter's name (without '?') of query NAME, or NULL. */
+const char *sn_query_param(const sn_engine *, const char *name, unsigned i);
+/* Run query NAME with its NARGS arguments: the matches whose parameters
+ * are bound to those values (a number equals the same number, int or
+ * float; text equals the same symbol or string) and, for parameters no
+ * pattern binds, whose top-level tests hold with those values; ordered by
+ * the facts they match, oldest first. Returns false with a one-line
+ * reason in ERR for an unknown query, a wrong number of arguments or a
+ * runtime error in a test. */
+bool sn_query_run(sn_engine *, const char *name, const sn_value *args, unsigned nargs,
+                  sn_rows *out, char *err, size_t errsize);
+void sn_rows_free(sn_rows *);
 
 /* ---- functions the rules can call, defined by the embedder -------------- */
 

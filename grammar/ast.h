@@ -38,6 +38,9 @@
 #define SINEW_MAX_CONDITIONS 1000
 #define SINEW_MAX_ALTERNATIVES 1024
 #define SINEW_MAX_SLOTS 1000
+/* Calls of functions of the language nested in one another, at most
+ * (E154): functions cannot recurse, and this bounds evaluation's stack. */
+#define SINEW_MAX_CALL_DEPTH 32
 
 typedef struct ast_name {
     const char *text; /* without the '?' of a variable; NULL when absent */
@@ -83,6 +86,9 @@ typedef struct ast_expr {
             struct ast_expr *args;
             uint32_t nargs;
             uint32_t builtin; /* its builtin_id (check) */
+            uint32_t func;    /* a function of the language: its number in the
+                                 environment + 1; 0: a builtin or the
+                                 embedder's (check) */
         } call;        /* EX_CALL */
         struct {
             ast_op op;
@@ -246,6 +252,14 @@ typedef struct ast_rule {
     ast_action *actions;
     span then_sp;       /* the `then` keyword */
     uint32_t nvars;     /* distinct variables (check numbers them) */
+    /* a query (DECL_QUERY): no actions; its parameters, EX_VAR nodes,
+     * select the matches that bind them to the values a call gives */
+    bool query;
+    ast_expr *params;
+    uint32_t nparams;
+    ast_ce *filters;    /* its top-level `test`s that read a parameter no
+                           pattern binds (an input), taken out of conds:
+                           judged for each match when it is called (check) */
 } ast_rule;
 
 typedef struct ast_facts {
@@ -290,7 +304,22 @@ typedef struct ast_case {
     ast_expect *expects;
 } ast_case;
 
-typedef enum ast_decl_kind { DECL_TEMPLATE, DECL_RULE, DECL_FACTS, DECL_ASK, DECL_CASE } ast_decl_kind;
+/* `function NAME(?a, ?b) = EXPR`: a computation named once. Parameters
+ * are EX_VAR nodes; a use of one in the body is numbered by its place in
+ * the list (ast_name.var, check). */
+typedef struct ast_function {
+    ast_name name;
+    ast_expr *params;   /* EX_VAR list */
+    uint32_t nparams;
+    ast_expr *body;
+    uint32_t id;        /* its number in the environment (check) */
+} ast_function;
+
+typedef enum ast_decl_kind {
+    DECL_TEMPLATE, DECL_RULE, DECL_FACTS, DECL_ASK, DECL_CASE,
+    DECL_FUNCTION,
+    DECL_QUERY,         /* u.rule, with query set */
+} ast_decl_kind;
 
 typedef struct ast_decl {
     ast_decl_kind kind;
@@ -302,6 +331,7 @@ typedef struct ast_decl {
         ast_facts facts;
         ast_ask ask;
         ast_case kase;
+        ast_function func;
     } u;
 } ast_decl;
 

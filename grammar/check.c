@@ -137,7 +137,9 @@ struct check_env {
     name_map rules, cases, facts; /* ast_name copies by name */
     name_map sources;           /* env_source by id */
     name_map functions;         /* env_function by name: the embedder's */
+    name_map queries;           /* ast_name copies by name */
     uint32_t ntmpls;            /* templates so far: the next one's id */
+    uint32_t nfuncs;            /* functions of the language so far: the next one's id */
     bool open;                  /* between check_env_begin and its end */
     arena_mark mark;
     undo *log;                  /* from mem */
@@ -216,9 +218,11 @@ check_env *check_env_new(sn_mem *mem)
     map_init(&env->facts, env->a, 16);
     map_init(&env->sources, env->a, 8);
     map_init(&env->functions, env->a, 8);
+    map_init(&env->queries, env->a, 8);
     mem->oom = outer;
     env->tmpls.log = env->rules.log = env->cases.log = env->facts.log = env->sources.log = env;
     env->functions.log = env;
+    env->queries.log = env;
     return env;
 }
 
@@ -272,6 +276,10 @@ uint32_t check_env_templates(const check_env *env)
 struct env_function {
     int min_args, max_args;     /* max < 0: no upper bound */
     uint32_t id;                /* what a call of it resolves to */
+    /* a function of the language (`function NAME(...) = ...`) */
+    bool lang;                  /* id: its number among them */
+    span sp;                    /* its name where it is defined */
+    uint32_t depth;             /* calls nested in a call of it, itself included */
 };
 
 bool check_env_add_function(check_env *env, const char *name, int min_args, int max_args,
@@ -389,6 +397,8 @@ typedef struct checker {
     ast_rule *rule;       /* the rule being judged, or NULL */
     const char *ground;         /* in a facts block or given facts: "a fact in
                                  * a facts block" or "a given fact"; else NULL */
+    ast_function **funcs;       /* this program's functions, by id - first_func */
+    uint32_t first_func, nfuncs;
 } checker;
 
 #define ERR(c, code, sp, ...) diag_add((c)->d, DIAG_ERROR, (code), (sp), __VA_ARGS__)
@@ -975,6 +985,7 @@ static void check_expr(checker *c, ast_expr *e)
         const env_function *u = b ? NULL : map_get(&c->env->functions, fn->text, fn->len);
         if (b || u)
             e->u.call.builtin = b ? (uint32_t)b->id : u->id;
+        e->u.call.func = u && u->lang ? u->id + 1 : 0;
         if (!b && !u) {
             ERR(c, E_UNKNOWN_FUNCTION, fn->sp, "unknown function '%s'", fn->text);
             const char *best = NULL;
@@ -1734,6 +1745,9 @@ static uint32_t number_rule(checker *c, ast_rule *r)
     numbering nb = {0};
     map_init(&nb.names, c->a, 16);
     num_ces(&nb, r->conds);
+    num_ces(&nb, r->filters);
+    for (ast_expr *p = r->params; p; p = p->next)
+        num_name(&nb, &p->u.var);
     for (ast_action *a = r->actions; a; a = a->next) {
         switch (a->kind) {
         case ACT_ASSERT: num_slotvals(&nb, a->u.fact.args); break;
@@ -1864,8 +1878,8 @@ static void check_rule(checker *c, ast_rule *r)
         check_action(c, a);
     for (uint32_t i = 0; i < c->nvars; i++) {
         const var *v = &c->vars[i];
-        if (v->count != 1 || v->name[0] == '_')
-            continue;
+        if (v->count != 1 || v->name[0] == '_' || r->query)
+            continue; /* a query's variables are what it gives */
         if (v->fact_pat) {
             WARN(c, W_UNUSED_VAR, v->first, "fact variable '?%s' is bound but never used",
                  v->name);
@@ -1907,6 +1921,331 @@ static void unique_name(checker *c, name_map *m, ast_name *n, const char *what,
     } else {
         ERR(c, code, n->sp, "%s '%s' is defined twice", what, n->text);
         first_defined(c, "it was", old->sp);
+    }
+}
+
+/* ---- functions of the language ---- */
+
+/* `function NAME(?a, ?b) = EXPR`. Functions are collected in sweep 1, so
+ * rules and other functions may call one written after them; bodies are
+ * judged in sweep 2, and the calls between functions once all are known
+ * (judge_calls). A function may not call itself, directly or through
+ * others: the language has no conditional expression, so a recursive call
+ * could never end. Calls nest at most SINEW_MAX_CALL_DEPTH deep, which
+ * bounds evaluation's stack. */
+
+/* Sweep 1: the name of F, and its parameters' numbers. */
+static void collect_function(checker *c, ast_function *f)
+{
+    f->id = UINT32_MAX;
+    uint32_t i = 0;
+    for (ast_expr *p = f->params; p; p = p->next, i++) {
+        p->u.var.var = i;
+        for (ast_expr *q = f->params; q != p; q = q->next)
+            if (var_is(&q->u.var, p->u.var.text, p->u.var.len)) {
+                ERR(c, E_DUP_PARAM, p->sp, "parameter '?%s' is named twice in function '%s'",
+                    p->u.var.text, f->name.text);
+                diag_note(c->d, &q->sp, "it is first named here");
+                break;
+            }
+    }
+    ast_name *n = &f->name;
+    if (builtin_find(n->text, n->len)) {
+        ERR(c, E_FUNC_CLASH, n->sp, "'%s' is a builtin function; give this function another "
+                                    "name", n->text);
+        return;
+    }
+    env_function *old = map_get(&c->env->functions, n->text, n->len);
+    if (old && old->lang) {
+        ERR(c, E_DUP_DECL, n->sp, "function '%s' is defined twice", n->text);
+        first_defined(c, "it was", old->sp);
+        return;
+    }
+    if (old) {
+        ERR(c, E_FUNC_CLASH, n->sp, "'%s' is a function the program embedding sinew defines; "
+                                    "give this function another name", n->text);
+        return;
+    }
+    env_function *u = arena_alloc(c->env->a, sizeof *u);
+    u->min_args = u->max_args = (int)f->nparams;
+    u->lang = true;
+    u->sp = n->sp;
+    u->id = c->env->nfuncs;
+    SET(c, c->env->nfuncs, c->env->nfuncs + 1);
+    map_put(&c->env->functions, n->text, n->len, u);
+    f->id = u->id;
+}
+
+static void collect_functions(checker *c, ast_program *prog)
+{
+    uint32_t n = 0;
+    for (ast_decl *x = prog->decls; x; x = x->next)
+        n += x->kind == DECL_FUNCTION;
+    c->first_func = c->env->nfuncs;
+    if (n == 0)
+        return;
+    c->funcs = arena_alloc(c->a, n * sizeof *c->funcs);
+    for (ast_decl *x = prog->decls; x; x = x->next) {
+        if (x->kind != DECL_FUNCTION)
+            continue;
+        collect_function(c, &x->u.func);
+        if (x->u.func.id != UINT32_MAX)
+            c->funcs[x->u.func.id - c->first_func] = &x->u.func;
+    }
+    c->nfuncs = c->env->nfuncs - c->first_func;
+}
+
+/* The variables of a body: each a parameter, numbered by its place. */
+static void func_vars(checker *c, ast_function *f, ast_expr *e)
+{
+    switch (e->kind) {
+    case EX_LIT: break;
+    case EX_VAR: {
+        uint32_t i = 0;
+        for (ast_expr *p = f->params; p; p = p->next, i++)
+            if (var_is(&p->u.var, e->u.var.text, e->u.var.len)) {
+                e->u.var.var = i;
+                return;
+            }
+        if (find_var(c, &e->u.var))
+            return; /* reported at its first use */
+        ERR(c, E_FUNC_VAR, e->sp, "'?%s' is not a parameter of function '%s'", e->u.var.text,
+            f->name.text);
+        diag_note(c->d, NULL, "a function sees only its parameters: add '?%s' to them and "
+                              "pass the value in each call", e->u.var.text);
+        add_var(c, &e->u.var, V_BOUND)->count = 2;
+        break;
+    }
+    case EX_CALL:
+        for (ast_expr *a = e->u.call.args; a; a = a->next)
+            func_vars(c, f, a);
+        break;
+    case EX_BINARY:
+        func_vars(c, f, e->u.op.lhs);
+        func_vars(c, f, e->u.op.rhs);
+        break;
+    case EX_UNARY: func_vars(c, f, e->u.op.lhs); break;
+    }
+}
+
+/* Sweep 2: the body of F. */
+static void check_function(checker *c, ast_function *f)
+{
+    c->rule = NULL;
+    c->nvars = 0;
+    c->nopen = 0;
+    c->ground = NULL;
+    for (ast_expr *p = f->params; p; p = p->next)
+        if (!find_var(c, &p->u.var))
+            add_var(c, &p->u.var, V_BOUND);
+    uint32_t nparams = c->nvars;
+    func_vars(c, f, f->body);
+    check_expr(c, f->body);
+    for (uint32_t i = 0; i < nparams; i++) {
+        const var *v = &c->vars[i];
+        if (v->count == 0 && v->name[0] != '_')
+            WARN(c, W_UNUSED_PARAM, v->first, "parameter '?%s' of function '%s' is never used",
+                 v->name, f->name.text);
+    }
+}
+
+static uint32_t calls_in(checker *c, ast_function *in, ast_expr *e, uint8_t *state,
+                         uint32_t level);
+
+/* How deep calls nest in a call of U, that call included. STATE says, for
+ * each function of this program, 0: not walked, 1: being walked (a call
+ * of it now is a cycle), 2: done. Walking stops past the limit, so the
+ * walk's own depth is bounded too. */
+static uint32_t func_depth(checker *c, env_function *u, ast_function *in, ast_expr *call,
+                           uint8_t *state, uint32_t level)
+{
+    if (u->id < c->first_func)
+        return u->depth; /* an earlier load's */
+    uint32_t k = u->id - c->first_func;
+    if (state[k] == 2)
+        return u->depth;
+    if (state[k] == 1) {
+        if (c->funcs[k] == in)
+            ERR(c, E_FUNC_RECURSIVE, call->sp, "function '%s' calls itself", in->name.text);
+        else
+            ERR(c, E_FUNC_RECURSIVE, call->sp,
+                "function '%s' calls '%s', which calls '%s' again", in->name.text,
+                c->funcs[k]->name.text, in->name.text);
+        diag_note(c->d, NULL, "a function cannot call itself: with no conditional expression "
+                              "the calls would never end");
+        return 0;
+    }
+    if (level > SINEW_MAX_CALL_DEPTH)
+        return level;
+    state[k] = 1;
+    uint32_t d = 1 + calls_in(c, c->funcs[k], c->funcs[k]->body, state, level + 1);
+    state[k] = 2;
+    u->depth = d;
+    return d;
+}
+
+static uint32_t calls_in(checker *c, ast_function *in, ast_expr *e, uint8_t *state,
+                         uint32_t level)
+{
+    uint32_t d = 0, x;
+    switch (e->kind) {
+    case EX_LIT:
+    case EX_VAR: break;
+    case EX_CALL:
+        if (e->u.call.func) {
+            env_function *u = map_get(&c->env->functions, e->u.call.fn.text, e->u.call.fn.len);
+            if (u && u->lang)
+                d = func_depth(c, u, in, e, state, level);
+        }
+        for (ast_expr *a = e->u.call.args; a; a = a->next)
+            if ((x = calls_in(c, in, a, state, level)) > d)
+                d = x;
+        break;
+    case EX_BINARY:
+        d = calls_in(c, in, e->u.op.lhs, state, level);
+        if ((x = calls_in(c, in, e->u.op.rhs, state, level)) > d)
+            d = x;
+        break;
+    case EX_UNARY: d = calls_in(c, in, e->u.op.lhs, state, level); break;
+    }
+    return d;
+}
+
+/* After sweep 2: cycles among this program's functions (E151), and
+ * chains of calls past the limit (E154). */
+static void judge_calls(checker *c)
+{
+    if (c->nfuncs == 0)
+        return;
+    uint8_t *state = arena_alloc(c->a, c->nfuncs);
+    memset(state, 0, c->nfuncs);
+    for (uint32_t k = 0; k < c->nfuncs; k++) {
+        ast_function *f = c->funcs[k];
+        env_function *u = map_get(&c->env->functions, f->name.text, f->name.len);
+        if (state[k] == 0)
+            func_depth(c, u, NULL, NULL, state, 0);
+    }
+    for (uint32_t k = 0; k < c->nfuncs; k++) {
+        ast_function *f = c->funcs[k];
+        env_function *u = map_get(&c->env->functions, f->name.text, f->name.len);
+        if (u->depth > SINEW_MAX_CALL_DEPTH) {
+            ERR(c, E_FUNC_DEPTH, f->name.sp,
+                "a call of function '%s' nests calls of functions more than %d deep",
+                f->name.text, SINEW_MAX_CALL_DEPTH);
+            diag_note(c->d, NULL, "functions may call functions, to a depth of %d",
+                      SINEW_MAX_CALL_DEPTH);
+        }
+    }
+}
+
+/* ---- queries ---- */
+
+static bool cons_reads(const ast_cons *k, const ast_name *n)
+{
+    switch (k->kind) {
+    case CT_VAR: return var_is((ast_name *)&k->u.var, n->text, n->len);
+    case CT_AND:
+    case CT_OR: return cons_reads(k->u.bin.lhs, n) || cons_reads(k->u.bin.rhs, n);
+    default: return false;
+    }
+}
+
+static bool expr_reads(const ast_expr *e, const ast_name *n)
+{
+    switch (e->kind) {
+    case EX_VAR: return var_is((ast_name *)&e->u.var, n->text, n->len);
+    case EX_CALL:
+        for (const ast_expr *a = e->u.call.args; a; a = a->next)
+            if (expr_reads(a, n))
+                return true;
+        return false;
+    case EX_BINARY: return expr_reads(e->u.op.lhs, n) || expr_reads(e->u.op.rhs, n);
+    case EX_UNARY: return expr_reads(e->u.op.lhs, n);
+    case EX_LIT: return false;
+    }
+    return false;
+}
+
+/* Does a pattern of LIST (or of its groups and alternatives, not under
+ * not, exists or forall) name N? */
+static bool patterns_name(const ast_ce *list, const ast_name *n)
+{
+    for (const ast_ce *ce = list; ce; ce = ce->next) {
+        if (ce->kind == CE_PATTERN) {
+            for (const ast_slotcons *a = ce->u.pat.args; a; a = a->next)
+                if (cons_reads(a->cons, n))
+                    return true;
+        } else if ((ce->kind == CE_AND || ce->kind == CE_OR) && patterns_name(ce->u.list, n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is N, a parameter of query R, an input: named in none of its patterns
+ * (so nothing binds it, and the call gives its value)? */
+static bool query_input(const ast_rule *r, const ast_name *n)
+{
+    return !patterns_name(r->conds, n);
+}
+
+/* Take the top-level `test`s of query R that read an input parameter out
+ * of its conditions, into R->filters: the network matches the rest, and
+ * each match is tested with the call's values (engine/query.c). */
+static void split_query(checker *c, ast_rule *r)
+{
+    bool *input = arena_alloc(c->a, (r->nparams + 1) * sizeof *input);
+    uint32_t i = 0;
+    for (ast_expr *p = r->params; p; p = p->next, i++)
+        input[i] = query_input(r, &p->u.var);
+    ast_ce **tail = &r->conds, **ftail = &r->filters;
+    for (ast_ce *ce = r->conds, *next; ce; ce = next) {
+        next = ce->next;
+        bool reads = false;
+        i = 0;
+        for (ast_expr *p = r->params; p && ce->kind == CE_TEST && !reads; p = p->next, i++)
+            reads = input[i] && expr_reads(ce->u.test, &p->u.var);
+        ce->next = NULL;
+        if (reads) {
+            *ftail = ce;
+            ftail = &ce->next;
+        } else {
+            *tail = ce;
+            tail = &ce->next;
+        }
+    }
+}
+
+/* A query's parameters: each is bound by a pattern (it selects the
+ * matches by value) or read by a top-level test (an input). check_rule has
+ * just judged the conditions: c->vars holds their variables. */
+static void check_query_params(checker *c, ast_rule *r)
+{
+    for (ast_expr *p = r->params; p; p = p->next)
+        if (!find_var(c, &p->u.var) && r->filters)
+            add_var(c, &p->u.var, V_BOUND)->count = 1;
+    for (ast_ce *t = r->filters; t; t = t->next)
+        check_expr(c, t->u.test);
+    for (ast_expr *p = r->params; p; p = p->next) {
+        ast_name *n = &p->u.var;
+        bool twice = false;
+        for (ast_expr *q = r->params; q != p && !twice; q = q->next)
+            twice = var_is(&q->u.var, n->text, n->len);
+        if (twice) {
+            ERR(c, E_DUP_PARAM, p->sp, "parameter '?%s' is named twice in query '%s'", n->text,
+                r->name.text);
+            continue;
+        }
+        const var *v = find_var(c, n);
+        if (v && (v->state == V_BOUND || v->state == V_PARTIAL) && !v->by_bind &&
+            (!query_input(r, n) || v->count > 1))
+            continue;
+        ERR(c, E_QUERY_PARAM, p->sp, "parameter '?%s' of query '%s' is bound by none of its "
+                                     "patterns and read by none of its tests", n->text,
+            r->name.text);
+        diag_note(c->d, NULL, "a parameter either selects the matches whose pattern binds it "
+                              "to the value given, or is read by a 'test' at the top of the "
+                              "query");
     }
 }
 
@@ -1989,6 +2328,7 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
         if (x->kind == DECL_ASK)
             collect_ask(&c, x);
     collect_groups(&c, prog);
+    collect_functions(&c, prog);
 
     /* A consultation makes facts of an asked template, and their slots may
      * keep their defaults: a default such as `unknown` may lie outside the
@@ -2021,11 +2361,21 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
             unique_name(&c, &env->cases, &x->u.kase.name, "case", E_DUP_DECL);
             check_case(&c, &x->u.kase);
             break;
+        case DECL_FUNCTION:
+            check_function(&c, &x->u.func);
+            break;
+        case DECL_QUERY:
+            unique_name(&c, &env->queries, &x->u.rule.name, "query", E_DUP_DECL);
+            split_query(&c, &x->u.rule);
+            check_rule(&c, &x->u.rule);
+            check_query_params(&c, &x->u.rule);
+            break;
         case DECL_TEMPLATE:
         case DECL_ASK:
             break;
         }
     }
+    judge_calls(&c);
 
     /* sweep 3: judging what can reach a slot is only sound in a program
      * without errors (a value of the wrong type reaches nothing). */

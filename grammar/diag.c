@@ -46,6 +46,16 @@ static const struct {
     {E_TEMPLATE_SIZE, "template too large"},
     {E_RESERVED_ANSWER, "reserved word as an answer"},
     {E_GROUP_ITEM, "grouped item without a question"},
+    {E_FUNC_CLASH, "function named as a builtin"},
+    {E_FUNC_RECURSIVE, "recursive function"},
+    {E_FUNC_VAR, "variable that is not a parameter"},
+    {E_DUP_PARAM, "duplicate parameter"},
+    {E_FUNC_DEPTH, "functions calling functions too deep"},
+    {E_CLIPS_NOT, "CLIPS '~' constraint"},
+    {E_CLIPS_DECL, "CLIPS declaration"},
+    {E_CLIPS_PREDICATE, "CLIPS '&:' constraint"},
+    {E_NAME_DASH, "'-' in a name"},
+    {E_QUERY_PARAM, "query parameter no pattern binds"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -54,6 +64,7 @@ static const struct {
     {W_ASK_UNUSED, "ask no rule waits on"},
     {W_ANSWER_UNREAD, "answers no rule reads"},
     {W_BELOW_THRESHOLD, "conclusion below the threshold"},
+    {W_UNUSED_PARAM, "parameter never used"},
 };
 
 void diag_list_init(diag_list *l, sn_mem *mem)
@@ -201,9 +212,14 @@ const char *diag_code_name(diag_code c)
     NAME(E_UNKNOWN_SOURCE, "E121") NAME(E_SOURCE_FIELD, "E122") NAME(E_QUOTE, "E123")
     NAME(E_RULE_SIZE, "E124") NAME(E_TEMPLATE_SIZE, "E125")
     NAME(E_RESERVED_ANSWER, "E126") NAME(E_GROUP_ITEM, "E127")
+    NAME(E_FUNC_CLASH, "E150") NAME(E_FUNC_RECURSIVE, "E151") NAME(E_FUNC_VAR, "E152")
+    NAME(E_DUP_PARAM, "E153") NAME(E_FUNC_DEPTH, "E154") NAME(E_CLIPS_NOT, "E155")
+    NAME(E_CLIPS_DECL, "E156") NAME(E_CLIPS_PREDICATE, "E157") NAME(E_NAME_DASH, "E158")
+    NAME(E_QUERY_PARAM, "E159")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
     NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")
     NAME(W_ANSWER_UNREAD, "W007") NAME(W_BELOW_THRESHOLD, "W008")
+    NAME(W_UNUSED_PARAM, "W020")
 #undef NAME
     }
     return "E000";

@@ -63,6 +63,17 @@ typedef enum diag_code {
     E_TEMPLATE_SIZE,           /* E125 over SINEW_MAX_SLOTS */
     E_RESERVED_ANSWER,         /* E126 */
     E_GROUP_ITEM,              /* E127 */
+    /* functions, queries and habits from CLIPS */
+    E_FUNC_CLASH = 150,        /* E150 a function named as a builtin or the embedder's */
+    E_FUNC_RECURSIVE,          /* E151 a function that calls itself */
+    E_FUNC_VAR,                /* E152 a variable in a body that is no parameter */
+    E_DUP_PARAM,               /* E153 */
+    E_FUNC_DEPTH,              /* E154 calls of functions nested too deep */
+    E_CLIPS_NOT,               /* E155 `~?x` */
+    E_CLIPS_DECL,              /* E156 `(defrule ...` */
+    E_CLIPS_PREDICATE,         /* E157 `?x&:(...)` */
+    E_NAME_DASH,               /* E158 `risk-factor` */
+    E_QUERY_PARAM,             /* E159 a query parameter no pattern binds */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */
@@ -72,6 +83,7 @@ typedef enum diag_code {
     W_ASK_UNUSED,              /* W006 */
     W_ANSWER_UNREAD,           /* W007 */
     W_BELOW_THRESHOLD,         /* W008 */
+    W_UNUSED_PARAM = 1020,     /* W020 */
 } diag_code;
 
 typedef struct diag_remark {

@@ -319,6 +319,23 @@ void ast_dump(FILE *out, const ast_program *prog)
             }
             fputc('\n', out);
             break;
+        case DECL_QUERY:
+            fprintf(out, "query %s", d->u.rule.name.text);
+            put_exprs(out, d->u.rule.params);
+            fputs("\n  when\n", out);
+            put_ces(out, d->u.rule.conds, 2);
+            if (d->u.rule.filters) {
+                fputs("  for each match\n", out);
+                put_ces(out, d->u.rule.filters, 2);
+            }
+            break;
+        case DECL_FUNCTION:
+            fprintf(out, "function %s", d->u.func.name.text);
+            put_exprs(out, d->u.func.params);
+            fputs("\n  = ", out);
+            put_expr(out, d->u.func.body);
+            fputc('\n', out);
+            break;
         case DECL_CASE:
             fprintf(out, "case %s", d->u.kase.name.text);
             if (d->u.kase.doc.text) {

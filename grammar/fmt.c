@@ -980,6 +980,67 @@ static void put_source(printer *p, const ast_source *s)
     }
 }
 
+/* `function NAME(?a, ?b) = BODY` on one line, or the body on the next
+ * line, indented, when the whole is too long. */
+static void put_function(printer *p, const ast_decl *d)
+{
+    const ast_function *f = &d->u.func;
+    fmt_buf *b = p->x.b;
+    b->len = 0;
+    buf_str(b, "function ");
+    buf_put(b, f->name.text, f->name.len);
+    buf_str(b, "(");
+    for (const ast_expr *a = f->params; a; a = a->next) {
+        buf_str(b, "?");
+        buf_put(b, a->u.var.text, a->u.var.len);
+        if (a->next)
+            buf_str(b, ", ");
+    }
+    buf_str(b, ") =");
+    size_t head = b->len;
+    buf_str(b, " ");
+    flat_value(&p->x, f->body);
+    line_begin(p, d->sp.start, d->sp.end, 0);
+    if (fits(p, b->text, b->len, 0)) {
+        put(p, b->text, b->len);
+    } else {
+        put(p, b->text, head);
+        newline(p);
+        pad(p, INDENT);
+        put(p, b->text + head + 1, b->len - head - 1);
+    }
+    line_end(p, d->sp.end);
+}
+
+/* `query NAME(?a, ?b)`, `when`, its conditions, `end`. */
+static void put_query(printer *p, const ast_decl *d)
+{
+    const ast_rule *r = &d->u.rule;
+    fmt_buf *b = p->x.b;
+    b->len = 0;
+    buf_str(b, "query ");
+    buf_put(b, r->name.text, r->name.len);
+    buf_str(b, "(");
+    uint32_t end = r->name.sp.end;
+    for (const ast_expr *a = r->params; a; a = a->next) {
+        buf_str(b, "?");
+        buf_put(b, a->u.var.text, a->u.var.len);
+        if (a->next)
+            buf_str(b, ", ");
+        end = a->sp.end;
+    }
+    buf_str(b, ")");
+    line_begin(p, d->sp.start, end, 0);
+    put(p, b->text, b->len);
+    line_end(p, end);
+    p->fresh = true;
+    line_begin(p, p->pos, p->pos, 0);
+    put_str(p, "when");
+    newline(p);
+    put_ces(p, r->conds);
+    keyword_line(p, "end", r->then_sp.start, r->then_sp.end, INDENT);
+}
+
 void fmt_program(fmt_buf *out, fmt_buf *scratch, const ast_program *prog, const src_file *file)
 {
     printer p = {.out = out, .f = file, .c = prog->comments, .fresh = true};
@@ -996,6 +1057,8 @@ void fmt_program(fmt_buf *out, fmt_buf *scratch, const ast_program *prog, const 
             case DECL_FACTS: put_facts_decl(&p, d); break;
             case DECL_ASK: put_ask(&p, d); break;
             case DECL_CASE: put_case(&p, d); break;
+            case DECL_FUNCTION: put_function(&p, d); break;
+            case DECL_QUERY: put_query(&p, d); break;
             }
             d = d->next;
         } else {

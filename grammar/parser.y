@@ -138,6 +138,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %token TK_ASSERT "'assert'" TK_CONCLUDE "'conclude'" TK_RETRACT "'retract'"
 %token TK_MODIFY "'modify'" TK_BIND "'bind'" TK_PRINT "'print'"
 %token TK_RECOMMEND "'recommend'" TK_HALT "'halt'"
+%token TK_FUNCTION "'function'" TK_QUERY "'query'"
 %token TK_CF "'cf'" TK_CITES "'cites'" TK_SALIENCE "'salience'" TK_SOURCE "'source'"
 %token TK_ARROW "'<-'" TK_EQ "'=='" TK_NE "'!='" TK_LE "'<='" TK_GE "'>='"
 %token TK_ANDAND "'&&'" TK_OROR "'||'"
@@ -149,6 +150,8 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %token TK_START_PATTERN "start of a pattern" TK_START_FACTS "start of facts"
 
 %type <decl> decl template_decl rule_decl facts_decl ask_decl case_decl
+%type <decl> function_decl query_decl
+%type <list> params_opt
 %type <name> decl_name facts_name source_id
 %type <str> cite
 %type <str> doc
@@ -224,6 +227,8 @@ decl
     | ask_decl
     | case_decl
     | source_decl { $$ = NULL; }
+    | function_decl
+    | query_decl
     ;
 
 /* A declaration keyword ends error recovery: the tokens before it belonged
@@ -234,6 +239,8 @@ kw_facts    : TK_FACTS    { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx,
 kw_ask      : TK_ASK      { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "ask", @1); } ;
 kw_case     : TK_CASE     { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "case", @1); } ;
 kw_source   : TK_SOURCE   { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "source", @1); } ;
+kw_function : TK_FUNCTION { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "function", @1); } ;
+kw_query    : TK_QUERY    { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "query", @1); } ;
 
 decl_name
     : TK_NAME { ctx->decl_name = $1; $$ = $1; }
@@ -712,6 +719,45 @@ sval
         }
     ;
 
+/* ---- functions ---- */
+
+/* `function NAME(?a, ?b) = EXPR`: the parameters are variables, the body
+ * one expression (check.c judges the names in it). */
+function_decl
+    : kw_function decl_name '(' params_opt ')' '=' expr
+        {
+            $$ = decl_new(ctx, DECL_FUNCTION, @$);
+            $$->u.func.name = $2;
+            $$->u.func.params = $4.head;
+            $$->u.func.nparams = $4.n;
+            $$->u.func.body = $7;
+        }
+    ;
+
+params_opt
+    : %empty { memset(&$$, 0, sizeof $$); }
+    | vars
+    ;
+
+/* ---- queries ---- */
+
+/* `query NAME(?a) when CONDITIONS end`: a rule with no actions, whose
+ * matches are read on demand (engine/query.c). */
+query_decl
+    : kw_query decl_name '(' params_opt ')' TK_WHEN conditions TK_END
+        {
+            $$ = decl_new(ctx, DECL_QUERY, @$);
+            ast_rule *r = &$$->u.rule;
+            r->name = $2;
+            r->query = true;
+            r->params = $4.head;
+            r->nparams = $4.n;
+            r->conds = $7.head;
+            r->then_sp = @8;
+            r->doc.sp = @2;
+        }
+    ;
+
 /* ---- facts, asks, cases ---- */
 
 facts_decl
@@ -1018,9 +1064,10 @@ static const struct token_group {
     const char *phrase;
     yysymbol_kind_t members[16];
 } groups[] = {
-    {"a declaration ('template', 'rule', 'facts', 'ask', 'case' or 'source')",
+    {"a declaration ('template', 'rule', 'facts', 'ask', 'case', 'source', 'function' or 'query')",
      {YYSYMBOL_TK_TEMPLATE, YYSYMBOL_TK_RULE, YYSYMBOL_TK_FACTS, YYSYMBOL_TK_ASK,
-      YYSYMBOL_TK_CASE, YYSYMBOL_TK_SOURCE, YYSYMBOL_YYEMPTY}},
+      YYSYMBOL_TK_CASE, YYSYMBOL_TK_SOURCE, YYSYMBOL_TK_FUNCTION, YYSYMBOL_TK_QUERY,
+      YYSYMBOL_YYEMPTY}},
     {"an action",
      {YYSYMBOL_TK_ASSERT, YYSYMBOL_TK_CONCLUDE, YYSYMBOL_TK_RETRACT, YYSYMBOL_TK_MODIFY,
       YYSYMBOL_TK_BIND, YYSYMBOL_TK_PRINT, YYSYMBOL_TK_RECOMMEND, YYSYMBOL_TK_HALT,

@@ -45,11 +45,16 @@ static const cli_option run_options[] = {
     {"limit", 0, 'l', "N", "stop after N firings"},
     MAX_FIRINGS_OPTION,
     {"no-record", 0, 'R', NULL, "keep no justifications (faster; for benchmarks)"},
-    {"stats", 0, 'S', NULL, "print firings, facts and peak memory on standard error"},
+    {"stats", 0, 'S', NULL, "print firings, facts and peak memory on standard error,\n"
+                            "then each rule's firings and the time in them"},
     {"quiet", 'q', 'q', NULL, "do not list conclusions and recommendations"},
     {"facts", 0, 'F', "FILE", "assert the facts in FILE (as in a facts block) first"},
     {"json", 0, 'J', NULL, "print the run as one JSON object: what stopped it, what\n"
                            "the rules printed, conclusions, recommendations"},
+    {"query", 0, 'Q', "CALL", "after the run, print the matches of a query instead of the\n"
+                              "conclusions; CALL is its name and arguments: 'by_site groin'"},
+    {"facts-out", 0, 'O', "PATTERN", "after the run, list the facts matching PATTERN, however\n"
+                                     "they came: 'diagnosis()', 'pain(severity: > 5)'"},
     {NULL, 0, 0, NULL, NULL},
 };
 

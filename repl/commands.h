@@ -20,6 +20,17 @@ void print_conclusions(sn_engine *, FILE *out);
  * frees it; NULL when memory ran out); returns how many. */
 size_t ranked_conclusions(sn_engine *, sn_fact ***out);
 
+/* query.c: CALL, a query's name and its arguments as typed (`by_site
+ * groin 3`: numbers, "strings" and symbols), run on E (CALL is cut into
+ * words in place); *NAME gets the query's name. False with a reason in
+ * ERR. */
+bool query_call(sn_engine *e, char *call, sn_rows *rows, const char **name, char *err,
+                size_t errsize);
+/* The rows as a table: a header of ?variables, a line a row, a count. */
+void print_rows(FILE *out, const sn_rows *);
+/* The rows as the "query" object of docs/schema/run.json. */
+void print_rows_json(FILE *out, const char *name, const sn_rows *);
+
 int cmd_run(int argc, char **argv, const char *default_rules);
 int cmd_test(int argc, char **argv, const char *default_rules);
 /* fmt.c: rule files in the one layout */

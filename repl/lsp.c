@@ -561,6 +561,8 @@ static int symbol_kind(sn_sym_kind k)
     case SN_SYM_ASK: return 7;       /* Property */
     case SN_SYM_SOURCE: return 1;    /* File */
     case SN_SYM_VALUE: return 20;    /* EnumMember */
+    case SN_SYM_FUNCTION: return 12; /* Function */
+    case SN_SYM_QUERY: return 12;    /* Function */
     }
     return 13;
 }
@@ -658,7 +660,8 @@ static void completion_context(const char *s, size_t n, char *tmpl, char *slot, 
 static const char *const keywords[] = {
     "template", "facts", "ask", "multiple", "rule", "when", "then", "end", "case", "given",
     "expect", "not", "exists", "forall", "or", "test", "assert", "conclude", "retract",
-    "modify", "bind", "print", "recommend", "halt", "cf", "cites", "source", "salience", NULL,
+    "modify", "bind", "print", "recommend", "halt", "cf", "cites", "source", "salience",
+    "function", "query", NULL,
 };
 
 static void on_completion(server *sv, json_t *id, json_t *params)

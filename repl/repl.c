@@ -813,6 +813,32 @@ static void rc_save(session *s, char *args)
         error(s, "%s", err);
 }
 
+/* `query NAME VALUE...`: the matches of a query; `query` alone lists the
+ * queries and their parameters. */
+static void rc_query(session *s, char *args)
+{
+    if (*args == '\0') {
+        unsigned np, i = 0;
+        for (const char *q; (q = sn_query_at(s->e, i, &np)); i++) {
+            printf("%s(", q);
+            for (unsigned k = 0; k < np; k++)
+                printf("%s?%s", k ? ", " : "", sn_query_param(s->e, q, k));
+            printf(")\n");
+        }
+        printf("%u %s\n", i, i == 1 ? "query" : "queries");
+        return;
+    }
+    sn_rows rows;
+    const char *name;
+    char err[256];
+    if (!query_call(s->e, args, &rows, &name, err, sizeof err)) {
+        error(s, "%s", err);
+        return;
+    }
+    print_rows(stdout, &rows);
+    sn_rows_free(&rows);
+}
+
 static void rc_quit(session *s, char *args)
 {
     (void)args;
@@ -822,6 +848,7 @@ static void rc_quit(session *s, char *args)
 static const command commands[] = {
     {"load", "FILE|DIR...", "load rule files; on an error nothing changes", rc_load},
     {"facts", "[PATTERN]", "list the facts, or those matching a pattern", rc_facts},
+    {"query", "[NAME [VALUE...]]", "the matches of a query, or the queries there are", rc_query},
     {"assert", "FACT...", "add facts, all or none, e.g. assert site(value: groin) onset(sudden)", rc_assert},
     {"retract", "#ID...", "remove facts; what was concluded from them is withdrawn", rc_retract},
     {"run", "[N]", "fire rules until none is left (or N); Ctrl-C stops between firings", rc_run},
@@ -895,15 +922,33 @@ static unsigned distance(const char *a, const char *b)
 
 /* ---- typed-in constructs --------------------------------------------------- */
 
+/* After `query`: a name, then '(' (a declaration, not the command). */
+static bool query_declared(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *name = p;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '_')
+        p++;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p > name && *p == '(';
+}
+
 static bool starts_construct(const char *line)
 {
-    static const char *const words[] = {"template", "rule", "facts", "ask", "case"};
-    for (size_t i = 0; i < 5; i++) {
+    static const char *const words[] = {"template", "rule", "facts", "ask", "case", "function",
+                                        "query"};
+    for (size_t i = 0; i < 7; i++) {
         size_t n = strlen(words[i]);
         if (strncmp(line, words[i], n) == 0 && (line[n] == ' ' || line[n] == '\t' || line[n] == '\0' ||
                                                 line[n] == '{'))
-            /* `facts` alone, or with a pattern, is the command */
-            return i != 2 || strchr(line, '{') != NULL;
+            /* `facts` alone, or with a pattern, is the command; so is
+             * `query NAME VALUE...`, where a declaration has `NAME(` */
+            return i == 2 ? strchr(line, '{') != NULL
+                   : i == 6 ? query_declared(line + n)
+                            : true;
     }
     return false;
 }

@@ -160,7 +160,8 @@ static const char *stop_word(sn_stop s)
 /* The run as one JSON object (docs/schema/run.json): how it stopped, what
  * the rules printed, the conclusions at or above the threshold and the
  * recommendations with their sources. */
-static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *printed)
+static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *printed,
+                       const char *query, const sn_rows *rows)
 {
     printf("{\"schema\":\"sinew.run/1\",\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired,
            stop_word(stop));
@@ -201,7 +202,72 @@ static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *p
     }
     free(texts);
     free(rules);
-    printf("]}\n");
+    printf("]");
+    if (query) {
+        printf(",\"query\":");
+        print_rows_json(stdout, query, rows);
+    }
+    printf("}\n");
+}
+
+/* The facts matching PATTERN, however they came, one a line (after a run:
+ * --facts-out). False, with the report on standard error, for a pattern
+ * that does not check. */
+static bool facts_out(sn_engine *e, const char *pattern)
+{
+    sn_report r = {0};
+    long n = sn_query(e, pattern, NULL, 0, &r);
+    if (n < 0) {
+        fputs(r.text ? r.text : "", stderr);
+        fprintf(stderr, "sinew: --facts-out takes a pattern, like 'diagnosis(cf: > 0.5)'\n");
+        sn_report_free(&r);
+        return false;
+    }
+    sn_fact **v = malloc(((size_t)n + 1) * sizeof *v);
+    if (!v)
+        return false;
+    n = sn_query(e, pattern, v, (size_t)n, &r);
+    printf("facts matching %s: %ld\n", pattern, n);
+    for (long i = 0; i < n; i++) {
+        printf("  ");
+        sn_fact_write(stdout, v[i]);
+        if (sn_fact_cf(v[i]) != 1.0)
+            printf("  cf %.2f", sn_fact_cf(v[i]));
+        putchar('\n');
+    }
+    free(v);
+    sn_report_free(&r);
+    return true;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    const sn_rule *x = *(const sn_rule *const *)a, *y = *(const sn_rule *const *)b;
+    double s = sn_rule_seconds(x), t = sn_rule_seconds(y);
+    if (s != t)
+        return s < t ? 1 : -1;
+    return strcmp(sn_rule_name(x), sn_rule_name(y));
+}
+
+/* --stats: each rule that fired, the most time first: its firings and the
+ * time in them (CLIPS's profile). */
+static void print_rule_stats(sn_engine *e)
+{
+    size_t n = 0;
+    for (const sn_rule *r = sn_rule_next(e, NULL); r; r = sn_rule_next(e, r))
+        n += sn_rule_fired(r) > 0;
+    const sn_rule **v = malloc((n + 1) * sizeof *v);
+    if (!v)
+        return;
+    n = 0;
+    for (const sn_rule *r = sn_rule_next(e, NULL); r; r = sn_rule_next(e, r))
+        if (sn_rule_fired(r) > 0)
+            v[n++] = r;
+    qsort(v, n, sizeof *v, by_time);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "rule %s fired %llu ms %.3f\n", sn_rule_name(v[i]),
+                (unsigned long long)sn_rule_fired(v[i]), sn_rule_seconds(v[i]) * 1000);
+    free(v);
 }
 
 int cmd_run(int argc, char **argv, const char *def)
@@ -213,6 +279,7 @@ int cmd_run(int argc, char **argv, const char *def)
     long limit = -1;
     unsigned long long max_firings = SN_MAX_FIRINGS;
     bool record = true, stats = false, quiet = false;
+    const char *query = NULL, *facts_pattern = NULL;
     cli_parse p;
     cli_begin(&p, "run", argc, argv);
     for (int c; (c = cli_next(&p)) != CLI_END;) {
@@ -241,9 +308,13 @@ int cmd_run(int argc, char **argv, const char *def)
         case 'q': quiet = true; break;
         case 'F': facts_file = p.arg; break;
         case 'J': json = true; break;
+        case 'Q': query = p.arg; break;
+        case 'O': facts_pattern = p.arg; break;
         case CLI_EXIT: return p.status;
         }
     }
+    if (json && facts_pattern)
+        return cli_usage("run", "--facts-out lists facts as text; with --json, use --query");
     int first = p.optind;
     sn_engine *e = sn_new();
     if (!e)
@@ -251,6 +322,7 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_set_strategy(e, strategy);
     sn_set_threshold(e, threshold);
     sn_set_recording(e, record);
+    sn_set_profile(e, stats);
     sn_set_max_firings(e, max_firings);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
@@ -272,14 +344,30 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_stop stop = sn_run(e, limit, &fired);
     signal(SIGINT, SIG_DFL);
     fflush(stdout);
+    int status = 0;
+    sn_rows rows = {0};
+    char *call = query ? strdup(query) : NULL;
+    const char *qname = NULL;
+    char qerr[256];
+    if (query && (!call || !query_call(e, call, &rows, &qname, qerr, sizeof qerr))) {
+        fprintf(stderr, "sinew: --query: %s\n", call ? qerr : "out of memory");
+        status = EXIT_ERRORS;
+        query = NULL;
+        quiet = true;
+    }
     if (capture) {
         fclose(capture);
         sn_set_output(e, NULL);
-        print_json(e, stop, fired, printed ? printed : "");
+        print_json(e, stop, fired, printed ? printed : "", query ? qname : NULL, &rows);
         free(printed);
         quiet = true;
+    } else if (query) {
+        print_rows(stdout, &rows);
+        quiet = true;
     }
-    int status = 0;
+    sn_rows_free(&rows);
+    free(call);
+
     if (stop == SN_STOP_ERROR) {
         fprintf(stderr, "sinew: the run stopped: %s\n", sn_last_error(e));
         status = EXIT_ERRORS;
@@ -289,12 +377,15 @@ int cmd_run(int argc, char **argv, const char *def)
     }
     if (!quiet)
         print_conclusions(e, stdout);
+    if (facts_pattern && !capture && !facts_out(e, facts_pattern))
+        status = EXIT_ERRORS;
     if (stats) {
         sn_stats s;
         sn_get_stats(e, &s);
         fprintf(stderr, "fired %llu\nfacts %llu\nalpha memories %llu\nbeta nodes %llu\npeak bytes %zu\n",
                 (unsigned long long)fired, (unsigned long long)s.facts,
                 (unsigned long long)s.alpha_memories, (unsigned long long)s.beta_nodes, s.peak_bytes);
+        print_rule_stats(e);
     }
     sn_free(e);
     return status;

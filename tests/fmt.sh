@@ -55,7 +55,7 @@ for src in $(find bench rules tests -name '*.sinew' | sort); do
     if [ "$status" -ne 0 ]; then
         if ! cmp -s "$src" "$copy"; then
             fail "fmt/every $src: not formatted (status $status) but changed"
-        elif ! grep -q 'error\[E00[1-6]\]' "$TMP/each.err"; then
+        elif ! grep -q -E 'error\[E(00[1-6]|15[5-8])\]' "$TMP/each.err"; then
             fail "fmt/every $src: not formatted, and not for a syntax error"
             head -n 5 "$TMP/each.err"
         else

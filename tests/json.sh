@@ -1,11 +1,11 @@
 #!/bin/sh
 # json.sh SINEW — every JSON form sinew writes, validated against its
 # schema in docs/schema/ (tests/json_check.py, with python3-jsonschema):
-# why, how, explain and whynot --json in the REPL, run --json, batch
-# results and error records, test --json (with how each test came out),
-# test --export, the lines of consult --jsonl; and a document changed by
-# one name fails, so the check can fail. Prints a PASS or FAIL line per
-# form.
+# why, how, explain and whynot --json in the REPL, run --json (with a
+# query too), batch results and error records, test --json (with how each
+# test came out), test --export, the lines of consult --jsonl; and a
+# document changed by one name fails, so the check can fail. Prints a PASS
+# or FAIL line per form.
 set -u
 SINEW=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,7 +56,9 @@ validate explanations "$TMP/repl.out" "$TMP/session.out" "$TMP/conds.out"
 printf 'site(value: posterior_thigh)\nonset(value: sudden)\npop(value: yes)\n' > "$TMP/case.facts"
 "$SINEW" run --json --facts "$TMP/case.facts" rules/ > "$TMP/run.out" 2> /dev/null
 "$SINEW" run --json tests/lang/run_runtime_error.sinew > "$TMP/run-error.out" 2> /dev/null
-validate run "$TMP/run.out" "$TMP/run-error.out"
+"$SINEW" run --json --query "in_city rome" tests/lang/run_queries.sinew > "$TMP/run-query.out" 2> /dev/null
+grep -q '"query":{"name":"in_city"' "$TMP/run-query.out" || echo "FAIL json/run-query: no query object"
+validate run "$TMP/run.out" "$TMP/run-error.out" "$TMP/run-query.out"
 
 # batch: results and error records
 for f in tests/batch/*.jsonl; do

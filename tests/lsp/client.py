@@ -7,7 +7,8 @@
 The session works on a folder of two files (tests/lsp/kb/): it opens one
 with an error and checks the published diagnostic (code, range,
 severity), fixes it, then asks for hover, definition, references,
-completion, document symbols and formatting, and shuts the server down.
+completion, document symbols (a function and a query among them) and
+formatting, and shuts the server down.
 Prints a PASS or FAIL line per check.
 """
 import json
@@ -197,6 +198,20 @@ def session(sinew, tmp):
     r = s.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(rules)}})
     names = [x["name"] for x in r.get("result") or []]
     check("symbols", names == ["hamstring_strain", "strain_case"], json.dumps(names))
+
+    # a function and a query: named among the symbols, hovered, no error
+    more = fixed + "\nfunction twice(?x) = ?x * 2\nquery diagnoses()\nwhen\n    diagnosis(name: ?d)\nend\n"
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri(rules), "version": 5},
+                                        "contentChanges": [{"text": more}]})
+    d = s.diagnostics(uri(rules))
+    r = s.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(rules)}})
+    names = [x["name"] for x in r.get("result") or []]
+    fl = more.split("\n").index("function twice(?x) = ?x * 2")
+    r = s.request("textDocument/hover", {"textDocument": {"uri": uri(rules)},
+                                         "position": {"line": fl, "character": 10}})
+    v = json.dumps(r.get("result"))
+    check("function-and-query", d == [] and names[-2:] == ["twice", "diagnoses"]
+          and "?x * 2" in v, json.dumps([d, names, v]))
 
     # formatting: the text `sinew fmt` writes, as one edit
     messy = fixed.replace("    pain(site: posterior_thigh, onset: sudden)",

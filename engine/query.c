@@ -1,0 +1,224 @@
+/* query.c — running queries (`query NAME(?a) when CONDITIONS end`).
+ *
+ * A query is compiled as a rule with no actions (compile.c) whose
+ * terminal nodes activate nothing (fire.c): the network keeps its
+ * complete matches up to date as facts come and go, and running it only
+ * reads them from the terminals' memories. A parameter a pattern binds
+ * selects the matches that bind it to the value given; the others are
+ * inputs, read by the query's top-level tests, which the checker took out
+ * of the network (ast_rule.filters) and which are judged here for each
+ * match with the call's values (prod.filter). The rows returned belong to
+ * the caller (sn_rows_free).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "internal.h"
+
+static struct rule *query_find(const engine *e, const char *name)
+{
+    for (struct rule *q = e->queries; q; q = q->next)
+        if (strcmp(q->name->text, name) == 0)
+            return q;
+    return NULL;
+}
+
+const char *sn_query_at(const sn_engine *e, unsigned i, unsigned *nparams)
+{
+    for (struct rule *q = e->queries; q; q = q->next)
+        if (i-- == 0) {
+            if (nparams)
+                *nparams = q->nparams;
+            return q->name->text;
+        }
+    return NULL;
+}
+
+const char *sn_query_param(const sn_engine *e, const char *name, unsigned i)
+{
+    const struct rule *q = query_find(e, name);
+    return q && i < q->nparams ? q->params[i]->text : NULL;
+}
+
+void sn_rows_free(sn_rows *r)
+{
+    if (!r)
+        return;
+    for (unsigned i = 0; i < r->ncols; i++)
+        free(r->cols[i]);
+    for (size_t i = 0; i < (size_t)r->nrows * r->ncols; i++)
+        free((char *)r->cells[i].text);
+    free(r->cols);
+    free(r->cells);
+    memset(r, 0, sizeof *r);
+}
+
+/* One match: a token in a production's terminal. */
+typedef struct match {
+    const prod *p;
+    const token *t;
+} match;
+
+/* Oldest facts first: the matches' fact ids level by level, then the
+ * alternative. */
+static int by_facts(const void *a, const void *b)
+{
+    const match *x = a, *y = b;
+    uint32_t depth = x->p->depth > y->p->depth ? x->p->depth : y->p->depth;
+    for (uint32_t l = 1; l <= depth; l++) {
+        const struct fact *f = token_fact(x->t, l), *g = token_fact(y->t, l);
+        uint64_t i = f ? f->id : 0, j = g ? g->id : 0;
+        if (i != j)
+            return i < j ? -1 : 1;
+    }
+    return (x->p->alt > y->p->alt) - (x->p->alt < y->p->alt);
+}
+
+static value var_of(const token *t, const varloc *v)
+{
+    const struct fact *f = token_fact(t, v->level);
+    if (!f)
+        return v_nil();
+    if (v->slot >= 0)
+        return f->slots[v->slot];
+    return v->slot == -1 ? v_float(f->cf) : v_nil();
+}
+
+static value arg_value(engine *e, const sn_value *a)
+{
+    if (a->is_number) {
+        if (a->number == (double)(int64_t)a->number && a->number > -9.2e18 && a->number < 9.2e18)
+            return v_int((int64_t)a->number);
+        return v_float(a->number);
+    }
+    const char *s = a->text ? a->text : "";
+    const sym *y = sym_intern(&e->syms, s, strlen(s));
+    return a->is_string ? v_str(y) : v_sym(y);
+}
+
+/* The value of column C for match M (nil when its alternative binds no
+ * such variable). */
+static value cell(const match *m, const char *col)
+{
+    for (uint32_t j = 0; j < m->p->nvars; j++)
+        if (strcmp(m->p->vars[j].name, col) == 0)
+            return var_of(m->t, &m->p->vars[j]);
+    return v_nil();
+}
+
+static char *text_of(value v)
+{
+    if (v.type == V_SYMBOL || v.type == V_STRING)
+        return strdup(v.u.s->text);
+    size_t n = value_format(NULL, 0, v);
+    char *s = malloc(n + 1);
+    if (s)
+        value_format(s, n + 1, v);
+    return s;
+}
+
+bool sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
+                  sn_rows *out, char *err, size_t errsize)
+{
+    memset(out, 0, sizeof *out);
+    const struct rule *q = name ? query_find(e, name) : NULL;
+    if (!q) {
+        snprintf(err, errsize, "no query named '%s'", name ? name : "");
+        return false;
+    }
+    if (nargs != q->nparams) {
+        snprintf(err, errsize, "query '%s' takes %u argument%s, found %u", name, q->nparams,
+                 q->nparams == 1 ? "" : "s", nargs);
+        return false;
+    }
+    /* columns: every alternative's variables, by name, as first bound */
+    uint32_t cap = 0;
+    for (uint32_t i = 0; i < q->nprods; i++)
+        cap += q->prods[i]->nvars;
+    const char **cols = calloc(cap + 1, sizeof *cols);
+    value *want = calloc(nargs + 1, sizeof *want);
+    size_t nmatch = 0;
+    for (uint32_t i = 0; i < q->nprods; i++)
+        nmatch += q->prods[i]->term->ntokens;
+    match *m = calloc(nmatch + 1, sizeof *m);
+    if (!cols || !want || !m) {
+        free(cols), free(want), free(m);
+        snprintf(err, errsize, "out of memory");
+        return false;
+    }
+    uint32_t ncols = 0;
+    for (uint32_t i = 0; i < q->nprods; i++)
+        for (uint32_t j = 0; j < q->prods[i]->nvars; j++) {
+            const char *n = q->prods[i]->vars[j].name;
+            uint32_t k = 0;
+            while (k < ncols && strcmp(cols[k], n) != 0)
+                k++;
+            if (k == ncols)
+                cols[ncols++] = n;
+        }
+    for (unsigned i = 0; i < nargs; i++)
+        want[i] = arg_value(e, &args[i]);
+
+    /* the matches that bind each parameter to its argument, and pass the
+     * tests of the inputs (the parameters no pattern binds) */
+    size_t n = 0;
+    bool failed = false;
+    for (uint32_t i = 0; i < q->nprods && !failed; i++) {
+        const prod *p = q->prods[i];
+        for (uint32_t b = 0; p->term->mem.b && b <= p->term->mem.mask && !failed; b++)
+            for (token *t = p->term->mem.b[b]; t && n < nmatch && !failed; t = t->bnext) {
+                if (t->dead)
+                    continue;
+                bool keep = true;
+                for (unsigned a = 0; a < nargs && keep; a++)
+                    for (uint32_t j = 0; j < p->nvars; j++)
+                        if (strcmp(p->vars[j].name, q->params[a]->text) == 0) {
+                            keep = value_eq(var_of(t, &p->vars[j]), want[a]);
+                            break;
+                        }
+                if (keep && p->filter) {
+                    ectx x = {.e = e, .tok = t, .params = want};
+                    keep = cx_truth(cx_eval(&x, p->filter));
+                    failed = x.failed;
+                }
+                if (keep)
+                    m[n++] = (match){p, t};
+            }
+    }
+    if (failed) {
+        snprintf(err, errsize, "query '%s': %s", name, sn_last_error(e));
+        free(cols), free(want), free(m);
+        return false;
+    }
+    qsort(m, n, sizeof *m, by_facts);
+
+    bool ok = true;
+    out->ncols = ncols;
+    out->cols = calloc(ncols + 1, sizeof *out->cols);
+    out->cells = calloc(n * ncols + 1, sizeof *out->cells);
+    ok = out->cols && out->cells;
+    for (uint32_t k = 0; ok && k < ncols; k++)
+        ok = (out->cols[k] = strdup(cols[k])) != NULL;
+    for (size_t r = 0; ok && r < n; r++) {
+        for (uint32_t k = 0; ok && k < ncols; k++) {
+            value v = cell(&m[r], cols[k]);
+            sn_value *c = &out->cells[r * ncols + k];
+            c->is_number = value_is_number(v);
+            c->number = c->is_number ? value_num(v) : 0;
+            c->is_string = v.type == V_STRING;
+            ok = (c->text = text_of(v)) != NULL;
+        }
+        out->nrows = (unsigned)r + 1;
+    }
+    free(cols);
+    free(want);
+    free(m);
+    if (!ok) {
+        sn_rows_free(out);
+        snprintf(err, errsize, "out of memory");
+    }
+    return ok;
+}
