@@ -329,7 +329,8 @@ static inline struct fact *token_fact(const token *t, uint32_t level)
 /* ---- rules ------------------------------------------------------------- */
 
 typedef enum act_kind {
-    A_ASSERT, A_CONCLUDE, A_RETRACT, A_MODIFY, A_BIND, A_PRINT, A_RECOMMEND, A_HALT
+    A_ASSERT, A_CONCLUDE, A_RETRACT, A_MODIFY, A_BIND, A_PRINT, A_RECOMMEND, A_HALT,
+    A_FOCUS
 } act_kind;
 
 typedef struct cact {
@@ -345,6 +346,7 @@ typedef struct cact {
     const char **cites;      /* RECOMMEND */
     uint32_t ncites;
     struct cact *next;
+    uint32_t *modules;       /* FOCUS: n modules, the first to run first */
 } cact;
 
 typedef struct varloc {
@@ -386,6 +388,7 @@ struct rule {
     bool red_flag;           /* it makes a red_flag fact */
     uint32_t rank;           /* its place in name order */
     struct rule *next;
+    uint32_t module;         /* its module's number (focus.c); 0: main */
 };
 
 /* ---- agenda, justifications -------------------------------------------- */
@@ -403,12 +406,16 @@ struct activation {
     uint32_t nrec;
     bool keyed;
     struct activation *tl, *tr;
+    uint32_t module;         /* its rule's */
 };
 
+/* A salience level of one module's agenda. The engine's levels are one
+ * array ordered by module, then by salience, highest first. */
 typedef struct alevel {
     int salience;
     struct activation *head, *tail;
     struct activation *root; /* lex and mea: the same, as a search tree */
+    uint32_t module;
 } alevel;
 
 typedef enum just_kind { J_ASSERT, J_CONCLUDE, J_RECOMMEND } just_kind;
@@ -539,6 +546,15 @@ struct sn_engine {
     struct sn_engine *whatif;
     uint32_t whatif_nsources, whatif_nrules;
     unsigned consult_top;    /* diagnoses a consultation settles; 0: 1 */
+
+    /* modules and focus (focus.c): module names by number (0: main); the
+     * starting focus, first to run first; the focus stack, top last */
+    const sym **modules;
+    uint32_t nmodules, capmodules;
+    uint32_t *start_focus;
+    uint32_t nstart;
+    uint32_t *focus;
+    uint32_t nfocus, capfocus;
 };
 
 #endif

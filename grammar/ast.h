@@ -194,7 +194,16 @@ typedef struct ast_str {
 typedef enum ast_action_kind {
     ACT_ASSERT, ACT_CONCLUDE, ACT_RETRACT, ACT_MODIFY, ACT_BIND,
     ACT_PRINT, ACT_RECOMMEND, ACT_HALT,
+    ACT_FOCUS,
 } ast_action_kind;
+
+/* A module named by `focus` (an action or the starting focus) or by a
+ * rule's `module` line. */
+typedef struct ast_modref {
+    ast_name name;
+    uint32_t id;        /* the module's number, 0 for main (check) */
+    struct ast_modref *next;
+} ast_modref;
 
 typedef struct ast_action {
     ast_action_kind kind;
@@ -221,6 +230,7 @@ typedef struct ast_action {
             ast_expr *text;
             ast_str *cites;
         } recommend;
+        ast_modref *focus;      /* ACT_FOCUS: the first runs first */
     } u;
 } ast_action;
 
@@ -246,6 +256,7 @@ typedef struct ast_rule {
     ast_action *actions;
     span then_sp;       /* the `then` keyword */
     uint32_t nvars;     /* distinct variables (check numbers them) */
+    ast_modref *module; /* `module NAME`; NULL: main (id 0) */
 } ast_rule;
 
 typedef struct ast_facts {
@@ -290,7 +301,17 @@ typedef struct ast_case {
     ast_expect *expects;
 } ast_case;
 
-typedef enum ast_decl_kind { DECL_TEMPLATE, DECL_RULE, DECL_FACTS, DECL_ASK, DECL_CASE } ast_decl_kind;
+typedef enum ast_decl_kind {
+    DECL_TEMPLATE, DECL_RULE, DECL_FACTS, DECL_ASK, DECL_CASE,
+    DECL_MODULE, DECL_FOCUS,
+} ast_decl_kind;
+
+/* `module NAME "DOC"`: a module rules join with their `module` line. */
+typedef struct ast_module {
+    ast_name name;
+    ast_str doc;
+    uint32_t id;        /* its number, from 1 (check; main is 0) */
+} ast_module;
 
 typedef struct ast_decl {
     ast_decl_kind kind;
@@ -302,6 +323,8 @@ typedef struct ast_decl {
         ast_facts facts;
         ast_ask ask;
         ast_case kase;
+        ast_module module;      /* DECL_MODULE */
+        ast_modref *focus;      /* DECL_FOCUS: the starting focus */
     } u;
 } ast_decl;
 

@@ -46,6 +46,9 @@ static const struct {
     {E_TEMPLATE_SIZE, "template too large"},
     {E_RESERVED_ANSWER, "reserved word as an answer"},
     {E_GROUP_ITEM, "grouped item without a question"},
+    {E_DUP_MODULE, "duplicate module"},
+    {E_UNKNOWN_MODULE, "unknown module"},
+    {E_DUP_FOCUS, "starting focus declared twice"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -54,6 +57,7 @@ static const struct {
     {W_ASK_UNUSED, "ask no rule waits on"},
     {W_ANSWER_UNREAD, "answers no rule reads"},
     {W_BELOW_THRESHOLD, "conclusion below the threshold"},
+    {W_MODULE_UNFOCUSED, "module nothing focuses"},
 };
 
 void diag_list_init(diag_list *l, sn_mem *mem)
@@ -200,9 +204,11 @@ const char *diag_code_name(diag_code c)
     NAME(E_UNKNOWN_SOURCE, "E121") NAME(E_SOURCE_FIELD, "E122") NAME(E_QUOTE, "E123")
     NAME(E_RULE_SIZE, "E124") NAME(E_TEMPLATE_SIZE, "E125")
     NAME(E_RESERVED_ANSWER, "E126") NAME(E_GROUP_ITEM, "E127")
+    NAME(E_DUP_MODULE, "E180") NAME(E_UNKNOWN_MODULE, "E181") NAME(E_DUP_FOCUS, "E182")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
     NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")
     NAME(W_ANSWER_UNREAD, "W007") NAME(W_BELOW_THRESHOLD, "W008")
+    NAME(W_MODULE_UNFOCUSED, "W040")
 #undef NAME
     }
     return "E000";

@@ -62,6 +62,10 @@ typedef enum diag_code {
     E_TEMPLATE_SIZE,           /* E125 over SINEW_MAX_SLOTS */
     E_RESERVED_ANSWER,         /* E126 */
     E_GROUP_ITEM,              /* E127 */
+    /* modules and focus (check_module.c) */
+    E_DUP_MODULE = 180,        /* E180 */
+    E_UNKNOWN_MODULE,          /* E181 */
+    E_DUP_FOCUS,               /* E182 */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */
@@ -71,6 +75,7 @@ typedef enum diag_code {
     W_ASK_UNUSED,              /* W006 */
     W_ANSWER_UNREAD,           /* W007 */
     W_BELOW_THRESHOLD,         /* W008 */
+    W_MODULE_UNFOCUSED = 1040, /* W040 (check_module.c) */
 } diag_code;
 
 typedef struct diag_remark {

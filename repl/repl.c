@@ -386,21 +386,91 @@ static void rc_run(session *s, char *args)
     interrupted = 0;
 }
 
+/* Whether the knowledge base has modules other than main. */
+static bool has_modules(const session *s)
+{
+    return sn_module_name(s->e, 1) != NULL;
+}
+
+/* "screening, advice, main": the focus stack from the top. */
+static void print_focus(session *s)
+{
+    const char *top[64];
+    unsigned n = sn_focus_stack(s->e, top, 64);
+    for (unsigned i = 0; i < n && i < 64; i++)
+        printf("%s%s", i ? ", " : "", top[i]);
+    if (n > 64)
+        printf(", ... (%u in all)", n);
+    if (n == 0)
+        printf("none: the next run starts with the starting focus, then main");
+}
+
 static void rc_agenda(session *s, char *args)
 {
     (void)args;
     unsigned n = 0;
+    unsigned module = ~0u;
+    bool modules = has_modules(s);
     for (sn_activation *a = sn_agenda_next(s->e, NULL); a; a = sn_agenda_next(s->e, a)) {
         const sn_fact *fs[32];
         unsigned k = sn_activation_facts(a, fs, 32);
+        unsigned m = sn_rule_module(sn_activation_rule(a));
+        if (modules && m != module)
+            printf("module %s\n", sn_module_name(s->e, m));
+        module = m;
         printf("%4d  %s:", sn_activation_salience(a), sn_rule_name(sn_activation_rule(a)));
         for (unsigned i = 0; i < k && i < 32; i++)
             printf("%s#%llu", i ? ", " : " ", (unsigned long long)sn_fact_id(fs[i]));
         putchar('\n');
         n++;
     }
-    printf("%u activation%s (strategy %s)\n", n, n == 1 ? "" : "s",
+    printf("%u activation%s (strategy %s", n, n == 1 ? "" : "s",
            sn_strategy_name(sn_strategy_get(s->e)));
+    const char *top;
+    if (modules && sn_focus_stack(s->e, &top, 1) > 0) {
+        printf("; focus ");
+        print_focus(s);
+    }
+    printf(")\n");
+}
+
+/* focus: the stack; focus A B: A's rules fire next, then B's, then the
+ * run goes on as it would have. */
+static void rc_focus(session *s, char *args)
+{
+    char *names[64];
+    unsigned n = 0;
+    for (char *w = strtok(args, " \t,"); w; w = strtok(NULL, " \t,")) {
+        if (n == 64) {
+            error(s, "focus takes at most 64 modules at once");
+            return;
+        }
+        names[n++] = w;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        bool known = false;
+        for (unsigned m = 0; sn_module_name(s->e, m); m++)
+            known |= strcmp(sn_module_name(s->e, m), names[i]) == 0;
+        if (!known) {
+            char list[512];
+            size_t at = 0;
+            for (unsigned m = 0; sn_module_name(s->e, m) && at < sizeof list - 1; m++) {
+                int w = snprintf(list + at, sizeof list - at, "%s%s", m ? ", " : "",
+                                 sn_module_name(s->e, m));
+                at += w > 0 ? (size_t)w : 0;
+            }
+            error(s, "no module '%s'; the modules are %s", names[i], list);
+            return;
+        }
+    }
+    for (unsigned i = n; i-- > 0;)
+        if (!sn_focus(s->e, names[i])) {
+            error(s, "the focus stack is full");
+            return;
+        }
+    printf("focus ");
+    print_focus(s);
+    putchar('\n');
 }
 
 static void rc_rules(session *s, char *args)
@@ -412,6 +482,8 @@ static void rc_rules(session *s, char *args)
         printf("%-40s %s", sn_rule_name(r), sn_rule_where(r));
         if (sn_rule_salience(r))
             printf("  salience %d", sn_rule_salience(r));
+        if (sn_rule_module(r))
+            printf("  module %s", sn_module_name(s->e, sn_rule_module(r)));
         if (sn_rule_fired(r))
             printf("  fired %llu", (unsigned long long)sn_rule_fired(r));
         putchar('\n');
@@ -708,6 +780,7 @@ static const command commands[] = {
     {"retract", "#ID...", "remove facts; what was concluded from them is withdrawn", rc_retract},
     {"run", "[N]", "fire rules until none is left (or N); Ctrl-C stops between firings", rc_run},
     {"agenda", "", "the activations waiting to fire, in order", rc_agenda},
+    {"focus", "[MODULE...]", "the focus stack, or run these modules' rules first", rc_focus},
     {"rules", "[TEXT]", "the rules (whose name contains TEXT)", rc_rules},
     {"templates", "[TEXT]", "the templates and their slots", rc_templates},
     {"conclusions", "", "what was concluded, by certainty, and the recommendations", rc_conclusions},
@@ -1154,6 +1227,9 @@ static char **complete(const char *text, int start, int end)
             names_add(sn_rule_name(r), &candidates);
     } else if (clen == 9 && strncmp(cmd, "templates", 9) == 0) {
         add_templates(s);
+    } else if (clen == 5 && strncmp(cmd, "focus", 5) == 0) {
+        for (unsigned m = 0; sn_module_name(s->e, m); m++)
+            names_add(sn_module_name(s->e, m), &candidates);
     }
     return rl_completion_matches(text, next_candidate);
 }
