@@ -658,7 +658,8 @@ static void completion_context(const char *s, size_t n, char *tmpl, char *slot, 
 static const char *const keywords[] = {
     "template", "facts", "ask", "multiple", "rule", "when", "then", "end", "case", "given",
     "expect", "not", "exists", "forall", "or", "test", "assert", "conclude", "retract",
-    "modify", "bind", "print", "recommend", "halt", "cf", "cites", "source", "salience", NULL,
+    "modify", "bind", "print", "recommend", "halt", "cf", "cites", "source", "salience",
+    "module", "focus", NULL,
 };
 
 static void on_completion(server *sv, json_t *id, json_t *params)
