@@ -241,7 +241,25 @@ void agenda_remove(engine *e, struct activation *a)
 
 struct activation *agenda_first(engine *e)
 {
-    return focus_peek(e);
+    uint32_t m;
+    for (uint32_t i = 0; (m = focus_run_at(e, i)) != UINT32_MAX; i++) {
+        struct activation *a = agenda_first_in(e, m);
+        if (a)
+            return a;
+    }
+    return NULL;
+}
+
+struct activation *agenda_next_to_fire(engine *e)
+{
+    uint32_t m;
+    while ((m = focus_top(e)) != UINT32_MAX) {
+        struct activation *a = agenda_first_in(e, m);
+        if (a)
+            return a;
+        focus_pop(e);
+    }
+    return NULL;
 }
 
 /* The first level of MODULE (or where it would go). */

@@ -9,6 +9,10 @@ void agenda_remove(engine *, struct activation *);
 /* The activation to fire next, as a run would pick it (focus.h), or
  * NULL; nothing changes. */
 struct activation *agenda_first(engine *);
+/* The activation a run fires next: the first of the agenda of the module
+ * on top of the focus stack, popping modules whose agenda is empty; NULL
+ * when the stack is empty. */
+struct activation *agenda_next_to_fire(engine *);
 /* The first activation of MODULE's agenda, or NULL. */
 struct activation *agenda_first_in(const engine *, uint32_t module);
 /* Every activation, one after another: the modules in the order a run

@@ -309,7 +309,7 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
             why = SN_STOP_INTERRUPT;
             break;
         }
-        struct activation *a = focus_next(e);
+        struct activation *a = agenda_next_to_fire(e);
         if (!a)
             break;
         if (e->max_firings && e->fired - start >= e->max_firings) {

@@ -1,7 +1,6 @@
 /* focus.c — modules and the focus stack; see focus.h. */
 #include <string.h>
 
-#include "agenda.h"
 #include "alloc.h"
 #include "focus.h"
 #include "internal.h"
@@ -76,15 +75,15 @@ void focus_begin(engine *e)
         focus_push(e, e->start_focus[i]);
 }
 
-struct activation *focus_next(engine *e)
+uint32_t focus_top(const engine *e)
 {
-    while (e->nfocus) {
-        struct activation *a = agenda_first_in(e, e->focus[e->nfocus - 1]);
-        if (a)
-            return a;
+    return e->nfocus ? e->focus[e->nfocus - 1] : UINT32_MAX;
+}
+
+void focus_pop(engine *e)
+{
+    if (e->nfocus)
         e->nfocus--;
-    }
-    return NULL;
 }
 
 /* The order a run takes the modules in now: the stack from the top (or,
@@ -129,15 +128,9 @@ uint32_t focus_after(const engine *e, uint32_t m)
     return UINT32_MAX;
 }
 
-struct activation *focus_peek(const engine *e)
+uint32_t focus_run_at(const engine *e, uint32_t i)
 {
-    uint32_t p = prefix_len(e);
-    for (uint32_t i = 0; i < p; i++) {
-        struct activation *a = agenda_first_in(e, seq_at(e, i));
-        if (a)
-            return a;
-    }
-    return NULL;
+    return i < prefix_len(e) ? seq_at(e, i) : UINT32_MAX;
 }
 
 /* ---- the public calls ---- */

@@ -12,7 +12,8 @@
  * reset empties the stack; halt and errors leave it as it is.
  *
  * The engine owns the module table and the stack (e_alloc, freed by
- * focus_fini); names are interned symbols.
+ * focus_fini); names are interned symbols. The agenda reads the stack;
+ * this module reads nothing of the agenda.
  */
 #ifndef SINEW_FOCUS_H
 #define SINEW_FOCUS_H
@@ -39,13 +40,12 @@ void focus_begin(engine *);
 /* Push MODULE (nothing when it is on top already). False when the stack
  * is full. */
 bool focus_push(engine *, uint32_t module);
-/* The activation the run fires next: the first of the top module's
- * agenda, popping modules whose agenda is empty; NULL when the stack is
- * empty. */
-struct activation *focus_next(engine *);
-/* The activation a run would fire next, the stack left as it is; NULL
- * when there is none. */
-struct activation *focus_peek(const engine *);
+/* The module on top of the stack (UINT32_MAX: empty); take it off. */
+uint32_t focus_top(const engine *);
+void focus_pop(engine *);
+/* The module a run takes Ith (from 0): the stack from the top or, when it
+ * is empty, what focus_begin would push; UINT32_MAX past the last. */
+uint32_t focus_run_at(const engine *, uint32_t i);
 /* The modules in the order a run takes them now (the stack from the top,
  * or what focus_begin would push; then the others by number), each once:
  * the one after M (UINT32_MAX: the first), or UINT32_MAX after the last.
