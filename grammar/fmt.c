@@ -1000,15 +1000,25 @@ static void put_source(printer *p, const ast_source *s)
     }
 }
 
-/* `module NAME`, its doc string under it; `focus A, B` on one line. */
+/* `module NAME "DOC"` on one line when it fits in 99 columns (a string
+ * on a line of its own, as written, if not: its line breaks are its own);
+ * `focus A, B` on one line. */
 static void put_module(printer *p, const ast_decl *d)
 {
     const ast_module *m = &d->u.module;
-    line_begin(p, d->sp.start, m->name.sp.end, 0);
+    uint32_t doc_len = m->doc.text ? m->doc.sp.end - m->doc.sp.start : 0;
+    bool one_line = m->doc.text && 7 + m->name.len + 1 + doc_len <= 99 &&
+                    !memchr(p->f->text + m->doc.sp.start, '\n', doc_len);
+    uint32_t end = one_line ? m->doc.sp.end : m->name.sp.end;
+    line_begin(p, d->sp.start, end, 0);
     put_str(p, "module ");
     put(p, m->name.text, m->name.len);
-    line_end(p, m->name.sp.end);
-    if (m->doc.text)
+    if (one_line) {
+        put_str(p, " ");
+        put(p, p->f->text + m->doc.sp.start, doc_len);
+    }
+    line_end(p, end);
+    if (m->doc.text && !one_line)
         string_line(p, "", &m->doc);
 }
 
