@@ -317,6 +317,7 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
             why = SN_STOP_ERROR;
             break;
         }
+        focus_watch(e, a->module);
         if (!fire(e, a)) {
             why = SN_STOP_ERROR;
             break;

@@ -68,11 +68,20 @@ bool focus_push(engine *e, uint32_t module)
 
 void focus_begin(engine *e)
 {
+    e->focus_shown = UINT32_MAX;
     if (e->nfocus)
         return;
     focus_push(e, 0);
     for (uint32_t i = e->nstart; i-- > 0;)
         focus_push(e, e->start_focus[i]);
+}
+
+void focus_watch(engine *e, uint32_t module)
+{
+    if (!(e->watch & SN_WATCH_RULES) || e->nmodules < 2 || module == e->focus_shown)
+        return;
+    e->focus_shown = module;
+    fprintf(e->watch_out, "FOCUS %s\n", e->modules[module]->text);
 }
 
 uint32_t focus_top(const engine *e)

@@ -40,6 +40,9 @@ void focus_begin(engine *);
 /* Push MODULE (nothing when it is on top already). False when the stack
  * is full. */
 bool focus_push(engine *, uint32_t module);
+/* With `watch rules`, in a program with modules: "FOCUS NAME" before the
+ * first firing of a module's turn in a run. */
+void focus_watch(engine *, uint32_t module);
 /* The module on top of the stack (UINT32_MAX: empty); take it off. */
 uint32_t focus_top(const engine *);
 void focus_pop(engine *);

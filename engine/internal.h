@@ -555,6 +555,7 @@ struct sn_engine {
     uint32_t nstart;
     uint32_t *focus;
     uint32_t nfocus, capfocus;
+    uint32_t focus_shown;    /* the module `watch rules` last named in this run */
 };
 
 #endif
