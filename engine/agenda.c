@@ -9,9 +9,12 @@
  *            first when one list is the start of the other
  *   mea      the fact of the first pattern most recent first, then lex
  * and every tie falls to the activation made last, so a run is the same
- * every time. Each module has its own levels (focus.h): the array is
- * ordered by module, then by salience. An activation fires once (refraction): firing removes it,
+ * every time. An activation fires once (refraction): firing removes it,
  * and only a new match makes a new one.
+ *
+ * Each module has its own levels (focus.h): the array is ordered by
+ * module, then by salience. A run takes the modules in the order of the
+ * focus stack, which it reads here and focus.c keeps.
  */
 #include <stdlib.h>
 #include <string.h>
