@@ -11,23 +11,34 @@
  * and every tie falls to the activation made last, so a run is the same
  * every time. An activation fires once (refraction): firing removes it,
  * and only a new match makes a new one.
+ *
+ * Each module has its own levels (focus.h): the array is ordered by
+ * module, then by salience. A run takes the modules in the order of the
+ * focus stack, which it reads here and focus.c keeps.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "agenda.h"
 #include "alloc.h"
+#include "focus.h"
 #include "internal.h"
 #include "watch.h"
 
-static alevel *find_level(engine *e, int salience, bool create)
+/* Whether level L comes before (module, salience). */
+static bool level_before(const alevel *l, uint32_t module, int salience)
+{
+    return l->module != module ? l->module < module : l->salience > salience;
+}
+
+static alevel *find_level(engine *e, uint32_t module, int salience, bool create)
 {
     uint32_t lo = 0, hi = e->nlevels;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        if (e->levels[mid].salience == salience)
+        if (e->levels[mid].module == module && e->levels[mid].salience == salience)
             return &e->levels[mid];
-        if (e->levels[mid].salience > salience)
+        if (level_before(&e->levels[mid], module, salience))
             lo = mid + 1;
         else
             hi = mid;
@@ -54,6 +65,7 @@ static alevel *find_level(engine *e, int salience, bool create)
             a->lvl = &e->levels[i];
     alevel *l = &e->levels[lo];
     l->salience = salience;
+    l->module = module;
     l->head = l->tail = l->root = NULL;
     return l;
 }
@@ -198,9 +210,10 @@ void agenda_add(engine *e, token *t, struct prod *p)
     a->tok = t;
     a->p = p;
     a->salience = p->r->salience;
+    a->module = p->r->module;
     a->seq = ++e->act_seq;
     t->act = a;
-    insert(e, find_level(e, a->salience, true), a);
+    insert(e, find_level(e, a->module, a->salience, true), a);
     e->nacts++;
     watch_activation(e, a, true);
 }
@@ -231,9 +244,69 @@ void agenda_remove(engine *e, struct activation *a)
 
 struct activation *agenda_first(engine *e)
 {
-    for (uint32_t i = 0; i < e->nlevels; i++)
+    uint32_t m;
+    for (uint32_t i = 0; (m = focus_run_at(e, i)) != UINT32_MAX; i++) {
+        struct activation *a = agenda_first_in(e, m);
+        if (a)
+            return a;
+    }
+    return NULL;
+}
+
+struct activation *agenda_next_to_fire(engine *e)
+{
+    uint32_t m;
+    while ((m = focus_top(e)) != UINT32_MAX) {
+        struct activation *a = agenda_first_in(e, m);
+        if (a)
+            return a;
+        focus_pop(e);
+    }
+    return NULL;
+}
+
+/* The first level of MODULE (or where it would go). */
+static uint32_t module_start(const engine *e, uint32_t module)
+{
+    uint32_t lo = 0, hi = e->nlevels;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (e->levels[mid].module < module)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+struct activation *agenda_first_in(const engine *e, uint32_t module)
+{
+    for (uint32_t i = module_start(e, module); i < e->nlevels && e->levels[i].module == module;
+         i++)
         if (e->levels[i].head)
             return e->levels[i].head;
+    return NULL;
+}
+
+struct activation *agenda_next(const engine *e, const struct activation *a)
+{
+    if (a && a->next)
+        return a->next;
+    uint32_t m;
+    if (a) {
+        for (uint32_t i = (uint32_t)(a->lvl - e->levels) + 1;
+             i < e->nlevels && e->levels[i].module == a->module; i++)
+            if (e->levels[i].head)
+                return e->levels[i].head;
+        m = focus_after(e, a->module);
+    } else {
+        m = focus_after(e, UINT32_MAX);
+    }
+    for (; m != UINT32_MAX; m = focus_after(e, m)) {
+        struct activation *first = agenda_first_in(e, m);
+        if (first)
+            return first;
+    }
     return NULL;
 }
 

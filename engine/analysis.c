@@ -407,6 +407,9 @@ static void declarations(collector *c)
                 pattern(c, &e->pat);
             break;
         }
+        case DECL_MODULE:
+        case DECL_FOCUS:
+            break;
         }
     }
     for (const ast_source *src = c->prog->sources; src; src = src->next) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conds.h"
+#include "agenda.h"
 #include "internal.h"
 
 void sn_each_symbol(const sn_engine *e, void (*fn)(const char *, void *), void *ctx)
@@ -81,15 +82,7 @@ void sn_fact_write(FILE *out, const sn_fact *f)
 
 sn_activation *sn_agenda_next(const sn_engine *e, const sn_activation *a)
 {
-    if (a && a->next)
-        return a->next;
-    uint32_t i = 0;
-    if (a)
-        i = (uint32_t)(a->lvl - e->levels) + 1;
-    for (; i < e->nlevels; i++)
-        if (e->levels[i].head)
-            return e->levels[i].head;
-    return NULL;
+    return agenda_next(e, a);
 }
 
 const sn_rule *sn_activation_rule(const sn_activation *a) { return a->p->r; }
@@ -128,6 +121,7 @@ const char *sn_rule_doc(const sn_rule *r) { return r->doc; }
 unsigned sn_rule_ncites(const sn_rule *r) { return r->ncites; }
 const char *sn_rule_cite(const sn_rule *r, unsigned i) { return i < r->ncites ? r->cites[i] : NULL; }
 int sn_rule_salience(const sn_rule *r) { return r->salience; }
+unsigned sn_rule_module(const sn_rule *r) { return r->module; }
 uint64_t sn_rule_fired(const sn_rule *r) { return r->fired; }
 double sn_rule_seconds(const sn_rule *r) { return (double)r->nanos / 1e9; }
 void sn_set_profile(sn_engine *e, bool on) { e->profile = on; }

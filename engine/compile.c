@@ -568,6 +568,16 @@ static cact *compile_actions(cctx *c, const ast_action *list)
             break;
         }
         case ACT_HALT: x->kind = A_HALT; break;
+        case ACT_FOCUS: {
+            x->kind = A_FOCUS;
+            for (const ast_modref *m = a->u.focus; m; m = m->next)
+                x->n++;
+            x->modules = arena_alloc(e->perm, (x->n + 1) * sizeof *x->modules);
+            uint32_t i = 0;
+            for (const ast_modref *m = a->u.focus; m; m = m->next)
+                x->modules[i++] = m->id;
+            break;
+        }
         }
         *tail = x;
         tail = &x->next;
@@ -592,6 +602,7 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
     for (const ast_str *s = ar->cites; s; s = s->next)
         r->cites[i++] = arena_strndup(e->perm, s->text, s->len);
     r->salience = ar->salience ? (int)ar->salience->u.i : 0;
+    r->module = ar->module ? ar->module->id : 0;
     r->where = where_of(e, src, d->sp);
 
     arena *scratch = arena_new(&e->mem);

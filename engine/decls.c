@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "compile.h"
 #include "func.h"
+#include "focus.h"
 #include "internal.h"
 #include "srctext.h"
 #include "tms.h"
@@ -189,8 +190,29 @@ static void compile_case(engine *e, const srcset *src, const ast_decl *d)
     e->cases[e->ncases++] = k;
 }
 
+/* Modules, in the order check_module.c numbered them, and the starting
+ * focus: before the rules, which name them. */
+static void compile_modules(engine *e, const ast_program *prog)
+{
+    for (const ast_decl *d = prog->decls; d; d = d->next)
+        if (d->kind == DECL_MODULE && d->u.module.id == e->nmodules)
+            focus_add_module(e, d->u.module.name.text, d->u.module.name.len);
+    for (const ast_decl *d = prog->decls; d; d = d->next)
+        if (d->kind == DECL_FOCUS) {
+            uint32_t n = 0, i = 0;
+            for (const ast_modref *m = d->u.focus; m; m = m->next)
+                n++;
+            uint32_t *ids = e_alloc(e, (n + 1) * sizeof *ids);
+            for (const ast_modref *m = d->u.focus; m; m = m->next)
+                ids[i++] = m->id;
+            focus_set_start(e, ids, n);
+            e_free(e, ids);
+        }
+}
+
 bool compile_program(engine *e, const ast_program *prog, const srcset *src)
 {
+    compile_modules(e, prog);
     for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->kind == DECL_FUNCTION)
             func_compile(e, &d->u.func);

@@ -9,6 +9,7 @@
 #include "agenda.h"
 #include "alloc.h"
 #include "engine.h"
+#include "focus.h"
 #include "internal.h"
 #include "network.h"
 #include "rete.h"
@@ -49,6 +50,7 @@ static void engine_init(engine *e)
     e->env = check_env_new(&e->mem);
     if (!e->env)
         engine_out_of_memory();
+    focus_init(e);
 }
 
 sn_engine *sn_new(void)
@@ -101,6 +103,7 @@ static void engine_fini(engine *e)
                 (void)0;
     /* node memories were freed with their tokens; kids arrays too */
     check_env_free(e->env);
+    focus_fini(e);
     srcset_fini(&e->src);
     e_free(e, e->cases);
     e_free(e, e->error);

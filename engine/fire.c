@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "eval.h"
 #include "fire.h"
+#include "focus.h"
 #include "internal.h"
 #include "rete.h"
 #include "tms.h"
@@ -197,6 +198,14 @@ static bool do_action(firing *fr, const cact *a)
         return true;
     }
     case A_HALT: e->halted = true; return true;
+    case A_FOCUS:
+        for (uint32_t i = a->n; i-- > 0;)
+            if (!focus_push(e, a->modules[i])) {
+                engine_error(e, "focus %s: the focus stack holds %d modules already, the most "
+                             "it may", e->modules[a->modules[i]]->text, FOCUS_MAX);
+                return false;
+            }
+        return true;
     }
     return true;
 }
@@ -327,6 +336,7 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
     e->halted = false;
     e->in_run = true;
     e->run++;
+    focus_begin(e);
     for (;;) {
         if (limit >= 0 && e->fired - start >= (uint64_t)limit) {
             why = SN_STOP_LIMIT;
@@ -336,7 +346,7 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
             why = SN_STOP_INTERRUPT;
             break;
         }
-        struct activation *a = agenda_first(e);
+        struct activation *a = agenda_next_to_fire(e);
         if (!a)
             break;
         if (e->max_firings && e->fired - start >= e->max_firings) {
@@ -344,6 +354,7 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
             why = SN_STOP_ERROR;
             break;
         }
+        focus_watch(e, a->module);
         if (!fire(e, a)) {
             why = SN_STOP_ERROR;
             break;

@@ -336,7 +336,8 @@ static inline struct fact *token_fact(const token *t, uint32_t level)
 /* ---- rules ------------------------------------------------------------- */
 
 typedef enum act_kind {
-    A_ASSERT, A_CONCLUDE, A_RETRACT, A_MODIFY, A_BIND, A_PRINT, A_RECOMMEND, A_HALT
+    A_ASSERT, A_CONCLUDE, A_RETRACT, A_MODIFY, A_BIND, A_PRINT, A_RECOMMEND, A_HALT,
+    A_FOCUS
 } act_kind;
 
 typedef struct cact {
@@ -352,6 +353,7 @@ typedef struct cact {
     const char **cites;      /* RECOMMEND */
     uint32_t ncites;
     struct cact *next;
+    uint32_t *modules;       /* FOCUS: n modules, the first to run first */
 } cact;
 
 typedef struct varloc {
@@ -400,6 +402,7 @@ struct rule {
     const sym **params;      /* its parameters' names, without '?' */
     uint32_t nparams;
     uint64_t nanos;          /* time in its firings, when the engine profiles */
+    uint32_t module;         /* its module's number (focus.c); 0: main */
 };
 
 /* ---- agenda, justifications -------------------------------------------- */
@@ -417,12 +420,16 @@ struct activation {
     uint32_t nrec;
     bool keyed;
     struct activation *tl, *tr;
+    uint32_t module;         /* its rule's */
 };
 
+/* A salience level of one module's agenda. The engine's levels are one
+ * array ordered by module, then by salience, highest first. */
 typedef struct alevel {
     int salience;
     struct activation *head, *tail;
     struct activation *root; /* lex and mea: the same, as a search tree */
+    uint32_t module;
 } alevel;
 
 typedef enum just_kind { J_ASSERT, J_CONCLUDE, J_RECOMMEND } just_kind;
@@ -571,6 +578,16 @@ struct sn_engine {
     struct rule *queries, *queries_last;
     uint32_t nqueries;
     bool profile;            /* time each firing (sn_set_profile) */
+
+    /* modules and focus (focus.c): module names by number (0: main); the
+     * starting focus, first to run first; the focus stack, top last */
+    const sym **modules;
+    uint32_t nmodules, capmodules;
+    uint32_t *start_focus;
+    uint32_t nstart;
+    uint32_t *focus;
+    uint32_t nfocus, capfocus;
+    uint32_t focus_shown;    /* the module `watch rules` last named in this run */
 };
 
 #endif

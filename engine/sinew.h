@@ -295,6 +295,20 @@ int sn_activation_salience(const sn_activation *);
 /* The facts the activation matched (its positive patterns), in order. */
 unsigned sn_activation_facts(const sn_activation *, const sn_fact **out, unsigned max);
 
+/* ---- modules and focus (docs/language.md, "Modules and focus") ------- */
+
+/* Module I's name (0 is main, the module of rules without a `module`
+ * line), or NULL past the last. */
+const char *sn_module_name(const sn_engine *, unsigned i);
+/* Push MODULE on the focus stack: its rules fire next, then the run goes
+ * on as it would have. An empty stack (after a reset, or a run that ran
+ * out) is first filled as a run fills it: the starting focus, then main.
+ * False when no module has that name, or the stack is full. */
+bool sn_focus(sn_engine *, const char *module);
+/* The focus stack, top first: up to MAX module names into OUT; returns
+ * its depth (0: empty, and the next run starts from the starting focus). */
+unsigned sn_focus_stack(const sn_engine *, const char **out, unsigned max);
+
 /* ---- rules, templates ------------------------------------------------ */
 
 const sn_rule *sn_rule_next(const sn_engine *, const sn_rule *);
@@ -304,6 +318,8 @@ const char *sn_rule_doc(const sn_rule *);          /* "" when none */
 unsigned sn_rule_ncites(const sn_rule *);
 const char *sn_rule_cite(const sn_rule *, unsigned i);
 int sn_rule_salience(const sn_rule *);
+/* The number of its module (sn_module_name). */
+unsigned sn_rule_module(const sn_rule *);
 uint64_t sn_rule_fired(const sn_rule *);
 /* Seconds spent in the rule's firings (its actions and what they set off
  * in the network), counted while profiling is on (sn_set_profile: off at

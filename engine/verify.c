@@ -251,12 +251,18 @@ static const char *verify_agenda(engine *e)
     uint64_t n = 0;
     for (uint32_t i = 0; i < e->nlevels; i++) {
         const alevel *l = &e->levels[i];
-        if (i > 0 && e->levels[i - 1].salience <= l->salience)
+        if (i > 0 && (e->levels[i - 1].module > l->module ||
+                      (e->levels[i - 1].module == l->module &&
+                       e->levels[i - 1].salience <= l->salience)))
             BROKEN(e, "the agenda's levels are out of order");
         const struct activation *prev = NULL;
         for (const struct activation *a = l->head; a; prev = a, a = a->next, n++) {
             if (a->lvl != l || a->prev != prev)
                 BROKEN(e, "an activation linked wrong on its level");
+            if (a->module != l->module || a->module != a->p->r->module ||
+                a->module >= e->nmodules)
+                BROKEN(e, "an activation of rule %s on another module's agenda",
+                       a->p->r->name->text);
             if (a->tok->dead || a->tok->act != a)
                 BROKEN(e, "an activation of rule %s whose match is gone", a->p->r->name->text);
         }

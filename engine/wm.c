@@ -7,6 +7,7 @@
 #include "agenda.h"
 #include "alloc.h"
 #include "eval.h"
+#include "focus.h"
 #include "internal.h"
 #include "rete.h"
 #include "watch.h"
@@ -285,6 +286,7 @@ void wm_clear(engine *e)
     e->next_id = 0;
     e->fired = 0;
     e->halted = false;
+    focus_clear(e);
 }
 
 

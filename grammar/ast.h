@@ -200,7 +200,16 @@ typedef struct ast_str {
 typedef enum ast_action_kind {
     ACT_ASSERT, ACT_CONCLUDE, ACT_RETRACT, ACT_MODIFY, ACT_BIND,
     ACT_PRINT, ACT_RECOMMEND, ACT_HALT,
+    ACT_FOCUS,
 } ast_action_kind;
+
+/* A module named by `focus` (an action or the starting focus) or by a
+ * rule's `module` line. */
+typedef struct ast_modref {
+    ast_name name;
+    uint32_t id;        /* the module's number, 0 for main (check) */
+    struct ast_modref *next;
+} ast_modref;
 
 typedef struct ast_action {
     ast_action_kind kind;
@@ -227,6 +236,7 @@ typedef struct ast_action {
             ast_expr *text;
             ast_str *cites;
         } recommend;
+        ast_modref *focus;      /* ACT_FOCUS: the first runs first */
     } u;
 } ast_action;
 
@@ -260,6 +270,7 @@ typedef struct ast_rule {
     ast_ce *filters;    /* its top-level `test`s that read a parameter no
                            pattern binds (an input), taken out of conds:
                            judged for each match when it is called (check) */
+    ast_modref *module; /* `module NAME`; NULL: main (id 0) */
 } ast_rule;
 
 typedef struct ast_facts {
@@ -319,7 +330,15 @@ typedef enum ast_decl_kind {
     DECL_TEMPLATE, DECL_RULE, DECL_FACTS, DECL_ASK, DECL_CASE,
     DECL_FUNCTION,
     DECL_QUERY,         /* u.rule, with query set */
+    DECL_MODULE, DECL_FOCUS,
 } ast_decl_kind;
+
+/* `module NAME "DOC"`: a module rules join with their `module` line. */
+typedef struct ast_module {
+    ast_name name;
+    ast_str doc;
+    uint32_t id;        /* its number, from 1 (check; main is 0) */
+} ast_module;
 
 typedef struct ast_decl {
     ast_decl_kind kind;
@@ -332,6 +351,8 @@ typedef struct ast_decl {
         ast_ask ask;
         ast_case kase;
         ast_function func;
+        ast_module module;      /* DECL_MODULE */
+        ast_modref *focus;      /* DECL_FOCUS: the starting focus */
     } u;
 } ast_decl;
 

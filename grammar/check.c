@@ -138,6 +138,9 @@ struct check_env {
     name_map sources;           /* env_source by id */
     name_map functions;         /* env_function by name: the embedder's */
     name_map queries;           /* ast_name copies by name */
+    name_map modules;           /* env_module by name (main is not in it) */
+    bool has_focus;             /* a starting focus was declared ... */
+    span focus_sp;              /* ... here */
     uint32_t ntmpls;            /* templates so far: the next one's id */
     uint32_t nfuncs;            /* functions of the language so far: the next one's id */
     bool open;                  /* between check_env_begin and its end */
@@ -219,10 +222,12 @@ check_env *check_env_new(sn_mem *mem)
     map_init(&env->sources, env->a, 8);
     map_init(&env->functions, env->a, 8);
     map_init(&env->queries, env->a, 8);
+    map_init(&env->modules, env->a, 8);
     mem->oom = outer;
     env->tmpls.log = env->rules.log = env->cases.log = env->facts.log = env->sources.log = env;
     env->functions.log = env;
     env->queries.log = env;
+    env->modules.log = env;
     return env;
 }
 
@@ -324,6 +329,62 @@ void check_env_add_source(check_env *env, const char *id, uint32_t len, const ch
     s->label = arena_strndup(env->a, label, strlen(label));
     s->sp = sp;
     map_put(&env->sources, id, len, s);
+}
+
+/* ---- modules (check_module.c judges them) ---- */
+
+typedef struct env_module {
+    uint32_t id;
+    span sp;
+} env_module;
+
+int32_t check_env_module(const check_env *env, const char *name, uint32_t len, span *first)
+{
+    if (len == 4 && memcmp(name, "main", 4) == 0)
+        return 0;
+    const env_module *m = map_get(&env->modules, name, len);
+    if (m && first)
+        *first = m->sp;
+    return m ? (int32_t)m->id : -1;
+}
+
+uint32_t check_env_add_module(check_env *env, const char *name, uint32_t len, span sp)
+{
+    env_module *m = arena_alloc(env->a, sizeof *m);
+    m->id = env->modules.n + 1;
+    m->sp = sp;
+    map_put(&env->modules, name, len, m);
+    return m->id;
+}
+
+uint32_t check_env_modules(const check_env *env)
+{
+    return env->modules.n + 1;
+}
+
+const char *check_env_module_name(const check_env *env, uint32_t id)
+{
+    if (id == 0)
+        return "main";
+    for (uint32_t i = 0; i < env->modules.cap; i++)
+        if (env->modules.keys[i] && ((const env_module *)env->modules.vals[i])->id == id)
+            return env->modules.keys[i];
+    return NULL;
+}
+
+bool check_env_focus(const check_env *env, span *first)
+{
+    if (env->has_focus && first)
+        *first = env->focus_sp;
+    return env->has_focus;
+}
+
+void check_env_set_focus(check_env *env, span sp)
+{
+    env_log(env, &env->has_focus, sizeof env->has_focus);
+    env_log(env, &env->focus_sp, sizeof env->focus_sp);
+    env->has_focus = true;
+    env->focus_sp = sp;
 }
 
 /* ---- what the checker knows of templates ---- */
@@ -1552,6 +1613,7 @@ static void check_action(checker *c, ast_action *a)
         check_expr(c, a->u.recommend.text);
         break;
     case ACT_HALT:
+    case ACT_FOCUS: /* check_module.c */
         break;
     }
 }
@@ -1773,7 +1835,8 @@ static uint32_t number_rule(checker *c, ast_rule *r)
                 num_expr(&nb, e);
             break;
         case ACT_RECOMMEND: num_expr(&nb, a->u.recommend.text); break;
-        case ACT_HALT: break;
+        case ACT_HALT:
+        case ACT_FOCUS: break;
         }
     }
     return nb.n;
@@ -2372,6 +2435,8 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
             break;
         case DECL_TEMPLATE:
         case DECL_ASK:
+        case DECL_MODULE: /* check_module.c */
+        case DECL_FOCUS:
             break;
         }
     }

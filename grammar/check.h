@@ -55,6 +55,22 @@ void check_env_add_source(check_env *, const char *id, uint32_t len, const char 
 bool check_env_add_function(check_env *, const char *name, int min_args, int max_args,
                             uint32_t id);
 
+/* Modules declared so far (grammar/check_module.c judges them): the
+ * number of module NAME (0 for main, the default), or -1; *FIRST (may be
+ * NULL) gets where it was declared. check_env_add_module declares one
+ * (NAME is copied) inside the open transaction and returns its number
+ * (1, 2, ... in order of declaration); check_env_modules counts them,
+ * main included. The
+ * starting focus is declared once: check_env_focus says whether it was
+ * (and where), check_env_set_focus records it. */
+int32_t check_env_module(const check_env *, const char *name, uint32_t len, span *first);
+uint32_t check_env_add_module(check_env *, const char *name, uint32_t len, span sp);
+uint32_t check_env_modules(const check_env *);
+/* The name of module ID (borrowed from ENV), or NULL. */
+const char *check_env_module_name(const check_env *, uint32_t id);
+bool check_env_focus(const check_env *, span *first);
+void check_env_set_focus(check_env *, span sp);
+
 /* Must run under a load boundary (see front.h) inside a transaction. */
 void check_program(ast_program *prog, check_env *env, diag_list *d);
 

@@ -19,6 +19,7 @@ static const struct {
     {E_IO, "cannot read a file"},
     {E_NOMEM, "out of memory"},
     {E_FORMAT, "layout would change the meaning"},
+    {E_INTERRUPTED, "interrupted"},
     {E_UNKNOWN_TEMPLATE, "unknown template"},
     {E_UNKNOWN_SLOT, "unknown slot"},
     {E_DUP_SLOT, "duplicate slot"},
@@ -56,6 +57,9 @@ static const struct {
     {E_CLIPS_PREDICATE, "CLIPS '&:' constraint"},
     {E_NAME_DASH, "'-' in a name"},
     {E_QUERY_PARAM, "query parameter no pattern binds"},
+    {E_DUP_MODULE, "duplicate module"},
+    {E_UNKNOWN_MODULE, "unknown module"},
+    {E_DUP_FOCUS, "starting focus declared twice"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -65,6 +69,7 @@ static const struct {
     {W_ANSWER_UNREAD, "answers no rule reads"},
     {W_BELOW_THRESHOLD, "conclusion below the threshold"},
     {W_UNUSED_PARAM, "parameter never used"},
+    {W_MODULE_UNFOCUSED, "module nothing focuses"},
 };
 
 void diag_list_init(diag_list *l, sn_mem *mem)
@@ -216,10 +221,11 @@ const char *diag_code_name(diag_code c)
     NAME(E_DUP_PARAM, "E153") NAME(E_FUNC_DEPTH, "E154") NAME(E_CLIPS_NOT, "E155")
     NAME(E_CLIPS_DECL, "E156") NAME(E_CLIPS_PREDICATE, "E157") NAME(E_NAME_DASH, "E158")
     NAME(E_QUERY_PARAM, "E159")
+    NAME(E_DUP_MODULE, "E180") NAME(E_UNKNOWN_MODULE, "E181") NAME(E_DUP_FOCUS, "E182")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
     NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")
     NAME(W_ANSWER_UNREAD, "W007") NAME(W_BELOW_THRESHOLD, "W008")
-    NAME(W_UNUSED_PARAM, "W020")
+    NAME(W_UNUSED_PARAM, "W020") NAME(W_MODULE_UNFOCUSED, "W040")
 #undef NAME
     }
     return "E000";

@@ -74,6 +74,10 @@ typedef enum diag_code {
     E_CLIPS_PREDICATE,         /* E157 `?x&:(...)` */
     E_NAME_DASH,               /* E158 `risk-factor` */
     E_QUERY_PARAM,             /* E159 a query parameter no pattern binds */
+    /* modules and focus (check_module.c) */
+    E_DUP_MODULE = 180,        /* E180 */
+    E_UNKNOWN_MODULE,          /* E181 */
+    E_DUP_FOCUS,               /* E182 */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */
@@ -84,6 +88,7 @@ typedef enum diag_code {
     W_ANSWER_UNREAD,           /* W007 */
     W_BELOW_THRESHOLD,         /* W008 */
     W_UNUSED_PARAM = 1020,     /* W020 */
+    W_MODULE_UNFOCUSED = 1040, /* W040 (check_module.c) */
 } diag_code;
 
 typedef struct diag_remark {

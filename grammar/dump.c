@@ -204,6 +204,13 @@ static void put_cites(FILE *out, const ast_str *s)
     }
 }
 
+/* " a, b": the modules of a `focus`. */
+static void put_modrefs(FILE *out, const ast_modref *m)
+{
+    for (const ast_modref *x = m; x; x = x->next)
+        fprintf(out, "%s%s", x == m ? " " : ", ", x->name.text);
+}
+
 static void put_action(FILE *out, const ast_action *a)
 {
     indent(out, 2);
@@ -250,6 +257,10 @@ static void put_action(FILE *out, const ast_action *a)
     case ACT_HALT:
         fputs("halt", out);
         break;
+    case ACT_FOCUS:
+        fputs("focus", out);
+        put_modrefs(out, a->u.focus);
+        break;
     }
     fputc('\n', out);
 }
@@ -281,6 +292,8 @@ void ast_dump(FILE *out, const ast_program *prog)
                 put_string(out, r->doc.text);
             }
             put_cites(out, r->cites);
+            if (r->module)
+                fprintf(out, " module %s", r->module->name.text);
             fputs("\n  when\n", out);
             put_ces(out, r->conds, 2);
             fputs("  then\n", out);
@@ -356,6 +369,19 @@ void ast_dump(FILE *out, const ast_program *prog)
                 put_pattern(out, &e->pat);
                 fputc('\n', out);
             }
+            break;
+        case DECL_MODULE:
+            fprintf(out, "module %s", d->u.module.name.text);
+            if (d->u.module.doc.text) {
+                fputc(' ', out);
+                put_string(out, d->u.module.doc.text);
+            }
+            fputc('\n', out);
+            break;
+        case DECL_FOCUS:
+            fputs("focus", out);
+            put_modrefs(out, d->u.focus);
+            fputc('\n', out);
             break;
         }
     }

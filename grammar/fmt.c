@@ -281,6 +281,15 @@ static void flat_cites(flat *x, const ast_str *s)
     }
 }
 
+static void flat_modrefs(flat *x, const ast_modref *m)
+{
+    for (; m; m = m->next) {
+        buf_put(x->b, m->name.text, m->name.len);
+        if (m->next)
+            buf_str(x->b, ", ");
+    }
+}
+
 static void flat_action(flat *x, const ast_action *a)
 {
     switch (a->kind) {
@@ -333,6 +342,10 @@ static void flat_action(flat *x, const ast_action *a)
         }
         break;
     case ACT_HALT: buf_str(x->b, "halt"); break;
+    case ACT_FOCUS:
+        buf_str(x->b, "focus ");
+        flat_modrefs(x, a->u.focus);
+        break;
     }
 }
 
@@ -826,6 +839,13 @@ static void put_rule(printer *p, const ast_decl *d)
         put(p, s, n);
         line_end(p, r->salience->sp.end);
     }
+    if (r->module) {
+        p->fresh = true;
+        line_begin(p, r->module->name.sp.start, r->module->name.sp.end, INDENT);
+        put_str(p, "module ");
+        put(p, r->module->name.text, r->module->name.len);
+        line_end(p, r->module->name.sp.end);
+    }
     p->fresh = true;
     line_begin(p, p->pos, p->pos, 0);
     put_str(p, "when");
@@ -1041,6 +1061,38 @@ static void put_query(printer *p, const ast_decl *d)
     keyword_line(p, "end", r->then_sp.start, r->then_sp.end, INDENT);
 }
 
+/* `module NAME "DOC"` on one line when it fits in 99 columns (a string
+ * on a line of its own, as written, if not: its line breaks are its own);
+ * `focus A, B` on one line. */
+static void put_module(printer *p, const ast_decl *d)
+{
+    const ast_module *m = &d->u.module;
+    uint32_t doc_len = m->doc.text ? m->doc.sp.end - m->doc.sp.start : 0;
+    bool one_line = m->doc.text && 7 + m->name.len + 1 + doc_len <= 99 &&
+                    !memchr(p->f->text + m->doc.sp.start, '\n', doc_len);
+    uint32_t end = one_line ? m->doc.sp.end : m->name.sp.end;
+    line_begin(p, d->sp.start, end, 0);
+    put_str(p, "module ");
+    put(p, m->name.text, m->name.len);
+    if (one_line) {
+        put_str(p, " ");
+        put(p, p->f->text + m->doc.sp.start, doc_len);
+    }
+    line_end(p, end);
+    if (m->doc.text && !one_line)
+        string_line(p, "", &m->doc);
+}
+
+static void put_focus_decl(printer *p, const ast_decl *d)
+{
+    size_t n;
+    const char *s = RENDER(p, flat_modrefs, d->u.focus, &n);
+    line_begin(p, d->sp.start, d->sp.end, 0);
+    put_str(p, "focus ");
+    put(p, s, n);
+    line_end(p, d->sp.end);
+}
+
 void fmt_program(fmt_buf *out, fmt_buf *scratch, const ast_program *prog, const src_file *file)
 {
     printer p = {.out = out, .f = file, .c = prog->comments, .fresh = true};
@@ -1059,6 +1111,8 @@ void fmt_program(fmt_buf *out, fmt_buf *scratch, const ast_program *prog, const 
             case DECL_CASE: put_case(&p, d); break;
             case DECL_FUNCTION: put_function(&p, d); break;
             case DECL_QUERY: put_query(&p, d); break;
+            case DECL_MODULE: put_module(&p, d); break;
+            case DECL_FOCUS: put_focus_decl(&p, d); break;
             }
             d = d->next;
         } else {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "check_module.h"
 #include "lint.h"
 #include "sources.h"
 
@@ -142,6 +143,7 @@ ast_program *front_build(sn_mem *mem, check_env *env, const srcset *src, uint32_
         bool whole = check_env_templates(env) == 0 && last == FRONT_PROGRAM;
         check_program(prog, env, d);
         sources_check(prog, env, d);
+        modules_check(prog, env, d, whole && d->nerrors == errors);
         if (d->nerrors == errors && whole)
             lint_program(prog, src, d);
         lint_allow(prog, src, d, from);

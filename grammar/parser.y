@@ -126,6 +126,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
     ast_expect *expect;
     ast_item *item;
     ast_decl *decl;
+    ast_modref *modref;
     ast_op op;
     bool flag;
     list list;
@@ -140,6 +141,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %token TK_RECOMMEND "'recommend'" TK_HALT "'halt'"
 %token TK_FUNCTION "'function'" TK_QUERY "'query'"
 %token TK_CF "'cf'" TK_CITES "'cites'" TK_SALIENCE "'salience'" TK_SOURCE "'source'"
+%token TK_MODULE "'module'" TK_FOCUS "'focus'"
 %token TK_ARROW "'<-'" TK_EQ "'=='" TK_NE "'!='" TK_LE "'<='" TK_GE "'>='"
 %token TK_ANDAND "'&&'" TK_OROR "'||'"
 %token <name> TK_NAME "name" TK_VAR "variable"
@@ -152,6 +154,10 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %type <decl> decl template_decl rule_decl facts_decl ask_decl case_decl
 %type <decl> function_decl query_decl
 %type <list> params_opt
+%type <decl> module_decl focus_decl
+%type <list> modrefs
+%type <act> focus_action
+%type <modref> rule_module modref
 %type <name> decl_name facts_name source_id
 %type <str> cite
 %type <str> doc
@@ -229,6 +235,8 @@ decl
     | source_decl { $$ = NULL; }
     | function_decl
     | query_decl
+    | module_decl
+    | focus_decl
     ;
 
 /* A declaration keyword ends error recovery: the tokens before it belonged
@@ -304,7 +312,7 @@ signed_number
 /* ---- rules ---- */
 
 rule_decl
-    : kw_rule decl_name doc cites salience TK_WHEN conditions TK_THEN actions TK_END
+    : kw_rule decl_name doc cites salience rule_module TK_WHEN conditions TK_THEN actions TK_END
         {
             $$ = decl_new(ctx, DECL_RULE, @$);
             ast_rule *r = &$$->u.rule;
@@ -312,9 +320,10 @@ rule_decl
             r->doc = $3;
             r->cites = $4.head;
             r->salience = $5;
-            r->conds = $7.head;
-            r->actions = $9.head;
-            r->then_sp = @8;
+            r->module = $6;
+            r->conds = $8.head;
+            r->actions = $10.head;
+            r->then_sp = @9;
         }
     ;
 
@@ -661,6 +670,7 @@ action
             $$->u.recommend.cites = $3.head;
         }
     | TK_HALT { $$ = act_new(ctx, ACT_HALT, @$); }
+    | focus_action
     ;
 
 cf
@@ -866,6 +876,60 @@ expect
         }
     ;
 
+/* ---- modules and focus ----
+ *
+ * `module NAME "DOC"` declares a module; a rule joins it with a `module
+ * NAME` line after its salience. `focus A, B` is an action (A's rules run
+ * next, then B's, then the module that was running) and, on its own, the
+ * starting focus of every run. The top-level `focus` does not end error
+ * recovery: inside a broken rule it is more likely the action. */
+
+kw_module : TK_MODULE { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "module", @1); } ;
+
+module_decl
+    : kw_module decl_name doc
+        {
+            $$ = decl_new(ctx, DECL_MODULE, @$);
+            $$->u.module.name = $2;
+            $$->u.module.doc = $3;
+        }
+    ;
+
+focus_decl
+    : TK_FOCUS modrefs
+        {
+            $$ = decl_new(ctx, DECL_FOCUS, @$);
+            $$->u.focus = $2.head;
+        }
+    ;
+
+focus_action
+    : TK_FOCUS modrefs
+        {
+            $$ = act_new(ctx, ACT_FOCUS, @$);
+            $$->u.focus = $2.head;
+        }
+    ;
+
+rule_module
+    : %empty { $$ = NULL; }
+    | TK_MODULE modref { $$ = $2; }
+    ;
+
+modrefs
+    : modref { ONE(ast_modref, $$, $1); }
+    | modrefs ',' modref { $$ = $1; APPEND(ast_modref, $$, $3); }
+    ;
+
+modref
+    : TK_NAME
+        {
+            $$ = NEW(ast_modref);
+            memset($$, 0, sizeof *$$);
+            $$->name = $1;
+        }
+    ;
+
 %%
 
 static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
@@ -1064,14 +1128,15 @@ static const struct token_group {
     const char *phrase;
     yysymbol_kind_t members[16];
 } groups[] = {
-    {"a declaration ('template', 'rule', 'facts', 'ask', 'case', 'source', 'function' or 'query')",
+    {"a declaration ('template', 'rule', 'facts', 'ask', 'case', 'source', 'function', 'query', "
+     "'module' or 'focus')",
      {YYSYMBOL_TK_TEMPLATE, YYSYMBOL_TK_RULE, YYSYMBOL_TK_FACTS, YYSYMBOL_TK_ASK,
       YYSYMBOL_TK_CASE, YYSYMBOL_TK_SOURCE, YYSYMBOL_TK_FUNCTION, YYSYMBOL_TK_QUERY,
-      YYSYMBOL_YYEMPTY}},
+      YYSYMBOL_TK_MODULE, YYSYMBOL_TK_FOCUS, YYSYMBOL_YYEMPTY}},
     {"an action",
      {YYSYMBOL_TK_ASSERT, YYSYMBOL_TK_CONCLUDE, YYSYMBOL_TK_RETRACT, YYSYMBOL_TK_MODIFY,
       YYSYMBOL_TK_BIND, YYSYMBOL_TK_PRINT, YYSYMBOL_TK_RECOMMEND, YYSYMBOL_TK_HALT,
-      YYSYMBOL_YYEMPTY}},
+      YYSYMBOL_TK_FOCUS, YYSYMBOL_YYEMPTY}},
     {"a condition",
      {YYSYMBOL_TK_NAME, YYSYMBOL_TK_VAR, YYSYMBOL_TK_NOT, YYSYMBOL_TK_EXISTS,
       YYSYMBOL_TK_FORALL, YYSYMBOL_TK_TEST, YYSYMBOL_YYEMPTY}},

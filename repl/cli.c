@@ -43,6 +43,8 @@ static const cli_option run_options[] = {
     {"strategy", 0, 's', "S", "depth (default), breadth, lex or mea"},
     {"threshold", 0, 't', "X", "certainty below which a fact matches no pattern (0.2)"},
     {"limit", 0, 'l', "N", "stop after N firings"},
+    {"focus", 0, 'o', "A,B", "run the rules of modules A, then B, first; then the\n"
+                             "starting focus and main, as always"},
     MAX_FIRINGS_OPTION,
     {"no-record", 0, 'R', NULL, "keep no justifications (faster; for benchmarks)"},
     {"stats", 0, 'S', NULL, "print firings, facts and peak memory on standard error,\n"

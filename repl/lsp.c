@@ -661,7 +661,7 @@ static const char *const keywords[] = {
     "template", "facts", "ask", "multiple", "rule", "when", "then", "end", "case", "given",
     "expect", "not", "exists", "forall", "or", "test", "assert", "conclude", "retract",
     "modify", "bind", "print", "recommend", "halt", "cf", "cites", "source", "salience",
-    "function", "query", NULL,
+    "function", "query", "module", "focus", NULL,
 };
 
 static void on_completion(server *sv, json_t *id, json_t *params)

@@ -393,16 +393,42 @@ static void rc_run(session *s, char *args)
     interrupted = 0;
 }
 
-/* The agenda, one activation a line under INDENT; at most MAX lines
- * (0: all). Returns how many activations there are. */
+/* Whether the knowledge base has modules other than main. */
+static bool has_modules(const session *s)
+{
+    return sn_module_name(s->e, 1) != NULL;
+}
+
+/* "screening, advice, main": the focus stack from the top. */
+static void print_focus(session *s)
+{
+    const char *top[64];
+    unsigned n = sn_focus_stack(s->e, top, 64);
+    for (unsigned i = 0; i < n && i < 64; i++)
+        printf("%s%s", i ? ", " : "", top[i]);
+    if (n > 64)
+        printf(", ... (%u in all)", n);
+    if (n == 0)
+        printf("none: the next run starts with the starting focus, then main");
+}
+
+/* The agenda, one activation a line under INDENT (under a line naming
+ * its module when there are modules); at most MAX lines (0: all).
+ * Returns how many activations there are. */
 static unsigned agenda_lines(session *s, const char *indent, unsigned max)
 {
     unsigned n = 0;
+    unsigned module = ~0u;
+    bool modules = has_modules(s);
     for (sn_activation *a = sn_agenda_next(s->e, NULL); a; a = sn_agenda_next(s->e, a), n++) {
         if (max && n >= max)
             continue;
         const sn_fact *fs[32];
         unsigned k = sn_activation_facts(a, fs, 32);
+        unsigned m = sn_rule_module(sn_activation_rule(a));
+        if (modules && m != module)
+            printf("%smodule %s\n", indent, sn_module_name(s->e, m));
+        module = m;
         printf("%s%4d  %s:", indent, sn_activation_salience(a), sn_rule_name(sn_activation_rule(a)));
         for (unsigned i = 0; i < k && i < 32; i++)
             printf("%s#%llu", i ? ", " : " ", (unsigned long long)sn_fact_id(fs[i]));
@@ -417,8 +443,53 @@ static void rc_agenda(session *s, char *args)
 {
     (void)args;
     unsigned n = agenda_lines(s, "", 0);
-    printf("%u activation%s (strategy %s)\n", n, n == 1 ? "" : "s",
+    printf("%u activation%s (strategy %s", n, n == 1 ? "" : "s",
            sn_strategy_name(sn_strategy_get(s->e)));
+    const char *top;
+    if (has_modules(s) && sn_focus_stack(s->e, &top, 1) > 0) {
+        printf("; focus ");
+        print_focus(s);
+    }
+    printf(")\n");
+}
+
+/* focus: the stack; focus A B: A's rules fire next, then B's, then the
+ * run goes on as it would have. */
+static void rc_focus(session *s, char *args)
+{
+    char *names[64];
+    unsigned n = 0;
+    for (char *w = strtok(args, " \t,"); w; w = strtok(NULL, " \t,")) {
+        if (n == 64) {
+            error(s, "focus takes at most 64 modules at once");
+            return;
+        }
+        names[n++] = w;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        bool known = false;
+        for (unsigned m = 0; sn_module_name(s->e, m); m++)
+            known |= strcmp(sn_module_name(s->e, m), names[i]) == 0;
+        if (!known) {
+            char list[512];
+            size_t at = 0;
+            for (unsigned m = 0; sn_module_name(s->e, m) && at < sizeof list - 1; m++) {
+                int w = snprintf(list + at, sizeof list - at, "%s%s", m ? ", " : "",
+                                 sn_module_name(s->e, m));
+                at += w > 0 ? (size_t)w : 0;
+            }
+            error(s, "no module '%s'; the modules are %s", names[i], list);
+            return;
+        }
+    }
+    for (unsigned i = n; i-- > 0;)
+        if (!sn_focus(s->e, names[i])) {
+            error(s, "the focus stack is full");
+            return;
+        }
+    printf("focus ");
+    print_focus(s);
+    putchar('\n');
 }
 
 /* step: one firing, with the agenda before and after and what changed. */
@@ -481,6 +552,8 @@ static void rc_rules(session *s, char *args)
         printf("%-40s %s", sn_rule_name(r), sn_rule_where(r));
         if (sn_rule_salience(r))
             printf("  salience %d", sn_rule_salience(r));
+        if (sn_rule_module(r))
+            printf("  module %s", sn_module_name(s->e, sn_rule_module(r)));
         if (sn_rule_fired(r))
             printf("  fired %llu", (unsigned long long)sn_rule_fired(r));
         putchar('\n');
@@ -854,6 +927,7 @@ static const command commands[] = {
     {"run", "[N]", "fire rules until none is left (or N); Ctrl-C stops between firings", rc_run},
     {"agenda", "", "the activations waiting to fire, in order", rc_agenda},
     {"step", "", "fire one rule: the agenda before and after, and what changed", rc_step},
+    {"focus", "[MODULE...]", "the focus stack, or run these modules' rules first", rc_focus},
     {"rules", "[TEXT]", "the rules (whose name contains TEXT)", rc_rules},
     {"templates", "[TEXT]", "the templates and their slots", rc_templates},
     {"conclusions", "", "what was concluded, by certainty, and the recommendations", rc_conclusions},
@@ -1321,6 +1395,9 @@ static char **complete(const char *text, int start, int end)
             names_add(sn_rule_name(r), &candidates);
     } else if (clen == 9 && strncmp(cmd, "templates", 9) == 0) {
         add_templates(s);
+    } else if (clen == 5 && strncmp(cmd, "focus", 5) == 0) {
+        for (unsigned m = 0; sn_module_name(s->e, m); m++)
+            names_add(sn_module_name(s->e, m), &candidates);
     }
     return rl_completion_matches(text, next_candidate);
 }

@@ -270,9 +270,33 @@ static void print_rule_stats(sn_engine *e)
     free(v);
 }
 
+/* --focus A,B: push B, then A, so that A runs first. An unknown name is
+ * an error that lists the modules there are. */
+static bool focus_modules(sn_engine *e, const char *list)
+{
+    size_t n = strlen(list);
+    for (size_t end = n; end > 0;) {
+        size_t start = end;
+        while (start > 0 && list[start - 1] != ',')
+            start--;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(end - start), list + start);
+        if (!sn_focus(e, name)) {
+            fprintf(stderr, "sinew: --focus: no module '%s' in the knowledge base; its modules "
+                            "are ", name);
+            for (unsigned i = 0; sn_module_name(e, i); i++)
+                fprintf(stderr, "%s%s", i ? ", " : "", sn_module_name(e, i));
+            fputc('\n', stderr);
+            return false;
+        }
+        end = start ? start - 1 : 0;
+    }
+    return true;
+}
+
 int cmd_run(int argc, char **argv, const char *def)
 {
-    const char *facts_file = NULL;
+    const char *facts_file = NULL, *focus = NULL;
     bool json = false;
     sn_strategy strategy = SN_DEPTH;
     double threshold = 0.2;
@@ -310,6 +334,12 @@ int cmd_run(int argc, char **argv, const char *def)
         case 'J': json = true; break;
         case 'Q': query = p.arg; break;
         case 'O': facts_pattern = p.arg; break;
+        case 'o':
+            if (!*p.arg || strstr(p.arg, ",,") || p.arg[0] == ',' || p.arg[strlen(p.arg) - 1] == ',')
+                return cli_usage("run", "--focus is a list of modules, such as screening,advice, "
+                                        "not '%s'", p.arg);
+            focus = p.arg;
+            break;
         case CLI_EXIT: return p.status;
         }
     }
@@ -331,6 +361,10 @@ int cmd_run(int argc, char **argv, const char *def)
         return EXIT_ERRORS;
     }
     if (facts_file && !assert_file(e, facts_file)) {
+        sn_free(e);
+        return EXIT_ERRORS;
+    }
+    if (focus && !focus_modules(e, focus)) {
         sn_free(e);
         return EXIT_ERRORS;
     }

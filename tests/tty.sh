@@ -92,6 +92,10 @@ check complete-file-dot "explain #2 --dot tests/repl/kb.sinew"
 t send-keys -t "$S" C-u "network tear_n" Tab
 check complete-rule-network "sinew> network tear_needs_bruising"
 t send-keys -t "$S" C-u
+# a module after focus (main: every knowledge base has it)
+t send-keys -t "$S" "focus ma" Tab
+check complete-module "sinew> focus main"
+t send-keys -t "$S" C-u
 
 # history: Up brings back the last line
 t send-keys -t "$S" "facts" Enter

@@ -21,12 +21,12 @@ syntax match sinewBadEscape /\\[^nt\\"]/ contained
 syntax region sinewString start=/"/ skip=/\\\\\|\\"/ end=/"/ contains=sinewEscape,sinewBadEscape,@Spell
 
 " Declarations, and the name each one declares.
-syntax keyword sinewDeclaration template facts ask rule case source nextgroup=sinewDeclName skipwhite
+syntax keyword sinewDeclaration template facts ask rule case source module nextgroup=sinewDeclName skipwhite
 syntax match sinewDeclName /\<\h\w*\>/ contained
 syntax keyword sinewSection when then given expect end
 syntax keyword sinewMeta cites salience multiple
 syntax keyword sinewCondition not exists forall or test
-syntax keyword sinewAction assert conclude retract modify bind print recommend halt
+syntax keyword sinewAction assert conclude retract modify bind print recommend halt focus
 syntax keyword sinewCf cf
 syntax keyword sinewType symbol string int float
 
