@@ -216,6 +216,14 @@ static void just_text(engine *e, FILE *out, const struct just *j, unsigned n, co
         fputc('\n', out);
         first = false;
     }
+    for (uint32_t i = 0; j->binds && i < j->p->nvars; i++) {
+        const varloc *v = &j->p->vars[i];
+        if (v->slot != 0 || v->level == 0 || j->p->chain[v->level - 1]->kind != N_AGG)
+            continue;
+        char buf[128];
+        value_format(buf, sizeof buf, j->binds[i]);
+        fprintf(out, "%s    aggregate %s was %s\n", indent, j->p->cond_text[v->level], buf);
+    }
     if (j->binds && j->p->nvars) {
         fprintf(out, "%s    with   ", indent);
         for (uint32_t i = 0; i < j->p->nvars; i++) {

@@ -62,6 +62,12 @@ typedef enum diag_code {
     E_TEMPLATE_SIZE,           /* E125 over SINEW_MAX_SLOTS */
     E_RESERVED_ANSWER,         /* E126 */
     E_GROUP_ITEM,              /* E127 */
+    /* aggregates */
+    E_AGG_UNKNOWN = 170,       /* E170 */
+    E_AGG_ARG,                 /* E171 */
+    E_AGG_BOUND,               /* E172 */
+    E_AGG_OR,                  /* E173 */
+    E_AGG_TYPE,                /* E174 */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */
