@@ -340,6 +340,20 @@ struct fact *agg_result(const token *t)
     return t->acc && t->acc->out ? t->acc->result : NULL;
 }
 
+/* T's value is about to change: what is below it goes, but the tokens of
+ * aggregates that keep theirs stay, emptied below in turn. */
+static void withdraw_below(engine *e, token *t)
+{
+    t->acc->out = false;
+    for (token *k = t->kids, *next; k; k = next) {
+        next = k->snext;
+        if (k->owner->kind == N_AGG && k->owner->agg->keeps && k->acc && k->acc->out)
+            withdraw_below(e, k);
+        else if (k->owner->kind != N_AGG || !k->owner->agg->keeps)
+            token_delete(e, k);
+    }
+}
+
 void agg_settle(engine *e, node *n, token *t)
 {
     agg_acc *a = t->acc;
@@ -349,7 +363,9 @@ void agg_settle(engine *e, node *n, token *t)
     bool has = acc_value(e, n->agg, a, &v);
     if (a->out && has && value_same(a->result->slots[0], v))
         return; /* the same value: the matches below stand */
-    if (a->out) {
+    if (a->out && has) {
+        withdraw_below(e, t);
+    } else if (a->out) {
         a->out = false;
         while (t->kids)
             token_delete(e, t->kids);
@@ -364,8 +380,17 @@ void agg_settle(engine *e, node *n, token *t)
     }
     a->result->slots[0] = v;
     a->out = true;
-    for (uint32_t i = 0; i < n->nkids && !t->dead; i++)
-        left_activate(e, n->kids[i], t, a->result);
+    for (uint32_t i = 0; i < n->nkids && !t->dead; i++) {
+        token *kept = NULL;
+        if (n->kids[i]->kind == N_AGG && n->kids[i]->agg->keeps)
+            for (token *k = t->kids; k && !kept; k = k->snext)
+                if (k->owner == n->kids[i])
+                    kept = k;
+        if (kept)
+            agg_settle(e, kept->owner, kept); /* its value, to what is below it again */
+        else
+            left_activate(e, n->kids[i], t, a->result);
+    }
 }
 
 static void acc_free(engine *e, node *n, token *t)

@@ -11,7 +11,11 @@
  * the token with a result fact (one slot, the value; never in working
  * memory) at the next level, where the rule's variable reads it. When the
  * value changes, the kids' tokens go (truth maintenance withdraws what
- * they held up) and new ones come with the new value.
+ * they held up) and new ones come with the new value. An aggregate right
+ * below another, over one pattern that reads nothing of the first's value
+ * (agg_node.keeps), keeps its tokens and accumulators then: only what is
+ * below it goes and comes again, so aggregates one after another cost no
+ * more per change than one.
  *
  * Costs per match added or removed, whatever the group's size: count, sum
  * and avg O(1); min and max O(log n) (a binary heap of the items, each
@@ -33,6 +37,9 @@ typedef struct agg_node {
     ast_agg_fn fn;
     cexpr *arg;           /* the value read from each match; NULL for count */
     struct tmpl *rt;      /* result facts' template: one slot, "value" */
+    bool keeps;           /* over one pattern, right below another aggregate,
+                             and reading nothing of that one's value: its
+                             tokens stay when that value changes */
     bucketed items;       /* agg_item chains by (token, match) */
 } agg_node;
 

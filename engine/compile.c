@@ -414,6 +414,19 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
 
 static void build_conj(cctx *c, const fconj *k, chain *ch, prod *pr);
 
+/* Does X read the fact at LEVEL of the token? */
+static bool reads_level(const cexpr *x, uint32_t level)
+{
+    if (!x)
+        return false;
+    if (x->kind == CX_VAR && x->level == level)
+        return true;
+    for (uint32_t i = 0; i < x->nargs; i++)
+        if (reads_level(x->args[i], level))
+            return true;
+    return false;
+}
+
 /* An aggregate: like a negation, its source's variables stay inside it;
  * its result is a fact of one slot at the next level, where ?n reads it. */
 static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
@@ -429,6 +442,12 @@ static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
         amem *am = pattern_memory(c, it->pat, lvl + 1, keys, &nkeys, &jtest);
         if (ce->u.agg.arg)
             g->arg = compile_expr(c, ce->u.agg.arg, lvl + 1);
+        /* right below another aggregate and blind to its value: keeps its
+         * tokens when that value changes (aggregate.h) */
+        g->keeps = ch->cur && ch->cur->kind == N_AGG && !reads_level(jtest, lvl) &&
+                   !reads_level(g->arg, lvl);
+        for (uint32_t i = 0; i < nkeys; i++)
+            g->keeps = g->keeps && keys[i].level != lvl;
         ch->cur = node_agg(e, ch->cur, lvl, am, keys, nkeys, jtest, g);
     } else {
         node *parent = ch->cur;

@@ -1790,6 +1790,8 @@ static void check_agg(checker *c, ast_ce *ce, const char *neg)
             "variable", n->text);
         diag_note(c->d, &v->first, before ? "it is bound here, before the aggregate"
                                           : "it is bound here, inside the aggregate");
+        if (v->state == V_LOCAL)
+            v->state = V_BOUND; /* one mistake, one error */
         return;
     }
     add_var(c, n, V_BOUND)->count = 1;

@@ -278,6 +278,32 @@ TEST(rules_after_facts_reset_and_removal)
     sn_free(e);
 }
 
+TEST(aggregates_one_after_another)
+{
+    /* the second reads the first's value (?n): it starts again when ?n
+     * changes; the third does not read it: it keeps its accumulator, and
+     * loses its token only when the first has no value at all */
+    sn_engine *e = load_v("rule r when\n"
+                          "    ?a = avg(?x) v(x: ?x)\n"
+                          "    ?n = count v(x: > ?a)\n"
+                          "    ?k = count key()\n"
+                          "then print ?a, \" \", ?n, \" \", ?k end\n"
+                          "facts { v(a, 1) v(a, 2) v(a, 6) key(a) }\n");
+    CHECK_OUT(run(e), "3.0 1 1\n");
+    sn_fact *f = sn_assert_string(e, "v(a, 11)", NULL);
+    CHECK_OUT(run(e), "5.0 2 1\n");
+    sn_assert_string(e, "key(b)", NULL);
+    CHECK_OUT(run(e), "5.0 2 2\n");
+    sn_retract(e, f);
+    sn_retract(e, find(e, "v(x: 1)"));
+    sn_retract(e, find(e, "v(x: 2)"));
+    sn_retract(e, find(e, "v(x: 6)"));
+    CHECK_EQ_INT(agenda_len(e), 0); /* no v: no mean, nothing below it */
+    sn_assert_string(e, "v(a, 4)", NULL);
+    CHECK_OUT(run(e), "4.0 0 2\n");
+    sn_free(e);
+}
+
 TEST(many_facts)
 {
     sn_engine *e = load_v("rule r when ?n = count v() ?s = sum(?x) v(x: ?x) ?m = max(?x) v(x: ?x)\n"
@@ -306,6 +332,7 @@ int main(void)
     RUN(truth_maintenance_on_the_count);
     RUN(facts_below_the_threshold_are_not_counted);
     RUN(rules_after_facts_reset_and_removal);
+    RUN(aggregates_one_after_another);
     RUN(many_facts);
     return UNIT_END();
 }
