@@ -235,9 +235,10 @@ void agg_add(engine *e, node *n, token *t, struct fact *f, token *r)
     it->owner = t;
     it->match = r ? (const void *)r : (const void *)f;
     it->hash = item_hash(t, it->match);
-    if (g->arg) {
+    const cexpr *arg = r ? r->owner->test : g->arg;
+    if (arg) {
         ectx c = {.e = e, .tok = r ? r : t, .f = f};
-        it->v = cx_eval(&c, g->arg);
+        it->v = cx_eval(&c, arg);
         /* a value that cannot be computed counts as a match, not a number */
         it->num = !c.failed && value_is_number(it->v);
         if (c.failed)
@@ -270,6 +271,36 @@ bool agg_remove(engine *e, node *n, token *t, const void *match)
         return false;
     item_free(e, n->agg, t->acc, *pp, pp);
     return true;
+}
+
+static token *bucket_of(const node *n, uint32_t h)
+{
+    return n->mem.b ? n->mem.b[h & n->mem.mask] : NULL;
+}
+
+void agg_leave(engine *e, node *n, aentry *a)
+{
+    for (token *t = bucket_of(n, a->hash), *next; t; t = next) {
+        next = t->bnext;
+        if (!t->dead && t->hash == a->hash && agg_remove(e, n, t, a->f))
+            agg_settle(e, n, t);
+    }
+}
+
+void agg_reread(engine *e, aentry *a)
+{
+    for (uint32_t i = 0; i < a->am->nsucc; i++) {
+        node *n = a->am->succ[i];
+        if (n->kind != N_AGG || !n->agg->reads_cf)
+            continue;
+        for (token *t = bucket_of(n, a->hash), *next; t; t = next) {
+            next = t->bnext;
+            if (!t->dead && t->hash == a->hash && agg_remove(e, n, t, a->f)) {
+                agg_add(e, n, t, a->f, NULL);
+                agg_settle(e, n, t);
+            }
+        }
+    }
 }
 
 /* ---- the result ------------------------------------------------------------ */

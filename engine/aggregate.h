@@ -4,8 +4,10 @@
  * An N_AGG node sits in a rule's chain like a `not`: each token of its
  * memory is a partial match from above, and gets an accumulator (token.acc)
  * over the matches of the aggregate's source that join it — facts of one
- * alpha memory (n->am), or results of a subnetwork ending in a partner node
- * (n->partner), as a `not { }` group's are. rete.c finds which matches join
+ * alpha memory (n->am), or results of subnetworks, one per alternative of
+ * the group, each ending in a partner node (agg.partners; n->partner is the
+ * first), as a `not { }` group's are. A partner's test is the value read
+ * from its results, compiled for its alternative's variables. rete.c finds which matches join
  * which tokens and calls agg_add / agg_remove; this module keeps the
  * accumulator, then agg_settle passes the result down: the node's kids get
  * the token with a result fact (one slot, the value; never in working
@@ -35,8 +37,12 @@ typedef struct agg_item agg_item;
 
 typedef struct agg_node {
     ast_agg_fn fn;
-    cexpr *arg;           /* the value read from each match; NULL for count */
+    cexpr *arg;           /* over one pattern: the value read from each match;
+                             NULL for count (over a group: each partner's test) */
+    node **partners;      /* over a group: one partner per alternative of it */
+    uint32_t npartners;
     struct tmpl *rt;      /* result facts' template: one slot, "value" */
+    bool reads_cf;        /* over one pattern, its value reads the fact's cf */
     bool keeps;           /* over one pattern, right below another aggregate,
                              and reading nothing of that one's value: its
                              tokens stay when that value changes */
@@ -66,6 +72,12 @@ void agg_begin(engine *, node *n, token *t);
  * joins T, or no longer does (false if it was not counted). */
 void agg_add(engine *, node *n, token *t, struct fact *f, token *r);
 bool agg_remove(engine *, node *n, token *t, const void *match);
+/* The fact of A leaves the alpha memory of N: out of the accumulators it
+ * was counted in (found by their items, not by joining again). */
+void agg_leave(engine *, node *n, aentry *a);
+/* The fact of A stays in its alpha memory, but its cf changed: the
+ * aggregates over it that read the cf take its value again. */
+void agg_reread(engine *, aentry *a);
 /* Pass T's result down if it changed (agg_add/remove only count). */
 void agg_settle(engine *, node *n, token *t);
 /* The fact N's kids get with T, or NULL when the aggregate has no value

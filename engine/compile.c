@@ -427,6 +427,18 @@ static bool reads_level(const cexpr *x, uint32_t level)
     return false;
 }
 
+static bool reads_cf(const cexpr *x)
+{
+    if (!x)
+        return false;
+    if (x->kind == CX_CF)
+        return true;
+    for (uint32_t i = 0; i < x->nargs; i++)
+        if (reads_cf(x->args[i]))
+            return true;
+    return false;
+}
+
 /* An aggregate: like a negation, its source's variables stay inside it;
  * its result is a fact of one slot at the next level, where ?n reads it. */
 static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
@@ -442,6 +454,7 @@ static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
         amem *am = pattern_memory(c, it->pat, lvl + 1, keys, &nkeys, &jtest);
         if (ce->u.agg.arg)
             g->arg = compile_expr(c, ce->u.agg.arg, lvl + 1);
+        g->reads_cf = reads_cf(g->arg);
         /* right below another aggregate and blind to its value: keeps its
          * tokens when that value changes (aggregate.h) */
         g->keeps = ch->cur && ch->cur->kind == N_AGG && !reads_level(jtest, lvl) &&
@@ -450,13 +463,23 @@ static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
             g->keeps = g->keeps && keys[i].level != lvl;
         ch->cur = node_agg(e, ch->cur, lvl, am, keys, nkeys, jtest, g);
     } else {
+        /* a subnetwork and a partner for each alternative of the group:
+         * a variable may sit at another level in each, so each partner
+         * reads the value its own way */
         node *parent = ch->cur;
         node *n = node_agg(e, parent, lvl, NULL, NULL, 0, NULL, g);
-        chain sub = {.cur = parent, .level = lvl};
-        build_conj(c, it->sub, &sub, NULL);
-        if (ce->u.agg.arg)
-            g->arg = compile_expr(c, ce->u.agg.arg, 0);
-        node_partner(e, sub.cur, n, sub.level);
+        uint32_t nalts = 0;
+        for (const fconj *x = it->sub; x; x = x->next)
+            nalts++;
+        g->partners = arena_alloc(e->perm, nalts * sizeof *g->partners);
+        for (const fconj *x = it->sub; x; x = x->next) {
+            chain sub = {.cur = parent, .level = lvl};
+            build_conj(c, x, &sub, NULL);
+            cexpr *read = ce->u.agg.arg ? compile_expr(c, ce->u.agg.arg, 0) : NULL;
+            node_agg_partner(e, sub.cur, n, sub.level, read);
+            c->nvars = mark;
+        }
+        node_agg_attach(e, n);
         ch->cur = n;
     }
     if (pr)

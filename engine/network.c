@@ -588,7 +588,8 @@ node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, co
 }
 
 /* Aggregate nodes are never shared (their key would have to compare what
- * they compute); one over a group is attached by node_partner. */
+ * they compute); one over a group is attached by node_agg_attach once its
+ * partners are there. */
 node *node_agg(engine *e, node *parent, uint32_t level, amem *am, const jkey *keys,
                uint32_t nkeys, cexpr *test, struct agg_node *g)
 {
@@ -608,6 +609,25 @@ node *node_agg(engine *e, node *parent, uint32_t level, amem *am, const jkey *ke
     attach(e, n);
     update_from_above(e, n);
     return n;
+}
+
+void node_agg_partner(engine *e, node *branch_end, node *agg, uint32_t level, cexpr *read)
+{
+    node *p = node_new(e, branch_end, N_PARTNER, level);
+    p->partner = agg;
+    p->test = read;
+    p->mem.mask = 15;
+    p->mem.b = e_calloc(e, 16, sizeof *p->mem.b);
+    agg->agg->partners[agg->agg->npartners++] = p;
+    attach(e, p);
+    update_from_above(e, p);
+}
+
+void node_agg_attach(engine *e, node *agg)
+{
+    agg->partner = agg->agg->partners[0];
+    attach(e, agg);
+    update_from_above(e, agg);
 }
 
 node *node_partner(engine *e, node *branch_end, node *ncc, uint32_t level)
@@ -672,7 +692,14 @@ static void release_upto(engine *e, node *n, node *stop)
             remove_kid(n->am->succ, &n->am->nsucc, n);
             amem_release(e, n->am);
         }
-        if ((n->kind == N_NCC || n->kind == N_AGG) && n->partner) {
+        if (n->kind == N_AGG && n->partner) {
+            n->partner = NULL;
+            for (uint32_t k = 0; k < n->agg->npartners; k++) {
+                n->agg->partners[k]->partner = NULL;
+                release_upto(e, n->agg->partners[k], parent);
+            }
+        }
+        if (n->kind == N_NCC && n->partner) {
             node *p = n->partner;
             n->partner = NULL;
             p->partner = NULL;

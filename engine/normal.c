@@ -69,7 +69,7 @@ static fconj *expand_one(arena *a, const ast_ce *ce)
         return k;
     case CE_AND: return normal_form(a, ce->u.list);
     case CE_AGG: {
-        /* the checker refused `or` in the source: one alternative */
+        /* a group's alternatives stay inside: the aggregate reads them all */
         fce item = {.kind = F_AGG, .agg = ce, .sp = ce->sp};
         if (ce->u.agg.src->kind == CE_PATTERN)
             item.pat = &ce->u.agg.src->u.pat;

@@ -22,7 +22,7 @@ typedef struct fce {
     const ast_expr *test;     /* F_TEST */
     fconj *sub;               /* F_NOT/F_EXISTS/F_AGG of a group */
     const ast_ce *agg;        /* F_AGG: the aggregate (its pattern in pat, or
-                                 its group, one alternative, in sub) */
+                                 its group's alternatives in sub) */
     span sp;                  /* the condition as written */
 } fce;
 

@@ -361,9 +361,12 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
                 if (a->hash == t->hash && node_joins(e, n, t, a->f))
                     agg_add(e, n, t, a->f, NULL);
         } else {
-            for (token *r = mem_bucket(n->partner, t->hash); r; r = r->bnext)
-                if (!r->dead && same_anchor(result_anchor(n->partner, r), t))
-                    agg_add(e, n, t, NULL, r);
+            for (uint32_t k = 0; k < n->agg->npartners; k++) {
+                node *p = n->agg->partners[k];
+                for (token *r = mem_bucket(p, t->hash); r; r = r->bnext)
+                    if (!r->dead && same_anchor(result_anchor(p, r), t))
+                        agg_add(e, n, t, NULL, r);
+            }
         }
         agg_settle(e, n, t);
         break;
@@ -466,12 +469,8 @@ static void right_activate(engine *e, node *n, aentry *a)
 
 static void right_deactivate(engine *e, node *n, aentry *a)
 {
-    if (n->kind == N_AGG) { /* found by its item: the fact's values may be read no more */
-        for (token *t = mem_bucket(n, a->hash), *next; t; t = next) {
-            next = t->bnext;
-            if (!t->dead && t->hash == a->hash && agg_remove(e, n, t, a->f))
-                agg_settle(e, n, t);
-        }
+    if (n->kind == N_AGG) {
+        agg_leave(e, n, a);
         return;
     }
     for (token *t = mem_bucket(n, a->hash), *next; t; t = next) {
@@ -669,6 +668,8 @@ void rete_refresh_fact(engine *e, struct fact *f)
         if (!keep) {
             amem_remove(e, a);
             entry_free(e, f, a);
+        } else {
+            agg_reread(e, a);
         }
     }
     /* enter the new ones */

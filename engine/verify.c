@@ -59,15 +59,17 @@ static bool among_fact_tokens(const struct fact *f, const token *t)
 /* The subnetwork results of a group aggregate that belong to T. */
 static uint64_t group_results(const node *n, const token *t)
 {
-    const node *p = n->partner;
     uint64_t c = 0;
-    for (uint32_t b = 0; p && p->mem.b && b <= p->mem.mask; b++)
-        for (const token *r = p->mem.b[b]; r; r = r->bnext) {
-            const token *a = r;
-            while (a && a->level > n->level)
-                a = a->parent;
-            c += !r->dead && a && a->parent == t->parent && a->f == t->f;
-        }
+    for (uint32_t k = 0; k < n->agg->npartners; k++) {
+        const node *p = n->agg->partners[k];
+        for (uint32_t b = 0; p->mem.b && b <= p->mem.mask; b++)
+            for (const token *r = p->mem.b[b]; r; r = r->bnext) {
+                const token *a = r;
+                while (a && a->level > n->level)
+                    a = a->parent;
+                c += !r->dead && a && a->parent == t->parent && a->f == t->f;
+            }
+    }
     return c;
 }
 

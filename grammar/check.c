@@ -1670,8 +1670,6 @@ static void check_ces(checker *c, ast_ce *ce, const char *neg)
 
 static const char *const agg_names[] = {"count", "sum", "min", "max", "avg", "collect"};
 
-static uint64_t ce_list_alts(const ast_ce *list, uint64_t *worst, uint64_t *nconds);
-
 /* Is KIND, a region's, an aggregate's? Its variables may be bound again
  * in a later region: `?t = sum(?s) f(v: ?s)` then `?m = max(?s) f(v: ?s)`. */
 static bool agg_region(const char *kind)
@@ -1735,6 +1733,63 @@ static void agg_number_arg(checker *c, const ast_ce *ce)
     }
 }
 
+/* Does CE bind ?N wherever it holds: a pattern that binds it, a group
+ * with a condition that does, an `or` whose every alternative does? */
+static bool agg_binds(const ast_ce *ce, ast_name *n)
+{
+    switch (ce->kind) {
+    case CE_PATTERN:
+        for (const ast_slotcons *a = ce->u.pat.args; a; a = a->next) {
+            ast_cons *h = cons_head(a->cons);
+            if (h->kind == CT_VAR && var_is(&h->u.var, n->text, n->len))
+                return true;
+        }
+        return false;
+    case CE_AND:
+        for (const ast_ce *x = ce->u.list; x; x = x->next)
+            if (agg_binds(x, n))
+                return true;
+        return false;
+    case CE_OR:
+        for (const ast_ce *x = ce->u.list; x; x = x->next)
+            if (!agg_binds(x, n))
+                return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* The value read is computed for each alternative of the group: each of
+ * its variables new in the group must be bound in every one (E108). */
+static void agg_arg_bound(checker *c, ast_ce *src, ast_expr *x, uint32_t base)
+{
+    switch (x->kind) {
+    case EX_VAR: {
+        ast_name *n = &x->u.var;
+        for (uint32_t i = 0; i < base; i++)
+            if (var_is(n, c->vars[i].name, c->vars[i].len))
+                return; /* bound before the aggregate */
+        if (find_var(c, n) && !agg_binds(src, n)) {
+            ERR(c, E_UNBOUND, n->sp, "variable '?%s' is bound in only some alternatives of "
+                "'or'", n->text);
+            diag_note(c->d, NULL, "the value an aggregate reads is read from every "
+                      "alternative of its group");
+        }
+        return;
+    }
+    case EX_CALL:
+        for (ast_expr *a = x->u.call.args; a; a = a->next)
+            agg_arg_bound(c, src, a, base);
+        return;
+    case EX_BINARY:
+        agg_arg_bound(c, src, x->u.op.lhs, base);
+        agg_arg_bound(c, src, x->u.op.rhs, base);
+        return;
+    case EX_UNARY: agg_arg_bound(c, src, x->u.op.lhs, base); return;
+    case EX_LIT: return;
+    }
+}
+
 static void check_agg(checker *c, ast_ce *ce, const char *neg)
 {
     (void)neg;
@@ -1764,20 +1819,15 @@ static void check_agg(checker *c, ast_ce *ce, const char *neg)
                       ce->u.agg.var.text, fn->text);
         }
     }
-    uint64_t worst = 0, nconds = 0;
-    if (ce->u.agg.src->kind == CE_AND &&
-        ce_list_alts(ce->u.agg.src->u.list, &worst, &nconds) > 1) {
-        ERR(c, E_AGG_OR, ce->u.agg.src->sp, "'or' inside an aggregate makes alternatives, and "
-            "an aggregate reads one group of conditions");
-        diag_note(c->d, NULL, "aggregate each alternative on its own, or write "
-                  "'exists { A or B }' inside the group");
-    }
     var *before = find_var(c, &ce->u.agg.var);
+    uint32_t base = c->nvars;
     const char *region = kind < 0 ? "an aggregate" : agg_names[kind];
     open_region(c, region);
     check_ce(c, ce->u.agg.src, region);
     if (ce->u.agg.arg) {
         check_expr(c, ce->u.agg.arg);
+        if (ce->u.agg.src->kind == CE_AND)
+            agg_arg_bound(c, ce->u.agg.src, ce->u.agg.arg, base);
         if (kind == AGG_SUM || kind == AGG_AVG || kind == AGG_MIN || kind == AGG_MAX)
             agg_number_arg(c, ce);
     }

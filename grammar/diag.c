@@ -49,7 +49,6 @@ static const struct {
     {E_AGG_UNKNOWN, "unknown aggregate"},
     {E_AGG_ARG, "aggregate without its value, or count with one"},
     {E_AGG_BOUND, "aggregate result already bound"},
-    {E_AGG_OR, "alternatives inside an aggregate"},
     {E_AGG_TYPE, "aggregate of a value that is not a number"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
@@ -206,7 +205,7 @@ const char *diag_code_name(diag_code c)
     NAME(E_RULE_SIZE, "E124") NAME(E_TEMPLATE_SIZE, "E125")
     NAME(E_RESERVED_ANSWER, "E126") NAME(E_GROUP_ITEM, "E127")
     NAME(E_AGG_UNKNOWN, "E170") NAME(E_AGG_ARG, "E171") NAME(E_AGG_BOUND, "E172")
-    NAME(E_AGG_OR, "E173") NAME(E_AGG_TYPE, "E174")
+    NAME(E_AGG_TYPE, "E173")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
     NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")
     NAME(W_ANSWER_UNREAD, "W007") NAME(W_BELOW_THRESHOLD, "W008")

@@ -66,8 +66,7 @@ typedef enum diag_code {
     E_AGG_UNKNOWN = 170,       /* E170 */
     E_AGG_ARG,                 /* E171 */
     E_AGG_BOUND,               /* E172 */
-    E_AGG_OR,                  /* E173 */
-    E_AGG_TYPE,                /* E174 */
+    E_AGG_TYPE,                /* E173 */
     /* warnings */
     W_UNUSED_VAR = 1001,       /* W001 */
     W_NEVER_FIRES,             /* W002 */

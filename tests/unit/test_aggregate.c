@@ -204,6 +204,27 @@ TEST(group_of_patterns)
     sn_free(e);
 }
 
+TEST(group_with_alternatives)
+{
+    /* each alternative's matches, read each its own way: ?x sits at the
+     * first level in one alternative and at the second in the other */
+    sn_engine *e = load_v("rule r when\n"
+                          "    ?n = count { v(k: a) or w(k: a) }\n"
+                          "    ?s = sum(?x) { v(k: b, x: ?x) or { key(k: ?k) w(k: ?k, y: ?x) } }\n"
+                          "then print ?n, \" \", ?s end\n"
+                          "facts { v(a, 1) w(a, 0.5) v(b, 2) key(c) w(c, 1.5) }\n");
+    CHECK_OUT(run(e), "2 3.5\n");
+    sn_retract(e, find(e, "key(k: c)"));
+    CHECK_OUT(run(e), "2 2\n");
+    sn_retract(e, find(e, "w(k: a)"));
+    CHECK_OUT(run(e), "1 2\n");
+    sn_assert_string(e, "key(c)", NULL);
+    CHECK_OUT(run(e), "1 3.5\n");
+    CHECK(sn_remove_rule(e, "r"));
+    CHECK(verify_engine(e) == NULL);
+    sn_free(e);
+}
+
 TEST(truth_maintenance_on_the_count)
 {
     sn_engine *e = load_v("template risk { level: symbol }\n"
@@ -249,6 +270,23 @@ TEST(facts_below_the_threshold_are_not_counted)
     /* 0.5 with -0.45 is 0.09: under the threshold, it leaves the count */
     sn_assert_string(e, "key(b)", NULL);
     CHECK_OUT(run(e), "0\n");
+    sn_free(e);
+}
+
+TEST(an_aggregate_of_certainties_follows_them)
+{
+    /* a cf that changes without crossing the threshold is read again */
+    sn_engine *e = load_v("template sign { name: symbol }\n"
+                          "rule s1 when key(k: a) then conclude sign(name: x) cf 0.5 end\n"
+                          "rule s2 when key(k: b) then conclude sign(name: x) cf 0.5 end\n"
+                          "rule r when ?t = sum(?c) sign(cf: ?c & >= 0.2) then print ?t end\n");
+    CHECK_OUT(run(e), "0\n");
+    sn_assert_string(e, "key(a)", NULL);
+    CHECK_OUT(run(e), "0.5\n");
+    sn_fact *b = sn_assert_string(e, "key(b)", NULL);
+    CHECK_OUT(run(e), "0.75\n");
+    sn_retract(e, b);
+    CHECK_OUT(run(e), "0.5\n");
     sn_free(e);
 }
 
@@ -329,8 +367,10 @@ int main(void)
     RUN(per_group_with_a_join_key);
     RUN(modify_moves_a_fact_between_groups);
     RUN(group_of_patterns);
+    RUN(group_with_alternatives);
     RUN(truth_maintenance_on_the_count);
     RUN(facts_below_the_threshold_are_not_counted);
+    RUN(an_aggregate_of_certainties_follows_them);
     RUN(rules_after_facts_reset_and_removal);
     RUN(aggregates_one_after_another);
     RUN(many_facts);
