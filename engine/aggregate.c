@@ -305,13 +305,18 @@ void agg_reread(engine *e, aentry *a)
 
 /* ---- the result ------------------------------------------------------------ */
 
-/* The text of collect: the values in order, ", " between them. */
+/* The text of collect: the values in order, ", " between them; past
+ * AGG_COLLECT_MAX bytes, the rest only counted (every text made is kept
+ * with the engine's symbols, so a large group must not make large ones). */
+enum { AGG_COLLECT_MAX = 4000 };
+
 static value collect_text(engine *e, const agg_acc *a)
 {
     size_t len = 0, cap = 64;
     char *s = e_alloc(e, cap);
     char buf[64];
-    for (const agg_item *it = a->first; it; it = it->next) {
+    uint64_t i = 0;
+    for (const agg_item *it = a->first; it; it = it->next, i++) {
         const char *p = buf;
         size_t k;
         if (it->v.type == V_SYMBOL || it->v.type == V_STRING) {
@@ -321,6 +326,12 @@ static value collect_text(engine *e, const agg_acc *a)
             k = value_format(buf, sizeof buf, it->v);
             if (k >= sizeof buf)
                 k = sizeof buf - 1;
+        }
+        if (len + k > AGG_COLLECT_MAX) {
+            k = (size_t)snprintf(buf, sizeof buf, "... (%llu more)",
+                                 (unsigned long long)(a->n - i));
+            p = buf;
+            it = a->last; /* the last piece */
         }
         if (len + k + 3 > cap) {
             while (len + k + 3 > cap)
