@@ -342,6 +342,79 @@ TEST(aggregates_one_after_another)
     sn_free(e);
 }
 
+/* Facts come and go at random under aggregates of every shape; the debug
+ * walk after each call checks every accumulator against its matches, and
+ * at the end what the rules concluded is checked against a tally kept
+ * here. */
+TEST(random_changes)
+{
+    sn_engine *e = load_v("template tot { k: symbol, n: int, s: int, m: int }\n"
+                          "rule r when key(k: ?k)\n"
+                          "    ?n = count v(k: ?k)\n"
+                          "    ?s = sum(?x) v(k: ?k, x: ?x)\n"
+                          "    ?m = max(?x) { v(k: ?k, x: ?x) or { w(k: ?k) v(k: ?k, x: ?x) } }\n"
+                          "then conclude tot(k: ?k, n: ?n, s: ?s, m: ?m) end\n"
+                          "facts { key(a) key(b) }\n");
+    enum { NV = 40 };
+    sn_fact *v[NV] = {0};
+    int vk[NV], vx[NV];
+    unsigned long seed = 7;
+    char buf[64];
+    for (int op = 0; op < 400; op++) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        unsigned r = (unsigned)(seed >> 33);
+        int i = (int)(r % NV);
+        if (r % 7 == 0) {
+            snprintf(buf, sizeof buf, "w(%s, 0)", r % 2 ? "a" : "b");
+            sn_fact *w = find(e, buf);
+            if (w)
+                sn_retract(e, w);
+            else
+                sn_assert_string(e, buf, NULL);
+        } else if (v[i]) {
+            sn_retract(e, v[i]);
+            v[i] = NULL;
+        } else {
+            vk[i] = (int)(r / 7 % 2);
+            vx[i] = (int)(r / 14 % 50);
+            snprintf(buf, sizeof buf, "v(%s, %d)", vk[i] ? "b" : "a", vx[i]);
+            v[i] = sn_assert_string(e, buf, NULL);
+            /* an equal fact already there is the one returned: a set */
+            for (int j = 0; j < NV; j++)
+                if (j != i && v[j] == v[i])
+                    v[i] = NULL;
+        }
+        if (op % 50 == 49)
+            free(run(e));
+    }
+    free(run(e));
+    CHECK(verify_engine(e) == NULL);
+    for (int k = 0; k < 2; k++) {
+        long n = 0, s = 0, m = -1;
+        for (int i = 0; i < NV; i++)
+            if (v[i] && vk[i] == k) {
+                n++;
+                s += vx[i];
+                m = vx[i] > m ? vx[i] : m;
+            }
+        snprintf(buf, sizeof buf, "tot(k: %s)", k ? "b" : "a");
+        sn_fact *t = find(e, buf);
+        if (n == 0) {
+            CHECK(t == NULL); /* no max of nothing: the rule does not hold */
+            continue;
+        }
+        CHECK(t != NULL);
+        char got[3][32];
+        if (t) {
+            CHECK_EQ_INT(atol(sn_fact_value(t, 1, got[0], sizeof got[0])), n);
+            CHECK_EQ_INT(atol(sn_fact_value(t, 2, got[1], sizeof got[1])), s);
+            CHECK_EQ_INT(atol(sn_fact_value(t, 3, got[2], sizeof got[2])), m);
+        }
+        CHECK_EQ_INT(count(e, buf), 1);
+    }
+    sn_free(e);
+}
+
 TEST(many_facts)
 {
     sn_engine *e = load_v("rule r when ?n = count v() ?s = sum(?x) v(x: ?x) ?m = max(?x) v(x: ?x)\n"
@@ -382,6 +455,7 @@ int main(void)
     RUN(an_aggregate_of_certainties_follows_them);
     RUN(rules_after_facts_reset_and_removal);
     RUN(aggregates_one_after_another);
+    RUN(random_changes);
     RUN(many_facts);
     return UNIT_END();
 }
