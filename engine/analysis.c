@@ -172,6 +172,7 @@ static void ces(collector *c, const ast_ce *ce)
         case CE_OR:
         case CE_AND: ces(c, ce->u.list); break;
         case CE_TEST: break;
+        case CE_AGG: ces(c, ce->u.agg.src); break;
         }
     }
 }

@@ -16,6 +16,7 @@
  *   not pattern        NEG       not { ... }     NCC + subnetwork + PARTNER
  *   exists pattern     EXISTS    exists { ... }  NCC (exists) + ...
  *   test expr          TEST      end             TERM (the production)
+ *   ?n = count P       AGG       ?n = sum(?x) { ... }  AGG + subnetwork + PARTNER
  *
  * A pattern's fact sits at one level of the token: level k is the k-th
  * node of the chain. A variable is bound where it first appears, to a
@@ -23,6 +24,7 @@
  */
 #include <string.h>
 
+#include "aggregate.h"
 #include "alloc.h"
 #include "compile.h"
 #include "eval.h"
@@ -421,6 +423,81 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
 
 static void build_conj(cctx *c, const fconj *k, chain *ch, prod *pr);
 
+/* Does X read the fact at LEVEL of the token? */
+static bool reads_level(const cexpr *x, uint32_t level)
+{
+    if (!x)
+        return false;
+    if (x->kind == CX_VAR && x->level == level)
+        return true;
+    for (uint32_t i = 0; i < x->nargs; i++)
+        if (reads_level(x->args[i], level))
+            return true;
+    return false;
+}
+
+static bool reads_cf(const cexpr *x)
+{
+    if (!x)
+        return false;
+    if (x->kind == CX_CF)
+        return true;
+    for (uint32_t i = 0; i < x->nargs; i++)
+        if (reads_cf(x->args[i]))
+            return true;
+    return false;
+}
+
+/* An aggregate: like a negation, its source's variables stay inside it;
+ * its result is a fact of one slot at the next level, where ?n reads it. */
+static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
+{
+    engine *e = c->e;
+    const ast_ce *ce = it->agg;
+    uint32_t mark = c->nvars, lvl = ch->level;
+    agg_node *g = agg_node_new(e, ce->u.agg.kind);
+    if (it->pat) {
+        jkey keys[32];
+        uint32_t nkeys;
+        cexpr *jtest;
+        amem *am = pattern_memory(c, it->pat, lvl + 1, keys, &nkeys, &jtest);
+        if (ce->u.agg.arg)
+            g->arg = compile_expr(c, ce->u.agg.arg, lvl + 1);
+        g->reads_cf = reads_cf(g->arg);
+        /* right below another aggregate and blind to its value: keeps its
+         * tokens when that value changes (aggregate.h) */
+        g->keeps = ch->cur && ch->cur->kind == N_AGG && !reads_level(jtest, lvl) &&
+                   !reads_level(g->arg, lvl);
+        for (uint32_t i = 0; i < nkeys; i++)
+            g->keeps = g->keeps && keys[i].level != lvl;
+        ch->cur = node_agg(e, ch->cur, lvl, am, keys, nkeys, jtest, g);
+    } else {
+        /* a subnetwork and a partner for each alternative of the group:
+         * a variable may sit at another level in each, so each partner
+         * reads the value its own way */
+        node *parent = ch->cur;
+        node *n = node_agg(e, parent, lvl, NULL, NULL, 0, NULL, g);
+        uint32_t nalts = 0;
+        for (const fconj *x = it->sub; x; x = x->next)
+            nalts++;
+        g->partners = arena_alloc(e->perm, nalts * sizeof *g->partners);
+        for (const fconj *x = it->sub; x; x = x->next) {
+            chain sub = {.cur = parent, .level = lvl};
+            build_conj(c, x, &sub, NULL);
+            cexpr *read = ce->u.agg.arg ? compile_expr(c, ce->u.agg.arg, 0) : NULL;
+            node_agg_partner(e, sub.cur, n, sub.level, read);
+            c->nvars = mark;
+        }
+        node_agg_attach(e, n);
+        ch->cur = n;
+    }
+    if (pr)
+        pr->chain[lvl] = ch->cur;
+    c->nvars = mark;
+    var_add(c, &ce->u.agg.var, (uint16_t)(lvl + 1), 0);
+    ch->level = lvl + 1;
+}
+
 
 static void build_item(cctx *c, const fce *it, chain *ch, prod *pr)
 {
@@ -463,6 +540,7 @@ static void build_item(cctx *c, const fce *it, chain *ch, prod *pr)
             ch->level = lvl + 1;
             return;
         }
+    case F_AGG: build_agg(c, it, ch, pr); return;
     case F_TEST: {
         cexpr *x = compile_expr(c, it->test, 0);
         ch->cur = node_get(e, ch->cur, N_TEST, ch->level, NULL, NULL, 0, x, false);

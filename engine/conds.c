@@ -76,9 +76,26 @@ void just_cond_vars(const struct just *j, const char *text, char *buf, size_t si
         memcpy(buf + size - 4, "...", 4);
 }
 
+/* The value condition LEVEL of J, an aggregate, had when the rule fired:
+ * the variable it binds; NULL when J keeps no bindings. */
+static const value *aggregate_value(const struct just *j, uint32_t level)
+{
+    for (uint32_t i = 0; j->binds && i < j->p->nvars; i++)
+        if (j->p->vars[i].level == level && j->p->vars[i].slot == 0)
+            return &j->binds[i];
+    return NULL;
+}
+
 const char *cond_outcome(const struct just *j, const cond_view *c, char *buf, size_t size)
 {
     switch (c->kind) {
+    case C_AGG: {
+        const value *v = aggregate_value(j, c->level);
+        if (!v)
+            return "held";
+        value_format(buf, size, *v);
+        return buf;
+    }
     case C_NOT: return "no fact matched";
     case C_EXISTS: return "a fact matched";
     case C_TEST: {
@@ -147,6 +164,7 @@ const char *cond_kind_word(cond_kind k)
     case C_NOT: return "not";
     case C_EXISTS: return "exists";
     case C_TEST: return "test";
+    case C_AGG: return "aggregate";
     default: return "other";
     }
 }
@@ -164,6 +182,17 @@ void conds_json(engine *e, FILE *out, const struct just *j)
         json_str(out, c.text);
         if (c.kind == C_TEST) {
             conds_json_bindings(out, j, &c);
+            fputc('}', out);
+            continue;
+        }
+        if (c.kind == C_AGG) {
+            const value *v = aggregate_value(j, c.level);
+            if (v) {
+                char vb[128];
+                value_format(vb, sizeof vb, *v);
+                fputs(",\"value\":", out);
+                json_str(out, vb);
+            }
             fputc('}', out);
             continue;
         }

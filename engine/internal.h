@@ -279,7 +279,7 @@ static inline amem *const *dnode_ams(const dnode *x)
     return x->cap ? x->ams.many : &x->ams.one;
 }
 
-typedef enum nkind { N_JOIN, N_NEG, N_EXISTS, N_NCC, N_PARTNER, N_TEST, N_TERM } nkind;
+typedef enum nkind { N_JOIN, N_NEG, N_EXISTS, N_NCC, N_PARTNER, N_TEST, N_TERM, N_AGG } nkind;
 
 typedef struct jkey {
     int32_t rslot;        /* slot of the new fact */
@@ -295,16 +295,17 @@ struct node {
     uint32_t nkids, capkids;
     bucketed mem;         /* tokens, by key */
     uint32_t ntokens;
-    amem *am;             /* JOIN, NEG, EXISTS */
+    amem *am;             /* JOIN, NEG, EXISTS; AGG over one pattern */
     uint32_t nkeys;
     jkey *keys;
     cexpr *test;          /* JOIN/NEG/EXISTS: other join tests; TEST: the test */
-    node *partner;        /* NCC: its partner; PARTNER: its NCC */
+    node *partner;        /* NCC, AGG over a group: its partner; PARTNER: its NCC or AGG */
     bool exists;          /* NCC: exists (else not) */
     uint32_t refs;        /* rules using it */
     struct prod *prod;    /* TERM */
     uint32_t sighash;     /* JOIN/NEG/EXISTS/TEST: its structural key's hash */
     node *signext;        /* in the engine's table of shared nodes */
+    struct agg_node *agg; /* AGG: what it computes, and its items (aggregate.h) */
 };
 
 struct token {
@@ -321,7 +322,10 @@ struct token {
     token *snext, *sprev; /* siblings under parent */
     token *fnext, *fprev; /* f->tokens */
     token *dnext;         /* in the engine's list of dead tokens */
-    struct activation *act;  /* TERM: pending */
+    union {
+        struct activation *act;  /* TERM: pending */
+        struct agg_acc *acc;     /* AGG: the accumulator of its matches (aggregate.h) */
+    };
     struct just *sup;        /* TERM: what its firing made that hangs on it */
 };
 
@@ -435,7 +439,7 @@ typedef struct alevel {
 typedef enum just_kind { J_ASSERT, J_CONCLUDE, J_RECOMMEND } just_kind;
 
 /* What a condition of a rule is, as a justification records it. */
-typedef enum cond_kind { C_PATTERN, C_NOT, C_EXISTS, C_TEST, C_OTHER } cond_kind;
+typedef enum cond_kind { C_PATTERN, C_NOT, C_EXISTS, C_TEST, C_OTHER, C_AGG } cond_kind;
 
 struct just {
     just_kind kind;

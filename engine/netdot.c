@@ -120,6 +120,7 @@ static const char *kind_name(nkind k, bool exists)
     case N_NCC: return exists ? "exists { }" : "not { }";
     case N_PARTNER: return "group end";
     case N_TEST: return "test";
+    case N_AGG: return "aggregate";
     case N_TERM: return "rule";
     }
     return "node";

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregate.h"
 #include "alloc.h"
 #include "eval.h"
 #include "internal.h"
@@ -501,6 +502,10 @@ static void update_from_above(engine *e, node *n)
                     left_activate(e, n, t, NULL);
                 break;
             }
+            case N_AGG:
+                if (agg_result(t))
+                    left_activate(e, n, t, agg_result(t));
+                break;
             default: break;
             }
         }
@@ -583,6 +588,49 @@ node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, co
     return n;
 }
 
+/* Aggregate nodes are never shared (their key would have to compare what
+ * they compute); one over a group is attached by node_agg_attach once its
+ * partners are there. */
+node *node_agg(engine *e, node *parent, uint32_t level, amem *am, const jkey *keys,
+               uint32_t nkeys, cexpr *test, struct agg_node *g)
+{
+    node *n = node_new(e, parent, N_AGG, level);
+    n->am = am;
+    n->agg = g;
+    n->nkeys = nkeys;
+    if (nkeys) {
+        n->keys = arena_alloc(e->perm, nkeys * sizeof *keys);
+        memcpy(n->keys, keys, nkeys * sizeof *keys);
+    }
+    n->test = test;
+    n->mem.mask = 15;
+    n->mem.b = e_calloc(e, 16, sizeof *n->mem.b);
+    if (!am)
+        return n;
+    attach(e, n);
+    update_from_above(e, n);
+    return n;
+}
+
+void node_agg_partner(engine *e, node *branch_end, node *agg, uint32_t level, cexpr *read)
+{
+    node *p = node_new(e, branch_end, N_PARTNER, level);
+    p->partner = agg;
+    p->test = read;
+    p->mem.mask = 15;
+    p->mem.b = e_calloc(e, 16, sizeof *p->mem.b);
+    agg->agg->partners[agg->agg->npartners++] = p;
+    attach(e, p);
+    update_from_above(e, p);
+}
+
+void node_agg_attach(engine *e, node *agg)
+{
+    agg->partner = agg->agg->partners[0];
+    attach(e, agg);
+    update_from_above(e, agg);
+}
+
 node *node_partner(engine *e, node *branch_end, node *ncc, uint32_t level)
 {
     node *p = node_new(e, branch_end, N_PARTNER, level);
@@ -645,12 +693,20 @@ static void release_upto(engine *e, node *n, node *stop)
             remove_kid(n->am->succ, &n->am->nsucc, n);
             amem_release(e, n->am);
         }
+        if (n->kind == N_AGG && n->partner) {
+            n->partner = NULL;
+            for (uint32_t k = 0; k < n->agg->npartners; k++) {
+                n->agg->partners[k]->partner = NULL;
+                release_upto(e, n->agg->partners[k], parent);
+            }
+        }
         if (n->kind == N_NCC && n->partner) {
             node *p = n->partner;
             n->partner = NULL;
             p->partner = NULL;
             release_upto(e, p, parent);
         }
+        agg_node_fini(e, n);
         e_free(e, n->mem.b);
         n->mem.b = NULL;
         e_free(e, n->kids);
@@ -669,11 +725,14 @@ static void free_node_tokens(engine *e, node *n)
         for (uint32_t i = 0; i <= n->mem.mask; i++)
             for (token *t = n->mem.b[i], *next; t; t = next) {
                 next = t->bnext;
+                if (n->kind == N_AGG)
+                    agg_drop(e, n, t);
                 e_free(e, t);
             }
         e_free(e, n->mem.b);
         n->mem.b = NULL;
     }
+    agg_node_fini(e, n);
     e_free(e, n->kids);
     n->kids = NULL;
     n->nkids = 0;

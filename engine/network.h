@@ -21,6 +21,12 @@ amem *amem_get(engine *, struct tmpl *t, const aeq *eq, uint32_t neq, cexpr *tes
                const int32_t *hash_slots, uint32_t nhash);
 node *node_get(engine *, node *parent, nkind, uint32_t level, amem *, const jkey *keys,
                uint32_t nkeys, cexpr *test, bool exists);
+node *node_agg(engine *, node *parent, uint32_t level, amem *, const jkey *keys, uint32_t nkeys,
+               cexpr *test, struct agg_node *);
+/* An aggregate over a group: a partner for each alternative (VALUE: what
+ * it reads from each result), then the node itself attached. */
+void node_agg_partner(engine *, node *branch_end, node *agg, uint32_t level, cexpr *read);
+void node_agg_attach(engine *, node *agg);
 node *node_partner(engine *, node *ncc_parent_branch_end, node *ncc, uint32_t level);
 node *node_term(engine *, node *parent, uint32_t level, struct prod *);
 /* One reference fewer: a node (and the nodes above it) no rule uses any

@@ -68,6 +68,17 @@ static fconj *expand_one(arena *a, const ast_ce *ce)
         conj_push(a, k, (fce){.kind = F_TEST, .test = ce->u.test, .sp = ce->sp});
         return k;
     case CE_AND: return normal_form(a, ce->u.list);
+    case CE_AGG: {
+        /* a group's alternatives stay inside: the aggregate reads them all */
+        fce item = {.kind = F_AGG, .agg = ce, .sp = ce->sp};
+        if (ce->u.agg.src->kind == CE_PATTERN)
+            item.pat = &ce->u.agg.src->u.pat;
+        else
+            item.sub = normal_form(a, ce->u.agg.src->u.list);
+        k = conj_new(a);
+        conj_push(a, k, item);
+        return k;
+    }
     case CE_OR: {
         fconj *head = NULL, **tail = &head;
         for (const ast_ce *alt = ce->u.list; alt; alt = alt->next) {

@@ -12,7 +12,7 @@
 
 #include "internal.h"
 
-typedef enum fkind { F_PAT, F_NOT, F_EXISTS, F_TEST } fkind;
+typedef enum fkind { F_PAT, F_NOT, F_EXISTS, F_TEST, F_AGG } fkind;
 
 typedef struct fconj fconj;
 
@@ -20,7 +20,9 @@ typedef struct fce {
     fkind kind;
     const ast_pattern *pat;   /* F_PAT; F_NOT/F_EXISTS of one pattern */
     const ast_expr *test;     /* F_TEST */
-    fconj *sub;               /* F_NOT/F_EXISTS of a group */
+    fconj *sub;               /* F_NOT/F_EXISTS/F_AGG of a group */
+    const ast_ce *agg;        /* F_AGG: the aggregate (its pattern in pat, or
+                                 its group's alternatives in sub) */
     span sp;                  /* the condition as written */
 } fce;
 

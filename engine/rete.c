@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "aggregate.h"
 #include "alloc.h"
 #include "eval.h"
 #include "internal.h"
@@ -70,7 +71,7 @@ static token *result_anchor(const node *partner, const token *r)
 
 bool node_hashed(const node *n)
 {
-    return n->nkeys > 0 || n->kind == N_NCC || n->kind == N_PARTNER;
+    return n->nkeys > 0 || n->kind == N_NCC || n->kind == N_PARTNER || (n->kind == N_AGG && !n->am);
 }
 
 /* Buckets keep their entries oldest first: a bucket's head points back to
@@ -246,7 +247,12 @@ static void partner_changed(engine *e, node *partner, token *r, bool added)
             continue;
         if (o->parent && o->parent->dead)
             return;
-        if (added) {
+        if (ncc->kind == N_AGG) {
+            if (added)
+                agg_add(e, ncc, o, NULL, r);
+            if (added || agg_remove(e, ncc, o, r))
+                agg_settle(e, ncc, o);
+        } else if (added) {
             if (o->count++ == 0) {
                 if (ncc->exists)
                     propagate(e, ncc, o, NULL);
@@ -297,6 +303,7 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
     }
     switch (n->kind) {
     case N_NCC: t->hash = ptr_hash(parent, f); break;
+    case N_AGG: t->hash = n->am ? (n->nkeys ? token_key_hash(n, t) : 0) : ptr_hash(parent, f); break;
     case N_PARTNER: {
         token *a = result_anchor(n, t);
         t->hash = a ? ptr_hash(a->parent, a->f) : 0;
@@ -346,6 +353,23 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
     }
     case N_PARTNER: partner_changed(e, n, t, true); break;
     case N_TERM: rete_matched(e, t, n->prod); break;
+    case N_AGG:
+        /* the matches already there, then the result once */
+        agg_begin(e, n, t);
+        if (n->am) {
+            for (aentry *a = am_bucket(n->am, t->hash); a; a = a->bnext)
+                if (a->hash == t->hash && node_joins(e, n, t, a->f))
+                    agg_add(e, n, t, a->f, NULL);
+        } else {
+            for (uint32_t k = 0; k < n->agg->npartners; k++) {
+                node *p = n->agg->partners[k];
+                for (token *r = mem_bucket(p, t->hash); r; r = r->bnext)
+                    if (!r->dead && same_anchor(result_anchor(p, r), t))
+                        agg_add(e, n, t, NULL, r);
+            }
+        }
+        agg_settle(e, n, t);
+        break;
     }
 }
 
@@ -369,6 +393,8 @@ void token_delete(engine *e, token *t)
         rete_unmatched(e, t);
     } else if (n->kind == N_PARTNER) {
         partner_changed(e, n, t, false);
+    } else if (n->kind == N_AGG) {
+        agg_end(e, n, t);
     }
     mem_unlink(n, t);
     if (t->parent) {
@@ -430,6 +456,10 @@ static void right_activate(engine *e, node *n, aentry *a)
             if (t->count++ == 0)
                 propagate(e, n, t, NULL);
             break;
+        case N_AGG:
+            agg_add(e, n, t, f, NULL);
+            agg_settle(e, n, t);
+            break;
         default: break;
         }
         if (!f->live)
@@ -439,6 +469,10 @@ static void right_activate(engine *e, node *n, aentry *a)
 
 static void right_deactivate(engine *e, node *n, aentry *a)
 {
+    if (n->kind == N_AGG) {
+        agg_leave(e, n, a);
+        return;
+    }
     for (token *t = mem_bucket(n, a->hash), *next; t; t = next) {
         next = t->bnext;
         if (t->dead || t->hash != a->hash || t->count == 0 || !node_joins(e, n, t, a->f))
@@ -634,6 +668,8 @@ void rete_refresh_fact(engine *e, struct fact *f)
         if (!keep) {
             amem_remove(e, a);
             entry_free(e, f, a);
+        } else {
+            agg_reread(e, a);
         }
     }
     /* enter the new ones */
@@ -658,6 +694,8 @@ static void clear_tree(engine *e, token *t)
         token *next = t->snext;
         clear_tree(e, t->kids);
         node *n = t->owner;
+        if (n->kind == N_AGG)
+            agg_drop(e, n, t);
         n->mem.b[t->hash & n->mem.mask] = NULL;
         n->mem.n = 0;
         n->ntokens = 0;
@@ -700,6 +738,8 @@ void rete_clear(engine *e)
             for (token *t = n->mem.b[k], *next; t; t = next) {
                 next = t->bnext;
                 clear_tree(e, t->kids);
+                if (n->kind == N_AGG)
+                    agg_drop(e, n, t);
                 t->dnext = e->free_tokens;
                 e->free_tokens = t;
                 e->ntokens--;

@@ -170,12 +170,15 @@ void just_withdraw(engine *e, struct just *j, token *match)
     if (e->recording || watch_wants_reasons(e)) {
         char buf[320];
         const struct fact *gone = NULL, *weak = NULL;
+        const token *agg = NULL; /* an aggregate's result: a fact at a level matching none */
         for (const token *t = match; t; t = t->parent)
             if (t->f && j->p->positive[t->level]) {
                 if (!t->f->live)
                     gone = t->f;
                 else if (t->f->cf < e->threshold)
                     weak = t->f;
+            } else if (t->f) {
+                agg = t;
             }
         if (gone)
             snprintf(buf, sizeof buf, "fact %llu was retracted", (unsigned long long)gone->id);
@@ -184,7 +187,11 @@ void just_withdraw(engine *e, struct just *j, token *match)
                      (unsigned long long)weak->id, e->threshold);
         else if (j->r->removed)
             snprintf(buf, sizeof buf, "rule %s was removed", j->r->name->text);
-        else if (negation_blocked(e, j->p, match, buf, sizeof buf))
+        else if (agg) {
+            char v[40];
+            value_format(v, sizeof v, agg->f->slots[0]);
+            snprintf(buf, sizeof buf, "%.120s is no longer %.39s", j->p->cond_text[agg->level], v);
+        } else if (negation_blocked(e, j->p, match, buf, sizeof buf))
             ;
         else
             snprintf(buf, sizeof buf, "a negated condition of rule %s became matched", j->r->name->text);

@@ -6,7 +6,10 @@
  *   the node, alive, linked both ways; the counts equal what is there; a
  *   token is among its parent's kids and its fact's tokens; a not/exists
  *   token's count is the number of alpha entries that join with it; a
- *   terminal token's activation points back at it;
+ *   terminal token's activation points back at it; an aggregate token's
+ *   accumulator agrees with its items (totals, heap, order, table) and has
+ *   one item per alpha entry that joins it (over one pattern) or per
+ *   result of its subnetwork (over a group), and its kids carry its value;
  * - every alpha memory: each entry in its bucket, its fact alive, among
  *   the fact's entries, and accepted by the memory's tests; the count; the
  *   memory where the discrimination tree files it;
@@ -18,6 +21,7 @@
  *   pointing back; the count.
  * The first thing wrong is described in the engine's scratch text.
  */
+#include "aggregate.h"
 #include "alloc.h"
 #include "internal.h"
 #include "rete.h"
@@ -52,6 +56,35 @@ static bool among_fact_tokens(const struct fact *f, const token *t)
     return false;
 }
 
+/* The subnetwork results of a group aggregate that belong to T. */
+static uint64_t group_results(const node *n, const token *t)
+{
+    uint64_t c = 0;
+    for (uint32_t k = 0; k < n->agg->npartners; k++) {
+        const node *p = n->agg->partners[k];
+        for (uint32_t b = 0; p->mem.b && b <= p->mem.mask; b++)
+            for (const token *r = p->mem.b[b]; r; r = r->bnext) {
+                const token *a = r;
+                while (a && a->level > n->level)
+                    a = a->parent;
+                c += !r->dead && a && a->parent == t->parent && a->f == t->f;
+            }
+    }
+    return c;
+}
+
+static const char *verify_agg(engine *e, const node *n, const token *t)
+{
+    uint64_t items;
+    if (!agg_check(e, n, t, &items))
+        return e->scratch;
+    uint64_t want = n->am ? node_count_matches(e, n, t) : group_results(n, t);
+    if (items != want)
+        BROKEN(e, "an aggregate token holds %llu items, but %llu matches join it",
+               (unsigned long long)items, (unsigned long long)want);
+    return NULL;
+}
+
 static const char *verify_token(engine *e, const node *n, const token *t, uint32_t bucket)
 {
     if (t->owner != n)
@@ -72,6 +105,8 @@ static const char *verify_token(engine *e, const node *n, const token *t, uint32
                t->count, node_count_matches(e, n, t));
     if (n->kind == N_TERM && t->act && t->act->tok != t)
         BROKEN(e, "an activation that does not point back at its token");
+    if (n->kind == N_AGG)
+        return verify_agg(e, n, t);
     return NULL;
 }
 

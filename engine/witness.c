@@ -180,6 +180,7 @@ cond_kind cond_kind_of(const node *n)
     case N_EXISTS: return C_EXISTS;
     case N_NCC: return n->exists ? C_EXISTS : C_NOT;
     case N_TEST: return C_TEST;
+    case N_AGG: return C_AGG;
     default: return C_OTHER;
     }
 }

@@ -170,7 +170,11 @@ typedef enum ast_ce_kind {
     CE_OR,      /* u.list: alternatives */
     CE_AND,     /* u.list: a { ... } group */
     CE_TEST,    /* u.test */
+    CE_AGG,     /* u.agg: `?n = count P`, `?m = max(EXPR) { ... }` */
 } ast_ce_kind;
+
+/* The aggregate functions, in the order check.c resolves them to. */
+typedef enum ast_agg_fn { AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG, AGG_COLLECT } ast_agg_fn;
 
 typedef struct ast_ce {
     ast_ce_kind kind;
@@ -185,6 +189,13 @@ typedef struct ast_ce {
         } forall;
         struct ast_ce *list;
         ast_expr *test;
+        struct {
+            ast_name var;        /* the result: a new variable */
+            ast_name fn;         /* count, sum, min, max, avg, collect */
+            ast_agg_fn kind;     /* fn resolved (check) */
+            ast_expr *arg;       /* the value aggregated; NULL for count */
+            struct ast_ce *src;  /* a CE_PATTERN, or a CE_AND group */
+        } agg;
     } u;
 } ast_ce;
 

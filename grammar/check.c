@@ -940,6 +940,10 @@ static const span *later_in_ces(ast_ce *ce, ast_name *n, uint32_t after)
         case CE_AND:
             s = later_in_ces(ce->u.list, n, after);
             break;
+        case CE_AGG:
+            if (var_is(&ce->u.agg.var, n->text, n->len) && ce->u.agg.var.sp.start > after)
+                return &ce->u.agg.var.sp;
+            break;
         default:
             break;
         }
@@ -1160,6 +1164,8 @@ static ast_cons *cons_head(ast_cons *k)
     return k;
 }
 
+static bool agg_region(const char *kind);
+
 static void check_cons_var(checker *c, ast_cons *k, pat_ctx *p)
 {
     ast_name *n = &k->u.var;
@@ -1182,6 +1188,13 @@ static void check_cons_var(checker *c, ast_cons *k, pat_ctx *p)
         v->count++;
         ERR(c, E_FACT_VAR_MISUSE, n->sp, "'?%s' names a fact, not a value", n->text);
         diag_note(c->d, &v->first, "it is bound to a whole fact here");
+    } else if (v->state == V_LOCAL && !region_open(c, v->region) && binds && p->neg &&
+               agg_region(v->region_kind)) {
+        /* local to an aggregate that has ended: a new variable of that name */
+        v->count++;
+        v->first = n->sp;
+        v->region = c->open[c->nopen - 1];
+        v->region_kind = c->open_kind[c->nopen - 1];
     } else if (v->state == V_LOCAL && !region_open(c, v->region)) {
         use_var(c, n);
     } else if (v->state == V_PARTIAL && binds && !p->neg && !p->expect && !v->fact_pat) {
@@ -1622,6 +1635,7 @@ static void check_action(checker *c, ast_action *a)
 
 static void check_ce(checker *c, ast_ce *ce, const char *neg);
 static void check_ces(checker *c, ast_ce *ce, const char *neg);
+static void check_agg(checker *c, ast_ce *ce, const char *neg);
 
 static void open_region(checker *c, const char *kind)
 {
@@ -1708,6 +1722,9 @@ static void check_ce(checker *c, ast_ce *ce, const char *neg)
     case CE_OR:
         check_or(c, ce, neg);
         break;
+    case CE_AGG:
+        check_agg(c, ce, neg);
+        break;
     }
 }
 
@@ -1715,6 +1732,192 @@ static void check_ces(checker *c, ast_ce *ce, const char *neg)
 {
     for (; ce; ce = ce->next)
         check_ce(c, ce, neg);
+}
+
+/* ---- aggregates ----
+ *
+ * `?n = FN[(EXPR)] SOURCE`: the source (a pattern or a { } group) is a
+ * region like the inside of `not`, so its new variables stay inside it;
+ * EXPR is judged inside it too; the result is a new variable bound after
+ * it. The function is resolved to ast_agg_fn here, for the compiler. */
+
+static const char *const agg_names[] = {"count", "sum", "min", "max", "avg", "collect"};
+
+/* Is KIND, a region's, an aggregate's? Its variables may be bound again
+ * in a later region: `?t = sum(?s) f(v: ?s)` then `?m = max(?s) f(v: ?s)`. */
+static bool agg_region(const char *kind)
+{
+    for (size_t i = 0; kind && i < sizeof agg_names / sizeof agg_names[0]; i++)
+        if (kind == agg_names[i])
+            return true;
+    return false;
+}
+
+/* The type of the slot ?N is bound to by a pattern of the source (its
+ * first occurrence heading a slot's constraint), or false if none says. */
+static bool agg_var_type(checker *c, const ast_ce *src, const ast_name *n, ast_type *out,
+                         const char **slot, const char **tmpl)
+{
+    const ast_ce *list = src->kind == CE_AND ? src->u.list : src;
+    for (const ast_ce *ce = list; ce; ce = src->kind == CE_AND ? ce->next : NULL) {
+        if (ce->kind != CE_PATTERN)
+            continue;
+        const ast_pattern *p = &ce->u.pat;
+        tmpl_info *t = map_get(&c->env->tmpls, p->tmpl.text, p->tmpl.len);
+        for (const ast_slotcons *a = p->args; a && t; a = a->next) {
+            ast_cons *h = cons_head(a->cons);
+            if (h->kind != CT_VAR || !var_is(&h->u.var, n->text, n->len))
+                continue;
+            if (a->slot == AST_SLOT_CF) {
+                *out = TY_FLOAT;
+                *slot = "cf";
+            } else if (a->slot >= 0 && (uint32_t)a->slot < t->nslots &&
+                       t->slots[a->slot].type_ok) {
+                *out = t->slots[a->slot].type;
+                *slot = t->slots[a->slot].decl->name.text;
+            } else {
+                return false;
+            }
+            *tmpl = p->tmpl.text;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* sum, avg, min and max read numbers: a constant or a slot of another
+ * type is refused (a computed value is judged when the rule runs). */
+static void agg_number_arg(checker *c, const ast_ce *ce)
+{
+    const ast_expr *x = ce->u.agg.arg;
+    const char *fn = agg_names[ce->u.agg.kind];
+    if (x->kind == EX_LIT && !is_number(x->u.lit.type)) {
+        ERR(c, E_AGG_TYPE, x->sp, "'%s' reads numbers, but this is %s", fn,
+            a_type(x->u.lit.type));
+        return;
+    }
+    ast_type ty;
+    const char *slot, *tmpl;
+    if (x->kind == EX_VAR && agg_var_type(c, ce->u.agg.src, &x->u.var, &ty, &slot, &tmpl) &&
+        !is_number(ty)) {
+        ERR(c, E_AGG_TYPE, x->sp, "'%s' reads numbers, but '?%s' holds %s (slot '%s' of '%s')",
+            fn, x->u.var.text, a_type(ty), slot, tmpl);
+        diag_note(c->d, NULL, "'collect' gathers values of any type; 'count' counts matches");
+    }
+}
+
+/* Does CE bind ?N wherever it holds: a pattern that binds it, a group
+ * with a condition that does, an `or` whose every alternative does? */
+static bool agg_binds(const ast_ce *ce, ast_name *n)
+{
+    switch (ce->kind) {
+    case CE_PATTERN:
+        for (const ast_slotcons *a = ce->u.pat.args; a; a = a->next) {
+            ast_cons *h = cons_head(a->cons);
+            if (h->kind == CT_VAR && var_is(&h->u.var, n->text, n->len))
+                return true;
+        }
+        return false;
+    case CE_AND:
+        for (const ast_ce *x = ce->u.list; x; x = x->next)
+            if (agg_binds(x, n))
+                return true;
+        return false;
+    case CE_OR:
+        for (const ast_ce *x = ce->u.list; x; x = x->next)
+            if (!agg_binds(x, n))
+                return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* The value read is computed for each alternative of the group: each of
+ * its variables new in the group must be bound in every one (E108). */
+static void agg_arg_bound(checker *c, ast_ce *src, ast_expr *x, uint32_t base)
+{
+    switch (x->kind) {
+    case EX_VAR: {
+        ast_name *n = &x->u.var;
+        for (uint32_t i = 0; i < base; i++)
+            if (var_is(n, c->vars[i].name, c->vars[i].len))
+                return; /* bound before the aggregate */
+        if (find_var(c, n) && !agg_binds(src, n)) {
+            ERR(c, E_UNBOUND, n->sp, "variable '?%s' is bound in only some alternatives of "
+                "'or'", n->text);
+            diag_note(c->d, NULL, "the value an aggregate reads is read from every "
+                      "alternative of its group");
+        }
+        return;
+    }
+    case EX_CALL:
+        for (ast_expr *a = x->u.call.args; a; a = a->next)
+            agg_arg_bound(c, src, a, base);
+        return;
+    case EX_BINARY:
+        agg_arg_bound(c, src, x->u.op.lhs, base);
+        agg_arg_bound(c, src, x->u.op.rhs, base);
+        return;
+    case EX_UNARY: agg_arg_bound(c, src, x->u.op.lhs, base); return;
+    case EX_LIT: return;
+    }
+}
+
+static void check_agg(checker *c, ast_ce *ce, const char *neg)
+{
+    (void)neg;
+    ast_name *fn = &ce->u.agg.fn;
+    int kind = -1;
+    for (int i = 0; i < (int)(sizeof agg_names / sizeof agg_names[0]); i++)
+        if (name_eq(fn, agg_names[i]))
+            kind = i;
+    if (kind < 0) {
+        ERR(c, E_AGG_UNKNOWN, fn->sp, "unknown aggregate '%s'", fn->text);
+        const char *best = NULL;
+        unsigned bestd = 99;
+        for (size_t i = 0; i < sizeof agg_names / sizeof agg_names[0]; i++)
+            consider(&best, &bestd, fn, agg_names[i]);
+        if (best)
+            suggest(c, best);
+        else
+            diag_note(c->d, NULL, "an aggregate is count, sum, min, max, avg or collect");
+    } else {
+        ce->u.agg.kind = (ast_agg_fn)kind;
+        if (kind == AGG_COUNT && ce->u.agg.arg) {
+            ERR(c, E_AGG_ARG, ce->u.agg.arg->sp, "'count' counts matches and takes no value");
+            diag_note(c->d, NULL, "write '?%s = count PATTERN'", ce->u.agg.var.text);
+        } else if (kind != AGG_COUNT && !ce->u.agg.arg) {
+            ERR(c, E_AGG_ARG, fn->sp, "'%s' needs the value it reads, in parentheses", fn->text);
+            diag_note(c->d, NULL, "as in '?%s = %s(?x) PATTERN', where the pattern binds ?x",
+                      ce->u.agg.var.text, fn->text);
+        }
+    }
+    var *before = find_var(c, &ce->u.agg.var);
+    uint32_t base = c->nvars;
+    const char *region = kind < 0 ? "an aggregate" : agg_names[kind];
+    open_region(c, region);
+    check_ce(c, ce->u.agg.src, region);
+    if (ce->u.agg.arg) {
+        check_expr(c, ce->u.agg.arg);
+        if (ce->u.agg.src->kind == CE_AND)
+            agg_arg_bound(c, ce->u.agg.src, ce->u.agg.arg, base);
+        if (kind == AGG_SUM || kind == AGG_AVG || kind == AGG_MIN || kind == AGG_MAX)
+            agg_number_arg(c, ce);
+    }
+    c->nopen--;
+    ast_name *n = &ce->u.agg.var;
+    var *v = find_var(c, n);
+    if (v) {
+        v->count++;
+        ERR(c, E_AGG_BOUND, n->sp, "'?%s' is already bound; an aggregate's result is a new "
+            "variable", n->text);
+        diag_note(c->d, &v->first, before ? "it is bound here, before the aggregate"
+                                          : "it is bound here, inside the aggregate");
+        if (v->state == V_LOCAL)
+            v->state = V_BOUND; /* one mistake, one error */
+        return;
+    }
+    add_var(c, n, V_BOUND)->count = 1;
 }
 
 /* ---- numbering a rule's variables ---- */
@@ -1792,6 +1995,12 @@ static void num_ces(numbering *nb, ast_ce *ce)
         case CE_OR:
         case CE_AND: num_ces(nb, ce->u.list); break;
         case CE_TEST: num_expr(nb, ce->u.test); break;
+        case CE_AGG:
+            num_ces(nb, ce->u.agg.src);
+            if (ce->u.agg.arg)
+                num_expr(nb, ce->u.agg.arg);
+            num_name(nb, &ce->u.agg.var);
+            break;
         }
     }
 }
@@ -1883,6 +2092,7 @@ static uint64_t ce_alts(const ast_ce *ce, uint64_t *worst, uint64_t *nconds)
         n = ce_alts(ce->u.forall.domain, worst, nconds);
         n = cap_alts(n * ce_alts(ce->u.forall.body, worst, nconds));
         break;
+    case CE_AGG: n = ce_alts(ce->u.agg.src, worst, nconds); break;
     }
     if (n > *worst)
         *worst = n;

@@ -60,6 +60,10 @@ static const struct {
     {E_DUP_MODULE, "duplicate module"},
     {E_UNKNOWN_MODULE, "unknown module"},
     {E_DUP_FOCUS, "starting focus declared twice"},
+    {E_AGG_UNKNOWN, "unknown aggregate"},
+    {E_AGG_ARG, "aggregate without its value, or count with one"},
+    {E_AGG_BOUND, "aggregate result already bound"},
+    {E_AGG_TYPE, "aggregate of a value that is not a number"},
     {W_UNUSED_VAR, "variable bound but never used"},
     {W_NEVER_FIRES, "rule can never fire"},
     {W_UNUSED_TEMPLATE, "template never used"},
@@ -221,6 +225,8 @@ const char *diag_code_name(diag_code c)
     NAME(E_DUP_PARAM, "E153") NAME(E_FUNC_DEPTH, "E154") NAME(E_CLIPS_NOT, "E155")
     NAME(E_CLIPS_DECL, "E156") NAME(E_CLIPS_PREDICATE, "E157") NAME(E_NAME_DASH, "E158")
     NAME(E_QUERY_PARAM, "E159")
+    NAME(E_AGG_UNKNOWN, "E170") NAME(E_AGG_ARG, "E171") NAME(E_AGG_BOUND, "E172")
+    NAME(E_AGG_TYPE, "E173")
     NAME(E_DUP_MODULE, "E180") NAME(E_UNKNOWN_MODULE, "E181") NAME(E_DUP_FOCUS, "E182")
     NAME(W_UNUSED_VAR, "W001") NAME(W_NEVER_FIRES, "W002") NAME(W_UNUSED_TEMPLATE, "W003")
     NAME(W_DUP_RULE, "W004") NAME(W_SUBSUMED_RULE, "W005") NAME(W_ASK_UNUSED, "W006")

@@ -74,6 +74,11 @@ typedef enum diag_code {
     E_CLIPS_PREDICATE,         /* E157 `?x&:(...)` */
     E_NAME_DASH,               /* E158 `risk-factor` */
     E_QUERY_PARAM,             /* E159 a query parameter no pattern binds */
+    /* aggregates */
+    E_AGG_UNKNOWN = 170,       /* E170 */
+    E_AGG_ARG,                 /* E171 */
+    E_AGG_BOUND,               /* E172 */
+    E_AGG_TYPE,                /* E173 */
     /* modules and focus (check_module.c) */
     E_DUP_MODULE = 180,        /* E180 */
     E_UNKNOWN_MODULE,          /* E181 */

@@ -173,6 +173,15 @@ static void put_ce(FILE *out, const ast_ce *c, int depth)
         put_expr(out, c->u.test);
         fputc('\n', out);
         break;
+    case CE_AGG:
+        fprintf(out, "aggregate ?%s = %s", c->u.agg.var.text, c->u.agg.fn.text);
+        if (c->u.agg.arg) {
+            fputc(' ', out);
+            put_expr(out, c->u.agg.arg);
+        }
+        fputc('\n', out);
+        put_ce(out, c->u.agg.src, depth + 1);
+        break;
     }
 }
 

@@ -232,6 +232,21 @@ static void flat_fact(flat *x, const ast_fact *f)
     flat_svals(x, f->args);
 }
 
+/* `?n = count `, `?m = max(?s) `: an aggregate up to its source. */
+static void flat_agg_head(flat *x, const ast_ce *c)
+{
+    buf_str(x->b, "?");
+    buf_put(x->b, c->u.agg.var.text, c->u.agg.var.len);
+    buf_str(x->b, " = ");
+    buf_put(x->b, c->u.agg.fn.text, c->u.agg.fn.len);
+    if (c->u.agg.arg) {
+        buf_str(x->b, "(");
+        flat_expr(x, c->u.agg.arg, false);
+        buf_str(x->b, ")");
+    }
+    buf_str(x->b, " ");
+}
+
 static void flat_ce(flat *x, const ast_ce *c)
 {
     switch (c->kind) {
@@ -265,6 +280,10 @@ static void flat_ce(flat *x, const ast_ce *c)
     case CE_TEST:
         buf_str(x->b, "test ");
         flat_expr(x, c->u.test, false);
+        break;
+    case CE_AGG:
+        flat_agg_head(x, c);
+        flat_ce(x, c->u.agg.src);
         break;
     }
 }
@@ -599,6 +618,7 @@ static bool must_break(const ast_ce *c)
     case CE_NOT:
     case CE_EXISTS: return must_break(c->u.sub);
     case CE_FORALL: return must_break(c->u.forall.domain) || must_break(c->u.forall.body);
+    case CE_AGG: return must_break(c->u.agg.src);
     case CE_AND:
         if (c->u.list && c->u.list->next)
             return true;
@@ -657,6 +677,13 @@ static void put_ce(printer *p, const ast_ce *c, unsigned tail)
         put_str(p, c->u.list ? " }" : "}");
         break;
     case CE_TEST: break;
+    case CE_AGG: {
+        size_t hn;
+        const char *h = RENDER(p, flat_agg_head, c, &hn);
+        put_flat(p, h, hn);
+        put_ce(p, c->u.agg.src, tail);
+        break;
+    }
     }
 }
 

@@ -313,6 +313,7 @@ static void read_ces(const ast_ce *c, reads *r)
         case CE_OR:
         case CE_AND: read_ces(c->u.list, r); break;
         case CE_TEST: break;
+        case CE_AGG: read_ces(c->u.agg.src, r); break;
         }
     }
 }

@@ -167,6 +167,8 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %type <slotdecl> slot_decl
 %type <lit> literal default signed_number salience
 %type <ce> ce_or ce_unary
+%type <ce> agg_ce agg_source
+%type <expr> agg_arg
 %type <pat> pattern
 %type <slotcons> parg
 %type <cons> cons cons_and cons_term
@@ -471,6 +473,48 @@ ce_unary
             $$ = ce_new(ctx, CE_TEST, @$);
             $$->u.test = $2;
             $$->depth = $2->depth + 1;
+            DEPTH_CHECK($$, @$);
+        }
+    | agg_ce
+    ;
+
+/* ---- aggregates ----
+ * `?n = count P`, `?m = max(?s) P`, `?t = sum(?d) { P1 P2 }`: the function
+ * is a name, judged by check.c, so that count, sum, min, max, avg and
+ * collect stay free as names elsewhere. A condition that starts with a
+ * variable is a pattern's `?f <-` or an aggregate's `=`: one token apart. */
+agg_ce
+    : TK_VAR '=' TK_NAME agg_arg agg_source
+        {
+            $$ = ce_new(ctx, CE_AGG, @$);
+            $$->u.agg.var = $1;
+            $$->u.agg.fn = $3;
+            $$->u.agg.arg = $4;
+            $$->u.agg.src = $5;
+            $$->depth = $5->depth + 1;
+            if ($4 && $4->depth + 1 > $$->depth)
+                $$->depth = $4->depth + 1;
+            DEPTH_CHECK($$, @$);
+        }
+    ;
+
+agg_arg
+    : %empty { $$ = NULL; }
+    | '(' expr ')' { $$ = $2; }
+    ;
+
+agg_source
+    : pattern
+        {
+            $$ = ce_new(ctx, CE_PATTERN, @$);
+            $$->u.pat = *$1;
+            $$->depth = 1;
+        }
+    | '{' conditions '}'
+        {
+            $$ = ce_new(ctx, CE_AND, @$);
+            $$->u.list = $2.head;
+            $$->depth = ce_list_depth($2.head) + 1;
             DEPTH_CHECK($$, @$);
         }
     ;
