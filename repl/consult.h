@@ -75,6 +75,8 @@ bool jsonl_next(jsonl *, FILE *out);
 bool jsonl_line(jsonl *, const char *line, size_t len, FILE *out);
 /* The question shown, or NULL once the consultation is over. */
 const sn_ask *jsonl_question(const jsonl *);
+/* The question shown written again (nothing once it is over). */
+void jsonl_repeat(const jsonl *, FILE *out);
 void jsonl_report(const jsonl *, FILE *out);
 
 /* Write the given facts of working memory as a case block named after

@@ -154,7 +154,9 @@ static void report(FILE *out, sn_engine *e, unsigned long lines)
     batch *b = batch_new(e, out, true);
     if (!b)
         return;
-    batch_result(b, "consultation", lines, sn_fired_total(e), SN_STOP_EMPTY, NULL);
+    /* a result's line counts from 1 (docs/schema/result.json), also when
+     * no line was read */
+    batch_result(b, "consultation", lines ? lines : 1, sn_fired_total(e), SN_STOP_EMPTY, NULL);
     batch_free(b);
     fflush(out);
 }
@@ -216,6 +218,12 @@ bool jsonl_next(jsonl *j, FILE *out)
 }
 
 const sn_ask *jsonl_question(const jsonl *j) { return j->over ? NULL : j->k; }
+
+void jsonl_repeat(const jsonl *j, FILE *out)
+{
+    if (!j->over && !j->ask && j->k)
+        question(out, j->k);
+}
 
 bool jsonl_line(jsonl *j, const char *line, size_t len, FILE *out)
 {
