@@ -6,6 +6,8 @@
 #               fuzz/seeds/facts and the tests' .facts files
 #   fuzz_batch  batch input lines on the shipped rules, seeded from
 #               fuzz/seeds/batch and tests/batch
+#   fuzz_serve  requests of `sinew serve` (its routes, sessions and JSON),
+#               seeded from fuzz/seeds/serve
 # Each has a dictionary of its words (fuzz/*.dict).
 #
 #   sh fuzz/build.sh            build build-fuzz/fuzz_* and build-fuzz/corpus-*/
@@ -32,7 +34,15 @@ clang $CFLAGS -Igrammar -Ibuild/gen -Iengine fuzz/fuzz_facts.c $LIB -lm -o "$out
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_batch.c repl/batch.c repl/cli.c $LIB \
     -ljansson -lm -o "$out/fuzz_batch"
 
-mkdir -p "$out/corpus-front" "$out/corpus-facts" "$out/corpus-batch"
+web=$(ls repl/web/* | sort)
+# shellcheck disable=SC2086
+sh scripts/embed.sh $web > "$out/web_assets.c"
+# shellcheck disable=SC2086
+clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_serve.c repl/webapi.c repl/session.c \
+    repl/jsonl.c repl/batch.c repl/render.c repl/cli.c "$out/web_assets.c" $LIB -ljansson -lm \
+    -o "$out/fuzz_serve"
+
+mkdir -p "$out/corpus-front" "$out/corpus-facts" "$out/corpus-batch" "$out/corpus-serve"
 for f in tests/lang/*.sinew rules/*.sinew; do
     [ -f "$f" ] && cp "$f" "$out/corpus-front/"
 done
@@ -43,9 +53,13 @@ for f in fuzz/seeds/batch/* tests/batch/*.jsonl; do
     [ -f "$f" ] && cp "$f" "$out/corpus-batch/$(basename "$(dirname "$f")")_$(basename "$f")"
 done
 
+for f in fuzz/seeds/serve/*; do
+    [ -f "$f" ] && cp "$f" "$out/corpus-serve/"
+done
+
 case "${1:-}" in
 run)
-    for h in front facts batch; do
+    for h in front facts batch serve; do
         dict=
         [ -f "fuzz/$h.dict" ] && dict="-dict=fuzz/$h.dict"
         echo "== fuzz_$h: ${2:-600} s"
