@@ -7,7 +7,8 @@
 # (tests/lsp/client.py --bench), typed facts, queries and loads against the
 # knowledge base's size (bench/typed/run.sh), consultations on the
 # knowledge base's cases (bench/consult/run.sh), batch throughput
-# (bench/batch/run.sh) and the engine benchmarks against CLIPS
+# (bench/batch/run.sh), 50 consultations at once over HTTP against
+# `sinew serve` (bench/serve/run.sh) and the engine benchmarks against CLIPS
 # (bench/engine.sh).
 set -eu
 B=${1:-build}
@@ -40,6 +41,7 @@ python3 tests/lsp/client.py "$B/sinew" rules --bench || status=1
 sh bench/typed/run.sh "$B" || status=1
 sh bench/consult/run.sh "$B" || status=1
 sh bench/batch/run.sh "$B" || status=1
+sh bench/serve/run.sh "$B" || status=1
 if [ -x bench/engine.sh ]; then
     sh bench/engine.sh "$B" || status=1
 fi
