@@ -9,7 +9,8 @@
 # documents inside), and the limits: a body too long (413), an unknown
 # session (404), a wrong method (405), a full table of sessions (503),
 # idle sessions freed, the saved fuzz inputs (fuzz/seeds/serve) replayed
-# without a crash, and SIGTERM ending it cleanly. Then the page in
+# without a crash, SIGTERM ending it cleanly, and a `dot` that hangs or
+# writes without end stopped at the time and size bounds. Then the page in
 # headless Chromium (tests/browser.js, with playwright-core from npm,
 # installed into BUILD_DIR/npm the first time): a consultation on the
 # shipped knowledge base to its report, a proof tree, stepping through the
@@ -203,6 +204,36 @@ if stop && ! grep -q . "$TMP/serve.err"; then
 else
     fail "serve/stop: sinew serve did not end cleanly on SIGTERM"
     head -n 20 "$TMP/serve.err"
+fi
+
+# dot bounded: one that hangs is stopped at the time bound, one that writes
+# without end at the size bound; each a JSON error, and the server goes on
+mkdir -p "$TMP/fakebin"
+cat > "$TMP/fakebin/dot" << 'DOT'
+#!/bin/sh
+if grep -q red_flag; then exec sleep 60; else exec yes; fi
+DOT
+chmod +x "$TMP/fakebin/dot"
+if PATH=$TMP/fakebin:$PATH start rules/; then
+    st=$(req POST /api/session); SID=$(jq -r .session "$TMP/body" 2> /dev/null)
+    req POST "/api/s/$SID/answer" "$(body '["pop"]')" > /dev/null
+    req POST "/api/s/$SID/answer" "$(body sudden)" > /dev/null
+    t0=$(date +%s)
+    s1=$(req POST "/api/s/$SID/proof" "$(body 'red_flag(code: F09)')")
+    e1=$(jq -r .error "$TMP/body" 2> /dev/null)
+    t1=$(date +%s)
+    s2=$(req POST "/api/s/$SID/proof" "$(body 'sign(name: injury_signs)')")
+    e2=$(jq -r .error "$TMP/body" 2> /dev/null)
+    s3=$(req GET "/api/s/$SID")
+    if [ "$s1$s2$s3" = 503503200 ] && [ $((t1 - t0)) -ge 4 ] && [ $((t1 - t0)) -le 15 ] &&
+        echo "$e1" | grep -q 'too long' && echo "$e2" | grep -q 'too much'; then
+        pass "serve/dot-bounded"
+    else
+        fail "serve/dot-bounded: a hanging dot $s1 after $((t1 - t0)) s ($e1), an endless one $s2 ($e2), then $s3"
+    fi
+    stop || fail "serve/dot-bounded: the server did not end cleanly"
+else
+    fail "serve/dot-bounded: sinew serve did not start"
 fi
 
 # ---- the page in headless Chromium ----
