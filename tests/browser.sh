@@ -250,7 +250,7 @@ elif ! command -v chromium > /dev/null 2>&1; then
 elif ! start rules/; then
     fail "browser: sinew serve did not start"
 else
-    CHROMIUM=$(command -v chromium) NODE_PATH=$NPM/node_modules timeout 120 node tests/browser.js "$URL" "$B/browser" 2>&1
+    CHROMIUM=$(command -v chromium) NODE_PATH=$NPM/node_modules timeout 240 node tests/browser.js "$URL" "$B/browser" 2>&1
     [ $? -eq 124 ] && fail "browser: timed out"
     stop || fail "browser/stop: sinew serve did not end cleanly"
     grep -v '^$' "$TMP/serve.err" | head -n 5 | sed 's/^/  serve: /'
