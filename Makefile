@@ -104,8 +104,9 @@ $(B)/include/sinew.h: engine/sinew.h
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-# The command line is built against the public header only.
-$(B)/obj/repl/%.o: repl/%.c $(B)/include/sinew.h
+# The command line is built against the public header only, once the
+# headers it includes (readline, Jansson, libmicrohttpd) are installed.
+$(B)/obj/repl/%.o: repl/%.c $(B)/include/sinew.h | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(B)/include -MMD -MP -c -o $@ $<
 
