@@ -24,6 +24,8 @@ endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' $(WARN)
 LDLIBS  += -lreadline -ljansson -lm
+# The program's own (not the library's): the HTTP server of `sinew serve`.
+CLI_LIBS := -lmicrohttpd
 
 ifeq ($(SANITIZE),1)
 B       := build-san
@@ -57,7 +59,9 @@ else
 LIB_DOBJ := $(LIB_OBJ:$(B)/obj/%=$(B)/dobj/%)
 endif
 CLI_SRC := $(sort $(wildcard repl/*.c))
-CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+# The page of `sinew serve`, built into the program (scripts/embed.sh).
+WEB     := $(sort $(wildcard repl/web/*))
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/web_assets.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -101,10 +105,19 @@ $(B)/include/sinew.h: engine/sinew.h
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-# The command line is built against the public header only.
-$(B)/obj/repl/%.o: repl/%.c $(B)/include/sinew.h
+# The command line is built against the public header only, once the
+# headers it includes (readline, Jansson, libmicrohttpd) are installed.
+$(B)/obj/repl/%.o: repl/%.c $(B)/include/sinew.h | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(B)/include -MMD -MP -c -o $@ $<
+
+$(B)/gen/web_assets.c: scripts/embed.sh $(WEB)
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $(WEB) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen/web_assets.o: $(B)/gen/web_assets.c repl/web.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Irepl -c -o $@ $<
 
 $(B)/obj/libsinew.o: $(LIB_OBJ)
 	$(LD) -r -o $@ $^
@@ -119,7 +132,7 @@ $(B)/libsinew.so.$(VERSION): $(B)/obj/libsinew.o
 	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $< -lm
 
 $(B)/sinew: $(CLI_OBJ) $(B)/libsinew.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS) $(CLI_LIBS)
 
 # Unit tests reach internals too: they link the objects themselves.
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_DOBJ) $(B)/include/sinew.h

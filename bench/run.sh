@@ -8,7 +8,9 @@
 # knowledge base's size (bench/typed/run.sh), consultations on the
 # knowledge base's cases (bench/consult/run.sh), batch throughput
 # (bench/batch/run.sh), one fact changed under aggregates over 10,000 and
-# 100,000 facts (bench/aggregate/run.sh) and the engine benchmarks against CLIPS
+# 100,000 facts (bench/aggregate/run.sh), 50 consultations at once over
+# HTTP against `sinew serve` (bench/serve/run.sh) and the engine benchmarks
+# against CLIPS
 # (bench/engine.sh).
 set -eu
 B=${1:-build}
@@ -42,6 +44,7 @@ sh bench/typed/run.sh "$B" || status=1
 sh bench/consult/run.sh "$B" || status=1
 sh bench/batch/run.sh "$B" || status=1
 sh bench/aggregate/run.sh "$B" || status=1
+sh bench/serve/run.sh "$B" || status=1
 if [ -x bench/engine.sh ]; then
     sh bench/engine.sh "$B" || status=1
 fi

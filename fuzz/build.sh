@@ -12,6 +12,8 @@
 #               and the consultation transcripts (tests/consult)
 #   fuzz_resume saved consultations read back (consult --resume), seeded
 #               from fuzz/seeds/resume and tests/consult/*.sinew
+#   fuzz_serve  requests of `sinew serve` (its routes, sessions and JSON),
+#               seeded from fuzz/seeds/serve
 # Each has a dictionary of its words (fuzz/*.dict).
 #
 #   sh fuzz/build.sh            build build-fuzz/fuzz_* and build-fuzz/corpus-*/
@@ -39,8 +41,8 @@ clang $CFLAGS -Igrammar -Ibuild/gen -Iengine fuzz/fuzz_facts.c $LIB -lm -o "$out
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_batch.c repl/batch.c repl/cli.c $LIB \
     -ljansson -lm -o "$out/fuzz_batch"
 
-REPL="repl/batch.c repl/cli.c repl/consult.c repl/fmt.c repl/jsonl.c repl/lsp.c repl/repl.c
-    repl/run.c repl/savefile.c"
+# the command line's files but main.c and those of sinew serve (libmicrohttpd)
+REPL=$(ls repl/*.c | grep -v -e 'repl/main.c' -e 'repl/serve.c' | tr '\n' ' ')
 # shellcheck disable=SC2086
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_repl.c $REPL $LIB \
     -lreadline -ljansson -lm -o "$out/fuzz_repl"
@@ -50,8 +52,16 @@ clang $CFLAGS -DFUZZ_REPL_NO_MAIN -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuz
 # shellcheck disable=SC2086
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine fuzz/fuzz_resume.c $LIB -lm -o "$out/fuzz_resume"
 
+web=$(ls repl/web/* | sort)
+# shellcheck disable=SC2086
+sh scripts/embed.sh $web > "$out/web_assets.c"
+# shellcheck disable=SC2086
+clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_serve.c repl/webapi.c repl/session.c \
+    repl/jsonl.c repl/batch.c repl/render.c repl/cli.c "$out/web_assets.c" $LIB -ljansson -lm \
+    -o "$out/fuzz_serve"
+
 mkdir -p "$out/corpus-front" "$out/corpus-facts" "$out/corpus-batch" "$out/corpus-repl" \
-    "$out/corpus-consult" "$out/corpus-resume"
+    "$out/corpus-consult" "$out/corpus-resume" "$out/corpus-serve"
 for f in tests/lang/*.sinew rules/*.sinew; do
     [ -f "$f" ] && cp "$f" "$out/corpus-front/"
 done
@@ -71,10 +81,13 @@ done
 for f in fuzz/seeds/resume/* tests/consult/*.sinew; do
     [ -f "$f" ] && cp "$f" "$out/corpus-resume/$(basename "$(dirname "$f")")_$(basename "$f")"
 done
+for f in fuzz/seeds/serve/*; do
+    [ -f "$f" ] && cp "$f" "$out/corpus-serve/"
+done
 
 case "${1:-}" in
 run)
-    for h in front facts batch repl consult resume; do
+    for h in front facts batch repl consult resume serve; do
         dict=
         [ -f "fuzz/$h.dict" ] && dict="-dict=fuzz/$h.dict"
         echo "== fuzz_$h: ${2:-600} s"
@@ -85,7 +98,7 @@ run)
     done
     ;;
 replay)
-    for h in front facts batch repl consult resume; do
+    for h in front facts batch repl consult resume serve; do
         set -- fuzz/crashes/$h/*
         [ -f "$1" ] && "$out/fuzz_$h" "$@"
     done

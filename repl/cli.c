@@ -102,6 +102,16 @@ static const cli_option lsp_options[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+static const cli_option serve_options[] = {
+    {"bind", 0, 'B', "ADDR", "the address to listen on (default 127.0.0.1: this\n"
+                             "machine only)"},
+    {"port", 0, 'p', "N", "the port (default 8080; 0: any free port, printed)"},
+    {"max-sessions", 0, 'm', "N", "browser tabs served at once (default 100)"},
+    {"idle", 0, 'i', "SECONDS", "a tab's session unused this long is freed (default\n"
+                                "1800)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static const cli_command table[] = {
     {"", "[FILE|DIR...]", "the REPL, on the shipped knowledge base or on these files",
      "The REPL, on the shipped knowledge base (./rules/, or PREFIX/share/sinew/rules\n"
@@ -150,6 +160,14 @@ static const cli_command table[] = {
      "find references, completion, document symbols and formatting ('sinew\n"
      "fmt'). The editor starts it and talks to it; it ends on 'exit'.\n",
      lsp_options},
+    {"serve", "[FILE|DIR...]", "a web page for the classroom (consult, explain, step)",
+     "A web page for teaching on this machine (http://127.0.0.1:8080/ unless\n"
+     "--bind and --port say otherwise): each browser tab is its own\n"
+     "consultation, with the differential and red flags as they change, the\n"
+     "proof tree of any conclusion drawn by Graphviz, the run replayed one\n"
+     "firing at a time with its agenda, and whynot. The page is built into the\n"
+     "program and needs no network. Ctrl-C stops it.\n",
+     serve_options},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

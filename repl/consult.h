@@ -60,6 +60,25 @@ void consult_words(const consult *, void (*fn)(const char *word, void *ctx), voi
  * line at the end. Returns the exit status. */
 int consult_jsonl(sn_engine *, FILE *in, FILE *out);
 
+/* The same a line at a time, for a caller with its own input (the web
+ * page of `sinew serve`): jsonl_new runs the rules; jsonl_next writes the
+ * question to answer (once: again only after a line took it), false when
+ * the consultation is over; jsonl_line takes one line of LEN bytes (an
+ * answer or a command, as consult --jsonl reads it) and writes what it
+ * answers with, false on quit; jsonl_report writes the report. The
+ * caller owns the jsonl (jsonl_free) and the engine, which must outlive
+ * it. */
+typedef struct jsonl jsonl;
+jsonl *jsonl_new(sn_engine *);
+void jsonl_free(jsonl *);
+bool jsonl_next(jsonl *, FILE *out);
+bool jsonl_line(jsonl *, const char *line, size_t len, FILE *out);
+/* The question shown, or NULL once the consultation is over. */
+const sn_ask *jsonl_question(const jsonl *);
+/* The question shown written again (nothing once it is over). */
+void jsonl_repeat(const jsonl *, FILE *out);
+void jsonl_report(const jsonl *, FILE *out);
+
 /* Write the given facts of working memory as a case block named after
  * PATH, expecting what is concluded now; false, with why in ERR, when
  * PATH cannot be written (nothing of it is left behind). */

@@ -154,111 +154,193 @@ static void report(FILE *out, sn_engine *e, unsigned long lines)
     batch *b = batch_new(e, out, true);
     if (!b)
         return;
-    batch_result(b, "consultation", lines, sn_fired_total(e), SN_STOP_EMPTY, NULL);
+    /* a result's line counts from 1 (docs/schema/result.json), also when
+     * no line was read */
+    batch_result(b, "consultation", lines ? lines : 1, sn_fired_total(e), SN_STOP_EMPTY, NULL);
     batch_free(b);
     fflush(out);
 }
 
+/* A consultation driven a line at a time (consult.h). */
+struct jsonl {
+    sn_engine *e;
+    const sn_ask **settled;  /* answered questions, the last answered last */
+    unsigned nsettled, cap;
+    const sn_ask *again;     /* ask this one next (after more, back) */
+    const sn_ask *k;         /* the question shown */
+    bool more, ask, over;
+    unsigned long lines;
+};
+
+jsonl *jsonl_new(sn_engine *e)
+{
+    jsonl *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->settled = calloc(1, sizeof *j->settled);
+    if (!j->settled) {
+        free(j);
+        return NULL;
+    }
+    j->e = e;
+    j->cap = 1;
+    j->ask = true;
+    sn_run(e, -1, NULL);
+    return j;
+}
+
+void jsonl_free(jsonl *j)
+{
+    if (!j)
+        return;
+    free(j->settled);
+    free(j);
+}
+
+bool jsonl_next(jsonl *j, FILE *out)
+{
+    if (j->over)
+        return false;
+    if (j->ask) {
+        sn_engine *e = j->e;
+        j->k = j->again ? j->again
+             : j->more  ? sn_next_question_any(e, NULL, 0, NULL)
+                        : sn_next_question(e, NULL, 0, NULL);
+        j->again = NULL;
+        if (!j->k) {
+            j->over = true;
+            return false;
+        }
+        question(out, j->k);
+    }
+    j->ask = false;
+    return true;
+}
+
+const sn_ask *jsonl_question(const jsonl *j) { return j->over ? NULL : j->k; }
+
+void jsonl_repeat(const jsonl *j, FILE *out)
+{
+    if (!j->over && !j->ask && j->k)
+        question(out, j->k);
+}
+
+bool jsonl_line(jsonl *j, const char *line, size_t len, FILE *out)
+{
+    sn_engine *e = j->e;
+    const sn_ask *k = j->k;
+    if (j->over)
+        return false;
+    j->lines++;
+    if (memchr(line, '\0', len)) {
+        error_line(out, k, "the line holds a NUL byte; nothing was taken");
+        question(out, k);
+        return true;
+    }
+    char *text = malloc(len + 1);
+    if (!text) {
+        j->over = true;
+        return false;
+    }
+    memcpy(text, line, len);
+    text[len] = '\0';
+    text[strcspn(text, "\r\n")] = '\0';
+    char buf[4096], *words[MAX_ANSWERS];
+    const char *err = NULL;
+    int n = words_of(text, buf, sizeof buf, words, &err);
+    free(text);
+    if (n == 0)
+        err = "no answer given ('unknown' when it is not known)";
+    if (n <= 0) {
+        error_line(out, k, err);
+        question(out, k);
+        return true;
+    }
+    const char *cmd = words[0];
+    if (strcmp(cmd, "quit") == 0 && n == 1) {
+        j->over = true;
+        return false;
+    }
+    if (strcmp(cmd, "why") == 0 && n == 1) {
+        why(out, e, k);
+        question(out, k);
+    } else if (strcmp(cmd, "more") == 0 && n == 1) {
+        j->more = true;
+        j->ask = true;
+        j->again = k;
+    } else if (strcmp(cmd, "unknown") == 0 && n == 1) {
+        sn_ask_set_unknown(e, k);
+        j->ask = true;
+    } else if (strcmp(cmd, "back") == 0 && n <= 2) {
+        const sn_ask *b = n == 2 ? sn_ask_find(e, words[1]) : j->nsettled ? j->settled[j->nsettled - 1] : NULL;
+        if (!b || sn_ask_state_of(e, b) == SN_ASK_OPEN) {
+            error_line(out, k, n == 2 ? "no answered question is about that" : "nothing has been answered yet");
+            question(out, k);
+            return true;
+        }
+        sn_ask_clear(e, b);
+        sn_run(e, -1, NULL);
+        for (unsigned i = 0; i < j->nsettled; i++)
+            if (j->settled[i] == b) {
+                memmove(&j->settled[i], &j->settled[i + 1], (j->nsettled - i - 1) * sizeof *j->settled);
+                j->nsettled--;
+                break;
+            }
+        json_t *v = line_new();
+        json_object_set_new(v, "back", json_string(sn_ask_template(b)));
+        emit(out, v);
+        j->again = b;
+        j->ask = true;
+    } else {
+        char msg[256];
+        if (!sn_ask_set(e, k, (const char *const *)words, (unsigned)n, msg, sizeof msg)) {
+            error_line(out, k, msg);
+            question(out, k);
+            return true;
+        }
+        sn_run(e, -1, NULL);
+        j->ask = true;
+    }
+    if (j->ask && k && sn_ask_state_of(e, k) != SN_ASK_OPEN) {
+        unsigned i = 0;
+        while (i < j->nsettled && j->settled[i] != k)
+            i++;
+        if (i < j->nsettled)
+            memmove(&j->settled[i], &j->settled[i + 1], (j->nsettled - i - 1) * sizeof *j->settled);
+        else if (j->nsettled == j->cap) {
+            const sn_ask **w = realloc(j->settled, j->cap * 2 * sizeof *j->settled);
+            if (!w) {
+                j->over = true;
+                return false;
+            }
+            j->settled = w;
+            j->cap *= 2;
+        }
+        j->nsettled -= i < j->nsettled;
+        j->settled[j->nsettled++] = k;
+    }
+    return true;
+}
+
+void jsonl_report(const jsonl *j, FILE *out)
+{
+    report(out, j->e, j->lines);
+}
+
 int consult_jsonl(sn_engine *e, FILE *in, FILE *out)
 {
-    sn_run(e, -1, NULL);
-    const sn_ask **settled = calloc(1, sizeof *settled);
-    unsigned nsettled = 0, cap = 1;
-    const sn_ask *again = NULL, *k = NULL;
-    bool more = false, ask = true;
-    unsigned long lines = 0;
+    jsonl *j = jsonl_new(e);
+    if (!j)
+        return EXIT_FAILURE;
     char *line = NULL;
     size_t lcap = 0;
-    for (;;) {
-        if (ask) {
-            k = again ? again : more ? sn_next_question_any(e, NULL, 0, NULL) : sn_next_question(e, NULL, 0, NULL);
-            again = NULL;
-            if (!k)
-                break;
-            question(out, k);
-        }
-        ask = false;
+    while (jsonl_next(j, out)) {
         ssize_t len = getline(&line, &lcap, in);
-        if (len < 0)
+        if (len < 0 || !jsonl_line(j, line, (size_t)len, out))
             break;
-        lines++;
-        if (memchr(line, '\0', (size_t)len)) {
-            error_line(out, k, "the line holds a NUL byte; nothing was taken");
-            question(out, k);
-            continue;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        char buf[4096], *words[MAX_ANSWERS];
-        const char *err = NULL;
-        int n = words_of(line, buf, sizeof buf, words, &err);
-        if (n == 0)
-            err = "no answer given ('unknown' when it is not known)";
-        if (n <= 0) {
-            error_line(out, k, err);
-            question(out, k);
-            continue;
-        }
-        const char *cmd = words[0];
-        if (strcmp(cmd, "quit") == 0 && n == 1)
-            break;
-        if (strcmp(cmd, "why") == 0 && n == 1) {
-            why(out, e, k);
-            question(out, k);
-        } else if (strcmp(cmd, "more") == 0 && n == 1) {
-            more = true;
-            ask = true;
-            again = k;
-        } else if (strcmp(cmd, "unknown") == 0 && n == 1) {
-            sn_ask_set_unknown(e, k);
-            ask = true;
-        } else if (strcmp(cmd, "back") == 0 && n <= 2) {
-            const sn_ask *b = n == 2 ? sn_ask_find(e, words[1]) : nsettled ? settled[nsettled - 1] : NULL;
-            if (!b || sn_ask_state_of(e, b) == SN_ASK_OPEN) {
-                error_line(out, k, n == 2 ? "no answered question is about that" : "nothing has been answered yet");
-                question(out, k);
-                continue;
-            }
-            sn_ask_clear(e, b);
-            sn_run(e, -1, NULL);
-            for (unsigned i = 0; i < nsettled; i++)
-                if (settled[i] == b) {
-                    memmove(&settled[i], &settled[i + 1], (nsettled - i - 1) * sizeof *settled);
-                    nsettled--;
-                    break;
-                }
-            json_t *v = line_new();
-            json_object_set_new(v, "back", json_string(sn_ask_template(b)));
-            emit(out, v);
-            again = b;
-            ask = true;
-        } else {
-            char msg[256];
-            if (!sn_ask_set(e, k, (const char *const *)words, (unsigned)n, msg, sizeof msg)) {
-                error_line(out, k, msg);
-                question(out, k);
-                continue;
-            }
-            sn_run(e, -1, NULL);
-            ask = true;
-        }
-        if (ask && k && sn_ask_state_of(e, k) != SN_ASK_OPEN) {
-            unsigned i = 0;
-            while (i < nsettled && settled[i] != k)
-                i++;
-            if (i < nsettled)
-                memmove(&settled[i], &settled[i + 1], (nsettled - i - 1) * sizeof *settled);
-            else if (nsettled == cap) {
-                const sn_ask **w = realloc(settled, (cap *= 2) * sizeof *settled);
-                if (!w)
-                    break;
-                settled = w;
-            }
-            nsettled -= i < nsettled;
-            settled[nsettled++] = k;
-        }
     }
     free(line);
-    free(settled);
-    report(out, e, lines);
+    jsonl_report(j, out);
+    jsonl_free(j);
     return 0;
 }

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "consult.h"
 #include "repl.h"
+#include "serve.h"
 
 #define DEFAULT_RULES "rules"
 
@@ -252,6 +253,8 @@ static int dispatch(int argc, char **argv)
         return cmd_fmt(argc - 1, argv + 1);
     if (strcmp(cmd, "lsp") == 0)
         return cmd_lsp(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1, default_rules());
     if (strcmp(cmd, "consult") == 0)
         return session("consult", argc - 1, argv + 1);
     /* sinew [OPTIONS] [FILE|DIR...]: the REPL */

@@ -8,7 +8,8 @@
 # terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
 # line (tests/cli.sh), sinew fmt (tests/fmt.sh), the language server
 # (tests/lsp/client.py), the editor files
-# (tests/editors.sh), install and uninstall (tests/install.sh), the
+# (tests/editors.sh), `sinew serve` and its page in a browser
+# (tests/browser.sh), install and uninstall (tests/install.sh), the
 # knowledge base's cases, the library's edge and the code's shape
 # (tests/library.sh, structure.sh), and the replay of saved fuzz inputs
 # (fuzz/crashes/*). A failing test prints one line (and a diff); passes
@@ -413,6 +414,20 @@ while read -r word rest; do
 done < "$TMP/editors.out"
 grep -v '^PASS ' "$TMP/editors.out" | grep -v '^FAIL ' | sed 's/^/  /'
 [ "$suite_pass" -eq 3 ] || [ "$suite_fail" -gt 0 ] || fail "editors: ran $suite_pass of its 3 checks"
+end
+
+# ---- sinew serve: its API with curl, the page in headless Chromium
+# (tests/browser.sh) ----
+begin browser
+sh tests/browser.sh "$B" "$TMP" > "$TMP/browser.out" 2>&1
+while read -r word rest; do
+    case $word in
+    PASS) pass ;;
+    FAIL) fail "$rest" ;;
+    esac
+done < "$TMP/browser.out"
+grep -v '^PASS ' "$TMP/browser.out" | grep -v '^FAIL ' | sed 's/^/  /'
+grep -q '^PASS browser/tab-closed$' "$TMP/browser.out" || fail "browser: the page was not driven to its end"
 end
 
 # ---- make install into a temporary prefix, the installed sinew on the
