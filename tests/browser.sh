@@ -132,7 +132,9 @@ else
 fi
 s1=$(req GET "/api/s/$SID/step/1"); keep
 n=$(jq -r .steps "$TMP/body" 2> /dev/null)
-first=$(jq -r '.agenda_before[0].rule == .firing.rule and (.trace[0] | startswith("FIRE 1 "))' "$TMP/body" 2> /dev/null)
+# the trace's first FIRE line (a FOCUS line may come first: modules)
+first=$(jq -r '.agenda_before[0].rule == .firing.rule and
+    ([.trace[] | select(startswith("FIRE "))][0] | startswith("FIRE 1 "))' "$TMP/body" 2> /dev/null)
 s2=$(req GET "/api/s/$SID/step/$n"); keep
 after=$(jq -r '.agenda_after_size' "$TMP/body" 2> /dev/null)
 s3=$(req GET "/api/s/$SID/step/$((n + 1))"); keep
