@@ -36,8 +36,8 @@ start() {
     "$SINEW" serve --port 0 "$@" > "$TMP/serve.out" 2> "$TMP/serve.err" &
     PID=$!
     URL=
-    for _ in $(seq 50); do
-        URL=$(sed -n 's|^sinew serve: \(http://[^ ]*/\) .*|\1|p' "$TMP/serve.out")
+    for _ in $(seq 100); do
+        URL=$(sed -n 's|^sinew serve: \(http://[^ ]*/\) .*|\1|p' "$TMP/serve.out" 2> /dev/null)
         [ -n "$URL" ] && return 0
         sleep 0.1
     done

@@ -17,7 +17,7 @@ no() { echo "FAIL interrupt/$1: $2"; }
 # wait (at most 10 s) until FILE has N lines
 wait_lines() {
     i=0
-    while [ "$(wc -l < "$1")" -lt "$2" ] && [ $i -lt 100 ]; do
+    while [ "$(cat "$1" 2> /dev/null | wc -l)" -lt "$2" ] && [ $i -lt 100 ]; do
         sleep 0.1
         i=$((i + 1))
     done
@@ -49,7 +49,7 @@ else
 fi
 
 rm -f "$TMP/done"
-feed 'facts' 'print "read"' | "$SINEW" "$KB" > "$TMP/r.out" 2> "$TMP/r.err" &
+feed 'facts' 'rules' | "$SINEW" "$KB" > "$TMP/r.out" 2> "$TMP/r.err" &
 wait_lines "$TMP/r.out" 2
 pkill -INT -f "$SINEW $KB"
 wait $!
