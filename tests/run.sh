@@ -35,6 +35,16 @@ pass() { passed=$((passed + 1)); suite_pass=$((suite_pass + 1)); }
 fail() { failed=$((failed + 1)); suite_fail=$((suite_fail + 1)); echo "FAIL $*"; }
 begin() { suite=$1; suite_pass=0; suite_fail=0; }
 end() { echo "$suite: $suite_pass passed, $suite_fail failed"; }
+# checks SCRIPT ARGS...: a script that prints a PASS or FAIL line per check;
+# its FAIL lines and anything else it says are shown
+checks() {
+    sh "$@" > "$TMP/checks.out" 2>&1
+    p=$(grep -c '^PASS ' "$TMP/checks.out")
+    f=$(grep -c '^FAIL ' "$TMP/checks.out")
+    passed=$((passed + p)); suite_pass=$((suite_pass + p))
+    failed=$((failed + f)); suite_fail=$((suite_fail + f))
+    grep -v '^PASS ' "$TMP/checks.out" | sed '/^FAIL /!s/^/  /'
+}
 
 # ---- unit tests: each binary prints PASS/FAIL lines ----
 begin unit
@@ -259,15 +269,8 @@ else
     tail -n 20 "$TMP/saved.out"
 fi
 # saving: round trips, resumes, links, refusals (tests/save.sh)
-sh tests/save.sh "$SINEW" > "$TMP/save.out" 2>&1
-while read -r word rest; do
-    case $word in
-    PASS) pass ;;
-    FAIL) fail "$rest" ;;
-    esac
-done < "$TMP/save.out"
-grep -v '^PASS ' "$TMP/save.out" | grep -v '^FAIL ' | sed 's/^/  /'
-grep -q '^PASS save/refused_untouched$' "$TMP/save.out" || fail "save: the checks did not all run"
+checks tests/save.sh "$SINEW"
+grep -q '^PASS save/refused_untouched$' "$TMP/checks.out" || fail "save: the checks did not all pass"
 end
 
 # ---- batch: JSON cases in, JSON results out ----
@@ -362,15 +365,8 @@ done < "$TMP/cli.out"
 grep -v '^PASS ' "$TMP/cli.out" | grep -v '^FAIL ' | sed 's/^/  /'
 grep -q '^PASS cli/batch-man$' "$TMP/cli.out" || fail "cli: the man page was not checked"
 # Ctrl-C while batch and a piped REPL read (tests/interrupt.sh)
-sh tests/interrupt.sh "$SINEW" > "$TMP/int.out" 2>&1
-while read -r word rest; do
-    case $word in
-    PASS) pass ;;
-    FAIL) fail "$rest" ;;
-    esac
-done < "$TMP/int.out"
-grep -v '^PASS ' "$TMP/int.out" | grep -v '^FAIL ' | sed 's/^/  /'
-grep -q '^PASS interrupt/piped_repl$' "$TMP/int.out" || fail "interrupt: the checks did not all pass"
+checks tests/interrupt.sh "$SINEW"
+grep -q '^PASS interrupt/piped_repl$' "$TMP/checks.out" || fail "interrupt: the checks did not all pass"
 end
 
 # ---- sinew fmt: golden layouts, every .sinew file of the project keeps its
@@ -469,14 +465,6 @@ end
 # ---- saved fuzz inputs: no crash, no hang ----
 # ---- the library's edge and the code's shape (tests/library.sh,
 # tests/structure.sh): each prints PASS/FAIL lines, N checks in all ----
-checks() {
-    sh "$@" > "$TMP/checks.out" 2>&1
-    p=$(grep -c '^PASS ' "$TMP/checks.out")
-    f=$(grep -c '^FAIL ' "$TMP/checks.out")
-    passed=$((passed + p)); suite_pass=$((suite_pass + p))
-    failed=$((failed + f)); suite_fail=$((suite_fail + f))
-    grep '^FAIL ' "$TMP/checks.out"
-}
 begin library
 checks tests/library.sh "$B" "$TMP"
 checks tests/structure.sh
