@@ -51,23 +51,32 @@ size_t sn_fact_format(const sn_fact *f, char *buf, size_t size)
     PUT(f->t->name->text);
     PUT("(");
     for (uint32_t i = 0; i < f->t->nslots; i++) {
-        char v[256];
         if (i)
             PUT(", ");
         PUT(f->t->slots[i].name->text);
         PUT(": ");
         if (f->slots[i].type == V_SYMBOL) {
-            PUT(f->slots[i].u.s->text); /* the common case, without a copy */
+            PUT(f->slots[i].u.s->text); /* the common case */
             continue;
         }
-        value_format(v, sizeof v, f->slots[i]);
-        PUT(v);
+        /* straight into what room is left; counted whole either way */
+        size_t room = n < size ? size - n : 0;
+        n += value_format(room ? buf + n : NULL, room, f->slots[i]);
     }
     PUT(")");
 #undef PUT
     if (size)
         buf[n < size ? n : size - 1] = '\0';
     return n;
+}
+
+char *sn_fact_text(const sn_fact *f)
+{
+    size_t n = sn_fact_format(f, NULL, 0);
+    char *text = malloc(n + 1);
+    if (text)
+        sn_fact_format(f, text, n + 1);
+    return text;
 }
 
 void sn_fact_write(FILE *out, const sn_fact *f)

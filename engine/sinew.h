@@ -223,8 +223,12 @@ const char *sn_fact_template(const sn_fact *);
 /* Slot I's value as text (a symbol or string without quotes) into BUF;
  * NULL when there is no slot I. */
 const char *sn_fact_value(const sn_fact *, unsigned i, char *buf, size_t size);
-/* "diagnosis(name: hip_bursitis)" into BUF; returns the length it needed. */
+/* "diagnosis(name: hip_bursitis)" into BUF (cut to SIZE, always ended by
+ * a NUL when SIZE > 0); returns the length the whole text needs. */
 size_t sn_fact_format(const sn_fact *, char *buf, size_t size);
+/* The same text whole, in memory the caller frees with free(); NULL when
+ * memory runs out. */
+char *sn_fact_text(const sn_fact *);
 void sn_fact_write(FILE *, const sn_fact *);
 
 typedef enum sn_origin {

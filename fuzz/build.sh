@@ -41,8 +41,11 @@ clang $CFLAGS -Igrammar -Ibuild/gen -Iengine fuzz/fuzz_facts.c $LIB -lm -o "$out
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_batch.c repl/batch.c repl/cli.c $LIB \
     -ljansson -lm -o "$out/fuzz_batch"
 
-# the command line's files but main.c and those of sinew serve (libmicrohttpd)
-REPL=$(ls repl/*.c | grep -v -e 'repl/main.c' -e 'repl/serve.c' | tr '\n' ' ')
+web=$(ls repl/web/* | sort)
+# shellcheck disable=SC2086
+sh scripts/embed.sh $web > "$out/web_assets.c"
+# the command line's files but main.c and serve.c (its HTTP server, libmicrohttpd)
+REPL="$(ls repl/*.c | grep -v -e 'repl/main.c' -e 'repl/serve.c' | tr '\n' ' ') $out/web_assets.c"
 # shellcheck disable=SC2086
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_repl.c $REPL $LIB \
     -lreadline -ljansson -lm -o "$out/fuzz_repl"
@@ -52,9 +55,6 @@ clang $CFLAGS -DFUZZ_REPL_NO_MAIN -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuz
 # shellcheck disable=SC2086
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine fuzz/fuzz_resume.c $LIB -lm -o "$out/fuzz_resume"
 
-web=$(ls repl/web/* | sort)
-# shellcheck disable=SC2086
-sh scripts/embed.sh $web > "$out/web_assets.c"
 # shellcheck disable=SC2086
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_serve.c repl/webapi.c repl/session.c \
     repl/jsonl.c repl/batch.c repl/render.c repl/cli.c "$out/web_assets.c" $LIB -ljansson -lm \

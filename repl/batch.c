@@ -523,12 +523,13 @@ static bool fact_text(batch *b, sbuf *o, uint64_t id)
     if (id == 0 || id > b->nbyid || !b->byid[id - 1])
         return false;
     if (!b->text_at[id - 1]) {
-        char buf[512];
-        size_t n = sn_fact_format(b->byid[id - 1], buf, sizeof buf);
-        if (n >= sizeof buf)
-            buf[sizeof buf - 1] = '\0';
+        char small[512], *big = NULL;
+        const char *text = small;
+        if (sn_fact_format(b->byid[id - 1], small, sizeof small) >= sizeof small)
+            text = big = sn_fact_text(b->byid[id - 1]); /* rare: a long string */
         size_t at = b->texts.n;
-        sb_str(&b->texts, buf);
+        sb_str(&b->texts, text ? text : "");
+        free(big);
         b->text_at[id - 1] = at + 1;
         b->text_len[id - 1] = b->texts.n - at;
     }

@@ -72,9 +72,7 @@ static seen *snapshot(sn_engine *e, size_t *n)
                 break;
             v = w;
         }
-        char buf[512];
-        sn_fact_format(f, buf, sizeof buf);
-        v[*n] = (seen){sn_fact_id(f), sn_fact_cf(f), sn_fact_red_flag(f), strdup(buf)};
+        v[*n] = (seen){sn_fact_id(f), sn_fact_cf(f), sn_fact_red_flag(f), sn_fact_text(f)};
         ++*n;
     }
     return v;
@@ -351,15 +349,32 @@ static char *cited(sources *s, const char *text, const sn_rule *const *rules, co
     return out;
 }
 
-/* A conclusion as a clinician reads it: the value of a one-slot fact
- * (hamstring_strain), else the fact. */
-static void fact_words(const sn_fact *f, char *buf, size_t size)
+/* A conclusion as a clinician reads it, with its certainty and id, wrapped
+ * after LEAD: the value of a one-slot fact (hamstring_strain) when WORDS,
+ * else the fact, whole. */
+static void fact_item(const consult *c, unsigned indent, const char *lead, const sn_fact *f,
+                      bool words)
 {
-    char second[8];
-    if (!sn_fact_value(f, 1, second, sizeof second))
-        sn_fact_value(f, 0, buf, size);
+    char second[8], value[256];
+    const char *shown = NULL;
+    char *text = NULL;
+    if (words && !sn_fact_value(f, 1, second, sizeof second) &&
+        sn_fact_value(f, 0, value, sizeof value) && strlen(value) + 1 < sizeof value)
+        shown = value;
     else
-        sn_fact_format(f, buf, size);
+        shown = text = sn_fact_text(f);
+    char tail[64];
+    snprintf(tail, sizeof tail, " %.2f (#%llu)", sn_fact_cf(f), (unsigned long long)sn_fact_id(f));
+    size_t n = strlen(shown ? shown : "") + strlen(tail) + 1;
+    char *item = malloc(n);
+    if (item) {
+        snprintf(item, n, "%s%s", shown ? shown : "", tail);
+        wrapln(c, indent, lead, item);
+    } else {
+        wrapln(c, indent, lead, tail + 1);
+    }
+    free(item);
+    free(text);
 }
 
 /* Urgency by the salience of the rule that recommends: above 0 now, down
@@ -409,8 +424,9 @@ static void report(consult *c)
             said = true;
         }
         if (!said) {
-            sn_fact_format(v[i], buf, sizeof buf);
-            wrapln(c, 2, "! ", buf);
+            char *t = sn_fact_text(v[i]);
+            wrapln(c, 2, "! ", t ? t : "(out of memory)");
+            free(t);
         }
     }
 
@@ -420,12 +436,9 @@ static void report(consult *c)
     for (size_t i = 0; i < n; i++) {
         if (strcmp(sn_fact_template(v[i]), "diagnosis") != 0)
             continue;
-        fact_words(v[i], buf, sizeof buf);
         char lead[32];
         snprintf(lead, sizeof lead, "%2u. ", ++rank);
-        char item[600];
-        snprintf(item, sizeof item, "%s %.2f (#%llu)", buf, sn_fact_cf(v[i]), (unsigned long long)sn_fact_id(v[i]));
-        wrapln(c, 2, lead, item);
+        fact_item(c, 2, lead, v[i], true);
     }
     if (!rank) {
         snprintf(buf, sizeof buf, "no diagnosis reaches the threshold (%.2f)", sn_threshold(c->e));
@@ -442,10 +455,7 @@ static void report(consult *c)
         if (!head)
             printf("\nAlso concluded:\n");
         head = true;
-        sn_fact_format(v[i], buf, sizeof buf);
-        char item[600];
-        snprintf(item, sizeof item, "%s %.2f (#%llu)", buf, sn_fact_cf(v[i]), (unsigned long long)sn_fact_id(v[i]));
-        wrapln(c, 2, "", item);
+        fact_item(c, 2, "", v[i], false);
     }
 
     /* recommendations by urgency, each once */

@@ -391,11 +391,11 @@ static bool replay_start(session *s, char *err, size_t errsize)
 
 static json_t *fact_json(const sn_fact *f)
 {
-    char buf[MAX_FACT_TEXT];
-    sn_fact_format(f, buf, sizeof buf);
+    char *text = sn_fact_text(f);
     json_t *v = json_object();
     json_object_set_new(v, "id", json_integer((json_int_t)sn_fact_id(f)));
-    json_object_set_new(v, "fact", json_string(buf));
+    json_object_set_new(v, "fact", json_string(text ? text : ""));
+    free(text);
     json_object_set_new(v, "cf", json_real(sn_fact_cf(f)));
     return v;
 }

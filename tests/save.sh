@@ -5,7 +5,8 @@
 # is replaced whole through a temporary file in its folder; a link is
 # written through (it stays a link); a folder, a device or a missing
 # folder is refused with a reason, leaving everything as it was. Prints a
-# PASS or FAIL line per check.
+# PASS or FAIL line per check. Long facts are checked whole in batch and
+# the consultation report too.
 set -u
 SINEW=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,3 +62,15 @@ for target in "$TMP/b" /dev/null "$TMP/missing/a.sinew"; do
 done
 if [ -c /dev/null ] && [ -d "$TMP/b" ]; then ok refused_untouched; else
     no refused_untouched "a refused target was changed"; fi
+
+# a long fact is whole wherever it is shown: batch's JSON result and the
+# consultation's report (no cut at a fixed buffer)
+long=$(awk 'BEGIN { for (i = 0; i < 1500; i++) printf "y" }')
+want=$((12 + 1500 + 2))
+printf '{"id":1,"note":"%s"}\n' "$long" | "$SINEW" batch "$KB" 2> /dev/null > "$TMP/b.out"
+got=$(jq -r '.conclusions[0].fact' "$TMP/b.out" 2> /dev/null | tr -d '\n' | wc -c)
+if [ "$got" -eq "$want" ]; then ok long_fact_batch; else no long_fact_batch "$got bytes, not $want"; fi
+printf 'assert note(text: "%s")\nconsult\n' "$long" | "$SINEW" "$KB" > "$TMP/c.out" 2>&1
+# (the report wraps: its lines are joined, spaces dropped, to compare)
+if tr -d ' \n' < "$TMP/c.out" | grep -q "seen(text:\"$long\")1.00(#2)"; then ok long_fact_report; else
+    no long_fact_report "the report cut the fact"; fi
