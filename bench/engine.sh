@@ -162,15 +162,39 @@ clips_answer() {
         sort > "$2"
 }
 
-# query_flag BENCH — the --query of a benchmark whose answer is a query's
-# rows (closure); sinew_answer BENCH OUT — sinew's answer as lines to
-# compare with CLIPS's: the rows of that query as CLIPS prints them.
-query_flag() { case $1 in closure) echo "--query paths" ;; esac; }
+# query_flag BENCH — the --query whose rows are a benchmark's answer
+# (each sinew program reports from a query after the run; churn and waltz
+# still print theirs); sinew_answer BENCH OUT — sinew's answer as lines to
+# compare with CLIPS's: the rows of that query (after the header line,
+# before the "N rows" line) as CLIPS's report.clp prints them.
+query_flag() {
+    case $1 in
+    closure) echo "--query paths" ;;
+    manners | manners_explicit) echo "--query seats" ;;
+    alpha) echo "--query alarms" ;;
+    constants | compile) echo "--query hits" ;;
+    esac
+}
 sinew_answer() {
     case $1 in
-    closure) awk 'NR > 1 && !/^[0-9]+ rows?$/ { print "path " $1 " " $2 }' "$2" ;;
+    closure) rows '{ print "path " $1 " " $2 }' "$2" ;;
+    manners) rows '{ print $4 " " $3 }' "$2" ;;
+    manners_explicit) rows '{ print "seat " $4 " n" $3 }' "$2" ;;
+    alpha) rows '{ print "alarm r" $1 " " $2 }' "$2" ;;
+    constants | compile) rows '{ print "hit " $1 " r" $2 }' "$2" ;;
     *) cat "$2" ;;
     esac
+}
+# rows PROGRAM OUT — awk PROGRAM over the rows of a query's table in OUT
+rows() { awk 'NR > 1 && !/^[0-9]+ rows?$/' "$2" | awk "$1"; }
+
+# with_report BENCH CLP — the CLIPS program CLP (ending in (exit)) with
+# bench/BENCH/report.clp between its (run) and its (exit): the twin of the
+# sinew program's query
+with_report() {
+    grep -v '^(exit)' "$2"
+    cat "bench/$1/report.clp"
+    echo '(exit)'
 }
 
 for b in $all; do
@@ -195,7 +219,7 @@ for b in $all; do
             sh bench/manners/gen.sh "$n" clips > "$out/$tag.orig.clp"
             awk -v cw="$out/$tag.clp" -f bench/lib/clips.awk -f bench/lib/clips_rechunk.awk "$out/$tag.orig.clp"
             sfiles="bench/$b/$b.sinew $out/$tag.sinew"
-            cat "bench/$b/$b.clp" "$out/$tag.clp" bench/lib/run.clp > "$out/$tag.run.clp" ;;
+            cat "bench/$b/$b.clp" "$out/$tag.clp" bench/lib/run.clp > "$out/$tag.all.clp" ;;
         alpha | constants | compile)
             # the whole program is generated; compile is constants with
             # one fact
@@ -206,30 +230,30 @@ for b in $all; do
             esac
             sfiles="$out/$tag.sinew"
             if [ "$b" = alpha ]; then
-                cat "$out/$tag.clp" bench/lib/run.clp > "$out/$tag.run.clp"
+                cat "$out/$tag.clp" bench/lib/run.clp > "$out/$tag.all.clp"
             else
                 # the facts by load-facts after (reset) (see constants/gen.awk)
                 { cat "$out/$tag.clp"
                   printf '(reset)\n(load-facts "%s")\n' "$out/$tag.fct"
-                  grep -v '^(reset)' bench/lib/run.clp; } > "$out/$tag.run.clp"
+                  grep -v '^(reset)' bench/lib/run.clp; } > "$out/$tag.all.clp"
             fi ;;
         churn)
             sfiles="bench/churn/churn.sinew"
-            cat bench/churn/churn.clp bench/lib/run.clp > "$out/$tag.run.clp" ;;
-        closure)
-            # the paths come from a query after the run; CLIPS prints them
-            # by report.clp between (run) and (exit)
-            sh bench/closure/gen.sh "$n" "$out"
-            sfiles="bench/$b/$b.sinew $out/$tag.sinew"
-            { cat "bench/$b/$b.clp" "$out/$tag.clp"
-              grep -v '^(exit)' bench/lib/run.clp
-              cat bench/closure/report.clp
-              echo '(exit)'; } > "$out/$tag.run.clp" ;;
+            cat bench/churn/churn.clp bench/lib/run.clp > "$out/$tag.all.clp" ;;
         *)
             sh "bench/$b/gen.sh" "$n" "$out"
             sfiles="bench/$b/$b.sinew $out/$tag.sinew"
-            cat "bench/$b/$b.clp" "$out/$tag.clp" bench/lib/run.clp > "$out/$tag.run.clp" ;;
+            cat "bench/$b/$b.clp" "$out/$tag.clp" bench/lib/run.clp > "$out/$tag.all.clp" ;;
         esac
+        # the answer: a query's rows after the run in sinew; in CLIPS, the
+        # same facts printed by report.clp between (run) and (exit)
+        rb=$b
+        [ "$b" = compile ] && rb=constants
+        if [ -f "bench/$rb/report.clp" ]; then
+            with_report "$rb" "$out/$tag.all.clp" > "$out/$tag.run.clp"
+        else
+            mv "$out/$tag.all.clp" "$out/$tag.run.clp"
+        fi
 
         fresh s; fresh c; fresh o
         [ "$have_clips" = 1 ] || c_done=1

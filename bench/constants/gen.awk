@@ -7,15 +7,19 @@
 #
 # Slots a and b hold symbols (a0..a31, b0..b31), c and d integers (0..31).
 # Rule i leaves out slot i mod 4 and tests the other three against
-# constants; it prints the fact's id and its own number.
+# constants; it asserts hit(id, by): the fact's id and its own number.
+# The hits are read after the run: sinew's query hits, CLIPS's report.clp.
 function val(s, v) { return s < 2 ? sprintf("%s%d", s == 0 ? "a" : "b", v) : v }
 BEGIN {
     prng_seed(seed)
     split("a b c d", sn, " ")
     printf "# Constant tests: %d rules, %d facts, seed %d (bench/constants/gen.sh)\n\n", r, f, seed > sw
-    print "template item { id: int  a: symbol  b: symbol  c: int  d: int }\n" > sw
+    print "template item { id: int  a: symbol  b: symbol  c: int  d: int }" > sw
+    print "template hit { id: int  by: int }\n" > sw
+    print "query hits()\nwhen\n    hit(id: ?i, by: ?r)\nend\n" > sw
     printf ";;; Constant tests: %d rules, %d facts, seed %d (bench/constants/gen.sh)\n\n", r, f, seed > cw
-    print "(deftemplate item (slot id) (slot a) (slot b) (slot c) (slot d))\n" > cw
+    print "(deftemplate item (slot id) (slot a) (slot b) (slot c) (slot d))" > cw
+    print "(deftemplate hit (slot id) (slot by))\n" > cw
 
     for (i = 0; i < r; i++) {
         skip = i % 4
@@ -26,8 +30,8 @@ BEGIN {
             st = st sprintf(", %s: %s", sn[s + 1], v)
             ct = ct sprintf(" (%s %s)", sn[s + 1], v)
         }
-        printf "rule r%d\nwhen\n    item(id: ?i%s)\nthen\n    print \"hit \", ?i, \" r%d\"\nend\n\n", i, st, i > sw
-        printf "(defrule r%d\n   (item (id ?i)%s)\n   =>\n   (printout t \"hit \" ?i \" r%d\" crlf))\n\n", i, ct, i > cw
+        printf "rule r%d\nwhen\n    item(id: ?i%s)\nthen\n    assert hit(id: ?i, by: %d)\nend\n\n", i, st, i > sw
+        printf "(defrule r%d\n   (item (id ?i)%s)\n   =>\n   (assert (hit (id ?i) (by %d))))\n\n", i, ct, i > cw
     }
 
     n = f > 0 ? f : 1

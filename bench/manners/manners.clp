@@ -1,4 +1,5 @@
-; Miss Manners in CLIPS: the same rules as manners.sinew (see there).
+; Miss Manners in CLIPS: the same rules as manners.sinew (see there). The
+; seating is printed after the run by report.clp, as sinew's query seats.
 (deftemplate guest (slot name) (slot sex) (slot hobby))
 (deftemplate last_seat (slot seat))
 (deftemplate seating (slot seat1) (slot name1) (slot name2) (slot seat2) (slot id) (slot pid) (slot path_done))
@@ -53,24 +54,15 @@
    (last_seat (seat ?l))
    (seating (seat2 ?l))
    =>
-   (modify ?f1 (state print_results)))
+   (modify ?f1 (state done)))
 
 (defrule continue
    ?f1 <- (context (state check_done))
    =>
    (modify ?f1 (state assign_seats)))
 
-(defrule print_results
-   (context (state print_results))
-   (last_seat (seat ?l))
-   (seating (id ?id) (seat2 ?l))
-   ?f4 <- (path (id ?id) (name ?n) (seat ?s))
-   =>
-   (retract ?f4)
-   (printout t ?s " " ?n crlf))
-
 (defrule all_done
    (declare (salience -1))
-   (context (state print_results))
+   (context (state done))
    =>
    (halt))

@@ -3,6 +3,8 @@
 ;;; which says what the program does and how it differs from the classic
 ;;; one: the newest open seating is extended with the lowest-numbered guest
 ;;; who fits, by the lowest-numbered shared hobby; a dead end backtracks.
+;;; The seating is printed after the run by report.clp, as sinew's query
+;;; seats.
 
 (deftemplate guest (slot name) (slot sex) (slot hobby))
 (deftemplate last_seat (slot seat))
@@ -74,7 +76,7 @@
    (last_seat (seat ?l_seat))
    (seating (seat2 ?l_seat) (path_done yes))
    =>
-   (modify ?f1 (state print_results)))
+   (modify ?f1 (state done)))
 
 (defrule continue
    (declare (salience -1))
@@ -90,16 +92,7 @@
    =>
    (modify ?f2 (path_done dead)))
 
-(defrule print_results
-   (context (state print_results))
-   (last_seat (seat ?l_seat))
-   (seating (id ?id) (seat2 ?l_seat) (path_done yes))
-   (path (id ?id) (name ?n) (seat ?s))
-   =>
-   (printout t "seat " ?s " n" ?n crlf))
-
 (defrule all_done
-   (declare (salience -1))
-   (context (state print_results))
+   (context (state done))
    =>
    (halt))
