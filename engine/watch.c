@@ -105,7 +105,10 @@ static void log_change(engine *e, sn_change_kind kind, const struct fact *f, dou
 
 void watch_fact(engine *e, const struct fact *f, bool added)
 {
-    char cause[320] = "";
+    if (!e->steplog && !(e->watch & SN_WATCH_FACTS))
+        return; /* the common case: on every assert and retract */
+    char cause[320];
+    cause[0] = '\0';
     bool why = !added && withdrawn_now(f) && watch_wants_reasons(e);
     if (why) {
         const struct just *j = f->cause;
