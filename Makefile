@@ -135,7 +135,7 @@ $(B)/sinew: $(CLI_OBJ) $(B)/libsinew.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS) $(CLI_LIBS)
 
 # Unit tests reach internals too: they link the objects themselves.
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_DOBJ) $(B)/include/sinew.h
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/calls.h $(LIB_DOBJ) $(B)/include/sinew.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSINEW_DEBUG -Ibase -Igrammar -Iengine -I$(B)/gen -o $@ $< $(LIB_DOBJ) \
 	    $(LDFLAGS) $(LDLIBS)
@@ -150,7 +150,7 @@ test: all $(UNIT_BIN)
 # make test and SANITIZE=1 run it already.
 MEMCHECK_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/mtests/%)
 
-$(B)/mtests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ) $(B)/include/sinew.h
+$(B)/mtests/%: tests/unit/%.c tests/unit/unit.h tests/unit/calls.h $(LIB_OBJ) $(B)/include/sinew.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ibase -Igrammar -Iengine -I$(B)/gen -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
 

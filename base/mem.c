@@ -20,6 +20,8 @@ void mem_init(sn_mem *m)
 
 void mem_fini(sn_mem *m)
 {
+    free(m->reserve_block);
+    m->reserve_block = NULL;
     for (int k = 0; k <= MEM_CLASSES; k++)
         while (m->free_small[k]) {
             union header *h = m->free_small[k];
@@ -38,6 +40,8 @@ void mem_failed(sn_mem *m)
 {
     if (m->oom)
         longjmp(*m->oom, 1);
+    if (m->fail)
+        m->fail(m->fail_ctx);
 }
 
 static int refuse(sn_mem *m, size_t grow)
@@ -49,9 +53,53 @@ static int refuse(sn_mem *m, size_t grow)
     return 0;
 }
 
+int mem_set_reserve(sn_mem *m, size_t bytes)
+{
+    void *b = bytes ? malloc(bytes) : NULL;
+    if (bytes && !b)
+        return 0;
+    free(m->reserve_block);
+    m->reserve_block = b;
+    m->reserve = bytes;
+    m->tapped = 0;
+    m->drawn = 0;
+    return 1;
+}
+
+int mem_refill(sn_mem *m)
+{
+    if (!m->tapped)
+        return 1;
+    if (m->fail_after >= 0 && m->count >= (unsigned long)m->fail_after)
+        return 0;
+    if (m->limit && m->used >= m->limit)
+        return 0;
+    if (!m->reserve_block && m->reserve && !(m->reserve_block = malloc(m->reserve)))
+        return 0;
+    m->tapped = 0;
+    m->drawn = 0;
+    return 1;
+}
+
+/* An allocation of SIZE bytes was refused (or malloc failed): may it go
+ * ahead on the reserve? Never under a landing (`oom`): that boundary
+ * unwinds instead. The block goes back to malloc on the first draw. */
+static int draw(sn_mem *m, size_t size)
+{
+    if (m->oom || !m->reserve || m->drawn > m->reserve || size > m->reserve - m->drawn)
+        return 0;
+    if (!m->tapped) {
+        free(m->reserve_block);
+        m->reserve_block = NULL;
+        m->tapped = 1;
+    }
+    m->drawn += size;
+    return 1;
+}
+
 void *mem_alloc(sn_mem *m, size_t size)
 {
-    if (size > SIZE_MAX - sizeof(header) || refuse(m, size)) {
+    if (size > SIZE_MAX - sizeof(header) || (refuse(m, size) && !draw(m, size))) {
         mem_failed(m);
         return NULL;
     }
@@ -62,6 +110,8 @@ void *mem_alloc(sn_mem *m, size_t size)
         m->free_small[k] = *(void **)(h + 1);
     } else {
         h = malloc(sizeof *h + capacity(size));
+        if (!h && draw(m, size))
+            h = malloc(sizeof *h + capacity(size));
     }
     if (!h) {
         mem_failed(m);
@@ -93,7 +143,8 @@ void *mem_realloc(sn_mem *m, void *p, size_t size)
         return mem_alloc(m, size);
     header *h = (header *)p - 1;
     size_t old = h->size;
-    if (size > SIZE_MAX - sizeof(header) || (size > old && refuse(m, size - old))) {
+    if (size > SIZE_MAX - sizeof(header) ||
+        (size > old && refuse(m, size - old) && !draw(m, size - old))) {
         mem_failed(m);
         return NULL;
     }
@@ -107,6 +158,8 @@ void *mem_realloc(sn_mem *m, void *p, size_t size)
         return p;
     }
     header *n = realloc(h, sizeof *n + capacity(size));
+    if (!n && draw(m, size - old))
+        n = realloc(h, sizeof *n + capacity(size));
     if (!n) {
         mem_failed(m);
         return NULL;

@@ -8,7 +8,15 @@
  *
  * When an allocation fails and `oom` is set, mem_alloc longjmps there: the
  * load boundary that set it frees whatever the load had built (the arena,
- * the scanner) and reports SINEW_E_NOMEM. With `oom` unset it returns NULL.
+ * the scanner) and reports E008. With `oom` unset it first draws on the
+ * reserve, if one is set (mem_set_reserve): a block held back so that a
+ * change already under way (a fact half through the Rete network) can
+ * finish and leave everything whole. The reserve is a budget of RESERVE
+ * bytes past the failure, whatever failed (the limit, the Nth allocation
+ * or malloc itself), and the block is given back to malloc at once.
+ * `tapped` says the reserve was drawn on; mem_refill takes it back when
+ * memory allows. Only when the reserve is spent too does mem_alloc return
+ * NULL.
  *
  * The caller owns the sn_mem; it must outlive everything allocated from it.
  */
@@ -32,6 +40,15 @@ typedef struct sn_mem {
      * drops many small objects of a few sizes. mem_fini releases them. */
     int cache;
     void *free_small[MEM_CLASSES + 1];
+    size_t reserve;    /* bytes held back for finishing a change; 0: none */
+    void *reserve_block; /* those bytes, while not drawn on */
+    size_t drawn;      /* bytes allocated on the reserve since it was tapped */
+    int tapped;        /* the reserve was drawn on (mem_refill clears it) */
+    /* Called when an allocation fails with no `oom` set and the reserve
+     * spent, before NULL is returned; it may longjmp (the engine lands at
+     * its outermost call), or return to let the caller see NULL. */
+    void (*fail)(void *ctx);
+    void *fail_ctx;
 } sn_mem;
 
 void mem_init(sn_mem *);
@@ -46,7 +63,16 @@ void *mem_realloc(sn_mem *, void *p, size_t size);
 void mem_free(sn_mem *, void *p);
 char *mem_strndup(sn_mem *, const char *s, size_t len);
 
-/* Called when an allocation fails: longjmps to mem->oom if set. */
+/* Hold back BYTES as the reserve (0: none). False when malloc cannot
+ * give them (nothing changes). */
+int mem_set_reserve(sn_mem *, size_t bytes);
+/* Take the reserve back after it was tapped: true when it is whole again
+ * (or there is none); false while memory is still short — the limit
+ * reached, the Nth allocation failing, or malloc refusing the block. */
+int mem_refill(sn_mem *);
+
+/* Called when an allocation fails: longjmps to mem->oom if set, else
+ * calls mem->fail if set. */
 void mem_failed(sn_mem *);
 
 #endif

@@ -142,8 +142,9 @@ static void heap_down(ast_agg_fn fn, agg_acc *a, uint32_t i)
 static void heap_push(engine *e, ast_agg_fn fn, agg_acc *a, agg_item *it)
 {
     if (a->nheap == a->capheap) {
-        a->capheap = a->capheap ? a->capheap * 2 : 8;
-        a->heap = e_realloc(e, a->heap, a->capheap * sizeof *a->heap);
+        uint32_t cap = a->capheap ? a->capheap * 2 : 8;
+        a->heap = e_realloc(e, a->heap, cap * sizeof *a->heap);
+        a->capheap = cap; /* after: memory that runs out leaves it as it was */
     }
     heap_set(a, a->nheap++, it);
     heap_up(fn, a, it->heap);
@@ -473,9 +474,8 @@ bool agg_check(engine *e, const node *n, const token *t, uint64_t *nitems)
 {
     const agg_acc *a = t->acc;
     const agg_node *g = n->agg;
-    scratch_reset(e);
     if (!a) {
-        scratch_printf(e, "an aggregate token without its accumulator");
+        snprintf(e->verify_why, sizeof e->verify_why, "an aggregate token without its accumulator");
         return false;
     }
     uint64_t count = 0, nnum = 0, nfloat = 0;
@@ -483,11 +483,11 @@ bool agg_check(engine *e, const node *n, const token *t, uint64_t *nitems)
     for (const agg_item *it = a->first; it; it = it->next) {
         count++;
         if (it->owner != t || !table_find((agg_node *)g, t, it->match, it->hash)) {
-            scratch_printf(e, "an aggregate item missing from its node's table");
+            snprintf(e->verify_why, sizeof e->verify_why, "an aggregate item missing from its node's table");
             return false;
         }
         if (g->fn == AGG_COLLECT && it->next && collect_cmp(it->v, it->next->v) > 0) {
-            scratch_printf(e, "collected values out of order");
+            snprintf(e->verify_why, sizeof e->verify_why, "collected values out of order");
             return false;
         }
         nnum += it->num;
@@ -497,36 +497,35 @@ bool agg_check(engine *e, const node *n, const token *t, uint64_t *nitems)
     }
     *nitems = count;
     if (count != a->n || nnum != a->nnum || nfloat != a->nfloat || isum != a->isum) {
-        scratch_printf(e, "an aggregate's totals disagree with its %llu items",
+        snprintf(e->verify_why, sizeof e->verify_why, "an aggregate's totals disagree with its %llu items",
                        (unsigned long long)count);
         return false;
     }
     if (g->fn == AGG_MIN || g->fn == AGG_MAX) {
         if (a->nheap != nnum) {
-            scratch_printf(e, "an aggregate heap holds %u of %llu numbers", a->nheap,
+            snprintf(e->verify_why, sizeof e->verify_why, "an aggregate heap holds %u of %llu numbers", a->nheap,
                            (unsigned long long)nnum);
             return false;
         }
         for (uint32_t i = 0; i < a->nheap; i++)
             if (a->heap[i]->heap != i || (i && heap_above(g->fn, a->heap[i], a->heap[(i - 1) / 2]))) {
-                scratch_printf(e, "an aggregate heap out of order at %u", i);
+                snprintf(e->verify_why, sizeof e->verify_why, "an aggregate heap out of order at %u", i);
                 return false;
             }
     }
     value v;
     bool has = acc_value(e, g, a, &v);
     if (has != a->out || (has && !value_same(v, a->result->slots[0]))) {
-        scratch_reset(e);
-        scratch_printf(e, "an aggregate's result is not the value of its items");
+            snprintf(e->verify_why, sizeof e->verify_why, "an aggregate's result is not the value of its items");
         return false;
     }
     if (!a->out && t->kids) {
-        scratch_printf(e, "tokens below an aggregate that has no value");
+        snprintf(e->verify_why, sizeof e->verify_why, "tokens below an aggregate that has no value");
         return false;
     }
     for (const token *k = t->kids; k; k = k->snext)
         if (k->f != a->result) {
-            scratch_printf(e, "a token below an aggregate without its result");
+            snprintf(e->verify_why, sizeof e->verify_why, "a token below an aggregate without its result");
             return false;
         }
     return true;

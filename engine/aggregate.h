@@ -89,7 +89,7 @@ void agg_end(engine *, node *n, token *t);
 void agg_drop(engine *, node *n, token *t);
 
 /* For verify.c: how many items T's accumulator holds, and whether its
- * totals and heap agree with them (else a message in the engine's scratch). */
+ * totals and heap agree with them (else a message in e->verify_why). */
 bool agg_check(engine *, const node *n, const token *t, uint64_t *nitems);
 
 #endif

@@ -442,8 +442,8 @@ static int by_place(const void *a, const void *b)
     return (x->col > y->col) - (x->col < y->col);
 }
 
-bool sn_analyze(const char *const *names, const char *const *texts, const size_t *lens,
-                unsigned n, sn_analysis *out)
+sn_status sn_analyze(const char *const *names, const char *const *texts, const size_t *lens,
+                     unsigned n, sn_analysis *out)
 {
     memset(out, 0, sizeof *out);
     standalone s;

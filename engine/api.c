@@ -212,28 +212,35 @@ static int rec_order(const void *a, const void *b)
     return strcmp(x->text, y->text);
 }
 
+/* A strict order of the recommendations: rec_order, then where they are. */
+static bool rec_before(const struct just *a, const struct just *b)
+{
+    int c = rec_order(&a, &b);
+    return c < 0 || (c == 0 && a < b);
+}
+
 unsigned sn_recommendations(const sn_engine *e, const char **texts, const sn_rule **rules,
                             unsigned max)
 {
     unsigned n = 0;
     for (const struct just *j = e->recs_first; j; j = j->rnext)
         n++;
-    if (max == 0 || (!texts && !rules))
+    if (!texts && !rules)
         return n;
-    const struct just **v = malloc(n * sizeof *v + 1);
-    if (!v)
-        return 0;
-    unsigned i = 0;
-    for (const struct just *j = e->recs_first; j; j = j->rnext)
-        v[i++] = j;
-    qsort(v, n, sizeof *v, rec_order);
-    for (i = 0; i < n && i < max; i++) {
+    /* the first MAX in order, chosen one at a time: no memory needed, and
+     * recommendations are few */
+    const struct just *prev = NULL;
+    for (unsigned i = 0; i < n && i < max; i++) {
+        const struct just *best = NULL;
+        for (const struct just *j = e->recs_first; j; j = j->rnext)
+            if ((!prev || rec_before(prev, j)) && (!best || rec_before(j, best)))
+                best = j;
         if (texts)
-            texts[i] = v[i]->text;
+            texts[i] = best->text;
         if (rules)
-            rules[i] = v[i]->r;
+            rules[i] = best->r;
+        prev = best;
     }
-    free(v);
     return n;
 }
 

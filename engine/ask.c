@@ -140,9 +140,42 @@ static bool group_set(engine *e, ask *k, const char *const *answers, unsigned n,
     return true;
 }
 
-bool sn_ask_set(sn_engine *e, const sn_ask *kc, const char *const *answers, unsigned n, char *err, size_t errsize)
+/* What an answer changes in a question besides facts: its flags and its
+ * items', kept to be put back when memory runs out in the middle. */
+typedef struct ask_flags {
+    bool unknown, done;
+    bool *item_set, *item_unknown;
+} ask_flags;
+
+static void flags_save(engine *e, const ask *k, ask_flags *s)
 {
-    ask *k = (ask *)kc;
+    s->unknown = k->unknown;
+    s->done = k->done;
+    s->item_set = e_alloc(e, (k->nitems + 1) * sizeof *s->item_set);
+    s->item_unknown = e_alloc(e, (k->nitems + 1) * sizeof *s->item_unknown);
+    for (uint32_t i = 0; i < k->nitems; i++) {
+        s->item_set[i] = k->item_set[i];
+        s->item_unknown[i] = k->items[i]->unknown;
+    }
+}
+
+static void flags_end(engine *e, ask *k, ask_flags *s, bool restore)
+{
+    if (restore) {
+        k->unknown = s->unknown;
+        k->done = s->done;
+        for (uint32_t i = 0; i < k->nitems; i++) {
+            k->item_set[i] = s->item_set[i];
+            k->items[i]->unknown = s->item_unknown[i];
+        }
+    }
+    e_free(e, s->item_set);
+    e_free(e, s->item_unknown);
+}
+
+static bool ask_set(engine *e, ask *k, const char *const *answers, unsigned n, char *err,
+                    size_t errsize)
+{
     if (n == 0 || (n > 1 && !k->multiple)) {
         snprintf(err, errsize, n ? "one answer only" : "no answer given");
         return false;
@@ -176,8 +209,30 @@ bool sn_ask_set(sn_engine *e, const sn_ask *kc, const char *const *answers, unsi
     return true;
 }
 
-void sn_ask_set_unknown(sn_engine *e, const sn_ask *kc)
+sn_status sn_ask_set(sn_engine *e, const sn_ask *kc, const char *const *answers, unsigned n,
+                     char *err, size_t errsize)
 {
+    CALL_ENTER(e);
+    ask *k = (ask *)kc;
+    ask_flags saved;
+    flags_save(e, k, &saved);
+    uint64_t before = e->next_id;
+    if (!ask_set(e, k, answers, n, err, errsize)) {
+        flags_end(e, k, &saved, false);
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "%s", errsize ? err : "not allowed"));
+    }
+    bool undo = call_short(e);
+    if (undo) {
+        wm_take_back(e, before);
+        engine_quiesce(e);
+    }
+    flags_end(e, k, &saved, undo);
+    return call_leave(e, SN_OK);
+}
+
+sn_status sn_ask_set_unknown(sn_engine *e, const sn_ask *kc)
+{
+    CALL_ENTER(e);
     ask *k = (ask *)kc;
     for (uint32_t i = 0; i < k->nitems; i++) {
         k->item_set[i] = sn_ask_state_of(e, k->items[i]) == SN_ASK_OPEN;
@@ -187,25 +242,47 @@ void sn_ask_set_unknown(sn_engine *e, const sn_ask *kc)
     if (!k->t)
         k->done = true;
     k->unknown = true;
+    return call_leave(e, SN_OK);
 }
 
-void sn_ask_clear(sn_engine *e, const sn_ask *kc)
+/* The facts answering K (a question with a template) retracted; when
+ * memory runs out on the way they are put back (under new ids). */
+static void clear_answers(engine *e, ask *k)
 {
+    uint32_t n = 0;
+    for (struct fact *f = k->t->first; f; f = f->tnext)
+        n += ask_given_fact(f);
+    struct fact **gone = e_alloc(e, (n + 1) * sizeof *gone);
+    n = 0;
+    for (struct fact *f = k->t->first, *next; f; f = next) {
+        next = f->tnext;
+        if (ask_given_fact(f)) {
+            gone[n++] = f; /* readable until the call quiesces (wm.h) */
+            fact_retract(e, f);
+        }
+    }
+    if (call_short(e))
+        for (uint32_t i = 0; i < n; i++)
+            fact_assert(e, gone[i]->t, gone[i]->slots, gone[i]->origin, gone[i]->source, NULL);
+    e_free(e, gone);
+    engine_quiesce(e);
+}
+
+sn_status sn_ask_clear(sn_engine *e, const sn_ask *kc)
+{
+    CALL_ENTER(e);
     ask *k = (ask *)kc;
     if (!k->t) {
         /* the items its answer settled */
         for (uint32_t i = 0; i < k->nitems; i++)
             if (k->done && k->item_set[i])
                 sn_ask_clear(e, k->items[i]);
-        k->done = false;
+        if (!call_short(e))
+            k->done = k->unknown = false;
+        return call_leave(e, SN_OK);
+    }
+    clear_answers(e, k);
+    if (!call_short(e))
         k->unknown = false;
-        return;
-    }
-    for (struct fact *f = k->t->first, *next; f; f = next) {
-        next = f->tnext;
-        if (ask_given_fact(f))
-            fact_retract(e, f);
-    }
-    k->unknown = false;
-    engine_quiesce(e);
+    return call_leave(e, SN_OK);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "engine.h"
 #include "internal.h"
 #include "wm.h"
@@ -17,33 +18,44 @@ const char *sn_case_name(const sn_engine *e, unsigned i)
     return i < e->ncases ? e->cases[i]->name->text : NULL;
 }
 
-void sn_case_start(sn_engine *e, unsigned i)
+sn_status sn_case_start(sn_engine *e, unsigned i)
 {
+    CALL_ENTER(e);
     if (i >= e->ncases)
-        return;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "there is no case %u", i));
     wm_clear(e);
     engine_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
     engine_assert_given(e, e->cases[i]->given, SN_ORIGIN_CASE);
+    if (call_short(e))
+        wm_clear(e);
+    return call_leave(e, SN_OK);
 }
 
-void sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)
+sn_status sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)
 {
     memset(r, 0, sizeof *r);
+    CALL_ENTER(e);
     if (i >= e->ncases)
-        return;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "there is no case %u", i));
     kase *k = e->cases[i];
     r->name = k->name->text;
     r->where = k->where;
-    sn_case_start(e, i);
+    sn_status st = sn_case_start(e, i);
     FILE *out = e->out;
     e->out = NULL;
-    sn_stop stop = sn_run(e, -1, NULL);
+    sn_stop stop = SN_STOP_ERROR;
+    if (st == SN_OK && !call_short(e))
+        st = sn_run(e, -1, NULL, &stop);
     e->out = out;
+    if (st == SN_OK && call_short(e))
+        st = SN_ERR_NOMEM;
     char *text = NULL;
     size_t len = 0;
     FILE *ms = open_memstream(&text, &len);
-    if (stop == SN_STOP_ERROR && ms)
-        fprintf(ms, "    the run stopped: %s\n", sn_last_error(e));
+    if (st == SN_ERR_NOMEM && ms)
+        fprintf(ms, "    the run stopped: out of memory\n");
+    else if (stop == SN_STOP_ERROR && ms)
+        fprintf(ms, "    the run stopped: %s\n", sn_errmsg(e));
     if (stop == SN_STOP_INTERRUPT && ms)
         fprintf(ms, "    the run was interrupted\n");
     for (expect *x = k->expects; x; x = x->next) {
@@ -87,12 +99,14 @@ void sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)
     }
     if (ms)
         fclose(ms);
-    r->passed = r->nfailed == 0 && stop != SN_STOP_ERROR;
+    r->passed = r->nfailed == 0 && stop != SN_STOP_ERROR && st == SN_OK;
     if (r->passed) {
         free(text);
         text = NULL;
     }
     r->detail = text;
-    sn_reset(e);
+    sn_reset(e); /* within this call: it keeps the run's error */
+    /* a case judged whole stands, even if the reset after it ran short */
+    return st == SN_OK ? call_leave_kept(e, st) : call_leave(e, st);
 }
 

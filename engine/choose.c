@@ -172,7 +172,7 @@ static int by_reason(const void *a, const void *b)
     return strcmp(x->rule->name->text, y->rule->name->text);
 }
 
-unsigned sn_ask_reasons(sn_engine *e, const sn_ask *k, sn_reason *why, unsigned max)
+static unsigned ask_reasons(engine *e, const sn_ask *k, sn_reason *why, unsigned max)
 {
     cand *cv = e_calloc(e, e->nasks + 1, sizeof *cv);
     sn_reason *all = e_alloc(e, (e->nrules + 1) * sizeof *all);
@@ -652,31 +652,56 @@ static const ask *choose(engine *e, bool all, const ask *only, bool *can_change)
     return best;
 }
 
-static const sn_ask *next_question(sn_engine *e, bool all, sn_reason *why, unsigned max, unsigned *nwhy)
+sn_status sn_ask_reasons(sn_engine *e, const sn_ask *k, sn_reason *why, unsigned max, unsigned *n)
 {
+    CALL_ENTER(e);
+    unsigned got = ask_reasons(e, k, why, max);
+    if (n)
+        *n = call_short(e) ? 0 : got;
+    return call_leave(e, SN_OK);
+}
+
+/* Memory ran out in this call, here or in the copy answers are tried on. */
+static bool ran_short(const engine *e) { return call_short(e) || e->whatif_lost; }
+
+static sn_status next_question(sn_engine *e, bool all, const sn_ask **out, sn_reason *why,
+                               unsigned max, unsigned *nwhy)
+{
+    CALL_ENTER(e);
+    e->whatif_lost = false;
     const ask *k = choose(e, all, NULL, NULL);
-    unsigned n = k && (why || nwhy) ? sn_ask_reasons(e, k, why, why ? max : 0) : 0;
+    unsigned n = k && (why || nwhy) ? ask_reasons(e, k, why, why ? max : 0) : 0;
+    sn_status st = ran_short(e) ? SN_ERR_NOMEM : SN_OK;
     if (nwhy)
-        *nwhy = n;
-    return k;
+        *nwhy = st == SN_OK ? n : 0;
+    if (out)
+        *out = st == SN_OK ? k : NULL;
+    return call_leave(e, st);
 }
 
-const sn_ask *sn_next_question(sn_engine *e, sn_reason *why, unsigned max, unsigned *nwhy)
+sn_status sn_next_question(sn_engine *e, const sn_ask **out, sn_reason *why, unsigned max,
+                           unsigned *nwhy)
 {
-    return next_question(e, false, why, max, nwhy);
+    return next_question(e, false, out, why, max, nwhy);
 }
 
-const sn_ask *sn_next_question_any(sn_engine *e, sn_reason *why, unsigned max, unsigned *nwhy)
+sn_status sn_next_question_any(sn_engine *e, const sn_ask **out, sn_reason *why, unsigned max,
+                               unsigned *nwhy)
 {
-    return next_question(e, true, why, max, nwhy);
+    return next_question(e, true, out, why, max, nwhy);
 }
 
 void sn_set_consult_top(sn_engine *e, unsigned n) { e->consult_top = n; }
 unsigned sn_consult_top(const sn_engine *e) { return e->consult_top ? e->consult_top : 1; }
 
-bool sn_ask_relevant(sn_engine *e, const sn_ask *k)
+sn_status sn_ask_relevant(sn_engine *e, const sn_ask *k, bool *out)
 {
+    CALL_ENTER(e);
+    e->whatif_lost = false;
     bool can = false;
     choose(e, false, k, &can);
-    return can;
+    sn_status st = ran_short(e) ? SN_ERR_NOMEM : SN_OK;
+    if (out)
+        *out = st == SN_OK && can;
+    return call_leave(e, st);
 }

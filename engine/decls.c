@@ -30,11 +30,12 @@ static void compile_template(engine *e, const ast_template *at)
 {
     struct tmpl *t = arena_alloc(e->perm, sizeof *t);
     t->name = sym_intern(&e->syms, at->name.text, at->name.len);
-    t->id = e->ntmpls++;
-    if (t->id >= e->captmpls) {
-        e->captmpls = e->captmpls ? e->captmpls * 2 : 16;
-        e->tmpl_by_id = e_realloc(e, e->tmpl_by_id, e->captmpls * sizeof *e->tmpl_by_id);
+    if (e->ntmpls >= e->captmpls) {
+        uint32_t cap = e->captmpls ? e->captmpls * 2 : 16;
+        e->tmpl_by_id = e_realloc(e, e->tmpl_by_id, cap * sizeof *e->tmpl_by_id);
+        e->captmpls = cap;
     }
+    t->id = e->ntmpls++;
     e->tmpl_by_id[t->id] = t;
     for (const ast_slotdecl *s = at->slots; s; s = s->next)
         t->nslots++;
@@ -184,8 +185,9 @@ static void compile_case(engine *e, const srcset *src, const ast_decl *d)
         tail = &p->next;
     }
     if (e->ncases == e->capcases) {
-        e->capcases = e->capcases ? e->capcases * 2 : 16;
-        e->cases = e_realloc(e, e->cases, e->capcases * sizeof *e->cases);
+        uint32_t cap = e->capcases ? e->capcases * 2 : 16;
+        e->cases = e_realloc(e, e->cases, cap * sizeof *e->cases);
+        e->capcases = cap;
     }
     e->cases[e->ncases++] = k;
 }

@@ -15,6 +15,7 @@
 #include "rete.h"
 #include "tms.h"
 #include "whatif.h"
+#include "verify.h"
 #include "wm.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -30,15 +31,12 @@
 
 static void engine_init(engine *e)
 {
-    mem_init(&e->mem);
 #if defined(SINEW_ASAN)
     e->mem.cache = 0; /* every free reaches the sanitizer, to catch a use after it */
 #else
     e->mem.cache = 1;
 #endif
     e->perm = arena_new(&e->mem);
-    if (!e->perm)
-        engine_out_of_memory();
     symtab_init(&e->syms, &e->mem);
     e->s_true = sym_intern(&e->syms, "true", 4);
     e->s_false = sym_intern(&e->syms, "false", 5);
@@ -48,9 +46,29 @@ static void engine_init(engine *e)
     e->code = e->perm;
     srcset_init(&e->src, &e->mem);
     e->env = check_env_new(&e->mem);
-    if (!e->env)
-        engine_out_of_memory();
     focus_init(e);
+}
+
+static void engine_fini(engine *e);
+
+/* Make E (zeroed) an empty engine, false when memory runs out. The
+ * reserve is taken first, so the few allocations of an empty engine fit
+ * in it even when malloc starts failing half way. */
+static bool engine_make(engine *e)
+{
+    mem_init(&e->mem);
+    if (!mem_set_reserve(&e->mem, SN_MEMORY_RESERVE))
+        return false;
+    e->calls = 1;
+    if (setjmp(e->landing)) {
+        e->calls = 0;
+        return false;
+    }
+    engine_init(e);
+    e->mem.fail = engine_mem_failed;
+    e->mem.fail_ctx = e;
+    e->calls = 0;
+    return e->perm && e->env && !call_short(e);
 }
 
 sn_engine *sn_new(void)
@@ -58,7 +76,11 @@ sn_engine *sn_new(void)
     engine *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
-    engine_init(e);
+    if (!engine_make(e)) {
+        engine_fini(e);
+        free(e);
+        return NULL;
+    }
     e->threshold = 0.2;
     e->recording = true;
     e->max_firings = SN_MAX_FIRINGS;
@@ -116,6 +138,9 @@ static void engine_fini(engine *e)
     e_free(e, e->lfns);
     symtab_free(&e->syms);
     arena_free(e->perm);
+    /* every byte counted came back: nothing the engine made leaked (but
+     * for what a step that landed had in hand: see call_landed) */
+    SN_ASSERT(e->landed || e->mem.used == 0);
     mem_fini(&e->mem);
 }
 
@@ -127,38 +152,49 @@ void sn_free(sn_engine *e)
     free(e);
 }
 
-void sn_clear(sn_engine *e)
+sn_status sn_clear(sn_engine *e)
 {
-    double threshold = e->threshold;
-    uint64_t max_firings = e->max_firings;
-    bool recording = e->recording;
-    sn_strategy strategy = e->strategy;
-    FILE *out = e->out;
-    volatile sig_atomic_t *interrupt = e->interrupt;
     /* the embedder's functions are the embedding's, not the knowledge's:
      * they stay (kept outside the engine's memory while it is remade) */
     uint32_t nfns = e->nfns;
-    userfn *fns = nfns ? malloc(nfns * sizeof *fns) : NULL;
+    userfn *fns = nfns ? calloc(nfns, sizeof *fns) : NULL;
     for (uint32_t i = 0; fns && i < nfns; i++) {
         fns[i] = e->fns[i];
-        fns[i].name = strdup(e->fns[i].name);
+        if (!(fns[i].name = strdup(e->fns[i].name)))
+            nfns = i;
     }
+    if (nfns != e->nfns) {
+        for (uint32_t i = 0; fns && i < nfns; i++)
+            free(fns[i].name);
+        free(fns);
+        return call_error(e, SN_ERR_NOMEM, "out of memory");
+    }
+    engine kept = *e;
     engine_fini(e);
     memset(e, 0, sizeof *e);
-    engine_init(e);
-    e->threshold = threshold;
-    e->max_firings = max_firings;
-    e->recording = recording;
-    e->strategy = strategy;
-    e->out = out;
-    e->interrupt = interrupt;
-    for (uint32_t i = 0; fns && i < nfns; i++) {
-        if (fns[i].name)
-            sn_define_function(e, fns[i].name, fns[i].min_args, fns[i].max_args, fns[i].fn,
-                               fns[i].ctx);
+    bool made = engine_make(e);
+    e->threshold = kept.threshold;
+    e->max_firings = kept.max_firings;
+    e->recording = kept.recording;
+    e->strategy = kept.strategy;
+    e->out = kept.out;
+    e->interrupt = kept.interrupt;
+    e->mem.limit = kept.mem.limit;
+    e->consult_top = kept.consult_top;
+    e->profile = kept.profile;
+    e->watch = kept.watch;
+    e->watch_out = kept.watch_out;
+    sn_status st = made ? SN_OK : SN_ERR_NOMEM;
+    for (uint32_t i = 0; i < nfns; i++) {
+        if (made && st == SN_OK)
+            st = sn_define_function(e, fns[i].name, fns[i].min_args, fns[i].max_args,
+                                    fns[i].fn, fns[i].ctx);
         free(fns[i].name);
     }
     free(fns);
+    if (!made)
+        e->broken = true; /* only sn_free can use it now (sn_reset says so) */
+    return st;
 }
 
 /* Working memory emptied at once: the agenda, every token and alpha
@@ -171,27 +207,56 @@ void engine_assert_given(engine *e, const given *g, sn_origin origin)
     engine_quiesce(e);
 }
 
-bool sn_retract(sn_engine *e, sn_fact *f)
+sn_status sn_retract(sn_engine *e, sn_fact *f)
 {
+    CALL_ENTER(e);
     if (!f || !f->live)
-        return false;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "that fact is not in working memory"));
+    /* what it takes to put it back, should memory run out on the way */
+    struct tmpl *t = f->t;
+    value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
+    memcpy(vals, f->slots, t->nslots * sizeof *vals);
+    sn_origin origin = f->origin;
+    const sym *source = f->source;
     fact_retract(e, f);
     engine_quiesce(e);
-    return true;
+    if (call_short(e)) {
+        fact_assert(e, t, vals, origin, source, NULL);
+        engine_quiesce(e);
+    }
+    e_free(e, vals);
+    return call_leave(e, SN_OK);
 }
 
-void sn_reset(sn_engine *e)
+sn_status sn_reset(sn_engine *e)
 {
+    CALL_ENTER_REPAIR(e);
+    if (!e->perm || !e->env) /* a clear that found no memory */
+        return call_leave(e, SN_ERR_NOMEM);
     wm_clear(e);
+    e->broken = false;
+    /* working memory's bytes are back: now memory may suffice again */
+    if (e->calls == 1 && !mem_refill(&e->mem))
+        return call_leave(e, SN_ERR_NOMEM);
     engine_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
+    if (call_short(e))
+        wm_clear(e); /* half the facts blocks would be a state no one asked for */
+    return call_leave(e, SN_OK);
 }
 
-void sn_set_strategy(sn_engine *e, sn_strategy s)
+sn_status sn_set_strategy(sn_engine *e, sn_strategy s)
 {
-    if (e->strategy == s)
-        return;
-    e->strategy = s;
-    agenda_resort(e);
+    CALL_ENTER(e);
+    sn_strategy old = e->strategy;
+    if (old != s) {
+        e->strategy = s;
+        agenda_resort(e);
+        if (call_short(e)) {
+            e->strategy = old;
+            agenda_resort(e);
+        }
+    }
+    return call_leave(e, SN_OK);
 }
 
 sn_strategy sn_strategy_get(const sn_engine *e) { return e->strategy; }
@@ -213,17 +278,29 @@ bool sn_strategy_parse(const char *name, sn_strategy *out)
     return false;
 }
 
-void sn_set_threshold(sn_engine *e, double t)
+/* Every fact may now pass or fail patterns it did not. */
+static void refresh_all(engine *e)
 {
-    t = cf_decimal(t); /* kept as certainties are, so equal means equal */
-    if (t == e->threshold)
-        return;
-    e->threshold = t;
-    /* every fact may now pass or fail patterns it did not */
     for (struct fact *f = e->all_first; f; f = f->gnext)
         if (f->live)
             rete_refresh_fact(e, f);
     engine_quiesce(e);
+}
+
+sn_status sn_set_threshold(sn_engine *e, double t)
+{
+    CALL_ENTER(e);
+    double old = e->threshold;
+    t = cf_decimal(t); /* kept as certainties are, so equal means equal */
+    if (t != old) {
+        e->threshold = t;
+        refresh_all(e);
+        if (call_short(e)) {
+            e->threshold = old;
+            refresh_all(e);
+        }
+    }
+    return call_leave(e, SN_OK);
 }
 
 double sn_threshold(const sn_engine *e) { return e->threshold; }
@@ -232,6 +309,5 @@ void sn_set_max_firings(sn_engine *e, uint64_t max) { e->max_firings = max; }
 uint64_t sn_max_firings(const sn_engine *e) { return e->max_firings; }
 void sn_set_output(sn_engine *e, FILE *out) { e->out = out; }
 void sn_set_interrupt(sn_engine *e, volatile sig_atomic_t *flag) { e->interrupt = flag; }
-const char *sn_last_error(const sn_engine *e) { return e->error ? e->error : ""; }
 uint64_t sn_fired_total(const sn_engine *e) { return e->fired; }
 

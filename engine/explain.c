@@ -10,6 +10,7 @@
 #include "../grammar/front.h"
 #include "conds.h"
 #include "explain.h"
+#include "alloc.h"
 #include "internal.h"
 
 /* ---- small writers ------------------------------------------------------ */
@@ -59,6 +60,17 @@ static void dot_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* F as text, in the engine's memory (e_free it). */
+static char *fact_text_of(engine *e, const struct fact *f)
+{
+    size_t n = sn_fact_format(f, NULL, 0);
+    char *s = e_alloc(e, n + 1);
+    sn_fact_format(f, s, n + 1);
+    return s;
+}
+
+/* The same in malloc'd memory, for the JSON writers that have no engine;
+ * NULL when memory runs out. */
 static char *fact_text(const struct fact *f)
 {
     size_t n = sn_fact_format(f, NULL, 0);
@@ -330,7 +342,7 @@ static void fact_json_head(FILE *out, const struct fact *f, const char *schema)
     }
 }
 
-void sn_explain_why(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
+static void explain_why(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
 {
     if (fmt == SN_JSON) {
         fact_json_head(out, f, "sinew.why/1");
@@ -357,14 +369,12 @@ void sn_explain_why(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
         fputs("  no record (recording was off)\n", out);
     unsigned i = n;
     /* oldest first reads best: records are kept newest first */
-    const struct just **v = malloc((n + 1) * sizeof *v);
-    if (!v)
-        return;
+    const struct just **v = e_alloc(e, (n + 1) * sizeof *v);
     for (const struct just *j = f->justs; j; j = j->next)
         v[--i] = j;
     for (i = 0; i < n; i++)
         just_text(e, out, v[i], i + 1, "  ");
-    free(v);
+    e_free(e, v);
     cf_arithmetic(out, f);
     if (f->live && f->cf < e->threshold)
         fprintf(out, "  below the threshold %.2f: no rule's pattern sees it unless it tests cf\n",
@@ -396,19 +406,16 @@ static bool seen_has(const seen *s, uint64_t id)
     return s->cap && s->ids[seen_slot(s, id)] == id;
 }
 
-static void seen_add(seen *s, uint64_t id)
+static void seen_add(engine *e, seen *s, uint64_t id)
 {
     if (2 * (s->n + 1) > s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
-        uint64_t *v = calloc(cap, sizeof *v);
-        if (!v)
-            return;
-        seen bigger = {v, 0, cap, s->stopped};
+        seen bigger = {e_calloc(e, cap, sizeof(uint64_t)), 0, cap, s->stopped};
         for (size_t i = 0; i < s->cap; i++)
             if (s->ids[i])
                 bigger.ids[seen_slot(&bigger, s->ids[i])] = s->ids[i];
         bigger.n = s->n;
-        free(s->ids);
+        e_free(e, s->ids);
         *s = bigger;
     }
     size_t i = seen_slot(s, id);
@@ -458,7 +465,7 @@ static void how_text(engine *e, FILE *out, const struct fact *f, unsigned depth,
         return;
     }
     fputc('\n', out);
-    seen_add(path, f->id);
+    seen_add(e, path, f->id);
     for (const struct just *j = f->justs; j; j = j->next) {
         if (!j->active)
             continue;
@@ -524,7 +531,7 @@ static void how_json(engine *e, FILE *out, const struct fact *f, unsigned depth,
         fputs(",\"cycle\":true}", out);
         return;
     }
-    seen_add(path, f->id);
+    seen_add(e, path, f->id);
     fputs(",\"justifications\":[", out);
     bool first = true;
     for (const struct just *j = f->justs; j; j = j->next) {
@@ -656,15 +663,15 @@ static void how_dot(engine *e, FILE *out, const struct fact *f, seen *done)
 {
     if (seen_has(done, f->id) || how_interrupted(e, done))
         return;
-    seen_add(done, f->id);
-    char *t = fact_text(f);
+    seen_add(e, done, f->id);
+    char *t = fact_text_of(e, f);
     char *arith = cf_arithmetic_text(f);
     char label[1536];
     snprintf(label, sizeof label, "#%llu %s\ncf %.2f%s%s%s", (unsigned long long)f->id, t ? t : "", f->cf,
              f->asserted && f->origin != SN_ORIGIN_RULE ? " (given)" : "", arith ? "\n" : "",
              arith ? arith + 2 : "");
     free(arith);
-    free(t);
+    e_free(e, t);
     fprintf(out, "  f%llu [shape=box, style=\"rounded%s\", label=", (unsigned long long)f->id,
             f->asserted && f->origin != SN_ORIGIN_RULE ? ",filled\", fillcolor=\"#e8f0fe" : "");
     dot_str(out, label);
@@ -695,8 +702,16 @@ static void how_dot(engine *e, FILE *out, const struct fact *f, seen *done)
     }
 }
 
-void sn_explain_how(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
+sn_status sn_explain_why(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
 {
+    CALL_ENTER(e);
+    explain_why(e, f, fmt, out);
+    return call_leave(e, SN_OK);
+}
+
+sn_status sn_explain_how(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
+{
+    CALL_ENTER(e);
     seen s = {0};
     switch (fmt) {
     case SN_TEXT: how_text(e, out, f, 0, &s); break;
@@ -710,7 +725,8 @@ void sn_explain_how(sn_engine *e, const sn_fact *f, sn_format fmt, FILE *out)
         fputs("}\n", out);
         break;
     }
-    free(s.ids);
+    e_free(e, s.ids);
+    return call_leave(e, SN_OK);
 }
 
 void sn_fact_json(FILE *out, const sn_fact *f)

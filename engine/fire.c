@@ -329,10 +329,12 @@ static void too_many_firings(engine *e)
                  (unsigned long long)e->max_firings, e->scratch);
 }
 
-sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
+sn_status sn_run(sn_engine *e, long limit, uint64_t *fired, sn_stop *stop)
 {
+    CALL_ENTER(e);
     uint64_t start = e->fired;
     sn_stop why = SN_STOP_EMPTY;
+    sn_status st = SN_OK;
     e->halted = false;
     e->in_run = true;
     e->run++;
@@ -352,11 +354,18 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
         if (e->max_firings && e->fired - start >= e->max_firings) {
             too_many_firings(e);
             why = SN_STOP_ERROR;
+            st = SN_ERR_RUNTIME;
             break;
         }
         focus_watch(e, a->module);
         if (!fire(e, a)) {
             why = SN_STOP_ERROR;
+            st = SN_ERR_RUNTIME;
+            break;
+        }
+        if (call_short(e)) { /* that firing finished on the reserve: stop here */
+            why = SN_STOP_ERROR;
+            st = SN_ERR_NOMEM;
             break;
         }
         if (e->halted) {
@@ -368,7 +377,9 @@ sn_stop sn_run(sn_engine *e, long limit, uint64_t *fired)
     SN_VERIFY(e);
     if (fired)
         *fired = e->fired - start;
-    return why;
+    if (stop)
+        *stop = why;
+    return call_leave(e, st);
 }
 
 /* Built with AddressSanitizer (gcc says so one way, clang another)? */

@@ -24,8 +24,9 @@ void focus_fini(engine *e)
 void focus_add_module(engine *e, const char *name, size_t len)
 {
     if (e->nmodules == e->capmodules) {
-        e->capmodules = e->capmodules ? e->capmodules * 2 : 8;
-        e->modules = e_realloc(e, e->modules, e->capmodules * sizeof *e->modules);
+        uint32_t cap = e->capmodules ? e->capmodules * 2 : 8;
+        e->modules = e_realloc(e, e->modules, cap * sizeof *e->modules);
+        e->capmodules = cap;
     }
     e->modules[e->nmodules++] = sym_intern(&e->syms, name, len);
 }
@@ -59,8 +60,9 @@ bool focus_push(engine *e, uint32_t module)
     if (e->nfocus >= FOCUS_MAX)
         return false;
     if (e->nfocus == e->capfocus) {
-        e->capfocus = e->capfocus ? e->capfocus * 2 : 8;
-        e->focus = e_realloc(e, e->focus, e->capfocus * sizeof *e->focus);
+        uint32_t cap = e->capfocus ? e->capfocus * 2 : 8;
+        e->focus = e_realloc(e, e->focus, cap * sizeof *e->focus);
+        e->capfocus = cap; /* after: memory that runs out leaves it as it was */
     }
     e->focus[e->nfocus++] = module;
     return true;
@@ -149,13 +151,19 @@ const char *sn_module_name(const sn_engine *e, unsigned i)
     return i < e->nmodules ? e->modules[i]->text : NULL;
 }
 
-bool sn_focus(sn_engine *e, const char *module)
+sn_status sn_focus(sn_engine *e, const char *module)
 {
+    CALL_ENTER(e);
     int32_t m = focus_module(e, module, strlen(module));
     if (m < 0)
-        return false;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "no module is named %s", module));
+    uint32_t depth = e->nfocus;
     focus_begin(e);
-    return focus_push(e, (uint32_t)m);
+    if (!focus_push(e, (uint32_t)m))
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "the focus stack is full"));
+    if (call_short(e))
+        e->nfocus = depth;
+    return call_leave(e, SN_OK);
 }
 
 unsigned sn_focus_stack(const sn_engine *e, const char **out, unsigned max)

@@ -62,8 +62,8 @@ static bool same_meaning(const ast_program *a, const src_file *fa, const ast_pro
     return same;
 }
 
-bool sn_layout(const char *name, const char *text, size_t len, char **out, size_t *out_len,
-               sn_report *r)
+sn_status sn_layout(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+                    sn_report *r)
 {
     *out = NULL;
     *out_len = 0;
@@ -110,7 +110,7 @@ bool sn_layout(const char *name, const char *text, size_t len, char **out, size_
         }
     }
 done:;
-    bool ok = d.nerrors == 0;
+    sn_status ok = diag_status(&d);
     sn_report scratch_report = {0};
     fill_report_as(r ? r : &scratch_report, &src, &d, 0, false);
     sn_report_free(&scratch_report);

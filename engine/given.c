@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "given.h"
 #include "tms.h"
 #include "wm.h"
@@ -119,12 +120,16 @@ bool given_resolve(engine *e, const char *tname, const char *sname, sn_value v, 
     return true;
 }
 
-bool sn_check_slot(sn_engine *e, const char *tmpl, const char *slot, sn_value v, char *err, size_t errsize)
+sn_status sn_check_slot(sn_engine *e, const char *tmpl, const char *slot, sn_value v, char *err,
+                        size_t errsize)
 {
+    CALL_ENTER(e);
     struct tmpl *t;
     uint32_t s;
     value x;
-    return given_resolve(e, tmpl, slot, v, &t, &s, &x, err, errsize);
+    if (!given_resolve(e, tmpl, slot, v, &t, &s, &x, err, errsize))
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "%s", errsize ? err : "not allowed"));
+    return call_leave(e, SN_OK);
 }
 
 struct fact *given_assert(engine *e, struct tmpl *t, uint32_t s, value x)
@@ -136,39 +141,62 @@ struct fact *given_assert(engine *e, struct tmpl *t, uint32_t s, value x)
     return fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
 }
 
-sn_fact *sn_assert_slot(sn_engine *e, const char *tmpl, const char *slot, sn_value v, char *err,
-                        size_t errsize)
+/* F, just asserted (new after id BEFORE or not), into *OUT; taken back
+ * when memory ran out on the way. */
+static sn_status asserted(engine *e, struct fact *f, uint64_t before, sn_fact **out)
 {
+    engine_quiesce(e);
+    if (call_short(e)) {
+        wm_take_back(e, before);
+        engine_quiesce(e);
+        f = NULL;
+    }
+    if (out)
+        *out = f && f->live ? f : NULL;
+    return call_leave(e, SN_OK);
+}
+
+sn_status sn_assert_slot(sn_engine *e, const char *tmpl, const char *slot, sn_value v,
+                         sn_fact **out, char *err, size_t errsize)
+{
+    CALL_ENTER(e);
     struct tmpl *t;
     uint32_t s;
     value x;
+    if (out)
+        *out = NULL;
     if (!given_resolve(e, tmpl, slot, v, &t, &s, &x, err, errsize))
-        return NULL;
-    struct fact *f = given_assert(e, t, s, x);
-    engine_quiesce(e);
-    return f->live ? f : NULL;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "%s", errsize ? err : "not allowed"));
+    uint64_t before = e->next_id;
+    return asserted(e, given_assert(e, t, s, x), before, out);
 }
 
-sn_fact *sn_assert_slots(sn_engine *e, const char *tmpl, const char *const *slots, const sn_value *v,
-                         unsigned n, char *err, size_t errsize)
+sn_status sn_assert_slots(sn_engine *e, const char *tmpl, const char *const *slots,
+                          const sn_value *v, unsigned n, sn_fact **out, char *err, size_t errsize)
 {
+    CALL_ENTER(e);
+    if (out)
+        *out = NULL;
     struct tmpl *t = tmpl_find(e, tmpl, strlen(tmpl));
     if (!t) {
         snprintf(err, errsize, "unknown template '%s'", tmpl);
-        return NULL;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "%s", errsize ? err : "not allowed"));
     }
-    value vals[t->nslots + 1];
+    value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
     for (uint32_t i = 0; i < t->nslots; i++)
         vals[i] = t->slots[i].dflt;
     for (unsigned i = 0; i < n; i++) {
         struct tmpl *u;
         uint32_t s;
         value x;
-        if (!given_resolve(e, tmpl, slots[i], v[i], &u, &s, &x, err, errsize))
-            return NULL; /* nothing asserted yet */
+        if (!given_resolve(e, tmpl, slots[i], v[i], &u, &s, &x, err, errsize)) {
+            e_free(e, vals); /* nothing asserted yet */
+            return call_leave(e, call_error(e, SN_ERR_INPUT, "%s", errsize ? err : "not allowed"));
+        }
         vals[s] = x;
     }
+    uint64_t before = e->next_id;
     struct fact *f = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
-    engine_quiesce(e);
-    return f->live ? f : NULL;
+    e_free(e, vals);
+    return asserted(e, f, before, out);
 }

@@ -563,7 +563,16 @@ struct sn_engine {
     uint64_t fired, firing;
     uint64_t max_firings;    /* per sn_run; 0: no bound */
     uint64_t run;            /* sn_run calls so far */
-    char *error;             /* last runtime error (owned) */
+    char *error;             /* the last call's error in words (owned; sn_errmsg) */
+    /* public calls (alloc.h): how deep, where a spent reserve lands, and
+     * whether a change was left half done there */
+    unsigned calls;
+    jmp_buf landing;
+    bool broken;
+    bool landed;             /* ever: its step's temporaries were lost */
+    bool compiling;          /* a load is laying down its rules */
+    bool needs_clear;        /* a landing while compiling: only sn_clear mends it */
+    char verify_why[256];    /* verify.c's finding */
 
     char *scratch;           /* cx_key and formatting */
     size_t scratch_len, scratch_cap;
@@ -574,6 +583,7 @@ struct sn_engine {
     /* whatif.c: a copy of the knowledge base to try answers on */
     struct sn_engine *whatif;
     uint32_t whatif_nsources, whatif_nrules;
+    bool whatif_lost;        /* the copy ran out of memory in this call */
     unsigned consult_top;    /* diagnoses a consultation settles; 0: 1 */
     /* functions of the language (func.h), by the number the checker gave */
     struct lfunc *lfns;

@@ -40,16 +40,9 @@ void sn_report_free(sn_report *r)
     memset(r, 0, sizeof *r);
 }
 
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s ? s : "");
-    if (!p)
-        engine_out_of_memory();
-    return p;
-}
-
 /* Diagnostics about files from FIRST on go into R, rendered in colour
- * with COLOR. */
+ * with COLOR. When memory runs out, R keeps the diagnostics copied so far
+ * (its counts are all of them) and the text says what is missing. */
 void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t first,
                            bool color)
 {
@@ -58,37 +51,71 @@ void fill_report_as(sn_report *r, const srcset *src, diag_list *d, uint32_t firs
     sn_report_free(r);
     diag_sort(d);
     r->items = calloc(d->n + 1, sizeof *r->items);
-    if (!r->items)
-        engine_out_of_memory();
     char *text = NULL;
     size_t len = 0;
     FILE *ms = open_memstream(&text, &len);
+    bool whole = r->items && ms;
     for (unsigned i = 0; i < d->n; i++) {
         const diag *x = &d->items[i];
         if (x->has_span && x->sp.file < first)
             continue;
-        sn_diag *o = &r->items[r->n++];
-        o->error = x->severity == DIAG_ERROR;
-        snprintf(o->code, sizeof o->code, "%s", diag_code_name(x->code));
-        if (x->has_span) {
-            const src_file *f = srcset_file(src, x->sp.file);
-            o->file = xstrdup(f->name);
-            src_position(f, x->sp.start, &o->line, &o->col);
-            src_position(f, x->sp.end, &o->end_line, &o->end_col);
-        } else {
-            o->file = xstrdup(x->file);
-        }
-        o->message = xstrdup(x->msg);
-        if (o->error)
+        if (x->severity == DIAG_ERROR)
             r->nerrors++;
         else
             r->nwarnings++;
         if (ms)
             diag_render(ms, src, x, color);
+        if (!r->items)
+            continue;
+        sn_diag *o = &r->items[r->n];
+        o->error = x->severity == DIAG_ERROR;
+        snprintf(o->code, sizeof o->code, "%s", diag_code_name(x->code));
+        const char *file = x->file;
+        if (x->has_span) {
+            const src_file *f = srcset_file(src, x->sp.file);
+            file = f->name;
+            src_position(f, x->sp.start, &o->line, &o->col);
+            src_position(f, x->sp.end, &o->end_line, &o->end_col);
+        }
+        o->file = strdup(file ? file : "");
+        o->message = strdup(x->msg);
+        if (o->file && o->message) {
+            r->n++;
+        } else {
+            free((char *)o->file);
+            free((char *)o->message);
+            memset(o, 0, sizeof *o);
+            whole = false;
+        }
     }
-    if (ms)
-        fclose(ms);
-    r->text = text ? text : xstrdup("");
+    if (ms && fclose(ms) != 0)
+        whole = false;
+    if (!whole) {
+        free(text);
+        text = strdup("sinew: out of memory: some diagnostics are missing\n");
+    }
+    r->text = text;
+}
+
+/* The first error of D (what sn_errmsg says of a load that failed). */
+static const char *first_error(const diag_list *d)
+{
+    for (unsigned i = 0; i < d->n; i++)
+        if (d->items[i].severity == DIAG_ERROR)
+            return d->items[i].msg;
+    return "the text has errors";
+}
+
+/* What the diagnostics D came to: SN_ERR_NOMEM when reading ran out of
+ * memory (E008, or errors counted that there was no memory to keep). */
+sn_status diag_status(const diag_list *d)
+{
+    if (d->nerrors == 0)
+        return SN_OK;
+    for (unsigned i = 0; i < d->n; i++)
+        if (d->items[i].code == E_NOMEM)
+            return SN_ERR_NOMEM;
+    return d->n == 0 ? SN_ERR_NOMEM : SN_ERR_INPUT;
 }
 
 static void fill_report(sn_report *r, const srcset *src, diag_list *d, uint32_t first)
@@ -113,9 +140,9 @@ void standalone_build(standalone *s, uint32_t first, unsigned n, const char *nam
         diag_add_file(&s->d, DIAG_ERROR, E_NOMEM, name, "out of memory");
 }
 
-bool standalone_end(standalone *s, sn_report *r, bool color)
+sn_status standalone_end(standalone *s, sn_report *r, bool color)
 {
-    bool ok = s->d.nerrors == 0;
+    sn_status ok = diag_status(&s->d);
     sn_report scratch = {0};
     fill_report_as(r ? r : &scratch, &s->src, &s->d, 0, color);
     sn_report_free(&scratch);
@@ -127,8 +154,8 @@ bool standalone_end(standalone *s, sn_report *r, bool color)
     return ok;
 }
 
-bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
-                    const char *sources_dir, sn_report *r, sn_check_result *res)
+sn_status sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
+                         const char *sources_dir, sn_report *r, sn_check_result *res)
 {
     standalone s;
     standalone_init(&s);
@@ -180,7 +207,7 @@ static void rank_rules(engine *e)
 /* Files [FIRST, end) of the engine's sources were just added: parse and
  * check them against what is loaded, then compile and commit, or forget
  * them. D holds what reading them said. */
-static bool load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
+static sn_status load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
 {
     ast_program *prog = NULL;
     if (d->nerrors == 0)
@@ -191,42 +218,49 @@ static bool load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
         const char *name = first < e->src.nfiles ? srcset_file(&e->src, first)->name : "<input>";
         diag_add_file(d, DIAG_ERROR, E_INTERRUPTED, name, "interrupted: nothing was loaded");
     }
-    bool ok = prog && d->nerrors == 0;
+    sn_status st = d->nerrors ? diag_status(d) : prog ? SN_OK : SN_ERR_NOMEM;
     fill_report(r, &e->src, d, first);
-    if (ok) {
+    if (st == SN_OK) {
+        e->compiling = true;
         compile_program(e, prog, &e->src);
+        e->compiling = false;
         check_env_commit(e->env);
         rank_rules(e);
         engine_quiesce(e);
     } else {
         check_env_rollback(e->env);
         srcset_truncate(&e->src, first);
+        call_error(e, st, "%s", first_error(d));
     }
     ast_program_free(prog);
-    return ok;
+    /* a load that ran short while compiling finished on the reserve: kept */
+    return call_leave_kept(e, st);
 }
 
-bool sn_load_files(sn_engine *e, const char *const *paths, unsigned n, sn_report *r)
+sn_status sn_load_files(sn_engine *e, const char *const *paths, unsigned n, sn_report *r)
 {
+    CALL_ENTER(e);
     uint32_t first = e->src.nfiles, ignored;
     diag_list d;
     diag_list_init(&d, &e->mem);
     front_read(&e->src, paths, n, &ignored, &d);
-    bool ok = load_new(e, first, &d, r);
+    sn_status st = load_new(e, first, &d, r);
     diag_list_fini(&d);
-    return ok;
+    return st;
 }
 
-bool sn_load_string(sn_engine *e, const char *name, const char *text, size_t len, sn_report *r)
+sn_status sn_load_string(sn_engine *e, const char *name, const char *text, size_t len,
+                         sn_report *r)
 {
+    CALL_ENTER(e);
     uint32_t first = e->src.nfiles;
     if (srcset_add(&e->src, name ? name : "<string>", text, len) < 0)
-        engine_out_of_memory();
+        return call_leave(e, SN_ERR_NOMEM);
     diag_list d;
     diag_list_init(&d, &e->mem);
-    bool ok = load_new(e, first, &d, r);
+    sn_status st = load_new(e, first, &d, r);
     diag_list_fini(&d);
-    return ok;
+    return st;
 }
 
 /* TEXT, what the user typed, parsed in MODE (as a facts block or a rule's
@@ -242,7 +276,7 @@ typedef struct extra {
 
 /* Parse and check file X->file (just added to the engine's sources, with
  * what reading it said in D) in MODE; see extra_parse. */
-static bool extra_build(engine *e, extra *x, diag_list *d, sn_report *r, front_mode mode)
+static sn_status extra_build(engine *e, extra *x, diag_list *d, sn_report *r, front_mode mode)
 {
     x->decl = NULL;
     x->prog = NULL;
@@ -263,20 +297,25 @@ static bool extra_build(engine *e, extra *x, diag_list *d, sn_report *r, front_m
     }
     if (!x->prog)
         srcset_truncate(&e->src, x->file);
-    return x->prog != NULL;
+    if (x->prog)
+        return SN_OK;
+    sn_status st = d->nerrors ? diag_status(d) : SN_ERR_INPUT;
+    call_error(e, st, "%s", first_error(d));
+    return st;
 }
 
-static bool extra_parse(engine *e, extra *x, const char *name, const char *text, size_t len,
-                        sn_report *r, front_mode mode)
+static sn_status extra_parse(engine *e, extra *x, const char *name, const char *text, size_t len,
+                             sn_report *r, front_mode mode)
 {
     x->file = e->src.nfiles;
+    x->prog = NULL;
     if (srcset_add(&e->src, name, text, len) < 0)
-        engine_out_of_memory();
+        return SN_ERR_NOMEM;
     diag_list d;
     diag_list_init(&d, &e->mem);
-    bool ok = extra_build(e, x, &d, r, mode);
+    sn_status st = extra_build(e, x, &d, r, mode);
     diag_list_fini(&d);
-    return ok;
+    return st;
 }
 
 static void extra_end(engine *e, extra *x)
@@ -288,51 +327,66 @@ static void extra_end(engine *e, extra *x)
     srcset_truncate(&e->src, x->file);
 }
 
-/* Assert the facts of TEXT (LEN bytes), checked as a facts block; the
- * first MAX of them in OUT (NULL there for one truth maintenance withdrew
- * at once), the last one in *LAST. */
-static long assert_text(engine *e, const char *name, const char *text, size_t len, sn_report *r,
-                        sn_fact **out, size_t max, sn_fact **last)
+/* Assert the facts of TEXT (LEN bytes), checked as a facts block; *N
+ * gets how many it held, the first MAX of them OUT (NULL there for one
+ * truth maintenance withdrew at once), the last one *LAST. Should memory
+ * run out, the facts it made are taken back. */
+static sn_status assert_text(engine *e, const char *name, const char *text, size_t len,
+                             sn_report *r, sn_fact **out, size_t max, size_t *n, sn_fact **last)
 {
+    CALL_ENTER(e);
     extra x;
-    long n = -1;
+    size_t count = 0;
     *last = NULL;
-    if (extra_parse(e, &x, name, text, len, r, FRONT_FACTS) && x.decl->kind == DECL_FACTS) {
-        n = 0;
+    uint64_t before = e->next_id;
+    sn_status st = extra_parse(e, &x, name, text, len, r, FRONT_FACTS);
+    if (st == SN_OK && x.decl->kind != DECL_FACTS)
+        st = SN_ERR_INPUT;
+    if (st == SN_OK) {
         for (const ast_fact *af = x.decl->u.facts.facts; af; af = af->next) {
             struct tmpl *t = tmpl_of(e, af->tmpl_id);
             value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
             if (facts_from_ast(e, af, vals, &t)) {
                 *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
-                if (out && (size_t)n < max)
-                    out[n] = *last;
-                n++;
+                if (out && count < max)
+                    out[count] = *last;
+                count++;
             }
             e_free(e, vals);
         }
         engine_quiesce(e);
+        if (call_short(e)) {
+            wm_take_back(e, before);
+            engine_quiesce(e);
+            count = 0;
+            *last = NULL;
+        }
     }
     extra_end(e, &x);
     if (*last && !(*last)->live)
         *last = NULL;
-    for (long i = 0; out && i < n && (size_t)i < max; i++)
+    for (size_t i = 0; out && i < count && i < max; i++)
         if (out[i] && !out[i]->live)
             out[i] = NULL;
-    return n;
+    if (n)
+        *n = count;
+    return call_leave(e, st);
 }
 
-sn_fact *sn_assert_string(sn_engine *e, const char *text, sn_report *r)
+sn_status sn_assert_string(sn_engine *e, const char *text, sn_fact **out, sn_report *r)
 {
     sn_fact *last;
-    assert_text(e, "<input>", text, strlen(text), r, NULL, 0, &last);
-    return last;
+    sn_status st = assert_text(e, "<input>", text, strlen(text), r, NULL, 0, NULL, &last);
+    if (out)
+        *out = st == SN_OK ? last : NULL;
+    return st;
 }
 
-long sn_assert_facts(sn_engine *e, const char *name, const char *text, size_t len, sn_fact **out,
-                     size_t max, sn_report *r)
+sn_status sn_assert_facts(sn_engine *e, const char *name, const char *text, size_t len,
+                          sn_fact **out, size_t max, size_t *n, sn_report *r)
 {
     sn_fact *last;
-    return assert_text(e, name, text, len, r, out, max, &last);
+    return assert_text(e, name, text, len, r, out, max, n, &last);
 }
 
 /* The given facts of the last case in X, asserted as a case's (working
@@ -359,35 +413,43 @@ static bool resume_case(engine *e, const extra *x, char *name, size_t size)
     return true;
 }
 
-bool sn_case_resume(sn_engine *e, const char *path, char *name, size_t size, sn_report *r)
+sn_status sn_case_resume(sn_engine *e, const char *path, char *name, size_t size,
+                         sn_report *r)
 {
+    CALL_ENTER(e);
     extra x = {.file = e->src.nfiles};
     diag_list d;
     diag_list_init(&d, &e->mem);
     uint32_t first;
     front_read(&e->src, &path, 1, &first, &d);
-    bool ok = extra_build(e, &x, &d, r, FRONT_PROGRAM) && resume_case(e, &x, name, size);
+    sn_status st = extra_build(e, &x, &d, r, FRONT_PROGRAM);
+    if (st == SN_OK && !resume_case(e, &x, name, size))
+        st = call_error(e, SN_ERR_INPUT, "%s holds no case", path);
+    if (st == SN_OK && call_short(e))
+        wm_clear(e);
     extra_end(e, &x);
     diag_list_fini(&d);
-    return ok;
+    return call_leave(e, st);
 }
 
-bool pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *tp)
+sn_status pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *tp)
 {
     extra x;
     memset(tp, 0, sizeof *tp);
-    if (!extra_parse(e, &x, "<pattern>", pattern, strlen(pattern), r, FRONT_PATTERN))
-        return false;
+    sn_status st = extra_parse(e, &x, "<pattern>", pattern, strlen(pattern), r, FRONT_PATTERN);
+    if (st != SN_OK)
+        return st;
     const ast_decl *d = x.decl;
     if (d->kind != DECL_RULE || !d->u.rule.conds || d->u.rule.conds->kind != CE_PATTERN ||
         d->u.rule.conds->next) {
         extra_end(e, &x);
+        static const char one[] = "expected one pattern, like diagnosis(name: hip_bursitis)";
         if (r) {
             sn_report_free(r);
             r->nerrors = 1;
-            r->text = xstrdup("expected one pattern, like diagnosis(name: hip_bursitis)\n");
+            r->text = strdup("expected one pattern, like diagnosis(name: hip_bursitis)\n");
         }
-        return false;
+        return call_error(e, SN_ERR_INPUT, "%s", one);
     }
     tp->prog = x.prog;
     tp->file = x.file;
@@ -395,13 +457,11 @@ bool pattern_open(engine *e, const char *pattern, sn_report *r, typed_pattern *t
     tp->t = tmpl_of(e, tp->pat->tmpl_id);
     /* what the pattern compiles to lives only as long as it */
     tp->code = arena_new(&e->mem);
-    if (!tp->code)
-        engine_out_of_memory();
     arena *keep = e->code;
     e->code = tp->code;
     tp->test = compile_pattern_test(e, tp->pat, d->u.rule.nvars, &tp->tests_cf);
     e->code = keep;
-    return true;
+    return SN_OK;
 }
 
 void pattern_close(engine *e, typed_pattern *tp)
@@ -424,35 +484,42 @@ bool pattern_matches(engine *e, const typed_pattern *tp, const struct fact *f)
     return true;
 }
 
-long sn_query(sn_engine *e, const char *pattern, sn_fact **out, size_t max, sn_report *r)
+sn_status sn_query(sn_engine *e, const char *pattern, sn_fact **out, size_t max, size_t *n,
+                   sn_report *r)
 {
+    CALL_ENTER(e);
     typed_pattern tp;
-    if (!pattern_open(e, pattern, r, &tp))
-        return -1;
-    long count = 0;
-    for (struct fact *f = tp.t->first; f; f = f->tnext)
-        if ((tp.tests_cf || f->cf >= e->threshold) && pattern_matches(e, &tp, f)) {
-            if ((size_t)count < max)
-                out[count] = f;
-            count++;
-        }
-    pattern_close(e, &tp);
-    return count;
+    size_t count = 0;
+    sn_status st = pattern_open(e, pattern, r, &tp);
+    if (st == SN_OK) {
+        for (struct fact *f = tp.t->first; f; f = f->tnext)
+            if ((tp.tests_cf || f->cf >= e->threshold) && pattern_matches(e, &tp, f)) {
+                if (count < max)
+                    out[count] = f;
+                count++;
+            }
+        pattern_close(e, &tp);
+    }
+    if (n)
+        *n = call_short(e) ? 0 : count;
+    return call_leave(e, st);
 }
 
 /* A rule leaves: its activations go and the network forgets its nodes; what
- * it concluded is withdrawn (the nodes' tokens die). */
-bool sn_remove_rule(sn_engine *e, const char *name)
+ * it concluded is withdrawn (the nodes' tokens die). Memory that runs out
+ * on the way does not stop it (the removal finishes on the reserve). */
+sn_status sn_remove_rule(sn_engine *e, const char *name)
 {
+    CALL_ENTER(e);
     struct rule *r = (struct rule *)sn_rule_find(e, name);
     if (!r)
-        return false;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "no rule is named %s", name));
     r->removed = true;
     for (uint32_t i = 0; i < r->nprods; i++)
         node_release(e, r->prods[i]->term);
     e->nrules--;
     engine_quiesce(e);
-    return true;
+    return call_leave(e, SN_OK);
 }
 
 /* Letters, digits and _, not starting with a digit: a name a rule can call. */
@@ -467,26 +534,33 @@ static bool function_name(const char *s)
     return true;
 }
 
-bool sn_define_function(sn_engine *e, const char *name, int min_args, int max_args, sn_function fn,
-                        void *ctx)
+sn_status sn_define_function(sn_engine *e, const char *name, int min_args, int max_args,
+                             sn_function fn, void *ctx)
 {
+    CALL_ENTER(e);
     if (!name || !fn || !function_name(name) || min_args < 0 ||
         (max_args >= 0 && max_args < min_args))
-        return false;
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "%s is not a function name, or its "
+                                                         "numbers of arguments are wrong",
+                                        name ? name : "(null)"));
     if (e->nfns == e->capfns) {
         uint32_t cap = e->capfns ? e->capfns * 2 : 8;
         e->fns = e_realloc(e, e->fns, cap * sizeof *e->fns);
         e->capfns = cap;
     }
-    if (!check_env_add_function(e->env, name, min_args, max_args, FN_COUNT_ + e->nfns))
-        return false;
+    char *copy = e_alloc(e, strlen(name) + 1);
+    strcpy(copy, name);
+    if (!check_env_add_function(e->env, name, min_args, max_args, FN_COUNT_ + e->nfns)) {
+        e_free(e, copy);
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "%s is a builtin's name or is "
+                                                         "defined already", name));
+    }
     userfn *u = &e->fns[e->nfns++];
-    u->name = mem_strndup(&e->mem, name, strlen(name));
-    if (!u->name)
-        engine_out_of_memory();
+    u->name = copy;
     u->min_args = min_args;
     u->max_args = max_args;
     u->fn = fn;
     u->ctx = ctx;
-    return true;
+    return call_leave(e, SN_OK);
+
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "netdot.h"
 #include "network.h"
@@ -23,14 +24,14 @@ typedef struct drawn {
     const char **text;       /* a node's condition as written, or NULL */
     uint32_t *num;           /* its number in the picture, from 1 */
     size_t n, cap;           /* open addressing: cap a power of two */
-    bool failed;
+    engine *e;               /* whose memory holds the arrays */
 } drawn;
 
 static void drawn_free(drawn *d)
 {
-    free(d->v);
-    free(d->text);
-    free(d->num);
+    e_free(d->e, d->v);
+    e_free(d->e, d->text);
+    e_free(d->e, d->num);
 }
 
 static size_t slot_of(const drawn *d, const void *p)
@@ -45,18 +46,11 @@ static size_t slot_of(const drawn *d, const void *p)
 static bool drawn_add(drawn *d, const void *p, const char *text)
 {
     if (2 * (d->n + 1) > d->cap) {
-        drawn big = {0};
+        drawn big = {.e = d->e};
         big.cap = d->cap ? d->cap * 2 : 128;
-        big.v = calloc(big.cap, sizeof *big.v);
-        big.text = calloc(big.cap, sizeof *big.text);
-        big.num = calloc(big.cap, sizeof *big.num);
-        if (!big.v || !big.text || !big.num) {
-            free(big.v);
-            free(big.text);
-            free(big.num);
-            d->failed = true;
-            return false;
-        }
+        big.v = e_calloc(d->e, big.cap, sizeof *big.v);
+        big.text = e_calloc(d->e, big.cap, sizeof *big.text);
+        big.num = e_calloc(d->e, big.cap, sizeof *big.num);
         for (size_t i = 0; i < d->cap; i++)
             if (d->v[i]) {
                 size_t k = slot_of(&big, d->v[i]);
@@ -245,15 +239,16 @@ static void draw_above(FILE *out, drawn *d, drawn *ids, const drawn *names, cons
     }
 }
 
-bool sn_network_dot(sn_engine *e, const char *rule, FILE *out)
+sn_status sn_network_dot(sn_engine *e, const char *rule, FILE *out)
 {
+    CALL_ENTER(e);
     const struct rule *only = NULL;
     if (rule) {
         only = (const struct rule *)sn_rule_find(e, rule);
         if (!only)
-            return false;
+            return call_leave(e, call_error(e, SN_ERR_INPUT, "no rule is named %s", rule));
     }
-    drawn names = {0}, d = {0}, ids = {0};
+    drawn names = {.e = e}, d = {.e = e}, ids = {.e = e};
     name_conditions(e, &names);
     fputs("digraph rete {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
           "  edge [fontname=\"Helvetica\", fontsize=9];\n", out);
@@ -266,9 +261,8 @@ bool sn_network_dot(sn_engine *e, const char *rule, FILE *out)
             draw_below(out, &d, &ids, &names, network_root(e, i), 0);
     }
     fputs("}\n", out);
-    bool ok = !d.failed && !names.failed && !ids.failed;
     drawn_free(&d);
     drawn_free(&ids);
     drawn_free(&names);
-    return ok;
+    return call_leave(e, SN_OK);
 }

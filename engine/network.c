@@ -531,8 +531,9 @@ static void attach(engine *e, node *n)
         /* the roots' order means nothing (each is activated once, when
          * made): appended, so that a network of N rules is built in O(N) */
         if (e->nroots == e->caproots) {
-            e->caproots = e->caproots ? e->caproots * 2 : 64;
-            e->roots = e_realloc(e, e->roots, e->caproots * sizeof *e->roots);
+            uint32_t cap = e->caproots ? e->caproots * 2 : 64;
+            e->roots = e_realloc(e, e->roots, cap * sizeof *e->roots);
+            e->caproots = cap;
         }
         e->roots[e->nroots++] = n;
     }
@@ -541,8 +542,9 @@ static void attach(engine *e, node *n)
     if (n->am) {
         amem *am = n->am;
         if (am->nsucc == am->capsucc) {
-            am->capsucc = am->capsucc ? am->capsucc * 2 : 1;
-            am->succ = e_realloc(e, am->succ, am->capsucc * sizeof *am->succ);
+            uint32_t cap = am->capsucc ? am->capsucc * 2 : 1;
+            am->succ = e_realloc(e, am->succ, cap * sizeof *am->succ);
+            am->capsucc = cap;
         }
         /* appended; rete.c puts them in order of level before the
          * memory is next used, in one pass however many were added */

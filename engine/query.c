@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "alloc.h"
 #include "internal.h"
 
 static struct rule *query_find(const engine *e, const char *name)
@@ -120,35 +121,29 @@ static char *text_of(value v)
     return s;
 }
 
-bool sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
-                  sn_rows *out, char *err, size_t errsize)
+static sn_status query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
+                           sn_rows *out, char *err, size_t errsize)
 {
-    memset(out, 0, sizeof *out);
     const struct rule *q = name ? query_find(e, name) : NULL;
     if (!q) {
         snprintf(err, errsize, "no query named '%s'", name ? name : "");
-        return false;
+        return SN_ERR_INPUT;
     }
     if (nargs != q->nparams) {
         snprintf(err, errsize, "query '%s' takes %u argument%s, found %u", name, q->nparams,
                  q->nparams == 1 ? "" : "s", nargs);
-        return false;
+        return SN_ERR_INPUT;
     }
     /* columns: every alternative's variables, by name, as first bound */
     uint32_t cap = 0;
     for (uint32_t i = 0; i < q->nprods; i++)
         cap += q->prods[i]->nvars;
-    const char **cols = calloc(cap + 1, sizeof *cols);
-    value *want = calloc(nargs + 1, sizeof *want);
+    const char **cols = e_calloc(e, cap + 1, sizeof *cols);
+    value *want = e_calloc(e, nargs + 1, sizeof *want);
     size_t nmatch = 0;
     for (uint32_t i = 0; i < q->nprods; i++)
         nmatch += q->prods[i]->term->ntokens;
-    match *m = calloc(nmatch + 1, sizeof *m);
-    if (!cols || !want || !m) {
-        free(cols), free(want), free(m);
-        snprintf(err, errsize, "out of memory");
-        return false;
-    }
+    match *m = e_calloc(e, nmatch + 1, sizeof *m);
     uint32_t ncols = 0;
     for (uint32_t i = 0; i < q->nprods; i++)
         for (uint32_t j = 0; j < q->prods[i]->nvars; j++) {
@@ -189,9 +184,9 @@ bool sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned
             }
     }
     if (failed) {
-        snprintf(err, errsize, "query '%s': %s", name, sn_last_error(e));
-        free(cols), free(want), free(m);
-        return false;
+        snprintf(err, errsize, "query '%s': %s", name, sn_errmsg(e));
+        e_free(e, cols), e_free(e, want), e_free(e, m);
+        return SN_ERR_RUNTIME;
     }
     qsort(m, n, sizeof *m, by_facts);
 
@@ -213,12 +208,28 @@ bool sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned
         }
         out->nrows = (unsigned)r + 1;
     }
-    free(cols);
-    free(want);
-    free(m);
+    e_free(e, cols);
+    e_free(e, want);
+    e_free(e, m);
     if (!ok) {
         sn_rows_free(out);
         snprintf(err, errsize, "out of memory");
     }
-    return ok;
+    return ok ? SN_OK : SN_ERR_NOMEM;
+}
+
+sn_status sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
+                       sn_rows *out, char *err, size_t errsize)
+{
+    memset(out, 0, sizeof *out);
+    CALL_ENTER(e);
+    sn_status st = query_run(e, name, args, nargs, out, err, errsize);
+    if (st == SN_OK && call_short(e)) {
+        sn_rows_free(out);
+        snprintf(err, errsize, "out of memory");
+        st = SN_ERR_NOMEM;
+    }
+    if (st != SN_OK && st != SN_ERR_NOMEM)
+        call_error(e, st, "%s", errsize ? err : sn_status_name(st));
+    return call_leave(e, st);
 }

@@ -59,15 +59,13 @@ bool relevance_accepts(engine *e, const amem *am, const value *vals)
         return false;
     if (!am->test)
         return true;
-    struct fact *f = calloc(1, sizeof *f + t->nslots * sizeof(value));
-    if (!f)
-        return true;
+    struct fact *f = e_calloc(e, 1, sizeof *f + t->nslots * sizeof(value));
     f->t = (struct tmpl *)t;
     f->cf = 1.0;
     memcpy(f->slots, vals, t->nslots * sizeof(value));
     ectx c = {.e = e, .f = f};
     bool ok = cx_truth(cx_eval(&c, am->test)) && !c.failed;
-    free(f);
+    e_free(e, f);
     return ok;
 }
 

@@ -273,8 +273,9 @@ static void partner_changed(engine *e, node *partner, token *r, bool added)
 static void note_busy(engine *e, token *root)
 {
     if (e->nbusy == e->capbusy) {
-        e->capbusy = e->capbusy ? e->capbusy * 2 : 64;
-        e->busy = e_realloc(e, e->busy, e->capbusy * sizeof *e->busy);
+        uint32_t cap = e->capbusy ? e->capbusy * 2 : 64;
+        e->busy = e_realloc(e, e->busy, cap * sizeof *e->busy);
+        e->capbusy = cap; /* after: memory that runs out leaves it as it was */
     }
     e->busy[e->nbusy++] = root;
     root->listed = true;

@@ -10,6 +10,11 @@
  * with everything loaded before; on any error nothing in the engine
  * changes and the diagnostics come back in an sn_report.
  *
+ * Errors: every call that can fail returns an sn_status (below), and
+ * sn_errmsg says what went wrong in words; calls that read text also fill
+ * an sn_report with the diagnostics. The library never aborts and never
+ * exits: out of memory is SN_ERR_NOMEM, with the engine left whole.
+ *
  * Ownership: the caller owns the engine (sn_free) and every sn_report
  * (sn_report_free). Pointers into the engine (facts, rules, strings) are
  * borrowed: a fact stays valid until it is retracted and the next engine
@@ -35,6 +40,20 @@ extern "C" {
 #endif
 
 typedef struct sn_engine sn_engine;
+
+/* What a call came to. */
+typedef enum sn_status {
+    SN_OK = 0,
+    SN_ERR_INPUT,   /* what was given is wrong: text that does not check (the
+                       report says where), an unknown name, a value not allowed */
+    SN_ERR_NOMEM,   /* memory ran out, or the limit set by sn_set_memory_limit
+                       was reached: see "Out of memory" below */
+    SN_ERR_RUNTIME  /* a rule failed while it fired (a division by zero, a
+                       retracted fact modified, too many firings): the run stopped */
+} sn_status;
+/* "ok", "input error", "out of memory", "runtime error". */
+const char *sn_status_name(sn_status);
+
 typedef struct fact sn_fact;
 typedef struct rule sn_rule;
 typedef struct tmpl sn_template;
@@ -81,9 +100,11 @@ enum { SN_CHECK_COLOR = 1, SN_CHECK_AST = 2 };
  * REPORT gets every diagnostic, warnings too; its text renders them with
  * the source line and a caret, in colour with SN_CHECK_COLOR. With
  * SN_CHECK_AST the parsed program is listed to AST_OUT. RESULT (may be
- * NULL) counts what the files declare. True when there is no error. */
-bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
-                    const char *sources_dir, sn_report *report, sn_check_result *result);
+ * NULL) counts what the files declare. SN_OK when there is no error,
+ * SN_ERR_INPUT when there is one, SN_ERR_NOMEM when memory ran out (E008). */
+sn_status sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *ast_out,
+                         const char *sources_dir, sn_report *report,
+                         sn_check_result *result);
 
 /* ---- the one layout (`sinew fmt`) ------------------------------------- */
 
@@ -91,10 +112,10 @@ bool sn_check_files(const char *const *paths, unsigned n, unsigned flags, FILE *
  * comment kept, the meaning unchanged (the result is parsed again and
  * must give the same syntax tree, or nothing is returned). On success
  * *OUT is the new text (malloc'd, NUL-terminated, the caller frees it)
- * and *OUT_LEN its length. False on a syntax error (or no memory), with
- * REPORT (may be NULL) saying why; *OUT is then NULL. */
-bool sn_layout(const char *name, const char *text, size_t len, char **out, size_t *out_len,
-               sn_report *report);
+ * and *OUT_LEN its length. SN_ERR_INPUT on a syntax error, SN_ERR_NOMEM when
+ * memory ran out, with REPORT (may be NULL) saying why; *OUT is then NULL. */
+sn_status sn_layout(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+                    sn_report *report);
 
 /* ---- what the files declare and use (`sinew lsp`) ------------------- */
 
@@ -131,42 +152,85 @@ typedef struct sn_analysis {
 /* Parse and check N texts (TEXTS[i], LENS[i] bytes, from the file
  * NAMES[i]) as one program, as `sinew check` does files, and list every
  * name each declares and uses; names and types are listed when the syntax
- * is right. The caller frees OUT with sn_analysis_free. False when there
- * are errors (OUT is filled all the same). */
-bool sn_analyze(const char *const *names, const char *const *texts, const size_t *lens,
-                unsigned n, sn_analysis *out);
+ * is right. The caller frees OUT with sn_analysis_free. SN_ERR_INPUT when
+ * there are errors (OUT is filled all the same), SN_ERR_NOMEM when memory
+ * ran out. */
+sn_status sn_analyze(const char *const *names, const char *const *texts, const size_t *lens,
+                     unsigned n, sn_analysis *out);
 void sn_analysis_free(sn_analysis *);
 
 /* ---- the engine ------------------------------------------------------ */
 
 typedef enum sn_strategy { SN_DEPTH, SN_BREADTH, SN_LEX, SN_MEA } sn_strategy;
 
+/* A new engine, or NULL when memory runs out. */
 sn_engine *sn_new(void);
 void sn_free(sn_engine *);
 
+/* The last call's error in words ("" when it succeeded): for SN_ERR_INPUT
+ * the first error of the report, for SN_ERR_RUNTIME the rule, its firing
+ * and what failed. Valid until the next call. */
+const char *sn_errmsg(const sn_engine *);
+
+/* ---- out of memory ----------------------------------------------------
+ *
+ * Every byte an engine holds is counted (sn_get_stats). With a limit set,
+ * an allocation that would go past it fails as if malloc had; 0 (the
+ * default) is no limit. A call in which memory runs out returns
+ * SN_ERR_NOMEM, and the engine is left whole:
+ *
+ * - A change to working memory is not left half done. The engine keeps a
+ *   reserve (SN_MEMORY_RESERVE bytes past the limit) on which it finishes
+ *   the step it was in, so the network always agrees with working memory;
+ *   then the call undoes what it did. Calls that add facts (sn_assert_*,
+ *   sn_ask_set, sn_case_start) take them back; sn_retract and sn_ask_clear
+ *   put the facts back (under new ids); sn_set_threshold and sn_focus
+ *   restore the old setting. sn_reset leaves working memory empty.
+ * - sn_run and sn_step stop after the firing in which memory ran out, as
+ *   an interrupt stops them: that firing and those before it stand.
+ * - A load that runs out while reading or checking keeps nothing; one that
+ *   runs out while compiling finishes on the reserve and is kept (it
+ *   returns SN_OK; the next call finds the memory short).
+ * - Calls that only read (explanations, queries, questions, what-if) give
+ *   no result (what they wrote to a stream stays written).
+ *
+ * Until memory is available again (facts retracted, the limit raised)
+ * every call that may allocate fails at once with SN_ERR_NOMEM, changing
+ * nothing. Only a step that needs more than the reserve cannot be
+ * finished: the engine is then marked broken, and every call but
+ * sn_reset, sn_clear and sn_free fails until sn_reset or sn_clear has
+ * rebuilt working memory (sn_clear only, when it was a load compiling its
+ * rules); what the step held in hand is lost until sn_free. */
+#define SN_MEMORY_RESERVE ((size_t)1 << 20)
+void sn_set_memory_limit(sn_engine *, size_t bytes);
+size_t sn_memory_limit(const sn_engine *);
+
 /* Load rule files (a directory: its *.sinew files in name order), or text
- * named NAME. Returns true when loaded; REPORT (may be NULL) receives the
- * diagnostics either way, warnings included. Facts blocks are asserted. */
-bool sn_load_files(sn_engine *, const char *const *paths, unsigned n, sn_report *report);
-bool sn_load_string(sn_engine *, const char *name, const char *text, size_t len,
-                    sn_report *report);
+ * named NAME. SN_OK when loaded; REPORT (may be NULL) receives the
+ * diagnostics either way, warnings included; SN_ERR_INPUT when they hold
+ * an error. Facts blocks are asserted. */
+sn_status sn_load_files(sn_engine *, const char *const *paths, unsigned n, sn_report *report);
+sn_status sn_load_string(sn_engine *, const char *name, const char *text, size_t len,
+                         sn_report *report);
 
 /* Remove a rule: its activations go and the network forgets it. Facts it
- * asserted stay; what it concluded is withdrawn. */
-bool sn_remove_rule(sn_engine *, const char *name);
+ * asserted stay; what it concluded is withdrawn. SN_ERR_INPUT when there
+ * is no rule NAME. */
+sn_status sn_remove_rule(sn_engine *, const char *name);
 
 /* Working memory back to the facts blocks; the agenda refilled. */
-void sn_reset(sn_engine *);
-/* Everything gone: rules, templates, facts. */
-void sn_clear(sn_engine *);
+sn_status sn_reset(sn_engine *);
+/* Everything gone: rules, templates, facts. The settings, the embedder's
+ * functions and the memory limit stay. */
+sn_status sn_clear(sn_engine *);
 
-void sn_set_strategy(sn_engine *, sn_strategy);
+sn_status sn_set_strategy(sn_engine *, sn_strategy);
 sn_strategy sn_strategy_get(const sn_engine *);
 const char *sn_strategy_name(sn_strategy);
 bool sn_strategy_parse(const char *name, sn_strategy *out);
 /* Facts whose certainty is below this do not satisfy a pattern unless the
  * pattern tests `cf`. Default 0.2. */
-void sn_set_threshold(sn_engine *, double);
+sn_status sn_set_threshold(sn_engine *, double);
 double sn_threshold(const sn_engine *);
 /* Record justifications (default on). Off keeps only what truth
  * maintenance needs: benchmarks. */
@@ -194,28 +258,31 @@ void sn_each_symbol(const sn_engine *, void (*fn)(const char *name, void *ctx), 
 
 /* ---- facts ----------------------------------------------------------- */
 
-/* Assert a fact written in the language, e.g. "pain(site: groin)". On an
- * error returns NULL and fills REPORT. An equal fact already present is
- * returned (working memory is a set). */
-sn_fact *sn_assert_string(sn_engine *, const char *text, sn_report *report);
+/* Assert a fact written in the language, e.g. "pain(site: groin)", the
+ * fact into *OUT (may be NULL; NULL there when truth maintenance withdrew
+ * it at once). An equal fact already present is given (working memory is
+ * a set). SN_ERR_INPUT with REPORT filled when the text is wrong. */
+sn_status sn_assert_string(sn_engine *, const char *text, sn_fact **out, sn_report *report);
 /* Assert every fact in TEXT, LEN bytes (facts one after another, as in a
  * facts block; NAME names it in diagnostics). All or nothing: on an error
- * none is asserted. Returns how many facts it held, or -1; the first MAX
- * of them go to OUT in order (NULL for one that truth maintenance withdrew
- * at once; OUT may be NULL). A NUL byte in TEXT is an error at its place,
- * like any byte that starts no token. */
-long sn_assert_facts(sn_engine *, const char *name, const char *text, size_t len, sn_fact **out,
-                     size_t max, sn_report *report);
-bool sn_retract(sn_engine *, sn_fact *);
+ * none is asserted. *N (may be NULL) gets how many facts it held; the
+ * first MAX of them go to OUT in order (NULL for one that truth
+ * maintenance withdrew at once; OUT may be NULL). A NUL byte in TEXT is an
+ * error at its place, like any byte that starts no token. */
+sn_status sn_assert_facts(sn_engine *, const char *name, const char *text, size_t len,
+                          sn_fact **out, size_t max, size_t *n, sn_report *report);
+/* SN_ERR_INPUT when F is no longer in working memory. */
+sn_status sn_retract(sn_engine *, sn_fact *);
 sn_fact *sn_fact_by_id(const sn_engine *, uint64_t id);
 
 /* Facts in order of id. sn_fact_next(e, NULL) is the first. */
 sn_fact *sn_fact_next(const sn_engine *, const sn_fact *);
 /* Facts matching PATTERN (a pattern as in a rule, e.g. "diagnosis(cf: > 0.5)"),
- * written into OUT (at most MAX); returns how many match, or -1 with
- * REPORT filled when the pattern is wrong. Without a `cf` test, facts below
- * the threshold do not match. */
-long sn_query(sn_engine *, const char *pattern, sn_fact **out, size_t max, sn_report *report);
+ * written into OUT (at most MAX); *N gets how many match. SN_ERR_INPUT
+ * with REPORT filled when the pattern is wrong. Without a `cf` test, facts
+ * below the threshold do not match. */
+sn_status sn_query(sn_engine *, const char *pattern, sn_fact **out, size_t max, size_t *n,
+                   sn_report *report);
 
 uint64_t sn_fact_id(const sn_fact *);
 double sn_fact_cf(const sn_fact *);
@@ -250,18 +317,19 @@ const char *sn_fact_source(const sn_fact *);
 typedef enum sn_stop { SN_STOP_EMPTY, SN_STOP_LIMIT, SN_STOP_HALT, SN_STOP_INTERRUPT, SN_STOP_ERROR } sn_stop;
 
 /* Fire up to LIMIT rules (< 0: until the agenda is empty). *FIRED (may be
- * NULL) receives how many fired. A runtime error (a division by zero, a
- * retracted fact modified) stops the run; sn_last_error says what. So
- * does a run that would fire more than the engine's most firings (rules
- * that fire forever): the error names the rules that fired most. */
-sn_stop sn_run(sn_engine *, long limit, uint64_t *fired);
+ * NULL) receives how many fired, *STOP (may be NULL) why the run stopped.
+ * A runtime error (a division by zero, a retracted fact modified) stops
+ * the run with SN_ERR_RUNTIME (and SN_STOP_ERROR); sn_errmsg says what.
+ * So does a run that would fire more than the engine's most firings
+ * (rules that fire forever): the error names the rules that fired most.
+ * Out of memory stops it too (SN_ERR_NOMEM, SN_STOP_ERROR). */
+sn_status sn_run(sn_engine *, long limit, uint64_t *fired, sn_stop *stop);
 
 /* The most firings one sn_run may make; 0: no bound. A new engine has
  * SN_MAX_FIRINGS. */
 #define SN_MAX_FIRINGS 1000000
 void sn_set_max_firings(sn_engine *, uint64_t max);
 uint64_t sn_max_firings(const sn_engine *);
-const char *sn_last_error(const sn_engine *);
 uint64_t sn_fired_total(const sn_engine *);
 
 /* One firing at a time: sn_step fires the first activation of the agenda
@@ -289,7 +357,7 @@ typedef struct sn_step_result {
     unsigned n;
     sn_change *changes;
 } sn_step_result;
-sn_stop sn_step(sn_engine *, sn_step_result *out);
+sn_status sn_step(sn_engine *, sn_step_result *out, sn_stop *stop);
 void sn_step_free(sn_step_result *);
 
 /* The agenda, in the order it will fire. */
@@ -307,8 +375,8 @@ const char *sn_module_name(const sn_engine *, unsigned i);
 /* Push MODULE on the focus stack: its rules fire next, then the run goes
  * on as it would have. An empty stack (after a reset, or a run that ran
  * out) is first filled as a run fills it: the starting focus, then main.
- * False when no module has that name, or the stack is full. */
-bool sn_focus(sn_engine *, const char *module);
+ * SN_ERR_INPUT when no module has that name, or the stack is full. */
+sn_status sn_focus(sn_engine *, const char *module);
 /* The focus stack, top first: up to MAX module names into OUT; returns
  * its depth (0: empty, and the next run starts from the starting focus). */
 unsigned sn_focus_stack(const sn_engine *, const char **out, unsigned max);
@@ -393,22 +461,22 @@ typedef enum sn_format { SN_TEXT, SN_JSON, SN_DOT } sn_format;
 /* why: where F came from — given, or each rule firing that asserted or
  * concluded it (doc, citations, matched facts, bindings, cf arithmetic),
  * withdrawn ones with the reason. Text or JSON. */
-void sn_explain_why(sn_engine *, const sn_fact *f, sn_format, FILE *out);
+sn_status sn_explain_why(sn_engine *, const sn_fact *f, sn_format, FILE *out);
 /* how: the proof tree down to the given facts. Text, JSON or DOT. */
-void sn_explain_how(sn_engine *, const sn_fact *f, sn_format, FILE *out);
+sn_status sn_explain_how(sn_engine *, const sn_fact *f, sn_format, FILE *out);
 /* whynot: every rule that could conclude a fact matching PATTERN and what
  * stopped it, closest first, from the network's partial matches. Text or
- * JSON. False, with REPORT filled, when the pattern is wrong. */
-bool sn_explain_whynot(sn_engine *, const char *pattern, sn_format, FILE *out, sn_report *report);
+ * JSON. SN_ERR_INPUT, with REPORT filled, when the pattern is wrong. */
+sn_status sn_explain_whynot(sn_engine *, const char *pattern, sn_format, FILE *out,
+                            sn_report *report);
 
 /* The Rete network as a Graphviz picture (netdot.c), to OUT: the alpha
  * memories (template and the constants they discriminate on), the beta
  * nodes (joins, not, exists, groups and their subnetworks, tests) and a
  * terminal per rule alternative, each memory with how many entries it
  * holds now. RULE: only the nodes that rule uses; NULL: the whole
- * network. False when there is no rule RULE (nothing is written) or
- * memory ran out. */
-bool sn_network_dot(sn_engine *, const char *rule, FILE *out);
+ * network. SN_ERR_INPUT when there is no rule RULE (nothing is written). */
+sn_status sn_network_dot(sn_engine *, const char *rule, FILE *out);
 
 /* F as one JSON object: id, fact, template, slots, cf, live, origin. */
 void sn_fact_json(FILE *out, const sn_fact *f);
@@ -446,19 +514,22 @@ typedef struct sn_case_result {
 unsigned sn_case_count(const sn_engine *);
 const char *sn_case_name(const sn_engine *, unsigned i);
 /* Working memory reset to the facts blocks and case I's given facts; no
- * rule is run. */
-void sn_case_start(sn_engine *, unsigned i);
+ * rule is run. SN_ERR_INPUT when there is no case I. */
+sn_status sn_case_start(sn_engine *, unsigned i);
 /* Start from the given facts of the last case in the file PATH (a saved
  * consultation): the file is checked against what is loaded but not kept,
  * so it can be read again any number of times. Working memory is reset to
  * the facts blocks and that case's given facts; the case's name goes to
- * NAME. Returns false with REPORT filled when the file has errors, and
+ * NAME. SN_ERR_INPUT with REPORT filled when the file has errors, and
  * with no error in REPORT when it holds no case. */
-bool sn_case_resume(sn_engine *, const char *path, char *name, size_t size, sn_report *report);
+sn_status sn_case_resume(sn_engine *, const char *path, char *name, size_t size,
+                         sn_report *report);
 /* Run case I: working memory is reset to the facts blocks and the case's
  * given facts, the rules run, the expectations are judged, and the engine
- * is reset again. Fills R (free R->detail with free()). */
-void sn_case_run(sn_engine *, unsigned i, sn_case_result *r);
+ * is reset again. Fills R (free R->detail with free()); a case whose run
+ * failed (a runtime error, out of memory) has not passed, and its detail
+ * says why. The status is the run's. */
+sn_status sn_case_run(sn_engine *, unsigned i, sn_case_result *r);
 
 /* ---- findings from outside: JSON cases, answers (given.c, ask.c) ---- */
 
@@ -475,15 +546,18 @@ typedef struct sn_value {
  * ask is for, or its only slot) set to V, its other slots at their
  * defaults; origin SN_ORIGIN_TYPED. Checked as a typed fact is: the
  * template and slot exist, V has the slot's type and, when the slot has an
- * ask, is one of its answers. Returns the fact, or NULL with a one-line
- * reason in ERR. sn_check_slot checks the same and asserts nothing. */
-sn_fact *sn_assert_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v, char *err,
+ * ask, is one of its answers. The fact goes to *OUT (may be NULL; NULL
+ * there when truth maintenance withdrew it at once); SN_ERR_INPUT with a
+ * one-line reason in ERR (and sn_errmsg) when it does not check.
+ * sn_check_slot checks the same and asserts nothing. */
+sn_status sn_assert_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v,
+                         sn_fact **out, char *err, size_t errsize);
+sn_status sn_check_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v, char *err,
                         size_t errsize);
-bool sn_check_slot(sn_engine *, const char *tmpl, const char *slot, sn_value v, char *err,
-                   size_t errsize);
 /* The same with N slots set at once (the others at their defaults). */
-sn_fact *sn_assert_slots(sn_engine *, const char *tmpl, const char *const *slots, const sn_value *vals,
-                         unsigned n, char *err, size_t errsize);
+sn_status sn_assert_slots(sn_engine *, const char *tmpl, const char *const *slots,
+                          const sn_value *vals, unsigned n, sn_fact **out, char *err,
+                          size_t errsize);
 
 /* ---- queries: `query NAME(?a) when CONDITIONS end` ---------------------- */
 
@@ -507,11 +581,11 @@ const char *sn_query_param(const sn_engine *, const char *name, unsigned i);
  * are bound to those values (a number equals the same number, int or
  * float; text equals the same symbol or string) and, for parameters no
  * pattern binds, whose top-level tests hold with those values; ordered by
- * the facts they match, oldest first. Returns false with a one-line
- * reason in ERR for an unknown query, a wrong number of arguments or a
- * runtime error in a test. */
-bool sn_query_run(sn_engine *, const char *name, const sn_value *args, unsigned nargs,
-                  sn_rows *out, char *err, size_t errsize);
+ * the facts they match, oldest first. A one-line reason in ERR (and
+ * sn_errmsg) with SN_ERR_INPUT for an unknown query or a wrong number of
+ * arguments, SN_ERR_RUNTIME for a runtime error in a test. */
+sn_status sn_query_run(sn_engine *, const char *name, const sn_value *args, unsigned nargs,
+                       sn_rows *out, char *err, size_t errsize);
 void sn_rows_free(sn_rows *);
 
 /* ---- functions the rules can call, defined by the embedder -------------- */
@@ -528,9 +602,9 @@ typedef bool (*sn_function)(void *ctx, const sn_value *args, unsigned n, sn_valu
 /* Let the rules of E call NAME with MIN_ARGS to MAX_ARGS arguments
  * (MAX_ARGS < 0: no upper bound). Rules loaded after this are checked
  * against it as against the builtins (unknown name E113, wrong number of
- * arguments E114). False when NAME is not a name, is a builtin's or is
- * defined already. `sinew check`, with no engine, knows only the builtins. */
-bool sn_define_function(sn_engine *, const char *name, int min_args, int max_args, sn_function fn,
+ * arguments E114). SN_ERR_INPUT when NAME is not a name, is a builtin's or
+ * is defined already. `sinew check`, with no engine, knows only the builtins. */
+sn_status sn_define_function(sn_engine *, const char *name, int min_args, int max_args, sn_function fn,
                         void *ctx);
 
 /* A template named `red_flag` holds urgent conclusions: consult asks for
@@ -575,17 +649,17 @@ sn_ask_state sn_ask_state_of(const sn_engine *, const sn_ask *);
  * question open when it has none; an item not ticked records its
  * question's `no` or `none` (not known when it has neither). Items
  * settled before are left alone; unknown and clear act on the items the
- * group settled. */
-bool sn_ask_set(sn_engine *, const sn_ask *, const char *const *answers, unsigned n, char *err,
-                size_t errsize);
+ * group settled. SN_ERR_INPUT with ERR for an answer not allowed. */
+sn_status sn_ask_set(sn_engine *, const sn_ask *, const char *const *answers, unsigned n,
+                     char *err, size_t errsize);
 /* The answer is not known: no fact, and the question is settled. */
-void sn_ask_set_unknown(sn_engine *, const sn_ask *);
+sn_status sn_ask_set_unknown(sn_engine *, const sn_ask *);
 /* Take the answer back: its facts are retracted (what rested on them is
  * withdrawn) and the question is open again. */
-void sn_ask_clear(sn_engine *, const sn_ask *);
+sn_status sn_ask_clear(sn_engine *, const sn_ask *);
 
-/* The question to ask next, or NULL when no answer to any open question
- * can change the report: a red flag, or the diagnoses (facts of the
+/* The question to ask next into *OUT, NULL there when no answer to any
+ * open question can change the report: a red flag, or the diagnoses (facts of the
  * template `diagnosis`) at the top of the differential and their order
  * (sn_consult_top of them). Of the open questions a rule
  * that matters waits on, the one whose answers, tried on a copy of the
@@ -599,7 +673,8 @@ typedef struct sn_reason {
     bool blocks;                /* the answer could withdraw what it made */
     const char *condition;      /* the condition the answer bears on, as written */
 } sn_reason;
-const sn_ask *sn_next_question(sn_engine *, sn_reason *why, unsigned max, unsigned *nwhy);
+sn_status sn_next_question(sn_engine *, const sn_ask **out, sn_reason *why, unsigned max,
+                           unsigned *nwhy);
 /* How many diagnoses at the top of the differential a consultation must
  * settle, in order, before it stops (default 1: the top diagnosis; 3
  * settles the top three). Red flags are always settled. */
@@ -607,23 +682,24 @@ void sn_set_consult_top(sn_engine *, unsigned n);
 unsigned sn_consult_top(const sn_engine *);
 /* The same for any open question some live rule waits on, whether or not
  * it could change the report (a consultation's `more`); NULL when none. */
-const sn_ask *sn_next_question_any(sn_engine *, sn_reason *why, unsigned max, unsigned *nwhy);
+sn_status sn_next_question_any(sn_engine *, const sn_ask **out, sn_reason *why, unsigned max,
+                               unsigned *nwhy);
 /* Could some answer to ASK change the report now? (what sn_next_question
- * chooses among) */
-bool sn_ask_relevant(sn_engine *, const sn_ask *);
+ * chooses among) Into *OUT. */
+sn_status sn_ask_relevant(sn_engine *, const sn_ask *, bool *out);
 /* The rules an answer to ASK could decide, as sn_next_question gives them
- * for its choice: into WHY (at most MAX); returns how many there are. */
-unsigned sn_ask_reasons(sn_engine *, const sn_ask *, sn_reason *why, unsigned max);
+ * for its choice: into WHY (at most MAX); *N gets how many there are. */
+sn_status sn_ask_reasons(sn_engine *, const sn_ask *, sn_reason *why, unsigned max, unsigned *n);
 
 /* What the report would be if ASK's answer were ANSWERS (N of them; 0:
  * not known), tried on a copy of the engine so nothing in the session
  * changes: red flags raised or withdrawn, the differential as it would
  * be ranked (with where each stands now), recommendations added or gone,
  * written to OUT as text; "nothing in the report would change" when so.
- * An answered question is tried as if answered otherwise. False with ERR
- * when an answer is not allowed. */
-bool sn_whatif(sn_engine *, const sn_ask *, const char *const *answers, unsigned n, FILE *out, char *err,
-               size_t errsize);
+ * An answered question is tried as if answered otherwise. SN_ERR_INPUT
+ * with ERR when an answer is not allowed. */
+sn_status sn_whatif(sn_engine *, const sn_ask *, const char *const *answers, unsigned n,
+                    FILE *out, char *err, size_t errsize);
 
 /* How far rule R got: the conditions that hold, from the first, in its
  * closest partial match (the largest over its `or` alternatives), and how

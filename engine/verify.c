@@ -19,7 +19,8 @@
  *   it, and nothing else;
  * - the agenda: each activation on its level, its token alive and
  *   pointing back; the count.
- * The first thing wrong is described in the engine's scratch text.
+ * The first thing wrong is described in a buffer of the engine's own
+ * (verify_why): the walk allocates nothing.
  */
 #include "aggregate.h"
 #include "alloc.h"
@@ -32,12 +33,11 @@
 #include <string.h>
 
 
-/* Stop the walk: say what is wrong (in the scratch text). */
-#define BROKEN(e, ...)                        \
-    do {                                      \
-        scratch_reset(e);                     \
-        scratch_printf((e), __VA_ARGS__);     \
-        return (e)->scratch;                  \
+/* Stop the walk: say what is wrong. */
+#define BROKEN(e, ...)                                                       \
+    do {                                                                     \
+        snprintf((e)->verify_why, sizeof (e)->verify_why, __VA_ARGS__);      \
+        return (e)->verify_why;                                              \
     } while (0)
 
 static bool among_kids(const token *parent, const token *t)
@@ -77,7 +77,7 @@ static const char *verify_agg(engine *e, const node *n, const token *t)
 {
     uint64_t items;
     if (!agg_check(e, n, t, &items))
-        return e->scratch;
+        return e->verify_why;
     uint64_t want = n->am ? node_count_matches(e, n, t) : group_results(n, t);
     if (items != want)
         BROKEN(e, "an aggregate token holds %llu items, but %llu matches join it",

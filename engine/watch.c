@@ -14,6 +14,7 @@ typedef struct steplog {
     const struct rule *rule;    /* the rule that fired */
     unsigned nmatched;
     uint64_t matched[SN_STEP_MATCHED];
+    bool lost;                  /* a change found no memory to be told in */
 } steplog;
 
 /* ---- watching ------------------------------------------------------------------ */
@@ -86,8 +87,10 @@ static void log_change(engine *e, sn_change_kind kind, const struct fact *f, dou
     if (l->n == l->cap) {
         unsigned cap = l->cap ? l->cap * 2 : 16;
         sn_change *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
+        if (!v) {
+            l->lost = true;
             return;
+        }
         l->v = v;
         l->cap = cap;
     }
@@ -101,6 +104,7 @@ static void log_change(engine *e, sn_change_kind kind, const struct fact *f, dou
     c->replaces = kind == SN_CHANGE_ADDED ? e->modify_of : 0;
     c->withdrawn = kind == SN_CHANGE_REMOVED && withdrawn_now(f);
     c->cause = cause ? str_dup(cause) : NULL;
+    l->lost |= !c->fact || (cause && !c->cause);
 }
 
 void watch_fact(engine *e, const struct fact *f, bool added)
@@ -185,13 +189,14 @@ void watch_activation(engine *e, const struct activation *a, bool added)
 
 /* ---- one step ------------------------------------------------------------------ */
 
-sn_stop sn_step(sn_engine *e, sn_step_result *out)
+sn_status sn_step(sn_engine *e, sn_step_result *out, sn_stop *stop)
 {
     memset(out, 0, sizeof *out);
+    CALL_ENTER(e);
     steplog log = {0};
     e->steplog = &log;
     uint64_t fired = 0;
-    sn_stop why = sn_run(e, 1, &fired);
+    sn_status st = sn_run(e, 1, &fired, stop);
     e->steplog = NULL;
     out->firing = fired ? sn_fired_total(e) : 0;
     out->rule = fired ? log.rule : NULL;
@@ -199,7 +204,12 @@ sn_stop sn_step(sn_engine *e, sn_step_result *out)
     memcpy(out->matched, log.matched, sizeof out->matched);
     out->changes = log.v;
     out->n = log.n;
-    return why;
+    if (log.lost || (st == SN_OK && call_short(e))) {
+        /* the firing stands; what it changed cannot all be told */
+        sn_step_free(out);
+        st = SN_ERR_NOMEM;
+    }
+    return call_leave(e, st);
 }
 
 void sn_step_free(sn_step_result *r)

@@ -11,15 +11,32 @@
  * red flags, the differential (facts of the template `diagnosis` at or
  * above the threshold, most certain first, ties by text) and the most
  * urgent recommendation.
+ *
+ * The copy has its own memory, with the session's limit. When it runs out
+ * (any call on it failing, or a report that found no memory to be taken
+ * in) the copy is dropped and e->whatif_lost is set: the public call that
+ * was trying answers then fails with SN_ERR_NOMEM.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "tms.h"
 #include "whatif.h"
 #include "wm.h"
+
+/* A call on the copy came to ST: out of memory loses the copy. (A rule
+ * that fails stops the copy's run as it stops the session's: that is
+ * part of what an answer would do, not a fault of the copy.) */
+static bool copy_ok(engine *e, sn_status st)
+{
+    if (st != SN_ERR_NOMEM)
+        return true;
+    e->whatif_lost = true;
+    return false;
+}
 
 void whatif_free(engine *e)
 {
@@ -48,9 +65,7 @@ static engine *copy_get(engine *e)
     size_t len = 0;
     for (uint32_t i = 0; i < e->src.nfiles; i++)
         len += srcset_file(&e->src, i)->len + 1;
-    char *text = malloc(len + 1);
-    if (!text)
-        return NULL;
+    char *text = e_alloc(e, len + 1);
     size_t at = 0;
     for (uint32_t i = 0; i < e->src.nfiles; i++) {
         const src_file *f = srcset_file(&e->src, i);
@@ -61,18 +76,21 @@ static engine *copy_get(engine *e)
     engine *c = sn_new();
     /* the rules may call the embedder's functions: the copy has them too */
     bool ok = c != NULL;
+    if (ok)
+        sn_set_memory_limit(c, e->mem.limit);
     for (uint32_t i = 0; ok && i < e->nfns; i++)
         ok = sn_define_function(c, e->fns[i].name, e->fns[i].min_args, e->fns[i].max_args,
-                                e->fns[i].fn, e->fns[i].ctx);
-    ok = ok && sn_load_string(c, "whatif", text, at, NULL);
-    free(text);
+                                e->fns[i].fn, e->fns[i].ctx) == SN_OK;
+    ok = ok && sn_load_string(c, "whatif", text, at, NULL) == SN_OK && !c->mem.tapped;
+    e_free(e, text);
+    for (const struct rule *r = e->rules; ok && r; r = r->next)
+        if (r->removed)
+            ok = sn_remove_rule(c, r->name->text) == SN_OK;
     if (!ok) {
+        e->whatif_lost = true;
         sn_free(c);
         return NULL;
     }
-    for (const struct rule *r = e->rules; r; r = r->next)
-        if (r->removed)
-            sn_remove_rule(c, r->name->text);
     sn_set_output(c, NULL);
     sn_set_recording(c, false);
     e->whatif = c;
@@ -81,15 +99,13 @@ static engine *copy_get(engine *e)
     return c;
 }
 
-/* The copy with E's given facts and unknown answers, run to the end. */
-static engine *copy_sync(engine *e)
+/* The copy C with E's given facts and unknown answers, run to the end. */
+static sn_status sync(engine *c, const engine *e)
 {
-    engine *c = copy_get(e);
-    if (!c)
-        return NULL;
+    CALL_ENTER(c);
     c->threshold = e->threshold;
     c->strategy = e->strategy;
-    sn_reset(c);
+    sn_status st = sn_reset(c);
     /* a facts block's fact retracted in the session goes here too */
     for (struct fact *f = c->all_first, *next; f; f = next) {
         next = f->gnext;
@@ -128,7 +144,18 @@ static engine *copy_sync(engine *e)
             m->item_set[i] = k->item_set[i];
     }
     engine_quiesce(c);
-    sn_run(c, -1, NULL);
+    if (st == SN_OK)
+        st = sn_run(c, -1, NULL, NULL);
+    return call_leave(c, st);
+}
+
+static engine *copy_sync(engine *e)
+{
+    engine *c = copy_get(e);
+    if (c && !copy_ok(e, sync(c, e))) {
+        whatif_free(e);
+        c = NULL;
+    }
     return c;
 }
 
@@ -142,6 +169,7 @@ typedef struct item {
 typedef struct snap {
     item *flags, *dx, *recs;
     uint32_t nflags, ndx, nrecs;
+    bool lost;           /* an item found no memory */
 } snap;
 
 static void snap_free(snap *s)
@@ -170,7 +198,7 @@ static int by_rank(const void *a, const void *b)
     return strcmp(x->text, y->text);
 }
 
-static void push(item **v, uint32_t *n, const char *text, double cf)
+static void push(snap *s, item **v, uint32_t *n, const char *text, double cf)
 {
     item *w = realloc(*v, (*n + 1) * sizeof *w);
     char *t = strdup(text);
@@ -178,6 +206,7 @@ static void push(item **v, uint32_t *n, const char *text, double cf)
         free(t);
         if (w)
             *v = w;
+        s->lost = true;
         return;
     }
     *v = w;
@@ -197,10 +226,10 @@ static void snap_take(engine *e, snap *s, bool all_recs)
             continue;
         if (f->t->red_flag) {
             sn_fact_format(f, buf, sizeof buf);
-            push(&s->flags, &s->nflags, buf, f->cf);
+            push(s, &s->flags, &s->nflags, buf, f->cf);
         } else if (f->t == dx) {
             sn_fact_format(f, buf, sizeof buf);
-            push(&s->dx, &s->ndx, buf, f->cf);
+            push(s, &s->dx, &s->ndx, buf, f->cf);
         }
     }
     if (s->nflags)
@@ -213,8 +242,10 @@ static void snap_take(engine *e, snap *s, bool all_recs)
         if (texts) {
             sn_recommendations(e, texts, NULL, n);
             for (unsigned i = 0; i < (all_recs ? n : 1); i++)
-                push(&s->recs, &s->nrecs, texts[i], 0);
+                push(s, &s->recs, &s->nrecs, texts[i], 0);
             free(texts);
+        } else {
+            s->lost = true;
         }
     }
 }
@@ -275,25 +306,30 @@ static bool try_answer(engine *e, engine *c, ask *m, const char *const *texts, u
     uint32_t before = c->nfacts;
     bool was_unknown = m->unknown;
     bool answered = sn_ask_state_of(c, m) == SN_ASK_ANSWERED;
-    if (answered)
-        sn_ask_clear(c, m); /* what if it had been answered otherwise */
-    if (n == 0)
-        sn_ask_set_unknown(c, m);
-    else if (!sn_ask_set(c, m, texts, n, err, errsize)) {
-        if (answered)
+    memset(s, 0, sizeof *s);
+    if (answered && !copy_ok(e, sn_ask_clear(c, m))) /* what if it had been answered otherwise */
+        return false;
+    sn_status st = n == 0 ? sn_ask_set_unknown(c, m) : sn_ask_set(c, m, texts, n, err, errsize);
+    if (st != SN_OK) {
+        if (st == SN_ERR_NOMEM)
+            copy_ok(e, st);
+        else if (answered)
             copy_sync(e);
         return false;
     }
-    sn_run(c, -1, NULL);
+    if (!copy_ok(e, sn_run(c, -1, NULL, NULL)))
+        return false;
     snap_take(c, s, true);
+    if (s->lost)
+        e->whatif_lost = true;
     if (answered) {
         copy_sync(e);
         return true;
     }
-    sn_ask_clear(c, m);
+    if (!copy_ok(e, sn_ask_clear(c, m)))
+        return true;
     m->unknown = was_unknown;
-    sn_run(c, -1, NULL);
-    if (c->nfacts != before)
+    if (copy_ok(e, sn_run(c, -1, NULL, NULL)) && c->nfacts != before)
         copy_sync(e);
     return true;
 }
@@ -306,12 +342,14 @@ struct whatif {
 whatif *whatif_begin(engine *e)
 {
     engine *c = copy_sync(e);
-    whatif *w = c ? calloc(1, sizeof *w) : NULL;
-    if (!w)
+    if (!c)
         return NULL;
+    whatif *w = e_calloc(e, 1, sizeof *w);
     w->e = e;
     w->c = c;
     snap_take(c, &w->base, false);
+    if (w->base.lost)
+        e->whatif_lost = true;
     return w;
 }
 
@@ -320,13 +358,15 @@ void whatif_end(whatif *w)
     if (!w)
         return;
     snap_free(&w->base);
-    free(w);
+    e_free(w->e, w);
 }
 
 double whatif_try(whatif *w, const ask *const *asks, const uint32_t *answers, uint32_t n, bool *report)
 {
     engine *c = w->c;
     *report = false;
+    if (!c)
+        return 0; /* the copy was lost: whatif_lost says so */
     uint32_t before = c->nfacts;
     ask *ms[n + 1];
     uint32_t nset = 0;
@@ -351,24 +391,34 @@ double whatif_try(whatif *w, const ask *const *asks, const uint32_t *answers, ui
             if (asks[j] == asks[i])
                 texts[nt++] = m->answer_text[answers[j]];
         char err[8];
-        if (sn_ask_state_of(c, m) != SN_ASK_OPEN || !sn_ask_set(c, m, texts, nt, err, sizeof err))
+        sn_status st = sn_ask_state_of(c, m) != SN_ASK_OPEN
+                           ? SN_ERR_INPUT
+                           : sn_ask_set(c, m, texts, nt, err, sizeof err);
+        if (st == SN_ERR_NOMEM)
+            copy_ok(w->e, st);
+        if (st != SN_OK)
             ok = false;
         else
             ms[nset++] = m;
     }
     double d = 0;
-    if (ok) {
-        sn_run(c, -1, NULL);
+    if (ok && copy_ok(w->e, sn_run(c, -1, NULL, NULL))) {
         snap s;
         snap_take(c, &s, false);
+        if (s.lost)
+            w->e->whatif_lost = true;
         d = change(&w->base, &s, sn_consult_top(w->e), report);
         snap_free(&s);
     }
+    bool undone = true;
     for (uint32_t j = 0; j < nset; j++)
-        sn_ask_clear(c, ms[j]);
-    sn_run(c, -1, NULL);
-    if (c->nfacts != before)
-        copy_sync(w->e);
+        undone &= copy_ok(w->e, sn_ask_clear(c, ms[j]));
+    if (undone && copy_ok(w->e, sn_run(c, -1, NULL, NULL)) && c->nfacts == before)
+        return d;
+    /* trying left a trace (or the copy ran short): bring it up to date;
+     * a copy that cannot be is dropped, and the next whatif_begin makes one */
+    if (copy_sync(w->e) != c)
+        w->c = NULL;
     return d;
 }
 
@@ -385,22 +435,30 @@ static const item *find_item(const item *v, uint32_t n, const char *text, uint32
     return NULL;
 }
 
-bool sn_whatif(sn_engine *e, const sn_ask *k, const char *const *answers, unsigned n, FILE *out, char *err,
-               size_t errsize)
+__attribute__((noinline)) static sn_status whatif_write(engine *e, const ask *k, const char *const *answers, unsigned n,
+                                                       FILE *out, char *err, size_t errsize)
 {
     engine *c = copy_sync(e);
-    if (!c) {
-        snprintf(err, errsize, "the knowledge base cannot be copied to try the answer on");
-        return false;
-    }
+    if (!c)
+        return SN_ERR_NOMEM;
     ask *m = copy_ask(c, k);
     snap base, then;
     snap_take(c, &base, true);
-    if (!m || !try_answer(e, c, m, answers, n, &then, err, errsize)) {
-        if (!m)
+    if (!m || !try_answer(e, c, m, answers, n, &then, err, errsize) || base.lost || then.lost ||
+        e->whatif_lost) {
+        sn_status st = SN_ERR_NOMEM;
+        if (!m) {
             snprintf(err, errsize, "no such question");
+            st = SN_ERR_INPUT;
+        } else if (!e->whatif_lost && !base.lost && !then.lost) {
+            st = SN_ERR_INPUT; /* try_answer said why in ERR */
+        } else {
+            snap_free(&then);
+        }
         snap_free(&base);
-        return false;
+        if (st == SN_ERR_INPUT)
+            call_error(e, st, "%s", errsize ? err : "not allowed");
+        return st;
     }
     bool any = false;
     for (uint32_t i = 0; i < then.nflags; i++)
@@ -448,5 +506,13 @@ bool sn_whatif(sn_engine *e, const sn_ask *k, const char *const *answers, unsign
         fprintf(out, "  nothing in the report would change\n");
     snap_free(&base);
     snap_free(&then);
-    return true;
+    return SN_OK;
+}
+
+sn_status sn_whatif(sn_engine *e, const sn_ask *k, const char *const *answers, unsigned n,
+                    FILE *out, char *err, size_t errsize)
+{
+    CALL_ENTER(e);
+    e->whatif_lost = false;
+    return call_leave(e, whatif_write(e, k, answers, n, out, err, errsize));
 }

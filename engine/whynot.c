@@ -7,6 +7,7 @@
 
 #include "eval.h"
 #include "explain.h"
+#include "alloc.h"
 #include "internal.h"
 #include "load.h"
 #include "witness.h"
@@ -162,11 +163,14 @@ static void all_held(engine *e, const prod *p, const struct tmpl *t, candidate *
     snprintf(c->detail, sizeof c->detail, "it fired; what it made does not match");
 }
 
-bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *out, sn_report *r)
+sn_status sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *out,
+                            sn_report *r)
 {
+    CALL_ENTER(e);
     typed_pattern tp;
-    if (!pattern_open(e, pattern, r, &tp))
-        return false;
+    sn_status st = pattern_open(e, pattern, r, &tp);
+    if (st != SN_OK)
+        return call_leave(e, st);
     const ast_pattern *pat = tp.pat;
     struct tmpl *t = tp.t;
     bool tests_cf = tp.tests_cf;
@@ -183,8 +187,8 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             weak = weak ? weak : f;
     }
     size_t cap = 16, n = 0;
-    candidate *v = malloc(cap * sizeof *v);
-    for (const struct rule *ru = e->rules; ru && v; ru = ru->next) {
+    candidate *v = e_alloc(e, cap * sizeof *v);
+    for (const struct rule *ru = e->rules; ru; ru = ru->next) {
         if (ru->removed)
             continue;
         for (uint32_t i = 0; i < ru->nprods; i++) {
@@ -194,12 +198,8 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
                 makes = could_make(e, a, t, pat);
             if (!makes)
                 continue;
-            if (n == cap) {
-                candidate *w = realloc(v, (cap *= 2) * sizeof *v);
-                if (!w)
-                    break;
-                v = w;
-            }
+            if (n == cap)
+                v = e_realloc(e, v, (cap *= 2) * sizeof *v);
             candidate *c = &v[n++];
             memset(c, 0, sizeof *c);
             c->p = p;
@@ -215,8 +215,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
                 why_stuck(e, p, c->held + 1, c);
         }
     }
-    if (v)
-        qsort(v, n, sizeof *v, by_closeness);
+    qsort(v, n, sizeof *v, by_closeness);
     /* a rule with `or` has several chains: show each rule once, its closest */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
@@ -227,13 +226,7 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             v[kept++] = v[i];
     }
     n = kept;
-    char *text = NULL;
-    {
-        size_t m = strlen(pattern);
-        text = malloc(m + 1);
-        if (text)
-            memcpy(text, pattern, m + 1);
-    }
+    const char *text = pattern;
     if (fmt == SN_JSON) {
         fputs("{\"schema\":\"sinew.whynot/1\",\"pattern\":", out);
         json_str(out, text);
@@ -304,9 +297,8 @@ bool sn_explain_whynot(sn_engine *e, const char *pattern, sn_format fmt, FILE *o
             fprintf(out, "       %s\n", v[i].detail);
         }
     }
-    free(text);
-    free(v);
+    e_free(e, v);
     pattern_close(e, &tp);
-    return true;
+    return call_leave(e, SN_OK);
 }
 

@@ -180,6 +180,13 @@ static void fact_bury(engine *e, struct fact *f)
     fact_free(e, f);
 }
 
+void wm_take_back(engine *e, uint64_t after)
+{
+    /* facts are listed in order of id */
+    for (struct fact *f = e->all_last; f && f->id > after; f = e->all_last)
+        fact_retract(e, f);
+}
+
 void fact_retract(engine *e, struct fact *f)
 {
     if (!f->live)

@@ -12,6 +12,9 @@
 struct fact *fact_assert(engine *, struct tmpl *, const value *vals, sn_origin, const sym *source,
                          bool *added);
 void fact_retract(engine *, struct fact *);
+/* Retract every fact made after id AFTER, newest first: a call taking
+ * back what it asserted when memory ran out (the caller quiesces). */
+void wm_take_back(engine *, uint64_t after);
 /* The live fact of T equal to VALS (coerced to the slots' types first), or
  * NULL; *HASH gets the values' hash for fact_new_concluded. */
 struct fact *wm_lookup(engine *, struct tmpl *t, value *vals, uint32_t *hash);

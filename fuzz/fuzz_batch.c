@@ -22,7 +22,7 @@ static sn_engine *engine(void)
     e = sn_new();
     const char *rules[] = {"rules"};
     sn_report r = {0};
-    if (!e || !sn_load_files(e, rules, 1, &r)) {
+    if (!e || sn_load_files(e, rules, 1, &r) != SN_OK) {
         fprintf(stderr, "fuzz_batch: cannot load rules/ (run it from the project's folder)\n%s",
                 r.text ? r.text : "");
         exit(2);

@@ -21,7 +21,7 @@ static sn_engine *engine(void)
     e = sn_new();
     const char *rules[] = {"rules"};
     sn_report r = {0};
-    if (!e || !sn_load_files(e, rules, 1, &r)) {
+    if (!e || sn_load_files(e, rules, 1, &r) != SN_OK) {
         fprintf(stderr, "fuzz_facts: cannot load rules/ (run it from the project's folder)\n%s",
                 r.text ? r.text : "");
         exit(2);
@@ -38,12 +38,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sn_engine *e = engine();
     sn_fact *out[4];
     sn_report r = {0};
-    long n = sn_assert_facts(e, "fuzz.facts", (const char *)data, size, out, 4, &r);
+    sn_status st = sn_assert_facts(e, "fuzz.facts", (const char *)data, size, out, 4, NULL, &r);
     sn_report_free(&r);
-    if (n >= 0) {
-        uint64_t fired;
-        sn_run(e, -1, &fired);
-    }
+    if (st == SN_OK)
+        sn_run(e, -1, NULL, NULL);
     sn_reset(e);
     return 0;
 }

@@ -42,7 +42,7 @@ static sn_engine *load(void)
     sn_engine *e = sn_new();
     const char *rules[] = {rules_dir};
     sn_report r = {0};
-    if (!e || !sn_load_files(e, rules, 1, &r)) {
+    if (!e || sn_load_files(e, rules, 1, &r) != SN_OK) {
         fprintf(stderr, "fuzz_repl: cannot load %s\n%s", rules_dir, r.text ? r.text : "");
         exit(2);
     }

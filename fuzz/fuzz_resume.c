@@ -43,7 +43,7 @@ static sn_engine *engine(void)
     e = sn_new();
     const char *rules[] = {"rules"};
     sn_report r = {0};
-    if (!e || !sn_load_files(e, rules, 1, &r)) {
+    if (!e || sn_load_files(e, rules, 1, &r) != SN_OK) {
         fprintf(stderr, "fuzz_resume: cannot load rules/ (run it from the project's folder)\n%s",
                 r.text ? r.text : "");
         exit(2);
@@ -66,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     char name[256];
     sn_report r = {0};
-    if (sn_case_resume(e, path, name, sizeof name, &r))
-        sn_run(e, -1, NULL);
+    if (sn_case_resume(e, path, name, sizeof name, &r) == SN_OK)
+        sn_run(e, -1, NULL, NULL);
     sn_report_free(&r);
     if (count_decls(e) != ndecls)
         abort(); /* a resumed file must leave nothing behind */

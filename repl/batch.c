@@ -726,7 +726,7 @@ static void result(batch *b, unsigned long line, const char *id, uint64_t fired,
     sb_num(o, fired);
     if (stop == SN_STOP_ERROR) {
         SB_LIT(o, ",\"error\":");
-        sb_str(o, sn_last_error(e));
+        sb_str(o, sn_errmsg(e));
     } else if (stop == SN_STOP_INTERRUPT) {
         SB_LIT(o, ",\"error\":\"interrupted (Ctrl-C): the case did not finish\"");
     }
@@ -850,9 +850,10 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
     } else if (!read_case(b, obj, err, sizeof err)) {
         error_record(b, line, id, err);
     } else {
-        sn_reset(b->e);
-        bool ok = true;
+        bool ok = sn_reset(b->e) == SN_OK;
         const char *bad = NULL;
+        if (!ok)
+            snprintf(err, sizeof err, "%s", sn_errmsg(b->e));
         for (size_t i = 0; i < b->nfacts && ok; i++) {
             const pending *p = &b->facts[i];
             bad = p->tmpl;
@@ -869,21 +870,28 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
                     slots[n] = b->facts[j].slot;
                     vals[n] = b->facts[j].v;
                 }
-                ok = sn_assert_slots(b->e, p->tmpl, slots, vals, n, err, sizeof err) != NULL;
+                ok = sn_assert_slots(b->e, p->tmpl, slots, vals, n, NULL, err, sizeof err) ==
+                     SN_OK;
                 i = k;
             } else {
-                ok = sn_assert_slot(b->e, p->tmpl, p->slot, p->v, err, sizeof err) != NULL;
+                ok = sn_assert_slot(b->e, p->tmpl, p->slot, p->v, NULL, err, sizeof err) == SN_OK;
             }
+            if (!ok)
+                snprintf(err, sizeof err, "%s", sn_errmsg(b->e));
         }
         if (!ok) {
             /* what was asserted goes at the next reset: nothing of this
              * case is kept */
             char msg[400];
-            snprintf(msg, sizeof msg, "\"%s\": %s", bad, err);
+            if (bad)
+                snprintf(msg, sizeof msg, "\"%s\": %s", bad, err);
+            else
+                snprintf(msg, sizeof msg, "%s", err);
             error_record(b, line, id, msg);
         } else {
             uint64_t fired;
-            sn_stop stop = sn_run(b->e, -1, &fired);
+            sn_stop stop;
+            sn_run(b->e, -1, &fired, &stop);
             sbuf ib = {0};
             sb_id(&ib, id ? id : json_null());
             sb_grow(&ib, 1);
@@ -909,7 +917,7 @@ int cmd_batch(int argc, char **argv, const char *def)
 {
     double threshold = 0.2;
     bool explain = true;
-    unsigned long long max_firings = SN_MAX_FIRINGS;
+    unsigned long long max_firings = SN_MAX_FIRINGS, max_memory = 0;
     cli_parse p;
     cli_begin(&p, "batch", argc, argv);
     for (int c; (c = cli_next(&p)) != CLI_END;) {
@@ -925,6 +933,11 @@ int cmd_batch(int argc, char **argv, const char *def)
             if (!cli_count_parse(p.arg, &max_firings))
                 return cli_usage("batch", "--max-firings is a whole number of firings, not '%s'", p.arg);
             break;
+        case 'X':
+            if (!cli_size_parse(p.arg, &max_memory))
+                return cli_usage("batch", "--max-memory is a size in bytes (or with K, M, G), not '%s'",
+                                 p.arg);
+            break;
         case CLI_EXIT: return p.status;
         }
     }
@@ -933,13 +946,15 @@ int cmd_batch(int argc, char **argv, const char *def)
     if (!e)
         return EXIT_ERRORS;
     sn_set_output(e, NULL); /* rules' print output is not part of a result */
-    sn_set_threshold(e, threshold);
+    sn_set_threshold(e, threshold); /* a new engine has the memory for this */
     sn_set_recording(e, explain);
     sn_set_max_firings(e, max_firings);
+    sn_set_memory_limit(e, (size_t)max_memory);
     const char *one[] = {def};
     sn_report r = {0};
-    bool ok = argc > first ? sn_load_files(e, (const char *const *)argv + first, (unsigned)(argc - first), &r)
-                            : sn_load_files(e, one, 1, &r);
+    bool ok = (argc > first ? sn_load_files(e, (const char *const *)argv + first,
+                                            (unsigned)(argc - first), &r)
+                             : sn_load_files(e, one, 1, &r)) == SN_OK;
     fputs(r.text ? r.text : "", stderr);
     sn_report_free(&r);
     if (!ok) {

@@ -18,10 +18,15 @@
 #define MAX_FIRINGS_OPTION \
     {"max-firings", 0, 'M', "N", "the most firings one run may make, or an error naming\n" \
                                  "the rules that fired most (default 1000000; 0: no bound)"}
+#define MAX_MEMORY_OPTION \
+    {"max-memory", 0, 'X', "SIZE", "the most memory the engine may hold (bytes, or with K, M\n" \
+                                   "or G: 500M); past it a command fails with out of memory\n" \
+                                   "and nothing is left half done (default: no limit)"}
 #define SESSION_OPTIONS \
     {"file", 'f', 'f', "SCRIPT", "read the commands from SCRIPT, not standard input"}, \
     {"bail", 0, 'b', NULL, "without a terminal, stop at the first command that fails"}, \
     MAX_FIRINGS_OPTION, \
+    MAX_MEMORY_OPTION, \
     COLOR_OPTION
 
 static const cli_option repl_options[] = {
@@ -46,6 +51,7 @@ static const cli_option run_options[] = {
     {"focus", 0, 'o', "A,B", "run the rules of modules A, then B, first; then the\n"
                              "starting focus and main, as always"},
     MAX_FIRINGS_OPTION,
+    MAX_MEMORY_OPTION,
     {"no-record", 0, 'R', NULL, "keep no justifications (faster; for benchmarks)"},
     {"stats", 0, 'S', NULL, "print firings, facts and peak memory on standard error,\n"
                             "then each rule's firings and the time in them"},
@@ -68,6 +74,7 @@ static const cli_option test_options[] = {
     {"export", 0, 'E', NULL, "each case's given facts as a batch input line (not\n"
                              "with --json)"},
     MAX_FIRINGS_OPTION,
+    MAX_MEMORY_OPTION,
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -87,6 +94,7 @@ static const cli_option batch_options[] = {
     {"threshold", 0, 't', "X", "as for run"},
     {"no-explain", 0, 'n', NULL, "leave out the rules behind each conclusion (faster)"},
     MAX_FIRINGS_OPTION,
+    MAX_MEMORY_OPTION,
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -260,6 +268,28 @@ bool cli_count_parse(const char *word, unsigned long long *n)
     errno = 0;
     *n = strtoull(word, &end, 10);
     return *end == '\0' && errno == 0;
+}
+
+bool cli_size_parse(const char *word, unsigned long long *bytes)
+{
+    unsigned long long n;
+    char *end;
+    if (*word < '0' || *word > '9')
+        return false;
+    errno = 0;
+    n = strtoull(word, &end, 10);
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    default: return false;
+    }
+    if (*end || errno || n > (~0ULL >> shift))
+        return false;
+    *bytes = n << shift;
+    return true;
 }
 
 bool cli_color_parse(const char *word, int *mode)

@@ -68,6 +68,9 @@ int cli_next(cli_parse *);
 
 /* --max-firings N: WORD is a whole number (0: no bound): *N set, true. */
 bool cli_count_parse(const char *word, unsigned long long *n);
+/* --max-memory SIZE: WORD is a number of bytes, or of K, M or G (1024,
+ * 1024², 1024³ bytes; 0: no limit): *BYTES set, true. */
+bool cli_size_parse(const char *word, unsigned long long *bytes);
 
 /* --color=WHEN */
 enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };

@@ -153,9 +153,9 @@ static void say_error(consult_error_fn fn, void *ctx, const char *fmt, ...)
 
 static void run(consult *c)
 {
-    sn_stop stop = sn_run(c->e, -1, NULL);
-    if (stop == SN_STOP_ERROR)
-        fail(c, "the run stopped: %s", sn_last_error(c->e));
+    sn_stop stop;
+    if (sn_run(c->e, -1, NULL, &stop) != SN_OK)
+        fail(c, "the run stopped: %s", sn_errmsg(c->e));
     else if (stop == SN_STOP_INTERRUPT)
         printf("interrupted: the rules have not all run ('run' finishes)\n");
     show_changes(c);
@@ -507,8 +507,15 @@ bool consult_ask(consult *c)
         return true;
     const sn_ask *k = c->again;
     c->again = NULL;
+    sn_status st = SN_OK;
     if (!k)
-        k = c->more ? sn_next_question_any(c->e, NULL, 0, NULL) : sn_next_question(c->e, NULL, 0, NULL);
+        st = c->more ? sn_next_question_any(c->e, &k, NULL, 0, NULL)
+                     : sn_next_question(c->e, &k, NULL, 0, NULL);
+    if (st != SN_OK) {
+        fail(c, "no question can be chosen: %s", sn_errmsg(c->e));
+        c->over = true;
+        return false;
+    }
     if (!k) {
         c->over = true;
         report(c);
@@ -548,7 +555,11 @@ static void settle(consult *c, const sn_ask *k)
 static void why(consult *c)
 {
     sn_reason v[MAX_REASONS];
-    unsigned n = sn_ask_reasons(c->e, c->cur, v, MAX_REASONS);
+    unsigned n = 0;
+    if (sn_ask_reasons(c->e, c->cur, v, MAX_REASONS, &n) != SN_OK) {
+        fail(c, "%s", sn_errmsg(c->e));
+        return;
+    }
     if (n == 0) {
         /* only a question gone back to can be one no rule waits on */
         printf("It is asked again because you went back to it; no rule waits on it now.\n");
@@ -617,17 +628,21 @@ static void back(consult *c, const char *arg)
         }
         k = c->settled[c->nsettled - 1];
     }
+    bool was_unknown = sn_ask_state_of(c->e, k) == SN_ASK_UNKNOWN;
+    if (sn_ask_clear(c->e, k) != SN_OK) {
+        fail(c, "%s", sn_errmsg(c->e));
+        return;
+    }
     if (!unsettle(c, k)) {
         if (c->earlier)
             c->earlier--;
-    } else if (sn_ask_state_of(c->e, k) == SN_ASK_UNKNOWN) {
+    } else if (was_unknown) {
         if (c->unknown)
             c->unknown--;
     } else if (c->answered) {
         c->answered--;
     }
     printf("The answer to '%s' is taken back.\n", sn_ask_template(k));
-    sn_ask_clear(c->e, k);
     run(c);
     c->again = k;
     c->cur = NULL;
@@ -717,8 +732,8 @@ static void answer(consult *c, const sn_ask *k, char *line)
             list[n++] = a;
     }
     char err[256];
-    if (!sn_ask_set(c->e, k, list, n, err, sizeof err)) {
-        fail(c, "%s", err);
+    if (sn_ask_set(c->e, k, list, n, err, sizeof err) != SN_OK) {
+        fail(c, "%s", sn_errmsg(c->e));
         ask_again(c, k);
         return;
     }
@@ -768,7 +783,11 @@ void consult_line(consult *c, const char *text)
     } else if (strcmp(cmd, "why") == 0 && !*arg) {
         why(c);
     } else if (strcmp(cmd, "unknown") == 0 && !*arg) {
-        sn_ask_set_unknown(c->e, k);
+        if (sn_ask_set_unknown(c->e, k) != SN_OK) {
+            fail(c, "%s", sn_errmsg(c->e));
+            ask_again(c, k);
+            return;
+        }
         c->unknown++;
         settle(c, k);
         if (sn_ask_nitems(k))
@@ -888,10 +907,10 @@ void consult_whatif(sn_engine *e, const sn_ask *cur, const char *arg, unsigned w
         say_error(on_error, ctx, "out of memory");
         return;
     }
-    bool ok = sn_whatif(e, k, vals, n, mem, err, sizeof err);
+    bool ok = sn_whatif(e, k, vals, n, mem, err, sizeof err) == SN_OK;
     fclose(mem);
     if (!ok)
-        say_error(on_error, ctx, "%s", err);
+        say_error(on_error, ctx, "%s", sn_errmsg(e));
     for (char *line = text, *next; ok && line && *line; line = next) {
         next = strchr(line, '\n');
         if (next)

@@ -124,7 +124,7 @@ static void fmt_file(fmt_run *run, const char *path)
     char *out;
     size_t out_len;
     sn_report r = {0};
-    if (!sn_layout(path, text, len, &out, &out_len, &r)) {
+    if (sn_layout(path, text, len, &out, &out_len, &r) != SN_OK) {
         fputs(r.text ? r.text : "", stderr);
         run->failed++;
     } else if (out_len != len || memcmp(out, text, len) != 0) {
@@ -208,7 +208,7 @@ static void fmt_stdin(fmt_run *run)
     char *out;
     size_t out_len;
     sn_report r = {0};
-    if (!sn_layout("<stdin>", text, len, &out, &out_len, &r)) {
+    if (sn_layout("<stdin>", text, len, &out, &out_len, &r) != SN_OK) {
         fputs(r.text ? r.text : "", stderr);
         run->failed++;
     } else if (run->check) {

@@ -80,7 +80,11 @@ static void error_line(FILE *out, const sn_ask *k, const char *msg)
 static void why(FILE *out, sn_engine *e, const sn_ask *k)
 {
     sn_reason r[MAX_REASONS];
-    unsigned n = sn_ask_reasons(e, k, r, MAX_REASONS);
+    unsigned n = 0;
+    if (sn_ask_reasons(e, k, r, MAX_REASONS, &n) != SN_OK) {
+        error_line(out, k, sn_errmsg(e));
+        return;
+    }
     json_t *v = json_array();
     for (unsigned i = 0; i < n && i < MAX_REASONS; i++) {
         json_t *x = json_object(), *cites = json_array();
@@ -185,7 +189,7 @@ jsonl *jsonl_new(sn_engine *e)
     j->e = e;
     j->cap = 1;
     j->ask = true;
-    sn_run(e, -1, NULL);
+    sn_run(e, -1, NULL, NULL); /* a failed run shows in what the questions find */
     return j;
 }
 
@@ -203,10 +207,17 @@ bool jsonl_next(jsonl *j, FILE *out)
         return false;
     if (j->ask) {
         sn_engine *e = j->e;
-        j->k = j->again ? j->again
-             : j->more  ? sn_next_question_any(e, NULL, 0, NULL)
-                        : sn_next_question(e, NULL, 0, NULL);
+        sn_status st = SN_OK;
+        j->k = j->again;
+        if (!j->k)
+            st = j->more ? sn_next_question_any(e, &j->k, NULL, 0, NULL)
+                         : sn_next_question(e, &j->k, NULL, 0, NULL);
         j->again = NULL;
+        if (st != SN_OK) {
+            error_line(out, NULL, sn_errmsg(e));
+            j->over = true;
+            return false;
+        }
         if (!j->k) {
             j->over = true;
             return false;
@@ -269,7 +280,11 @@ bool jsonl_line(jsonl *j, const char *line, size_t len, FILE *out)
         j->ask = true;
         j->again = k;
     } else if (strcmp(cmd, "unknown") == 0 && n == 1) {
-        sn_ask_set_unknown(e, k);
+        if (sn_ask_set_unknown(e, k) != SN_OK) {
+            error_line(out, k, sn_errmsg(e));
+            question(out, k);
+            return true;
+        }
         j->ask = true;
     } else if (strcmp(cmd, "back") == 0 && n <= 2) {
         const sn_ask *b = n == 2 ? sn_ask_find(e, words[1]) : j->nsettled ? j->settled[j->nsettled - 1] : NULL;
@@ -278,8 +293,12 @@ bool jsonl_line(jsonl *j, const char *line, size_t len, FILE *out)
             question(out, k);
             return true;
         }
-        sn_ask_clear(e, b);
-        sn_run(e, -1, NULL);
+        if (sn_ask_clear(e, b) != SN_OK) {
+            error_line(out, k, sn_errmsg(e));
+            question(out, k);
+            return true;
+        }
+        sn_run(e, -1, NULL, NULL);
         for (unsigned i = 0; i < j->nsettled; i++)
             if (j->settled[i] == b) {
                 memmove(&j->settled[i], &j->settled[i + 1], (j->nsettled - i - 1) * sizeof *j->settled);
@@ -293,12 +312,12 @@ bool jsonl_line(jsonl *j, const char *line, size_t len, FILE *out)
         j->ask = true;
     } else {
         char msg[256];
-        if (!sn_ask_set(e, k, (const char *const *)words, (unsigned)n, msg, sizeof msg)) {
-            error_line(out, k, msg);
+        if (sn_ask_set(e, k, (const char *const *)words, (unsigned)n, msg, sizeof msg) != SN_OK) {
+            error_line(out, k, sn_errmsg(e));
             question(out, k);
             return true;
         }
-        sn_run(e, -1, NULL);
+        sn_run(e, -1, NULL, NULL);
         j->ask = true;
     }
     if (j->ask && k && sn_ask_state_of(e, k) != SN_ASK_OPEN) {

@@ -720,7 +720,7 @@ static void on_formatting(server *sv, json_t *id, json_t *params)
     char *out;
     size_t out_len;
     sn_report r = {0};
-    if (!sn_layout(d->path, d->text, d->len, &out, &out_len, &r)) {
+    if (sn_layout(d->path, d->text, d->len, &out, &out_len, &r) != SN_OK) {
         sn_report_free(&r);
         reply_error(sv, id, -32803, "the file has errors: it is formatted once it parses");
         return;

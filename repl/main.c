@@ -98,8 +98,10 @@ static int cmd_check(int argc, char **argv)
 
     sn_report r = {0};
     sn_check_result res;
-    bool ok = sn_check_files(paths, npaths, (cli_color_on(color, stderr) ? SN_CHECK_COLOR : 0) |
-                             (dump ? SN_CHECK_AST : 0), stdout, sources_dir, &r, &res);
+    bool ok = sn_check_files(paths, npaths,
+                             (cli_color_on(color, stderr) ? SN_CHECK_COLOR : 0) |
+                                 (dump ? SN_CHECK_AST : 0),
+                             stdout, sources_dir, &r, &res) == SN_OK;
     if (dump)
         fflush(stdout);
     fputs(r.text ? r.text : "", stderr);
@@ -134,16 +136,19 @@ static int consult_jsonl_main(int npaths, char **paths, const repl_start *start)
     sn_engine *e = sn_new();
     if (!e)
         return 1;
+    if (start->max_firings_set)
+        sn_set_max_firings(e, start->max_firings);
+    sn_set_memory_limit(e, (size_t)start->max_memory);
     const char *def[] = {default_rules()};
     sn_report r = {0};
-    bool ok = npaths > 0 ? sn_load_files(e, (const char *const *)paths, (unsigned)npaths, &r)
-                         : sn_load_files(e, def, 1, &r);
+    bool ok = (npaths > 0 ? sn_load_files(e, (const char *const *)paths, (unsigned)npaths, &r)
+                          : sn_load_files(e, def, 1, &r)) == SN_OK;
     fputs(r.text ? r.text : "", stderr);
     sn_report_free(&r);
     if (ok && start->resume) {
         char name[256];
         sn_report rr = {0};
-        ok = sn_case_resume(e, start->resume, name, sizeof name, &rr);
+        ok = sn_case_resume(e, start->resume, name, sizeof name, &rr) == SN_OK;
         fputs(rr.text ? rr.text : "", stderr);
         if (!ok && rr.nerrors == 0)
             fprintf(stderr, "sinew consult: %s holds no case to resume from\n", start->resume);
@@ -179,6 +184,12 @@ static int session(const char *command, int argc, char **argv)
                 return cli_usage(*command ? command : NULL,
                                  "--max-firings is a whole number of firings, not '%s'", p.arg);
             start.max_firings_set = true;
+            break;
+        case 'X':
+            if (!cli_size_parse(p.arg, &start.max_memory))
+                return cli_usage(*command ? command : NULL,
+                                 "--max-memory is a size in bytes (or with K, M, G), not '%s'",
+                                 p.arg);
             break;
         case 'w':
             start.width = (unsigned)strtoul(p.arg, &end, 10);

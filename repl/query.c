@@ -73,7 +73,7 @@ bool query_call(sn_engine *e, char *call, sn_rows *rows, const char **name, char
     }
     if (err[0])
         return false;
-    return sn_query_run(e, n, args, nargs, rows, err, errsize);
+    return sn_query_run(e, n, args, nargs, rows, err, errsize) == SN_OK;
 }
 
 static size_t width(const char *s)

@@ -157,8 +157,15 @@ static sn_fact *fact_arg(session *s, const char *arg, bool quiet)
     sn_report r = {0};
     sn_fact *found[2];
     /* see facts below the threshold too: they have explanations */
-    long n = sn_query(s->e, arg, found, 2, &r);
-    if (n < 0) {
+    size_t n = 0;
+    sn_status st = sn_query(s->e, arg, found, 2, &n, &r);
+    if (st == SN_ERR_NOMEM) {
+        if (!quiet)
+            error(s, "%s", sn_errmsg(s->e));
+        sn_report_free(&r);
+        return NULL;
+    }
+    if (st != SN_OK) {
         if (!quiet) {
             error(s, "'%s' is neither a fact id (#12) nor a pattern:", arg);
             show_report(&r);
@@ -228,7 +235,7 @@ static void rc_load(session *s, char *args)
         return;
     }
     sn_report r = {0};
-    bool ok = sn_load_files(s->e, (const char *const *)paths, n, &r);
+    bool ok = sn_load_files(s->e, (const char *const *)paths, n, &r) == SN_OK;
     free(paths);
     show_report(&r);
     if (ok)
@@ -262,20 +269,30 @@ static void rc_facts(session *s, char *args)
         return;
     }
     sn_report r = {0};
-    long n = sn_query(s->e, args, NULL, 0, &r);
-    if (n < 0) {
-        error(s, "facts takes a pattern, like: facts diagnosis(cf: > 0.5)");
+    size_t n = 0;
+    sn_status st = sn_query(s->e, args, NULL, 0, &n, &r);
+    if (st != SN_OK) {
+        if (st == SN_ERR_NOMEM)
+            error(s, "%s", sn_errmsg(s->e));
+        else
+            error(s, "facts takes a pattern, like: facts diagnosis(cf: > 0.5)");
         show_report(&r);
         sn_report_free(&r);
         return;
     }
-    sn_fact **v = malloc(((size_t)n + 1) * sizeof *v);
-    if (!v)
+    sn_fact **v = malloc((n + 1) * sizeof *v);
+    if (!v) {
+        error(s, "out of memory");
+        sn_report_free(&r);
         return;
-    n = sn_query(s->e, args, v, (size_t)n, &r);
-    for (long i = 0; i < n; i++)
+    }
+    if (sn_query(s->e, args, v, n, &n, &r) != SN_OK) {
+        error(s, "%s", sn_errmsg(s->e));
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++)
         print_fact(v[i]);
-    printf("%ld fact%s\n", n, n == 1 ? "" : "s");
+    printf("%zu fact%s\n", n, n == 1 ? "" : "s");
     free(v);
     sn_report_free(&r);
 }
@@ -298,16 +315,20 @@ static void rc_assert(session *s, char *args)
         return;
     }
     sn_report r = {0};
-    long n = sn_assert_facts(s->e, "<input>", args, strlen(args), v, max, &r);
-    if (n < 0) {
+    size_t n = 0;
+    sn_status st = sn_assert_facts(s->e, "<input>", args, strlen(args), v, max, &n, &r);
+    if (st == SN_ERR_NOMEM) {
+        error(s, "%s: nothing was asserted", sn_errmsg(s->e));
+        show_report(&r);
+    } else if (st != SN_OK) {
         error(s, "not a fact: %s", args);
         show_report(&r);
     }
-    for (long i = 0; i < n && (size_t)i < max; i++) {
+    for (size_t i = 0; st == SN_OK && i < n && i < max; i++) {
         if (v[i])
             print_fact(v[i]);
         else
-            error(s, "fact %ld of %ld was not kept (truth maintenance withdrew it)", i + 1, n);
+            error(s, "fact %zu of %zu was not kept (truth maintenance withdrew it)", i + 1, n);
     }
     sn_report_free(&r);
     free(v);
@@ -362,8 +383,12 @@ static void rc_retract(session *s, char *args)
     for (unsigned i = 0; i < n; i++) {
         uint64_t id = sn_fact_id(v[i]);
         /* an earlier retraction may have withdrawn it already */
-        if (sn_fact_by_id(s->e, id) == v[i] && sn_retract(s->e, v[i]))
+        if (sn_fact_by_id(s->e, id) != v[i])
+            continue;
+        if (sn_retract(s->e, v[i]) == SN_OK)
             printf("retracted #%llu\n", (unsigned long long)id);
+        else
+            error(s, "#%llu was not retracted: %s", (unsigned long long)id, sn_errmsg(s->e));
     }
     free(v);
 }
@@ -381,14 +406,15 @@ static void rc_run(session *s, char *args)
     }
     interrupted = 0;
     uint64_t fired;
-    sn_stop why = sn_run(s->e, limit, &fired);
+    sn_stop why;
+    sn_run(s->e, limit, &fired, &why);
     printf("%llu rule%s fired", (unsigned long long)fired, fired == 1 ? "" : "s");
     switch (why) {
     case SN_STOP_EMPTY: printf("\n"); break;
     case SN_STOP_LIMIT: printf(" (the limit; more are waiting: 'agenda')\n"); break;
     case SN_STOP_HALT: printf(" (a rule said halt)\n"); break;
     case SN_STOP_INTERRUPT: printf(" (interrupted: working memory is as it was after the last firing)\n"); break;
-    case SN_STOP_ERROR: printf("\n"); error(s, "%s", sn_last_error(s->e)); break;
+    case SN_STOP_ERROR: printf("\n"); error(s, "%s", sn_errmsg(s->e)); break;
     }
     interrupted = 0;
 }
@@ -483,8 +509,8 @@ static void rc_focus(session *s, char *args)
         }
     }
     for (unsigned i = n; i-- > 0;)
-        if (!sn_focus(s->e, names[i])) {
-            error(s, "the focus stack is full");
+        if (sn_focus(s->e, names[i]) != SN_OK) {
+            error(s, "%s", sn_errmsg(s->e));
             return;
         }
     printf("focus ");
@@ -506,7 +532,11 @@ static void rc_step(session *s, char *args)
         return;
     }
     sn_step_result r;
-    sn_stop why = sn_step(s->e, &r);
+    sn_stop why;
+    if (sn_step(s->e, &r, &why) == SN_ERR_NOMEM) {
+        error(s, "%s", sn_errmsg(s->e));
+        return;
+    }
     if (r.rule && r.firing) {
         printf("fired %llu %s (%s):", (unsigned long long)r.firing, sn_rule_name(r.rule),
                sn_rule_where(r.rule));
@@ -537,7 +567,7 @@ static void rc_step(session *s, char *args)
         printf("  (working memory did not change)\n");
     sn_step_free(&r);
     if (why == SN_STOP_ERROR)
-        error(s, "%s", sn_last_error(s->e));
+        error(s, "%s", sn_errmsg(s->e));
     printf("agenda after:\n");
     if (agenda_lines(s, "  ", SHOWN) == 0)
         printf("  (empty)\n");
@@ -587,10 +617,10 @@ static void explain_fact(session *s, char *args, const char *cmd, bool how)
     sn_fact *f = fact_arg(s, args, false);
     if (!f)
         return;
-    if (how)
-        sn_explain_how(s->e, f, json ? SN_JSON : SN_TEXT, stdout);
-    else
-        sn_explain_why(s->e, f, json ? SN_JSON : SN_TEXT, stdout);
+    sn_status st = how ? sn_explain_how(s->e, f, json ? SN_JSON : SN_TEXT, stdout)
+                       : sn_explain_why(s->e, f, json ? SN_JSON : SN_TEXT, stdout);
+    if (st != SN_OK)
+        error(s, "%s", sn_errmsg(s->e));
 }
 
 static void rc_why(session *s, char *args) { explain_fact(s, args, "why", false); }
@@ -604,7 +634,10 @@ static void rc_whynot(session *s, char *args)
         return;
     }
     sn_report r = {0};
-    if (!sn_explain_whynot(s->e, args, json ? SN_JSON : SN_TEXT, stdout, &r)) {
+    sn_status st = sn_explain_whynot(s->e, args, json ? SN_JSON : SN_TEXT, stdout, &r);
+    if (st == SN_ERR_NOMEM) {
+        error(s, "%s", sn_errmsg(s->e));
+    } else if (st != SN_OK) {
         error(s, "whynot needs a pattern, like: whynot diagnosis(name: hip_bursitis)");
         show_report(&r);
     }
@@ -645,8 +678,10 @@ static void rc_explain(session *s, char *args)
             free(file);
             return;
         }
-        sn_explain_how(s->e, f, SN_DOT, out);
-        bool written = !ferror(out);
+        sn_status st = sn_explain_how(s->e, f, SN_DOT, out);
+        if (st != SN_OK)
+            error(s, "%s", sn_errmsg(s->e));
+        bool written = !ferror(out) && st == SN_OK;
         errno = 0;
         written = fclose(out) == 0 && written;
         if (!written) {
@@ -667,13 +702,18 @@ static void rc_explain(session *s, char *args)
     sn_fact *f = fact_arg(s, a, false);
     if (!f)
         return;
+    sn_status st;
     if (json) {
-        sn_explain_how(s->e, f, SN_JSON, stdout);
-        return;
+        st = sn_explain_how(s->e, f, SN_JSON, stdout);
+    } else {
+        st = sn_explain_why(s->e, f, SN_TEXT, stdout);
+        if (st == SN_OK) {
+            printf("proof:\n");
+            st = sn_explain_how(s->e, f, SN_TEXT, stdout);
+        }
     }
-    sn_explain_why(s->e, f, SN_TEXT, stdout);
-    printf("proof:\n");
-    sn_explain_how(s->e, f, SN_TEXT, stdout);
+    if (st != SN_OK)
+        error(s, "%s", sn_errmsg(s->e));
 }
 
 /* network [RULE] [--dot FILE]: the Rete network as a Graphviz picture,
@@ -712,7 +752,8 @@ static void rc_network(session *s, char *args)
         free(file);
         return;
     }
-    bool ok = sn_network_dot(s->e, *rule ? rule : NULL, out);
+    sn_status st = sn_network_dot(s->e, *rule ? rule : NULL, out);
+    bool ok = st == SN_OK;
     if (file) {
         ok = !ferror(out) && ok;
         errno = 0;
@@ -722,7 +763,7 @@ static void rc_network(session *s, char *args)
         else
             printf("wrote %s (render it with: dot -Tsvg %s -o rete.svg)\n", file, file);
     } else if (!ok) {
-        error(s, "the network could not be drawn (out of memory)");
+        error(s, "the network could not be drawn: %s", sn_errmsg(s->e));
     }
     free(file);
 }
@@ -778,7 +819,10 @@ static void rc_unwatch(session *s, char *args) { watch(s, args, false); }
 static void rc_reset(session *s, char *args)
 {
     (void)args;
-    sn_reset(s->e);
+    if (sn_reset(s->e) != SN_OK) {
+        error(s, "%s", sn_errmsg(s->e));
+        return;
+    }
     unsigned n = 0;
     for (sn_fact *f = sn_fact_next(s->e, NULL); f; f = sn_fact_next(s->e, f))
         n++;
@@ -788,7 +832,10 @@ static void rc_reset(session *s, char *args)
 static void rc_clear(session *s, char *args)
 {
     (void)args;
-    sn_clear(s->e);
+    if (sn_clear(s->e) != SN_OK) {
+        error(s, "%s", sn_errmsg(s->e));
+        return;
+    }
     printf("cleared: no templates, rules or facts\n");
 }
 
@@ -803,7 +850,10 @@ static void rc_strategy(session *s, char *args)
         error(s, "strategy is one of depth, breadth, lex, mea (not '%s')", args);
         return;
     }
-    sn_set_strategy(s->e, st);
+    if (sn_set_strategy(s->e, st) != SN_OK) {
+        error(s, "%s", sn_errmsg(s->e));
+        return;
+    }
     printf("strategy %s\n", sn_strategy_name(st));
 }
 
@@ -819,7 +869,10 @@ static void rc_threshold(session *s, char *args)
         error(s, "threshold is a number from -1 to 1 (not '%s')", args);
         return;
     }
-    sn_set_threshold(s->e, t);
+    if (sn_set_threshold(s->e, t) != SN_OK) {
+        error(s, "%s", sn_errmsg(s->e));
+        return;
+    }
     printf("threshold %.2f\n", t);
 }
 
@@ -830,7 +883,7 @@ static void start_consult(session *s, const char *resume, bool more)
     if (resume && *resume) {
         char name[256];
         sn_report r = {0};
-        bool ok = sn_case_resume(s->e, resume, name, sizeof name, &r);
+        bool ok = sn_case_resume(s->e, resume, name, sizeof name, &r) == SN_OK;
         show_report(&r);
         bool bad = r.nerrors > 0;
         sn_report_free(&r);
@@ -1076,7 +1129,7 @@ static bool try_typed(session *s, const char *text, unsigned first, bool at_end)
     else
         snprintf(name, sizeof name, "<input %u>", s->inputs + 1);
     sn_report r = {0};
-    bool ok = sn_load_string(s->e, source, padded ? padded : text, len, &r);
+    bool ok = sn_load_string(s->e, source, padded ? padded : text, len, &r) == SN_OK;
     free(padded);
     if (!ok && !at_end && incomplete(&r)) {
         sn_report_free(&r);
@@ -1797,6 +1850,7 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
     sn_set_interrupt(s.e, &interrupted);
     if (start->max_firings_set)
         sn_set_max_firings(s.e, start->max_firings);
+    sn_set_memory_limit(s.e, (size_t)start->max_memory);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -1806,8 +1860,8 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
 
     const char *def[] = {default_rules};
     sn_report r = {0};
-    bool ok = npaths > 0 ? sn_load_files(s.e, (const char *const *)paths, (unsigned)npaths, &r)
-                         : sn_load_files(s.e, def, 1, &r);
+    bool ok = (npaths > 0 ? sn_load_files(s.e, (const char *const *)paths, (unsigned)npaths, &r)
+                          : sn_load_files(s.e, def, 1, &r)) == SN_OK;
     show_report(&r);
     if (!ok)
         error(&s, "nothing loaded: %u error%s", r.nerrors, r.nerrors == 1 ? "" : "s");

@@ -27,6 +27,7 @@ typedef struct repl_start {
     int color;
     bool max_firings_set;
     unsigned long long max_firings; /* --max-firings, when set */
+    unsigned long long max_memory;  /* --max-memory; 0: no limit */
     unsigned width;         /* the report's columns; 0: the terminal's, or 80 */
     unsigned top;           /* diagnoses the consultation settles; 0: the engine's default */
     bool jsonl;             /* questions and the report as JSON lines */

@@ -26,8 +26,8 @@ static bool load(sn_engine *e, char **paths, int n, const char *def)
 {
     const char *one[] = {def};
     sn_report r = {0};
-    bool ok = n > 0 ? sn_load_files(e, (const char *const *)paths, (unsigned)n, &r)
-                    : sn_load_files(e, one, 1, &r);
+    bool ok = (n > 0 ? sn_load_files(e, (const char *const *)paths, (unsigned)n, &r)
+                     : sn_load_files(e, one, 1, &r)) == SN_OK;
     fputs(r.text ? r.text : "", stderr);
     if (!ok)
         fprintf(stderr, "sinew: nothing loaded: %u %s\n", r.nerrors, r.nerrors == 1 ? "error" : "errors");
@@ -136,13 +136,15 @@ static bool assert_file(sn_engine *e, const char *path)
         return false;
     }
     sn_report r = {0};
-    long k = sn_assert_facts(e, path, text ? text : "", text ? len : 0, NULL, 0, &r);
+    sn_status rc = sn_assert_facts(e, path, text ? text : "", text ? len : 0, NULL, 0, NULL, &r);
     fputs(r.text ? r.text : "", stderr);
-    if (k < 0)
+    if (rc == SN_ERR_NOMEM)
+        fprintf(stderr, "sinew: %s: no facts asserted from %s\n", sn_errmsg(e), path);
+    else if (rc != SN_OK)
         fprintf(stderr, "sinew: no facts asserted from %s\n", path);
     sn_report_free(&r);
     free(text);
-    return k >= 0;
+    return rc == SN_OK;
 }
 
 static const char *stop_word(sn_stop s)
@@ -160,14 +162,14 @@ static const char *stop_word(sn_stop s)
 /* The run as one JSON object (docs/schema/run.json): how it stopped, what
  * the rules printed, the conclusions at or above the threshold and the
  * recommendations with their sources. */
-static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *printed,
-                       const char *query, const sn_rows *rows)
+static void print_json(sn_engine *e, sn_stop stop, const char *error, uint64_t fired,
+                       const char *printed, const char *query, const sn_rows *rows)
 {
     printf("{\"schema\":\"sinew.run/1\",\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired,
            stop_word(stop));
     if (stop == SN_STOP_ERROR) {
         printf(",\"error\":");
-        sn_json_string(stdout, sn_last_error(e));
+        sn_json_string(stdout, error);
     }
     printf(",\"printed\":");
     sn_json_string(stdout, printed);
@@ -216,19 +218,26 @@ static void print_json(sn_engine *e, sn_stop stop, uint64_t fired, const char *p
 static bool facts_out(sn_engine *e, const char *pattern)
 {
     sn_report r = {0};
-    long n = sn_query(e, pattern, NULL, 0, &r);
-    if (n < 0) {
+    size_t n = 0;
+    sn_status st = sn_query(e, pattern, NULL, 0, &n, &r);
+    if (st != SN_OK) {
         fputs(r.text ? r.text : "", stderr);
-        fprintf(stderr, "sinew: --facts-out takes a pattern, like 'diagnosis(cf: > 0.5)'\n");
+        if (st == SN_ERR_NOMEM)
+            fprintf(stderr, "sinew: --facts-out: %s\n", sn_errmsg(e));
+        else
+            fprintf(stderr, "sinew: --facts-out takes a pattern, like 'diagnosis(cf: > 0.5)'\n");
         sn_report_free(&r);
         return false;
     }
-    sn_fact **v = malloc(((size_t)n + 1) * sizeof *v);
-    if (!v)
+    sn_fact **v = malloc((n + 1) * sizeof *v);
+    if (!v || sn_query(e, pattern, v, n, &n, &r) != SN_OK) {
+        fprintf(stderr, "sinew: --facts-out: out of memory\n");
+        free(v);
+        sn_report_free(&r);
         return false;
-    n = sn_query(e, pattern, v, (size_t)n, &r);
-    printf("facts matching %s: %ld\n", pattern, n);
-    for (long i = 0; i < n; i++) {
+    }
+    printf("facts matching %s: %zu\n", pattern, n);
+    for (size_t i = 0; i < n; i++) {
         printf("  ");
         sn_fact_write(stdout, v[i]);
         if (sn_fact_cf(v[i]) != 1.0)
@@ -281,7 +290,7 @@ static bool focus_modules(sn_engine *e, const char *list)
             start--;
         char name[256];
         snprintf(name, sizeof name, "%.*s", (int)(end - start), list + start);
-        if (!sn_focus(e, name)) {
+        if (sn_focus(e, name) != SN_OK) {
             fprintf(stderr, "sinew: --focus: no module '%s' in the knowledge base; its modules "
                             "are ", name);
             for (unsigned i = 0; sn_module_name(e, i); i++)
@@ -301,7 +310,7 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_strategy strategy = SN_DEPTH;
     double threshold = 0.2;
     long limit = -1;
-    unsigned long long max_firings = SN_MAX_FIRINGS;
+    unsigned long long max_firings = SN_MAX_FIRINGS, max_memory = 0;
     bool record = true, stats = false, quiet = false;
     const char *query = NULL, *facts_pattern = NULL;
     cli_parse p;
@@ -327,6 +336,11 @@ int cmd_run(int argc, char **argv, const char *def)
             if (!cli_count_parse(p.arg, &max_firings))
                 return cli_usage("run", "--max-firings is a whole number of firings, not '%s'", p.arg);
             break;
+        case 'X':
+            if (!cli_size_parse(p.arg, &max_memory))
+                return cli_usage("run", "--max-memory is a size in bytes (or with K, M, G), not '%s'",
+                                 p.arg);
+            break;
         case 'R': record = false; break;
         case 'S': stats = true; break;
         case 'q': quiet = true; break;
@@ -349,11 +363,13 @@ int cmd_run(int argc, char **argv, const char *def)
     sn_engine *e = sn_new();
     if (!e)
         return EXIT_ERRORS;
+    /* a new engine has the memory for these */
     sn_set_strategy(e, strategy);
     sn_set_threshold(e, threshold);
     sn_set_recording(e, record);
     sn_set_profile(e, stats);
     sn_set_max_firings(e, max_firings);
+    sn_set_memory_limit(e, (size_t)max_memory);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
     if (!load(e, argv + first, argc - first, def)) {
@@ -375,7 +391,11 @@ int cmd_run(int argc, char **argv, const char *def)
         sn_set_output(e, capture);
     signal(SIGINT, on_sigint);
     uint64_t fired;
-    sn_stop stop = sn_run(e, limit, &fired);
+    sn_stop stop;
+    sn_run(e, limit, &fired, &stop);
+    /* the run's error, kept: the query asked after it is a call of its own */
+    char run_error[512];
+    snprintf(run_error, sizeof run_error, "%s", sn_errmsg(e));
     signal(SIGINT, SIG_DFL);
     fflush(stdout);
     int status = 0;
@@ -392,7 +412,8 @@ int cmd_run(int argc, char **argv, const char *def)
     if (capture) {
         fclose(capture);
         sn_set_output(e, NULL);
-        print_json(e, stop, fired, printed ? printed : "", query ? qname : NULL, &rows);
+        print_json(e, stop, run_error, fired, printed ? printed : "", query ? qname : NULL,
+                   &rows);
         free(printed);
         quiet = true;
     } else if (query) {
@@ -403,7 +424,7 @@ int cmd_run(int argc, char **argv, const char *def)
     free(call);
 
     if (stop == SN_STOP_ERROR) {
-        fprintf(stderr, "sinew: the run stopped: %s\n", sn_last_error(e));
+        fprintf(stderr, "sinew: the run stopped: %s\n", run_error);
         status = EXIT_ERRORS;
     } else if (stop == SN_STOP_INTERRUPT) {
         fprintf(stderr, "sinew: interrupted after %llu firings\n", (unsigned long long)fired);
@@ -518,7 +539,7 @@ static char *test_json(const sn_case_result *r)
 int cmd_test(int argc, char **argv, const char *def)
 {
     bool verbose = false, coverage = false, json = false, export = false;
-    unsigned long long max_firings = SN_MAX_FIRINGS;
+    unsigned long long max_firings = SN_MAX_FIRINGS, max_memory = 0;
     cli_parse p;
     cli_begin(&p, "test", argc, argv);
     for (int c; (c = cli_next(&p)) != CLI_END;) {
@@ -526,6 +547,11 @@ int cmd_test(int argc, char **argv, const char *def)
         case 'M':
             if (!cli_count_parse(p.arg, &max_firings))
                 return cli_usage("test", "--max-firings is a whole number of firings, not '%s'", p.arg);
+            break;
+        case 'X':
+            if (!cli_size_parse(p.arg, &max_memory))
+                return cli_usage("test", "--max-memory is a size in bytes (or with K, M, G), not '%s'",
+                                 p.arg);
             break;
         case 'v': verbose = true; break;
         case 'c': coverage = true; break;
@@ -542,6 +568,7 @@ int cmd_test(int argc, char **argv, const char *def)
         return EXIT_ERRORS;
     sn_set_output(e, NULL);
     sn_set_max_firings(e, max_firings);
+    sn_set_memory_limit(e, (size_t)max_memory);
     interrupted = 0;
     sn_set_interrupt(e, &interrupted);
     if (!load(e, argv + first, argc - first, def)) {
@@ -565,9 +592,10 @@ int cmd_test(int argc, char **argv, const char *def)
             /* the case's run as `sinew batch` reports it, and how the test
              * came out */
             char *extra = test_json(&r);
-            sn_case_start(e, i);
-            uint64_t fired;
-            sn_stop stop = sn_run(e, -1, &fired);
+            uint64_t fired = 0;
+            sn_stop stop = SN_STOP_ERROR;
+            if (sn_case_start(e, i) == SN_OK)
+                sn_run(e, -1, &fired, &stop);
             batch_result(w, sn_case_name(e, i), i + 1, fired, stop, extra);
             free(extra);
         }

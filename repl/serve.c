@@ -168,7 +168,7 @@ int cmd_serve(int argc, char **argv, const char *default_rules)
     /* the knowledge base must load before anyone is told to come */
     sn_engine *probe = sn_new();
     sn_report rep = {0};
-    bool loaded = probe && sn_load_files(probe, cfg.paths, cfg.npaths, &rep);
+    bool loaded = probe && sn_load_files(probe, cfg.paths, cfg.npaths, &rep) == SN_OK;
     fputs(rep.text ? rep.text : "", stderr);
     sn_report_free(&rep);
     sn_free(probe);

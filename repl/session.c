@@ -32,7 +32,7 @@ static sn_engine *load(const char *const *paths, unsigned n, char *err, size_t e
         return NULL;
     }
     sn_report r = {0};
-    if (!sn_load_files(e, paths, n, &r)) {
+    if (sn_load_files(e, paths, n, &r) != SN_OK) {
         snprintf(err, errsize, "the knowledge base does not load: %s",
                  r.n ? r.items[0].message : "no file");
         sn_report_free(&r);
@@ -240,9 +240,14 @@ static const sn_fact *find_fact(sn_engine *e, const char *fact, size_t len, int 
     }
     sn_fact *found[1];
     sn_report r = {0};
-    long n = sn_query(e, text, found, 1, &r);
-    if (n < 0) {
-        snprintf(err, errsize, "%s", r.n ? r.items[0].message : "not a pattern");
+    size_t n = 0;
+    sn_status st = sn_query(e, text, found, 1, &n, &r);
+    if (st != SN_OK) {
+        snprintf(err, errsize, "%s", st == SN_ERR_NOMEM ? sn_errmsg(e)
+                                     : r.n             ? r.items[0].message
+                                                       : "not a pattern");
+        if (st == SN_ERR_NOMEM)
+            *status = 500;
         sn_report_free(&r);
         return NULL;
     }
@@ -262,10 +267,11 @@ static int explain(session *s, const char *fact, size_t len, bool how, FILE *out
     const sn_fact *f = find_fact(s->e, fact, len, &status, err, errsize);
     if (!f)
         return status;
-    if (how)
-        sn_explain_how(s->e, f, SN_JSON, out);
-    else
-        sn_explain_why(s->e, f, SN_JSON, out);
+    sn_status st = how ? sn_explain_how(s->e, f, SN_JSON, out) : sn_explain_why(s->e, f, SN_JSON, out);
+    if (st != SN_OK) {
+        snprintf(err, errsize, "%s", sn_errmsg(s->e));
+        return 500;
+    }
     return 200;
 }
 
@@ -291,8 +297,12 @@ int session_proof(session *s, const char *fact, size_t len, unsigned timeout_ms,
         snprintf(err, errsize, "out of memory");
         return 500;
     }
-    sn_explain_how(s->e, f, SN_DOT, m.f);
+    sn_status st = sn_explain_how(s->e, f, SN_DOT, m.f);
     char *dot = mem_close(&m);
+    if (dot && st != SN_OK) {
+        free(dot);
+        dot = NULL;
+    }
     if (!dot) {
         snprintf(err, errsize, "out of memory");
         return 500;
@@ -323,10 +333,12 @@ int session_whynot(session *s, const char *pattern, size_t len, FILE *out, char 
         return 500;
     }
     sn_report r = {0};
-    bool ok = sn_explain_whynot(s->e, text, SN_JSON, m.f, &r);
+    sn_status st = sn_explain_whynot(s->e, text, SN_JSON, m.f, &r);
     char *json = mem_close(&m);
-    if (!ok || !json) {
-        snprintf(err, errsize, "%s", !json ? "out of memory" : r.n ? r.items[0].message : "not a pattern");
+    if (st != SN_OK || !json) {
+        snprintf(err, errsize, "%s", !json || st == SN_ERR_NOMEM ? "out of memory"
+                                     : r.n                       ? r.items[0].message
+                                                                 : "not a pattern");
         sn_report_free(&r);
         free(json);
         return json ? 400 : 500;
@@ -378,9 +390,9 @@ static bool replay_start(session *s, char *err, size_t errsize)
         return false;
     }
     sn_report r = {0};
-    long n = sn_assert_facts(s->replay, "findings", text, len, NULL, 0, &r);
+    sn_status st = sn_assert_facts(s->replay, "findings", text, len, NULL, 0, NULL, &r);
     free(text);
-    if (n < 0) {
+    if (st != SN_OK) {
         snprintf(err, errsize, "the findings do not replay: %s", r.n ? r.items[0].message : "?");
         sn_report_free(&r);
         return false;
@@ -432,7 +444,10 @@ int session_step(session *s, unsigned long k, FILE *out, char *err, size_t errsi
     if (!replay_start(s, err, errsize))
         return 500;
     uint64_t steps = 0;
-    sn_run(s->replay, -1, &steps);
+    if (sn_run(s->replay, -1, &steps, NULL) == SN_ERR_NOMEM) {
+        snprintf(err, errsize, "%s", sn_errmsg(s->replay));
+        return 500;
+    }
     if (k < 1 || k > steps) {
         snprintf(err, errsize, "there %s %llu firing%s: step 1 to %llu", steps == 1 ? "is" : "are",
                  (unsigned long long)steps, steps == 1 ? "" : "s", (unsigned long long)steps);
@@ -440,7 +455,7 @@ int session_step(session *s, unsigned long k, FILE *out, char *err, size_t errsi
     }
     if (!replay_start(s, err, errsize))
         return 500;
-    sn_run(s->replay, (long)k - 1, NULL);
+    sn_run(s->replay, (long)k - 1, NULL, NULL);
     json_t *v = envelope();
     json_object_set_new(v, "step", json_integer((json_int_t)k));
     json_object_set_new(v, "steps", json_integer((json_int_t)steps));
@@ -456,7 +471,7 @@ int session_step(session *s, unsigned long k, FILE *out, char *err, size_t errsi
         return 500;
     }
     sn_set_watch(s->replay, SN_WATCH_FACTS | SN_WATCH_RULES | SN_WATCH_ACTIVATIONS, m.f);
-    sn_run(s->replay, 1, NULL);
+    sn_run(s->replay, 1, NULL, NULL);
     sn_set_watch(s->replay, 0, NULL);
     char *trace = mem_close(&m);
     json_t *lines = json_array();

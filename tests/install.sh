@@ -127,11 +127,11 @@ int main()
     sn_engine *e = sn_new();
     std::string kb = "template t { v: int }\nrule r when t(v: ?x & < 4) then assert t(v: ?x + 1) end\n";
     sn_report r = {};
-    if (!sn_load_string(e, "kb.sinew", kb.data(), kb.size(), &r))
+    if (!e || sn_load_string(e, "kb.sinew", kb.data(), kb.size(), &r) != SN_OK)
         return 1;
-    sn_assert_string(e, "t(v: 1)", nullptr);
+    sn_assert_string(e, "t(v: 1)", nullptr, nullptr);
     uint64_t fired = 0;
-    sn_run(e, -1, &fired);
+    sn_run(e, -1, &fired, nullptr);
     std::printf("C++: fired %llu\n", static_cast<unsigned long long>(fired));
     sn_report_free(&r);
     sn_free(e);

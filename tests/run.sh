@@ -4,7 +4,8 @@
 #   sh tests/run.sh BUILD_DIR
 #
 # Suites: unit tests (C), language tests (tests/lang/*.sinew against their
-# .out), documentation examples (tests/docs.sh), transcripts, batch, the
+# .out), documentation examples (tests/docs.sh), transcripts (with saving,
+# tests/save.sh, and --max-memory, tests/memory.sh), batch, the
 # terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
 # line (tests/cli.sh), sinew fmt (tests/fmt.sh), the language server
 # (tests/lsp/client.py), the editor files
@@ -271,6 +272,9 @@ fi
 # saving: round trips, resumes, links, refusals (tests/save.sh)
 checks tests/save.sh "$SINEW"
 grep -q '^PASS save/refused_untouched$' "$TMP/checks.out" || fail "save: the checks did not all pass"
+# --max-memory: out of memory is a message, in run, the REPL and batch
+checks tests/memory.sh "$SINEW"
+grep -q '^PASS memory/fits$' "$TMP/checks.out" || fail "memory: the checks did not all pass"
 end
 
 # ---- batch: JSON cases in, JSON results out ----

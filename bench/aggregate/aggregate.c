@@ -52,8 +52,8 @@ static sn_fact *put(sn_engine *e, long x)
     char text[64];
     snprintf(text, sizeof text, "v(x: %ld)", x);
     sn_report r = {0};
-    sn_fact *f = sn_assert_string(e, text, &r);
-    if (!f) {
+    sn_fact *f = NULL;
+    if (sn_assert_string(e, text, &f, &r) != SN_OK || !f) {
         fprintf(stderr, "aggregate: %s: %s", text, r.text ? r.text : "not asserted\n");
         exit(1);
     }
@@ -71,7 +71,7 @@ static int bench(long n)
 {
     sn_engine *e = sn_new();
     sn_report r = {0};
-    if (!sn_load_string(e, "aggregate.sinew", PROGRAM, strlen(PROGRAM), &r)) {
+    if (sn_load_string(e, "aggregate.sinew", PROGRAM, strlen(PROGRAM), &r) != SN_OK) {
         fprintf(stderr, "aggregate: %s", r.text);
         return 1;
     }
@@ -87,7 +87,7 @@ static int bench(long n)
         facts[i] = put(e, i);
         count++, sum += i, top = i;
     }
-    sn_run(e, -1, NULL);
+    sn_run(e, -1, NULL, NULL);
     double build = now() - t0;
     double per[ROUNDS];
     uint64_t fired0 = sn_fired_total(e);
@@ -114,14 +114,15 @@ static int bench(long n)
             facts[y] = put(e, y);
             sum += y;
             top = y;
-            sn_run(e, -1, NULL);
+            sn_run(e, -1, NULL, NULL);
         }
         per[k] = (now() - s0) / CHANGES * 1e6;
     }
     qsort(per, ROUNDS, sizeof *per, cmp);
     /* what the rule concluded last agrees with what is here */
     sn_fact *t[2];
-    int bad = sn_query(e, "total()", t, 2, NULL) != 1 || value_of(t[0], 0) != count ||
+    size_t nt = 0;
+    int bad = sn_query(e, "total()", t, 2, &nt, NULL) != SN_OK || nt != 1 || value_of(t[0], 0) != count ||
               value_of(t[0], 1) != sum || value_of(t[0], 2) != top;
     printf("  %7ld facts: group built in %.2f s; one change %.1f us (median of %d rounds of "
            "%d), %llu firings; count %ld, sum %ld, max %ld%s\n",

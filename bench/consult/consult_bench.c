@@ -162,7 +162,8 @@ static void give_group(sn_engine *e, const answers *a, const sn_ask *k)
     char err[256];
     if (!any)
         sn_ask_set_unknown(e, k);
-    else if (!sn_ask_set(e, k, n ? ticked : (const char *[]){"none"}, n ? n : 1, err, sizeof err))
+    else if (sn_ask_set(e, k, n ? ticked : (const char *[]){"none"}, n ? n : 1, err, sizeof err) !=
+             SN_OK)
         fprintf(stderr, "consult_bench: answer refused: %s\n", err);
 }
 
@@ -179,7 +180,7 @@ static void give(sn_engine *e, const answers *a, const sn_ask *k)
             for (unsigned i = 0; i < a->nval[j]; i++)
                 v[i] = a->val[j][i];
             char err[256];
-            if (!sn_ask_set(e, k, v, a->nval[j], err, sizeof err))
+            if (sn_ask_set(e, k, v, a->nval[j], err, sizeof err) != SN_OK)
                 fprintf(stderr, "consult_bench: answer refused: %s\n", err);
             return;
         }
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
     sn_engine *full = sn_new(), *e = sn_new();
     const char *paths[] = {argv[1]};
     sn_report r = {0};
-    if (!sn_load_files(full, paths, 1, &r) || !sn_load_files(e, paths, 1, NULL)) {
+    if (sn_load_files(full, paths, 1, &r) != SN_OK || sn_load_files(e, paths, 1, NULL) != SN_OK) {
         fprintf(stderr, "%s", r.text ? r.text : "consult_bench: cannot load\n");
         return 2;
     }
@@ -212,21 +213,25 @@ int main(int argc, char **argv)
     static answers a;
     /* the first choice also compiles the copy answers are tried on */
     double f0 = now_ms();
-    sn_next_question(e, NULL, 0, NULL);
+    sn_next_question(e, NULL, NULL, 0, NULL);
     double first = now_ms() - f0;
     for (unsigned i = 0; i < ncases; i++) {
         if (getenv("CONSULT_BENCH_CASE") && strcmp(getenv("CONSULT_BENCH_CASE"), sn_case_name(full, i)) != 0)
             continue;
         case_answers(full, i, &a);
-        sn_run(full, -1, NULL);
+        sn_run(full, -1, NULL, NULL);
         key want, got;
         key_of(full, &want);
         sn_reset(e);
-        sn_run(e, -1, NULL);
+        sn_run(e, -1, NULL, NULL);
         unsigned n = 0;
         for (;;) {
             double t0 = now_ms();
-            const sn_ask *k = sn_next_question(e, NULL, 0, NULL);
+            const sn_ask *k = NULL;
+            if (sn_next_question(e, &k, NULL, 0, NULL) != SN_OK) {
+                fprintf(stderr, "consult bench: %s\n", sn_errmsg(e));
+                exit(1);
+            }
             double t1 = now_ms();
             if (nchoices == capchoices)
                 choice = realloc(choice, (capchoices *= 2) * sizeof *choice);
@@ -238,7 +243,7 @@ int main(int argc, char **argv)
             if (getenv("CONSULT_BENCH_TRACE"))
                 fprintf(stderr, "Q %s\n", sn_ask_template(k));
             give(e, &a, sn_ask_find(e, sn_ask_template(k)));
-            sn_run(e, -1, NULL);
+            sn_run(e, -1, NULL, NULL);
             n++;
         }
         questions[i] = n;

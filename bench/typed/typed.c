@@ -54,8 +54,8 @@ static double round_assert(sn_engine *e, const char *fact, unsigned base)
     for (unsigned i = 0; i < N; i++) {
         snprintf(text, sizeof text, fact, base + i);
         sn_report r = {0};
-        sn_fact *f = sn_assert_string(e, text, &r);
-        if (!f) {
+        sn_fact *f = NULL;
+        if (sn_assert_string(e, text, &f, &r) != SN_OK || !f) {
             fprintf(stderr, "typed: %s: %s", text, r.text ? r.text : "not asserted\n");
             exit(1);
         }
@@ -71,7 +71,7 @@ static double round_query(sn_engine *e, const char *pattern)
     double t0 = now();
     for (unsigned i = 0; i < N; i++) {
         sn_report r = {0};
-        if (sn_query(e, pattern, out, 4, &r) < 0) {
+        if (sn_query(e, pattern, out, 4, NULL, &r) != SN_OK) {
             fprintf(stderr, "typed: query %s: %s", pattern, r.text ? r.text : "\n");
             exit(1);
         }
@@ -89,7 +89,7 @@ static double median(double *v)
 static void load_or_die(sn_engine *e, const char *path)
 {
     sn_report r = {0};
-    if (!sn_load_files(e, &path, 1, &r)) {
+    if (sn_load_files(e, &path, 1, &r) != SN_OK) {
         fprintf(stderr, "%s", r.text);
         exit(1);
     }
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
         N = 1;
     sn_engine *e = sn_new();
     sn_report r = {0};
-    if (!sn_load_files(e, (const char *const *)argv + 1, (unsigned)nfiles, &r)) {
+    if (sn_load_files(e, (const char *const *)argv + 1, (unsigned)nfiles, &r) != SN_OK) {
         fprintf(stderr, "%s", r.text);
         return 1;
     }

@@ -1,6 +1,7 @@
 /* embed.c — sinew inside another program: define a function the rules
  * can call, load rules, assert facts, run, read the conclusions and ask
- * why. Built by the tests against the
+ * why. Every call that can fail says so with an sn_status; sn_errmsg
+ * says what went wrong. Built by the tests against the
  * library (tests/library.sh) and against an installed one with pkg-config
  * (tests/install.sh):
  *
@@ -40,31 +41,30 @@ int main(void)
 {
     sn_engine *e = sn_new();
     sn_report r = {0};
-    if (!e || !sn_define_function(e, "pace", 2, 2, pace, NULL) ||
-        !sn_load_string(e, "embed.sinew", rules, strlen(rules), &r)) {
-        fprintf(stderr, "%s", r.text ? r.text : "no engine\n");
-        sn_report_free(&r);
-        sn_free(e);
+    if (!e) {
+        fprintf(stderr, "out of memory\n");
         return 1;
     }
-    if (!sn_assert_string(e, "reading(value: 3) run(km: 10, minutes: 45)", &r)) {
-        fprintf(stderr, "%s", r.text);
+    if (sn_define_function(e, "pace", 2, 2, pace, NULL) != SN_OK ||
+        sn_load_string(e, "embed.sinew", rules, strlen(rules), &r) != SN_OK ||
+        sn_assert_string(e, "reading(value: 3) run(km: 10, minutes: 45)", NULL, &r) != SN_OK) {
+        fprintf(stderr, "%s\n%s", sn_errmsg(e), r.text ? r.text : "");
         sn_report_free(&r);
         sn_free(e);
         return 1;
     }
     uint64_t fired = 0;
-    sn_run(e, -1, &fired);
+    if (sn_run(e, -1, &fired, NULL) != SN_OK)
+        fprintf(stderr, "the run stopped: %s\n", sn_errmsg(e));
     sn_fact *out[16];
-    long n = sn_query(e, "reading(value: > 50)", out, 16, NULL);
+    size_t n = 0;
+    sn_query(e, "reading(value: > 50)", out, 16, &n, NULL);
     char buf[32];
-    printf("fired %llu, %ld reading over 50: %s\n", (unsigned long long)fired, n,
+    printf("fired %llu, %zu reading over 50: %s\n", (unsigned long long)fired, n,
            n == 1 ? sn_fact_value(out[0], 0, buf, sizeof buf) : "?");
-    n = sn_query(e, "pace()", out, 16, NULL);
-    if (n == 1)
+    if (sn_query(e, "pace()", out, 16, &n, NULL) == SN_OK && n == 1)
         printf("pace %s min/km\n", sn_fact_value(out[0], 0, buf, sizeof buf));
-    n = sn_query(e, "alert()", out, 16, NULL);
-    if (n == 1) {
+    if (sn_query(e, "alert()", out, 16, &n, NULL) == SN_OK && n == 1) {
         printf("alert cf %.2f\n", sn_fact_cf(out[0]));
         sn_explain_why(e, out[0], SN_TEXT, stdout);
     }

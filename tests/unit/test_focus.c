@@ -7,13 +7,14 @@
 #include <string.h>
 
 #include "../../engine/sinew.h"
+#include "calls.h"
 #include "unit.h"
 
 static sn_engine *load(const char *text)
 {
     sn_engine *e = sn_new();
     sn_report r = {0};
-    if (!sn_load_string(e, "t.sinew", text, strlen(text), &r))
+    if (!t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)))
         printf("load failed:\n%s", r.text);
     sn_report_free(&r);
     sn_set_output(e, NULL);
@@ -28,7 +29,7 @@ static char *run(sn_engine *e, long limit, sn_stop *why)
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     sn_set_output(e, m);
-    sn_stop s = sn_run(e, limit, NULL);
+    sn_stop s = t_run(e, limit, NULL);
     if (why)
         *why = s;
     fclose(m);
@@ -84,9 +85,9 @@ TEST(run_takes_the_starting_focus_then_main)
 TEST(focus_pushes_on_the_stack_first_named_on_top)
 {
     sn_engine *e = load(THREE);
-    CHECK(sn_focus(e, "a"));
-    CHECK(sn_focus(e, "c"));
-    CHECK(!sn_focus(e, "nope"));
+    CHECK(t_ok(sn_focus(e, "a")));
+    CHECK(t_ok(sn_focus(e, "c")));
+    CHECK(!t_ok(sn_focus(e, "nope")));
     /* filled as a run fills it (b, a, main), then a, then c on top */
     CHECK_STR(stack(e), "c a b a main");
     char *out = run(e, -1, NULL);
@@ -197,22 +198,22 @@ TEST(truth_maintenance_does_not_wait_for_the_focus)
     CHECK_STR(out, "advice 1\n");
     free(out);
     sn_fact *fs[2];
-    CHECK_EQ_INT(sn_query(e, "flag(v: 1)", fs, 2, NULL), 1);
+    CHECK_EQ_INT(t_query(e, "flag(v: 1)", fs, 2, NULL), 1);
     /* retracting the finding withdraws the conclusion at once, with no
      * module in focus and no run */
-    CHECK_EQ_INT(sn_query(e, "f(v: 1)", fs, 2, NULL), 1);
-    CHECK(sn_retract(e, fs[0]));
-    CHECK_EQ_INT(sn_query(e, "flag(v: 1)", fs, 2, NULL), 0);
+    CHECK_EQ_INT(t_query(e, "f(v: 1)", fs, 2, NULL), 1);
+    CHECK(t_ok(sn_retract(e, fs[0])));
+    CHECK_EQ_INT(t_query(e, "flag(v: 1)", fs, 2, NULL), 0);
     /* an advice activation made while screening had the focus goes with
      * its match too */
-    CHECK(sn_assert_string(e, "f(v: 2)", NULL) != NULL);
+    CHECK(t_assert(e, "f(v: 2)", NULL) != NULL);
     out = run(e, 1, NULL);
     CHECK_STR(out, "");
     free(out);
     CHECK_STR(stack(e), "screening advice main");
     CHECK(sn_agenda_next(e, NULL) != NULL);
-    CHECK_EQ_INT(sn_query(e, "f(v: 2)", fs, 2, NULL), 1);
-    CHECK(sn_retract(e, fs[0]));
+    CHECK_EQ_INT(t_query(e, "f(v: 2)", fs, 2, NULL), 1);
+    CHECK(t_ok(sn_retract(e, fs[0])));
     CHECK(sn_agenda_next(e, NULL) == NULL);
     sn_free(e);
 }
@@ -231,7 +232,7 @@ TEST(the_stack_has_a_limit)
     char *out = run(e, -1, &why);
     free(out);
     CHECK_EQ_INT(why, SN_STOP_ERROR);
-    CHECK(strstr(sn_last_error(e), "focus stack") != NULL);
+    CHECK(strstr(sn_errmsg(e), "focus stack") != NULL);
     sn_free(e);
 }
 
@@ -246,7 +247,7 @@ TEST(without_modules_everything_is_main)
     char *out = run(e, -1, NULL);
     CHECK_STR(out, "high\nlow\n");
     free(out);
-    CHECK(sn_focus(e, "main"));
+    CHECK(t_ok(sn_focus(e, "main")));
     CHECK_STR(stack(e), "main");
     sn_free(e);
 }
@@ -256,21 +257,21 @@ TEST(modules_of_a_later_load_number_on)
     sn_engine *e = load("template n { v: int }\nmodule a\n");
     sn_report r = {0};
     const char *more = "module b\nrule in_b module b when n(v: ?x) then print \"b\" end\n";
-    CHECK(sn_load_string(e, "more.sinew", more, strlen(more), &r));
+    CHECK(t_ok(sn_load_string(e, "more.sinew", more, strlen(more), &r)));
     sn_report_free(&r);
     CHECK_STR(sn_module_name(e, 2), "b");
     const char *dup = "module a\n";
-    CHECK(!sn_load_string(e, "dup.sinew", dup, strlen(dup), &r));
+    CHECK(!t_ok(sn_load_string(e, "dup.sinew", dup, strlen(dup), &r)));
     CHECK(r.text && strstr(r.text, "E180"));
     sn_report_free(&r);
     /* the failed load left the modules as they were */
     CHECK(sn_module_name(e, 3) == NULL);
     const char *c = "module c\nfocus c\n";
-    CHECK(sn_load_string(e, "c.sinew", c, strlen(c), &r));
+    CHECK(t_ok(sn_load_string(e, "c.sinew", c, strlen(c), &r)));
     sn_report_free(&r);
     CHECK_STR(sn_module_name(e, 3), "c");
     const char *again = "focus a\n";
-    CHECK(!sn_load_string(e, "again.sinew", again, strlen(again), &r));
+    CHECK(!t_ok(sn_load_string(e, "again.sinew", again, strlen(again), &r)));
     CHECK(r.text && strstr(r.text, "E182"));
     sn_report_free(&r);
     sn_free(e);

@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "../../engine/sinew.h"
+#include "calls.h"
 #include "unit.h"
 
 static bool add(sn_engine *e, const char *text)
 {
     sn_report r = {0};
-    bool ok = sn_load_string(e, "more.sinew", text, strlen(text), &r);
+    bool ok = t_ok(sn_load_string(e, "more.sinew", text, strlen(text), &r));
     if (!ok)
         printf("report: %s\n", r.text ? r.text : "(none)");
     sn_report_free(&r);
@@ -25,7 +26,7 @@ static const char *rows_of(sn_engine *e, const char *name, const char *arg, char
     sn_rows r;
     char err[128];
     buf[0] = '\0';
-    if (!sn_query_run(e, name, &v, arg ? 1 : 0, &r, err, sizeof err)) {
+    if (!t_ok(sn_query_run(e, name, &v, arg ? 1 : 0, &r, err, sizeof err))) {
         snprintf(buf, size, "error: %s", err);
         return buf;
     }
@@ -52,15 +53,15 @@ TEST(rows_follow_working_memory)
     sn_engine *e = sn_new();
     sn_set_output(e, NULL);
     CHECK(add(e, kb));
-    sn_fact *ann = sn_assert_string(e, "person(name: ann, city: oslo, age: 40)", NULL);
-    sn_assert_string(e, "person(name: bob, city: rome, age: 12)", NULL);
+    sn_fact *ann = t_assert(e, "person(name: ann, city: oslo, age: 40)", NULL);
+    t_assert(e, "person(name: bob, city: rome, age: 12)", NULL);
     CHECK(strcmp(rows_of(e, "in_city", "rome", buf, sizeof buf), "bob rome; ") == 0);
     CHECK(strcmp(rows_of(e, "in_city", "paris", buf, sizeof buf), "") == 0);
     /* a query fires nothing: the agenda holds the rule's activation only */
-    CHECK(sn_run(e, -1, NULL) == SN_STOP_EMPTY);
+    CHECK(t_run(e, -1, NULL) == SN_STOP_EMPTY);
     CHECK(strcmp(rows_of(e, "adults", NULL, buf, sizeof buf), "ann; ") == 0);
     /* retract: the rows go, and what was concluded from the fact too */
-    CHECK(ann && sn_retract(e, ann));
+    CHECK(ann && t_ok(sn_retract(e, ann)));
     CHECK(strcmp(rows_of(e, "in_city", "oslo", buf, sizeof buf), "") == 0);
     CHECK(strcmp(rows_of(e, "adults", NULL, buf, sizeof buf), "") == 0);
     sn_free(e);
@@ -72,13 +73,13 @@ TEST(columns_and_alternatives)
     sn_engine *e = sn_new();
     sn_set_output(e, NULL);
     CHECK(add(e, kb));
-    sn_assert_string(e, "person(name: cy, city: oslo, age: 10)", NULL);
-    sn_assert_string(e, "person(name: dee, city: rome, age: 30)", NULL);
-    CHECK(sn_run(e, -1, NULL) == SN_STOP_EMPTY);
+    t_assert(e, "person(name: cy, city: oslo, age: 10)", NULL);
+    t_assert(e, "person(name: dee, city: rome, age: 30)", NULL);
+    CHECK(t_run(e, -1, NULL) == SN_STOP_EMPTY);
     sn_rows r;
     char err[128];
     sn_value v = {.text = "oslo"};
-    CHECK(sn_query_run(e, "in_city", &v, 1, &r, err, sizeof err));
+    CHECK(t_ok(sn_query_run(e, "in_city", &v, 1, &r, err, sizeof err)));
     CHECK_EQ_INT(r.ncols, 2);
     CHECK(r.ncols == 2 && strcmp(r.cols[0], "n") == 0 && strcmp(r.cols[1], "c") == 0);
     sn_rows_free(&r);
@@ -94,12 +95,12 @@ TEST(numbers_and_strings_as_arguments)
     CHECK(add(e, "template t { n: int, x: float, s: string }\n"
                  "query by_n(?n) when t(n: ?n, x: ?x, s: ?s) end\n"
                  "query by_s(?s) when t(n: ?n, s: ?s) end\n"));
-    sn_assert_string(e, "t(n: 3, x: 1.5, s: \"three\")", NULL);
-    sn_assert_string(e, "t(n: 4, x: 2.0, s: \"four\")", NULL);
+    t_assert(e, "t(n: 3, x: 1.5, s: \"three\")", NULL);
+    t_assert(e, "t(n: 4, x: 2.0, s: \"four\")", NULL);
     sn_rows r;
     char err[128];
     sn_value three = {.is_number = true, .number = 3};
-    CHECK(sn_query_run(e, "by_n", &three, 1, &r, err, sizeof err));
+    CHECK(t_ok(sn_query_run(e, "by_n", &three, 1, &r, err, sizeof err)));
     CHECK_EQ_INT(r.nrows, 1);
     if (r.nrows == 1) {
         CHECK(r.cells[1].is_number && r.cells[1].number == 1.5 && strcmp(r.cells[1].text, "1.5") == 0);
@@ -108,9 +109,9 @@ TEST(numbers_and_strings_as_arguments)
     sn_rows_free(&r);
     /* a string argument matches the string, not the symbol of that name */
     sn_value four = {.text = "four", .is_string = true}, sym = {.text = "four"};
-    CHECK(sn_query_run(e, "by_s", &four, 1, &r, err, sizeof err) && r.nrows == 1);
+    CHECK(t_ok(sn_query_run(e, "by_s", &four, 1, &r, err, sizeof err)) && r.nrows == 1);
     sn_rows_free(&r);
-    CHECK(sn_query_run(e, "by_s", &sym, 1, &r, err, sizeof err) && r.nrows == 0);
+    CHECK(t_ok(sn_query_run(e, "by_s", &sym, 1, &r, err, sizeof err)) && r.nrows == 0);
     sn_rows_free(&r);
     sn_free(e);
 }
@@ -124,28 +125,28 @@ TEST(inputs_are_read_by_tests)
                  "function per(?a, ?b) = ?a / ?b\n"
                  "query older(?limit) when person(name: ?n, age: ?a) test ?a > ?limit end\n"
                  "query ratio(?d) when person(name: ?n, age: ?a) test per(?a, ?d) > 2 end\n"));
-    sn_assert_string(e, "person(name: ann, age: 40)", NULL);
-    sn_assert_string(e, "person(name: bob, age: 25)", NULL);
+    t_assert(e, "person(name: ann, age: 40)", NULL);
+    t_assert(e, "person(name: bob, age: 25)", NULL);
     sn_value v = {.is_number = true, .number = 30};
     sn_rows r;
     char err[128];
-    CHECK(sn_query_run(e, "older", &v, 1, &r, err, sizeof err) && r.nrows == 1 &&
+    CHECK(t_ok(sn_query_run(e, "older", &v, 1, &r, err, sizeof err)) && r.nrows == 1 &&
           strcmp(r.cells[0].text, "ann") == 0);
     sn_rows_free(&r);
     v.number = 10;
-    CHECK(sn_query_run(e, "older", &v, 1, &r, err, sizeof err) && r.nrows == 2);
+    CHECK(t_ok(sn_query_run(e, "older", &v, 1, &r, err, sizeof err)) && r.nrows == 2);
     sn_rows_free(&r);
     /* the same query, another value: nothing of the last call is kept */
     v.number = 50;
-    CHECK(sn_query_run(e, "older", &v, 1, &r, err, sizeof err) && r.nrows == 0);
+    CHECK(t_ok(sn_query_run(e, "older", &v, 1, &r, err, sizeof err)) && r.nrows == 0);
     sn_rows_free(&r);
     v.number = 10;
     CHECK(strcmp(rows_of(e, "ratio", NULL, buf, sizeof buf), "error: query 'ratio' takes 1 argument, found 0") == 0);
-    CHECK(sn_query_run(e, "ratio", &v, 1, &r, err, sizeof err) && r.nrows == 1);
+    CHECK(t_ok(sn_query_run(e, "ratio", &v, 1, &r, err, sizeof err)) && r.nrows == 1);
     sn_rows_free(&r);
     /* a runtime error in a test fails the call with its reason */
     v.number = 0;
-    CHECK(!sn_query_run(e, "ratio", &v, 1, &r, err, sizeof err));
+    CHECK(!t_ok(sn_query_run(e, "ratio", &v, 1, &r, err, sizeof err)));
     CHECK(strstr(err, "query 'ratio'") && strstr(err, "division by zero"));
     sn_free(e);
 }
@@ -157,9 +158,9 @@ TEST(errors_and_listing)
     CHECK(add(e, kb));
     sn_rows r;
     char err[128];
-    CHECK(!sn_query_run(e, "nope", NULL, 0, &r, err, sizeof err));
+    CHECK(!t_ok(sn_query_run(e, "nope", NULL, 0, &r, err, sizeof err)));
     CHECK(strstr(err, "no query named 'nope'") != NULL);
-    CHECK(!sn_query_run(e, "in_city", NULL, 0, &r, err, sizeof err));
+    CHECK(!t_ok(sn_query_run(e, "in_city", NULL, 0, &r, err, sizeof err)));
     CHECK(strstr(err, "takes 1 argument, found 0") != NULL);
     unsigned np = 9;
     CHECK(sn_query_at(e, 0, &np) && strcmp(sn_query_at(e, 0, NULL), "in_city") == 0 && np == 1);
@@ -171,7 +172,7 @@ TEST(errors_and_listing)
     sn_report rep = {0};
     const char *bad = "query local(?x) when not person(name: ?x) end\n"
                       "query in_city(?c) when person(city: ?c) end\n";
-    CHECK(!sn_load_string(e, "bad.sinew", bad, strlen(bad), &rep));
+    CHECK(!t_ok(sn_load_string(e, "bad.sinew", bad, strlen(bad), &rep)));
     CHECK(rep.text && strstr(rep.text, "error[E159]") && strstr(rep.text, "query 'in_city' is defined twice"));
     sn_report_free(&rep);
     sn_free(e);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../../engine/sinew.h"
+#include "calls.h"
 #include "unit.h"
 
 TEST(slot_names_and_types)
@@ -12,7 +13,7 @@ TEST(slot_names_and_types)
     const char *text = "template pain { site: symbol, note: string = \"\", days: int, ratio: float }\n";
     sn_engine *e = sn_new();
     sn_report r = {0};
-    CHECK(sn_load_string(e, "t.sinew", text, strlen(text), &r));
+    CHECK(t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)));
     sn_report_free(&r);
     const sn_template *t = sn_template_find(e, "pain");
     CHECK(t != NULL);
