@@ -10,9 +10,10 @@
  *   memories and compiled expressions live in the engine's arena (`perm`)
  *   and die with it; removing a rule unlinks its nodes but their memory
  *   stays until sn_free or sn_clear.
- * - Facts, tokens, alpha-memory entries, activations and justifications
- *   are allocated one by one (tokens and entries from free lists) and freed
- *   when they die. A token that dies during a propagation is unlinked at
+ * - Facts, activations and justifications are allocated one by one and
+ *   freed when they die. Tokens and alpha-memory entries come from two
+ *   pools (pool.h) and go to free lists when they die; the pools' chunks
+ *   are freed with the engine. A token that dies during a propagation is unlinked at
  *   once and recycled only when the engine settles (engine_settle), so a
  *   loop that walks a list may step past it safely.
  * - Symbols are interned in the engine's symtab and live until sn_free.
@@ -41,6 +42,7 @@
 #include "../grammar/source.h"
 #include "../base/arena.h"
 #include "../base/mem.h"
+#include "pool.h"
 #include "sinew.h"
 #include "value.h"
 
@@ -528,6 +530,7 @@ struct sn_engine {
     uint64_t nnodes;
     token *free_tokens, *dead_tokens, *dead_last;
     aentry *free_entries;
+    pool token_pool, entry_pool; /* where tokens and entries come from (pool.h) */
     uint64_t ntokens;
 
     /* agenda */

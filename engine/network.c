@@ -722,13 +722,10 @@ static void free_node_tokens(engine *e, node *n)
     for (uint32_t i = 0; i < n->nkids; i++)
         free_node_tokens(e, n->kids[i]);
     if (n->mem.b) {
-        for (uint32_t i = 0; i <= n->mem.mask; i++)
-            for (token *t = n->mem.b[i], *next; t; t = next) {
-                next = t->bnext;
-                if (n->kind == N_AGG)
-                    agg_drop(e, n, t);
-                e_free(e, t);
-            }
+        /* the tokens themselves go with their pool */
+        for (uint32_t i = 0; n->kind == N_AGG && i <= n->mem.mask; i++)
+            for (token *t = n->mem.b[i]; t; t = t->bnext)
+                agg_drop(e, n, t);
         e_free(e, n->mem.b);
         n->mem.b = NULL;
     }
@@ -754,17 +751,10 @@ void tokens_free_all(engine *e)
     e_free(e, e->busy);
     e->busy = NULL;
     e->nbusy = 0;
-    rete_free_dead(e);
-    while (e->free_tokens) {
-        token *t = e->free_tokens;
-        e->free_tokens = t->dnext;
-        e_free(e, t);
-    }
-    while (e->free_entries) {
-        aentry *a = e->free_entries;
-        e->free_entries = a->fnext;
-        e_free(e, a);
-    }
+    e->free_tokens = e->dead_tokens = e->dead_last = NULL;
+    e->free_entries = NULL;
+    pool_fini(e, &e->token_pool);
+    pool_fini(e, &e->entry_pool);
 }
 
 

@@ -172,10 +172,14 @@ aentry *am_bucket(const amem *am, uint32_t h)
 static token *token_new(engine *e)
 {
     token *t = e->free_tokens;
-    if (t)
+    if (t) {
+        /* recycled tokens are cold: fetch the next one while this is used */
         e->free_tokens = t->dnext;
-    else
-        t = e_alloc(e, sizeof *t);
+        if (t->dnext)
+            __builtin_prefetch(t->dnext, 1);
+    } else {
+        t = pool_take(e, &e->token_pool);
+    }
     memset(t, 0, sizeof *t);
     e->ntokens++;
     return t;
@@ -514,7 +518,7 @@ void amem_add(engine *e, amem *am, struct fact *f)
     if (a)
         e->free_entries = a->fnext;
     else
-        a = e_alloc(e, sizeof *a);
+        a = pool_take(e, &e->entry_pool);
     a->f = f;
     a->am = am;
     a->hash = fact_key_hash(am, f);
