@@ -301,6 +301,8 @@ struct node {
     uint32_t nkeys;
     jkey *keys;
     cexpr *test;          /* JOIN/NEG/EXISTS: other join tests; TEST: the test */
+    struct jstep *jt;     /* `test` as steps (jtest.h); node_joins runs them */
+    uint32_t njt;
     node *partner;        /* NCC, AGG over a group: its partner; PARTNER: its NCC or AGG */
     bool exists;          /* NCC: exists (else not) */
     uint32_t refs;        /* rules using it */
@@ -323,7 +325,6 @@ struct token {
     token *kids;
     token *snext, *sprev; /* siblings under parent */
     token *fnext, *fprev; /* f->tokens */
-    token *dnext;         /* in the engine's list of dead tokens */
     union {
         struct activation *act;  /* TERM: pending */
         struct agg_acc *acc;     /* AGG: the accumulator of its matches (aggregate.h) */
@@ -528,7 +529,13 @@ struct sn_engine {
     token **busy;            /* root tokens of top joins that have kids */
     uint32_t nbusy, capbusy;
     uint64_t nnodes;
-    token *free_tokens, *dead_tokens, *dead_last;
+    /* Tokens not in use, by address (no link through their cold memory):
+     * free ones at stack[0 .. nfree), ones that died during this operation
+     * at stack[capstack - ndead .. capstack), to be freed when it ends.
+     * capstack is at least the number of tokens ever made, so a death
+     * never allocates. */
+    token **tstack;
+    uint64_t nfree, ndead, capstack, tmade;
     aentry *free_entries;
     pool token_pool, entry_pool; /* where tokens and entries come from (pool.h) */
     uint64_t ntokens;

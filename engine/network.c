@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "eval.h"
 #include "internal.h"
+#include "jtest.h"
 #include "network.h"
 #include "rete.h"
 /* ---- building ------------------------------------------------------------ */
@@ -575,6 +576,7 @@ node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, co
         memcpy(n->keys, keys, nkeys * sizeof *keys);
     }
     n->test = test;
+    n->jt = jtest_compile(e, test, &n->njt);
     n->exists = exists;
     if (node_hashed(n)) {
         n->mem.mask = 15;
@@ -603,6 +605,7 @@ node *node_agg(engine *e, node *parent, uint32_t level, amem *am, const jkey *ke
         memcpy(n->keys, keys, nkeys * sizeof *keys);
     }
     n->test = test;
+    n->jt = jtest_compile(e, test, &n->njt);
     n->mem.mask = 15;
     n->mem.b = e_calloc(e, 16, sizeof *n->mem.b);
     if (!am)
@@ -751,7 +754,9 @@ void tokens_free_all(engine *e)
     e_free(e, e->busy);
     e->busy = NULL;
     e->nbusy = 0;
-    e->free_tokens = e->dead_tokens = e->dead_last = NULL;
+    e_free(e, e->tstack);
+    e->tstack = NULL;
+    e->nfree = e->ndead = e->capstack = e->tmade = 0;
     e->free_entries = NULL;
     pool_fini(e, &e->token_pool);
     pool_fini(e, &e->entry_pool);

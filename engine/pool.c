@@ -5,14 +5,15 @@
 /* A chunk: this header, then its objects. */
 struct pool_chunk {
     struct pool_chunk *next;
-    size_t pad;           /* keeps the header 16 bytes */
+    size_t pad;           /* the header is 16 bytes */
 };
 
 enum { POOL_FIRST = 16, POOL_MOST = 4096 }; /* objects per chunk */
 
-void pool_init(pool *p, size_t size)
+void pool_init(pool *p, size_t size, size_t align)
 {
-    p->size = (size + 7) & ~(size_t)7;
+    p->align = align;
+    p->size = (size + align - 1) & ~(align - 1);
     p->chunks = NULL;
     p->next = p->end = NULL;
     p->grow = POOL_FIRST;
@@ -23,10 +24,11 @@ void *pool_take(engine *e, pool *p)
     if (p->next == p->end) {
         /* chunks grow from a few objects (a small engine stays small) to
          * POOL_MOST */
-        struct pool_chunk *c = e_alloc(e, sizeof *c + (size_t)p->grow * p->size);
+        struct pool_chunk *c = e_alloc(e, sizeof *c + p->align + (size_t)p->grow * p->size);
         c->next = p->chunks;
         p->chunks = c;
-        p->next = (char *)(c + 1);
+        uintptr_t at = (uintptr_t)(c + 1);
+        p->next = (char *)(c + 1) + ((p->align - at % p->align) % p->align);
         p->end = p->next + (size_t)p->grow * p->size;
         if (p->grow < POOL_MOST)
             p->grow *= 2;
@@ -42,5 +44,5 @@ void pool_fini(engine *e, pool *p)
         next = c->next;
         e_free(e, c);
     }
-    pool_init(p, p->size);
+    pool_init(p, p->size, p->align);
 }

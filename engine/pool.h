@@ -17,13 +17,17 @@
 typedef struct sn_engine engine;
 
 typedef struct pool {
-    size_t size;          /* bytes per object, a multiple of 8 */
+    size_t size;          /* bytes per object, a multiple of align */
+    size_t align;         /* a power of two, at least 8 */
     struct pool_chunk *chunks;
     char *next, *end;     /* the rest of the newest chunk */
     uint32_t grow;        /* objects in the next chunk */
 } pool;
 
-void pool_init(pool *, size_t size);
+/* Objects of SIZE bytes, each starting at a multiple of ALIGN (a power of
+ * two, at least 8): SIZE is rounded up to it, so an object of 128 bytes
+ * aligned to 64 fills two cache lines, never three. */
+void pool_init(pool *, size_t size, size_t align);
 /* A fresh object (uninitialised). The chunk it needs, if any, is
  * allocated before anything is handed out. */
 void *pool_take(engine *, pool *);
