@@ -12,8 +12,9 @@
  *   stays until sn_free or sn_clear.
  * - Facts, activations and justifications are allocated one by one and
  *   freed when they die. Tokens and alpha-memory entries come from two
- *   pools (pool.h) and go to free lists when they die; the pools' chunks
- *   are freed with the engine. A token that dies during a propagation is unlinked at
+ *   pools (pool.h) and are reused when they die (entries from a free
+ *   list, tokens from a stack of pointers); the pools' chunks are freed
+ *   with the engine. A token that dies during a propagation is unlinked at
  *   once and recycled only when the engine settles (engine_settle), so a
  *   loop that walks a list may step past it safely.
  * - Symbols are interned in the engine's symtab and live until sn_free.

@@ -10,6 +10,8 @@
  *   accumulator agrees with its items (totals, heap, order, table) and has
  *   one item per alpha entry that joins it (over one pattern) or per
  *   result of its subnetwork (over a group), and its kids carry its value;
+ *   a join's compiled tests judge each fact of the token's bucket as its
+ *   expression does;
  * - every alpha memory: each entry in its bucket, its fact alive, among
  *   the fact's entries, and accepted by the memory's tests; the count; the
  *   memory where the discrimination tree files it;
