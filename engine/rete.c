@@ -219,6 +219,8 @@ void rete_free_dead(engine *e)
 {
     /* the dead move down onto the free (the two may meet), turned round
      * so that the last to die, the warmest, is reused first */
+    if (!e->ndead)
+        return;
     token **d = e->tstack + e->nfree;
     memmove(d, e->tstack + e->capstack - e->ndead, e->ndead * sizeof *d);
     for (uint64_t i = 0, j = e->ndead; i + 1 < j; i++, j--) {
