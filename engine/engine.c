@@ -41,6 +41,8 @@ static void engine_init(engine *e)
     e->s_true = sym_intern(&e->syms, "true", 4);
     e->s_false = sym_intern(&e->syms, "false", 5);
     e->s_nil = sym_intern(&e->syms, "nil", 3);
+    pool_init(&e->token_pool, sizeof(token), 64);
+    pool_init(&e->entry_pool, sizeof(aentry), 16);
     e->wm_mask = 255;
     e->wm = e_calloc(e, 256, sizeof *e->wm);
     e->code = e->perm;
@@ -102,13 +104,10 @@ static void engine_fini(engine *e)
         next = j->rnext;
         just_free(e, j);
     }
-    /* alpha-memory entries: unlink from facts and free */
+    /* alpha-memory entries and tokens live in their pools (freed whole by
+     * tokens_free_all) */
     for (struct fact *f = e->all_first; f; f = f->gnext)
-        while (f->entries) {
-            aentry *a = f->entries;
-            f->entries = a->fnext;
-            e_free(e, a);
-        }
+        f->entries = NULL;
     tokens_free_all(e);
     wm_free_all(e);
     for (uint32_t i = 0; e->amsig && i <= e->amsig_mask; i++)

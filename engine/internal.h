@@ -10,9 +10,11 @@
  *   memories and compiled expressions live in the engine's arena (`perm`)
  *   and die with it; removing a rule unlinks its nodes but their memory
  *   stays until sn_free or sn_clear.
- * - Facts, tokens, alpha-memory entries, activations and justifications
- *   are allocated one by one (tokens and entries from free lists) and freed
- *   when they die. A token that dies during a propagation is unlinked at
+ * - Facts, activations and justifications are allocated one by one and
+ *   freed when they die. Tokens and alpha-memory entries come from two
+ *   pools (pool.h) and are reused when they die (entries from a free
+ *   list, tokens from a stack of pointers); the pools' chunks are freed
+ *   with the engine. A token that dies during a propagation is unlinked at
  *   once and recycled only when the engine settles (engine_settle), so a
  *   loop that walks a list may step past it safely.
  * - Symbols are interned in the engine's symtab and live until sn_free.
@@ -41,6 +43,7 @@
 #include "../grammar/source.h"
 #include "../base/arena.h"
 #include "../base/mem.h"
+#include "pool.h"
 #include "sinew.h"
 #include "value.h"
 
@@ -299,6 +302,8 @@ struct node {
     uint32_t nkeys;
     jkey *keys;
     cexpr *test;          /* JOIN/NEG/EXISTS: other join tests; TEST: the test */
+    struct jstep *jt;     /* `test` as steps (jtest.h); node_joins runs them */
+    uint32_t njt;
     node *partner;        /* NCC, AGG over a group: its partner; PARTNER: its NCC or AGG */
     bool exists;          /* NCC: exists (else not) */
     uint32_t refs;        /* rules using it */
@@ -321,7 +326,6 @@ struct token {
     token *kids;
     token *snext, *sprev; /* siblings under parent */
     token *fnext, *fprev; /* f->tokens */
-    token *dnext;         /* in the engine's list of dead tokens */
     union {
         struct activation *act;  /* TERM: pending */
         struct agg_acc *acc;     /* AGG: the accumulator of its matches (aggregate.h) */
@@ -526,8 +530,15 @@ struct sn_engine {
     token **busy;            /* root tokens of top joins that have kids */
     uint32_t nbusy, capbusy;
     uint64_t nnodes;
-    token *free_tokens, *dead_tokens, *dead_last;
+    /* Tokens not in use, by address (no link through their cold memory):
+     * free ones at stack[0 .. nfree), ones that died during this operation
+     * at stack[capstack - ndead .. capstack), to be freed when it ends.
+     * capstack is at least the number of tokens ever made, so a death
+     * never allocates. */
+    token **tstack;
+    uint64_t nfree, ndead, capstack, tmade;
     aentry *free_entries;
+    pool token_pool, entry_pool; /* where tokens and entries come from (pool.h) */
     uint64_t ntokens;
 
     /* agenda */

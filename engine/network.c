@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "eval.h"
 #include "internal.h"
+#include "jtest.h"
 #include "network.h"
 #include "rete.h"
 /* ---- building ------------------------------------------------------------ */
@@ -577,6 +578,7 @@ node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, co
         memcpy(n->keys, keys, nkeys * sizeof *keys);
     }
     n->test = test;
+    n->jt = jtest_compile(e, test, &n->njt);
     n->exists = exists;
     if (node_hashed(n)) {
         n->mem.mask = 15;
@@ -605,6 +607,7 @@ node *node_agg(engine *e, node *parent, uint32_t level, amem *am, const jkey *ke
         memcpy(n->keys, keys, nkeys * sizeof *keys);
     }
     n->test = test;
+    n->jt = jtest_compile(e, test, &n->njt);
     n->mem.mask = 15;
     n->mem.b = e_calloc(e, 16, sizeof *n->mem.b);
     if (!am)
@@ -724,13 +727,10 @@ static void free_node_tokens(engine *e, node *n)
     for (uint32_t i = 0; i < n->nkids; i++)
         free_node_tokens(e, n->kids[i]);
     if (n->mem.b) {
-        for (uint32_t i = 0; i <= n->mem.mask; i++)
-            for (token *t = n->mem.b[i], *next; t; t = next) {
-                next = t->bnext;
-                if (n->kind == N_AGG)
-                    agg_drop(e, n, t);
-                e_free(e, t);
-            }
+        /* the tokens themselves go with their pool */
+        for (uint32_t i = 0; n->kind == N_AGG && i <= n->mem.mask; i++)
+            for (token *t = n->mem.b[i]; t; t = t->bnext)
+                agg_drop(e, n, t);
         e_free(e, n->mem.b);
         n->mem.b = NULL;
     }
@@ -756,17 +756,12 @@ void tokens_free_all(engine *e)
     e_free(e, e->busy);
     e->busy = NULL;
     e->nbusy = 0;
-    rete_free_dead(e);
-    while (e->free_tokens) {
-        token *t = e->free_tokens;
-        e->free_tokens = t->dnext;
-        e_free(e, t);
-    }
-    while (e->free_entries) {
-        aentry *a = e->free_entries;
-        e->free_entries = a->fnext;
-        e_free(e, a);
-    }
+    e_free(e, e->tstack);
+    e->tstack = NULL;
+    e->nfree = e->ndead = e->capstack = e->tmade = 0;
+    e->free_entries = NULL;
+    pool_fini(e, &e->token_pool);
+    pool_fini(e, &e->entry_pool);
 }
 
 

@@ -61,6 +61,7 @@ void sn_rows_free(sn_rows *r)
 typedef struct match {
     const prod *p;
     const token *t;
+    uint64_t first;          /* the id of its fact at level 1 (0: none) */
 } match;
 
 /* Oldest facts first: the matches' fact ids level by level, then the
@@ -68,6 +69,10 @@ typedef struct match {
 static int by_facts(const void *a, const void *b)
 {
     const match *x = a, *y = b;
+    /* level 1 is read from the match itself: most comparisons end there
+     * without a walk over tokens */
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
     uint32_t depth = x->p->depth > y->p->depth ? x->p->depth : y->p->depth;
     for (uint32_t l = 1; l <= depth; l++) {
         const struct fact *f = token_fact(x->t, l), *g = token_fact(y->t, l);
@@ -179,8 +184,10 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
                     keep = cx_truth(cx_eval(&x, p->filter));
                     failed = x.failed;
                 }
-                if (keep)
-                    m[n++] = (match){p, t};
+                if (keep) {
+                    const struct fact *f1 = token_fact(t, 1);
+                    m[n++] = (match){p, t, f1 ? f1->id : 0};
+                }
             }
     }
     if (failed) {

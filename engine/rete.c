@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "eval.h"
 #include "internal.h"
+#include "jtest.h"
 #include "rete.h"
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -36,11 +37,19 @@ static uint32_t ptr_hash(const void *a, const void *b)
     return (uint32_t)x;
 }
 
+/* value_hash, with symbols' and strings' (most join keys) inline */
+static inline uint32_t key_hash(value v)
+{
+    if (v.type == V_SYMBOL || v.type == V_STRING)
+        return v.u.s->hash ^ (uint32_t)v.type;
+    return value_hash(v);
+}
+
 static uint32_t fact_key_hash(const amem *am, const struct fact *f)
 {
     uint32_t h = 0;
     for (uint32_t i = 0; i < am->nhash; i++)
-        h = mix(h, value_hash(f->slots[am->hash_slots[i]]));
+        h = mix(h, key_hash(f->slots[am->hash_slots[i]]));
     return h;
 }
 
@@ -50,7 +59,7 @@ static uint32_t token_key_hash(const node *n, const token *t)
     uint32_t h = 0;
     for (uint32_t i = 0; i < n->nkeys; i++) {
         struct fact *f = token_fact(t, n->keys[i].level);
-        h = mix(h, value_hash(f->slots[n->keys[i].lslot]));
+        h = mix(h, key_hash(f->slots[n->keys[i].lslot]));
     }
     return h;
 }
@@ -127,7 +136,7 @@ static void mem_insert(engine *e, node *n, token *t)
     bucketed *m = &n->mem;
     if (!m->b)
         m->b = e_calloc(e, 1, sizeof *m->b);
-    else if (node_hashed(n) && m->n > 2 * (m->mask + 1))
+    else if (node_hashed(n) && m->n > m->mask + 1)
         mem_grow_tokens(e, m);
     BUCKET_APPEND(token, (token **)&m->b[t->hash & m->mask], t);
     m->n++;
@@ -169,26 +178,58 @@ aentry *am_bucket(const amem *am, uint32_t h)
 
 /* ---- tokens ------------------------------------------------------------- */
 
+/* Room in the stack of unused tokens for one more token made: grown
+ * before the token exists, the dead ones moved up to the new top. */
+static void tstack_reserve(engine *e)
+{
+    if (e->tmade < e->capstack)
+        return;
+    uint64_t cap = e->capstack ? e->capstack * 2 : 256;
+    token **s = e_realloc(e, e->tstack, cap * sizeof *s);
+    memmove(s + cap - e->ndead, s + e->capstack - e->ndead, e->ndead * sizeof *s);
+    e->tstack = s;
+    e->capstack = cap;
+}
+
 static token *token_new(engine *e)
 {
-    token *t = e->free_tokens;
-    if (t)
-        e->free_tokens = t->dnext;
-    else
-        t = e_alloc(e, sizeof *t);
+    token *t;
+    if (e->nfree) {
+        t = e->tstack[--e->nfree];
+        /* recycled tokens are cold: fetch one a few turns ahead */
+        if (e->nfree > 4)
+            __builtin_prefetch(e->tstack[e->nfree - 4], 1);
+    } else {
+        tstack_reserve(e);
+        t = pool_take(e, &e->token_pool);
+        e->tmade++;
+    }
     memset(t, 0, sizeof *t);
     e->ntokens++;
     return t;
 }
 
+static void token_free(engine *e, token *t)
+{
+    e->tstack[e->nfree++] = t;
+    e->ntokens--;
+}
+
 void rete_free_dead(engine *e)
 {
-    /* the dead and the free lists share the dnext link: one splice */
-    if (e->dead_tokens) {
-        e->dead_last->dnext = e->free_tokens;
-        e->free_tokens = e->dead_tokens;
-        e->dead_tokens = e->dead_last = NULL;
+    /* the dead move down onto the free (the two may meet), turned round
+     * so that the last to die, the warmest, is reused first */
+    if (!e->ndead)
+        return;
+    token **d = e->tstack + e->nfree;
+    memmove(d, e->tstack + e->capstack - e->ndead, e->ndead * sizeof *d);
+    for (uint64_t i = 0, j = e->ndead; i + 1 < j; i++, j--) {
+        token *x = d[i];
+        d[i] = d[j - 1];
+        d[j - 1] = x;
     }
+    e->nfree += e->ndead;
+    e->ndead = 0;
 }
 
 void left_activate(engine *e, node *n, token *parent, struct fact *f);
@@ -196,8 +237,12 @@ void token_delete(engine *e, token *t);
 
 static void delete_kids(engine *e, token *t)
 {
-    while (t->kids)
+    while (t->kids) {
+        /* the next kid is fetched while this one's subtree goes */
+        if (t->kids->snext)
+            __builtin_prefetch(t->kids->snext, 1);
         token_delete(e, t->kids);
+    }
 }
 
 static void propagate(engine *e, node *n, token *t, struct fact *f)
@@ -214,10 +259,7 @@ bool node_joins(engine *e, const node *n, token *t, struct fact *f)
         if (!value_eq(g->slots[n->keys[i].lslot], f->slots[n->keys[i].rslot]))
             return false;
     }
-    if (!n->test)
-        return true;
-    ectx c = {.e = e, .tok = t, .f = f};
-    return cx_truth(cx_eval(&c, n->test)) && !c.failed;
+    return jtest_run(e, n->jt, n->njt, t, f);
 }
 
 uint32_t node_count_matches(engine *e, const node *n, const token *t)
@@ -415,10 +457,8 @@ void token_delete(engine *e, token *t)
             t->fnext->fprev = t->fprev;
     }
     e->ntokens--;
-    t->dnext = e->dead_tokens; /* bnext stays: a loop may step on from here */
-    if (!e->dead_tokens)
-        e->dead_last = t;
-    e->dead_tokens = t;
+    /* unused once the operation ends; bnext stays: a loop may step on */
+    e->tstack[e->capstack - 1 - e->ndead++] = t;
 }
 
 /* ---- alpha memories ------------------------------------------------------ */
@@ -515,7 +555,7 @@ void amem_add(engine *e, amem *am, struct fact *f)
     if (a)
         e->free_entries = a->fnext;
     else
-        a = e_alloc(e, sizeof *a);
+        a = pool_take(e, &e->entry_pool);
     a->f = f;
     a->am = am;
     a->hash = fact_key_hash(am, f);
@@ -524,7 +564,7 @@ void amem_add(engine *e, amem *am, struct fact *f)
     bucketed *m = &am->idx;
     if (!m->b)
         m->b = e_calloc(e, 1, sizeof *m->b);
-    else if (am->nhash && m->n > 2 * (m->mask + 1))
+    else if (am->nhash && m->n > m->mask + 1)
         am_grow(e, m);
     BUCKET_APPEND(aentry, (aentry **)&m->b[a->hash & m->mask], a);
     m->n++;
@@ -700,9 +740,7 @@ static void clear_tree(engine *e, token *t)
         n->mem.b[t->hash & n->mem.mask] = NULL;
         n->mem.n = 0;
         n->ntokens = 0;
-        t->dnext = e->free_tokens;
-        e->free_tokens = t;
-        e->ntokens--;
+        token_free(e, t);
         t = next;
     }
 }
@@ -741,9 +779,7 @@ void rete_clear(engine *e)
                 clear_tree(e, t->kids);
                 if (n->kind == N_AGG)
                     agg_drop(e, n, t);
-                t->dnext = e->free_tokens;
-                e->free_tokens = t;
-                e->ntokens--;
+                token_free(e, t);
             }
             n->mem.b[k] = NULL;
         }

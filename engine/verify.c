@@ -10,6 +10,8 @@
  *   accumulator agrees with its items (totals, heap, order, table) and has
  *   one item per alpha entry that joins it (over one pattern) or per
  *   result of its subnetwork (over a group), and its kids carry its value;
+ *   a join's compiled tests judge each fact of the token's bucket as its
+ *   expression does;
  * - every alpha memory: each entry in its bucket, its fact alive, among
  *   the fact's entries, and accepted by the memory's tests; the count; the
  *   memory where the discrimination tree files it;
@@ -24,7 +26,9 @@
  */
 #include "aggregate.h"
 #include "alloc.h"
+#include "eval.h"
 #include "internal.h"
+#include "jtest.h"
 #include "rete.h"
 #include "verify.h"
 
@@ -85,6 +89,24 @@ static const char *verify_agg(engine *e, const node *n, const token *t)
     return NULL;
 }
 
+/* Do N's compiled join tests judge T with each fact of its alpha bucket as
+ * the interpreter judges the tests? (Only where every step is a
+ * comparison: those cannot fail, so evaluating them changes nothing.) */
+static const char *verify_steps(engine *e, const node *n, const token *t)
+{
+    for (uint32_t i = 0; i < n->njt; i++)
+        if (n->jt[i].op == JSTEP_EXPR)
+            return NULL;
+    for (aentry *a = am_bucket(n->am, t->hash); a; a = a->bnext) {
+        ectx c = {.e = e, .tok = (token *)t, .f = a->f};
+        bool want = cx_truth(cx_eval(&c, n->test)) && !c.failed;
+        if (jtest_run(e, n->jt, n->njt, (token *)t, a->f) != want)
+            BROKEN(e, "a join's compiled tests judge fact #%llu %s, its expression %s",
+                   (unsigned long long)a->f->id, want ? "false" : "true", want ? "true" : "false");
+    }
+    return NULL;
+}
+
 static const char *verify_token(engine *e, const node *n, const token *t, uint32_t bucket)
 {
     if (t->owner != n)
@@ -103,6 +125,9 @@ static const char *verify_token(engine *e, const node *n, const token *t, uint32
     if ((n->kind == N_NEG || n->kind == N_EXISTS) && t->count != node_count_matches(e, n, t))
         BROKEN(e, "a %s token counts %u matches, but %u join", n->kind == N_NEG ? "not" : "exists",
                t->count, node_count_matches(e, n, t));
+    const char *why;
+    if (n->am && n->test && (why = verify_steps(e, n, t)))
+        return why;
     if (n->kind == N_TERM && t->act && t->act->tok != t)
         BROKEN(e, "an activation that does not point back at its token");
     if (n->kind == N_AGG)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../engine/jtest.h"
 #include "../../engine/sinew.h"
 #include "../../engine/verify.h"
 #include "calls.h"
@@ -612,6 +613,79 @@ TEST(loads_check_against_what_is_loaded)
 
 /* The walk that debug builds run after every public call finds what is
  * broken, and says what. */
+/* How many lines of OUT are LINE. */
+static int lines_of(const char *out, const char *line)
+{
+    int n = 0;
+    size_t len = strlen(line);
+    for (const char *p = out; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        n += l == len && strncmp(p, line, len) == 0;
+        p = nl ? nl + 1 : NULL;
+    }
+    return n;
+}
+
+/* A node (depth first from the roots) whose first compiled join step
+ * compares with OP, or NULL. */
+static node *node_with_step(node *n, int op)
+{
+    if (n->njt > 0 && n->jt[0].op == op)
+        return n;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        node *x = node_with_step(n->kids[i], op);
+        if (x)
+            return x;
+    }
+    return NULL;
+}
+
+TEST(join_tests_compiled_to_comparisons)
+{
+    /* join tests of every compiled shape (slot or cf against an earlier
+     * fact's, int against float, strings, a symbol against a string)
+     * and one left to the interpreter; the debug build's verifier also
+     * checks every step against the expression after each call */
+    sn_engine *e = load("template p { n: int, x: float, s: symbol, t: string }\n"
+                        "template q { n: int, x: float, s: symbol, t: string }\n"
+                        "facts { p(n: 1, x: 1.0, s: a, t: \"a\") p(n: 2, x: 2.5, s: b, t: \"b\")\n"
+                        "        q(n: 1, x: 1.0, s: b, t: \"a\") q(n: 3, x: 2.0, s: a, t: \"c\") }\n"
+                        "rule ne when p(n: ?a) q(n: != ?a) then print \"ne\" end\n"
+                        "rule lt when p(x: ?v) q(n: < ?v) then print \"lt\" end\n"
+                        "rule ne_float when p(x: ?v) q(n: != ?v) then print \"ne_float\" end\n"
+                        "rule ge_text when p(t: ?w) q(t: >= ?w) then print \"ge_text\" end\n"
+                        "rule kinds when p(s: ?y) q(t: > ?y) then print \"kinds\" end\n"
+                        "rule certainty when p(cf: ?c) q(cf: >= ?c) then print \"cf\" end\n"
+                        "rule both when p(n: ?a, s: ?y) q(s: != ?y & ?z, n: > ?a) then print \"both\" end\n"
+                        "rule sum when p(n: ?a) q(n: > (?a + 1)) then print \"sum\" end\n");
+    CHECK(verify_engine(e) == NULL);
+    char *out = run(e, -1);
+    CHECK_EQ_INT(lines_of(out, "ne"), 3);       /* 1-3, 2-1, 2-3 */
+    CHECK_EQ_INT(lines_of(out, "lt"), 1);       /* 1 < 2.5 */
+    CHECK_EQ_INT(lines_of(out, "ne_float"), 3); /* 1 == 1.0 is equal */
+    CHECK_EQ_INT(lines_of(out, "ge_text"), 3);  /* "a"-"a", "a"-"c", "b"-"c" */
+    CHECK_EQ_INT(lines_of(out, "kinds"), 0);    /* a symbol and a string do not compare */
+    CHECK_EQ_INT(lines_of(out, "cf"), 4);
+    CHECK_EQ_INT(lines_of(out, "both"), 1);     /* p(2, b) with q(3, a) */
+    CHECK_EQ_INT(lines_of(out, "sum"), 1);      /* 3 > 1 + 1 */
+    free(out);
+    CHECK(verify_engine(e) == NULL);
+    /* a compiled step that no longer says what its expression says */
+    node *n = NULL;
+    for (uint32_t i = 0; i < e->nroots && !n; i++)
+        n = node_with_step(e->roots[i], OP_NE);
+    CHECK(n != NULL);
+    if (n) {
+        n->jt[0].op = OP_EQ;
+        const char *why = verify_engine(e);
+        CHECK(why && strstr(why, "compiled tests"));
+        n->jt[0].op = OP_NE;
+        CHECK(verify_engine(e) == NULL);
+    }
+    sn_free(e);
+}
+
 TEST(verifier_finds_broken_invariants)
 {
     sn_engine *e = load("template a { x: int }\ntemplate b { x: int }\n"
@@ -1053,6 +1127,7 @@ int main(void)
     RUN(runtime_error_stops_the_run);
     RUN(load_is_atomic);
     RUN(loads_check_against_what_is_loaded);
+    RUN(join_tests_compiled_to_comparisons);
     RUN(verifier_finds_broken_invariants);
     RUN(functions_defined_by_the_embedder);
     RUN(two_engines_are_independent);
