@@ -1,6 +1,6 @@
 # sinew — one plain Makefile.
 #
-#   make                 build build/sinew and build/libsinew.a
+#   make                 build build/sinew, build/sinew-serve and build/libsinew.a
 #   make test            every test suite; ends with "N passed, N failed"
 #   make test SANITIZE=1 the same under AddressSanitizer and UBSan (build-san/)
 #   make bench           benchmarks (not tests)
@@ -24,8 +24,9 @@ endif
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_VERSION='"$(VERSION)"' $(WARN)
 LDLIBS  += -lreadline -ljansson -lm
-# The program's own (not the library's): the HTTP server of `sinew serve`.
-CLI_LIBS := -lmicrohttpd
+# The HTTP server of `sinew serve`: linked into sinew-serve alone, so that
+# the other commands do not load it and its TLS libraries at every start.
+SERVE_LIBS := -ljansson -lm -lmicrohttpd
 
 ifeq ($(SANITIZE),1)
 B       := build-san
@@ -58,14 +59,19 @@ LIB_DOBJ := $(LIB_OBJ)
 else
 LIB_DOBJ := $(LIB_OBJ:$(B)/obj/%=$(B)/dobj/%)
 endif
-CLI_SRC := $(sort $(wildcard repl/*.c))
+# `sinew serve` is the program sinew-serve (sinew runs it in its place):
+# its own files, and those it shares with sinew.
+SERVE_SRC := repl/serve_main.c repl/serve.c repl/webapi.c repl/session.c repl/render.c
+CLI_SRC := $(filter-out $(SERVE_SRC),$(sort $(wildcard repl/*.c)))
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 # The page of `sinew serve`, built into the program (scripts/embed.sh).
 WEB     := $(sort $(wildcard repl/web/*))
-CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/web_assets.o
+SERVE_OBJ := $(SERVE_SRC:%.c=$(B)/obj/%.o) $(addprefix $(B)/obj/repl/,jsonl.o batch.o cli.o home.o) \
+           $(B)/obj/gen/web_assets.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/sinew $(B)/libsinew.a $(B)/libsinew.so.$(VERSION)
+all: $(B)/sinew $(B)/sinew-serve $(B)/libsinew.a $(B)/libsinew.so.$(VERSION)
 
 # flex, bison and the readline headers, installed when missing.
 $(B)/.deps: scripts/deps.sh
@@ -132,7 +138,10 @@ $(B)/libsinew.so.$(VERSION): $(B)/obj/libsinew.o
 	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $< -lm
 
 $(B)/sinew: $(CLI_OBJ) $(B)/libsinew.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS) $(CLI_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libsinew.a $(LDLIBS)
+
+$(B)/sinew-serve: $(SERVE_OBJ) $(B)/libsinew.a
+	$(CC) $(LDFLAGS) -o $@ $(SERVE_OBJ) $(B)/libsinew.a $(SERVE_LIBS)
 
 # Unit tests reach internals too: they link the objects themselves.
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/calls.h $(LIB_DOBJ) $(B)/include/sinew.h
@@ -175,7 +184,7 @@ MANS    := man1/sinew.1 man7/sinew-lang.7
 # extension folder (linked into ~/.vscode/extensions by the user).
 VIMFILES := syntax/sinew.vim ftdetect/sinew.vim ftplugin/sinew.vim
 VSCODE   := package.json extension.js language-configuration.json syntaxes/sinew.tmLanguage.json
-INSTALL_DIRS := bin lib/pkgconfig lib include/sinew include share/man/man1 share/man/man7 share/man \
+INSTALL_DIRS := bin libexec/sinew libexec lib/pkgconfig lib include/sinew include share/man/man1 share/man/man7 share/man \
            share/sinew/rules share/sinew/editors/vscode/syntaxes share/sinew/editors/vscode \
            share/sinew/editors share/sinew share/doc/sinew/schema share/doc/sinew share/doc \
            share/vim/vimfiles/syntax share/vim/vimfiles/ftdetect share/vim/vimfiles/ftplugin \
@@ -185,6 +194,8 @@ install: all
 	install -d $(INST)/bin $(INST)/lib $(INST)/include/sinew $(INST)/share/man/man1 $(INST)/share/man/man7 \
 	    $(INST)/share/sinew/rules $(INST)/share/doc/sinew
 	install -m 755 $(B)/sinew $(INST)/bin/sinew
+	install -d $(INST)/libexec/sinew
+	install -m 755 $(B)/sinew-serve $(INST)/libexec/sinew/sinew-serve
 	install -m 644 $(B)/libsinew.a $(INST)/lib/libsinew.a
 	install -m 755 $(B)/libsinew.so.$(VERSION) $(INST)/lib/libsinew.so.$(VERSION)
 	ln -sf libsinew.so.$(VERSION) $(INST)/lib/$(SONAME)
@@ -212,7 +223,7 @@ install: all
 	done
 
 uninstall:
-	rm -f $(INST)/bin/sinew $(INST)/lib/libsinew.a $(INST)/include/sinew/sinew.h \
+	rm -f $(INST)/bin/sinew $(INST)/libexec/sinew/sinew-serve $(INST)/lib/libsinew.a $(INST)/include/sinew/sinew.h \
 	    $(INST)/lib/libsinew.so.$(VERSION) $(INST)/lib/$(SONAME) $(INST)/lib/libsinew.so \
 	    $(INST)/lib/pkgconfig/sinew.pc \
 	    $(addprefix $(INST)/share/sinew/rules/,$(RULES)) \

@@ -345,8 +345,11 @@ static void declarations(collector *c)
                 put(&b, buf);
                 s->detail = finish(c, &b);
             }
-            for (const ast_fact *f = x->u.facts.facts; f; f = f->next)
-                fact(c, f);
+            for (ast_fact *f = x->u.facts.facts; f; f = f->next) {
+                arena_mark m = arena_get_mark(c->prog->scratch);
+                fact(c, ast_fact_open(f, c->prog->scratch));
+                arena_rollback(c->prog->scratch, m);
+            }
             break;
         case DECL_ASK: {
             const ast_ask *k = &x->u.ask;

@@ -149,15 +149,24 @@ static void compile_ask(engine *e, const ast_ask *aa)
     e->asks_last = k;
 }
 
-/* The values of a ground fact (facts blocks, cases, typed facts). */
-static given *given_list(engine *e, const ast_fact *list, const sym *source)
+/* The values of ground facts (facts blocks, cases); a packed fact is
+ * opened in SCRATCH (NULL when none can be: a case's). */
+static given *given_list(engine *e, const ast_fact *list, const sym *source, arena *scratch)
 {
     given *head = NULL, **tail = &head;
     for (const ast_fact *f = list; f; f = f->next) {
         given *g = arena_alloc(e->perm, sizeof *g);
         struct tmpl *t = tmpl_of(e, f->tmpl_id);
         g->vals = arena_alloc(e->perm, (t->nslots + 1) * sizeof *g->vals);
-        if (!facts_from_ast(e, f, g->vals, &g->t))
+        bool ok;
+        if (f->packed) {
+            arena_mark m = arena_get_mark(scratch);
+            ok = facts_from_ast(e, ast_fact_open(f, scratch), g->vals, &g->t);
+            arena_rollback(scratch, m);
+        } else {
+            ok = facts_from_ast(e, f, g->vals, &g->t);
+        }
+        if (!ok)
             continue;
         g->source = source;
         *tail = g;
@@ -173,7 +182,7 @@ static void compile_case(engine *e, const srcset *src, const ast_decl *d)
     kase *k = arena_alloc(e->perm, sizeof *k);
     k->name = sym_intern(&e->syms, ac->name.text, ac->name.len);
     k->where = where_of(e, src, d->sp);
-    k->given = given_list(e, ac->given, k->name);
+    k->given = given_list(e, ac->given, k->name, NULL);
     expect **tail = &k->expects;
     for (const ast_expect *x = ac->expects; x; x = x->next) {
         expect *p = arena_alloc(e->perm, sizeof *p);
@@ -235,7 +244,7 @@ bool compile_program(engine *e, const ast_program *prog, const srcset *src)
             const sym *name = d->u.facts.name.text
                                   ? sym_intern(&e->syms, d->u.facts.name.text, d->u.facts.name.len)
                                   : NULL;
-            given *g = given_list(e, d->u.facts.facts, name);
+            given *g = given_list(e, d->u.facts.facts, name, prog->scratch);
             for (given *x = g; x; x = x->next) {
                 fact_assert(e, x->t, x->vals, SN_ORIGIN_FACTS, x->source, NULL);
                 if (!x->next) {

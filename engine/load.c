@@ -346,7 +346,10 @@ static sn_status assert_text(engine *e, const char *name, const char *text, size
         for (const ast_fact *af = x.decl->u.facts.facts; af; af = af->next) {
             struct tmpl *t = tmpl_of(e, af->tmpl_id);
             value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
-            if (facts_from_ast(e, af, vals, &t)) {
+            arena_mark m = arena_get_mark(x.prog->scratch);
+            bool ok = facts_from_ast(e, ast_fact_open(af, x.prog->scratch), vals, &t);
+            arena_rollback(x.prog->scratch, m);
+            if (ok) {
                 *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
                 if (out && count < max)
                     out[count] = *last;

@@ -44,8 +44,8 @@ clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_batch.c repl/batch
 web=$(ls repl/web/* | sort)
 # shellcheck disable=SC2086
 sh scripts/embed.sh $web > "$out/web_assets.c"
-# the command line's files but main.c and serve.c (its HTTP server, libmicrohttpd)
-REPL="$(ls repl/*.c | grep -v -e 'repl/main.c' -e 'repl/serve.c' | tr '\n' ' ') $out/web_assets.c"
+# the command line's files but main.c, serve.c (its HTTP server, libmicrohttpd) and serve_main.c
+REPL="$(ls repl/*.c | grep -v -e 'repl/main.c' -e 'repl/serve.c' -e 'repl/serve_main.c' | tr '\n' ' ') $out/web_assets.c"
 # shellcheck disable=SC2086
 clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_repl.c $REPL $LIB \
     -lreadline -ljansson -lm -o "$out/fuzz_repl"

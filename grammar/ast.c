@@ -1,6 +1,9 @@
-/* ast.c — the program object and names of AST enums; see ast.h, front.h. */
+/* ast.c — the program object, names of AST enums and packed facts; see
+ * ast.h, front.h. */
 #include "ast.h"
 #include "front.h"
+
+#include <string.h>
 
 ast_program *ast_program_new(sn_mem *mem)
 {
@@ -13,13 +16,23 @@ ast_program *ast_program_new(sn_mem *mem)
         return NULL;
     }
     p->arena = a;
+    p->scratch = arena_new(mem);
+    p->names = p->scratch ? arena_new(mem) : NULL;
+    if (!p->names) {
+        arena_free(p->scratch);
+        arena_free(a);
+        return NULL;
+    }
     return p;
 }
 
 void ast_program_free(ast_program *p)
 {
-    if (p)
+    if (p) {
+        arena_free(p->names);
+        arena_free(p->scratch);
         arena_free(p->arena);
+    }
 }
 
 const char *ast_type_name(ast_type t)
@@ -53,4 +66,174 @@ const char *ast_op_text(ast_op op)
     case OP_NEG: return "-";
     }
     return "?";
+}
+
+/* ---- packed facts ----
+ *
+ * A packed fact's args: a u32 count, then for each arg
+ *   u8 named, u8 the value's type,
+ *   u32 name start, end, length and the name's bytes (named only),
+ *   u32 the arg's start and end, u32 the value's start and end,
+ *   i32 its slot (check), u32 the value's length,
+ *   and its int64 or double, or its text's bytes (symbol, string).
+ * Every span is in the fact's file. Fields are copied with memcpy: the
+ * bytes need no alignment. */
+
+static bool same_span(span a, span b)
+{
+    return a.start == b.start && a.end == b.end && a.file == b.file;
+}
+
+bool ast_fact_packable(const ast_fact *f)
+{
+    for (const ast_slotval *a = f->args; a; a = a->next) {
+        const ast_expr *v = a->value;
+        if (!v || v->kind != EX_LIT || v->depth != 1 || v->next || !same_span(v->sp, v->u.lit.sp) ||
+            v->u.lit.next || a->name.var != 0 || a->slot != 0 || a->sp.file != f->sp.file ||
+            v->sp.file != f->sp.file || (a->name.text && a->name.sp.file != f->sp.file))
+            return false;
+    }
+    return true;
+}
+
+typedef struct packer {
+    unsigned char *at, *end;
+    bool full;
+} packer;
+
+static void put_bytes(packer *p, const void *x, size_t n)
+{
+    if (p->full || (size_t)(p->end - p->at) < n) {
+        p->full = true;
+        return;
+    }
+    memcpy(p->at, x, n);
+    p->at += n;
+}
+
+static void put_u32(packer *p, uint32_t v) { put_bytes(p, &v, sizeof v); }
+static void put_u8(packer *p, uint8_t v) { put_bytes(p, &v, sizeof v); }
+
+size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size)
+{
+    packer p = {.at = buf, .end = buf + size};
+    uint32_t n = 0;
+    for (const ast_slotval *a = f->args; a; a = a->next)
+        n++;
+    put_u32(&p, n);
+    for (const ast_slotval *a = f->args; a; a = a->next) {
+        const ast_lit *l = &a->value->u.lit;
+        put_u8(&p, a->name.text != NULL);
+        put_u8(&p, (uint8_t)l->type);
+        if (a->name.text) {
+            put_u32(&p, a->name.sp.start);
+            put_u32(&p, a->name.sp.end);
+            put_u32(&p, a->name.len);
+            put_bytes(&p, a->name.text, a->name.len);
+        }
+        put_u32(&p, a->sp.start);
+        put_u32(&p, a->sp.end);
+        put_u32(&p, l->sp.start);
+        put_u32(&p, l->sp.end);
+        put_bytes(&p, &a->slot, sizeof a->slot);
+        put_u32(&p, l->len);
+        if (l->type == TY_INT)
+            put_bytes(&p, &l->u.i, sizeof l->u.i);
+        else if (l->type == TY_FLOAT)
+            put_bytes(&p, &l->u.f, sizeof l->u.f);
+        else
+            put_bytes(&p, l->u.s, l->len);
+    }
+    return p.full ? 0 : (size_t)(p.at - buf);
+}
+
+static uint32_t get_u32(const unsigned char **p)
+{
+    uint32_t v;
+    memcpy(&v, *p, sizeof v);
+    *p += sizeof v;
+    return v;
+}
+
+/* The arg at *P into A (its strings in SCRATCH; none when SCRATCH is
+ * NULL); *P moves past it, *SLOT_AT to its slot's bytes. */
+static void unpack_arg(const unsigned char **p, uint32_t file, arena *scratch, ast_slotval *a,
+                       ast_expr *v, unsigned char **slot_at)
+{
+    bool named = (*p)[0];
+    ast_lit *l = &v->u.lit;
+    l->type = (ast_type)(*p)[1];
+    *p += 2;
+    if (named) {
+        a->name.sp = (span){.file = file};
+        a->name.sp.start = get_u32(p);
+        a->name.sp.end = get_u32(p);
+        a->name.len = get_u32(p);
+        if (scratch)
+            a->name.text = arena_strndup(scratch, (const char *)*p, a->name.len);
+        *p += a->name.len;
+    }
+    a->sp = (span){.file = file};
+    a->sp.start = get_u32(p);
+    a->sp.end = get_u32(p);
+    l->sp = (span){.file = file};
+    l->sp.start = get_u32(p);
+    l->sp.end = get_u32(p);
+    *slot_at = (unsigned char *)*p;
+    memcpy(&a->slot, *p, sizeof a->slot);
+    *p += sizeof a->slot;
+    l->len = get_u32(p);
+    if (l->type == TY_INT) {
+        memcpy(&l->u.i, *p, sizeof l->u.i);
+        *p += sizeof l->u.i;
+    } else if (l->type == TY_FLOAT) {
+        memcpy(&l->u.f, *p, sizeof l->u.f);
+        *p += sizeof l->u.f;
+    } else {
+        if (scratch)
+            l->u.s = arena_strndup(scratch, (const char *)*p, l->len);
+        *p += l->len;
+    }
+    v->kind = EX_LIT;
+    v->depth = 1;
+    v->sp = l->sp;
+}
+
+ast_fact *ast_fact_open(const ast_fact *f, arena *scratch)
+{
+    if (!f->packed)
+        return (ast_fact *)f;
+    ast_fact *u = arena_alloc(scratch, sizeof *u);
+    *u = *f;
+    u->packed = NULL;
+    const unsigned char *p = f->packed;
+    uint32_t n = get_u32(&p);
+    ast_slotval **tail = &u->args;
+    for (uint32_t i = 0; i < n; i++) {
+        ast_slotval *a = arena_alloc(scratch, sizeof *a);
+        ast_expr *v = arena_alloc(scratch, sizeof *v);
+        unsigned char *slot_at;
+        unpack_arg(&p, f->sp.file, scratch, a, v, &slot_at);
+        a->value = v;
+        *tail = a;
+        tail = &a->next;
+    }
+    return u;
+}
+
+void ast_fact_close(ast_fact *f, const ast_fact *u)
+{
+    if (!f->packed || f == u)
+        return;
+    f->tmpl_id = u->tmpl_id;
+    const unsigned char *p = f->packed;
+    uint32_t n = get_u32(&p);
+    const ast_slotval *a = u->args;
+    for (uint32_t i = 0; i < n && a; i++, a = a->next) {
+        ast_slotval skip = {0};
+        ast_expr v = {0};
+        unsigned char *slot_at;
+        unpack_arg(&p, f->sp.file, NULL, &skip, &v, &slot_at);
+        memcpy(slot_at, &a->slot, sizeof a->slot);
+    }
 }

@@ -154,12 +154,18 @@ typedef struct ast_slotval {
     struct ast_slotval *next;
 } ast_slotval;
 
+/* A fact. In a facts block of a load (ast_program.pack_facts) a fact whose
+ * values are all constants is kept packed: ARGS is NULL and PACKED holds
+ * its slot values in a few bytes each instead of a tree, so that a data
+ * file of many facts costs little. Whoever reads a fact's args opens it
+ * (ast_fact_open) and, when it resolved something in them, closes it. */
 typedef struct ast_fact {
     ast_name tmpl;
     uint32_t tmpl_id;   /* (check) */
     ast_slotval *args;
     span sp;
     struct ast_fact *next;
+    unsigned char *packed; /* NULL: the args are in ARGS */
 } ast_fact;
 
 typedef enum ast_ce_kind {
@@ -393,6 +399,10 @@ typedef struct ast_comment {
 
 typedef struct ast_program {
     arena *arena;      /* owns every node */
+    arena *scratch;    /* facts opened one at a time (ast_fact_open) */
+    arena *names;      /* names' texts, each once a file (the scanner): apart
+                          from the nodes, which keep_fact rolls back */
+    bool pack_facts;   /* set before parsing: facts blocks' facts are packed */
     ast_decl *decls, *last;
     uint32_t ndecls;
     ast_source *sources, *last_source;
@@ -401,6 +411,24 @@ typedef struct ast_program {
 } ast_program;
 
 enum { AST_SLOT_CF = -1 }; /* ast_slotcons.slot of the `cf` pseudo-slot */
+
+/* Packing a fact of a facts block (the parser). Whether F can be packed:
+ * every value a constant as written (not in parentheses, not computed). */
+bool ast_fact_packable(const ast_fact *f);
+/* F's args packed into BUF (SIZE bytes); the bytes used, or 0 when they do
+ * not fit. */
+size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size);
+
+/* F with its args: F itself when it is not packed (writable when F is,
+ * as strchr's result); else a copy of F (its
+ * next is F's) whose args are unpacked into SCRATCH, valid until SCRATCH
+ * is rolled back past this call or freed. Open one fact at a time and
+ * roll SCRATCH back after each, and a facts block's trees never all exist
+ * at once. */
+ast_fact *ast_fact_open(const ast_fact *f, arena *scratch);
+/* Keep in F, packed, what the checker resolved in U (F opened): the
+ * template's number and each value's slot. Nothing to do for F not packed. */
+void ast_fact_close(ast_fact *f, const ast_fact *u);
 
 const char *ast_type_name(ast_type);
 const char *ast_op_text(ast_op);     /* "+", "<=", "&&", ... */

@@ -1369,33 +1369,30 @@ static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool ex
 
 /* ---- facts and actions ---- */
 
-/* A literal as a map key: its type's letter and its text, so that 1, 1.0,
- * "1" and the symbol 1x stay apart (1 and 1.0 are the same number). */
-static const char *lit_key(arena *a, ast_lit *l, uint32_t *len)
+/* A literal as a map key: its type's letter and then a number's bits (as
+ * a double, so that 1 and 1.0 are the same number) or a symbol's or
+ * string's text, so that 1, "1" and the symbol 1x stay apart. Nothing is
+ * formatted: the key is built in BUF when it fits (a short text, any
+ * number), else in the arena. Returns the key; its length into *LEN. */
+enum { LIT_KEY_BUF = 64 };
+static const char *lit_key(arena *a, const ast_lit *l, char buf[LIT_KEY_BUF], uint32_t *len)
 {
-    char buf[48];
-    const char *text = buf;
-    size_t n;
-    switch (l->type) {
-    case TY_INT:
-    case TY_FLOAT: {
+    if (l->type == TY_INT || l->type == TY_FLOAT) {
         double x = l->type == TY_INT ? (double)l->u.i : l->u.f;
-        n = (size_t)snprintf(buf, sizeof buf, "n%.17g", x);
-        break;
+        buf[0] = 'n';
+        memcpy(buf + 1, &x, sizeof x);
+        *len = 1 + sizeof x;
+        return buf;
     }
-    default: {
-        char *k = arena_alloc(a, l->len + 2);
-        k[0] = l->type == TY_SYMBOL ? 's' : 't';
-        memcpy(k + 1, l->u.s, l->len);
-        *len = l->len + 1;
-        return k;
-    }
-    }
-    *len = (uint32_t)n;
-    return arena_strndup(a, text, n);
+    char *k = l->len + 1 <= LIT_KEY_BUF ? buf : arena_alloc(a, l->len + 1);
+    k[0] = l->type == TY_SYMBOL ? 's' : 't';
+    memcpy(k + 1, l->u.s, l->len);
+    *len = l->len + 1;
+    return k;
 }
 
-/* Record that a fact or action can put L into slot S. */
+/* Record that a fact or action can put L into slot S. The map keeps its
+ * own copy of a new key (map_put with a log). */
 static void produced_lit(checker *c, slot_info *s, ast_lit *l)
 {
     if (!s->produced.cap) {
@@ -1403,8 +1400,9 @@ static void produced_lit(checker *c, slot_info *s, ast_lit *l)
         map_init(&s->produced, c->env->a, 4);
         s->produced.log = c->env;
     }
+    char buf[LIT_KEY_BUF];
     uint32_t len;
-    const char *key = lit_key(c->a, l, &len);
+    const char *key = lit_key(c->a, l, buf, &len);
     if (!map_get(&s->produced, key, len))
         map_put(&s->produced, key, len, copy_lit(c->env->a, l));
 }
@@ -1423,8 +1421,9 @@ static bool was_produced(checker *c, slot_info *s, ast_lit *l)
 {
     if (!s->produced.cap)
         return false;
+    char buf[LIT_KEY_BUF];
     uint32_t len;
-    const char *key = lit_key(c->a, l, &len);
+    const char *key = lit_key(c->a, l, buf, &len);
     return map_get(&s->produced, key, len) != NULL;
 }
 
@@ -2011,10 +2010,13 @@ static void num_slotvals(numbering *nb, ast_slotval *a)
         num_expr(nb, a->value);
 }
 
+/* The names' map lives in the program's scratch arena, given back when
+ * the rule is numbered: only the numbers stay (in the tree). */
 static uint32_t number_rule(checker *c, ast_rule *r)
 {
     numbering nb = {0};
-    map_init(&nb.names, c->a, 16);
+    arena_mark m = arena_get_mark(c->prog->scratch);
+    map_init(&nb.names, c->prog->scratch, 16);
     num_ces(&nb, r->conds);
     num_ces(&nb, r->filters);
     for (ast_expr *p = r->params; p; p = p->next)
@@ -2048,15 +2050,18 @@ static uint32_t number_rule(checker *c, ast_rule *r)
         case ACT_FOCUS: break;
         }
     }
+    arena_rollback(c->prog->scratch, m);
     return nb.n;
 }
 
 static uint32_t number_case(checker *c, ast_case *k)
 {
     numbering nb = {0};
-    map_init(&nb.names, c->a, 8);
+    arena_mark m = arena_get_mark(c->prog->scratch);
+    map_init(&nb.names, c->prog->scratch, 8);
     for (ast_expect *e = k->expects; e; e = e->next)
         num_pattern(&nb, &e->pat);
+    arena_rollback(c->prog->scratch, m);
     return nb.n;
 }
 
@@ -2626,8 +2631,13 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
         case DECL_FACTS:
             unique_name(&c, &env->facts, &x->u.facts.name, "facts block", E_DUP_DECL);
             c.ground = "a fact in a facts block";
-            for (ast_fact *f = x->u.facts.facts; f; f = f->next)
-                check_fact(&c, f);
+            for (ast_fact *f = x->u.facts.facts; f; f = f->next) {
+                arena_mark m = arena_get_mark(prog->scratch);
+                ast_fact *u = ast_fact_open(f, prog->scratch);
+                check_fact(&c, u);
+                ast_fact_close(f, u);
+                arena_rollback(prog->scratch, m);
+            }
             c.ground = NULL;
             break;
         case DECL_CASE:

@@ -312,10 +312,12 @@ void ast_dump(FILE *out, const ast_program *prog)
         }
         case DECL_FACTS:
             fprintf(out, "facts %s\n", d->u.facts.name.text ? d->u.facts.name.text : "");
-            for (const ast_fact *f = d->u.facts.facts; f; f = f->next) {
+            for (ast_fact *f = d->u.facts.facts; f; f = f->next) {
+                arena_mark m = arena_get_mark(prog->scratch);
                 indent(out, 1);
-                put_fact(out, f);
+                put_fact(out, ast_fact_open(f, prog->scratch));
                 fputc('\n', out);
+                arena_rollback(prog->scratch, m);
             }
             break;
         case DECL_ASK:

@@ -130,6 +130,7 @@ ast_program *front_build(sn_mem *mem, check_env *env, const srcset *src, uint32_
     }
     mem->oom = &here;
     prog->keep_comments = true; /* for `# allow W004` (lint.h) */
+    prog->pack_facts = true;    /* data files cost little (ast.h) */
     unsigned from = d->n;
     unsigned syntax = 0;
     for (unsigned i = 0; i < n; i++)

@@ -183,14 +183,17 @@ static void subsumed_in_group(diag_list *d, rule_text **v, uint32_t n, const boo
     }
 }
 
+/* The rules' texts live in the program's scratch arena, given back at the
+ * end: a warning keeps nothing of them. */
 static void compare_rules(const ast_program *prog, const srcset *src, diag_list *d)
 {
-    arena *a = prog->arena;
+    arena *a = prog->scratch;
     uint32_t n = 0;
     for (const ast_decl *x = prog->decls; x; x = x->next)
         n += x->kind == DECL_RULE;
     if (n < 2)
         return;
+    arena_mark m = arena_get_mark(a);
     rule_text *texts = arena_alloc(a, n * sizeof *texts);
     rule_text **v = arena_alloc(a, n * sizeof *v);
     uint32_t i = 0;
@@ -234,6 +237,7 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
             subsumed_in_group(d, v + lo, hi - lo, dup, texts, a);
         lo = hi;
     }
+    arena_rollback(a, m);
 }
 
 /* ---- asks and what rules read: W006, W007 ---- */

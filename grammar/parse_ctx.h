@@ -30,6 +30,20 @@ typedef struct parse_ctx {
     span decl_sp;
     ast_name decl_name;
     int start_token;        /* scanner: returned first (a mode of the parse); 0: none */
+    /* packing the facts of a facts block (parser.y, keep_fact): the
+     * arena's state after the last fact kept, and what had been made by
+     * then that must outlive a fact (errors reported, comments listed and
+     * scanner blocks, counted in KEEPS) */
+    bool packing;           /* in a facts block of a program that packs facts */
+    arena_mark fact_mark;
+    unsigned fact_errors, fact_keeps, keeps;
+    const char *last_tmpl;  /* the last packed fact's template name (kept) */
+    uint32_t last_tmpl_len;
+    /* scanner: each short name's text once (lexer.l, lex_name): open
+     * addressing, CAP a power of two, at most half full */
+    const char **names;
+    uint32_t *name_lens;
+    uint32_t names_cap, names_n;
 } parse_ctx;
 
 /* Report an error at SP and count it. */

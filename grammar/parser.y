@@ -80,6 +80,8 @@ int sn_yylex(SN_YYSTYPE *, SN_YYLTYPE *, yyscan_t);
 
 static void add_decl(parse_ctx *, ast_decl *);
 static void begin_decl(parse_ctx *, const char *kind, span sp);
+static void fact_mark(parse_ctx *);
+static ast_fact *keep_fact(parse_ctx *, ast_fact *, bool no_lookahead);
 static void end_recovery(parse_ctx *, span kw, int *errstatus);
 static ast_decl *decl_new(parse_ctx *, ast_decl_kind, span);
 static ast_lit *lit_name(parse_ctx *, ast_name);
@@ -245,7 +247,8 @@ decl
  * to a broken declaration, the ones after it start a new one. */
 kw_template : TK_TEMPLATE { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "template", @1); } ;
 kw_rule     : TK_RULE     { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "rule", @1); } ;
-kw_facts    : TK_FACTS    { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "facts", @1); } ;
+kw_facts    : TK_FACTS    { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "facts", @1);
+                            ctx->packing = ctx->prog->pack_facts; } ;
 kw_ask      : TK_ASK      { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "ask", @1); } ;
 kw_case     : TK_CASE     { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "case", @1); } ;
 kw_source   : TK_SOURCE   { end_recovery(ctx, @1, &yyerrstatus); begin_decl(ctx, "source", @1); } ;
@@ -828,9 +831,12 @@ facts_name
     | decl_name
     ;
 
+/* In a facts block of a load, each fact is packed as soon as it is parsed
+ * and its tree freed (keep_fact): the scanner has read nothing past the
+ * fact when no lookahead token is held. */
 fact_list
-    : %empty { memset(&$$, 0, sizeof $$); }
-    | fact_list fact { $$ = $1; APPEND(ast_fact, $$, $2); }
+    : %empty { memset(&$$, 0, sizeof $$); fact_mark(ctx); }
+    | fact_list fact { $$ = $1; APPEND(ast_fact, $$, keep_fact(ctx, $2, yychar == SN_YYEMPTY)); }
     ;
 
 ask_decl
@@ -978,10 +984,54 @@ modref
 
 static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
 {
+    ctx->packing = false;
     ctx->decl_kind = kind;
     ctx->decl_sp = sp;
     ctx->decl_errors = 0;
     memset(&ctx->decl_name, 0, sizeof ctx->decl_name);
+}
+
+/* What the arena holds from here on belongs to facts yet to come. */
+static void fact_mark(parse_ctx *ctx)
+{
+    ctx->fact_mark = arena_get_mark(ctx->arena);
+    ctx->fact_errors = ctx->nerrors;
+    ctx->fact_keeps = ctx->keeps;
+}
+
+enum { PACKED_MAX = 4096, PACKED_NAME_MAX = 256 };
+
+/* F, just parsed in a facts block: when packing, and all the arena got
+ * since the last fact is F's (no lookahead token read past it, no error,
+ * no comment or scanner block made), F's tree is freed and F packed in its
+ * place (ast.h). Returns the fact to keep. */
+static ast_fact *keep_fact(parse_ctx *ctx, ast_fact *f, bool no_lookahead)
+{
+    if (ctx->packing && no_lookahead && ctx->nerrors == ctx->fact_errors &&
+        ctx->keeps == ctx->fact_keeps && f->tmpl.len <= PACKED_NAME_MAX && ast_fact_packable(f)) {
+        unsigned char packed[PACKED_MAX];
+        char name[PACKED_NAME_MAX];
+        size_t n = ast_fact_pack(f, packed, sizeof packed);
+        if (n) {
+            ast_fact head = *f;
+            memcpy(name, f->tmpl.text, f->tmpl.len);
+            arena_rollback(ctx->arena, ctx->fact_mark);
+            f = NEW(ast_fact);
+            *f = head;
+            f->args = NULL;
+            f->next = NULL;
+            if (!ctx->last_tmpl || ctx->last_tmpl_len != head.tmpl.len ||
+                memcmp(ctx->last_tmpl, name, head.tmpl.len) != 0) {
+                ctx->last_tmpl = arena_strndup(ctx->arena, name, head.tmpl.len);
+                ctx->last_tmpl_len = head.tmpl.len;
+            }
+            f->tmpl.text = ctx->last_tmpl;
+            f->packed = arena_alloc(ctx->arena, n);
+            memcpy(f->packed, packed, n);
+        }
+    }
+    fact_mark(ctx);
+    return f;
 }
 
 /* yyerrok, unless KW is the very token the last error was about: in

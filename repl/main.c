@@ -18,49 +18,26 @@
 #include "commands.h"
 #include "consult.h"
 #include "repl.h"
-#include "serve.h"
+#include "home.h"
 
-#define DEFAULT_RULES "rules"
+static const char *default_rules(void) { return home_default_rules(); }
 
-static bool is_dir(const char *path)
+/* `sinew serve ARGS`: sinew-serve ARGS in this process's place (it links
+ * the HTTP server, which the other commands need not load). Returns only
+ * when it cannot be run. */
+static int cmd_serve(int argc, char **argv)
 {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The shipped knowledge base, found at run time so that an installed
- * sinew works whatever PREFIX it was installed under, and after the fact
- * (make && make install PREFIX=/opt/x):
- *   $SINEW_RULES when set;
- *   ./rules when it is there (a source tree);
- *   BINDIR/../share/sinew/rules (installed: PREFIX/bin/sinew);
- *   BINDIR/../rules (built in a source tree: build/sinew).
- * Else "rules", which the load reports as missing. The result is static
- * storage, valid for the life of the process. */
-static const char *default_rules(void)
-{
-    static char found[4096];
-    const char *env = getenv("SINEW_RULES");
-    if (env && *env)
-        return env;
-    if (is_dir(DEFAULT_RULES))
-        return DEFAULT_RULES;
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            static const char *const beside[] = {"/../share/sinew/rules", "/../rules"};
-            for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
-                int len = snprintf(found, sizeof found, "%s%s", exe, beside[i]);
-                if (len > 0 && (size_t)len < sizeof found && is_dir(found))
-                    return found;
-            }
-        }
+    const char *tried;
+    const char *prog = home_program("sinew-serve", &tried);
+    if (prog) {
+        argv[0] = (char *)prog;
+        execv(prog, argv);
+        tried = prog;
     }
-    return DEFAULT_RULES;
+    fprintf(stderr, "sinew serve: cannot run %s: %s\n", tried,
+            prog ? strerror(errno) : "no such program (it is built and installed with sinew)");
+    (void)argc;
+    return EXIT_ERRORS;
 }
 
 static const char *plural(unsigned n, const char *one, const char *many)
@@ -265,7 +242,7 @@ static int dispatch(int argc, char **argv)
     if (strcmp(cmd, "lsp") == 0)
         return cmd_lsp(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
-        return cmd_serve(argc - 1, argv + 1, default_rules());
+        return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "consult") == 0)
         return session("consult", argc - 1, argv + 1);
     /* sinew [OPTIONS] [FILE|DIR...]: the REPL */

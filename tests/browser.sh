@@ -33,6 +33,8 @@ fi
 PID=
 # start ARGS...: a server on a free port; URL is where it listens
 start() {
+    # emptied first: a server started before left its address in it
+    : > "$TMP/serve.out"
     "$SINEW" serve --port 0 "$@" > "$TMP/serve.out" 2> "$TMP/serve.err" &
     PID=$!
     URL=

@@ -175,3 +175,36 @@ if [ -w /dev/full ]; then
 else
     no write-errors "/dev/full is missing: the write errors were not tested"
 fi
+
+# `sinew serve` is the program sinew-serve, run in sinew's place: sinew
+# itself does not load the HTTP server's libraries, the two say the same,
+# and a sinew without its sinew-serve says what is missing (status 1)
+SERVE=$(dirname "$SINEW")/sinew-serve
+if command -v ldd > /dev/null 2>&1; then
+    if ldd "$SINEW" > "$TMP/ldd" 2>&1 && ! grep -q microhttpd "$TMP/ldd" &&
+        ldd "$SERVE" 2>&1 | grep -q microhttpd; then
+        ok serve-apart
+    else
+        no serve-apart "sinew links libmicrohttpd, or sinew-serve does not"; cat "$TMP/ldd"
+    fi
+fi
+"$SINEW" serve --help > "$TMP/via" 2>&1
+s1=$?
+"$SERVE" --help > "$TMP/direct" 2>&1
+s2=$?
+"$SINEW" serve --port x > "$TMP/via-bad" 2>&1
+s3=$?
+if [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ $s3 -eq 2 ] && cmp -s "$TMP/via" "$TMP/direct" &&
+    grep -q '^usage: sinew serve' "$TMP/via" && grep -q "^sinew serve: " "$TMP/via-bad"; then
+    ok serve-exec
+else
+    no serve-exec "statuses $s1 $s2 $s3"; cat "$TMP/via" "$TMP/via-bad"
+fi
+mkdir "$TMP/alone" && cp "$SINEW" "$TMP/alone/sinew"
+"$TMP/alone/sinew" serve --help > "$TMP/out" 2> "$TMP/err"
+status=$?
+if [ $status -eq 1 ] && grep -q "^sinew serve: cannot run $TMP/alone/sinew-serve: no such program" "$TMP/err"; then
+    ok serve-missing
+else
+    no serve-missing "status $status"; cat "$TMP/err"
+fi

@@ -33,7 +33,7 @@ if mk install PREFIX="$P" > "$TMP/install.log" 2>&1; then
 else
     no make-install "make install PREFIX=$P failed"; sed 's/^/    | /' "$TMP/install.log"
 fi
-for f in bin/sinew lib/libsinew.a lib/libsinew.so.0 lib/pkgconfig/sinew.pc include/sinew/sinew.h share/man/man1/sinew.1 \
+for f in bin/sinew libexec/sinew/sinew-serve lib/libsinew.a lib/libsinew.so.0 lib/pkgconfig/sinew.pc include/sinew/sinew.h share/man/man1/sinew.1 \
     share/man/man7/sinew-lang.7 share/doc/sinew/LICENSE share/doc/sinew/README.md \
     share/doc/sinew/language.md share/doc/sinew/engine.md share/sinew/rules/findings.sinew \
     share/vim/vimfiles/syntax/sinew.vim share/vim/vimfiles/ftdetect/sinew.vim \
@@ -58,6 +58,12 @@ installed() {
         ok "$name-run"
     else
         no "$name-run" "the installed sinew did not run the installed rules"; sed 's/^/    | /' "$TMP/run.out"
+    fi
+    # serve runs the installed sinew-serve (PREFIX/libexec/sinew)
+    if "$sinew" serve --help > "$TMP/serve.out" 2>&1 && grep -q '^usage: sinew serve' "$TMP/serve.out"; then
+        ok "$name-serve"
+    else
+        no "$name-serve" "the installed sinew did not run the installed sinew-serve"; sed 's/^/    | /' "$TMP/serve.out"
     fi
     if "$sinew" test > "$TMP/test.out" 2>&1; then
         ok "$name-test"

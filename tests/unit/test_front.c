@@ -165,6 +165,81 @@ TEST(bad_program_reports_every_declaration)
     load_free(&l);
 }
 
+/* A data file: a facts block of many facts of constants. Each is packed as
+ * it is parsed (its tree freed), so the program's arena grows by a few
+ * hundred bytes a fact, not by its tree; a fact with a computed value or a
+ * comment inside keeps its tree; opening a packed fact gives back its
+ * values with what the checker resolved. */
+TEST(data_facts_are_packed)
+{
+    enum { N = 2000 };
+    size_t size = N * 80 + 400;
+    char *text = malloc(size);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    int at = snprintf(text, size, "template item { id: int  a: symbol  b: string  c: float }\n"
+                                  "rule r when item(id: ?i, a: x1) then print ?i end\n"
+                                  "facts data {\n");
+    for (int i = 0; i < N; i++)
+        at += snprintf(text + at, size - (size_t)at, "    item(id: %d, a: x%d, b: \"s%d\", c: %d.5)\n", i,
+                       i % 7, i, i);
+    snprintf(text + at, size - (size_t)at, "    item(id: 1 + 1, c: 2.0)\n    item(id: 7, # note\n a: y)\n}\n");
+    load l;
+    load_text(&l, text);
+    CHECK(l.p != NULL);
+    CHECK_EQ_INT(l.d.nerrors, 0);
+    const ast_decl *x = l.p ? l.p->decls : NULL;
+    while (x && x->kind != DECL_FACTS)
+        x = x->next;
+    CHECK(x != NULL);
+    if (x) {
+        unsigned packed = 0, trees = 0, n = 0;
+        const ast_fact *last = NULL;
+        for (const ast_fact *f = x->u.facts.facts; f; f = f->next, n++) {
+            packed += f->packed != NULL && f->args == NULL;
+            trees += f->packed == NULL && f->args != NULL;
+            if (n == 1234)
+                last = f;
+        }
+        CHECK_EQ_INT(n, N + 2);
+        CHECK_EQ_INT(packed, N);
+        CHECK_EQ_INT(trees, 2);
+        /* a fact's tree is over 1 KB; packed, about 300 bytes (beside the
+         * scanner's copy of the text) */
+        CHECK(arena_used(l.p->arena) < strlen(text) + (size_t)N * 320);
+        if (last) {
+            arena_mark m = arena_get_mark(l.p->scratch);
+            const ast_fact *u = ast_fact_open(last, l.p->scratch);
+            CHECK(u != last && u->args != NULL);
+            CHECK_STR(u->tmpl.text, "item");
+            CHECK_EQ_INT(u->tmpl_id, 0);
+            const ast_slotval *a = u->args;
+            CHECK(a && a->value->kind == EX_LIT && a->value->u.lit.u.i == 1234 && a->slot == 0);
+            a = a ? a->next : NULL;
+            CHECK(a && a->slot == 1 && a->value->u.lit.type == TY_SYMBOL);
+            if (a)
+                CHECK_STR(a->value->u.lit.u.s, "x2");
+            a = a ? a->next : NULL;
+            CHECK(a && a->slot == 2 && a->value->u.lit.type == TY_STRING);
+            if (a)
+                CHECK_STR(a->value->u.lit.u.s, "s1234");
+            a = a ? a->next : NULL;
+            CHECK(a && a->slot == 3 && a->value->u.lit.u.f == 1234.5 && !a->next);
+            /* the spans are the text's */
+            if (a) {
+                uint32_t line, col;
+                src_position(srcset_file(&l.src, 0), a->name.sp.start, &line, &col);
+                CHECK_EQ_INT(line, 1234 + 4);
+                CHECK_EQ_INT(col, 5 + (int)strlen("item(id: 1234, a: x2, b: \"s1234\", "));
+            }
+            arena_rollback(l.p->scratch, m);
+        }
+    }
+    load_free(&l);
+    free(text);
+}
+
 TEST(arena_alignment_and_reuse)
 {
     sn_mem m;
@@ -277,6 +352,7 @@ int main(void)
     RUN(oom_bad_program);
     RUN(good_program_checks_clean);
     RUN(bad_program_reports_every_declaration);
+    RUN(data_facts_are_packed);
     RUN(arena_alignment_and_reuse);
     RUN(mem_limit_and_counting);
     RUN(diag_limit_drops_notes_too);
