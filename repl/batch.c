@@ -917,7 +917,7 @@ int cmd_batch(int argc, char **argv, const char *def)
         switch (c) {
         case 't':
             threshold = strtod(p.arg, &end);
-            if (*end || end == p.arg || threshold < -1 || threshold > 1)
+            if (*end || end == p.arg || !(threshold >= -1 && threshold <= 1)) /* nan is neither */
                 return cli_usage("batch", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'n': explain = false; break;

@@ -815,7 +815,7 @@ static void rc_threshold(session *s, char *args)
     }
     char *end;
     double t = strtod(args, &end);
-    if (*skip_ws(end) || end == args || t < -1 || t > 1) {
+    if (*skip_ws(end) || end == args || !(t >= -1 && t <= 1)) { /* nan is neither */
         error(s, "threshold is a number from -1 to 1 (not '%s')", args);
         return;
     }
