@@ -53,3 +53,19 @@ else
     no broken_construct "a broken facts block typed in was not reported"
     cat "$TMP/broken.out" "$TMP/broken.err"
 fi
+
+# A rule's place (FILE:LINE in `why`) under a path of 600+ bytes: it was
+# written into a fixed buffer of ~510 (ASan: a stack over-read).
+d=$TMP
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    d=$d/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd
+done
+mkdir -p "$d"
+printf 'template f { v: symbol }\ntemplate g { v: symbol }\nfacts { f(a) }\nrule r when f(v: ?x) then conclude g(v: ?x) end\n' > "$d/kb.sinew"
+printf 'run\nwhy g()\n' | "$SINEW" "$d/kb.sinew" > "$TMP/path.out" 2>&1
+if grep -q "concluded by rule r ($d/kb.sinew:4)" "$TMP/path.out"; then
+    ok long_path
+else
+    no long_path "why does not name the rule's place under a 600-byte path"
+    cut -c1-200 "$TMP/path.out"
+fi
