@@ -1027,8 +1027,8 @@ static bool starts_construct(const char *line)
     return false;
 }
 
-/* A construct typed in is handed to the parser after every line; the
- * parser says whether it is complete. It is incomplete when the first
+/* A construct typed in is handed to the parser where it may end (typed.h
+ * says when); the parser says whether it is complete. It is incomplete when the first
  * problem is the end of the input: "unexpected end of file" (E003), or a
  * string still open (E002), as in
  *     rule r when finding(name: pop) then        <- more to come
