@@ -15,13 +15,32 @@
 
 /* ---- small writers ------------------------------------------------------ */
 
+/* The length of the valid UTF-8 character at S (a byte >= 0x80), or 0:
+ * no overlong forms, surrogates or code points past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* S as a JSON string. A byte that is not part of valid UTF-8 (text that
+ * never went through the lexer's check, such as a comment after a
+ * pattern) is written as U+FFFD, so the output is always JSON. */
 void json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; s && *s; s++) {
         /* the run of characters that need no escape, in one write */
         size_t n = 0;
-        while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+        while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20 &&
+               (unsigned char)s[n] < 0x80)
             n++;
         if (n) {
             fwrite(s, 1, n, out);
@@ -29,17 +48,23 @@ void json_str(FILE *out, const char *s)
             continue;
         }
         unsigned char c = (unsigned char)*s;
+        if (c >= 0x80) {
+            size_t len = utf8_len((const unsigned char *)s);
+            if (len) {
+                fwrite(s, 1, len, out);
+                s += len - 1;
+            } else {
+                fputs("\\ufffd", out);
+            }
+            continue;
+        }
         switch (c) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
         case '\n': fputs("\\n", out); break;
         case '\t': fputs("\\t", out); break;
         case '\r': fputs("\\r", out); break;
-        default:
-            if (c < 0x20)
-                fprintf(out, "\\u%04x", c);
-            else
-                fputc(c, out);
+        default: fprintf(out, "\\u%04x", c);
         }
     }
     fputc('"', out);

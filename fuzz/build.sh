@@ -22,7 +22,7 @@
 #   sh fuzz/build.sh replay     run each harness once over fuzz/crashes/NAME/*
 #
 # Inputs that crash are written to build-fuzz/; copy them to
-# fuzz/crashes/NAME/ (NAME: front, facts, batch, repl, consult, resume; with
+# fuzz/crashes/NAME/ (NAME: front, facts, batch, repl, consult, resume, serve; with
 # the fix) so `make test` replays them for ever, through the program.
 set -eu
 cd "$(dirname "$0")/.."

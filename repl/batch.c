@@ -837,7 +837,11 @@ static void one_line(batch *b, const char *text, size_t len, unsigned long line)
     json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!obj) {
         char msg[320];
-        snprintf(msg, sizeof msg, "column %d: %s", jerr.column, jerr.text);
+        if (strstr(jerr.text, "JSON_ALLOW_NUL")) /* Jansson names its flag */
+            snprintf(msg, sizeof msg, "column %d: a NUL character (\\u0000) in a string is not allowed",
+                     jerr.column);
+        else
+            snprintf(msg, sizeof msg, "column %d: %s", jerr.column, jerr.text);
         error_record(b, line, NULL, msg);
         return;
     }
@@ -925,7 +929,7 @@ int cmd_batch(int argc, char **argv, const char *def)
         switch (c) {
         case 't':
             threshold = strtod(p.arg, &end);
-            if (*end || end == p.arg || threshold < -1 || threshold > 1)
+            if (*end || end == p.arg || !(threshold >= -1 && threshold <= 1)) /* nan is neither */
                 return cli_usage("batch", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'n': explain = false; break;

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "consult.h"
 #include "savefile.h"
@@ -667,9 +668,7 @@ static void help(void)
 
 static bool number(const char *s, double *d)
 {
-    char *end;
-    *d = strtod(s, &end);
-    return end != s && *end == '\0';
+    return cli_number_parse(s, d) == CLI_NUMBER;
 }
 
 /* The answer A stands for: exact, else a unique beginning (a number only
@@ -702,8 +701,19 @@ static void answer(consult *c, const sn_ask *k, char *line)
 {
     const char *list[64];
     unsigned n = 0;
+    double d;
     for (char *w = strtok(line, ", \t"); w; w = strtok(NULL, ", \t")) {
         const char *a = match_answer(k, w);
+        if (!a && sn_ask_nanswers(k) > 0 && number(sn_ask_answer(k, 0), &d) &&
+            cli_number_parse(w, &d) != CLI_NUMBER) {
+            /* a question answered by numbers: inf, nan, 0x26 and 1e400 are not */
+            if (cli_number_parse(w, &d) == CLI_TOO_LARGE)
+                fail(c, "'%s' is too large for a number", w);
+            else
+                fail(c, "'%s' is not a number: the answers here are written in decimal digits", w);
+            ask_again(c, k);
+            return;
+        }
         if (!a) {
             unsigned nmatch = 0;
             for (unsigned i = 0; i < sn_ask_nanswers(k); i++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sinew.h"
+#include "cli.h"
 #include "commands.h"
 
 /* One word of a call: a number, a "string" or a symbol. *P moves past it;
@@ -34,9 +35,13 @@ static bool next_value(char **p, sn_value *v, char *err, size_t errsize)
     if (*end)
         *end++ = '\0';
     *p = end;
-    char *num_end;
-    double d = strtod(s, &num_end);
-    if (num_end != s && *num_end == '\0' && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')))
+    double d;
+    int kind = s[0] == '-' || (s[0] >= '0' && s[0] <= '9') ? cli_number_parse(s, &d) : CLI_NOT_A_NUMBER;
+    if (kind == CLI_TOO_LARGE) {
+        snprintf(err, errsize, "'%s' is too large for a number", s);
+        return false;
+    }
+    if (kind == CLI_NUMBER)
         *v = (sn_value){.is_number = true, .number = d};
     else
         *v = (sn_value){.text = s};

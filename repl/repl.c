@@ -31,6 +31,7 @@
 #include "commands.h"
 #include "consult.h"
 #include "repl.h"
+#include "typed.h"
 
 typedef struct session {
     sn_engine *e;
@@ -49,8 +50,7 @@ typedef struct session {
     consult *c;             /* a consultation going on, or NULL */
     size_t nul;             /* the line read held a NUL byte: its column; else 0 */
     unsigned width;         /* a consultation's columns (0: the terminal's) */
-    char *text;             /* a construct being typed, or NULL */
-    size_t tlen;
+    typed text;             /* a construct being typed (text.text NULL when none) */
     unsigned text_line;     /* the line it began on */
 } session;
 
@@ -865,7 +865,7 @@ static void rc_threshold(session *s, char *args)
     }
     char *end;
     double t = strtod(args, &end);
-    if (*skip_ws(end) || end == args || t < -1 || t > 1) {
+    if (*skip_ws(end) || end == args || !(t >= -1 && t <= 1)) { /* nan is neither */
         error(s, "threshold is a number from -1 to 1 (not '%s')", args);
         return;
     }
@@ -1080,8 +1080,8 @@ static bool starts_construct(const char *line)
     return false;
 }
 
-/* A construct typed in is handed to the parser after every line; the
- * parser says whether it is complete. It is incomplete when the first
+/* A construct typed in is handed to the parser where it may end (typed.h
+ * says when); the parser says whether it is complete. It is incomplete when the first
  * problem is the end of the input: "unexpected end of file" (E003), or a
  * string still open (E002), as in
  *     rule r when finding(name: pop) then        <- more to come
@@ -1719,7 +1719,7 @@ static void session_line(session *s, char *line)
         fflush(stdout);
         return;
     }
-    if (!s->text && !starts_construct(skip_ws(line))) {
+    if (!s->text.text && !starts_construct(skip_ws(line))) {
         if (s->tty)
             remember(s, line);
         execute(s, line);
@@ -1728,33 +1728,27 @@ static void session_line(session *s, char *line)
     }
     /* a construct, line by line (the first with its indentation, so the
      * columns of its diagnostics are right), until the parser finds it
-     * complete; then it is one history entry */
-    if (!s->text)
+     * complete; then it is one history entry. The parser is asked only
+     * where the construct may end (typed.h), so the cost is linear. */
+    if (!s->text.text)
         s->text_line = s->line;
-    size_t n = strlen(line);
-    char *grown = realloc(s->text, s->tlen + n + 2);
-    if (!grown) {
+    if (!typed_add(&s->text, line, strlen(line))) {
         error(s, "out of memory: the construct being typed is given up");
-        free(s->text);
+        typed_free(&s->text);
         free(line);
-        s->text = NULL;
-        s->tlen = 0;
         return;
     }
-    s->text = grown;
-    memcpy(s->text + s->tlen, line, n);
-    s->tlen += n;
-    s->text[s->tlen++] = '\n';
-    s->text[s->tlen] = '\0';
     free(line);
-    if (try_typed(s, s->text, s->text_line, false)) {
+    if (!typed_ask_parser(&s->text))
+        return;
+    if (try_typed(s, s->text.text, s->text_line, false)) {
         if (s->tty) {
-            s->text[s->tlen - 1] = '\0';
-            remember(s, s->text);
+            s->text.text[s->text.len - 1] = '\0';
+            remember(s, s->text.text);
         }
-        free(s->text);
-        s->text = NULL;
-        s->tlen = 0;
+        typed_free(&s->text);
+    } else {
+        typed_asked(&s->text);
     }
 }
 
@@ -1762,11 +1756,9 @@ static void session_line(session *s, char *line)
  * is missing. */
 static void session_finish(session *s)
 {
-    if (s->text) {
-        try_typed(s, s->text, s->text_line, true);
-        free(s->text);
-        s->text = NULL;
-        s->tlen = 0;
+    if (s->text.text) {
+        try_typed(s, s->text.text, s->text_line, true);
+        typed_free(&s->text);
     }
 }
 
@@ -1910,14 +1902,12 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
             break;
         interrupted = 0;
         session_before_line(&s);
-        char *line = read_line(&s, s.c ? consult_prompt(s.c) : s.text ? "   ... " : prompt, s.text != NULL);
+        char *line = read_line(&s, s.c ? consult_prompt(s.c) : s.text.text ? "   ... " : prompt, s.text.text != NULL);
         if (!line) {
             if (errno == EINTR && s.tty) {
                 /* Ctrl-C in an open construct gives it up */
                 errno = 0;
-                free(s.text);
-                s.text = NULL;
-                s.tlen = 0;
+                typed_free(&s.text);
                 continue;
             }
             break;

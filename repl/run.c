@@ -324,7 +324,7 @@ int cmd_run(int argc, char **argv, const char *def)
             break;
         case 't':
             threshold = strtod(p.arg, &end);
-            if (*end || end == p.arg || threshold < -1 || threshold > 1)
+            if (*end || end == p.arg || !(threshold >= -1 && threshold <= 1)) /* nan is neither */
                 return cli_usage("run", "--threshold is a number in -1 .. 1, not '%s'", p.arg);
             break;
         case 'l':

@@ -7,7 +7,7 @@
 # .out), documentation examples (tests/docs.sh), transcripts (with saving,
 # tests/save.sh, and --max-memory, tests/memory.sh), batch, the
 # terminal (tests/tty.sh), the JSON schemas (tests/json.sh), the command
-# line (tests/cli.sh), sinew fmt (tests/fmt.sh), the language server
+# line (tests/cli.sh), large inputs in linear time (tests/scale.sh), sinew fmt (tests/fmt.sh), the language server
 # (tests/lsp/client.py), the editor files
 # (tests/editors.sh), `sinew serve` and its page in a browser
 # (tests/browser.sh), install and uninstall (tests/install.sh), the
@@ -371,6 +371,9 @@ grep -q '^PASS cli/batch-man$' "$TMP/cli.out" || fail "cli: the man page was not
 # Ctrl-C while batch and a piped REPL read (tests/interrupt.sh)
 checks tests/interrupt.sh "$SINEW"
 grep -q '^PASS interrupt/piped_repl$' "$TMP/checks.out" || fail "interrupt: the checks did not all pass"
+# large inputs in linear time (tests/scale.sh)
+checks tests/scale.sh "$SINEW"
+grep -q '^PASS scale/typed_construct$' "$TMP/checks.out" || fail "scale: the checks did not all pass"
 end
 
 # ---- sinew fmt: golden layouts, every .sinew file of the project keeps its

@@ -218,6 +218,18 @@ else
     echo "FAIL tty/history-own-file: $TMP/own-history lacks 'rules tear'"
 fi
 
+# a history that cannot be saved (a folder where the file goes) is said
+# at the end, not lost without a word
+mkdir -p "$TMP/history-folder"
+t new-session -d -s "$S0-nohist" -x 150 -y 50 \
+    "env HOME=$TMP/home SINEW_HISTFILE=$TMP/history-folder TERM=xterm NO_COLOR=1 $SINEW tests/repl/kb.sinew; echo NOHIST-OVER; sleep 30"
+S=$S0-nohist; check nohist-start "'help' lists the commands"
+t send-keys -t "$S" "rules tear" Enter
+check nohist-ran "1 rule"
+t send-keys -t "$S" C-d
+check history-not-saved "the history was not saved in $TMP/history-folder"
+S=$S0
+
 # colour: none with TERM=dumb, even on a terminal; some with TERM=xterm
 esc=$(printf '\033[')
 for term in dumb xterm; do

@@ -515,6 +515,34 @@ static char *state(sn_engine *e)
     return out;
 }
 
+/* An answer to a number question is a decimal number and a finite one:
+ * strtod alone took inf, nan, 0x26.8 and 1e400 (as inf). */
+TEST(number_answers_are_decimal_and_finite)
+{
+    static const char text[] = "template temp { c: float }\n"
+                               "ask temp.c \"Temperature?\" 36.5, 38.5\n";
+    sn_engine *e = sn_new();
+    sn_report r = {0};
+    CHECK(t_ok(sn_load_string(e, "numbers", text, sizeof text - 1, &r)));
+    sn_report_free(&r);
+    const sn_ask *k = sn_ask_find(e, "temp");
+    char err[200];
+    const char *bad[] = {"inf", "nan", "-nan", "0x26.8", "infinity", "38.5x", "e5", "."};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(!t_ok(sn_ask_set(e, k, &bad[i], 1, err, sizeof err)));
+        CHECK(strstr(err, "is not a number") != NULL);
+    }
+    const char *huge[] = {"1e400"};
+    CHECK(!t_ok(sn_ask_set(e, k, huge, 1, err, sizeof err)));
+    CHECK_STR(err, "'1e400' is too large for a number");
+    CHECK(sn_ask_state_of(e, k) == SN_ASK_OPEN);
+    const char *good[] = {"3.85e1"};
+    CHECK(t_ok(sn_ask_set(e, k, good, 1, err, sizeof err)));
+    sn_fact *f[2];
+    CHECK_EQ_INT(t_query(e, "temp(c: 38.5)", f, 2, NULL), 1);
+    sn_free(e);
+}
+
 TEST(whatif_tries_an_answer_and_changes_nothing)
 {
     sn_engine *e = kb();
@@ -567,6 +595,7 @@ int main(void)
     RUN(answers_are_checked_and_taken_back);
     RUN(grouped_questions_record_their_items);
     RUN(whatif_tries_an_answer_and_changes_nothing);
+    RUN(number_answers_are_decimal_and_finite);
     RUN(evidence_from_two_rules_together_keeps_the_consultation_going);
     RUN(a_rule_waiting_on_either_of_two_findings_and_another);
     return UNIT_END();
