@@ -7,7 +7,6 @@
  * to the engine (decls.c makes them); this module keeps only their
  * answered and unknown marks, which a reset clears.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,31 +140,6 @@ static bool group_set(engine *e, ask *k, const char *const *answers, unsigned n,
     return true;
 }
 
-/* TEXT written as a decimal number: an optional sign, digits with an
- * optional point, an optional exponent. Not hexadecimal, inf or nan,
- * which strtod would take. */
-static bool decimal_syntax(const char *text)
-{
-    const char *p = text + (*text == '-' || *text == '+');
-    size_t digits = strspn(p, "0123456789");
-    p += digits;
-    if (*p == '.') {
-        size_t more = strspn(p + 1, "0123456789");
-        digits += more;
-        p += 1 + more;
-    }
-    if (digits == 0)
-        return false;
-    if (*p == 'e' || *p == 'E') {
-        p += 1 + (p[1] == '-' || p[1] == '+');
-        size_t exp = strspn(p, "0123456789");
-        if (exp == 0)
-            return false;
-        p += exp;
-    }
-    return *p == '\0';
-}
-
 /* What an answer changes in a question besides facts: its flags and its
  * items', kept to be put back when memory runs out in the middle. */
 typedef struct ask_flags {
@@ -217,14 +191,15 @@ static bool ask_set(engine *e, ask *k, const char *const *answers, unsigned n, c
         if (type == V_INT || type == V_FLOAT) {
             /* a number slot: the answer is written as a decimal number,
              * and a finite one */
-            if (!decimal_syntax(answers[i])) {
+            double d = 0;
+            sn_number_kind kind = sn_number_parse(answers[i], &d);
+            if (kind == SN_NOT_A_NUMBER) {
                 snprintf(err, errsize, "'%s' is not a number: the answer to '%s.%s' is written in decimal digits",
                          answers[i], k->t->name->text, k->t->slots[k->slot].name->text);
                 e_free(e, vals);
                 return false;
             }
-            double d = strtod(answers[i], NULL);
-            if (!isfinite(d)) {
+            if (kind == SN_TOO_LARGE) {
                 snprintf(err, errsize, "'%s' is too large for a number", answers[i]);
                 e_free(e, vals);
                 return false;

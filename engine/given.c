@@ -1,11 +1,14 @@
 /* given.c — facts from outside the language: a JSON case, an answer typed
- * at a question, a fact a program asserts by template and slot.
+ * at a question, a fact a program asserts by template and slot; and a
+ * number as a person types it (sn_number_parse), for the answers here and
+ * for the command line.
  *
  * They are checked here as the front end checks a typed fact: template,
  * slot, type, and the ask's domain. Symbols are looked up, not interned,
  * when the slot has a domain, so bad input never grows the symbol table.
  * The facts asserted belong to working memory (wm.c) like any other.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,4 +202,32 @@ sn_status sn_assert_slots(sn_engine *e, const char *tmpl, const char *const *slo
     struct fact *f = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
     e_free(e, vals);
     return asserted(e, f, before, out);
+}
+
+sn_number_kind sn_number_parse(const char *text, double *out)
+{
+    const char *p = text + (*text == '-' || *text == '+');
+    size_t digits = strspn(p, "0123456789");
+    p += digits;
+    if (*p == '.') {
+        size_t more = strspn(p + 1, "0123456789");
+        digits += more;
+        p += 1 + more;
+    }
+    if (digits == 0)
+        return SN_NOT_A_NUMBER;
+    if (*p == 'e' || *p == 'E') {
+        p += 1 + (p[1] == '-' || p[1] == '+');
+        size_t exp = strspn(p, "0123456789");
+        if (exp == 0)
+            return SN_NOT_A_NUMBER;
+        p += exp;
+    }
+    if (*p != '\0')
+        return SN_NOT_A_NUMBER;
+    double d = strtod(text, NULL);
+    if (!isfinite(d))
+        return SN_TOO_LARGE;
+    *out = d;
+    return SN_NUMBER;
 }

@@ -542,6 +542,13 @@ typedef struct sn_value {
     bool is_string;        /* TEXT is a string, not a symbol (function calls) */
 } sn_value;
 
+/* TEXT as a number a person types: decimal digits with an optional sign,
+ * point and exponent ("38.5", "-2", "3.85e1"), not hexadecimal, inf or nan
+ * (which strtod takes). SN_NUMBER with *OUT set; SN_NOT_A_NUMBER;
+ * SN_TOO_LARGE (1e400). Answers to number questions are read so. */
+typedef enum sn_number_kind { SN_NUMBER, SN_NOT_A_NUMBER, SN_TOO_LARGE } sn_number_kind;
+sn_number_kind sn_number_parse(const char *text, double *out);
+
 /* Assert a fact of template TMPL with SLOT (NULL: the slot the template's
  * ask is for, or its only slot) set to V, its other slots at their
  * defaults; origin SN_ORIGIN_TYPED. Checked as a typed fact is: the

@@ -3,7 +3,6 @@
  */
 #include <assert.h>
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -291,31 +290,6 @@ bool cli_size_parse(const char *word, unsigned long long *bytes)
         return false;
     *bytes = n << shift;
     return true;
-}
-
-int cli_number_parse(const char *word, double *d)
-{
-    const char *p = word + (*word == '-' || *word == '+');
-    size_t digits = strspn(p, "0123456789");
-    p += digits;
-    if (*p == '.') {
-        size_t more = strspn(p + 1, "0123456789");
-        digits += more;
-        p += 1 + more;
-    }
-    if (digits == 0)
-        return CLI_NOT_A_NUMBER;
-    if (*p == 'e' || *p == 'E') {
-        p += 1 + (p[1] == '-' || p[1] == '+');
-        size_t exp = strspn(p, "0123456789");
-        if (exp == 0)
-            return CLI_NOT_A_NUMBER;
-        p += exp;
-    }
-    if (*p != '\0')
-        return CLI_NOT_A_NUMBER;
-    *d = strtod(word, NULL);
-    return *d > -HUGE_VAL && *d < HUGE_VAL ? CLI_NUMBER : CLI_TOO_LARGE;
 }
 
 bool cli_color_parse(const char *word, int *mode)

@@ -72,12 +72,6 @@ bool cli_count_parse(const char *word, unsigned long long *n);
  * 1024², 1024³ bytes; 0: no limit): *BYTES set, true. */
 bool cli_size_parse(const char *word, unsigned long long *bytes);
 
-/* A number typed by a user (an answer, a query's argument, a threshold):
- * WORD is written in decimal (an optional sign, digits with an optional
- * point, an optional exponent; not hexadecimal, inf or nan) and finite.
- * CLI_NUMBER: *D set; CLI_NOT_A_NUMBER; CLI_TOO_LARGE (1e400). */
-enum { CLI_NUMBER, CLI_NOT_A_NUMBER, CLI_TOO_LARGE };
-int cli_number_parse(const char *word, double *d);
 
 /* --color=WHEN */
 enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };

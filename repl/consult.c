@@ -668,7 +668,7 @@ static void help(void)
 
 static bool number(const char *s, double *d)
 {
-    return cli_number_parse(s, d) == CLI_NUMBER;
+    return sn_number_parse(s, d) == SN_NUMBER;
 }
 
 /* The answer A stands for: exact, else a unique beginning (a number only
@@ -705,9 +705,9 @@ static void answer(consult *c, const sn_ask *k, char *line)
     for (char *w = strtok(line, ", \t"); w; w = strtok(NULL, ", \t")) {
         const char *a = match_answer(k, w);
         if (!a && sn_ask_nanswers(k) > 0 && number(sn_ask_answer(k, 0), &d) &&
-            cli_number_parse(w, &d) != CLI_NUMBER) {
+            sn_number_parse(w, &d) != SN_NUMBER) {
             /* a question answered by numbers: inf, nan, 0x26 and 1e400 are not */
-            if (cli_number_parse(w, &d) == CLI_TOO_LARGE)
+            if (sn_number_parse(w, &d) == SN_TOO_LARGE)
                 fail(c, "'%s' is too large for a number", w);
             else
                 fail(c, "'%s' is not a number: the answers here are written in decimal digits", w);

@@ -36,12 +36,12 @@ static bool next_value(char **p, sn_value *v, char *err, size_t errsize)
         *end++ = '\0';
     *p = end;
     double d;
-    int kind = s[0] == '-' || (s[0] >= '0' && s[0] <= '9') ? cli_number_parse(s, &d) : CLI_NOT_A_NUMBER;
-    if (kind == CLI_TOO_LARGE) {
+    int kind = s[0] == '-' || (s[0] >= '0' && s[0] <= '9') ? sn_number_parse(s, &d) : SN_NOT_A_NUMBER;
+    if (kind == SN_TOO_LARGE) {
         snprintf(err, errsize, "'%s' is too large for a number", s);
         return false;
     }
-    if (kind == CLI_NUMBER)
+    if (kind == SN_NUMBER)
         *v = (sn_value){.is_number = true, .number = d};
     else
         *v = (sn_value){.text = s};
