@@ -183,9 +183,12 @@ const char *sn_errmsg(const sn_engine *);
  *   reserve (SN_MEMORY_RESERVE bytes past the limit) on which it finishes
  *   the step it was in, so the network always agrees with working memory;
  *   then the call undoes what it did. Calls that add facts (sn_assert_*,
- *   sn_ask_set, sn_case_start) take them back; sn_retract and sn_ask_clear
- *   put the facts back (under new ids); sn_set_threshold and sn_focus
- *   restore the old setting. sn_reset leaves working memory empty.
+ *   sn_ask_set) take them back; sn_retract and sn_ask_clear put the facts
+ *   back (under new ids); sn_set_threshold, sn_set_strategy and sn_focus
+ *   restore the old setting; sn_reset, sn_case_start and sn_case_resume
+ *   leave working memory empty. What truth maintenance withdrew on the way
+ *   (a conclusion whose match a new fact blocked) is back on the agenda:
+ *   the next run concludes it again.
  * - sn_run and sn_step stop after the firing in which memory ran out, as
  *   an interrupt stops them: that firing and those before it stand.
  * - A load that runs out while reading or checking keeps nothing; one that
