@@ -34,12 +34,13 @@ sn_status sn_case_start(sn_engine *e, unsigned i)
 sn_status sn_case_run(sn_engine *e, unsigned i, sn_case_result *r)
 {
     memset(r, 0, sizeof *r);
+    /* named even when the call is refused (memory still short) */
+    kase *k = i < e->ncases ? e->cases[i] : NULL;
+    r->name = k ? k->name->text : "";
+    r->where = k ? k->where : "";
     CALL_ENTER(e);
-    if (i >= e->ncases)
+    if (!k)
         return call_leave(e, call_error(e, SN_ERR_INPUT, "there is no case %u", i));
-    kase *k = e->cases[i];
-    r->name = k->name->text;
-    r->where = k->where;
     sn_status st = sn_case_start(e, i);
     FILE *out = e->out;
     e->out = NULL;
