@@ -15,11 +15,15 @@ typedef struct chunk {
 
 /* HEAD is the chunk being filled, with the older ones behind it; a block
  * too big for a chunk has its own, on the BIG list, so that a mark can
- * tell what came after it. */
+ * tell what came after it. SPARE is one chunk a rollback emptied, kept for
+ * the next chunk needed: work that marks, fills past a chunk's end and
+ * rolls back, again and again (a fact opened at a time), would otherwise
+ * get and free a chunk each time. */
 struct arena {
     sn_mem *mem;
     chunk *head;
     chunk *big;
+    chunk *spare;
     size_t handed;
 };
 
@@ -31,16 +35,21 @@ arena *arena_new(sn_mem *mem)
     a->mem = mem;
     a->head = NULL;
     a->big = NULL;
+    a->spare = NULL;
     a->handed = 0;
     return a;
 }
 
-/* Free the chunks of list *L down to (not including) STOP. */
+/* Free the chunks of list *L down to (not including) STOP; the first
+ * whole chunk freed becomes the spare when there is none. */
 static void free_down_to(arena *a, chunk **l, chunk *stop)
 {
     while (*l && *l != stop) {
         chunk *prev = (*l)->prev;
-        mem_free(a->mem, *l);
+        if (!a->spare && (*l)->size == CHUNK_SIZE)
+            a->spare = *l;
+        else
+            mem_free(a->mem, *l);
         *l = prev;
     }
 }
@@ -51,6 +60,7 @@ void arena_free(arena *a)
         return;
     free_down_to(a, &a->head, NULL);
     free_down_to(a, &a->big, NULL);
+    mem_free(a->mem, a->spare);
     mem_free(a->mem, a);
 }
 
@@ -94,9 +104,13 @@ void *arena_alloc(arena *a, size_t size)
             mem_failed(a->mem);
             return NULL;
         }
-        chunk *n = mem_alloc(a->mem, sizeof *n + want);
-        if (!n)
+        chunk *n;
+        if (want == CHUNK_SIZE && a->spare) {
+            n = a->spare;
+            a->spare = NULL;
+        } else if (!(n = mem_alloc(a->mem, sizeof *n + want))) {
             return NULL;
+        }
         n->size = want;
         n->used = 0;
         if (c && want != CHUNK_SIZE) {
