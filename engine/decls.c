@@ -149,23 +149,35 @@ static void compile_ask(engine *e, const ast_ask *aa)
     e->asks_last = k;
 }
 
-/* The values of ground facts (facts blocks, cases); a packed fact is
- * opened in SCRATCH (NULL when none can be: a case's). */
-static given *given_list(engine *e, const ast_fact *list, const sym *source, arena *scratch)
+/* The values of F, a packed fact (its values constants, their slots
+ * resolved by the checker), into VALS; its template into *TP. */
+static bool packed_values(engine *e, const ast_fact *f, value *vals, struct tmpl **tp)
+{
+    struct tmpl *t = tmpl_of(e, f->tmpl_id);
+    *tp = t;
+    for (uint32_t i = 0; i < t->nslots; i++)
+        vals[i] = t->slots[i].dflt;
+    ast_packed it = ast_packed_args(f);
+    ast_slotval a;
+    ast_expr v;
+    while (ast_packed_next(&it, &a, &v)) {
+        if (a.slot < 0 || (uint32_t)a.slot >= t->nslots)
+            return false;
+        vals[a.slot] = lit_value(e, &v.u.lit);
+    }
+    return true;
+}
+
+/* The values of ground facts (facts blocks, cases). */
+static given *given_list(engine *e, const ast_fact *list, const sym *source)
 {
     given *head = NULL, **tail = &head;
     for (const ast_fact *f = list; f; f = f->next) {
         given *g = arena_alloc(e->perm, sizeof *g);
         struct tmpl *t = tmpl_of(e, f->tmpl_id);
         g->vals = arena_alloc(e->perm, (t->nslots + 1) * sizeof *g->vals);
-        bool ok;
-        if (f->packed) {
-            arena_mark m = arena_get_mark(scratch);
-            ok = facts_from_ast(e, ast_fact_open(f, scratch), g->vals, &g->t);
-            arena_rollback(scratch, m);
-        } else {
-            ok = facts_from_ast(e, f, g->vals, &g->t);
-        }
+        bool ok = f->packed ? packed_values(e, f, g->vals, &g->t)
+                            : facts_from_ast(e, f, g->vals, &g->t);
         if (!ok)
             continue;
         g->source = source;
@@ -182,7 +194,7 @@ static void compile_case(engine *e, const srcset *src, const ast_decl *d)
     kase *k = arena_alloc(e->perm, sizeof *k);
     k->name = sym_intern(&e->syms, ac->name.text, ac->name.len);
     k->where = where_of(e, src, d->sp);
-    k->given = given_list(e, ac->given, k->name, NULL);
+    k->given = given_list(e, ac->given, k->name);
     expect **tail = &k->expects;
     for (const ast_expect *x = ac->expects; x; x = x->next) {
         expect *p = arena_alloc(e->perm, sizeof *p);
@@ -244,7 +256,7 @@ bool compile_program(engine *e, const ast_program *prog, const srcset *src)
             const sym *name = d->u.facts.name.text
                                   ? sym_intern(&e->syms, d->u.facts.name.text, d->u.facts.name.len)
                                   : NULL;
-            given *g = given_list(e, d->u.facts.facts, name, prog->scratch);
+            given *g = given_list(e, d->u.facts.facts, name);
             for (given *x = g; x; x = x->next) {
                 fact_assert(e, x->t, x->vals, SN_ORIGIN_FACTS, x->source, NULL);
                 if (!x->next) {

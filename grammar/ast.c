@@ -72,10 +72,11 @@ const char *ast_op_text(ast_op op)
  *
  * A packed fact's args: a u32 count, then for each arg
  *   u8 named, u8 the value's type,
- *   u32 name start, end, length and the name's bytes (named only),
- *   u32 the arg's start and end, u32 the value's start and end,
+ *   u32 name start, end, length and the name's bytes and a NUL (named
+ *   only), u32 the arg's start and end, u32 the value's start and end,
  *   i32 its slot (check), u32 the value's length,
- *   and its int64 or double, or its text's bytes (symbol, string).
+ *   and its int64 or double, or its text's bytes and a NUL (symbol,
+ *   string), so that an opened fact's texts point into the bytes.
  * Every span is in the fact's file. Fields are copied with memcpy: the
  * bytes need no alignment. */
 
@@ -130,6 +131,7 @@ size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size)
             put_u32(&p, a->name.sp.end);
             put_u32(&p, a->name.len);
             put_bytes(&p, a->name.text, a->name.len);
+            put_u8(&p, 0);
         }
         put_u32(&p, a->sp.start);
         put_u32(&p, a->sp.end);
@@ -141,8 +143,10 @@ size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size)
             put_bytes(&p, &l->u.i, sizeof l->u.i);
         else if (l->type == TY_FLOAT)
             put_bytes(&p, &l->u.f, sizeof l->u.f);
-        else
+        else {
             put_bytes(&p, l->u.s, l->len);
+            put_u8(&p, 0);
+        }
     }
     return p.full ? 0 : (size_t)(p.at - buf);
 }
@@ -155,10 +159,10 @@ static uint32_t get_u32(const unsigned char **p)
     return v;
 }
 
-/* The arg at *P into A (its strings in SCRATCH; none when SCRATCH is
- * NULL); *P moves past it, *SLOT_AT to its slot's bytes. */
-static void unpack_arg(const unsigned char **p, uint32_t file, arena *scratch, ast_slotval *a,
-                       ast_expr *v, unsigned char **slot_at)
+/* The arg at *P into A (its texts pointing into the packed bytes); *P
+ * moves past it, *SLOT_AT to its slot's bytes. */
+static void unpack_arg(const unsigned char **p, uint32_t file, ast_slotval *a, ast_expr *v,
+                       unsigned char **slot_at)
 {
     bool named = (*p)[0];
     ast_lit *l = &v->u.lit;
@@ -169,9 +173,8 @@ static void unpack_arg(const unsigned char **p, uint32_t file, arena *scratch, a
         a->name.sp.start = get_u32(p);
         a->name.sp.end = get_u32(p);
         a->name.len = get_u32(p);
-        if (scratch)
-            a->name.text = arena_strndup(scratch, (const char *)*p, a->name.len);
-        *p += a->name.len;
+        a->name.text = (const char *)*p;
+        *p += a->name.len + 1;
     }
     a->sp = (span){.file = file};
     a->sp.start = get_u32(p);
@@ -190,33 +193,53 @@ static void unpack_arg(const unsigned char **p, uint32_t file, arena *scratch, a
         memcpy(&l->u.f, *p, sizeof l->u.f);
         *p += sizeof l->u.f;
     } else {
-        if (scratch)
-            l->u.s = arena_strndup(scratch, (const char *)*p, l->len);
-        *p += l->len;
+        l->u.s = (const char *)*p;
+        *p += l->len + 1;
     }
     v->kind = EX_LIT;
     v->depth = 1;
     v->sp = l->sp;
 }
 
+ast_packed ast_packed_args(const ast_fact *f)
+{
+    ast_packed it = {.at = f->packed, .file = f->sp.file};
+    if (it.at)
+        it.left = get_u32(&it.at);
+    return it;
+}
+
+bool ast_packed_next(ast_packed *it, ast_slotval *a, ast_expr *v)
+{
+    if (it->left == 0)
+        return false;
+    it->left--;
+    memset(a, 0, sizeof *a);
+    memset(v, 0, sizeof *v);
+    unsigned char *slot_at;
+    unpack_arg(&it->at, it->file, a, v, &slot_at);
+    a->value = v;
+    return true;
+}
+
 ast_fact *ast_fact_open(const ast_fact *f, arena *scratch)
 {
     if (!f->packed)
         return (ast_fact *)f;
-    ast_fact *u = arena_alloc(scratch, sizeof *u);
+    ast_packed it = ast_packed_args(f);
+    /* the copy, its args and their values in one block */
+    struct arg {
+        ast_slotval a;
+        ast_expr v;
+    };
+    ast_fact *u = arena_alloc(scratch, sizeof *u + (size_t)it.left * sizeof(struct arg));
     *u = *f;
     u->packed = NULL;
-    const unsigned char *p = f->packed;
-    uint32_t n = get_u32(&p);
+    struct arg *args = (struct arg *)(u + 1);
     ast_slotval **tail = &u->args;
-    for (uint32_t i = 0; i < n; i++) {
-        ast_slotval *a = arena_alloc(scratch, sizeof *a);
-        ast_expr *v = arena_alloc(scratch, sizeof *v);
-        unsigned char *slot_at;
-        unpack_arg(&p, f->sp.file, scratch, a, v, &slot_at);
-        a->value = v;
-        *tail = a;
-        tail = &a->next;
+    for (uint32_t i = 0; ast_packed_next(&it, &args[i].a, &args[i].v); i++) {
+        *tail = &args[i].a;
+        tail = &args[i].a.next;
     }
     return u;
 }
@@ -233,7 +256,7 @@ void ast_fact_close(ast_fact *f, const ast_fact *u)
         ast_slotval skip = {0};
         ast_expr v = {0};
         unsigned char *slot_at;
-        unpack_arg(&p, f->sp.file, NULL, &skip, &v, &slot_at);
+        unpack_arg(&p, f->sp.file, &skip, &v, &slot_at);
         memcpy(slot_at, &a->slot, sizeof a->slot);
     }
 }

@@ -430,6 +430,20 @@ ast_fact *ast_fact_open(const ast_fact *f, arena *scratch);
  * template's number and each value's slot. Nothing to do for F not packed. */
 void ast_fact_close(ast_fact *f, const ast_fact *u);
 
+/* A packed fact's args read one at a time, with nothing allocated (for
+ * whoever wants the values alone, after the checker resolved their slots):
+ *   ast_packed it = ast_packed_args(f);
+ *   ast_slotval a; ast_expr v;
+ *   while (ast_packed_next(&it, &a, &v)) ... a.slot, v.u.lit ...
+ * A and V are filled as ast_fact_open would (A.value is &V); their texts
+ * point into F's bytes. */
+typedef struct ast_packed {
+    const unsigned char *at;
+    uint32_t left, file;
+} ast_packed;
+ast_packed ast_packed_args(const ast_fact *f);
+bool ast_packed_next(ast_packed *it, ast_slotval *a, ast_expr *v);
+
 const char *ast_type_name(ast_type);
 const char *ast_op_text(ast_op);     /* "+", "<=", "&&", ... */
 
