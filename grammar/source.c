@@ -54,8 +54,8 @@ int srcset_add(srcset *s, const char *name, const char *text, size_t len)
     f->text = mem_strndup(s->mem, text, len);
     f->len = len;
     uint32_t n = 1;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
     f->lines = mem_alloc(s->mem, n * sizeof *f->lines);
     if (!f->name || !f->text || !f->lines) {
         mem_free(s->mem, f->name);
@@ -66,9 +66,8 @@ int srcset_add(srcset *s, const char *name, const char *text, size_t len)
     }
     f->lines[0] = 0;
     f->nlines = 1;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            f->lines[f->nlines++] = (uint32_t)i + 1;
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        f->lines[f->nlines++] = (uint32_t)(p - text) + 1;
     s->files[s->nfiles] = f;
     return (int)s->nfiles++;
 }
