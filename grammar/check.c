@@ -396,6 +396,7 @@ typedef struct slot_info {
     ast_ask *ask;         /* its answers are the slot's domain */
     name_map produced;          /* constants facts and actions put here, by lit_key */
     bool produced_any;          /* some producer puts a computed value */
+    bool produced_untold;       /* some constants put here were not recorded */
 } slot_info;
 
 typedef struct tmpl_info {
@@ -1419,6 +1420,8 @@ static void produced(checker *c, slot_info *s, ast_expr *value)
 
 static bool was_produced(checker *c, slot_info *s, ast_lit *l)
 {
+    if (s->produced_untold)
+        return true;
     if (!s->produced.cap)
         return false;
     char buf[LIT_KEY_BUF];
@@ -1445,6 +1448,20 @@ static void check_put(checker *c, const tmpl_info *t, slot_info *s, ast_expr *va
         ERR(c, E_DOMAIN, l->sp, "%s is not an allowed answer for '%s.%s'", text, tname, slot);
         note_domain(c, s->ask);
     }
+}
+
+/* Whether the constants put into slot S of T are worth recording. The
+ * lint asks what a slot can hold (judge_const_tests) only of a slot with
+ * an ask or of a template no facts block or case gives, so a data file's
+ * many values into a template it gives are not kept, and the slot says
+ * that something went unrecorded: an ask declared on it by a later load
+ * then judges no test (rather than judging on half the values). */
+static bool recorded(checker *c, tmpl_info *t, slot_info *s)
+{
+    if (s->ask || !t->input)
+        return true;
+    SET(c, s->produced_untold, true);
+    return false;
 }
 
 /* How many values ARGS gives by position. */
@@ -1504,7 +1521,8 @@ static void check_slotvals(checker *c, tmpl_info *t, ast_slotval *args, bool def
         given[idx] = true;
         a->slot = (int32_t)idx;
         check_put(c, t, s, a->value);
-        produced(c, s, a->value);
+        if (recorded(c, t, s))
+            produced(c, s, a->value);
     }
     if (!defaults)
         return;
@@ -1512,7 +1530,8 @@ static void check_slotvals(checker *c, tmpl_info *t, ast_slotval *args, bool def
         if (!given[i]) {
             slot_info *s = &t->slots[i];
             if (s->decl->dflt) {
-                produced_lit(c, s, s->decl->dflt);
+                if (recorded(c, t, s))
+                    produced_lit(c, s, s->decl->dflt);
             } else {
                 SET(c, s->produced_any, true); /* the type's empty value */
             }
