@@ -35,6 +35,8 @@ typedef struct parse_ctx {
      * then that must outlive a fact (errors reported, comments listed and
      * scanner blocks, counted in KEEPS) */
     bool packing;           /* in a facts block of a program that packs facts */
+    bool pack_block;        /* scanner: inside that block's braces */
+    uint32_t depth;         /* scanner: parentheses open in the block */
     arena_mark fact_mark;
     unsigned fact_errors, fact_keeps, keeps;
     const char *last_tmpl;  /* the last packed fact's template name (kept) */
@@ -45,6 +47,9 @@ typedef struct parse_ctx {
     uint32_t *name_lens;
     uint32_t names_cap, names_n;
 } parse_ctx;
+
+/* A packed fact's bytes and its template name's length, at most. */
+enum { PACKED_MAX = 4096, PACKED_NAME_MAX = 256 };
 
 /* Report an error at SP and count it. */
 void parse_error(parse_ctx *, diag_code, span sp, const char *fmt, ...)

@@ -151,6 +151,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %token <str> TK_STRING "string"
 %token <lit> TK_INT "integer" TK_FLOAT "number"
 %token TK_LEXERROR "invalid text"
+%token <fact> TK_DATA_FACT "fact"
 %token TK_START_PATTERN "start of a pattern" TK_START_FACTS "start of facts"
 
 %type <decl> decl template_decl rule_decl facts_decl ask_decl case_decl
@@ -837,6 +838,7 @@ facts_name
 fact_list
     : %empty { memset(&$$, 0, sizeof $$); fact_mark(ctx); }
     | fact_list fact { $$ = $1; APPEND(ast_fact, $$, keep_fact(ctx, $2, yychar == SN_YYEMPTY)); }
+    | fact_list TK_DATA_FACT { $$ = $1; APPEND(ast_fact, $$, $2); fact_mark(ctx); }
     ;
 
 ask_decl
@@ -985,6 +987,8 @@ modref
 static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
 {
     ctx->packing = false;
+    ctx->pack_block = false;
+    ctx->depth = 0;
     ctx->decl_kind = kind;
     ctx->decl_sp = sp;
     ctx->decl_errors = 0;
@@ -998,8 +1002,6 @@ static void fact_mark(parse_ctx *ctx)
     ctx->fact_errors = ctx->nerrors;
     ctx->fact_keeps = ctx->keeps;
 }
-
-enum { PACKED_MAX = 4096, PACKED_NAME_MAX = 256 };
 
 /* F, just parsed in a facts block: when packing, and all the arena got
  * since the last fact is F's (no lookahead token read past it, no error,
@@ -1312,7 +1314,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
         items[nitems++] = groups[g].phrase;
     }
     for (int i = 0; i < n; i++)
-        if (!used[i])
+        if (!used[i] && exp[i] != YYSYMBOL_TK_DATA_FACT) /* a fact read whole: name says it */
             items[nitems++] = yysymbol_name(exp[i]); /* the alias: 'then', name, ... */
 
     char what[128];

@@ -475,8 +475,8 @@ end
 begin library
 checks tests/library.sh "$B" "$TMP"
 checks tests/structure.sh
-[ "$suite_pass" -eq 5 ] || [ "$suite_fail" -gt 0 ] ||
-    fail "library: ran $suite_pass of its 5 checks"
+[ "$suite_pass" -eq 6 ] || [ "$suite_fail" -gt 0 ] ||
+    fail "library: ran $suite_pass of its 6 checks"
 end
 
 begin fuzz-replay
