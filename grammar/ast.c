@@ -70,15 +70,21 @@ const char *ast_op_text(ast_op op)
 
 /* ---- packed facts ----
  *
- * A packed fact's args: a u32 count, then for each arg
- *   u8 named, u8 the value's type,
- *   u32 name start, end, length and the name's bytes and a NUL (named
- *   only), u32 the arg's start and end, u32 the value's start and end,
- *   i32 its slot (check), u32 the value's length,
- *   and its int64 or double, or its text's bytes and a NUL (symbol,
- *   string), so that an opened fact's texts point into the bytes.
- * Every span is in the fact's file. Fields are copied with memcpy: the
- * bytes need no alignment. */
+ * A packed fact's args: a u16 count, then for each arg
+ *   u8 the value's type, with PACK_NAMED set when the arg is named;
+ *   named only: u8 the name's length, u16 where it starts, its bytes
+ *   and a NUL;
+ *   u16 where the value starts and where it ends, i32 its slot (check),
+ *   and its int64 or double, or its length (u32), bytes and a NUL
+ *   (symbol, string), so that an opened fact's texts point into the
+ *   bytes.
+ * Places are offsets from the fact's start, in the fact's file; the arg
+ * runs from its name (or its value) to its value's end, as the grammar
+ * makes it. What does not fit (a fact of 64 KiB or more, a name of 256
+ * bytes or more) is not packed. Fields are copied with memcpy: the bytes
+ * need no alignment. */
+
+enum { PACK_NAMED = 0x80, PACK_FAR = 0xffff };
 
 static bool same_span(span a, span b)
 {
@@ -87,14 +93,22 @@ static bool same_span(span a, span b)
 
 bool ast_fact_packable(const ast_fact *f)
 {
-    for (const ast_slotval *a = f->args; a; a = a->next) {
+    uint32_t n = 0;
+    for (const ast_slotval *a = f->args; a; a = a->next, n++) {
         const ast_expr *v = a->value;
         if (!v || v->kind != EX_LIT || v->depth != 1 || v->next || !same_span(v->sp, v->u.lit.sp) ||
             v->u.lit.next || a->name.var != 0 || a->slot != 0 || a->sp.file != f->sp.file ||
             v->sp.file != f->sp.file || (a->name.text && a->name.sp.file != f->sp.file))
             return false;
+        /* the places the bytes can say */
+        span from = a->name.text ? a->name.sp : v->sp;
+        if (a->sp.start != from.start || a->sp.end != v->sp.end || v->sp.start < f->sp.start ||
+            v->sp.end - f->sp.start >= PACK_FAR || v->sp.end < v->sp.start ||
+            (a->name.text && (a->name.len > 255 || a->name.sp.start < f->sp.start ||
+                              a->name.sp.end != a->name.sp.start + a->name.len)))
+            return false;
     }
-    return true;
+    return n < PACK_FAR;
 }
 
 typedef struct packer {
@@ -113,7 +127,16 @@ static void put_bytes(packer *p, const void *x, size_t n)
 }
 
 static void put_u32(packer *p, uint32_t v) { put_bytes(p, &v, sizeof v); }
-static void put_u8(packer *p, uint8_t v) { put_bytes(p, &v, sizeof v); }
+static void put_u16(packer *p, uint32_t v)
+{
+    uint16_t x = (uint16_t)v;
+    put_bytes(p, &x, sizeof x);
+}
+static void put_u8(packer *p, uint32_t v)
+{
+    uint8_t x = (uint8_t)v;
+    put_bytes(p, &x, sizeof x);
+}
 
 size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size)
 {
@@ -121,29 +144,26 @@ size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size)
     uint32_t n = 0;
     for (const ast_slotval *a = f->args; a; a = a->next)
         n++;
-    put_u32(&p, n);
+    put_u16(&p, n);
+    uint32_t base = f->sp.start;
     for (const ast_slotval *a = f->args; a; a = a->next) {
         const ast_lit *l = &a->value->u.lit;
-        put_u8(&p, a->name.text != NULL);
-        put_u8(&p, (uint8_t)l->type);
+        put_u8(&p, (uint32_t)l->type | (a->name.text ? PACK_NAMED : 0));
         if (a->name.text) {
-            put_u32(&p, a->name.sp.start);
-            put_u32(&p, a->name.sp.end);
-            put_u32(&p, a->name.len);
+            put_u8(&p, a->name.len);
+            put_u16(&p, a->name.sp.start - base);
             put_bytes(&p, a->name.text, a->name.len);
             put_u8(&p, 0);
         }
-        put_u32(&p, a->sp.start);
-        put_u32(&p, a->sp.end);
-        put_u32(&p, l->sp.start);
-        put_u32(&p, l->sp.end);
+        put_u16(&p, l->sp.start - base);
+        put_u16(&p, l->sp.end - base);
         put_bytes(&p, &a->slot, sizeof a->slot);
-        put_u32(&p, l->len);
-        if (l->type == TY_INT)
+        if (l->type == TY_INT) {
             put_bytes(&p, &l->u.i, sizeof l->u.i);
-        else if (l->type == TY_FLOAT)
+        } else if (l->type == TY_FLOAT) {
             put_bytes(&p, &l->u.f, sizeof l->u.f);
-        else {
+        } else {
+            put_u32(&p, l->len);
             put_bytes(&p, l->u.s, l->len);
             put_u8(&p, 0);
         }
@@ -159,33 +179,40 @@ static uint32_t get_u32(const unsigned char **p)
     return v;
 }
 
-/* The arg at *P into A (its texts pointing into the packed bytes); *P
- * moves past it, *SLOT_AT to its slot's bytes. */
-static void unpack_arg(const unsigned char **p, uint32_t file, ast_slotval *a, ast_expr *v,
+static uint32_t get_u16(const unsigned char **p)
+{
+    uint16_t v;
+    memcpy(&v, *p, sizeof v);
+    *p += sizeof v;
+    return v;
+}
+
+/* The arg at *P of the fact at F (its file and start) into A and V (their
+ * texts pointing into the packed bytes); *P moves past it, *SLOT_AT to
+ * its slot's bytes. */
+static void unpack_arg(const unsigned char **p, span f, ast_slotval *a, ast_expr *v,
                        unsigned char **slot_at)
 {
-    bool named = (*p)[0];
+    uint32_t tag = *(*p)++;
     ast_lit *l = &v->u.lit;
-    l->type = (ast_type)(*p)[1];
-    *p += 2;
-    if (named) {
-        a->name.sp = (span){.file = file};
-        a->name.sp.start = get_u32(p);
-        a->name.sp.end = get_u32(p);
-        a->name.len = get_u32(p);
+    l->type = (ast_type)(tag & ~PACK_NAMED);
+    if (tag & PACK_NAMED) {
+        a->name.len = *(*p)++;
+        a->name.sp.file = f.file;
+        a->name.sp.start = f.start + get_u16(p);
+        a->name.sp.end = a->name.sp.start + a->name.len;
         a->name.text = (const char *)*p;
         *p += a->name.len + 1;
     }
-    a->sp = (span){.file = file};
-    a->sp.start = get_u32(p);
-    a->sp.end = get_u32(p);
-    l->sp = (span){.file = file};
-    l->sp.start = get_u32(p);
-    l->sp.end = get_u32(p);
+    l->sp.file = f.file;
+    l->sp.start = f.start + get_u16(p);
+    l->sp.end = f.start + get_u16(p);
+    a->sp.file = f.file;
+    a->sp.start = tag & PACK_NAMED ? a->name.sp.start : l->sp.start;
+    a->sp.end = l->sp.end;
     *slot_at = (unsigned char *)*p;
     memcpy(&a->slot, *p, sizeof a->slot);
     *p += sizeof a->slot;
-    l->len = get_u32(p);
     if (l->type == TY_INT) {
         memcpy(&l->u.i, *p, sizeof l->u.i);
         *p += sizeof l->u.i;
@@ -193,6 +220,7 @@ static void unpack_arg(const unsigned char **p, uint32_t file, ast_slotval *a, a
         memcpy(&l->u.f, *p, sizeof l->u.f);
         *p += sizeof l->u.f;
     } else {
+        l->len = get_u32(p);
         l->u.s = (const char *)*p;
         *p += l->len + 1;
     }
@@ -203,9 +231,9 @@ static void unpack_arg(const unsigned char **p, uint32_t file, ast_slotval *a, a
 
 ast_packed ast_packed_args(const ast_fact *f)
 {
-    ast_packed it = {.at = f->packed, .file = f->sp.file};
+    ast_packed it = {.at = f->packed, .sp = f->sp};
     if (it.at)
-        it.left = get_u32(&it.at);
+        it.left = get_u16(&it.at);
     return it;
 }
 
@@ -217,7 +245,7 @@ bool ast_packed_next(ast_packed *it, ast_slotval *a, ast_expr *v)
     memset(a, 0, sizeof *a);
     memset(v, 0, sizeof *v);
     unsigned char *slot_at;
-    unpack_arg(&it->at, it->file, a, v, &slot_at);
+    unpack_arg(&it->at, it->sp, a, v, &slot_at);
     a->value = v;
     return true;
 }
@@ -249,14 +277,13 @@ void ast_fact_close(ast_fact *f, const ast_fact *u)
     if (!f->packed || f == u)
         return;
     f->tmpl_id = u->tmpl_id;
-    const unsigned char *p = f->packed;
-    uint32_t n = get_u32(&p);
-    const ast_slotval *a = u->args;
-    for (uint32_t i = 0; i < n && a; i++, a = a->next) {
-        ast_slotval skip = {0};
-        ast_expr v = {0};
+    ast_packed it = ast_packed_args(f);
+    for (const ast_slotval *a = u->args; it.left > 0 && a; a = a->next) {
+        ast_slotval skip;
+        ast_expr v;
         unsigned char *slot_at;
-        unpack_arg(&p, f->sp.file, &skip, &v, &slot_at);
+        it.left--;
+        unpack_arg(&it.at, it.sp, &skip, &v, &slot_at);
         memcpy(slot_at, &a->slot, sizeof a->slot);
     }
 }

@@ -439,7 +439,8 @@ void ast_fact_close(ast_fact *f, const ast_fact *u);
  * point into F's bytes. */
 typedef struct ast_packed {
     const unsigned char *at;
-    uint32_t left, file;
+    uint32_t left;
+    span sp;            /* the fact's */
 } ast_packed;
 ast_packed ast_packed_args(const ast_fact *f);
 bool ast_packed_next(ast_packed *it, ast_slotval *a, ast_expr *v);
