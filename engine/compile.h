@@ -6,8 +6,13 @@
 #include "internal.h"
 
 /* Everything PROG declares, in order: functions, templates, asks, rules, then facts
- * blocks (asserted) and cases (decls.c). */
-bool compile_program(engine *, const ast_program *, const struct srcset *src);
+ * blocks and cases (decls.c). The facts blocks' facts are kept for reset but
+ * not asserted: returns the first of them (NULL: none), for compile_facts
+ * once PROG is freed (a data file's tree and its facts in working memory
+ * then never take room at once). */
+const given *compile_program(engine *, const ast_program *, const struct srcset *src);
+/* The facts blocks' facts from G on into working memory (decls.c). */
+void compile_facts(engine *, const given *g);
 /* One rule: its productions laid down in the network (compile.c). */
 void compile_rule(engine *, const struct srcset *src, const ast_decl *d);
 value lit_value(engine *, const ast_lit *);

@@ -173,9 +173,9 @@ static given *given_list(engine *e, const ast_fact *list, const sym *source)
 {
     given *head = NULL, **tail = &head;
     for (const ast_fact *f = list; f; f = f->next) {
-        given *g = arena_alloc(e->perm, sizeof *g);
         struct tmpl *t = tmpl_of(e, f->tmpl_id);
-        g->vals = arena_alloc(e->perm, (t->nslots + 1) * sizeof *g->vals);
+        given *g = arena_alloc(e->perm, sizeof *g + t->nslots * sizeof *g->vals);
+        g->vals = (value *)(g + 1);
         bool ok = f->packed ? packed_values(e, f, g->vals, &g->t)
                             : facts_from_ast(e, f, g->vals, &g->t);
         if (!ok)
@@ -233,8 +233,9 @@ static void compile_modules(engine *e, const ast_program *prog)
         }
 }
 
-bool compile_program(engine *e, const ast_program *prog, const srcset *src)
+const given *compile_program(engine *e, const ast_program *prog, const srcset *src)
 {
+    const given *added = NULL;
     compile_modules(e, prog);
     for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->kind == DECL_FUNCTION)
@@ -257,21 +258,28 @@ bool compile_program(engine *e, const ast_program *prog, const srcset *src)
                                   ? sym_intern(&e->syms, d->u.facts.name.text, d->u.facts.name.len)
                                   : NULL;
             given *g = given_list(e, d->u.facts.facts, name);
-            for (given *x = g; x; x = x->next) {
-                fact_assert(e, x->t, x->vals, SN_ORIGIN_FACTS, x->source, NULL);
+            for (given *x = g; x; x = x->next)
                 if (!x->next) {
                     if (e->facts_last)
                         e->facts_last->next = g;
                     else
                         e->facts_blocks = g;
                     e->facts_last = x;
+                    if (!added)
+                        added = g;
                 }
-            }
         } else if (d->kind == DECL_CASE) {
             compile_case(e, src, d);
         }
     }
     engine_settle(e);
-    return true;
+    return added;
+}
+
+void compile_facts(engine *e, const given *g)
+{
+    for (; g; g = g->next)
+        fact_assert(e, g->t, g->vals, SN_ORIGIN_FACTS, g->source, NULL);
+    engine_settle(e);
 }
 

@@ -474,7 +474,7 @@ struct just {
 
 typedef struct given {
     struct tmpl *t;
-    value *vals;
+    value *vals;             /* in the same block, after the given */
     const sym *source;
     struct given *next;
 } given;

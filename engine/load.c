@@ -222,7 +222,10 @@ static sn_status load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
     fill_report(r, &e->src, d, first);
     if (st == SN_OK) {
         e->compiling = true;
-        compile_program(e, prog, &e->src);
+        const given *added = compile_program(e, prog, &e->src);
+        ast_program_free(prog);
+        prog = NULL;
+        compile_facts(e, added);
         e->compiling = false;
         check_env_commit(e->env);
         rank_rules(e);
