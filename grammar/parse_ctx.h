@@ -19,6 +19,7 @@ typedef struct parse_ctx {
     const src_file *src;
     uint32_t file;
     diag_list *d;
+    size_t fed;             /* scanner: bytes of the text handed to flex (lex_input) */
     uint32_t pos;           /* scanner: byte offset of the next token */
     uint32_t last_end;      /* scanner: end of the last token (not blank) */
     uint32_t prev_end;      /* scanner: last_end before the current match */

@@ -1433,8 +1433,7 @@ unsigned parse_file_as(ast_program *prog, const srcset *src, uint32_t file, diag
         mem_failed(arena_mem(prog->arena));
         return 1;
     }
-    sn_yy_scan_bytes(ctx.src->text, (int)ctx.src->len, scanner);
-    sn_yyparse(scanner, &ctx);
+    sn_yyparse(scanner, &ctx); /* the scanner reads ctx.src (lexer.l, lex_input) */
     sn_yylex_destroy(scanner);
     return ctx.nerrors;
 }
