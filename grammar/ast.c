@@ -111,12 +111,7 @@ bool ast_fact_packable(const ast_fact *f)
     return n < PACK_FAR;
 }
 
-typedef struct packer {
-    unsigned char *at, *end;
-    bool full;
-} packer;
-
-static void put_bytes(packer *p, const void *x, size_t n)
+static void put_bytes(ast_packer *p, const void *x, size_t n)
 {
     if (p->full || (size_t)(p->end - p->at) < n) {
         p->full = true;
@@ -126,49 +121,72 @@ static void put_bytes(packer *p, const void *x, size_t n)
     p->at += n;
 }
 
-static void put_u32(packer *p, uint32_t v) { put_bytes(p, &v, sizeof v); }
-static void put_u16(packer *p, uint32_t v)
+static void put_u32(ast_packer *p, uint32_t v) { put_bytes(p, &v, sizeof v); }
+static void put_u16(ast_packer *p, uint32_t v)
 {
     uint16_t x = (uint16_t)v;
     put_bytes(p, &x, sizeof x);
 }
-static void put_u8(packer *p, uint32_t v)
+static void put_u8(ast_packer *p, uint32_t v)
 {
     uint8_t x = (uint8_t)v;
     put_bytes(p, &x, sizeof x);
 }
 
+void ast_pack_begin(ast_packer *p, unsigned char *buf, size_t size, uint32_t fact_start)
+{
+    *p = (ast_packer){.at = buf, .end = buf + size, .start = buf, .base = fact_start};
+    put_u16(p, 0); /* the count, when it is known */
+}
+
+bool ast_pack_arg(ast_packer *p, const ast_name *name, const ast_lit *l)
+{
+    bool named = name && name->text;
+    if (l->sp.start < p->base || l->sp.end < l->sp.start || l->sp.end - p->base >= PACK_FAR ||
+        ++p->n >= PACK_FAR ||
+        (named && (name->len > 255 || name->sp.start < p->base || name->sp.start >= l->sp.start)))
+        p->full = true;
+    if (p->full)
+        return false;
+    put_u8(p, (uint32_t)l->type | (named ? PACK_NAMED : 0));
+    if (named) {
+        put_u8(p, name->len);
+        put_u16(p, name->sp.start - p->base);
+        put_bytes(p, name->text, name->len);
+        put_u8(p, 0);
+    }
+    put_u16(p, l->sp.start - p->base);
+    put_u16(p, l->sp.end - p->base);
+    put_bytes(p, &(int32_t){0}, sizeof(int32_t)); /* the slot: the checker's */
+    if (l->type == TY_INT) {
+        put_bytes(p, &l->u.i, sizeof l->u.i);
+    } else if (l->type == TY_FLOAT) {
+        put_bytes(p, &l->u.f, sizeof l->u.f);
+    } else {
+        put_u32(p, l->len);
+        put_bytes(p, l->u.s, l->len);
+        put_u8(p, 0);
+    }
+    return !p->full;
+}
+
+size_t ast_pack_end(ast_packer *p)
+{
+    if (p->full)
+        return 0;
+    uint16_t n = (uint16_t)p->n;
+    memcpy(p->start, &n, sizeof n);
+    return (size_t)(p->at - p->start);
+}
+
 size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size)
 {
-    packer p = {.at = buf, .end = buf + size};
-    uint32_t n = 0;
+    ast_packer p;
+    ast_pack_begin(&p, buf, size, f->sp.start);
     for (const ast_slotval *a = f->args; a; a = a->next)
-        n++;
-    put_u16(&p, n);
-    uint32_t base = f->sp.start;
-    for (const ast_slotval *a = f->args; a; a = a->next) {
-        const ast_lit *l = &a->value->u.lit;
-        put_u8(&p, (uint32_t)l->type | (a->name.text ? PACK_NAMED : 0));
-        if (a->name.text) {
-            put_u8(&p, a->name.len);
-            put_u16(&p, a->name.sp.start - base);
-            put_bytes(&p, a->name.text, a->name.len);
-            put_u8(&p, 0);
-        }
-        put_u16(&p, l->sp.start - base);
-        put_u16(&p, l->sp.end - base);
-        put_bytes(&p, &a->slot, sizeof a->slot);
-        if (l->type == TY_INT) {
-            put_bytes(&p, &l->u.i, sizeof l->u.i);
-        } else if (l->type == TY_FLOAT) {
-            put_bytes(&p, &l->u.f, sizeof l->u.f);
-        } else {
-            put_u32(&p, l->len);
-            put_bytes(&p, l->u.s, l->len);
-            put_u8(&p, 0);
-        }
-    }
-    return p.full ? 0 : (size_t)(p.at - buf);
+        if (!ast_pack_arg(&p, &a->name, &a->value->u.lit))
+            return 0;
+    return ast_pack_end(&p);
 }
 
 static uint32_t get_u32(const unsigned char **p)
@@ -250,22 +268,27 @@ bool ast_packed_next(ast_packed *it, ast_slotval *a, ast_expr *v)
     return true;
 }
 
+/* An opened fact's arg, in the block after the opened fact. */
+typedef struct opened_arg {
+    ast_slotval a;
+    ast_expr v;
+    unsigned char *slot_at; /* its slot's bytes in the packed fact */
+} opened_arg;
+
 ast_fact *ast_fact_open(const ast_fact *f, arena *scratch)
 {
     if (!f->packed)
         return (ast_fact *)f;
     ast_packed it = ast_packed_args(f);
-    /* the copy, its args and their values in one block */
-    struct arg {
-        ast_slotval a;
-        ast_expr v;
-    };
-    ast_fact *u = arena_alloc(scratch, sizeof *u + (size_t)it.left * sizeof(struct arg));
+    ast_fact *u = arena_alloc(scratch, sizeof *u + (size_t)it.left * sizeof(opened_arg));
     *u = *f;
     u->packed = NULL;
-    struct arg *args = (struct arg *)(u + 1);
+    opened_arg *args = (opened_arg *)(u + 1);
     ast_slotval **tail = &u->args;
-    for (uint32_t i = 0; ast_packed_next(&it, &args[i].a, &args[i].v); i++) {
+    for (uint32_t i = 0; it.left > 0; i++) {
+        it.left--;
+        unpack_arg(&it.at, it.sp, &args[i].a, &args[i].v, &args[i].slot_at);
+        args[i].a.value = &args[i].v;
         *tail = &args[i].a;
         tail = &args[i].a.next;
     }
@@ -277,13 +300,8 @@ void ast_fact_close(ast_fact *f, const ast_fact *u)
     if (!f->packed || f == u)
         return;
     f->tmpl_id = u->tmpl_id;
-    ast_packed it = ast_packed_args(f);
-    for (const ast_slotval *a = u->args; it.left > 0 && a; a = a->next) {
-        ast_slotval skip;
-        ast_expr v;
-        unsigned char *slot_at;
-        it.left--;
-        unpack_arg(&it.at, it.sp, &skip, &v, &slot_at);
-        memcpy(slot_at, &a->slot, sizeof a->slot);
-    }
+    const opened_arg *args = (const opened_arg *)(u + 1);
+    uint32_t i = 0;
+    for (const ast_slotval *a = u->args; a; a = a->next, i++)
+        memcpy(args[i].slot_at, &a->slot, sizeof a->slot);
 }

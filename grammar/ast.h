@@ -418,6 +418,19 @@ bool ast_fact_packable(const ast_fact *f);
 /* F's args packed into BUF (SIZE bytes); the bytes used, or 0 when they do
  * not fit. */
 size_t ast_fact_pack(const ast_fact *f, unsigned char *buf, size_t size);
+/* The same, an arg at a time (for a fact read whole by the scanner): begin
+ * with the fact's start; each arg's NAME (NULL or no text: by position)
+ * and constant L (spans in the fact's file); end gives the bytes used, or
+ * 0 when something did not fit (no room, a fact of 64 KiB or more, a name
+ * of 256 bytes or more), as does any ast_pack_arg returning false. */
+typedef struct ast_packer {
+    unsigned char *start, *at, *end;
+    uint32_t base, n;
+    bool full;
+} ast_packer;
+void ast_pack_begin(ast_packer *, unsigned char *buf, size_t size, uint32_t fact_start);
+bool ast_pack_arg(ast_packer *, const ast_name *name, const ast_lit *l);
+size_t ast_pack_end(ast_packer *);
 
 /* F with its args: F itself when it is not packed (writable when F is,
  * as strchr's result); else a copy of F (its
