@@ -178,6 +178,34 @@ TEST(errors_and_listing)
     sn_free(e);
 }
 
+/* Integers written into rows as the language writes them, the extremes
+ * included (value_format writes them without printf). */
+TEST(integers_in_rows)
+{
+    char buf[512];
+    sn_engine *e = sn_new();
+    sn_set_output(e, NULL);
+    CHECK(add(e, "template n { v: int }\n"
+                 "rule least when n(v: -9223372036854775807) then assert n(v: -9223372036854775807 - 1) end\n"
+                 "query ns() when n(v: ?v) end\n"));
+    const char *facts[] = {"n(v: 0)", "n(v: -42)", "n(v: 7)", "n(v: 9223372036854775807)",
+                           "n(v: -9223372036854775807)"};
+    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
+        t_assert(e, facts[i], NULL);
+    t_run(e, 100, NULL);
+    rows_of(e, "ns", NULL, buf, sizeof buf);
+    const char *want[] = {"0; ", "-42; ", "7; ", "9223372036854775807; ", "-9223372036854775807; ",
+                          "-9223372036854775808; "};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        /* each cell whole: preceded by the start or the last row's "; " */
+        bool found = strncmp(buf, want[i], strlen(want[i])) == 0;
+        for (const char *p = buf; !found && (p = strstr(p, want[i])); p++)
+            found = p >= buf + 2 && p[-2] == ';' && p[-1] == ' ';
+        CHECK(found);
+    }
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(rows_follow_working_memory);
@@ -185,5 +213,6 @@ int main(void)
     RUN(numbers_and_strings_as_arguments);
     RUN(inputs_are_read_by_tests);
     RUN(errors_and_listing);
+    RUN(integers_in_rows);
     return UNIT_END();
 }
