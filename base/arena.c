@@ -79,6 +79,25 @@ void arena_rollback(arena *a, arena_mark m)
     a->handed = m.handed;
 }
 
+/* Free the chunks behind C (older than it) on its list. */
+static void free_behind(arena *a, chunk *c)
+{
+    if (!c)
+        return;
+    for (chunk *p = c->prev, *prev; p; p = prev) {
+        prev = p->prev;
+        a->handed -= p->used;
+        mem_free(a->mem, p);
+    }
+    c->prev = NULL;
+}
+
+void arena_free_before(arena *a, arena_mark m)
+{
+    free_behind(a, m.head);
+    free_behind(a, m.big);
+}
+
 void *arena_alloc(arena *a, size_t size)
 {
     const size_t align = alignof(max_align_t);

@@ -34,6 +34,12 @@ typedef struct arena_mark {
 } arena_mark;
 arena_mark arena_get_mark(const arena *);
 void arena_rollback(arena *, arena_mark);
+/* The other way: free what was handed out before mark M, as far as it
+ * has chunks of its own (the chunk being filled at M stays, and so what
+ * shares it). Nothing handed out before M may be used again, and marks
+ * taken before M are forgotten. For data read in order and done with in
+ * the same order (rules compiled one by one). */
+void arena_free_before(arena *, arena_mark);
 sn_mem *arena_mem(arena *);
 
 #endif

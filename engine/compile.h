@@ -5,8 +5,9 @@
 
 #include "internal.h"
 
-/* Everything PROG declares, in order: functions, templates, asks, rules, then facts
- * blocks and cases (decls.c). The facts blocks' facts are kept for reset but
+/* Everything PROG declares, in order: functions, templates, asks, facts
+ * blocks and cases, then rules, each rule's tree freed once it is compiled
+ * (decls.c: PROG is not to be walked again). The facts blocks' facts are kept for reset but
  * not asserted: returns the first of them (NULL: none), for compile_facts
  * once PROG is freed (a data file's tree and its facts in working memory
  * then never take room at once). */

@@ -249,9 +249,6 @@ const given *compile_program(engine *e, const ast_program *prog, const srcset *s
     for (const ast_decl *d = prog->decls; d; d = d->next)
         if (d->kind == DECL_ASK && d->u.ask.items)
             compile_group(e, &d->u.ask);
-    for (const ast_decl *d = prog->decls; d; d = d->next)
-        if (d->kind == DECL_RULE || d->kind == DECL_QUERY)
-            compile_rule(e, src, d);
     for (const ast_decl *d = prog->decls; d; d = d->next) {
         if (d->kind == DECL_FACTS) {
             const sym *name = d->u.facts.name.text
@@ -272,6 +269,14 @@ const given *compile_program(engine *e, const ast_program *prog, const srcset *s
             compile_case(e, src, d);
         }
     }
+    /* rules last: each one's tree is freed once the next one is reached
+     * (ast.h), so a knowledge base's trees and its network do not all
+     * take room at once; nothing after this reads a rule's tree */
+    for (const ast_decl *d = prog->decls; d; d = d->next)
+        if (d->kind == DECL_RULE || d->kind == DECL_QUERY) {
+            arena_free_before(prog->rules, d->u.rule.begin);
+            compile_rule(e, src, d);
+        }
     engine_settle(e);
     return added;
 }

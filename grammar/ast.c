@@ -18,7 +18,9 @@ ast_program *ast_program_new(sn_mem *mem)
     p->arena = a;
     p->scratch = arena_new(mem);
     p->names = p->scratch ? arena_new(mem) : NULL;
-    if (!p->names) {
+    p->rules = p->names ? arena_new(mem) : NULL;
+    if (!p->rules) {
+        arena_free(p->names);
         arena_free(p->scratch);
         arena_free(a);
         return NULL;
@@ -29,6 +31,7 @@ ast_program *ast_program_new(sn_mem *mem)
 void ast_program_free(ast_program *p)
 {
     if (p) {
+        arena_free(p->rules);
         arena_free(p->names);
         arena_free(p->scratch);
         arena_free(p->arena);

@@ -288,6 +288,7 @@ typedef struct ast_rule {
                            pattern binds (an input), taken out of conds:
                            judged for each match when it is called (check) */
     ast_modref *module; /* `module NAME`; NULL: main (id 0) */
+    arena_mark begin;   /* where its nodes begin in ast_program.rules */
 } ast_rule;
 
 typedef struct ast_facts {
@@ -398,7 +399,9 @@ typedef struct ast_comment {
 } ast_comment;
 
 typedef struct ast_program {
-    arena *arena;      /* owns every node */
+    arena *arena;      /* owns every node, but rules' */
+    arena *rules;      /* rules' and queries' nodes, in the order written:
+                          the compiler frees them as it goes (arena_free_before) */
     arena *scratch;    /* facts opened one at a time (ast_fact_open) */
     arena *names;      /* names' texts, each once a file (the scanner): apart
                           from the nodes, which keep_fact rolls back */

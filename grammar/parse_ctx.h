@@ -30,6 +30,7 @@ typedef struct parse_ctx {
     const char *decl_kind;  /* "rule", "template", ...; NULL between */
     span decl_sp;
     ast_name decl_name;
+    arena_mark rule_begin;  /* a rule's or query's: where its nodes begin */
     int start_token;        /* scanner: returned first (a mode of the parse); 0: none */
     /* packing the facts of a facts block (parser.y, keep_fact): the
      * arena's state after the last fact kept, and what had been made by

@@ -322,6 +322,7 @@ rule_decl
         {
             $$ = decl_new(ctx, DECL_RULE, @$);
             ast_rule *r = &$$->u.rule;
+            r->begin = ctx->rule_begin;
             r->name = $2;
             r->doc = $3;
             r->cites = $4.head;
@@ -806,6 +807,7 @@ query_decl
         {
             $$ = decl_new(ctx, DECL_QUERY, @$);
             ast_rule *r = &$$->u.rule;
+            r->begin = ctx->rule_begin;
             r->name = $2;
             r->query = true;
             r->params = $4.head;
@@ -993,6 +995,11 @@ static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
     ctx->decl_sp = sp;
     ctx->decl_errors = 0;
     memset(&ctx->decl_name, 0, sizeof ctx->decl_name);
+    /* a rule's nodes go where the compiler can free them as it goes
+     * (ast.h); what is lexed from here on is the declaration's */
+    bool rule = strcmp(kind, "rule") == 0 || strcmp(kind, "query") == 0;
+    ctx->arena = rule ? ctx->prog->rules : ctx->prog->arena;
+    ctx->rule_begin = arena_get_mark(ctx->arena);
 }
 
 /* What the arena holds from here on belongs to facts yet to come. */
