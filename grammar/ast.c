@@ -124,15 +124,9 @@ static void put_bytes(ast_packer *p, const void *x, size_t n)
     p->at += n;
 }
 
-static void put_u32(ast_packer *p, uint32_t v) { put_bytes(p, &v, sizeof v); }
 static void put_u16(ast_packer *p, uint32_t v)
 {
     uint16_t x = (uint16_t)v;
-    put_bytes(p, &x, sizeof x);
-}
-static void put_u8(ast_packer *p, uint32_t v)
-{
-    uint8_t x = (uint8_t)v;
     put_bytes(p, &x, sizeof x);
 }
 
@@ -142,35 +136,63 @@ void ast_pack_begin(ast_packer *p, unsigned char *buf, size_t size, uint32_t fac
     put_u16(p, 0); /* the count, when it is known */
 }
 
+/* Writing where room was made sure of: each puts V at W, returns past it. */
+static unsigned char *w_u8(unsigned char *w, uint32_t v)
+{
+    *w = (unsigned char)v;
+    return w + 1;
+}
+static unsigned char *w_u16(unsigned char *w, uint32_t v)
+{
+    uint16_t x = (uint16_t)v;
+    memcpy(w, &x, sizeof x);
+    return w + sizeof x;
+}
+static unsigned char *w_u32(unsigned char *w, uint32_t v)
+{
+    memcpy(w, &v, sizeof v);
+    return w + sizeof v;
+}
+static unsigned char *w_text(unsigned char *w, const char *text, uint32_t len)
+{
+    memcpy(w, text, len);
+    w[len] = 0;
+    return w + len + 1;
+}
+
 bool ast_pack_arg(ast_packer *p, const ast_name *name, const ast_lit *l)
 {
     bool named = name && name->text;
+    bool text = l->type != TY_INT && l->type != TY_FLOAT;
+    /* the most an arg takes: see the layout above */
+    size_t need = 1 + (named ? 4 + (size_t)name->len : 0) + 8 + (text ? 5 + (size_t)l->len : 8);
     if (l->sp.start < p->base || l->sp.end < l->sp.start || l->sp.end - p->base >= PACK_FAR ||
-        ++p->n >= PACK_FAR ||
+        ++p->n >= PACK_FAR || (size_t)(p->end - p->at) < need ||
         (named && (name->len > 255 || name->sp.start < p->base || name->sp.start >= l->sp.start)))
         p->full = true;
     if (p->full)
         return false;
-    put_u8(p, (uint32_t)l->type | (named ? PACK_NAMED : 0));
+    unsigned char *w = w_u8(p->at, (uint32_t)l->type | (named ? PACK_NAMED : 0));
     if (named) {
-        put_u8(p, name->len);
-        put_u16(p, name->sp.start - p->base);
-        put_bytes(p, name->text, name->len);
-        put_u8(p, 0);
+        w = w_u8(w, name->len);
+        w = w_u16(w, name->sp.start - p->base);
+        w = w_text(w, name->text, name->len);
     }
-    put_u16(p, l->sp.start - p->base);
-    put_u16(p, l->sp.end - p->base);
-    put_bytes(p, &(int32_t){0}, sizeof(int32_t)); /* the slot: the checker's */
+    w = w_u16(w, l->sp.start - p->base);
+    w = w_u16(w, l->sp.end - p->base);
+    w = w_u32(w, 0); /* the slot: the checker's */
     if (l->type == TY_INT) {
-        put_bytes(p, &l->u.i, sizeof l->u.i);
+        memcpy(w, &l->u.i, sizeof l->u.i);
+        w += sizeof l->u.i;
     } else if (l->type == TY_FLOAT) {
-        put_bytes(p, &l->u.f, sizeof l->u.f);
+        memcpy(w, &l->u.f, sizeof l->u.f);
+        w += sizeof l->u.f;
     } else {
-        put_u32(p, l->len);
-        put_bytes(p, l->u.s, l->len);
-        put_u8(p, 0);
+        w = w_u32(w, l->len);
+        w = w_text(w, l->u.s, l->len);
     }
-    return !p->full;
+    p->at = w;
+    return true;
 }
 
 size_t ast_pack_end(ast_packer *p)
