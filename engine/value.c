@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/decimal.h"
+
 
 bool value_is_number(value v)
 {
@@ -82,15 +84,9 @@ static size_t put_text(char *buf, size_t size, const char *text, size_t len)
 /* I in decimal into BUF as "%" PRId64 would put it. */
 static size_t put_int(char *buf, size_t size, int64_t i)
 {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    uint64_t u = i < 0 ? -(uint64_t)i : (uint64_t)i;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (i < 0)
-        *--p = '-';
-    return put_text(buf, size, p, (size_t)(tmp + sizeof tmp - p));
+    char tmp[DECIMAL_INT64_MAX];
+    size_t n = decimal_int64(tmp, i);
+    return put_text(buf, size, tmp, n);
 }
 
 size_t value_format(char *buf, size_t size, value v)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/decimal.h"
+
 enum { INDENT = 4 };
 
 /* ---- the output text ---- */
@@ -85,8 +87,7 @@ static void flat_lit(flat *x, const ast_lit *l)
     case TY_SYMBOL: buf_put(x->b, l->u.s, l->len); break;
     case TY_STRING: flat_src(x, l->sp); break; /* as written: escapes and all */
     case TY_INT:
-        snprintf(buf, sizeof buf, "%" PRId64, l->u.i);
-        buf_str(x->b, buf);
+        buf_put(x->b, buf, decimal_int64(buf, l->u.i));
         break;
     case TY_FLOAT: flat_float(x, l->u.f); break;
     }
