@@ -237,6 +237,8 @@ void token_delete(engine *e, token *t);
 
 static void delete_kids(engine *e, token *t)
 {
+    if (t->owner->kind == N_TERM)
+        return;
     while (t->kids) {
         /* the next kid is fetched while this one's subtree goes */
         if (t->kids->snext)
@@ -733,7 +735,7 @@ static void clear_tree(engine *e, token *t)
 {
     while (t) {
         token *next = t->snext;
-        clear_tree(e, t->kids);
+        clear_tree(e, token_kids(t));
         node *n = t->owner;
         if (n->kind == N_AGG)
             agg_drop(e, n, t);
@@ -776,7 +778,7 @@ void rete_clear(engine *e)
         for (uint32_t k = 0; n->mem.b && k <= n->mem.mask; k++) {
             for (token *t = n->mem.b[k], *next; t; t = next) {
                 next = t->bnext;
-                clear_tree(e, t->kids);
+                clear_tree(e, token_kids(t));
                 if (n->kind == N_AGG)
                     agg_drop(e, n, t);
                 token_free(e, t);
