@@ -1,7 +1,6 @@
 /* value.c — value operations; see value.h. */
 #include "value.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,13 +65,41 @@ uint32_t value_hash(value v)
     return (uint32_t)x;
 }
 
+/* Copy TEXT (LEN bytes) into BUF of SIZE as snprintf would: cut to fit,
+ * ended with a NUL when there is room for one; returns LEN. */
+static size_t put_text(char *buf, size_t size, const char *text, size_t len)
+{
+    if (size) {
+        size_t k = len < size ? len : size - 1;
+        memcpy(buf, text, k);
+        buf[k] = '\0';
+    }
+    return len;
+}
+
+/* An integer's decimal digits, as "%" PRId64 writes them, without a
+ * format to interpret (query rows and listings write many). */
+static size_t int_text(char *buf, size_t size, int64_t i)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0)
+        *--p = '-';
+    return put_text(buf, size, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 size_t value_format(char *buf, size_t size, value v)
 {
     size_t n = 0;
     switch (v.type) {
     case V_NIL: n = (size_t)snprintf(buf, size, "nil"); break;
-    case V_SYMBOL: n = (size_t)snprintf(buf, size, "%s", v.u.s->text); break;
-    case V_INT: n = (size_t)snprintf(buf, size, "%" PRId64, v.u.i); break;
+    case V_SYMBOL: n = put_text(buf, size, v.u.s->text, strlen(v.u.s->text)); break;
+    case V_INT: n = int_text(buf, size, v.u.i); break;
     case V_FLOAT: {
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.15g", v.u.f);
