@@ -43,6 +43,8 @@ static inline uint32_t key_hash(value v)
 {
     if (v.type == V_SYMBOL || v.type == V_STRING)
         return v.u.s->hash ^ (uint32_t)v.type;
+    if (v.type == V_INT)
+        return value_hash_bits((uint64_t)v.u.i);
     return value_hash(v);
 }
 
@@ -192,6 +194,8 @@ static void tstack_reserve(engine *e)
     e->capstack = cap;
 }
 
+/* A token whose fields are all to be set (left_activate sets each one:
+ * cheaper than clearing it first). */
 static token *token_new(engine *e)
 {
     token *t;
@@ -205,7 +209,6 @@ static token *token_new(engine *e)
         t = pool_take(e, &e->token_pool);
         e->tmade++;
     }
-    memset(t, 0, sizeof *t);
     e->ntokens++;
     return t;
 }
@@ -333,6 +336,15 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
     t->f = f;
     t->owner = n;
     t->level = n->level;
+    t->hash = 0;
+    t->dead = false;
+    t->listed = false;
+    t->bnext = t->bprev = NULL;
+    t->snext = t->sprev = NULL;
+    t->fnext = t->fprev = NULL;
+    /* the union: kids and count (or acc), or act and sup */
+    t->kids = NULL;
+    t->acc = NULL;
     if (parent) {
         t->snext = parent->kids;
         if (parent->kids)

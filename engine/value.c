@@ -59,10 +59,7 @@ uint32_t value_hash(value v)
         break;
     default: return 0;
     }
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (uint32_t)x;
+    return value_hash_bits(x);
 }
 
 /* Copy TEXT (LEN bytes) into BUF of SIZE as snprintf would: cut to fit,
