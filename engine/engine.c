@@ -41,7 +41,7 @@ static void engine_init(engine *e)
     e->s_true = sym_intern(&e->syms, "true", 4);
     e->s_false = sym_intern(&e->syms, "false", 5);
     e->s_nil = sym_intern(&e->syms, "nil", 3);
-    pool_init(&e->token_pool, sizeof(token), 64);
+    pool_init(&e->token_pool, sizeof(token), 32);
     pool_init(&e->entry_pool, sizeof(aentry), 16);
     e->wm_mask = 255;
     e->wm = e_calloc(e, 256, sizeof *e->wm);

@@ -118,11 +118,13 @@ typedef struct aentry {
 struct fact {
     uint64_t id;
     struct tmpl *t;
-    uint32_t hash;
     double cf;
+    uint32_t hash;
+    uint32_t nsupport;            /* active logical justifications */
     bool live;
     bool asserted;       /* unconditional: given, typed, or by assert/modify */
     bool dirty;          /* queued for truth maintenance */
+    uint8_t cause_kind;           /* watch_cause */
     sn_origin origin;
     const sym *source;   /* facts block or case name */
     struct fact *hnext;           /* working-memory hash chain */
@@ -136,8 +138,6 @@ struct fact {
     struct just *cause;           /* while queued: the record whose change
                                      queued it (watch.c says why its
                                      certainty changed); NULL: given */
-    uint8_t cause_kind;           /* watch_cause */
-    uint32_t nsupport;            /* active logical justifications */
     value slots[];
 };
 
@@ -313,25 +313,43 @@ struct node {
     struct agg_node *agg; /* AGG: what it computes, and its items (aggregate.h) */
 };
 
+/* A token is 96 bytes, taken from its pool at a 32-byte boundary, so the
+ * first 32 bytes (what a join reads) sit in one cache line. The fields
+ * one kind of node alone uses share their room: a terminal's tokens have
+ * no kids (nothing is below a terminal), the others no activation. */
 struct token {
     token *parent;
     struct fact *f;       /* the fact matched at this level, or NULL */
     node *owner;          /* the node whose memory holds it */
-    uint32_t level;
     uint32_t hash;
-    uint32_t count;       /* NEG/EXISTS/NCC: matches */
+    uint16_t level;       /* levels fit in 16 bits (jkey, cexpr) */
     bool dead;
     bool listed;          /* a top join's root token on the engine's busy list */
     token *bnext, *bprev; /* owner's bucket */
-    token *kids;
     token *snext, *sprev; /* siblings under parent */
     token *fnext, *fprev; /* f->tokens */
     union {
-        struct activation *act;  /* TERM: pending */
-        struct agg_acc *acc;     /* AGG: the accumulator of its matches (aggregate.h) */
+        struct {                 /* every node but a terminal */
+            token *kids;         /* read through token_kids */
+            union {
+                uint32_t count;          /* NEG/EXISTS/NCC: matches */
+                struct agg_acc *acc;     /* AGG: the accumulator of its matches (aggregate.h) */
+            };
+        };
+        struct {                 /* TERM */
+            struct activation *act;  /* pending */
+            struct just *sup;        /* what its firing made that hangs on it */
+        };
     };
-    struct just *sup;        /* TERM: what its firing made that hangs on it */
 };
+
+_Static_assert(sizeof(struct token) == 96, "a token is 96 bytes (docs/engine.md, Partial matches)");
+
+/* The first of T's kids (NULL for a terminal's token, which has none). */
+static inline token *token_kids(const token *t)
+{
+    return t->owner->kind == N_TERM ? NULL : t->kids;
+}
 
 /* The fact a token chain matched at LEVEL (walking up from T). */
 static inline struct fact *token_fact(const token *t, uint32_t level)

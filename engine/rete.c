@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "eval.h"
 #include "internal.h"
+#include "alpha.h"
 #include "jtest.h"
 #include "rete.h"
 
@@ -42,6 +43,8 @@ static inline uint32_t key_hash(value v)
 {
     if (v.type == V_SYMBOL || v.type == V_STRING)
         return v.u.s->hash ^ (uint32_t)v.type;
+    if (v.type == V_INT)
+        return value_hash_bits((uint64_t)v.u.i);
     return value_hash(v);
 }
 
@@ -191,6 +194,8 @@ static void tstack_reserve(engine *e)
     e->capstack = cap;
 }
 
+/* A token whose fields are all to be set (left_activate sets each one:
+ * cheaper than clearing it first). */
 static token *token_new(engine *e)
 {
     token *t;
@@ -204,7 +209,6 @@ static token *token_new(engine *e)
         t = pool_take(e, &e->token_pool);
         e->tmade++;
     }
-    memset(t, 0, sizeof *t);
     e->ntokens++;
     return t;
 }
@@ -237,6 +241,8 @@ void token_delete(engine *e, token *t);
 
 static void delete_kids(engine *e, token *t)
 {
+    if (t->owner->kind == N_TERM)
+        return;
     while (t->kids) {
         /* the next kid is fetched while this one's subtree goes */
         if (t->kids->snext)
@@ -330,6 +336,15 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
     t->f = f;
     t->owner = n;
     t->level = n->level;
+    t->hash = 0;
+    t->dead = false;
+    t->listed = false;
+    t->bnext = t->bprev = NULL;
+    t->snext = t->sprev = NULL;
+    t->fnext = t->fprev = NULL;
+    /* the union: kids and count (or acc), or act and sup */
+    t->kids = NULL;
+    t->acc = NULL;
     if (parent) {
         t->snext = parent->kids;
         if (parent->kids)
@@ -463,23 +478,6 @@ void token_delete(engine *e, token *t)
 
 /* ---- alpha memories ------------------------------------------------------ */
 
-/* AM's tests other than its constant equalities (which the
- * discrimination tree has checked when F is found through it). */
-static bool amem_accepts_rest(engine *e, const amem *am, const struct fact *f)
-{
-    if (!am->tests_cf && f->cf < e->threshold)
-        return false;
-    if (!am->test)
-        return true;
-    ectx c = {.e = e, .f = f};
-    return cx_truth(cx_eval(&c, am->test)) && !c.failed;
-}
-
-bool amem_accepts(engine *e, const amem *am, const struct fact *f)
-{
-    return amem_consts_match(am, f->slots) && amem_accepts_rest(e, am, f);
-}
-
 static void right_activate(engine *e, node *n, aentry *a)
 {
     struct fact *f = a->f;
@@ -606,79 +604,10 @@ void entry_free(engine *e, struct fact *f, aentry *a)
     e->free_entries = a;
 }
 
-typedef struct amlist {
-    amem **v;
-    uint32_t n, cap;
-} amlist;
-
-static void amlist_push(engine *e, amlist *l, amem *am)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->v = e_realloc(e, l->v, l->cap * sizeof *l->v);
-    }
-    l->v[l->n++] = am;
-}
-
-dnode *dispatch_find(const dispatch *d, value v, uint32_t h)
-{
-    if (!d->idx.b)
-        return NULL;
-    for (dnode *x = d->idx.b[h & d->idx.mask]; x; x = x->next)
-        if (x->hash == h && value_eq(x->v, v))
-            return x;
-    return NULL;
-}
-
-static void walk_tree(engine *e, const dispatch *d, const struct fact *f, amlist *out)
-{
-    for (; d; d = d->next) {
-        value v = f->slots[d->slot];
-        dnode *x = dispatch_find(d, v, value_hash(v));
-        if (!x)
-            continue;
-        amem *const *ams = dnode_ams(x);
-        for (uint32_t i = 0; i < x->n; i++)
-            if (amem_accepts_rest(e, ams[i], f))
-                amlist_push(e, out, ams[i]);
-        if (x->sub)
-            walk_tree(e, x->sub, f, out);
-    }
-}
-
-/* Which memory a fact enters first: by the place of the slot of its first
- * constant equality among the template's keyed slots (memories with none
- * last), then by age. The order decides which of the activations one
- * change makes comes first, so it does not depend on the tree's shape. */
-static bool enters_before(const struct tmpl *t, const amem *a, const amem *b)
-{
-    uint32_t ra = a->key_slot >= 0 ? t->key_rank[a->key_slot] : UINT32_MAX;
-    uint32_t rb = b->key_slot >= 0 ? t->key_rank[b->key_slot] : UINT32_MAX;
-    return ra != rb ? ra < rb : a->seq < b->seq;
-}
-
-/* The alpha memories F belongs in: down the discrimination tree, then the
- * memories at its root, in the order above. */
-static void memberships(engine *e, struct fact *f, amlist *out)
-{
-    struct tmpl *t = f->t;
-    walk_tree(e, t->dispatch, f, out);
-    for (uint32_t i = 0; i < t->nplain; i++)
-        if (amem_accepts_rest(e, t->plain[i], f))
-            amlist_push(e, out, t->plain[i]);
-    for (uint32_t i = 1; i < out->n; i++) {
-        amem *x = out->v[i];
-        uint32_t j = i;
-        for (; j > 0 && enters_before(t, x, out->v[j - 1]); j--)
-            out->v[j] = out->v[j - 1];
-        out->v[j] = x;
-    }
-}
-
 void rete_add_fact(engine *e, struct fact *f)
 {
     amlist l = {0};
-    memberships(e, f, &l);
+    alpha_memberships(e, f, &l);
     for (uint32_t i = 0; i < l.n && f->live; i++)
         amem_add(e, l.v[i], f);
     e_free(e, l.v);
@@ -699,7 +628,7 @@ void rete_remove_fact(engine *e, struct fact *f)
 void rete_refresh_fact(engine *e, struct fact *f)
 {
     amlist l = {0};
-    memberships(e, f, &l);
+    alpha_memberships(e, f, &l);
     /* leave the memories it no longer passes */
     for (aentry *a = f->entries, *next; a; a = next) {
         next = a->fnext;
@@ -733,7 +662,7 @@ static void clear_tree(engine *e, token *t)
 {
     while (t) {
         token *next = t->snext;
-        clear_tree(e, t->kids);
+        clear_tree(e, token_kids(t));
         node *n = t->owner;
         if (n->kind == N_AGG)
             agg_drop(e, n, t);
@@ -776,7 +705,7 @@ void rete_clear(engine *e)
         for (uint32_t k = 0; n->mem.b && k <= n->mem.mask; k++) {
             for (token *t = n->mem.b[k], *next; t; t = next) {
                 next = t->bnext;
-                clear_tree(e, t->kids);
+                clear_tree(e, token_kids(t));
                 if (n->kind == N_AGG)
                     agg_drop(e, n, t);
                 token_free(e, t);

@@ -3,6 +3,7 @@
 #ifndef SINEW_RETE_H
 #define SINEW_RETE_H
 
+#include "alpha.h" /* amem_accepts, dispatch_find: network.c and verify.c read them here */
 #include "internal.h"
 
 /* Facts in and out of the network; a fact whose cf changed is
@@ -10,7 +11,6 @@
 void rete_add_fact(engine *, struct fact *);
 void rete_remove_fact(engine *, struct fact *);
 void rete_refresh_fact(engine *, struct fact *);
-bool amem_accepts(engine *, const amem *, const struct fact *);
 /* Tokens that died during an operation are recycled when it ends. */
 void rete_free_dead(engine *);
 /* Empty every memory at once (working memory is about to be emptied). */
@@ -24,7 +24,6 @@ uint32_t node_count_matches(engine *, const node *n, const token *t);
 aentry *am_bucket(const amem *, uint32_t hash);
 void amem_add(engine *, amem *, struct fact *f);
 void entry_free(engine *, struct fact *f, aentry *a);
-dnode *dispatch_find(const dispatch *, value v, uint32_t hash);
 /* A match PARENT (+ F) arrives at N from above. */
 void left_activate(engine *, node *n, token *parent, struct fact *f);
 void token_delete(engine *, token *);

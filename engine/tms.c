@@ -83,7 +83,7 @@ static void refresh_supports(engine *e, token *t)
             }
         }
     }
-    for (token *k = t->kids; k; k = k->snext)
+    for (token *k = token_kids(t); k; k = k->snext)
         refresh_supports(e, k);
 }
 

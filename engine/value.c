@@ -1,7 +1,6 @@
 /* value.c — value operations; see value.h. */
 #include "value.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +61,7 @@ uint32_t value_hash(value v)
         break;
     default: return 0;
     }
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (uint32_t)x;
+    return value_hash_bits(x);
 }
 
 /* TEXT (LEN bytes) into BUF as snprintf's "%s" would put it: cut to fit

@@ -54,6 +54,15 @@ bool value_eq(value a, value b);
  * text do not compare (returns false through *ok). */
 int value_cmp(value a, value b, bool *ok);
 uint32_t value_hash(value v);
+/* value_hash of an integer (and of a float equal to one), inline for the
+ * network's join keys */
+static inline uint32_t value_hash_bits(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
 bool value_is_number(value v);
 double value_num(value v);
 

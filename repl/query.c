@@ -105,6 +105,17 @@ static size_t cell_width(const sn_value *c)
     return w;
 }
 
+/* N spaces (a table's padding: written in runs, not through a format) */
+static void pad(FILE *out, size_t n)
+{
+    static const char spaces[] = "                                ";
+    while (n > 0) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        fwrite(spaces, 1, k, out);
+        n -= k;
+    }
+}
+
 void print_rows(FILE *out, const sn_rows *r)
 {
     size_t *w = calloc(r->ncols + 1, sizeof *w);
@@ -127,7 +138,7 @@ void print_rows(FILE *out, const sn_rows *r)
             const sn_value *c = &r->cells[(size_t)i * r->ncols + k];
             cell_text(out, c);
             if (k + 1 < r->ncols)
-                fprintf(out, "%*s", (int)(w[k] + 2 - cell_width(c)), "");
+                pad(out, w[k] + 2 - cell_width(c));
         }
         fputc('\n', out);
     }
