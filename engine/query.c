@@ -50,10 +50,8 @@ void sn_rows_free(sn_rows *r)
         return;
     for (unsigned i = 0; i < r->ncols; i++)
         free(r->cols[i]);
-    for (size_t i = 0; i < (size_t)r->nrows * r->ncols; i++)
-        free((char *)r->cells[i].text);
     free(r->cols);
-    free(r->cells);
+    free(r->cells); /* and the cells' texts, in the same block */
     memset(r, 0, sizeof *r);
 }
 
@@ -105,25 +103,44 @@ static value arg_value(engine *e, const sn_value *a)
     return a->is_string ? v_str(y) : v_sym(y);
 }
 
-/* The value of column C for match M (nil when its alternative binds no
- * such variable). */
-static value cell(const match *m, const char *col)
-{
-    for (uint32_t j = 0; j < m->p->nvars; j++)
-        if (strcmp(m->p->vars[j].name, col) == 0)
-            return var_of(m->t, &m->p->vars[j]);
-    return v_nil();
-}
+/* The cells' texts, one after another, NUL-terminated, in a block that
+ * grows (realloc): kept as offsets until the block is done. */
+typedef struct textbuf {
+    char *b;
+    size_t len, cap;
+    bool failed;
+} textbuf;
 
-static char *text_of(value v)
+/* V's text (a symbol's or string's as it is, unquoted) at the end of TB;
+ * its offset. */
+static size_t text_add(textbuf *tb, value v)
 {
-    if (v.type == V_SYMBOL || v.type == V_STRING)
-        return strdup(v.u.s->text);
-    size_t n = value_format(NULL, 0, v);
-    char *s = malloc(n + 1);
-    if (s)
-        value_format(s, n + 1, v);
-    return s;
+    size_t at = tb->len;
+    bool raw = v.type == V_SYMBOL || v.type == V_STRING;
+    for (int pass = 0; pass < 2 && !tb->failed; pass++) {
+        size_t room = tb->b ? tb->cap - at : 0;
+        size_t n;
+        if (raw) {
+            n = v.u.s->len;
+            if (n < room)
+                memcpy(tb->b + at, v.u.s->text, n + 1);
+        } else {
+            n = value_format(room ? tb->b + at : NULL, room, v);
+        }
+        if (n < room) {
+            tb->len = at + n + 1;
+            return at;
+        }
+        size_t cap = tb->cap ? tb->cap : 4096;
+        while (cap <= at + n)
+            cap *= 2;
+        char *b = realloc(tb->b, cap);
+        if (!b)
+            tb->failed = true;
+        else
+            tb->b = b, tb->cap = cap;
+    }
+    return at;
 }
 
 static sn_status query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
@@ -197,24 +214,58 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
     }
     qsort(m, n, sizeof *m, by_facts);
 
-    bool ok = true;
+    /* each alternative's variable for each column (-1: it binds none),
+     * the first of its variables of that name */
+    int32_t *colvar = e_alloc(e, ((size_t)q->nprods * ncols + 1) * sizeof *colvar);
+    for (uint32_t i = 0; i < q->nprods; i++)
+        for (uint32_t k = 0; k < ncols; k++) {
+            const prod *p = q->prods[i];
+            int32_t j = 0;
+            while ((uint32_t)j < p->nvars && strcmp(p->vars[j].name, cols[k]) != 0)
+                j++;
+            colvar[i * ncols + k] = (uint32_t)j < p->nvars ? j : -1;
+        }
+    textbuf tb = {0};
+    size_t ncells = n * ncols;
+    size_t *at = e_alloc(e, (ncells + 1) * sizeof *at);
     out->ncols = ncols;
     out->cols = calloc(ncols + 1, sizeof *out->cols);
-    out->cells = calloc(n * ncols + 1, sizeof *out->cells);
-    ok = out->cols && out->cells;
+    bool ok = out->cols != NULL;
     for (uint32_t k = 0; ok && k < ncols; k++)
         ok = (out->cols[k] = strdup(cols[k])) != NULL;
-    for (size_t r = 0; ok && r < n; r++) {
-        for (uint32_t k = 0; ok && k < ncols; k++) {
-            value v = cell(&m[r], cols[k]);
-            sn_value *c = &out->cells[r * ncols + k];
+    sn_value *cells = calloc(ncells + 1, sizeof *cells);
+    ok = ok && cells;
+    for (size_t r = 0; ok && r < n; r++)
+        for (uint32_t k = 0; k < ncols; k++) {
+            const prod *p = m[r].p;
+            int32_t j = colvar[p->alt * ncols + k];
+            value v = j >= 0 ? var_of(m[r].t, &p->vars[j]) : v_nil();
+            sn_value *c = &cells[r * ncols + k];
             c->is_number = value_is_number(v);
             c->number = c->is_number ? value_num(v) : 0;
             c->is_string = v.type == V_STRING;
-            ok = (c->text = text_of(v)) != NULL;
+            at[r * ncols + k] = text_add(&tb, v);
         }
-        out->nrows = (unsigned)r + 1;
+    ok = ok && !tb.failed;
+    /* the cells, then their texts, in one block that sn_rows_free frees */
+    if (ok) {
+        size_t head = (ncells + 1) * sizeof *cells;
+        sn_value *block = realloc(cells, head + tb.len);
+        ok = block != NULL;
+        if (ok) {
+            cells = block;
+            char *texts = (char *)block + head;
+            if (tb.len)
+                memcpy(texts, tb.b, tb.len);
+            for (size_t i = 0; i < ncells; i++)
+                cells[i].text = texts + at[i];
+        }
     }
+    free(tb.b);
+    e_free(e, at);
+    e_free(e, colvar);
+    out->cells = cells;
+    out->nrows = ok ? (unsigned)n : 0;
     e_free(e, cols);
     e_free(e, want);
     e_free(e, m);
