@@ -203,10 +203,30 @@ static void insert(engine *e, alevel *l, struct activation *a)
         l->tail = a;
 }
 
+/* An activation from the free list, or fresh from the pool. */
+static struct activation *act_take(engine *e)
+{
+    struct activation *a = e->free_acts;
+    if (a)
+        e->free_acts = a->next;
+    else
+        a = pool_take(e, &e->act_pool);
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+/* A's room back on the free list; its record of facts freed. */
+static void act_give(engine *e, struct activation *a)
+{
+    e_free(e, a->rec);
+    a->rec = NULL;
+    a->next = e->free_acts;
+    e->free_acts = a;
+}
+
 void agenda_add(engine *e, token *t, struct prod *p)
 {
-    struct activation *a = e_alloc(e, sizeof *a);
-    memset(a, 0, sizeof *a);
+    struct activation *a = act_take(e);
     a->tok = t;
     a->p = p;
     a->salience = p->r->salience;
@@ -238,8 +258,7 @@ void agenda_remove(engine *e, struct activation *a)
     unlink_act(e, a);
     a->tok->act = NULL;
     e->nacts--;
-    e_free(e, a->rec);
-    e_free(e, a);
+    act_give(e, a);
 }
 
 struct activation *agenda_first(engine *e)
@@ -345,8 +364,7 @@ void agenda_clear(engine *e)
         while (a) {
             struct activation *next = a->next;
             a->tok->act = NULL;
-            e_free(e, a->rec);
-            e_free(e, a);
+            act_give(e, a);
             a = next;
         }
         e->levels[i].head = e->levels[i].tail = e->levels[i].root = NULL;

@@ -43,6 +43,7 @@ static void engine_init(engine *e)
     e->s_nil = sym_intern(&e->syms, "nil", 3);
     pool_init(&e->token_pool, sizeof(token), 32);
     pool_init(&e->entry_pool, sizeof(aentry), 16);
+    pool_init(&e->act_pool, sizeof(struct activation), 8);
     e->wm_mask = 255;
     e->wm = e_calloc(e, 256, sizeof *e->wm);
     e->code = e->perm;
@@ -99,6 +100,8 @@ static void engine_fini(engine *e)
     whatif_free(e);
     agenda_clear(e);
     e_free(e, e->levels);
+    e->free_acts = NULL;
+    pool_fini(e, &e->act_pool);
     /* recommendations hang on tokens: free them first */
     for (struct just *j = e->recs_first, *next; j; j = next) {
         next = j->rnext;

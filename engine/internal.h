@@ -559,7 +559,10 @@ struct sn_engine {
     pool token_pool, entry_pool; /* where tokens and entries come from (pool.h) */
     uint64_t ntokens;
 
-    /* agenda */
+    /* agenda: activations come from a pool and go back to a free list
+     * (linked through next) */
+    pool act_pool;
+    struct activation *free_acts;
     alevel *levels;
     uint32_t nlevels, caplevels;
     uint64_t nacts, act_seq;
