@@ -59,7 +59,7 @@ void sn_rows_free(sn_rows *r)
 typedef struct match {
     const prod *p;
     const token *t;
-    uint64_t first;          /* the id of its fact at level 1 (0: none) */
+    uint64_t first, second;  /* the ids of its facts at levels 1 and 2 (0: none) */
 } match;
 
 /* Oldest facts first: the matches' fact ids level by level, then the
@@ -67,12 +67,14 @@ typedef struct match {
 static int by_facts(const void *a, const void *b)
 {
     const match *x = a, *y = b;
-    /* level 1 is read from the match itself: most comparisons end there
-     * without a walk over tokens */
+    /* levels 1 and 2 are read from the match itself: most comparisons end
+     * there without a walk over tokens */
     if (x->first != y->first)
         return x->first < y->first ? -1 : 1;
+    if (x->second != y->second)
+        return x->second < y->second ? -1 : 1;
     uint32_t depth = x->p->depth > y->p->depth ? x->p->depth : y->p->depth;
-    for (uint32_t l = 1; l <= depth; l++) {
+    for (uint32_t l = 3; l <= depth; l++) {
         const struct fact *f = token_fact(x->t, l), *g = token_fact(y->t, l);
         uint64_t i = f ? f->id : 0, j = g ? g->id : 0;
         if (i != j)
@@ -202,8 +204,8 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
                     failed = x.failed;
                 }
                 if (keep) {
-                    const struct fact *f1 = token_fact(t, 1);
-                    m[n++] = (match){p, t, f1 ? f1->id : 0};
+                    const struct fact *f1 = token_fact(t, 1), *f2 = token_fact(t, 2);
+                    m[n++] = (match){p, t, f1 ? f1->id : 0, f2 ? f2->id : 0};
                 }
             }
     }

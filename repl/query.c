@@ -133,15 +133,35 @@ void print_rows(FILE *out, const sn_rows *r)
         fprintf(out, "?%s%*s", r->cols[k], k + 1 < r->ncols ? (int)(w[k] + 1 - width(r->cols[k])) : 0, "");
     if (r->ncols)
         fputc('\n', out);
+    /* a row's names and numbers are gathered and written at once (a
+     * string is written as JSON writes it, straight to OUT) */
+    char line[4096];
+    size_t len = 0;
     for (unsigned i = 0; i < r->nrows; i++) {
         for (unsigned k = 0; k < r->ncols; k++) {
             const sn_value *c = &r->cells[(size_t)i * r->ncols + k];
-            cell_text(out, c);
-            if (k + 1 < r->ncols)
-                pad(out, w[k] + 2 - cell_width(c));
+            size_t n = strlen(c->text);
+            size_t gap = k + 1 < r->ncols ? w[k] + 2 - cell_width(c) : 0;
+            if (c->is_string || len + n + gap + 1 > sizeof line) {
+                fwrite(line, 1, len, out);
+                len = 0;
+            }
+            if (c->is_string || n + gap + 1 > sizeof line) {
+                cell_text(out, c);
+                pad(out, gap);
+                continue;
+            }
+            memcpy(line + len, c->text, n);
+            memset(line + len + n, ' ', gap);
+            len += n + gap;
         }
-        fputc('\n', out);
+        line[len++] = '\n';
+        if (len > sizeof line / 2) {
+            fwrite(line, 1, len, out);
+            len = 0;
+        }
     }
+    fwrite(line, 1, len, out);
     fprintf(out, "%u %s\n", r->nrows, r->nrows == 1 ? "row" : "rows");
     free(w);
 }
