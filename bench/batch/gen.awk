@@ -10,6 +10,12 @@
 # finding one to three of its answers (or none alone), the others one.
 # Seeded: the same n and seed give the same file under any awk.
 
+# a grouped question (`ask NAME "..."`, its items other asks' findings)
+# is the consultation's way to ask; a case gives the findings themselves
+/^ask / && $2 !~ /\./ {
+    reading = 0
+    next
+}
 /^ask / {
     split($2, ts, ".")
     t = ts[1]

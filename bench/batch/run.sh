@@ -41,7 +41,10 @@ measure() {
     while [ $i -lt $runs ]; do
         /usr/bin/time -f "%e %U %S %M" -o "$out/time" "$B/sinew" batch "$@" rules/ \
             < "$out/cases_$n.jsonl" > /dev/null 2> "$out/err"
-        read -r wall user sys kb < "$out/time"
+        # the last line: GNU time says first when the command failed
+        read -r wall user sys kb <<EOF
+$(tail -n 1 "$out/time")
+EOF
         walls="$walls $wall"
         cpus="$cpus $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')"
         [ "$kb" -gt "$peak" ] && peak=$kb
