@@ -224,6 +224,8 @@ static sn_status load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
         e->compiling = true;
         compile_program(e, prog, &e->src);
         e->compiling = false;
+        /* the rules hold the names and constants they were compiled with */
+        symtab_keep(&e->syms);
         check_env_commit(e->env);
         rank_rules(e);
         engine_quiesce(e);
@@ -404,6 +406,7 @@ static bool resume_case(engine *e, const extra *x, char *name, size_t size)
         return false;
     snprintf(name, size, "%.*s", (int)c->name.len, c->name.text);
     wm_clear(e);
+    forget_case_symbols(e);
     engine_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
     for (const ast_fact *af = c->given; af; af = af->next) {
         struct tmpl *t = tmpl_of(e, af->tmpl_id);
