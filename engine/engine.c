@@ -128,6 +128,7 @@ static void engine_fini(engine *e)
     focus_fini(e);
     srcset_fini(&e->src);
     e_free(e, e->cases);
+    e_free(e, e->by_name);
     e_free(e, e->error);
     e_free(e, e->scratch);
     e_free(e, e->wm);
