@@ -263,11 +263,13 @@ static void snap_take(engine *e, snap *s, bool all_recs)
     if (s->ndx)
         qsort(s->dx, s->ndx, sizeof *s->dx, by_rank);
     unsigned n = sn_recommendations(e, NULL, NULL, 0);
+    if (n && !all_recs)
+        n = 1; /* the most urgent alone: one pass, not a sort of them all */
     if (n) {
         const char **texts = malloc(n * sizeof *texts);
         if (texts) {
             sn_recommendations(e, texts, NULL, n);
-            for (unsigned i = 0; i < (all_recs ? n : 1); i++)
+            for (unsigned i = 0; i < n; i++)
                 push(s, &s->recs, &s->nrecs, texts[i], 0);
             free(texts);
         } else {
