@@ -229,6 +229,9 @@ sn_status sn_load_string_at(sn_engine *, const char *name, unsigned first_line, 
 sn_status sn_remove_rule(sn_engine *, const char *name);
 
 /* Working memory back to the facts blocks; the agenda refilled. */
+/* The values only working memory held (a case's free values, strings
+ * rules made; none a load compiled) are forgotten with it, here and at
+ * sn_case_start, so a long run of cases holds one case's values. */
 sn_status sn_reset(sn_engine *);
 /* Everything gone: rules, templates, facts. The settings, the embedder's
  * functions and the memory limit stay. */
