@@ -21,6 +21,8 @@ void symtab_init(symtab *t, sn_mem *m)
     t->mem = m;
     t->mask = 255;
     t->n = 0;
+    t->recent = NULL;
+    t->nrecent = 0;
     t->buckets = mem_calloc(m, t->mask + 1, sizeof *t->buckets);
 }
 
@@ -80,8 +82,35 @@ const sym *sym_intern(symtab *t, const char *text, size_t len)
     s->text[len] = '\0';
     s->next = t->buckets[h & t->mask];
     t->buckets[h & t->mask] = s;
+    s->older = t->recent;
+    t->recent = s;
+    t->nrecent++;
     if (++t->n > t->mask)
         grow(t);
     return s;
 }
 
+
+void symtab_keep(symtab *t)
+{
+    t->recent = NULL;
+    t->nrecent = 0;
+}
+
+uint32_t symtab_drop_recent(symtab *t)
+{
+    uint32_t dropped = t->nrecent;
+    for (sym *s = t->recent, *older; s; s = older) {
+        older = s->older;
+        /* a bucket holds about one sym: finding its link is cheap */
+        sym **at = &t->buckets[s->hash & t->mask];
+        while (*at != s)
+            at = &(*at)->next;
+        *at = s->next;
+        mem_free(t->mem, s);
+        t->n--;
+    }
+    t->recent = NULL;
+    t->nrecent = 0;
+    return dropped;
+}

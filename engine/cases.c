@@ -24,6 +24,7 @@ sn_status sn_case_start(sn_engine *e, unsigned i)
     if (i >= e->ncases)
         return call_leave(e, call_error(e, SN_ERR_INPUT, "there is no case %u", i));
     wm_clear(e);
+    forget_case_symbols(e);
     engine_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
     engine_assert_given(e, e->cases[i]->given, SN_ORIGIN_CASE);
     if (call_short(e))

@@ -41,6 +41,7 @@ static void engine_init(engine *e)
     e->s_true = sym_intern(&e->syms, "true", 4);
     e->s_false = sym_intern(&e->syms, "false", 5);
     e->s_nil = sym_intern(&e->syms, "nil", 3);
+    symtab_keep(&e->syms);
     pool_init(&e->token_pool, sizeof(token), 32);
     pool_init(&e->entry_pool, sizeof(aentry), 16);
     pool_init(&e->act_pool, sizeof(struct activation), 8);
@@ -130,6 +131,7 @@ static void engine_fini(engine *e)
     focus_fini(e);
     srcset_fini(&e->src);
     e_free(e, e->cases);
+    e_free(e, e->by_name);
     e_free(e, e->error);
     e_free(e, e->scratch);
     e_free(e, e->wm);
@@ -199,6 +201,22 @@ sn_status sn_clear(sn_engine *e)
     return st;
 }
 
+/* What may hold a symbol interned since the last load, and why none does
+ * once working memory is empty: facts, their justifications (bindings),
+ * tokens, alpha entries, the agenda and recommendations all go with
+ * working memory. Rules, templates, asks (their answers), cases, facts
+ * blocks, modules, functions and queries are made by a load, which keeps
+ * every symbol it compiled with (symtab_keep). A typed pattern (sn_query,
+ * whynot) lives for its call; query arguments too. The what-if copy has
+ * its own table, which its own reset empties. Nothing the API hands out
+ * points at a value's text: values come back copied (sn_fact_value,
+ * bindings, rows, step changes); names it lends (templates, rules, slots,
+ * cases, facts blocks) were kept by their load. */
+void forget_case_symbols(engine *e)
+{
+    symtab_drop_recent(&e->syms);
+}
+
 /* Working memory emptied at once: the agenda, every token and alpha
  * entry, every fact and record; fact ids and firings count from 1 again.
  * The network stays compiled. */
@@ -236,6 +254,7 @@ sn_status sn_reset(sn_engine *e)
     if (!e->perm || !e->env) /* a clear that found no memory */
         return call_leave(e, SN_ERR_NOMEM);
     wm_clear(e);
+    forget_case_symbols(e);
     e->broken = false;
     /* working memory's bytes are back: now memory may suffice again */
     if (e->calls == 1 && !mem_refill(&e->mem))

@@ -526,6 +526,8 @@ struct sn_engine {
     struct tmpl **tmpl_by_id;
     struct rule *rules, *rules_last;
     uint32_t nrules;
+    struct rule **by_name;   /* the live rules in name order: rule->rank is
+                                the place in it (load.c) */
 
     /* working memory */
     struct fact **wm;        /* hash of live facts */

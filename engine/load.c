@@ -190,18 +190,58 @@ static int by_name(const void *a, const void *b)
     return strcmp((*(struct rule *const *)a)->name->text, (*(struct rule *const *)b)->name->text);
 }
 
-/* Number the rules in name order: orders that go by name compare numbers. */
-static void rank_rules(engine *e)
+/* The first place in OLD[FROM, N) whose rule's name is not before R's. */
+static uint32_t place_of(struct rule *const *old, uint32_t from, uint32_t n, struct rule *r)
 {
-    struct rule **v = e_alloc(e, (e->nrules + 1) * sizeof *v);
+    while (from < n) {
+        uint32_t mid = from + (n - from) / 2;
+        if (by_name(&old[mid], &r) < 0)
+            from = mid + 1;
+        else
+            n = mid;
+    }
+    return from;
+}
+
+/* Number the rules in name order: orders that go by name compare numbers.
+ * The rules from FRESH on were just loaded; the others are in e->by_name
+ * already. The new ones are sorted and each is placed by a binary search,
+ * so a load costs its own rules' sort and searches, and renumbering the
+ * rules after the first place one of them goes (none, when their names
+ * sort after every other): a script typing rules in one at a time does
+ * not sort every rule again for each. */
+static void rank_rules(engine *e, struct rule *fresh)
+{
+    uint32_t k = 0;
+    for (struct rule *r = fresh; r; r = r->next)
+        k += !r->removed;
+    if (k == 0)
+        return;
+    uint32_t nold = e->nrules - k; /* ranked already: the live rules but these */
+    struct rule *const *old = e->by_name;
+    /* the new order, then the new rules sorted (one block: one allocation) */
+    struct rule **v = e_alloc(e, ((size_t)nold + 2 * (size_t)k) * sizeof *v);
+    struct rule **add = v + nold + k;
     uint32_t n = 0;
-    for (struct rule *r = e->rules; r; r = r->next)
-        if (!r->removed && n < e->nrules)
-            v[n++] = r;
-    qsort(v, n, sizeof *v, by_name);
-    for (uint32_t i = 0; i < n; i++)
-        v[i]->rank = i;
-    e_free(e, v);
+    for (struct rule *r = fresh; r; r = r->next)
+        if (!r->removed)
+            add[n++] = r;
+    qsort(add, k, sizeof *add, by_name);
+    uint32_t first = place_of(old, 0, nold, add[0]), from = 0, out = 0;
+    for (uint32_t j = 0; j < k; j++) {
+        uint32_t at = place_of(old, from, nold, add[j]);
+        if (at > from)
+            memcpy(v + out, old + from, (at - from) * sizeof *v);
+        out += at - from;
+        from = at;
+        v[out++] = add[j];
+    }
+    if (nold > from)
+        memcpy(v + out, old + from, (nold - from) * sizeof *v);
+    for (uint32_t x = first; x < nold + k; x++)
+        v[x]->rank = x;
+    e_free(e, e->by_name);
+    e->by_name = v;
 }
 
 /* Files [FIRST, end) of the engine's sources were just added: parse and
@@ -221,14 +261,17 @@ static sn_status load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
     sn_status st = d->nerrors ? diag_status(d) : prog ? SN_OK : SN_ERR_NOMEM;
     fill_report(r, &e->src, d, first);
     if (st == SN_OK) {
+        struct rule *last = e->rules_last;
         e->compiling = true;
         const given *added = compile_program(e, prog, &e->src);
         ast_program_free(prog);
         prog = NULL;
         compile_facts(e, added);
         e->compiling = false;
+        /* the rules hold the names and constants they were compiled with */
+        symtab_keep(&e->syms);
         check_env_commit(e->env);
-        rank_rules(e);
+        rank_rules(e, last ? last->next : e->rules);
         engine_quiesce(e);
     } else {
         check_env_rollback(e->env);
@@ -255,9 +298,18 @@ sn_status sn_load_files(sn_engine *e, const char *const *paths, unsigned n, sn_r
 sn_status sn_load_string(sn_engine *e, const char *name, const char *text, size_t len,
                          sn_report *r)
 {
+    return sn_load_string_at(e, name, 1, text, len, r);
+}
+
+sn_status sn_load_string_at(sn_engine *e, const char *name, unsigned first_line, const char *text,
+                            size_t len, sn_report *r)
+{
     CALL_ENTER(e);
     uint32_t first = e->src.nfiles;
-    if (srcset_add(&e->src, name ? name : "<string>", text, len) < 0)
+    if (first_line == 0 || (first_line > 1 && (uint64_t)first_line + len >= UINT32_MAX))
+        return call_leave(e, call_error(e, SN_ERR_INPUT, "no text can begin at line %u of %s",
+                                        first_line, name ? name : "<string>"));
+    if (srcset_add_at(&e->src, name ? name : "<string>", first_line, text, len) < 0)
         return call_leave(e, SN_ERR_NOMEM);
     diag_list d;
     diag_list_init(&d, &e->mem);
@@ -407,6 +459,7 @@ static bool resume_case(engine *e, const extra *x, char *name, size_t size)
         return false;
     snprintf(name, size, "%.*s", (int)c->name.len, c->name.text);
     wm_clear(e);
+    forget_case_symbols(e);
     engine_assert_given(e, e->facts_blocks, SN_ORIGIN_FACTS);
     for (const ast_fact *af = c->given; af; af = af->next) {
         struct tmpl *t = tmpl_of(e, af->tmpl_id);
@@ -524,6 +577,11 @@ sn_status sn_remove_rule(sn_engine *e, const char *name)
     for (uint32_t i = 0; i < r->nprods; i++)
         node_release(e, r->prods[i]->term);
     e->nrules--;
+    /* out of the name order: the rules after it move up one */
+    uint32_t at = r->rank;
+    memmove(&e->by_name[at], &e->by_name[at + 1], (e->nrules - at) * sizeof *e->by_name);
+    for (uint32_t i = at; i < e->nrules; i++)
+        e->by_name[i]->rank = i;
     engine_quiesce(e);
     return call_leave(e, SN_OK);
 }

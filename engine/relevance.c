@@ -59,13 +59,20 @@ bool relevance_accepts(engine *e, const amem *am, const value *vals)
         return false;
     if (!am->test)
         return true;
-    struct fact *f = e_calloc(e, 1, sizeof *f + t->nslots * sizeof(value));
+    /* the fact tried, on the stack when its slots fit */
+    union {
+        struct fact f;
+        char room[sizeof(struct fact) + 16 * sizeof(value)];
+    } local;
+    struct fact *f = t->nslots <= 16 ? &local.f : e_alloc(e, sizeof *f + t->nslots * sizeof(value));
+    memset(f, 0, sizeof *f);
     f->t = (struct tmpl *)t;
     f->cf = 1.0;
     memcpy(f->slots, vals, t->nslots * sizeof(value));
     ectx c = {.e = e, .f = f};
     bool ok = cx_truth(cx_eval(&c, am->test)) && !c.failed;
-    e_free(e, f);
+    if (f != &local.f)
+        e_free(e, f);
     return ok;
 }
 
@@ -88,15 +95,52 @@ static bool could_fill(engine *e, const cact *a, const amem *am)
     return relevance_accepts(e, am, vals);
 }
 
+static bool makes_facts(const cact *a)
+{
+    return (a->kind == A_CONCLUDE || a->kind == A_ASSERT || a->kind == A_MODIFY) && a->t;
+}
+
+/* The actions that make facts of template T: [*N] from the result. */
+static const maker *makers_of(const relevance *ch, const struct tmpl *t, uint32_t *n)
+{
+    if (t->id >= ch->e->ntmpls) { /* an aggregate's (UINT32_MAX): no action makes those */
+        *n = 0;
+        return NULL;
+    }
+    *n = ch->make_at[t->id + 1] - ch->make_at[t->id];
+    return ch->makers + ch->make_at[t->id];
+}
+
+/* Index every action that makes facts by its template, in the order of
+ * the productions (what the walks over them all found first stays first). */
+static void index_makers(relevance *ch)
+{
+    engine *e = ch->e;
+    ch->make_at = e_calloc(e, (size_t)e->ntmpls + 2, sizeof *ch->make_at);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ch->nprods; i++)
+        for (const cact *a = ch->prods[i]->actions; a; a = a->next)
+            if (makes_facts(a) && a->t->id < e->ntmpls) {
+                ch->make_at[a->t->id + 2]++;
+                n++;
+            }
+    for (uint32_t t = 2; t < e->ntmpls + 2; t++)
+        ch->make_at[t] += ch->make_at[t - 1];
+    /* make_at[T + 1] is where T's go next; once all are placed, where they end */
+    ch->makers = e_alloc(e, ((size_t)n + 1) * sizeof *ch->makers);
+    for (uint32_t i = 0; i < ch->nprods; i++)
+        for (const cact *a = ch->prods[i]->actions; a; a = a->next)
+            if (makes_facts(a) && a->t->id < e->ntmpls)
+                ch->makers[ch->make_at[a->t->id + 1]++] = (maker){i, a};
+}
+
 static bool someone_makes(relevance *ch, const amem *am)
 {
-    for (uint32_t i = 0; i < ch->nprods; i++) {
-        if (ch->dead[i])
-            continue;
-        for (const cact *a = ch->prods[i]->actions; a; a = a->next)
-            if (could_fill(ch->e, a, am))
-                return true;
-    }
+    uint32_t n;
+    const maker *m = makers_of(ch, am->t, &n);
+    for (uint32_t k = 0; k < n; k++)
+        if (!ch->dead[m[k].prod] && could_fill(ch->e, m[k].a, am))
+            return true;
     return false;
 }
 
@@ -409,29 +453,34 @@ static void find_what_matters(relevance *ch)
             }
         }
     }
-    /* through what those read: to a fixed point */
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (uint32_t i = 0; i < ch->nprods; i++) {
-            if (ch->matters[i] || ch->dead[i] || (held_prod(ch, i) && !ch->blockable[i]))
+    /* through what those read, to a fixed point: each production that
+     * matters once, its conditions' templates' makers looked at (a
+     * production matters when an action of it could fill a condition of
+     * one that matters) */
+    uint32_t *todo = e_alloc(e, ((size_t)ch->nprods + 1) * sizeof *todo), ntodo = 0;
+    for (uint32_t i = 0; i < ch->nprods; i++)
+        if (ch->matters[i])
+            todo[ntodo++] = i;
+    while (ntodo > 0) {
+        const prod *q = ch->prods[todo[--ntodo]];
+        for (uint32_t l = 1; l <= q->depth; l++) {
+            const node *n = relevance_cond(q, l);
+            if (n->kind != N_JOIN && n->kind != N_EXISTS && n->kind != N_NEG)
                 continue;
-            for (uint32_t j = 0; j < ch->nprods && !ch->matters[i]; j++) {
-                if (!ch->matters[j])
+            uint32_t nm;
+            const maker *m = makers_of(ch, n->am->t, &nm);
+            for (uint32_t k = 0; k < nm; k++) {
+                uint32_t i = m[k].prod;
+                if (ch->matters[i] || ch->dead[i] || (held_prod(ch, i) && !ch->blockable[i]))
                     continue;
-                const prod *q = ch->prods[j];
-                for (uint32_t l = 1; l <= q->depth && !ch->matters[i]; l++) {
-                    const node *n = relevance_cond(q, l);
-                    if (n->kind != N_JOIN && n->kind != N_EXISTS && n->kind != N_NEG)
-                        continue;
-                    for (const cact *a = ch->prods[i]->actions; a; a = a->next)
-                        if (a->t == n->am->t && could_fill(e, a, n->am)) {
-                            ch->matters[i] = changed = true;
-                            break;
-                        }
+                if (could_fill(e, m[k].a, n->am)) {
+                    ch->matters[i] = true;
+                    todo[ntodo++] = i; /* each at most once: it matters now */
                 }
             }
         }
     }
+    e_free(e, todo);
     e_free(e, blockable_rule);
 }
 
@@ -462,6 +511,7 @@ void relevance_init(relevance *ch, engine *e, bool all)
         if (!r->removed)
             for (uint32_t i = 0; i < r->nprods; i++)
                 ch->prods[ch->nprods++] = r->prods[i];
+    index_makers(ch);
     /* the dead make others dead: to a fixed point */
     for (bool changed = true; changed;) {
         changed = false;
@@ -485,6 +535,8 @@ void relevance_fini(relevance *ch)
 {
     engine *e = ch->e;
     e_free(e, ch->prods);
+    e_free(e, ch->makers);
+    e_free(e, ch->make_at);
     e_free(e, ch->dead);
     e_free(e, ch->held);
     e_free(e, ch->blockable);

@@ -30,10 +30,21 @@ typedef struct bound {
     bool matters;        /* a change could change the top of the differential */
 } bound;
 
+/* An action that makes facts of a template (conclude, assert, modify),
+ * and the production it is in. */
+typedef struct maker {
+    uint32_t prod;       /* index into prods */
+    const cact *a;
+} maker;
+
 typedef struct relevance {
     engine *e;
     prod **prods;        /* every live rule's productions */
     uint32_t nprods;
+    /* the actions that make facts, by template: template id T's are
+     * makers[make_at[T] .. make_at[T + 1]) */
+    maker *makers;
+    uint32_t *make_at;
     bool *dead;          /* per production: it can never fire as things stand */
     uint32_t *held;      /* conditions held in its closest match */
     bool *blockable;     /* it holds, and an answer could block a `not` of it */

@@ -215,6 +215,13 @@ size_t sn_memory_limit(const sn_engine *);
 sn_status sn_load_files(sn_engine *, const char *const *paths, unsigned n, sn_report *report);
 sn_status sn_load_string(sn_engine *, const char *name, const char *text, size_t len,
                          sn_report *report);
+/* The same for TEXT that begins at line FIRST_LINE (1-based) of NAME, a
+ * piece of a longer script (what a piped REPL session types in): the
+ * diagnostics and the rules' places (sn_rule_where) give NAME's lines.
+ * sn_load_string is this with FIRST_LINE 1. SN_ERR_INPUT for FIRST_LINE
+ * 0, or a line number past 2^32 - 1 in the text. */
+sn_status sn_load_string_at(sn_engine *, const char *name, unsigned first_line, const char *text,
+                            size_t len, sn_report *report);
 
 /* Remove a rule: its activations go and the network forgets it. Facts it
  * asserted stay; what it concluded is withdrawn. SN_ERR_INPUT when there
@@ -222,6 +229,9 @@ sn_status sn_load_string(sn_engine *, const char *name, const char *text, size_t
 sn_status sn_remove_rule(sn_engine *, const char *name);
 
 /* Working memory back to the facts blocks; the agenda refilled. */
+/* The values only working memory held (a case's free values, strings
+ * rules made; none a load compiled) are forgotten with it, here and at
+ * sn_case_start, so a long run of cases holds one case's values. */
 sn_status sn_reset(sn_engine *);
 /* Everything gone: rules, templates, facts. The settings, the embedder's
  * functions and the memory limit stay. */

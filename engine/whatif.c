@@ -54,12 +54,38 @@ static uint32_t live_rules(const engine *e)
     return n;
 }
 
+/* The copy C brought up to E's sources after more were loaded into E
+ * (what a session typing rules in does): the new ones loaded into C in
+ * the order E loaded them, then E's removed rules removed. E's sources
+ * only ever grow (a failed load leaves none behind; sn_clear drops the
+ * copy), so C's are E's first ones. False when C could not follow: it is
+ * then compiled afresh. */
+static bool copy_catch_up(engine *e, engine *c, uint32_t nrules)
+{
+    for (uint32_t i = e->whatif_nsources; i < e->src.nfiles; i++) {
+        const src_file *f = srcset_file(&e->src, i);
+        if (sn_load_string(c, "whatif", f->text, f->len, NULL) != SN_OK || c->mem.tapped)
+            return false;
+    }
+    for (const struct rule *r = e->rules; r; r = r->next)
+        if (r->removed && sn_rule_find(c, r->name->text) && !sn_rule_find(e, r->name->text) &&
+            sn_remove_rule(c, r->name->text) != SN_OK)
+            return false;
+    if (live_rules(c) != nrules)
+        return false;
+    e->whatif_nsources = e->src.nfiles;
+    e->whatif_nrules = nrules;
+    return true;
+}
+
 /* The copy, compiled from E's sources (NULL when they do not load on
  * their own, which cannot happen for sources E loaded together). */
 static engine *copy_get(engine *e)
 {
     uint32_t nrules = live_rules(e);
     if (e->whatif && e->whatif_nsources == e->src.nfiles && e->whatif_nrules == nrules)
+        return e->whatif;
+    if (e->whatif && e->whatif_nsources <= e->src.nfiles && copy_catch_up(e, e->whatif, nrules))
         return e->whatif;
     whatif_free(e);
     size_t len = 0;
@@ -237,11 +263,13 @@ static void snap_take(engine *e, snap *s, bool all_recs)
     if (s->ndx)
         qsort(s->dx, s->ndx, sizeof *s->dx, by_rank);
     unsigned n = sn_recommendations(e, NULL, NULL, 0);
+    if (n && !all_recs)
+        n = 1; /* the most urgent alone: one pass, not a sort of them all */
     if (n) {
         const char **texts = malloc(n * sizeof *texts);
         if (texts) {
             sn_recommendations(e, texts, NULL, n);
-            for (unsigned i = 0; i < (all_recs ? n : 1); i++)
+            for (unsigned i = 0; i < n; i++)
                 push(s, &s->recs, &s->nrecs, texts[i], 0);
             free(texts);
         } else {

@@ -35,7 +35,12 @@ void srcset_fini(srcset *s)
 
 int srcset_add(srcset *s, const char *name, const char *text, size_t len)
 {
-    if (len >= UINT32_MAX - 1)
+    return srcset_add_at(s, name, 1, text, len);
+}
+
+int srcset_add_at(srcset *s, const char *name, uint32_t first_line, const char *text, size_t len)
+{
+    if (len >= UINT32_MAX - 1 || first_line == 0 || (uint64_t)first_line + len >= UINT32_MAX)
         return -1;
     if (s->nfiles == s->cap) {
         uint32_t cap = s->cap ? s->cap * 2 : 8;
@@ -66,6 +71,7 @@ int srcset_add(srcset *s, const char *name, const char *text, size_t len)
     }
     f->lines[0] = 0;
     f->nlines = 1;
+    f->line0 = first_line - 1;
     for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
         f->lines[f->nlines++] = (uint32_t)(p - text) + 1;
     s->files[s->nfiles] = f;
@@ -140,7 +146,7 @@ void src_position(const src_file *f, uint32_t offset, uint32_t *line, uint32_t *
     }
     uint32_t chars, tabs;
     src_count(f, f->lines[lo], offset, &chars, &tabs, NULL);
-    *line = lo + 1;
+    *line = f->line0 + lo + 1;
     *col = chars + 1;
 }
 
@@ -176,10 +182,11 @@ void src_count(const src_file *f, uint32_t from, uint32_t to, uint32_t *chars, u
 
 const char *src_line(const src_file *f, uint32_t line, size_t *len)
 {
-    if (line == 0 || line > f->nlines) {
+    if (line <= f->line0 || line - f->line0 > f->nlines) {
         *len = 0;
         return "";
     }
+    line -= f->line0;
     uint32_t start = f->lines[line - 1];
     uint32_t end = line < f->nlines ? f->lines[line] - 1 : (uint32_t)f->len;
     if (end > start && f->text[end - 1] == '\r')

@@ -36,6 +36,8 @@ typedef struct src_file {
     size_t len;
     uint32_t *lines;   /* byte offset of each line's start */
     uint32_t nlines;
+    uint32_t line0;    /* the line its text begins at, less one: 0 for a
+                          file, more for a piece of a longer script */
     src_counted *counted; /* a cache that a const src_file may update */
 } src_file;
 
@@ -53,6 +55,9 @@ void srcset_truncate(srcset *, uint32_t n);
 /* Add a copy of TEXT under NAME; returns its file index, or -1 on no memory
  * or when the text is too large for 32-bit offsets. */
 int srcset_add(srcset *, const char *name, const char *text, size_t len);
+/* The same for TEXT that begins at line FIRST_LINE (1-based) of NAME: its
+ * positions and lines are NAME's (src_position, src_line). */
+int srcset_add_at(srcset *, const char *name, uint32_t first_line, const char *text, size_t len);
 
 /* Read PATH, a regular file, and add it. Returns the index, or -1 with
  * errno set (EINVAL: PATH is not a regular file, e.g. a device). */
@@ -60,7 +65,8 @@ int srcset_read(srcset *, const char *path);
 
 const src_file *srcset_file(const srcset *, uint32_t file);
 
-/* Line (1-based) and column (1-based, in characters) of byte OFFSET. */
+/* Line (1-based, counted from the file's first line) and column
+ * (1-based, in characters) of byte OFFSET. */
 void src_position(const src_file *, uint32_t offset, uint32_t *line, uint32_t *col);
 
 /* The characters in bytes [FROM, TO) of F, how many of them are tabs, and
@@ -73,7 +79,8 @@ void src_position(const src_file *, uint32_t offset, uint32_t *line, uint32_t *c
 void src_count(const src_file *, uint32_t from, uint32_t to, uint32_t *chars, uint32_t *tabs,
                uint32_t *cols);
 
-/* The text of line LINE (1-based), without its newline: *len bytes. */
+/* The text of line LINE (1-based, as src_position counts), without its
+ * newline: *len bytes; "" for a line the text does not hold. */
 const char *src_line(const src_file *, uint32_t line, size_t *len);
 
 /* The length of the UTF-8 sequence at TEXT (N bytes there, N > 0), or 0

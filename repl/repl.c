@@ -1106,31 +1106,23 @@ static bool incomplete(const sn_report *r)
 
 /* Try to load a construct typed in, which began at line FIRST: false when
  * it is not complete yet. Without a terminal it is named after the script
- * and preceded by as many empty lines as came before it there, so its
- * diagnostics give the script's own lines (session.txt:7:5); on a
- * terminal it is "<input N>". AT_END: there is no more input, so it is
- * loaded (and its errors shown) whatever the parser says. */
+ * and loaded as beginning at line FIRST of it, so its diagnostics give the
+ * script's own lines (session.txt:7:5); on a terminal it is "<input N>".
+ * AT_END: there is no more input, so it is loaded (and its errors shown)
+ * whatever the parser says. */
 static bool try_typed(session *s, const char *text, unsigned first, bool at_end)
 {
     char name[32];
     const char *source = name;
-    char *padded = NULL;
-    size_t len = strlen(text);
-    if (!s->tty && first > 1) {
-        padded = malloc(first - 1 + len + 1);
-        if (padded) {
-            memset(padded, '\n', first - 1);
-            memcpy(padded + first - 1, text, len + 1);
-            len += first - 1;
-        }
-    }
-    if (!s->tty)
+    unsigned at = 1;
+    if (!s->tty) {
         source = s->source;
-    else
+        at = first ? first : 1;
+    } else {
         snprintf(name, sizeof name, "<input %u>", s->inputs + 1);
+    }
     sn_report r = {0};
-    bool ok = sn_load_string(s->e, source, padded ? padded : text, len, &r) == SN_OK;
-    free(padded);
+    bool ok = sn_load_string_at(s->e, source, at, text, strlen(text), &r) == SN_OK;
     if (!ok && !at_end && incomplete(&r)) {
         sn_report_free(&r);
         return false;

@@ -588,6 +588,47 @@ TEST(whatif_tries_an_answer_and_changes_nothing)
     sn_free(e);
 }
 
+/* What-if, asked again after rules were loaded or removed (a session
+ * typing rules in), tries answers on the rules as they are now. */
+static char *whatif_text(sn_engine *e, const sn_ask *k, const char *answer)
+{
+    char err[200], *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!t_ok(sn_whatif(e, k, &answer, 1, out, err, sizeof err)))
+        fprintf(out, "failed: %s", err);
+    fclose(out);
+    return text;
+}
+
+TEST(whatif_follows_rules_loaded_and_removed)
+{
+    sn_engine *e = kb();
+    const sn_ask *pop = sn_ask_find(e, "pop");
+    char *text = whatif_text(e, pop, "yes");
+    CHECK(strstr(text, "red_flag(code: F09)") && !strstr(text, "ZZ1"));
+    free(text);
+    const char more[] = "rule typed_flag when pop(value: yes) then conclude red_flag(code: ZZ1) end\n";
+    sn_report r = {0};
+    CHECK(t_ok(sn_load_string_at(e, "<stdin>", 40, more, strlen(more), &r)));
+    sn_report_free(&r);
+    text = whatif_text(e, pop, "yes");
+    CHECK(strstr(text, "red flag raised:     red_flag(code: ZZ1)") != NULL);
+    CHECK(strstr(text, "red_flag(code: F09)") != NULL);
+    free(text);
+    CHECK(t_ok(sn_remove_rule(e, "typed_flag")));
+    text = whatif_text(e, pop, "yes");
+    CHECK(strstr(text, "red_flag(code: F09)") && !strstr(text, "ZZ1"));
+    free(text);
+    const char again[] = "rule typed_flag_2 when pop(value: yes) then conclude red_flag(code: ZZ2) end\n";
+    CHECK(t_ok(sn_load_string(e, "more.sinew", again, strlen(again), &r)));
+    sn_report_free(&r);
+    text = whatif_text(e, pop, "yes");
+    CHECK(strstr(text, "red_flag(code: ZZ2)") && !strstr(text, "ZZ1"));
+    free(text);
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(consult_settling_the_top_diagnosis_asks_only_what_could_change_it);
@@ -595,6 +636,7 @@ int main(void)
     RUN(answers_are_checked_and_taken_back);
     RUN(grouped_questions_record_their_items);
     RUN(whatif_tries_an_answer_and_changes_nothing);
+    RUN(whatif_follows_rules_loaded_and_removed);
     RUN(number_answers_are_decimal_and_finite);
     RUN(evidence_from_two_rules_together_keeps_the_consultation_going);
     RUN(a_rule_waiting_on_either_of_two_findings_and_another);

@@ -1096,6 +1096,54 @@ TEST(query_reports_bad_patterns)
     sn_free(e);
 }
 
+/* A piece of a longer script, loaded as beginning at its line: the
+ * diagnostics and the rules' places give the script's lines. */
+TEST(load_a_piece_at_its_line)
+{
+    sn_engine *e = load("template t { n: int }\n");
+    const char good[] = "rule r when t(n: 1) then\n    assert t(n: 2)\nend\n";
+    sn_report r = {0};
+    CHECK(t_ok(sn_load_string_at(e, "script.txt", 500, good, strlen(good), &r)));
+    sn_report_free(&r);
+    CHECK_STR(sn_rule_where(sn_rule_find(e, "r")), "script.txt:500");
+    const char bad[] = "rule s when t(n: 1) then\n    assert t(n: ])\nend\n";
+    CHECK(sn_load_string_at(e, "script.txt", 700, bad, strlen(bad), &r) == SN_ERR_INPUT);
+    CHECK(r.n >= 1 && r.items[0].line == 701 && r.items[0].col == 17);
+    CHECK(r.text && strstr(r.text, "script.txt:701:17: error[E001]"));
+    CHECK(r.text && strstr(r.text, "  701 |     assert t(n: ])\n"));
+    sn_report_free(&r);
+    CHECK(sn_load_string_at(e, "script.txt", 0, good, strlen(good), &r) == SN_ERR_INPUT);
+    sn_report_free(&r);
+    sn_free(e);
+}
+
+/* Rules loaded one at a time, in no order, and some removed: orders that
+ * go by rule name still do (recommendations of the same salience). */
+TEST(rules_in_name_order_across_loads)
+{
+    sn_engine *e = load("template t { n: int }\n");
+    const char *names[] = {"m", "c", "x", "a", "q", "b", "z", "k"};
+    char text[128];
+    for (unsigned i = 0; i < 8; i++) {
+        snprintf(text, sizeof text, "rule %s when t(n: 1) then recommend \"%s\" end\n", names[i],
+                 names[i]);
+        CHECK(add(e, text));
+    }
+    CHECK(t_ok(sn_remove_rule(e, "c")));
+    CHECK(t_ok(sn_remove_rule(e, "x")));
+    CHECK(add(e, "rule d when t(n: 1) then recommend \"d\" end\n"
+                 "rule aa when t(n: 1) then recommend \"aa\" end\n"));
+    CHECK(t_assert(e, "t(n: 1)", NULL) != NULL);
+    t_run(e, -1, NULL);
+    const char *texts[16];
+    unsigned n = sn_recommendations(e, texts, NULL, 16);
+    CHECK_EQ_INT(n, 8);
+    const char *want[] = {"a", "aa", "b", "d", "k", "m", "q", "z"};
+    for (unsigned i = 0; i < n && i < 8; i++)
+        CHECK_STR(texts[i], want[i]);
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(join_on_shared_variable);
@@ -1141,5 +1189,7 @@ int main(void)
     RUN(recommendations_are_withdrawn_with_their_match);
     RUN(case_tests_run_and_fail);
     RUN(query_reports_bad_patterns);
+    RUN(load_a_piece_at_its_line);
+    RUN(rules_in_name_order_across_loads);
     return UNIT_END();
 }
