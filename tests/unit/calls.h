@@ -9,6 +9,8 @@
 #define SINEW_TEST_CALLS_H
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "sinew.h"
 
@@ -88,5 +90,18 @@ static inline unsigned t_ask_reasons(sn_engine *e, const sn_ask *k, sn_reason *w
 
 /* yes/no: SN_OK */
 #define t_ok(call) ((call) == SN_OK)
+
+/* A fresh engine with TEXT loaded (what went wrong printed) and its
+ * output off. */
+static inline sn_engine *t_load(const char *text)
+{
+    sn_engine *e = sn_new();
+    sn_report r = {0};
+    if (!t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)))
+        printf("load failed:\n%s", r.text);
+    sn_report_free(&r);
+    sn_set_output(e, NULL);
+    return e;
+}
 
 #endif

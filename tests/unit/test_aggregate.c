@@ -14,17 +14,6 @@
 #include "calls.h"
 #include "unit.h"
 
-static sn_engine *load(const char *text)
-{
-    sn_engine *e = sn_new();
-    sn_report r = {0};
-    if (!t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)))
-        printf("load failed:\n%s", r.text);
-    sn_report_free(&r);
-    sn_set_output(e, NULL);
-    return e;
-}
-
 /* Run, capturing what `print` writes. Caller frees. */
 static char *run(sn_engine *e)
 {
@@ -76,7 +65,7 @@ static sn_engine *load_v(const char *rules)
     char *s = malloc(a + b + 1);
     memcpy(s, T_V, a);
     memcpy(s + a, rules, b + 1);
-    sn_engine *e = load(s);
+    sn_engine *e = t_load(s);
     free(s);
     return e;
 }

@@ -12,17 +12,6 @@
 #include "calls.h"
 #include "unit.h"
 
-static sn_engine *load(const char *text)
-{
-    sn_engine *e = sn_new();
-    sn_report r = {0};
-    if (!t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)))
-        printf("load failed:\n%s", r.text);
-    sn_report_free(&r);
-    sn_set_output(e, NULL);
-    return e;
-}
-
 static bool add(sn_engine *e, const char *text)
 {
     sn_report r = {0};
@@ -106,7 +95,7 @@ static char *cat(const char *a, const char *b)
 static sn_engine *load2(const char *tmpl, const char *rules)
 {
     char *s = cat(tmpl, rules);
-    sn_engine *e = load(s);
+    sn_engine *e = t_load(s);
     free(s);
     return e;
 }
@@ -138,7 +127,7 @@ TEST(negation_toggles_on_assert_and_retract)
 
 TEST(modify_inside_a_loop)
 {
-    sn_engine *e = load("template counter { n: int }\n"
+    sn_engine *e = t_load("template counter { n: int }\n"
                         "facts { counter(0) }\n"
                         "rule step when ?c <- counter(n: ?n & < 10) then modify ?c (n: ?n + 1) end\n"
                         "rule done when counter(n: 10) then print \"done\" end\n");
@@ -189,7 +178,7 @@ TEST(exists_of_alternatives_counts_once)
 {
     /* however many alternatives hold, the rule fires once and its
      * certainty is not combined with itself */
-    sn_engine *e = load("template a { v: symbol }\n"
+    sn_engine *e = t_load("template a { v: symbol }\n"
                         "template b { v: symbol }\n"
                         "template d { name: symbol }\n"
                         "facts { a(v: x) b(v: y) }\n"
@@ -334,7 +323,7 @@ static const char *const CF_RULES =
 
 TEST(cf_positive_evidence_combines)
 {
-    sn_engine *e = load(CF_RULES);
+    sn_engine *e = t_load(CF_RULES);
     t_assert(e, "e(p1)", NULL);
     t_assert(e, "e(p2)", NULL);
     free(run(e, -1));
@@ -347,7 +336,7 @@ TEST(cf_positive_evidence_combines)
 
 TEST(cf_negative_evidence_combines)
 {
-    sn_engine *e = load(CF_RULES);
+    sn_engine *e = t_load(CF_RULES);
     t_assert(e, "e(n1)", NULL);
     t_assert(e, "e(n2)", NULL);
     free(run(e, -1));
@@ -360,7 +349,7 @@ TEST(cf_negative_evidence_combines)
 
 TEST(cf_mixed_evidence)
 {
-    sn_engine *e = load(CF_RULES);
+    sn_engine *e = t_load(CF_RULES);
     t_assert(e, "e(m1)", NULL);
     t_assert(e, "e(n2)", NULL);
     free(run(e, -1));
@@ -373,7 +362,7 @@ TEST(cf_mixed_evidence)
 
 TEST(cf_of_a_chain_is_rule_times_min)
 {
-    sn_engine *e = load("template e { name: symbol }\n"
+    sn_engine *e = t_load("template e { name: symbol }\n"
                         "template dx { name: symbol }\n"
                         "template g { name: symbol }\n"
                         "rule a when e(name: a) then conclude dx(name: a) cf 0.5 end\n"
@@ -393,7 +382,7 @@ TEST(cf_of_a_chain_is_rule_times_min)
 
 TEST(threshold_and_cf_patterns)
 {
-    sn_engine *e = load("template e { name: symbol }\n"
+    sn_engine *e = t_load("template e { name: symbol }\n"
                         "template dx { name: symbol }\n"
                         "rule weak when e(name: w) then conclude dx(name: w) cf 0.1 end\n"
                         "rule sees when dx(name: w) then print \"plain\" end\n"
@@ -409,7 +398,7 @@ TEST(threshold_is_reached_at_equal_certainty)
 {
     /* 0.6 with -0.5 is 0.2 (not 0.19999999999999996): at the threshold
      * a fact matches, and it is printed as 0.20 */
-    sn_engine *e = load("template e { name: symbol }\n"
+    sn_engine *e = t_load("template e { name: symbol }\n"
                         "template dx { name: symbol }\n"
                         "rule for when e(name: x) then conclude dx(name: x) cf 0.6 end\n"
                         "rule against when e(name: x) then conclude dx(name: x) cf -0.5 end\n"
@@ -435,7 +424,7 @@ TEST(salience_and_strategies)
                               "facts { a(1) a(2) a(3) }\n"
                               "rule r when a(x: ?x) then print ?x end\n"
                               "rule first salience 10 when a(x: 2) then print \"s\" end\n";
-    sn_engine *e = load(prog);
+    sn_engine *e = t_load(prog);
     CHECK_OUT(run(e, -1), "s\n3\n2\n1\n");
     sn_reset(e);
     sn_set_strategy(e, SN_BREADTH);
@@ -451,7 +440,7 @@ TEST(lex_and_mea_order)
     static const char *prog = "template g { n: int }\n"
                               "template h { n: int }\n"
                               "rule r when g(n: ?a) h(n: ?b) then print ?a, \"-\", ?b end\n";
-    sn_engine *e = load(prog);
+    sn_engine *e = t_load(prog);
     sn_set_strategy(e, SN_MEA);
     t_assert(e, "g(1)", NULL);
     t_assert(e, "h(1)", NULL);
@@ -460,7 +449,7 @@ TEST(lex_and_mea_order)
     /* mea: the newest first-pattern fact first (g2), then recency */
     CHECK_OUT(run(e, -1), "2-2\n2-1\n1-2\n1-1\n");
     sn_free(e);
-    e = load(prog);
+    e = t_load(prog);
     sn_set_strategy(e, SN_LEX);
     t_assert(e, "g(1)", NULL);
     t_assert(e, "h(1)", NULL);
@@ -477,7 +466,7 @@ TEST(reproducible_tie_breaks)
                               "facts { a(1) a(2) a(3) b(1) b(2) b(3) }\n"
                               "rule r when a(x: ?x) b(x: ?y) then print ?x, ?y end\n"
                               "rule s when b(x: ?y) a(x: ?x) then print \"s\", ?x, ?y end\n";
-    sn_engine *e1 = load(prog), *e2 = load(prog);
+    sn_engine *e1 = t_load(prog), *e2 = t_load(prog);
     char *o1 = run(e1, -1), *o2 = run(e2, -1);
     CHECK_STR(o1, o2);
     CHECK(o1 && strlen(o1) > 30);
@@ -489,7 +478,7 @@ TEST(reproducible_tie_breaks)
 
 TEST(run_limit_and_halt)
 {
-    sn_engine *e = load("template a { x: int }\nfacts { a(1) a(2) a(3) a(4) }\n"
+    sn_engine *e = t_load("template a { x: int }\nfacts { a(1) a(2) a(3) a(4) }\n"
                         "rule r when a(x: ?x) then print ?x end\n"
                         "rule stop salience -1 when a(x: 1) then halt end\n"
                         "rule after salience -2 when a(x: 1) then print \"after\" end\n");
@@ -505,7 +494,7 @@ TEST(run_limit_and_halt)
 
 TEST(interrupt_stops_between_firings)
 {
-    sn_engine *e = load("template a { x: int }\nfacts { a(0) }\n"
+    sn_engine *e = t_load("template a { x: int }\nfacts { a(0) }\n"
                         "rule loop when ?f <- a(x: ?x) then modify ?f (x: ?x + 1) end\n");
     volatile sig_atomic_t flag = 1;
     sn_set_interrupt(e, &flag);
@@ -520,7 +509,7 @@ TEST(interrupt_stops_between_firings)
 
 TEST(runtime_error_stops_the_run)
 {
-    sn_engine *e = load("template a { x: int }\nfacts { a(0) }\n"
+    sn_engine *e = t_load("template a { x: int }\nfacts { a(0) }\n"
                         "rule r when a(x: ?x) then print 10 / ?x end\n");
     CHECK_EQ_INT(t_run(e, -1, NULL), SN_STOP_ERROR);
     CHECK(strstr(sn_errmsg(e), "division by zero") != NULL);
@@ -549,7 +538,7 @@ TEST(load_is_atomic)
  * the same text loads once the flag is down. */
 TEST(interrupted_load_keeps_nothing)
 {
-    sn_engine *e = load(T_AB);
+    sn_engine *e = t_load(T_AB);
     volatile sig_atomic_t flag = 1;
     sn_set_interrupt(e, &flag);
     const char *more = "template q { z: int }\nrule s when q(z: ?z) then print ?z end\n";
@@ -569,7 +558,7 @@ TEST(interrupted_load_keeps_nothing)
  * sources are forgotten, so the same text loads cleanly afterwards. */
 TEST(loads_check_against_what_is_loaded)
 {
-    sn_engine *e = load("template a { x: int }\nsource 001 \"The first\"\n");
+    sn_engine *e = t_load("template a { x: int }\nsource 001 \"The first\"\n");
     sn_report r = {0};
     /* a template, a source and the constants of an earlier load are known */
     CHECK(add(e, "template b { y: symbol }\n"
@@ -647,7 +636,7 @@ TEST(join_tests_compiled_to_comparisons)
      * fact's, int against float, strings, a symbol against a string)
      * and one left to the interpreter; the debug build's verifier also
      * checks every step against the expression after each call */
-    sn_engine *e = load("template p { n: int, x: float, s: symbol, t: string }\n"
+    sn_engine *e = t_load("template p { n: int, x: float, s: symbol, t: string }\n"
                         "template q { n: int, x: float, s: symbol, t: string }\n"
                         "facts { p(n: 1, x: 1.0, s: a, t: \"a\") p(n: 2, x: 2.5, s: b, t: \"b\")\n"
                         "        q(n: 1, x: 1.0, s: b, t: \"a\") q(n: 3, x: 2.0, s: a, t: \"c\") }\n"
@@ -688,7 +677,7 @@ TEST(join_tests_compiled_to_comparisons)
 
 TEST(verifier_finds_broken_invariants)
 {
-    sn_engine *e = load("template a { x: int }\ntemplate b { x: int }\n"
+    sn_engine *e = t_load("template a { x: int }\ntemplate b { x: int }\n"
                         "rule r when a(x: ?x) not b(x: ?x) then assert b(x: ?x) end\n"
                         "facts { a(1) a(2) b(2) }\n");
     CHECK(verify_engine(e) == NULL);
@@ -812,7 +801,7 @@ TEST(two_engines_are_independent)
 
 TEST(justification_records)
 {
-    sn_engine *e = load("template pain { site: symbol, severity: int }\n"
+    sn_engine *e = t_load("template pain { site: symbol, severity: int }\n"
                         "template dx { name: symbol }\n"
                         "facts { pain(groin, 7) }\n"
                         "rule r \"doc text\" cites \"001.txt\"\n"
@@ -868,7 +857,7 @@ TEST(remove_rule)
  * after the facts or go, and facts that change. */
 TEST(discrimination_on_every_constant_slot)
 {
-    sn_engine *e = load("template item { id: int  a: symbol  b: int  c: symbol }\n"
+    sn_engine *e = t_load("template item { id: int  a: symbol  b: int  c: symbol }\n"
                         "facts { item(1, x, 1, p) item(2, x, 2, p) item(3, y, 1, q) item(4, x, 1, q) }\n"
                         "rule ab when item(id: ?i, a: x, b: 1) then print \"ab \", ?i end\n"
                         "rule ba when item(id: ?i, b: 1, a: x) then print \"ba \", ?i end\n"
@@ -892,7 +881,7 @@ TEST(discrimination_on_every_constant_slot)
 
 TEST(choice_of_constants)
 {
-    sn_engine *e = load("template site { value: symbol }\n"
+    sn_engine *e = t_load("template site { value: symbol }\n"
                         "template hit { by: symbol  site: symbol = none }\n"
                         "facts { site(groin) site(buttock) site(sit_bone) }\n"
                         "rule a when site(value: ?v & groin | buttock) then assert hit(by: a, site: ?v) end\n");
@@ -946,7 +935,7 @@ TEST(rules_at_the_size_limits)
 {
     char *text = repeat("template t { n: int }\nfacts { t(n: 1) }\nrule deep when\n",
                         "  t(n: ?)\n", 1000, "then print \"deep\" end\n");
-    sn_engine *e = load(text);
+    sn_engine *e = t_load(text);
     free(text);
     sn_stats st;
     sn_get_stats(e, &st);
@@ -956,7 +945,7 @@ TEST(rules_at_the_size_limits)
 
     text = repeat("template t { n: int }\nfacts { t(n: 1) t(n: 2) }\nrule wide when\n",
                   "  t(n: 1) or t(n: 2)\n", 10, "then print \"x\" end\n");
-    e = load(text);
+    e = t_load(text);
     free(text);
     char *out = run(e, -1);
     size_t lines = 0;
@@ -985,7 +974,7 @@ static char *how_of(sn_engine *e, const char *pattern, sn_format fmt)
 
 TEST(how_shows_a_shared_derivation_once)
 {
-    sn_engine *e = load("template n { i: int }\ntemplate p { i: int }\ntemplate q { i: int }\n"
+    sn_engine *e = t_load("template n { i: int }\ntemplate p { i: int }\ntemplate q { i: int }\n"
                         "facts { n(0) }\n"
                         "rule split when n(i: ?i & < 20) then conclude p(i: ?i) conclude q(i: ?i) end\n"
                         "rule join when p(i: ?i) q(i: ?i) then conclude n(i: ?i + 1) end\n");
@@ -1028,7 +1017,7 @@ TEST(lex_agenda_in_a_search_tree)
     for (int i = 1; i <= N; i++)
         at += (size_t)snprintf(text + at, cap - at, " t(%d)", i);
     snprintf(text + at, cap - at, " }\n");
-    sn_engine *e = load(text);
+    sn_engine *e = t_load(text);
     free(text);
     sn_set_strategy(e, SN_LEX);
     CHECK(add(e, "rule one when t(i: ?i) then print \"one \", ?i end\n"));
@@ -1061,7 +1050,7 @@ TEST(recommendations_are_withdrawn_with_their_match)
 
 TEST(case_tests_run_and_fail)
 {
-    sn_engine *e = load("template f { name: symbol }\ntemplate dx { name: symbol }\n"
+    sn_engine *e = t_load("template f { name: symbol }\ntemplate dx { name: symbol }\n"
                         "rule r when f(name: a) then conclude dx(name: x) cf 0.5 end\n"
                         "case good given f(a) expect dx(name: x, cf: 0.5) not dx(name: y) end\n"
                         "case bad given f(b) expect dx(name: x) end\n");
@@ -1100,7 +1089,7 @@ TEST(query_reports_bad_patterns)
  * diagnostics and the rules' places give the script's lines. */
 TEST(load_a_piece_at_its_line)
 {
-    sn_engine *e = load("template t { n: int }\n");
+    sn_engine *e = t_load("template t { n: int }\n");
     const char good[] = "rule r when t(n: 1) then\n    assert t(n: 2)\nend\n";
     sn_report r = {0};
     CHECK(t_ok(sn_load_string_at(e, "script.txt", 500, good, strlen(good), &r)));
@@ -1121,7 +1110,7 @@ TEST(load_a_piece_at_its_line)
  * go by rule name still do (recommendations of the same salience). */
 TEST(rules_in_name_order_across_loads)
 {
-    sn_engine *e = load("template t { n: int }\n");
+    sn_engine *e = t_load("template t { n: int }\n");
     const char *names[] = {"m", "c", "x", "a", "q", "b", "z", "k"};
     char text[128];
     for (unsigned i = 0; i < 8; i++) {

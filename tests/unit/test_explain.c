@@ -19,17 +19,6 @@ static const char *const KB =
     "rule weak when f(name: a) then conclude d(name: t) cf 0.5 end\n"
     "rule up when ?s <- stage(value: ?n & < 1) d(name: t) then modify ?s (value: ?n + 1) end\n";
 
-static sn_engine *load(const char *text)
-{
-    sn_engine *e = sn_new();
-    sn_report r = {0};
-    if (!t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)))
-        printf("load failed:\n%s", r.text);
-    sn_report_free(&r);
-    sn_set_output(e, NULL);
-    return e;
-}
-
 /* What FN wrote about F (or the network), as a string the caller frees. */
 static char *why_text(sn_engine *e, const sn_fact *f, sn_format fmt)
 {
@@ -49,7 +38,7 @@ static sn_fact *one(sn_engine *e, const char *pattern)
 
 TEST(exists_is_explained_by_the_fact_of_its_firing)
 {
-    sn_engine *e = load(KB);
+    sn_engine *e = t_load(KB);
     sn_fact *x = t_assert(e, "site(value: x)", NULL);
     t_assert(e, "f(name: a)", NULL);
     t_run(e, -1, NULL);
@@ -89,7 +78,7 @@ TEST(exists_is_explained_by_the_fact_of_its_firing)
 
 TEST(withdrawal_names_the_fact_that_blocks_the_not)
 {
-    sn_engine *e = load(KB);
+    sn_engine *e = t_load(KB);
     t_assert(e, "site(value: x)", NULL);
     t_assert(e, "f(name: a)", NULL);
     t_run(e, -1, NULL);
@@ -109,7 +98,7 @@ TEST(withdrawal_names_the_fact_that_blocks_the_not)
 
 TEST(step_reports_what_one_firing_changed)
 {
-    sn_engine *e = load(KB);
+    sn_engine *e = t_load(KB);
     t_assert(e, "site(value: x)", NULL);
     t_assert(e, "f(name: a)", NULL);
     sn_fact *s0 = t_assert(e, "stage(value: 0)", NULL);
@@ -144,7 +133,7 @@ TEST(step_reports_what_one_firing_changed)
 
 TEST(network_picture_has_every_node_and_count)
 {
-    sn_engine *e = load(KB);
+    sn_engine *e = t_load(KB);
     t_assert(e, "f(name: a)", NULL);
     char *buf = NULL;
     size_t len = 0;
@@ -172,7 +161,7 @@ TEST(network_picture_has_every_node_and_count)
 
 TEST(why_of_a_removed_rule_still_reads)
 {
-    sn_engine *e = load(KB);
+    sn_engine *e = t_load(KB);
     t_assert(e, "site(value: x)", NULL);
     t_assert(e, "f(name: a)", NULL);
     t_run(e, -1, NULL);
@@ -189,7 +178,7 @@ TEST(why_of_a_removed_rule_still_reads)
  * seen before is interned, and stays: that is left to a later change.) */
 TEST(queries_and_whynot_keep_no_memory)
 {
-    sn_engine *e = load(KB);
+    sn_engine *e = t_load(KB);
     CHECK(t_assert(e, "f(name: a)", NULL) != NULL);
     t_run(e, -1, NULL);
     FILE *null = fopen("/dev/null", "w");

@@ -10,17 +10,6 @@
 #include "calls.h"
 #include "unit.h"
 
-static sn_engine *load(const char *text)
-{
-    sn_engine *e = sn_new();
-    sn_report r = {0};
-    if (!t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)))
-        printf("load failed:\n%s", r.text);
-    sn_report_free(&r);
-    sn_set_output(e, NULL);
-    return e;
-}
-
 /* Run (LIMIT firings, < 0: to the end), capturing what `print` writes, one
  * line a firing. Caller frees. */
 static char *run(sn_engine *e, long limit, sn_stop *why)
@@ -66,7 +55,7 @@ static const char *stack(sn_engine *e)
 
 TEST(run_takes_the_starting_focus_then_main)
 {
-    sn_engine *e = load(THREE);
+    sn_engine *e = t_load(THREE);
     CHECK_STR(stack(e), "");
     char *out = run(e, -1, NULL);
     CHECK_STR(out, "b 1\na 1\nmain 1\n");
@@ -84,7 +73,7 @@ TEST(run_takes_the_starting_focus_then_main)
 
 TEST(focus_pushes_on_the_stack_first_named_on_top)
 {
-    sn_engine *e = load(THREE);
+    sn_engine *e = t_load(THREE);
     CHECK(t_ok(sn_focus(e, "a")));
     CHECK(t_ok(sn_focus(e, "c")));
     CHECK(!t_ok(sn_focus(e, "nope")));
@@ -98,7 +87,7 @@ TEST(focus_pushes_on_the_stack_first_named_on_top)
 
 TEST(a_module_with_an_empty_agenda_is_popped)
 {
-    sn_engine *e = load(THREE);
+    sn_engine *e = t_load(THREE);
     char *out = run(e, 1, NULL);
     CHECK_STR(out, "b 1\n");
     free(out);
@@ -120,7 +109,7 @@ TEST(a_module_with_an_empty_agenda_is_popped)
 
 TEST(focus_action_runs_the_module_then_comes_back)
 {
-    sn_engine *e = load("template n { v: int }\n"
+    sn_engine *e = t_load("template n { v: int }\n"
                         "module a\nmodule b\n"
                         "rule first salience 10 when n(v: 1) then print \"main first\" "
                         "focus a, b end\n"
@@ -136,7 +125,7 @@ TEST(focus_action_runs_the_module_then_comes_back)
 
 TEST(focus_of_the_module_on_top_pushes_nothing)
 {
-    sn_engine *e = load("template n { v: int }\n"
+    sn_engine *e = t_load("template n { v: int }\n"
                         "module a\nfocus a\n"
                         "rule in_a module a when n(v: ?x) then focus a print ?x end\n"
                         "facts { n(v: 1) n(v: 2) }\n");
@@ -149,7 +138,7 @@ TEST(focus_of_the_module_on_top_pushes_nothing)
 
 TEST(salience_orders_inside_a_module_only)
 {
-    sn_engine *e = load("template n { v: int }\n"
+    sn_engine *e = t_load("template n { v: int }\n"
                         "module a\nfocus a\n"
                         "rule main_high salience 100 when n(v: ?x) then print \"main 100\" end\n"
                         "rule a_low salience -5 module a when n(v: ?x) then print \"a -5\" end\n"
@@ -164,7 +153,7 @@ TEST(salience_orders_inside_a_module_only)
 
 TEST(reset_empties_the_stack_and_halt_keeps_it)
 {
-    sn_engine *e = load("template n { v: int }\n"
+    sn_engine *e = t_load("template n { v: int }\n"
                         "module a\nmodule b\nfocus a, b\n"
                         "rule stop module a when n(v: ?x) then print \"a \", ?x halt end\n"
                         "rule in_b module b when n(v: ?x) then print \"b \", ?x end\n"
@@ -189,7 +178,7 @@ TEST(reset_empties_the_stack_and_halt_keeps_it)
 
 TEST(truth_maintenance_does_not_wait_for_the_focus)
 {
-    sn_engine *e = load("template f { v: int }\ntemplate flag { v: int }\n"
+    sn_engine *e = t_load("template f { v: int }\ntemplate flag { v: int }\n"
                         "module screening\nmodule advice\nfocus screening, advice\n"
                         "rule flag_it module screening when f(v: ?x) then conclude flag(v: ?x) end\n"
                         "rule advise module advice when flag(v: ?x) then print \"advice \", ?x end\n"
@@ -221,7 +210,7 @@ TEST(truth_maintenance_does_not_wait_for_the_focus)
 TEST(the_stack_has_a_limit)
 {
     /* each firing focuses the other module: the stack grows by one a firing */
-    sn_engine *e = load("template count { n: int }\n"
+    sn_engine *e = t_load("template count { n: int }\n"
                         "module a\nmodule b\nfocus a\n"
                         "rule ping module a when ?c <- count(n: ?n) then modify ?c (n: ?n + 1) "
                         "focus b end\n"
@@ -238,7 +227,7 @@ TEST(the_stack_has_a_limit)
 
 TEST(without_modules_everything_is_main)
 {
-    sn_engine *e = load("template n { v: int }\n"
+    sn_engine *e = t_load("template n { v: int }\n"
                         "rule low salience -1 when n(v: ?x) then print \"low\" end\n"
                         "rule high salience 1 when n(v: ?x) then print \"high\" end\n"
                         "facts { n(v: 1) }\n");
@@ -254,7 +243,7 @@ TEST(without_modules_everything_is_main)
 
 TEST(modules_of_a_later_load_number_on)
 {
-    sn_engine *e = load("template n { v: int }\nmodule a\n");
+    sn_engine *e = t_load("template n { v: int }\nmodule a\n");
     sn_report r = {0};
     const char *more = "module b\nrule in_b module b when n(v: ?x) then print \"b\" end\n";
     CHECK(t_ok(sn_load_string(e, "more.sinew", more, strlen(more), &r)));

@@ -19,17 +19,6 @@ static const char kb[] =
     "query named(?n) when sign(name: ?n) end\n"
     "case first given sign(name: given_one) expect note(text: \"seen given_one\") end\n";
 
-static sn_engine *load(const char *text)
-{
-    sn_engine *e = sn_new();
-    sn_report r = {0};
-    if (!t_ok(sn_load_string(e, "t.sinew", text, strlen(text), &r)))
-        printf("load failed:\n%s", r.text);
-    sn_report_free(&r);
-    sn_set_output(e, NULL);
-    return e;
-}
-
 static size_t bytes(const sn_engine *e)
 {
     sn_stats s;
@@ -66,7 +55,7 @@ static bool one_case(sn_engine *e, FILE *sink, unsigned i, bool from_case)
 
 static void flat_over_cases(bool from_case)
 {
-    sn_engine *e = load(kb);
+    sn_engine *e = t_load(kb);
     FILE *sink = fopen("/dev/null", "w");
     CHECK(sink != NULL);
     if (!sink) {
@@ -99,7 +88,7 @@ TEST(case_start_forgets_a_cases_values) { flat_over_cases(true); }
  * is the rule's now: a reset does not take it away from the rule. */
 TEST(a_load_keeps_what_it_compiled)
 {
-    sn_engine *e = load(kb);
+    sn_engine *e = t_load(kb);
     CHECK(t_assert(e, "sign(name: first_seen_in_a_fact)", NULL) != NULL);
     const char more[] = "rule known when sign(name: first_seen_in_a_fact) then\n"
                         "    assert note(text: \"known\")\nend\n";
@@ -119,7 +108,7 @@ TEST(a_load_keeps_what_it_compiled)
 /* A case of the knowledge base runs the same after many others. */
 TEST(cases_still_pass)
 {
-    sn_engine *e = load(kb);
+    sn_engine *e = t_load(kb);
     FILE *sink = fopen("/dev/null", "w");
     for (unsigned i = 0; sink && i < 50; i++)
         one_case(e, sink, i, i % 2);
