@@ -457,12 +457,12 @@ static void find_what_matters(relevance *ch)
      * matters once, its conditions' templates' makers looked at (a
      * production matters when an action of it could fill a condition of
      * one that matters) */
-    uint32_t *todo = e_alloc(e, ((size_t)ch->nprods + 1) * sizeof *todo), ntodo = 0;
+    uint32_t *pending = e_alloc(e, ((size_t)ch->nprods + 1) * sizeof *pending), npending = 0;
     for (uint32_t i = 0; i < ch->nprods; i++)
         if (ch->matters[i])
-            todo[ntodo++] = i;
-    while (ntodo > 0) {
-        const prod *q = ch->prods[todo[--ntodo]];
+            pending[npending++] = i;
+    while (npending > 0) {
+        const prod *q = ch->prods[pending[--npending]];
         for (uint32_t l = 1; l <= q->depth; l++) {
             const node *n = relevance_cond(q, l);
             if (n->kind != N_JOIN && n->kind != N_EXISTS && n->kind != N_NEG)
@@ -475,12 +475,12 @@ static void find_what_matters(relevance *ch)
                     continue;
                 if (could_fill(e, m[k].a, n->am)) {
                     ch->matters[i] = true;
-                    todo[ntodo++] = i; /* each at most once: it matters now */
+                    pending[npending++] = i; /* each at most once: it matters now */
                 }
             }
         }
     }
-    e_free(e, todo);
+    e_free(e, pending);
     e_free(e, blockable_rule);
 }
 

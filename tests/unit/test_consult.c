@@ -426,13 +426,7 @@ static const char small_kb[] =
 
 static sn_engine *small(void)
 {
-    sn_engine *e = sn_new();
-    sn_report r = {0};
-    if (!t_ok(sn_load_string(e, "small", small_kb, sizeof small_kb - 1, &r)))
-        printf("load failed:\n%s", r.text);
-    sn_report_free(&r);
-    sn_set_output(e, NULL);
-    return e;
+    return t_load(small_kb);
 }
 
 static void answer(sn_engine *e, const char *tmpl, const char *value)
