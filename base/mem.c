@@ -7,10 +7,23 @@
 
 /* Each block is preceded by its payload size, padded to keep the payload
  * aligned for any type. */
+/* Each block is preceded by its header: its size, and whether it was
+ * carved from a slab (freed with the slab, never by free()). */
 typedef union header {
-    size_t size;
+    struct {
+        size_t size;
+        size_t slab;
+    };
     max_align_t align;
 } header;
+
+/* A slab: one malloc'd chunk that small blocks are carved from, one
+ * after another, while the cache is on. */
+enum { SLAB_BYTES = 64 * 1024 };
+typedef struct slab {
+    struct slab *next;
+    max_align_t align[];
+} slab;
 
 void mem_init(sn_mem *m)
 {
@@ -22,12 +35,15 @@ void mem_fini(sn_mem *m)
 {
     free(m->reserve_block);
     m->reserve_block = NULL;
+    /* the cache holds slab blocks only: they go with their slabs */
     for (int k = 0; k <= MEM_CLASSES; k++)
-        while (m->free_small[k]) {
-            union header *h = m->free_small[k];
-            m->free_small[k] = *(void **)(h + 1);
-            free(h);
-        }
+        m->free_small[k] = NULL;
+    for (slab *s = m->slabs, *next; s; s = next) {
+        next = s->next;
+        free(s);
+    }
+    m->slabs = NULL;
+    m->slab_next = m->slab_end = NULL;
 }
 
 /* Small blocks are allocated rounded up to their class, so any block on
@@ -97,6 +113,27 @@ static int draw(sn_mem *m, size_t size)
     return 1;
 }
 
+/* A small block of class K from the current slab (a new slab when it is
+ * full), or NULL when malloc has no slab to give. */
+static header *slab_carve(sn_mem *m, size_t k)
+{
+    size_t need = sizeof(header) + k * 8;
+    need = (need + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if ((size_t)(m->slab_end - m->slab_next) < need) {
+        slab *s = malloc(SLAB_BYTES);
+        if (!s)
+            return NULL;
+        s->next = m->slabs;
+        m->slabs = s;
+        m->slab_next = (char *)s->align;
+        m->slab_end = (char *)s + SLAB_BYTES;
+    }
+    header *h = (header *)m->slab_next;
+    m->slab_next += need;
+    h->slab = 1;
+    return h;
+}
+
 void *mem_alloc(sn_mem *m, size_t size)
 {
     if (size > SIZE_MAX - sizeof(header) || (refuse(m, size) && !draw(m, size))) {
@@ -105,13 +142,19 @@ void *mem_alloc(sn_mem *m, size_t size)
     }
     header *h = NULL;
     size_t k = size_class(size);
-    if (m->cache && size <= MEM_SMALL && m->free_small[k]) {
+    if (m->cache && size <= MEM_SMALL) {
         h = m->free_small[k];
-        m->free_small[k] = *(void **)(h + 1);
-    } else {
+        if (h)
+            m->free_small[k] = *(void **)(h + 1);
+        else
+            h = slab_carve(m, k);
+    }
+    if (!h) {
         h = malloc(sizeof *h + capacity(size));
         if (!h && draw(m, size))
             h = malloc(sizeof *h + capacity(size));
+        if (h)
+            h->slab = 0;
     }
     if (!h) {
         mem_failed(m);
@@ -123,6 +166,17 @@ void *mem_alloc(sn_mem *m, size_t size)
     if (m->used > m->peak)
         m->peak = m->used;
     return h + 1;
+}
+
+/* A slab block given back: kept for the next block of its class while the
+ * cache is on (its capacity is its class's); else left to its slab. */
+static void slab_release(sn_mem *m, header *h)
+{
+    if (!m->cache)
+        return;
+    size_t k = size_class(h->size);
+    *(void **)(h + 1) = m->free_small[k];
+    m->free_small[k] = h;
 }
 
 void *mem_calloc(sn_mem *m, size_t n, size_t size)
@@ -157,12 +211,27 @@ void *mem_realloc(sn_mem *m, void *p, size_t size)
             m->peak = m->used;
         return p;
     }
-    header *n = realloc(h, sizeof *n + capacity(size));
-    if (!n && draw(m, size - old))
+    header *n;
+    if (h->slab) {
+        /* a slab block cannot be realloc'd: moved to a block of its own */
+        n = malloc(sizeof *n + capacity(size));
+        if (!n && draw(m, size - old))
+            n = malloc(sizeof *n + capacity(size));
+        if (!n) {
+            mem_failed(m);
+            return NULL;
+        }
+        memcpy(n + 1, p, old);
+        n->slab = 0;
+        slab_release(m, h);
+    } else {
         n = realloc(h, sizeof *n + capacity(size));
-    if (!n) {
-        mem_failed(m);
-        return NULL;
+        if (!n && draw(m, size - old))
+            n = realloc(h, sizeof *n + capacity(size));
+        if (!n) {
+            mem_failed(m);
+            return NULL;
+        }
     }
     m->count++;
     n->size = size;
@@ -178,14 +247,10 @@ void mem_free(sn_mem *m, void *p)
         return;
     header *h = (header *)p - 1;
     m->used -= h->size;
-    if (m->cache && h->size <= MEM_SMALL) {
-        /* keep it for the next block of its class */
-        size_t k = size_class(h->size);
-        *(void **)(h + 1) = m->free_small[k];
-        m->free_small[k] = h;
-        return;
-    }
-    free(h);
+    if (h->slab)
+        slab_release(m, h);
+    else
+        free(h);
 }
 
 char *mem_strndup(sn_mem *m, const char *s, size_t len)

@@ -26,7 +26,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 
-enum { MEM_SMALL = 256, MEM_CLASSES = MEM_SMALL / 8 };
+enum { MEM_SMALL = 512, MEM_CLASSES = MEM_SMALL / 8 };
 
 typedef struct sn_mem {
     size_t used;       /* bytes live now (payload only) */
@@ -35,11 +35,16 @@ typedef struct sn_mem {
     long fail_after;   /* < 0: never; else this many allocations succeed, then all fail */
     unsigned long count; /* allocations made */
     jmp_buf *oom;      /* where to go when an allocation fails; NULL: return NULL */
-    /* With `cache` set, freed blocks of up to MEM_SMALL bytes are kept by
-     * size (8-byte classes) and handed out again: the engine makes and
-     * drops many small objects of a few sizes. mem_fini releases them. */
+    /* With `cache` set, blocks of up to MEM_SMALL bytes are carved from
+     * 64 KiB slabs, and when freed are kept by size (8-byte classes) and
+     * handed out again: the engine makes and drops many small objects of
+     * a few sizes. A slab block freed with the cache off stays in its
+     * slab. mem_fini frees the slabs, and with them every block carved
+     * from them: the owner must have no use for any of them by then. */
     int cache;
     void *free_small[MEM_CLASSES + 1];
+    struct slab *slabs;
+    char *slab_next, *slab_end; /* the room left in the newest slab */
     size_t reserve;    /* bytes held back for finishing a change; 0: none */
     void *reserve_block; /* those bytes, while not drawn on */
     size_t drawn;      /* bytes allocated on the reserve since it was tapped */
@@ -52,7 +57,7 @@ typedef struct sn_mem {
 } sn_mem;
 
 void mem_init(sn_mem *);
-/* Release the blocks kept for reuse (nothing live is touched). */
+/* Release the slabs and the blocks kept for reuse. */
 void mem_fini(sn_mem *);
 
 /* Allocate SIZE bytes (uninitialised), or zeroed with mem_calloc. The

@@ -95,8 +95,8 @@ sn_engine *sn_new(void)
 
 static void engine_fini(engine *e)
 {
-    /* everything goes now: straight back to malloc, not into the cache
-     * (which would only be walked again by mem_fini) */
+    /* everything goes now: a block of a slab stays where it is (mem_fini
+     * frees the slabs whole), the others straight back to malloc */
     e->mem.cache = 0;
     whatif_free(e);
     agenda_clear(e);
@@ -122,10 +122,6 @@ static void engine_fini(engine *e)
     e_free(e, e->amsig);
     for (struct tmpl *t = e->tmpls; t; t = t->next)
         network_free_alpha(e, t);
-    for (struct rule *r = e->rules; r; r = r->next)
-        for (uint32_t i = 0; i < r->nprods; i++)
-            if (r->prods[i]->term && r->removed)
-                (void)0;
     /* node memories were freed with their tokens; kids arrays too */
     check_env_free(e->env);
     focus_fini(e);
