@@ -276,7 +276,7 @@ bool agg_remove(engine *e, node *n, token *t, const void *match)
 
 static token *bucket_of(const node *n, uint32_t h)
 {
-    return n->mem.b ? n->mem.b[h & n->mem.mask] : NULL;
+    return n->mem.b ? n->mem.b[h & n->mem.mask].head : NULL;
 }
 
 void agg_leave(engine *e, node *n, aentry *a)

@@ -46,7 +46,7 @@ static bool settled_rule(const struct rule *r)
     for (uint32_t i = 0; i < r->nprods; i++) {
         const node *term = r->prods[i]->term;
         for (uint32_t b = 0; term->mem.b && b <= term->mem.mask; b++)
-            for (const token *t = term->mem.b[b]; t; t = t->bnext)
+            for (const token *t = term->mem.b[b].head; t; t = t->bnext)
                 for (const struct just *j = t->sup; j; j = j->tnext)
                     if (j->target && j->target->cf > -1.0 && j->target->cf < 1.0)
                         return false;

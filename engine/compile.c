@@ -414,6 +414,18 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
         else
             alpha[na++] = k.extra;
     }
+    /* the keys deepest first (stable), so that one walk up a token's chain
+     * finds all their values (rete.c); the memory hashes its slots in the
+     * same order */
+    for (uint32_t i = 1; i < *nkeys; i++)
+        for (uint32_t j = i; j > 0 && keys[j - 1].level < keys[j].level; j--) {
+            jkey kx = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = kx;
+            uint32_t hx = hslots[j];
+            hslots[j] = hslots[j - 1];
+            hslots[j - 1] = hx;
+        }
     *jtest = and_all(e, join, nj, NULL);
     amem *am = amem_get(e, t, eqs, neq, and_all(e, alpha, na, NULL), tests_cf, hslots, *nkeys);
     e_free(e, eqs);

@@ -198,6 +198,19 @@ typedef struct bucketed {
     uint32_t n;
 } bucketed;
 
+/* A node's memory of tokens: buckets by key hash, each its first and last
+ * token, so that appending and unlinking read nothing but the token's own
+ * links (a token's bprev is NULL at the head, its bnext NULL at the tail). */
+typedef struct tbucket {
+    token *head, *tail;
+} tbucket;
+
+typedef struct tokmem {
+    tbucket *b;
+    uint32_t mask;       /* size - 1; 0 with b == NULL: empty */
+    uint32_t n;
+} tokmem;
+
 /* A constant equality an alpha memory discriminates on: SLOT holds one of
  * the NV values V (one constant, or a choice such as `site: groin |
  * buttock`). */
@@ -288,7 +301,7 @@ typedef struct jkey {
     int32_t rslot;        /* slot of the new fact */
     uint16_t level;       /* earlier fact: level */
     int32_t lslot;        /* and slot */
-} jkey;
+} jkey;                   /* a node's keys go deepest level first */
 
 struct node {
     nkind kind;
@@ -296,7 +309,7 @@ struct node {
     node *parent;
     node **kids;
     uint32_t nkids, capkids;
-    bucketed mem;         /* tokens, by key */
+    tokmem mem;           /* tokens, by key */
     uint32_t ntokens;
     amem *am;             /* JOIN, NEG, EXISTS; AGG over one pattern */
     uint32_t nkeys;
@@ -325,7 +338,7 @@ struct token {
     uint16_t level;       /* levels fit in 16 bits (jkey, cexpr) */
     bool dead;
     bool listed;          /* a top join's root token on the engine's busy list */
-    token *bnext, *bprev; /* owner's bucket */
+    token *bnext, *bprev; /* owner's bucket (tokmem) */
     token *snext, *sprev; /* siblings under parent */
     token *fnext, *fprev; /* f->tokens */
     union {

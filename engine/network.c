@@ -473,7 +473,7 @@ static void update_from_above(engine *e, node *n)
     if (!p->mem.b)
         return;
     for (uint32_t i = 0; i <= p->mem.mask; i++) {
-        for (token *t = p->mem.b[i], *next; t; t = next) {
+        for (token *t = p->mem.b[i].head, *next; t; t = next) {
             next = t->bnext;
             if (t->dead)
                 continue;
@@ -664,8 +664,8 @@ static void drop_tokens(engine *e, node *n)
     if (!n->mem.b)
         return;
     for (uint32_t i = 0; i <= n->mem.mask; i++)
-        while (n->mem.b[i])
-            token_delete(e, n->mem.b[i]);
+        while (n->mem.b[i].head)
+            token_delete(e, n->mem.b[i].head);
 }
 
 /* One rule less uses N: when none does, its tokens go and it leaves the
@@ -729,7 +729,7 @@ static void free_node_tokens(engine *e, node *n)
     if (n->mem.b) {
         /* the tokens themselves go with their pool */
         for (uint32_t i = 0; n->kind == N_AGG && i <= n->mem.mask; i++)
-            for (token *t = n->mem.b[i]; t; t = t->bnext)
+            for (token *t = n->mem.b[i].head; t; t = t->bnext)
                 agg_drop(e, n, t);
         e_free(e, n->mem.b);
         n->mem.b = NULL;

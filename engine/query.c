@@ -230,7 +230,7 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
     for (uint32_t i = 0; i < q->nprods && !failed; i++) {
         const prod *p = q->prods[i];
         for (uint32_t b = 0; p->term->mem.b && b <= p->term->mem.mask && !failed; b++)
-            for (token *t = p->term->mem.b[b]; t && n < nmatch && !failed; t = t->bnext) {
+            for (token *t = p->term->mem.b[b].head; t && n < nmatch && !failed; t = t->bnext) {
                 if (t->dead)
                     continue;
                 bool keep = true;

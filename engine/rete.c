@@ -21,6 +21,7 @@
 #include "alpha.h"
 #include "jtest.h"
 #include "rete.h"
+#include "verify.h"
 
 /* ---- hashing ------------------------------------------------------------ */
 
@@ -57,14 +58,41 @@ static uint32_t fact_key_hash(const amem *am, const struct fact *f)
 }
 
 
-static uint32_t token_key_hash(const node *n, const token *t)
+/* The values of N's keys in the chain of T, into OUT (N's keys go deepest
+ * first: one walk up the chain finds them all). */
+static inline void token_keys(const node *n, const token *t, const value **out)
+{
+    for (uint32_t i = 0; i < n->nkeys; i++) {
+        uint32_t level = n->keys[i].level;
+        while (t->level > level)
+            t = t->parent;
+        SN_ASSERT(t->level == level && t->f); /* a chain has a token at every level */
+        out[i] = &t->f->slots[n->keys[i].lslot];
+    }
+}
+
+static inline uint32_t keys_hash(const node *n, const value *const *lv)
 {
     uint32_t h = 0;
-    for (uint32_t i = 0; i < n->nkeys; i++) {
-        struct fact *f = token_fact(t, n->keys[i].level);
-        h = mix(h, key_hash(f->slots[n->keys[i].lslot]));
-    }
+    for (uint32_t i = 0; i < n->nkeys; i++)
+        h = mix(h, key_hash(*lv[i]));
     return h;
+}
+
+/* Do the key values LV of a token equal F's? */
+static inline bool keys_match(const node *n, const value *const *lv, const struct fact *f)
+{
+    for (uint32_t i = 0; i < n->nkeys; i++)
+        if (!value_eq(*lv[i], f->slots[n->keys[i].rslot]))
+            return false;
+    return true;
+}
+
+static uint32_t token_key_hash(const node *n, const token *t)
+{
+    const value *lv[32];
+    token_keys(n, t, lv);
+    return keys_hash(n, lv);
 }
 
 /* The token of an NCC's memory that a subnetwork result belongs to is the
@@ -86,9 +114,11 @@ bool node_hashed(const node *n)
     return n->nkeys > 0 || n->kind == N_NCC || n->kind == N_PARTNER || (n->kind == N_AGG && !n->am);
 }
 
-/* Buckets keep their entries oldest first: a bucket's head points back to
- * its tail (head->bprev), so appending is O(1); the tail's bnext is NULL.
- * The two list kinds (tokens, alpha entries) share the shape. */
+/* Buckets keep their entries oldest first. An alpha memory's bucket is its
+ * head, which points back to its tail (head->bprev), so appending is O(1);
+ * the tail's bnext is NULL. A node's bucket keeps its head and its tail
+ * (tbucket): a token comes and goes without a read of its neighbours or
+ * of the bucket, which are seldom in the cache. */
 #define BUCKET_APPEND(T, headp, x)                                                                 \
     do {                                                                                           \
         T *h_ = *(headp);                                                                          \
@@ -119,14 +149,37 @@ bool node_hashed(const node *n)
         }                                                                                          \
     } while (0)
 
-static void mem_grow_tokens(engine *e, bucketed *m)
+static inline void tbucket_append(tbucket *s, token *t)
+{
+    t->bnext = NULL;
+    t->bprev = s->tail;
+    if (s->tail)
+        s->tail->bnext = t;
+    else
+        s->head = t;
+    s->tail = t;
+}
+
+static inline void tbucket_unlink(tbucket *s, token *t)
+{
+    if (t->bprev)
+        t->bprev->bnext = t->bnext;
+    else
+        s->head = t->bnext;
+    if (t->bnext)
+        t->bnext->bprev = t->bprev;
+    else
+        s->tail = t->bprev;
+}
+
+static void mem_grow_tokens(engine *e, tokmem *m)
 {
     uint32_t nmask = m->mask * 2 + 1;
-    void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
+    tbucket *nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
     for (uint32_t i = 0; i <= m->mask; i++) {
-        for (token *t = m->b[i], *next; t; t = next) {
+        for (token *t = m->b[i].head, *next; t; t = next) {
             next = t->bnext;
-            BUCKET_APPEND(token, (token **)&nb[t->hash & nmask], t);
+            tbucket_append(&nb[t->hash & nmask], t);
         }
     }
     e_free(e, m->b);
@@ -136,27 +189,27 @@ static void mem_grow_tokens(engine *e, bucketed *m)
 
 static void mem_insert(engine *e, node *n, token *t)
 {
-    bucketed *m = &n->mem;
+    tokmem *m = &n->mem;
     if (!m->b)
         m->b = e_calloc(e, 1, sizeof *m->b);
     else if (node_hashed(n) && m->n > m->mask + 1)
         mem_grow_tokens(e, m);
-    BUCKET_APPEND(token, (token **)&m->b[t->hash & m->mask], t);
+    tbucket_append(&m->b[t->hash & m->mask], t);
     m->n++;
     n->ntokens++;
 }
 
 static void mem_unlink(node *n, token *t)
 {
-    bucketed *m = &n->mem;
-    BUCKET_UNLINK(token, (token **)&m->b[t->hash & m->mask], t);
+    tokmem *m = &n->mem;
+    tbucket_unlink(&m->b[t->hash & m->mask], t);
     m->n--;
     n->ntokens--;
 }
 
 static token *mem_bucket(const node *n, uint32_t h)
 {
-    return n->mem.b ? n->mem.b[h & n->mem.mask] : NULL;
+    return n->mem.b ? n->mem.b[h & n->mem.mask].head : NULL;
 }
 
 static void am_grow(engine *e, bucketed *m)
@@ -260,22 +313,26 @@ static void propagate(engine *e, node *n, token *t, struct fact *f)
 /* Does token T join with fact F at node N (keys, then the other tests)? */
 bool node_joins(engine *e, const node *n, token *t, struct fact *f)
 {
-    for (uint32_t i = 0; i < n->nkeys; i++) {
-        struct fact *g = token_fact(t, n->keys[i].level);
-        if (!value_eq(g->slots[n->keys[i].lslot], f->slots[n->keys[i].rslot]))
-            return false;
-    }
-    return jtest_run(e, n->jt, n->njt, t, f);
+    const value *lv[32];
+    token_keys(n, t, lv);
+    return keys_match(n, lv, f) && jtest_run(e, n->jt, n->njt, t, f);
+}
+
+/* The facts of N's alpha memory that join with T, whose key values are LV. */
+static uint32_t count_matches(engine *e, const node *n, token *t, const value *const *lv)
+{
+    uint32_t c = 0;
+    for (aentry *a = am_bucket(n->am, t->hash); a; a = a->bnext)
+        if (a->hash == t->hash && keys_match(n, lv, a->f) && jtest_run(e, n->jt, n->njt, t, a->f))
+            c++;
+    return c;
 }
 
 uint32_t node_count_matches(engine *e, const node *n, const token *t)
 {
-    uint32_t c = 0;
-    token *tok = (token *)t; /* node_joins reads it only */
-    for (aentry *a = am_bucket(n->am, t->hash); a; a = a->bnext)
-        if (a->hash == t->hash && node_joins(e, n, tok, a->f))
-            c++;
-    return c;
+    const value *lv[32];
+    token_keys(n, t, lv);
+    return count_matches(e, n, (token *)t, lv); /* read only */
 }
 
 static bool same_anchor(const token *a, const token *owner)
@@ -336,7 +393,24 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
     t->f = f;
     t->owner = n;
     t->level = n->level;
-    t->hash = 0;
+    /* the key values, read once for the hash and every join below */
+    const value *lv[32];
+    switch (n->kind) {
+    case N_NCC: t->hash = ptr_hash(parent, f); break;
+    case N_AGG: t->hash = n->am ? (n->nkeys ? token_key_hash(n, t) : 0) : ptr_hash(parent, f); break;
+    case N_PARTNER: {
+        token *a = result_anchor(n, t);
+        t->hash = a ? ptr_hash(a->parent, a->f) : 0;
+        break;
+    }
+    default:
+        token_keys(n, t, lv);
+        t->hash = keys_hash(n, lv);
+        break;
+    }
+    /* its bucket is fetched while the token is linked to its parent and fact */
+    if (n->mem.b)
+        __builtin_prefetch(&n->mem.b[t->hash & n->mem.mask], 1);
     t->dead = false;
     t->listed = false;
     t->bnext = t->bprev = NULL;
@@ -359,35 +433,26 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
             f->tokens->fprev = t;
         f->tokens = t;
     }
-    switch (n->kind) {
-    case N_NCC: t->hash = ptr_hash(parent, f); break;
-    case N_AGG: t->hash = n->am ? (n->nkeys ? token_key_hash(n, t) : 0) : ptr_hash(parent, f); break;
-    case N_PARTNER: {
-        token *a = result_anchor(n, t);
-        t->hash = a ? ptr_hash(a->parent, a->f) : 0;
-        break;
-    }
-    default: t->hash = n->nkeys ? token_key_hash(n, t) : 0; break;
-    }
     mem_insert(e, n, t);
 
     switch (n->kind) {
     case N_JOIN:
         for (aentry *a = am_bucket(n->am, t->hash), *next; a; a = next) {
             next = a->bnext;
-            if (a->hash == t->hash && node_joins(e, n, t, a->f))
+            if (a->hash == t->hash && keys_match(n, lv, a->f) &&
+                jtest_run(e, n->jt, n->njt, t, a->f))
                 propagate(e, n, t, a->f);
             if (t->dead)
                 return;
         }
         break;
     case N_NEG:
-        t->count = node_count_matches(e, n, t);
+        t->count = count_matches(e, n, t, lv);
         if (t->count == 0)
             propagate(e, n, t, NULL);
         break;
     case N_EXISTS:
-        t->count = node_count_matches(e, n, t);
+        t->count = count_matches(e, n, t, lv);
         if (t->count > 0)
             propagate(e, n, t, NULL);
         break;
@@ -666,7 +731,7 @@ static void clear_tree(engine *e, token *t)
         node *n = t->owner;
         if (n->kind == N_AGG)
             agg_drop(e, n, t);
-        n->mem.b[t->hash & n->mem.mask] = NULL;
+        n->mem.b[t->hash & n->mem.mask] = (tbucket){NULL, NULL};
         n->mem.n = 0;
         n->ntokens = 0;
         token_free(e, t);
@@ -703,14 +768,14 @@ void rete_clear(engine *e)
     for (uint32_t i = 0; i < e->nspecial; i++) {
         node *n = e->special_roots[i];
         for (uint32_t k = 0; n->mem.b && k <= n->mem.mask; k++) {
-            for (token *t = n->mem.b[k], *next; t; t = next) {
+            for (token *t = n->mem.b[k].head, *next; t; t = next) {
                 next = t->bnext;
                 clear_tree(e, token_kids(t));
                 if (n->kind == N_AGG)
                     agg_drop(e, n, t);
                 token_free(e, t);
             }
-            n->mem.b[k] = NULL;
+            n->mem.b[k] = (tbucket){NULL, NULL};
         }
         n->mem.n = 0;
         n->ntokens = 0;

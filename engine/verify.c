@@ -67,7 +67,7 @@ static uint64_t group_results(const node *n, const token *t)
     for (uint32_t k = 0; k < n->agg->npartners; k++) {
         const node *p = n->agg->partners[k];
         for (uint32_t b = 0; p->mem.b && b <= p->mem.mask; b++)
-            for (const token *r = p->mem.b[b]; r; r = r->bnext) {
+            for (const token *r = p->mem.b[b].head; r; r = r->bnext) {
                 const token *a = r;
                 while (a && a->level > n->level)
                     a = a->parent;
@@ -163,17 +163,17 @@ static const char *verify_node(engine *e, const node *n, uint64_t *nodes, uint64
     }
     uint32_t count = 0;
     for (uint32_t b = 0; n->mem.b && b <= n->mem.mask; b++) {
-        const token *head = n->mem.b[b], *last = NULL;
+        const token *head = n->mem.b[b].head, *last = NULL;
         for (const token *t = head; t; last = t, t = t->bnext) {
-            if (t != head && t->bprev != last)
+            if (t->bprev != last)
                 BROKEN(e, "a bucket whose links disagree");
             const char *why = verify_token(e, n, t, b);
             if (why)
                 return why;
             count++;
         }
-        if (head && head->bprev != last)
-            BROKEN(e, "a bucket whose head does not point at its tail");
+        if (n->mem.b[b].tail != last)
+            BROKEN(e, "a bucket whose tail is not its last token");
     }
     if (count != n->mem.n || count != n->ntokens)
         BROKEN(e, "a node holds %u tokens but counts %u (memory) and %u (node)", count,

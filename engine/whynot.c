@@ -98,7 +98,7 @@ static void why_stuck(engine *e, const prod *p, uint32_t level, candidate *c)
         struct fact *v[4];
         uint32_t k = 0;
         for (uint32_t i = 0; n->mem.b && i <= n->mem.mask && !k; i++)
-            for (const token *t = n->mem.b[i]; t && !k; t = t->bnext)
+            for (const token *t = n->mem.b[i].head; t && !k; t = t->bnext)
                 if (!t->dead && t->count > 0)
                     k = witness_blocked(e, n, t, v, 4);
         if (n->kind == N_NCC && n->exists) {
@@ -141,7 +141,7 @@ static void all_held(engine *e, const prod *p, const struct tmpl *t, candidate *
     const node *term = p->term;
     unsigned waiting = 0;
     for (uint32_t i = 0; term->mem.b && i <= term->mem.mask; i++)
-        for (const token *k = term->mem.b[i]; k; k = k->bnext)
+        for (const token *k = term->mem.b[i].head; k; k = k->bnext)
             waiting += k->act != NULL;
     if (waiting) {
         snprintf(c->detail, sizeof c->detail, "it matches and waits on the agenda (%u activation%s): run",

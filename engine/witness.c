@@ -77,7 +77,7 @@ static const token *group_twin(const node *first, const token *o)
         return NULL;
     }
     for (uint32_t i = 0; first->mem.b && i <= first->mem.mask; i++)
-        for (const token *k = first->mem.b[i]; k; k = k->bnext)
+        for (const token *k = first->mem.b[i].head; k; k = k->bnext)
             if (!k->parent && k->f == o->f && !k->dead)
                 return k;
     return NULL;
