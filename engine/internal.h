@@ -107,6 +107,13 @@ struct tmpl {
     struct tmpl *next;          /* in the engine's list */
 };
 
+/* A place in working memory's table: a fact and its hash, so a probe
+ * reads a fact only when the hashes agree. */
+typedef struct wmslot {
+    uint32_t hash;
+    struct fact *f;               /* NULL: empty */
+} wmslot;
+
 typedef struct aentry {
     struct fact *f;
     amem *am;
@@ -127,7 +134,6 @@ struct fact {
     uint8_t cause_kind;           /* watch_cause */
     sn_origin origin;
     const sym *source;   /* facts block or case name */
-    struct fact *hnext;           /* working-memory hash chain */
     struct fact *tprev, *tnext;   /* in t's list */
     struct fact *gnext;           /* all facts, by id; or the withdrawn list */
     struct fact *gprev;
@@ -440,7 +446,7 @@ struct rule {
     bool query;
     const sym **params;      /* its parameters' names, without '?' */
     uint32_t nparams;
-    uint64_t nanos;          /* time in its firings, when the engine profiles */
+    uint64_t nanos;          /* time from its firings to the next, when the engine profiles */
     uint32_t module;         /* its module's number (focus.c); 0: main */
 };
 
@@ -543,7 +549,7 @@ struct sn_engine {
                                 the place in it (load.c) */
 
     /* working memory */
-    struct fact **wm;        /* hash of live facts */
+    wmslot *wm;              /* the live facts by hash (wm.c) */
     uint32_t wm_mask, nfacts;
     struct fact *all_first, *all_last;
     struct fact *withdrawn;  /* concluded, then withdrawn (when recording) */

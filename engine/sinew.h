@@ -406,9 +406,10 @@ int sn_rule_salience(const sn_rule *);
 /* The number of its module (sn_module_name). */
 unsigned sn_rule_module(const sn_rule *);
 uint64_t sn_rule_fired(const sn_rule *);
-/* Seconds spent in the rule's firings (its actions and what they set off
- * in the network), counted while profiling is on (sn_set_profile: off at
- * first). */
+/* Seconds spent in the rule's firings (its actions, what they set off in
+ * the network, and choosing the activation that fires next: the clock is
+ * read once per firing), counted while profiling is on (sn_set_profile:
+ * off at first). */
 double sn_rule_seconds(const sn_rule *);
 void sn_set_profile(sn_engine *, bool);
 /* "rules/hip.sinew:12" */
