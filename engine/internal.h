@@ -570,11 +570,11 @@ struct sn_engine {
     uint32_t nbusy, capbusy;
     uint64_t nnodes;
     /* Tokens not in use, by address (no link through their cold memory):
-     * free ones at stack[0 .. nfree), ones that died during this operation
-     * at stack[capstack - ndead .. capstack), to be freed when it ends.
-     * capstack is at least the number of tokens ever made, so a death
-     * never allocates. */
-    token **tstack;
+     * free ones at tstack[0 .. nfree), ones that died during this
+     * operation at tdead[0 .. ndead), in order of death, to be freed when
+     * it ends. Both hold capstack, at least the number of tokens ever
+     * made, so a death never allocates. */
+    token **tstack, **tdead;
     uint64_t nfree, ndead, capstack, tmade;
     aentry *free_entries;
     pool token_pool, entry_pool; /* where tokens and entries come from (pool.h) */

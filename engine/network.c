@@ -757,7 +757,8 @@ void tokens_free_all(engine *e)
     e->busy = NULL;
     e->nbusy = 0;
     e_free(e, e->tstack);
-    e->tstack = NULL;
+    e_free(e, e->tdead);
+    e->tstack = e->tdead = NULL;
     e->nfree = e->ndead = e->capstack = e->tmade = 0;
     e->free_entries = NULL;
     pool_fini(e, &e->token_pool);

@@ -82,10 +82,19 @@ static inline uint32_t keys_hash(const node *n, const value *const *lv)
 /* Do the key values LV of a token equal F's? */
 static inline bool keys_match(const node *n, const value *const *lv, const struct fact *f)
 {
-    for (uint32_t i = 0; i < n->nkeys; i++)
-        if (!value_eq(*lv[i], f->slots[n->keys[i].rslot]))
+    for (uint32_t i = 0; i < n->nkeys; i++) {
+        value a = *lv[i], b = f->slots[n->keys[i].rslot];
+        /* most keys are of one type on both sides: compared inline */
+        if (a.type == b.type ? !value_same(a, b) : !value_eq(a, b))
             return false;
+    }
     return true;
+}
+
+/* N's tests beyond its keys (most nodes have none: no call then). */
+static inline bool join_tests(engine *e, const node *n, token *t, const struct fact *f)
+{
+    return !n->njt || jtest_run(e, n->jt, n->njt, t, f);
 }
 
 static uint32_t token_key_hash(const node *n, const token *t)
@@ -192,8 +201,8 @@ static void mem_insert(engine *e, node *n, token *t)
     tokmem *m = &n->mem;
     if (!m->b)
         m->b = e_calloc(e, 1, sizeof *m->b);
-    else if (node_hashed(n) && m->n > m->mask + 1)
-        mem_grow_tokens(e, m);
+    else if (m->n > m->mask + 1 && m->mask && node_hashed(n))
+        mem_grow_tokens(e, m); /* (an unhashed memory keeps its one bucket) */
     tbucket_append(&m->b[t->hash & m->mask], t);
     m->n++;
     n->ntokens++;
@@ -234,17 +243,16 @@ aentry *am_bucket(const amem *am, uint32_t h)
 
 /* ---- tokens ------------------------------------------------------------- */
 
-/* Room in the stack of unused tokens for one more token made: grown
- * before the token exists, the dead ones moved up to the new top. */
+/* Room in the stacks of unused tokens for one more token made: grown
+ * before the token exists. */
 static void tstack_reserve(engine *e)
 {
     if (e->tmade < e->capstack)
         return;
     uint64_t cap = e->capstack ? e->capstack * 2 : 256;
-    token **s = e_realloc(e, e->tstack, cap * sizeof *s);
-    memmove(s + cap - e->ndead, s + e->capstack - e->ndead, e->ndead * sizeof *s);
-    e->tstack = s;
-    e->capstack = cap;
+    e->tstack = e_realloc(e, e->tstack, cap * sizeof *e->tstack);
+    e->tdead = e_realloc(e, e->tdead, cap * sizeof *e->tdead);
+    e->capstack = cap; /* after both: memory that runs out leaves it as it was */
 }
 
 /* Both cache lines of a token (96 bytes at a 32-byte boundary) asked for
@@ -282,17 +290,11 @@ static void token_free(engine *e, token *t)
 
 void rete_free_dead(engine *e)
 {
-    /* the dead move down onto the free (the two may meet), turned round
-     * so that the last to die, the warmest, is reused first */
+    /* on top of the free, in order of death: the last to die, the
+     * warmest, is reused first */
     if (!e->ndead)
         return;
-    token **d = e->tstack + e->nfree;
-    memmove(d, e->tstack + e->capstack - e->ndead, e->ndead * sizeof *d);
-    for (uint64_t i = 0, j = e->ndead; i + 1 < j; i++, j--) {
-        token *x = d[i];
-        d[i] = d[j - 1];
-        d[j - 1] = x;
-    }
+    memcpy(e->tstack + e->nfree, e->tdead, e->ndead * sizeof *e->tdead);
     e->nfree += e->ndead;
     e->ndead = 0;
 }
@@ -300,7 +302,7 @@ void rete_free_dead(engine *e)
 void left_activate(engine *e, node *n, token *parent, struct fact *f);
 void token_delete(engine *e, token *t);
 
-static void delete_kids(engine *e, token *t)
+__attribute__((always_inline)) static inline void delete_kids(engine *e, token *t)
 {
     if (t->owner->kind == N_TERM)
         return;
@@ -323,15 +325,17 @@ bool node_joins(engine *e, const node *n, token *t, struct fact *f)
 {
     const value *lv[32];
     token_keys(n, t, lv);
-    return keys_match(n, lv, f) && jtest_run(e, n->jt, n->njt, t, f);
+    return keys_match(n, lv, f) && join_tests(e, n, t, f);
 }
 
-/* The facts of N's alpha memory that join with T, whose key values are LV. */
-static uint32_t count_matches(engine *e, const node *n, token *t, const value *const *lv)
+/* The facts of N's alpha memory that join with T, whose key values are LV
+ * (inline: it runs once per new partial match of a `not` or `exists`). */
+__attribute__((always_inline)) static inline uint32_t count_matches(engine *e, const node *n,
+                                                                    token *t, const value *const *lv)
 {
     uint32_t c = 0;
     for (aentry *a = am_bucket(n->am, t->hash); a; a = a->bnext)
-        if (a->hash == t->hash && keys_match(n, lv, a->f) && jtest_run(e, n->jt, n->njt, t, a->f))
+        if (a->hash == t->hash && keys_match(n, lv, a->f) && join_tests(e, n, t, a->f))
             c++;
     return c;
 }
@@ -447,7 +451,7 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
         for (aentry *a = am_bucket(n->am, t->hash), *next; a; a = next) {
             next = a->bnext;
             if (a->hash == t->hash && keys_match(n, lv, a->f) &&
-                jtest_run(e, n->jt, n->njt, t, a->f))
+                join_tests(e, n, t, a->f))
                 propagate(e, n, t, a->f);
             if (t->dead)
                 return;
@@ -545,7 +549,7 @@ void token_delete(engine *e, token *t)
     }
     e->ntokens--;
     /* unused once the operation ends; bnext stays: a loop may step on */
-    e->tstack[e->capstack - 1 - e->ndead++] = t;
+    e->tdead[e->ndead++] = t;
 }
 
 /* ---- alpha memories ------------------------------------------------------ */

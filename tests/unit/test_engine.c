@@ -109,6 +109,44 @@ TEST(join_on_shared_variable)
     sn_free(e);
 }
 
+/* Working memory is a set through many asserts and retracts: a fact asserted
+ * again is the one there, one retracted comes back new. (The table's
+ * probes and the moves that close its holes are checked at every call by
+ * the debug build's walk, verify.c.) */
+TEST(working_memory_through_retracts)
+{
+    sn_engine *e = t_load("template p { x: int, y: int }\n");
+    CHECK(e != NULL);
+    enum { N = 3000 };
+    static sn_fact *f[N];
+    char text[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(text, sizeof text, "p(x: %d, y: %d)", i, i % 7);
+        CHECK((f[i] = t_assert(e, text, NULL)) != NULL);
+    }
+    /* every third, in an order unlike the asserts' */
+    for (int k = 0; k < N; k++) {
+        int i = (int)(((long)k * 1009) % N);
+        if (i % 3 == 0)
+            CHECK(t_ok(sn_retract(e, f[i])));
+    }
+    sn_stats st;
+    sn_get_stats(e, &st);
+    CHECK_EQ_INT(st.facts, N - N / 3);
+    for (int i = 0; i < N; i++) {
+        snprintf(text, sizeof text, "p(x: %d, y: %d)", i, i % 7);
+        sn_fact *g = t_assert(e, text, NULL);
+        CHECK(g != NULL);
+        if (i % 3 != 0)
+            CHECK(g == f[i]);
+        else
+            CHECK(sn_fact_id(g) > (uint64_t)N);
+    }
+    sn_get_stats(e, &st);
+    CHECK_EQ_INT(st.facts, N);
+    sn_free(e);
+}
+
 TEST(negation_toggles_on_assert_and_retract)
 {
     sn_engine *e = load2(T_AB, "facts { a(1) }\n"
@@ -1136,6 +1174,7 @@ TEST(rules_in_name_order_across_loads)
 int main(void)
 {
     RUN(join_on_shared_variable);
+    RUN(working_memory_through_retracts);
     RUN(negation_toggles_on_assert_and_retract);
     RUN(modify_inside_a_loop);
     RUN(rules_loaded_after_facts_see_them);

@@ -277,6 +277,42 @@ TEST(mem_limit_and_counting)
     CHECK(mem_alloc(&m, 1) == NULL);
 }
 
+/* With the cache on, small blocks come from slabs and are reused by size;
+ * a slab block grown past the small sizes moves out with its bytes; with
+ * the cache off a freed slab block is not handed out again. */
+TEST(mem_slabs_and_reuse)
+{
+    sn_mem m;
+    mem_init(&m);
+    m.cache = 1;
+    char *a = mem_alloc(&m, 40), *b = mem_alloc(&m, 40);
+    CHECK(a && b && a != b);
+    CHECK(m.slabs != NULL);
+    memset(a, 'x', 40);
+    mem_free(&m, a);
+    char *c = mem_alloc(&m, 37); /* the same 8-byte class: a's block again */
+    CHECK(c == a);
+    memset(c, 'y', 37);
+    char *d = mem_realloc(&m, c, 5000); /* out of its slab */
+    CHECK(d != NULL && d != c);
+    CHECK(d[0] == 'y' && d[36] == 'y');
+    CHECK_EQ_INT(m.used, 5000 + 40);
+    char *big[400];
+    for (int i = 0; i < 400; i++) /* several slabs' worth */
+        CHECK((big[i] = mem_alloc(&m, 512)) != NULL);
+    for (int i = 0; i < 400; i++)
+        mem_free(&m, big[i]);
+    m.cache = 0;
+    mem_free(&m, b);
+    char *e = mem_alloc(&m, 40); /* from malloc: b stays where it was */
+    CHECK(e != NULL && e != b);
+    mem_free(&m, e);
+    mem_free(&m, d);
+    CHECK_EQ_INT(m.used, 0);
+    mem_fini(&m);
+    CHECK(m.slabs == NULL);
+}
+
 /* With max_errors, errors past the limit are counted but not kept, and
  * their notes are not hung on the diagnostic before them. */
 TEST(diag_limit_drops_notes_too)
@@ -355,6 +391,7 @@ int main(void)
     RUN(data_facts_are_packed);
     RUN(arena_alignment_and_reuse);
     RUN(mem_limit_and_counting);
+    RUN(mem_slabs_and_reuse);
     RUN(diag_limit_drops_notes_too);
     RUN(diagnostics_along_a_long_line);
     return UNIT_END();
