@@ -55,11 +55,12 @@ void sn_rows_free(sn_rows *r)
     memset(r, 0, sizeof *r);
 }
 
-/* One match: a token in a production's terminal. */
+/* One match: a token in a production's terminal, and the row its cells
+ * were read into. */
 typedef struct match {
-    const prod *p;
     const token *t;
     uint64_t first, second;  /* the ids of its facts at levels 1 and 2 (0: none) */
+    size_t row;
 } match;
 
 /* Oldest facts first: the matches' fact ids level by level, then the
@@ -73,14 +74,15 @@ static int by_facts(const void *a, const void *b)
         return x->first < y->first ? -1 : 1;
     if (x->second != y->second)
         return x->second < y->second ? -1 : 1;
-    uint32_t depth = x->p->depth > y->p->depth ? x->p->depth : y->p->depth;
+    const prod *xp = x->t->owner->prod, *yp = y->t->owner->prod;
+    uint32_t depth = xp->depth > yp->depth ? xp->depth : yp->depth;
     for (uint32_t l = 3; l <= depth; l++) {
         const struct fact *f = token_fact(x->t, l), *g = token_fact(y->t, l);
         uint64_t i = f ? f->id : 0, j = g ? g->id : 0;
         if (i != j)
             return i < j ? -1 : 1;
     }
-    return (x->p->alt > y->p->alt) - (x->p->alt < y->p->alt);
+    return (xp->alt > yp->alt) - (xp->alt < yp->alt);
 }
 
 /* M's N matches in by_facts's order. Levels 1 and 2 decide most of it:
@@ -222,12 +224,29 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
         }
     for (unsigned i = 0; i < nargs; i++)
         want[i] = arg_value(e, &args[i]);
+    /* each alternative's variable for each column (-1: it binds none),
+     * the first of its variables of that name */
+    int32_t *colvar = e_alloc(e, ((size_t)q->nprods * ncols + 1) * sizeof *colvar);
+    for (uint32_t i = 0; i < q->nprods; i++)
+        for (uint32_t k = 0; k < ncols; k++) {
+            const prod *p = q->prods[i];
+            int32_t j = 0;
+            while ((uint32_t)j < p->nvars && strcmp(p->vars[j].name, cols[k]) != 0)
+                j++;
+            colvar[i * ncols + k] = (uint32_t)j < p->nvars ? j : -1;
+        }
+    /* the cells, read row by row as the matches are found (the tokens and
+     * facts in the order they lie), and the place of each one's text */
+    textbuf tb = {0};
+    size_t *at = e_alloc(e, (nmatch * ncols + 1) * sizeof *at);
+    sn_value *cells = calloc(nmatch * ncols + 1, sizeof *cells);
+    bool ok = cells != NULL;
 
     /* the matches that bind each parameter to its argument, and pass the
      * tests of the inputs (the parameters no pattern binds) */
     size_t n = 0;
     bool failed = false;
-    for (uint32_t i = 0; i < q->nprods && !failed; i++) {
+    for (uint32_t i = 0; i < q->nprods && !failed && ok; i++) {
         const prod *p = q->prods[i];
         for (uint32_t b = 0; p->term->mem.b && b <= p->term->mem.mask && !failed; b++)
             for (token *t = p->term->mem.b[b].head; t && n < nmatch && !failed; t = t->bnext) {
@@ -245,51 +264,61 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
                     keep = cx_truth(cx_eval(&x, p->filter));
                     failed = x.failed;
                 }
-                if (keep) {
-                    const struct fact *f1 = token_fact(t, 1), *f2 = token_fact(t, 2);
-                    m[n++] = (match){p, t, f1 ? f1->id : 0, f2 ? f2->id : 0};
+                if (!keep)
+                    continue;
+                const struct fact *f1 = token_fact(t, 1), *f2 = token_fact(t, 2);
+                m[n] = (match){t, f1 ? f1->id : 0, f2 ? f2->id : 0, n};
+                for (uint32_t k = 0; k < ncols; k++) {
+                    int32_t j = colvar[p->alt * ncols + k];
+                    value v = j >= 0 ? var_of(t, &p->vars[j]) : v_nil();
+                    sn_value *c = &cells[n * ncols + k];
+                    c->is_number = value_is_number(v);
+                    c->number = c->is_number ? value_num(v) : 0;
+                    c->is_string = v.type == V_STRING;
+                    at[n * ncols + k] = text_add(&tb, v);
                 }
+                n++;
             }
     }
     if (failed) {
         snprintf(err, errsize, "query '%s': %s", name, sn_errmsg(e));
+        free(cells), free(tb.b);
+        e_free(e, at), e_free(e, colvar);
         e_free(e, cols), e_free(e, want), e_free(e, m);
         return SN_ERR_RUNTIME;
     }
     sort_matches(e, m, n);
-
-    /* each alternative's variable for each column (-1: it binds none),
-     * the first of its variables of that name */
-    int32_t *colvar = e_alloc(e, ((size_t)q->nprods * ncols + 1) * sizeof *colvar);
-    for (uint32_t i = 0; i < q->nprods; i++)
-        for (uint32_t k = 0; k < ncols; k++) {
-            const prod *p = q->prods[i];
-            int32_t j = 0;
-            while ((uint32_t)j < p->nvars && strcmp(p->vars[j].name, cols[k]) != 0)
-                j++;
-            colvar[i * ncols + k] = (uint32_t)j < p->nvars ? j : -1;
+    /* the rows put in the matches' order, cycle by cycle: row r takes
+     * the row its match was read into */
+    sn_value *cell_tmp = e_alloc(e, (ncols + 1) * sizeof *cell_tmp);
+    size_t *at_tmp = e_alloc(e, (ncols + 1) * sizeof *at_tmp);
+    for (size_t r = 0; ok && ncols && r < n; r++) {
+        if (m[r].row == r || m[r].row == SIZE_MAX)
+            continue;
+        memcpy(cell_tmp, &cells[r * ncols], ncols * sizeof *cells);
+        memcpy(at_tmp, &at[r * ncols], ncols * sizeof *at);
+        size_t j = r;
+        for (;;) {
+            size_t from = m[j].row;
+            m[j].row = SIZE_MAX;
+            if (from == r) {
+                memcpy(&cells[j * ncols], cell_tmp, ncols * sizeof *cells);
+                memcpy(&at[j * ncols], at_tmp, ncols * sizeof *at);
+                break;
+            }
+            memcpy(&cells[j * ncols], &cells[from * ncols], ncols * sizeof *cells);
+            memcpy(&at[j * ncols], &at[from * ncols], ncols * sizeof *at);
+            j = from;
         }
-    textbuf tb = {0};
+    }
+    e_free(e, cell_tmp);
+    e_free(e, at_tmp);
     size_t ncells = n * ncols;
-    size_t *at = e_alloc(e, (ncells + 1) * sizeof *at);
     out->ncols = ncols;
     out->cols = calloc(ncols + 1, sizeof *out->cols);
-    bool ok = out->cols != NULL;
+    ok = ok && out->cols != NULL;
     for (uint32_t k = 0; ok && k < ncols; k++)
         ok = (out->cols[k] = strdup(cols[k])) != NULL;
-    sn_value *cells = calloc(ncells + 1, sizeof *cells);
-    ok = ok && cells;
-    for (size_t r = 0; ok && r < n; r++)
-        for (uint32_t k = 0; k < ncols; k++) {
-            const prod *p = m[r].p;
-            int32_t j = colvar[p->alt * ncols + k];
-            value v = j >= 0 ? var_of(m[r].t, &p->vars[j]) : v_nil();
-            sn_value *c = &cells[r * ncols + k];
-            c->is_number = value_is_number(v);
-            c->number = c->is_number ? value_num(v) : 0;
-            c->is_string = v.type == V_STRING;
-            at[r * ncols + k] = text_add(&tb, v);
-        }
     ok = ok && !tb.failed;
     /* the cells, then their texts, in one block that sn_rows_free frees */
     if (ok) {
