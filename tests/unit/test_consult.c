@@ -623,6 +623,43 @@ TEST(whatif_follows_rules_loaded_and_removed)
     sn_free(e);
 }
 
+/* The copy what-if tries answers on keeps its network between calls but
+ * no working memory: what a session holds for what-if does not grow with
+ * what it tried, and trying a question again costs the same bytes. */
+TEST(whatif_copy_holds_no_facts_between_calls)
+{
+    sn_engine *e = kb();
+    sn_stats st;
+    sn_get_stats(e, &st);
+    CHECK(st.whatif_bytes == 0 && st.whatif_facts == 0);
+    const sn_ask *pop = sn_ask_find(e, "pop");
+    char *text = whatif_text(e, pop, "yes");
+    CHECK(strstr(text, "red_flag(code: F09)") != NULL);
+    free(text);
+    sn_get_stats(e, &st);
+    CHECK(st.whatif_bytes > 0);
+    CHECK(st.whatif_facts == 0);
+    size_t rest = st.whatif_bytes;
+    const char *tries[] = {"no", "yes", "no", "yes"};
+    for (unsigned i = 0; i < 4; i++) {
+        text = whatif_text(e, pop, tries[i]);
+        CHECK(strncmp(text, "failed", 6) != 0);
+        free(text);
+        sn_get_stats(e, &st);
+        CHECK(st.whatif_facts == 0);
+        CHECK(st.whatif_bytes == rest);
+    }
+    /* choosing a question tries answers on the copy too */
+    const sn_ask *next = NULL;
+    CHECK(t_ok(sn_next_question(e, &next, NULL, 0, NULL)));
+    CHECK(next != NULL);
+    sn_get_stats(e, &st);
+    CHECK(st.whatif_facts == 0 && st.whatif_bytes > 0);
+    /* the session itself is untouched: its facts are its own */
+    CHECK(st.facts > 0);
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(consult_settling_the_top_diagnosis_asks_only_what_could_change_it);
@@ -631,6 +668,7 @@ int main(void)
     RUN(grouped_questions_record_their_items);
     RUN(whatif_tries_an_answer_and_changes_nothing);
     RUN(whatif_follows_rules_loaded_and_removed);
+    RUN(whatif_copy_holds_no_facts_between_calls);
     RUN(number_answers_are_decimal_and_finite);
     RUN(evidence_from_two_rules_together_keeps_the_consultation_going);
     RUN(a_rule_waiting_on_either_of_two_findings_and_another);
