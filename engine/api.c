@@ -254,6 +254,8 @@ void sn_get_stats(const sn_engine *e, sn_stats *s)
     s->beta_nodes = e->nnodes;
     s->bytes = e->mem.used;
     s->peak_bytes = e->mem.peak;
+    s->whatif_bytes = e->whatif ? e->whatif->mem.used : 0;
+    s->whatif_facts = e->whatif ? e->whatif->nfacts : 0;
 }
 
 

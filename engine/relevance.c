@@ -134,13 +134,34 @@ static void index_makers(relevance *ch)
                 ch->makers[ch->make_at[a->t->id + 1]++] = (maker){i, a};
 }
 
+/* AM's place in the memo of someone_makes, made on first use. */
+static fill_memo *memo_of(relevance *ch, const amem *am)
+{
+    uint32_t i = (uint32_t)(((uintptr_t)am >> 4) * 2654435761u) & ch->memo_mask;
+    while (ch->memo[i].am && ch->memo[i].am != am)
+        i = (i + 1) & ch->memo_mask;
+    ch->memo[i].am = am;
+    return &ch->memo[i];
+}
+
+/* Could a live production fill AM? What one action could fill does not
+ * change while the analysis is made, and a dead production stays dead,
+ * so each alpha memory's makers are looked at once, in order, however
+ * many conditions share it and however many rounds the dead take: the
+ * memo keeps the one found (asked again, it answers while that one
+ * lives; once it dies the search goes on past it). */
 static bool someone_makes(relevance *ch, const amem *am)
 {
     uint32_t n;
     const maker *m = makers_of(ch, am->t, &n);
-    for (uint32_t k = 0; k < n; k++)
-        if (!ch->dead[m[k].prod] && could_fill(ch->e, m[k].a, am))
-            return true;
+    fill_memo *f = memo_of(ch, am);
+    if (f->found && !ch->dead[m[f->at].prod])
+        return true;
+    if (f->found)
+        f->at++;
+    for (f->found = false; f->at < n; f->at++)
+        if (!ch->dead[m[f->at].prod] && could_fill(ch->e, m[f->at].a, am))
+            return f->found = true;
     return false;
 }
 
@@ -513,12 +534,20 @@ void relevance_init(relevance *ch, engine *e, bool all)
                 ch->prods[ch->nprods++] = r->prods[i];
     index_makers(ch);
     /* the dead make others dead: to a fixed point */
+    uint32_t nconds = 0;
+    for (uint32_t i = 0; i < ch->nprods; i++)
+        nconds += ch->prods[i]->depth;
+    for (ch->memo_mask = 15; ch->memo_mask < 2 * nconds; ch->memo_mask = 2 * ch->memo_mask + 1)
+        ;
+    ch->memo = e_calloc(e, (size_t)ch->memo_mask + 1, sizeof *ch->memo);
     for (bool changed = true; changed;) {
         changed = false;
         for (uint32_t i = 0; i < ch->nprods; i++)
             if (!ch->dead[i] && blocked(ch, ch->prods[i]))
                 ch->dead[i] = changed = true;
     }
+    e_free(e, ch->memo);
+    ch->memo = NULL;
     for (uint32_t i = 0; i < ch->nprods; i++) {
         if (ch->dead[i])
             continue;

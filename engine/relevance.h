@@ -37,6 +37,14 @@ typedef struct maker {
     const cact *a;
 } maker;
 
+/* While the dead are found: for an alpha memory, the first of its
+ * template's makers (from `at` on) that could fill it, while `found`. */
+typedef struct fill_memo {
+    const amem *am;      /* NULL: a free place */
+    uint32_t at;
+    bool found;
+} fill_memo;
+
 typedef struct relevance {
     engine *e;
     prod **prods;        /* every live rule's productions */
@@ -46,6 +54,8 @@ typedef struct relevance {
     maker *makers;
     uint32_t *make_at;
     bool *dead;          /* per production: it can never fire as things stand */
+    fill_memo *memo;     /* while the dead are found: by alpha memory, hashed */
+    uint32_t memo_mask;
     uint32_t *held;      /* conditions held in its closest match */
     bool *blockable;     /* it holds, and an answer could block a `not` of it */
     bool *matters;       /* completing or blocking it could change the report */

@@ -732,6 +732,11 @@ unsigned sn_rule_held(const sn_engine *, const sn_rule *, unsigned *conditions);
 typedef struct sn_stats {
     uint64_t facts, fired, activations, tokens, alpha_memories, beta_nodes;
     size_t bytes, peak_bytes;
+    /* the copy that what-if tries answers on (sn_whatif, sn_next_question),
+     * kept between calls once made: its bytes, and its facts (none between
+     * calls: the copy's working memory is emptied after each use) */
+    size_t whatif_bytes;
+    uint64_t whatif_facts;
 } sn_stats;
 void sn_get_stats(const sn_engine *, sn_stats *);
 

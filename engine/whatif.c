@@ -5,7 +5,10 @@
  * engine->whatif until the knowledge base changes) and the same given
  * facts, so trying never changes the session: not its facts, fact ids,
  * firings, records or output. The copy is brought up to date from the
- * session's given facts and unknown answers before each use.
+ * session's given facts and unknown answers before each use, and emptied
+ * after it: between uses it holds its network and no working memory, so
+ * what a session keeps for what-if does not grow with what was tried, and
+ * a use leaves behind no allocation it did not find.
  *
  * The report is judged by what a consultation's report leads with: the
  * red flags, the differential (facts of the template `diagnosis` at or
@@ -22,6 +25,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "engine.h"
 #include "internal.h"
 #include "tms.h"
 #include "whatif.h"
@@ -173,6 +177,23 @@ static sn_status sync(engine *c, const engine *e)
     if (st == SN_OK)
         st = sn_run(c, -1, NULL, NULL);
     return call_leave(c, st);
+}
+
+/* The copy at rest, after a use: its working memory emptied (facts,
+ * tokens, agenda, records) and the values the use brought in forgotten;
+ * the next use brings it up to date again (sync resets it anyway). */
+static sn_status copy_empty(engine *c)
+{
+    CALL_ENTER_REPAIR(c);
+    wm_clear(c);
+    forget_case_symbols(c);
+    return call_leave(c, SN_OK);
+}
+
+static void copy_rest(engine *e)
+{
+    if (e->whatif && copy_empty(e->whatif) != SN_OK)
+        whatif_free(e); /* the next use makes another */
 }
 
 static engine *copy_sync(engine *e)
@@ -385,6 +406,7 @@ void whatif_end(whatif *w)
 {
     if (!w)
         return;
+    copy_rest(w->e);
     snap_free(&w->base);
     e_free(w->e, w);
 }
@@ -542,5 +564,7 @@ sn_status sn_whatif(sn_engine *e, const sn_ask *k, const char *const *answers, u
 {
     CALL_ENTER(e);
     e->whatif_lost = false;
-    return call_leave(e, whatif_write(e, k, answers, n, out, err, errsize));
+    sn_status st = whatif_write(e, k, answers, n, out, err, errsize);
+    copy_rest(e);
+    return call_leave(e, st);
 }

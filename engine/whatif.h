@@ -2,7 +2,8 @@
  * the engine.
  *
  * The copy is compiled from the engine's sources once and kept (freed by
- * whatif_free); it is brought to the session's facts by whatif_begin.
+ * whatif_free); it is brought to the session's facts by whatif_begin and
+ * its working memory emptied again by whatif_end.
  */
 #ifndef SINEW_WHATIF_H
 #define SINEW_WHATIF_H

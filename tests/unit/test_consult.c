@@ -495,6 +495,42 @@ TEST(a_rule_waiting_on_either_of_two_findings_and_another)
     sn_free(e);
 }
 
+/* Rules die in rounds: one dead can take away the last maker of what
+ * another waits on. Here the readers come before their makers, so the
+ * first round finds `step(n: 1)` made by r4 and `step(n: 2)` by r1; only
+ * later rounds see that both makers of step 1 died, and with them r1 and
+ * r2: then no live rule waits on h (`more` has nothing to ask). */
+static const char *any_question(sn_engine *e)
+{
+    const sn_ask *k = NULL;
+    if (!t_ok(sn_next_question_any(e, &k, NULL, 0, NULL)))
+        return "(failed)";
+    return k ? sn_ask_template(k) : "(none)";
+}
+
+TEST(rules_that_die_in_later_rounds_take_their_readers_with_them)
+{
+    sn_engine *e = t_load("template diagnosis { name: symbol }\n"
+                          "template step { n: int }\n"
+                          "template h { value: symbol }\n"
+                          "ask h.value \"H?\" yes, no\n"
+                          "template a { value: symbol }\n"
+                          "ask a.value \"A?\" yes, no\n"
+                          "template b { value: symbol }\n"
+                          "ask b.value \"B?\" yes, no\n"
+                          "rule r1_next when step(n: 1) then conclude step(n: 2) end\n"
+                          "rule r2_dx when h(value: yes) step(n: 2)\n"
+                          "    then conclude diagnosis(name: x) cf 0.8 end\n"
+                          "rule r4_from_a when a(value: yes) then conclude step(n: 1) end\n"
+                          "rule r5_from_b when b(value: yes) then conclude step(n: 1) end\n");
+    CHECK_STR(any_question(e), "a");
+    answer(e, "a", "no");
+    CHECK_STR(any_question(e), "b"); /* b could still make step 1 */
+    answer(e, "b", "no");
+    CHECK_STR(any_question(e), "(none)");
+    sn_free(e);
+}
+
 static char *state(sn_engine *e)
 {
     size_t cap = 1 << 16, n = 0;
@@ -623,6 +659,43 @@ TEST(whatif_follows_rules_loaded_and_removed)
     sn_free(e);
 }
 
+/* The copy what-if tries answers on keeps its network between calls but
+ * no working memory: what a session holds for what-if does not grow with
+ * what it tried, and trying a question again costs the same bytes. */
+TEST(whatif_copy_holds_no_facts_between_calls)
+{
+    sn_engine *e = kb();
+    sn_stats st;
+    sn_get_stats(e, &st);
+    CHECK(st.whatif_bytes == 0 && st.whatif_facts == 0);
+    const sn_ask *pop = sn_ask_find(e, "pop");
+    char *text = whatif_text(e, pop, "yes");
+    CHECK(strstr(text, "red_flag(code: F09)") != NULL);
+    free(text);
+    sn_get_stats(e, &st);
+    CHECK(st.whatif_bytes > 0);
+    CHECK(st.whatif_facts == 0);
+    size_t rest = st.whatif_bytes;
+    const char *tries[] = {"no", "yes", "no", "yes"};
+    for (unsigned i = 0; i < 4; i++) {
+        text = whatif_text(e, pop, tries[i]);
+        CHECK(strncmp(text, "failed", 6) != 0);
+        free(text);
+        sn_get_stats(e, &st);
+        CHECK(st.whatif_facts == 0);
+        CHECK(st.whatif_bytes == rest);
+    }
+    /* choosing a question tries answers on the copy too */
+    const sn_ask *next = NULL;
+    CHECK(t_ok(sn_next_question(e, &next, NULL, 0, NULL)));
+    CHECK(next != NULL);
+    sn_get_stats(e, &st);
+    CHECK(st.whatif_facts == 0 && st.whatif_bytes > 0);
+    /* the session itself is untouched: its facts are its own */
+    CHECK(st.facts > 0);
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(consult_settling_the_top_diagnosis_asks_only_what_could_change_it);
@@ -631,8 +704,10 @@ int main(void)
     RUN(grouped_questions_record_their_items);
     RUN(whatif_tries_an_answer_and_changes_nothing);
     RUN(whatif_follows_rules_loaded_and_removed);
+    RUN(whatif_copy_holds_no_facts_between_calls);
     RUN(number_answers_are_decimal_and_finite);
     RUN(evidence_from_two_rules_together_keeps_the_consultation_going);
     RUN(a_rule_waiting_on_either_of_two_findings_and_another);
+    RUN(rules_that_die_in_later_rounds_take_their_readers_with_them);
     return UNIT_END();
 }
