@@ -246,6 +246,9 @@ struct amem {
     uint32_t nhash;       /* slots its joins hash on */
     int32_t *hash_slots;
     bucketed idx;         /* aentry lists */
+    uint32_t runs;        /* runs of entries of one hash in its buckets: it
+                             grows with these, not with its entries (many
+                             facts of one key share a bucket however big) */
     node **succ;          /* joins and negations fed, shallowest first
                            * (ties oldest first); visited from the end */
     uint32_t nsucc, capsucc;

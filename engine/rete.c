@@ -221,14 +221,26 @@ static token *mem_bucket(const node *n, uint32_t h)
     return n->mem.b ? n->mem.b[h & n->mem.mask].head : NULL;
 }
 
-static void am_grow(engine *e, bucketed *m)
+/* A's entry E goes at the end of its bucket: one more run when the
+ * bucket's last entry has another hash. */
+static inline void am_append(amem *am, void **bucket, aentry *x)
 {
+    aentry *h = *bucket;
+    if (!h || h->bprev->hash != x->hash)
+        am->runs++;
+    BUCKET_APPEND(aentry, (aentry **)bucket, x);
+}
+
+static void am_grow(engine *e, amem *am)
+{
+    bucketed *m = &am->idx;
     uint32_t nmask = m->mask * 2 + 1;
     void **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
+    am->runs = 0;
     for (uint32_t i = 0; i <= m->mask; i++) {
         for (aentry *a = m->b[i], *next; a; a = next) {
             next = a->bnext;
-            BUCKET_APPEND(aentry, (aentry **)&nb[a->hash & nmask], a);
+            am_append(am, &nb[a->hash & nmask], a);
         }
     }
     e_free(e, m->b);
@@ -638,9 +650,9 @@ void amem_add(engine *e, amem *am, struct fact *f)
     bucketed *m = &am->idx;
     if (!m->b)
         m->b = e_calloc(e, 1, sizeof *m->b);
-    else if (am->nhash && m->n > m->mask + 1)
-        am_grow(e, m);
-    BUCKET_APPEND(aentry, (aentry **)&m->b[a->hash & m->mask], a);
+    else if (am->nhash && am->runs > m->mask + 1)
+        am_grow(e, am);
+    am_append(am, &m->b[a->hash & m->mask], a);
     m->n++;
     if (am->succ_unsorted)
         succ_order(e, am);
@@ -655,7 +667,12 @@ static void amem_remove(engine *e, aentry *a)
     amem *am = a->am;
     struct fact *f = a->f;
     bucketed *m = &am->idx;
-    BUCKET_UNLINK(aentry, (aentry **)&m->b[a->hash & m->mask], a);
+    aentry **bucket = (aentry **)&m->b[a->hash & m->mask];
+    /* a run of one goes, and the runs on either side may become one */
+    aentry *before = a == *bucket ? NULL : a->bprev, *after = a->bnext;
+    if ((!before || before->hash != a->hash) && (!after || after->hash != a->hash))
+        am->runs -= before && after && before->hash == after->hash ? 2 : 1;
+    BUCKET_UNLINK(aentry, bucket, a);
     m->n--;
     for (token *t = f->tokens, *next; t; t = next) {
         next = t->fnext;
@@ -767,6 +784,7 @@ void rete_clear(engine *e)
             amem *am = a->am;
             am->idx.b[a->hash & am->idx.mask] = NULL;
             am->idx.n = 0;
+            am->runs = 0;
             f->entries = a->fnext;
             a->fnext = e->free_entries;
             e->free_entries = a;

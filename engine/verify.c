@@ -233,8 +233,10 @@ static bool in_tree(const amem *am)
 static const char *verify_amem(engine *e, const amem *am)
 {
     uint32_t count = 0;
+    uint32_t runs = 0;
     for (uint32_t b = 0; am->idx.b && b <= am->idx.mask; b++)
         for (const aentry *a = am->idx.b[b]; a; a = a->bnext) {
+            runs += a == am->idx.b[b] || a->bprev->hash != a->hash;
             if (a->am != am)
                 BROKEN(e, "an alpha entry in a memory it does not name");
             if ((a->hash & am->idx.mask) != b)
@@ -250,6 +252,8 @@ static const char *verify_amem(engine *e, const amem *am)
         }
     if (count != am->idx.n)
         BROKEN(e, "an alpha memory holds %u entries but counts %u", count, am->idx.n);
+    if (runs != am->runs)
+        BROKEN(e, "an alpha memory holds %u runs of one hash but counts %u", runs, am->runs);
     if (!in_tree(am))
         BROKEN(e, "an alpha memory not at the end of the path of its constants");
     return NULL;
