@@ -34,8 +34,11 @@ static bool eval_values(firing *fr, struct tmpl *t, cexpr **exprs, value *vals, 
 {
     ectx c = {.e = fr->e, .lv = fr->lv, .locals = fr->locals};
     for (uint32_t i = 0; i < t->nslots; i++) {
-        if (exprs[i])
-            vals[i] = cx_eval(&c, exprs[i]);
+        const cexpr *x = exprs[i];
+        if (x && x->kind == CX_VAR && x->slot >= 0 && fr->lv[x->level])
+            vals[i] = fr->lv[x->level]->slots[x->slot]; /* a slot's value, as most are */
+        else if (x)
+            vals[i] = cx_eval(&c, x);
         else
             vals[i] = base ? base[i] : t->slots[i].dflt;
         if (c.failed)
