@@ -28,35 +28,35 @@ static int by_string(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void text_of(rule_text *t, const ast_rule *r, const srcset *src, arena *a)
+/* B is a buffer the rules share: one text at a time is made in it. The
+ * actions are the end of the key. */
+static void text_of(rule_text *t, const ast_rule *r, const srcset *src, arena *a, fmt_buf *b)
 {
     const src_file *f = srcset_file(src, r->name.sp.file);
-    fmt_buf b = {.arena = a};
     t->rule = r;
     for (const ast_ce *c = r->conds; c; c = c->next)
         t->nconds++;
     t->conds = arena_alloc(a, (t->nconds + 1) * sizeof *t->conds);
     uint32_t i = 0;
     for (const ast_ce *c = r->conds; c; c = c->next) {
-        b.len = 0;
-        fmt_ce_line(&b, c, f);
-        t->conds[i++] = arena_strndup(a, b.text, b.len);
+        b->len = 0;
+        fmt_ce_line(b, c, f);
+        t->conds[i++] = arena_strndup(a, b->text, b->len);
     }
     qsort(t->conds, t->nconds, sizeof *t->conds, by_string);
-    b.len = 0;
-    for (const ast_action *x = r->actions; x; x = x->next) {
-        fmt_action_line(&b, x, f);
-        fmt_buf_put(&b, "\n", 1);
-    }
-    t->actions = arena_strndup(a, b.text ? b.text : "", b.len);
-    b.len = 0;
+    b->len = 0;
     for (i = 0; i < t->nconds; i++) {
-        fmt_buf_put(&b, t->conds[i], strlen(t->conds[i]));
-        fmt_buf_put(&b, "\n", 1);
+        fmt_buf_put(b, t->conds[i], strlen(t->conds[i]));
+        fmt_buf_put(b, "\n", 1);
     }
-    fmt_buf_put(&b, "\x1f", 1);
-    fmt_buf_put(&b, t->actions, strlen(t->actions));
-    t->key = arena_strndup(a, b.text, b.len);
+    fmt_buf_put(b, "\x1f", 1);
+    size_t at = b->len;
+    for (const ast_action *x = r->actions; x; x = x->next) {
+        fmt_action_line(b, x, f);
+        fmt_buf_put(b, "\n", 1);
+    }
+    t->key = arena_strndup(a, b->text, b->len);
+    t->actions = t->key + at;
 }
 
 /* By key; equal keys in the order they were written. */
@@ -197,9 +197,10 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
     rule_text *texts = arena_alloc(a, n * sizeof *texts);
     rule_text **v = arena_alloc(a, n * sizeof *v);
     uint32_t i = 0;
+    fmt_buf b = {.arena = a};
     for (const ast_decl *x = prog->decls; x; x = x->next)
         if (x->kind == DECL_RULE) {
-            text_of(&texts[i], &x->u.rule, src, a);
+            text_of(&texts[i], &x->u.rule, src, a, &b);
             v[i] = &texts[i];
             i++;
         }
