@@ -122,13 +122,21 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
 
 /* ---- the environment: what earlier loads declared ---- */
 
-/* One change to the environment, to be undone if the check fails. */
+/* One change to the environment, to be undone if the check fails. A load
+ * logs a few for every rule, so an entry is small: old bytes of up to
+ * UNDO_INLINE are kept in it, more (a name_map that grew) in the
+ * environment's arena, which the undoing rolls back after it. */
+enum { UNDO_INLINE = 16 };
 typedef struct undo {
-    enum { U_BYTES, U_INSERT } kind;
     void *at;                   /* U_BYTES: where; U_INSERT: the name_map */
+    uint32_t kind;              /* U_BYTES, U_INSERT */
     uint32_t size;              /* U_BYTES; U_INSERT: the slot */
-    unsigned char old[sizeof(name_map)];
+    union {
+        unsigned char bytes[UNDO_INLINE];
+        unsigned char *copy;
+    } old;
 } undo;
+enum { U_BYTES, U_INSERT };
 
 struct check_env {
     sn_mem *mem;
@@ -168,11 +176,19 @@ static void env_log(struct check_env *env, void *at, size_t size)
 {
     if (!env || !env->open)
         return;
+    unsigned char *copy = NULL;
+    if (size > UNDO_INLINE) {
+        copy = arena_alloc(env->a, size);
+        memcpy(copy, at, size);
+    }
     undo *u = log_push(env);
     u->kind = U_BYTES;
     u->at = at;
     u->size = (uint32_t)size;
-    memcpy(u->old, at, size);
+    if (copy)
+        u->old.copy = copy;
+    else
+        memcpy(u->old.bytes, at, size);
 }
 
 static void env_log_insert(struct check_env *env, name_map *m, uint32_t slot)
@@ -260,7 +276,7 @@ void check_env_rollback(check_env *env)
     while (env->nlog > 0) {
         undo *u = &env->log[--env->nlog];
         if (u->kind == U_BYTES) {
-            memcpy(u->at, u->old, u->size);
+            memcpy(u->at, u->size > UNDO_INLINE ? u->old.copy : u->old.bytes, u->size);
         } else {
             name_map *m = u->at;
             m->keys[u->size] = NULL;
@@ -448,7 +464,7 @@ typedef struct checker {
     check_env *env;
     diag_list *d;
     name_map unknown;           /* template names already reported unknown */
-    const_test *tests;
+    const_test *tests;          /* in the program's scratch arena */
     /* per rule */
     var *vars;
     uint32_t nvars, capvars;
@@ -1222,7 +1238,7 @@ static void check_cons(checker *c, ast_cons *k, pat_ctx *p, const char *slot)
         }
         check_value_type(c, p->s, &k->u.lit, slot);
         if (p->s && !p->neg && !p->under_or && !p->expect && c->rule) {
-            const_test *t = arena_alloc(c->a, sizeof *t);
+            const_test *t = arena_alloc(c->prog->scratch, sizeof *t);
             t->t = p->t;
             t->s = p->s;
             t->lit = &k->u.lit;
@@ -2615,6 +2631,9 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
 {
     checker c = {.prog = prog, .a = prog->arena, .env = env, .d = d};
     unsigned errors_before = d->nerrors;
+    /* the constant tests sweep 3 judges: in the scratch arena, given back
+     * at the end (what is rolled back in between was taken after this) */
+    arena_mark tests_mark = arena_get_mark(prog->scratch);
     map_init(&c.unknown, c.a, 8);
 
     /* sweep 1 */
@@ -2693,4 +2712,5 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
             WARN(&c, W_UNUSED_TEMPLATE, x->u.tmpl.name.sp, "template '%s' is never used",
                  x->u.tmpl.name.text);
     }
+    arena_rollback(prog->scratch, tests_mark);
 }
