@@ -602,6 +602,7 @@ cons_term
         {
             $$ = cons_new(ctx, CT_LIT, @$);
             $$->u.lit = *$1;
+            ctx->spare_lit = $1;
         }
     | cmp_op operand { $$ = cons_cmp(ctx, $1, $2, @$); DEPTH_CHECK($$, @$); }
     | TK_NAME '(' args_opt ')'
@@ -1000,6 +1001,7 @@ static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
     bool rule = strcmp(kind, "rule") == 0 || strcmp(kind, "query") == 0;
     ctx->arena = rule ? ctx->prog->rules : ctx->prog->arena;
     ctx->rule_begin = arena_get_mark(ctx->arena);
+    ctx->spare_lit = NULL;
 }
 
 /* What the arena holds from here on belongs to facts yet to come. */
@@ -1025,6 +1027,7 @@ static ast_fact *keep_fact(parse_ctx *ctx, ast_fact *f, bool no_lookahead)
             ast_fact head = *f;
             memcpy(name, f->tmpl.text, f->tmpl.len);
             arena_rollback(ctx->arena, ctx->fact_mark);
+            ctx->spare_lit = NULL;
             f = NEW(ast_fact);
             *f = head;
             f->args = NULL;
@@ -1063,7 +1066,7 @@ static ast_decl *decl_new(parse_ctx *ctx, ast_decl_kind kind, span sp)
 
 static ast_lit *lit_name(parse_ctx *ctx, ast_name n)
 {
-    ast_lit *l = NEW(ast_lit);
+    ast_lit *l = ctx_lit_new(ctx);
     l->type = TY_SYMBOL;
     l->u.s = n.text;
     l->len = n.len;
@@ -1073,7 +1076,7 @@ static ast_lit *lit_name(parse_ctx *ctx, ast_name n)
 
 static ast_lit *lit_string(parse_ctx *ctx, ast_str s)
 {
-    ast_lit *l = NEW(ast_lit);
+    ast_lit *l = ctx_lit_new(ctx);
     l->type = TY_STRING;
     l->u.s = s.text;
     l->len = s.len;
@@ -1104,6 +1107,7 @@ static ast_expr *ex_lit(parse_ctx *ctx, ast_lit *l)
 {
     ast_expr *e = ex_new(ctx, EX_LIT, l->sp);
     e->u.lit = *l;
+    ctx->spare_lit = l; /* copied: its room is the next literal's */
     return e;
 }
 
