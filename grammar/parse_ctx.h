@@ -49,10 +49,15 @@ typedef struct parse_ctx {
     const char **names;
     uint32_t *name_lens;
     uint32_t names_cap, names_n;
-    /* a literal whose contents an expression or a constraint copied: the
-     * next literal made takes its room (most literals are copied so), in
+    /* a literal whose contents the node made of it copied: the next
+     * literal made takes its room (most literals are copied so), in
      * ARENA; dropped when the arena changes or rolls back */
     ast_lit *spare_lit;
+    /* the pattern and the fact just parsed: every rule of the grammar
+     * that reads one copies it at once (each has it last, or only a `cf`
+     * expression after it), so no two of a kind are ever pending */
+    ast_pattern pat;
+    ast_fact fact;
 } parse_ctx;
 
 /* A zeroed literal: the spare one, or new from the arena. */

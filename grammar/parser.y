@@ -84,6 +84,7 @@ static void fact_mark(parse_ctx *);
 static ast_fact *keep_fact(parse_ctx *, ast_fact *, bool no_lookahead);
 static void end_recovery(parse_ctx *, span kw, int *errstatus);
 static ast_decl *decl_new(parse_ctx *, ast_decl_kind, span);
+static ast_pattern *pattern_new(parse_ctx *);
 static ast_lit *lit_name(parse_ctx *, ast_name);
 static ast_lit *lit_string(parse_ctx *, ast_str);
 static ast_lit *lit_negate(ast_lit *, span);
@@ -527,14 +528,14 @@ agg_source
 pattern
     : TK_NAME '(' pargs_opt ')'
         {
-            $$ = NEW(ast_pattern);
+            $$ = pattern_new(ctx);
             $$->tmpl = $1;
             $$->args = $3.head;
             $$->sp = @$;
         }
     | TK_VAR TK_ARROW TK_NAME '(' pargs_opt ')'
         {
-            $$ = NEW(ast_pattern);
+            $$ = pattern_new(ctx);
             $$->binding = $1;
             $$->tmpl = $3;
             $$->args = $5.head;
@@ -736,7 +737,8 @@ vars
 fact
     : TK_NAME '(' svals_opt ')'
         {
-            $$ = NEW(ast_fact);
+            $$ = &ctx->fact; /* copied by the rule that reads it (parse_ctx.h) */
+            memset($$, 0, sizeof *$$);
             $$->tmpl = $1;
             $$->args = $3.head;
             $$->sp = @$;
@@ -1042,6 +1044,10 @@ static ast_fact *keep_fact(parse_ctx *ctx, ast_fact *f, bool no_lookahead)
             memcpy(f->packed, packed, n);
         }
     }
+    if (f == &ctx->fact) { /* not packed: kept as it is */
+        f = NEW(ast_fact);
+        *f = ctx->fact;
+    }
     fact_mark(ctx);
     return f;
 }
@@ -1062,6 +1068,13 @@ static ast_decl *decl_new(parse_ctx *ctx, ast_decl_kind kind, span sp)
     d->kind = kind;
     d->sp = sp;
     return d;
+}
+
+/* The pattern being parsed: the rule that reads it copies it (parse_ctx.h). */
+static ast_pattern *pattern_new(parse_ctx *ctx)
+{
+    memset(&ctx->pat, 0, sizeof ctx->pat);
+    return &ctx->pat;
 }
 
 static ast_lit *lit_name(parse_ctx *ctx, ast_name n)
