@@ -31,7 +31,10 @@
 
 /* A table of the environment (LOG set) owns copies of its keys in LOG's
  * arena and writes each change to LOG's undo log; a table of one check
- * borrows its keys from the program. */
+ * borrows its keys from the program. A table the open transaction made
+ * (TXN is its number) goes whole when it rolls back, the map put back as
+ * it was before: what is done to such a table is not logged, so a load of
+ * many rules into tables it sized at once logs next to nothing. */
 typedef struct name_map {
     arena *a;
     const char **keys;
@@ -39,10 +42,13 @@ typedef struct name_map {
     void **vals;
     uint32_t cap, n;
     struct check_env *log;
+    uint32_t txn;
 } name_map;
 
 static void env_log(struct check_env *, void *at, size_t size);
 static void env_log_insert(struct check_env *, name_map *, uint32_t slot);
+static bool env_fresh(const struct check_env *, uint32_t txn);
+static uint32_t env_txn(const struct check_env *);
 
 static uint32_t hash_name(const char *s, uint32_t len)
 {
@@ -77,13 +83,15 @@ static void *map_get(const name_map *m, const char *s, uint32_t len)
     return m->vals[map_slot(m, s, len)];
 }
 
-static void map_grow(name_map *m)
+/* The same names in a table with room for EXPECT. */
+static void map_resize(name_map *m, uint32_t expect)
 {
-    if (m->log)
+    if (m->log && !env_fresh(m->log, m->txn))
         env_log(m->log, m, sizeof *m);
     name_map bigger;
-    map_init(&bigger, m->a, m->cap);
+    map_init(&bigger, m->a, expect);
     bigger.log = m->log;
+    bigger.txn = m->log ? env_txn(m->log) : 0;
     for (uint32_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
@@ -98,11 +106,18 @@ static void map_grow(name_map *m)
     *m = bigger;
 }
 
+/* Room for MORE names besides those in M without growing again. */
+static void map_reserve(name_map *m, uint32_t more)
+{
+    if ((uint64_t)m->n + more + 1 > m->cap / 2)
+        map_resize(m, m->n + more);
+}
+
 /* Store VAL under NAME unless present; returns the value already there. */
 static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
 {
     if ((m->n + 1) * 2 > m->cap)
-        map_grow(m);
+        map_resize(m, m->cap);
     uint32_t i = hash_name(s, len) & (m->cap - 1);
     while (m->keys[i]) {
         if (m->lens[i] == len && memcmp(m->keys[i], s, len) == 0)
@@ -111,7 +126,8 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
     }
     if (m->log) {
         s = arena_strndup(m->a, s, len);
-        env_log_insert(m->log, m, i);
+        if (!env_fresh(m->log, m->txn))
+            env_log_insert(m->log, m, i);
     }
     m->keys[i] = s;
     m->lens[i] = len;
@@ -152,10 +168,19 @@ struct check_env {
     uint32_t ntmpls;            /* templates so far: the next one's id */
     uint32_t nfuncs;            /* functions of the language so far: the next one's id */
     bool open;                  /* between check_env_begin and its end */
+    uint32_t txn;               /* transactions begun: the open one's number */
     arena_mark mark;
     undo *log;                  /* from mem */
     uint32_t nlog, caplog;
 };
+
+/* Was a table made in transaction TXN made in the open one? */
+static bool env_fresh(const struct check_env *env, uint32_t txn)
+{
+    return env->open && txn == env->txn;
+}
+
+static uint32_t env_txn(const struct check_env *env) { return env->txn; }
 
 static undo *log_push(struct check_env *env)
 {
@@ -259,6 +284,7 @@ void check_env_free(check_env *env)
 void check_env_begin(check_env *env)
 {
     env->open = true;
+    env->txn++;
     env->nlog = 0;
     env->mark = arena_get_mark(env->a);
 }
@@ -1416,6 +1442,7 @@ static void produced_lit(checker *c, slot_info *s, ast_lit *l)
         env_log(c->env, &s->produced, sizeof s->produced);
         map_init(&s->produced, c->env->a, 4);
         s->produced.log = c->env;
+        s->produced.txn = c->env->txn;
     }
     char buf[LIT_KEY_BUF];
     uint32_t len;
@@ -2659,7 +2686,18 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
                     produced_lit(&c, &t->slots[i], t->slots[i].decl->dflt);
     }
 
-    /* sweep 2 */
+    /* sweep 2; the environment's tables sized for what it adds first */
+    uint32_t nrules = 0, nfacts = 0, ncases = 0, nqueries = 0;
+    for (ast_decl *x = prog->decls; x; x = x->next) {
+        nrules += x->kind == DECL_RULE;
+        nfacts += x->kind == DECL_FACTS;
+        ncases += x->kind == DECL_CASE;
+        nqueries += x->kind == DECL_QUERY;
+    }
+    map_reserve(&env->rules, nrules);
+    map_reserve(&env->facts, nfacts);
+    map_reserve(&env->cases, ncases);
+    map_reserve(&env->queries, nqueries);
     for (ast_decl *x = prog->decls; x; x = x->next) {
         switch (x->kind) {
         case DECL_RULE:
