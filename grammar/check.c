@@ -436,7 +436,8 @@ typedef struct slot_info {
     ast_type type;
     bool type_ok;               /* false after E115: don't judge values */
     ast_ask *ask;         /* its answers are the slot's domain */
-    name_map produced;          /* constants facts and actions put here, by lit_key */
+    name_map produced;          /* constants facts and actions put here, by lit_key
+                                   (the key says it all: each value is the slot) */
     bool produced_any;          /* some producer puts a computed value */
     bool produced_untold;       /* some constants put here were not recorded */
 } slot_info;
@@ -1435,7 +1436,8 @@ static const char *lit_key(arena *a, const ast_lit *l, char buf[LIT_KEY_BUF], ui
 }
 
 /* Record that a fact or action can put L into slot S. The map keeps its
- * own copy of a new key (map_put with a log). */
+ * own copy of a new key (map_put with a log), which is all it keeps: a
+ * symbol's or a string's text follows the key's first byte. */
 static void produced_lit(checker *c, slot_info *s, ast_lit *l)
 {
     if (!s->produced.cap) {
@@ -1448,7 +1450,7 @@ static void produced_lit(checker *c, slot_info *s, ast_lit *l)
     uint32_t len;
     const char *key = lit_key(c->a, l, buf, &len);
     if (!map_get(&s->produced, key, len))
-        map_put(&s->produced, key, len, copy_lit(c->env->a, l));
+        map_put(&s->produced, key, len, s);
 }
 
 /* Record VALUE, an expression, put into slot S: a computed value could be
@@ -2604,10 +2606,11 @@ static const char *closest_value(const slot_info *s, ast_lit *l)
         for (ast_lit *x = s->ask->answers; x; x = x->next)
             if (x->type == l->type)
                 consider(&best, &bestd, &want, x->u.s);
+    const char kind = l->type == TY_SYMBOL ? 's' : 't'; /* lit_key's */
     for (uint32_t i = 0; i < s->produced.cap; i++) {
-        ast_lit *x = s->produced.vals[i];
-        if (s->produced.keys[i] && x->type == l->type)
-            consider(&best, &bestd, &want, x->u.s);
+        const char *key = s->produced.keys[i];
+        if (key && key[0] == kind)
+            consider(&best, &bestd, &want, key + 1);
     }
     return best;
 }
