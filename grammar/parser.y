@@ -1457,8 +1457,10 @@ unsigned parse_file_as(ast_program *prog, const srcset *src, uint32_t file, diag
         mem_failed(arena_mem(prog->arena));
         return 1;
     }
+    arena_mark names_table = arena_get_mark(prog->scratch); /* lexer.l, names_grow */
     sn_yyparse(scanner, &ctx); /* the scanner reads ctx.src (lexer.l, lex_input) */
     sn_yylex_destroy(scanner);
+    arena_rollback(prog->scratch, names_table);
     return ctx.nerrors;
 }
 
