@@ -100,7 +100,7 @@ void arena_free_before(arena *a, arena_mark m)
 
 void *arena_alloc(arena *a, size_t size)
 {
-    const size_t align = alignof(max_align_t);
+    const size_t align = ARENA_ALIGN;
     size = (size + align - 1) & ~(align - 1);
     if (size == 0)
         size = align;

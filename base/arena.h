@@ -19,7 +19,13 @@ typedef struct arena arena;
 arena *arena_new(sn_mem *);
 void arena_free(arena *);
 
-/* SIZE bytes, aligned for any type, zeroed. Borrowed: valid until
+/* What an arena's blocks are aligned to: 8 bytes, enough for pointers,
+ * 64-bit integers and doubles, so that the many small nodes of a program's
+ * tree and of the network waste no room to padding. A type that needs more
+ * (__int128, long double) comes from mem_alloc, which aligns for any type. */
+enum { ARENA_ALIGN = 8 };
+
+/* SIZE bytes, aligned to ARENA_ALIGN, zeroed. Borrowed: valid until
  * arena_free. Returns NULL only when the sn_mem has no oom target. */
 void *arena_alloc(arena *, size_t size);
 char *arena_strndup(arena *, const char *s, size_t len);

@@ -52,7 +52,8 @@ typedef struct agg_node {
 typedef struct agg_acc {
     uint64_t n;           /* matches */
     uint64_t nnum;        /* matches whose value is a number */
-    __int128 isum;        /* their integers, exactly */
+    __int128 isum;        /* their integers, exactly (so an accumulator comes
+                             from the heap, never an arena: arena.h) */
     double fsum;          /* their floats */
     uint64_t nfloat;
     agg_item **heap;      /* min or max: numeric items, best first */

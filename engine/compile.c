@@ -26,6 +26,7 @@
 
 #include "aggregate.h"
 #include "alloc.h"
+#include "cexpr.h"
 #include "compile.h"
 #include "eval.h"
 #include "internal.h"
@@ -90,16 +91,6 @@ static void var_add(cctx *c, const ast_name *n, uint16_t level, int32_t slot)
 
 /* ---- expressions ---------------------------------------------------------- */
 
-static cexpr *cx_new(engine *e, cx_kind kind, uint32_t nargs)
-{
-    cexpr *x = arena_alloc(e->code, sizeof *x);
-    x->kind = kind;
-    x->nargs = nargs;
-    if (nargs)
-        x->args = arena_alloc(e->code, nargs * sizeof *x->args);
-    return x;
-}
-
 value lit_value(engine *e, const ast_lit *l)
 {
     switch (l->type) {
@@ -109,22 +100,6 @@ value lit_value(engine *e, const ast_lit *l)
     case TY_FLOAT: return v_float(l->u.f);
     }
     return v_nil();
-}
-
-static cexpr *cx_const(engine *e, value v)
-{
-    cexpr *x = cx_new(e, CX_CONST, 0);
-    x->k = v;
-    return x;
-}
-
-static cexpr *cx_bin(engine *e, ast_op op, cexpr *a, cexpr *b)
-{
-    cexpr *x = cx_new(e, CX_BIN, 2);
-    x->op = (uint8_t)op;
-    x->args[0] = a;
-    x->args[1] = b;
-    return x;
 }
 
 /* A variable as seen from a pattern whose fact is at level SELF (0: not in
@@ -358,6 +333,11 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
     engine *e = c->e;
     conjuncts k = {0};
     bool tests_cf;
+    /* the tests are made in the rule's scratch arena: those the constants
+     * discriminated on and the join keys take over are not kept, the rest
+     * are copied out at the end */
+    arena *code = e->code;
+    e->code = c->a;
     struct tmpl *t = pattern_conjuncts(c, pat, self, &k, &tests_cf);
     cexpr *alpha[CONJ_MAX + 1], *join[CONJ_MAX + 1];
     uint32_t na = 0, nj = 0;
@@ -426,8 +406,10 @@ static amem *pattern_memory(cctx *c, const ast_pattern *pat, uint32_t self, jkey
             hslots[j] = hslots[j - 1];
             hslots[j - 1] = hx;
         }
-    *jtest = and_all(e, join, nj, NULL);
-    amem *am = amem_get(e, t, eqs, neq, and_all(e, alpha, na, NULL), tests_cf, hslots, *nkeys);
+    cexpr *jx = and_all(e, join, nj, NULL), *ax = and_all(e, alpha, na, NULL);
+    e->code = code;
+    *jtest = cx_copy(e, jx);
+    amem *am = amem_get(e, t, eqs, neq, cx_copy(e, ax), tests_cf, hslots, *nkeys);
     e_free(e, eqs);
     e_free(e, used);
     return am;

@@ -31,7 +31,10 @@
 
 /* A table of the environment (LOG set) owns copies of its keys in LOG's
  * arena and writes each change to LOG's undo log; a table of one check
- * borrows its keys from the program. */
+ * borrows its keys from the program. A table the open transaction made
+ * (TXN is its number) goes whole when it rolls back, the map put back as
+ * it was before: what is done to such a table is not logged, so a load of
+ * many rules into tables it sized at once logs next to nothing. */
 typedef struct name_map {
     arena *a;
     const char **keys;
@@ -39,10 +42,13 @@ typedef struct name_map {
     void **vals;
     uint32_t cap, n;
     struct check_env *log;
+    uint32_t txn;
 } name_map;
 
 static void env_log(struct check_env *, void *at, size_t size);
 static void env_log_insert(struct check_env *, name_map *, uint32_t slot);
+static bool env_fresh(const struct check_env *, uint32_t txn);
+static uint32_t env_txn(const struct check_env *);
 
 static uint32_t hash_name(const char *s, uint32_t len)
 {
@@ -77,13 +83,15 @@ static void *map_get(const name_map *m, const char *s, uint32_t len)
     return m->vals[map_slot(m, s, len)];
 }
 
-static void map_grow(name_map *m)
+/* The same names in a table with room for EXPECT. */
+static void map_resize(name_map *m, uint32_t expect)
 {
-    if (m->log)
+    if (m->log && !env_fresh(m->log, m->txn))
         env_log(m->log, m, sizeof *m);
     name_map bigger;
-    map_init(&bigger, m->a, m->cap);
+    map_init(&bigger, m->a, expect);
     bigger.log = m->log;
+    bigger.txn = m->log ? env_txn(m->log) : 0;
     for (uint32_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
@@ -98,11 +106,18 @@ static void map_grow(name_map *m)
     *m = bigger;
 }
 
+/* Room for MORE names besides those in M without growing again. */
+static void map_reserve(name_map *m, uint32_t more)
+{
+    if ((uint64_t)m->n + more + 1 > m->cap / 2)
+        map_resize(m, m->n + more);
+}
+
 /* Store VAL under NAME unless present; returns the value already there. */
 static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
 {
     if ((m->n + 1) * 2 > m->cap)
-        map_grow(m);
+        map_resize(m, m->cap);
     uint32_t i = hash_name(s, len) & (m->cap - 1);
     while (m->keys[i]) {
         if (m->lens[i] == len && memcmp(m->keys[i], s, len) == 0)
@@ -111,7 +126,8 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
     }
     if (m->log) {
         s = arena_strndup(m->a, s, len);
-        env_log_insert(m->log, m, i);
+        if (!env_fresh(m->log, m->txn))
+            env_log_insert(m->log, m, i);
     }
     m->keys[i] = s;
     m->lens[i] = len;
@@ -122,13 +138,21 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
 
 /* ---- the environment: what earlier loads declared ---- */
 
-/* One change to the environment, to be undone if the check fails. */
+/* One change to the environment, to be undone if the check fails. A load
+ * logs a few for every rule, so an entry is small: old bytes of up to
+ * UNDO_INLINE are kept in it, more (a name_map that grew) in the
+ * environment's arena, which the undoing rolls back after it. */
+enum { UNDO_INLINE = 16 };
 typedef struct undo {
-    enum { U_BYTES, U_INSERT } kind;
     void *at;                   /* U_BYTES: where; U_INSERT: the name_map */
+    uint32_t kind;              /* U_BYTES, U_INSERT */
     uint32_t size;              /* U_BYTES; U_INSERT: the slot */
-    unsigned char old[sizeof(name_map)];
+    union {
+        unsigned char bytes[UNDO_INLINE];
+        unsigned char *copy;
+    } old;
 } undo;
+enum { U_BYTES, U_INSERT };
 
 struct check_env {
     sn_mem *mem;
@@ -144,10 +168,19 @@ struct check_env {
     uint32_t ntmpls;            /* templates so far: the next one's id */
     uint32_t nfuncs;            /* functions of the language so far: the next one's id */
     bool open;                  /* between check_env_begin and its end */
+    uint32_t txn;               /* transactions begun: the open one's number */
     arena_mark mark;
     undo *log;                  /* from mem */
     uint32_t nlog, caplog;
 };
+
+/* Was a table made in transaction TXN made in the open one? */
+static bool env_fresh(const struct check_env *env, uint32_t txn)
+{
+    return env->open && txn == env->txn;
+}
+
+static uint32_t env_txn(const struct check_env *env) { return env->txn; }
 
 static undo *log_push(struct check_env *env)
 {
@@ -168,11 +201,19 @@ static void env_log(struct check_env *env, void *at, size_t size)
 {
     if (!env || !env->open)
         return;
+    unsigned char *copy = NULL;
+    if (size > UNDO_INLINE) {
+        copy = arena_alloc(env->a, size);
+        memcpy(copy, at, size);
+    }
     undo *u = log_push(env);
     u->kind = U_BYTES;
     u->at = at;
     u->size = (uint32_t)size;
-    memcpy(u->old, at, size);
+    if (copy)
+        u->old.copy = copy;
+    else
+        memcpy(u->old.bytes, at, size);
 }
 
 static void env_log_insert(struct check_env *env, name_map *m, uint32_t slot)
@@ -243,6 +284,7 @@ void check_env_free(check_env *env)
 void check_env_begin(check_env *env)
 {
     env->open = true;
+    env->txn++;
     env->nlog = 0;
     env->mark = arena_get_mark(env->a);
 }
@@ -260,7 +302,7 @@ void check_env_rollback(check_env *env)
     while (env->nlog > 0) {
         undo *u = &env->log[--env->nlog];
         if (u->kind == U_BYTES) {
-            memcpy(u->at, u->old, u->size);
+            memcpy(u->at, u->size > UNDO_INLINE ? u->old.copy : u->old.bytes, u->size);
         } else {
             name_map *m = u->at;
             m->keys[u->size] = NULL;
@@ -394,7 +436,8 @@ typedef struct slot_info {
     ast_type type;
     bool type_ok;               /* false after E115: don't judge values */
     ast_ask *ask;         /* its answers are the slot's domain */
-    name_map produced;          /* constants facts and actions put here, by lit_key */
+    name_map produced;          /* constants facts and actions put here, by lit_key
+                                   (the key says it all: each value is the slot) */
     bool produced_any;          /* some producer puts a computed value */
     bool produced_untold;       /* some constants put here were not recorded */
 } slot_info;
@@ -448,7 +491,7 @@ typedef struct checker {
     check_env *env;
     diag_list *d;
     name_map unknown;           /* template names already reported unknown */
-    const_test *tests;
+    const_test *tests;          /* in the program's scratch arena */
     /* per rule */
     var *vars;
     uint32_t nvars, capvars;
@@ -1222,7 +1265,7 @@ static void check_cons(checker *c, ast_cons *k, pat_ctx *p, const char *slot)
         }
         check_value_type(c, p->s, &k->u.lit, slot);
         if (p->s && !p->neg && !p->under_or && !p->expect && c->rule) {
-            const_test *t = arena_alloc(c->a, sizeof *t);
+            const_test *t = arena_alloc(c->prog->scratch, sizeof *t);
             t->t = p->t;
             t->s = p->s;
             t->lit = &k->u.lit;
@@ -1393,19 +1436,21 @@ static const char *lit_key(arena *a, const ast_lit *l, char buf[LIT_KEY_BUF], ui
 }
 
 /* Record that a fact or action can put L into slot S. The map keeps its
- * own copy of a new key (map_put with a log). */
+ * own copy of a new key (map_put with a log), which is all it keeps: a
+ * symbol's or a string's text follows the key's first byte. */
 static void produced_lit(checker *c, slot_info *s, ast_lit *l)
 {
     if (!s->produced.cap) {
         env_log(c->env, &s->produced, sizeof s->produced);
         map_init(&s->produced, c->env->a, 4);
         s->produced.log = c->env;
+        s->produced.txn = c->env->txn;
     }
     char buf[LIT_KEY_BUF];
     uint32_t len;
     const char *key = lit_key(c->a, l, buf, &len);
     if (!map_get(&s->produced, key, len))
-        map_put(&s->produced, key, len, copy_lit(c->env->a, l));
+        map_put(&s->produced, key, len, s);
 }
 
 /* Record VALUE, an expression, put into slot S: a computed value could be
@@ -2561,10 +2606,11 @@ static const char *closest_value(const slot_info *s, ast_lit *l)
         for (ast_lit *x = s->ask->answers; x; x = x->next)
             if (x->type == l->type)
                 consider(&best, &bestd, &want, x->u.s);
+    const char kind = l->type == TY_SYMBOL ? 's' : 't'; /* lit_key's */
     for (uint32_t i = 0; i < s->produced.cap; i++) {
-        ast_lit *x = s->produced.vals[i];
-        if (s->produced.keys[i] && x->type == l->type)
-            consider(&best, &bestd, &want, x->u.s);
+        const char *key = s->produced.keys[i];
+        if (key && key[0] == kind)
+            consider(&best, &bestd, &want, key + 1);
     }
     return best;
 }
@@ -2615,6 +2661,9 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
 {
     checker c = {.prog = prog, .a = prog->arena, .env = env, .d = d};
     unsigned errors_before = d->nerrors;
+    /* the constant tests sweep 3 judges: in the scratch arena, given back
+     * at the end (what is rolled back in between was taken after this) */
+    arena_mark tests_mark = arena_get_mark(prog->scratch);
     map_init(&c.unknown, c.a, 8);
 
     /* sweep 1 */
@@ -2640,7 +2689,18 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
                     produced_lit(&c, &t->slots[i], t->slots[i].decl->dflt);
     }
 
-    /* sweep 2 */
+    /* sweep 2; the environment's tables sized for what it adds first */
+    uint32_t nrules = 0, nfacts = 0, ncases = 0, nqueries = 0;
+    for (ast_decl *x = prog->decls; x; x = x->next) {
+        nrules += x->kind == DECL_RULE;
+        nfacts += x->kind == DECL_FACTS;
+        ncases += x->kind == DECL_CASE;
+        nqueries += x->kind == DECL_QUERY;
+    }
+    map_reserve(&env->rules, nrules);
+    map_reserve(&env->facts, nfacts);
+    map_reserve(&env->cases, ncases);
+    map_reserve(&env->queries, nqueries);
     for (ast_decl *x = prog->decls; x; x = x->next) {
         switch (x->kind) {
         case DECL_RULE:
@@ -2693,4 +2753,5 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
             WARN(&c, W_UNUSED_TEMPLATE, x->u.tmpl.name.sp, "template '%s' is never used",
                  x->u.tmpl.name.text);
     }
+    arena_rollback(prog->scratch, tests_mark);
 }

@@ -17,46 +17,72 @@
 
 typedef struct rule_text {
     const ast_rule *rule;
-    const char **conds;  /* each top-level condition as the layout writes it, sorted */
+    const char **conds;  /* each top-level condition as the layout writes it, sorted:
+                            where it begins in the key (cond_len says how long) */
     uint32_t nconds;
     const char *actions; /* every action, one a line */
     const char *key;     /* the conditions, then the actions: equal keys, equal rules */
 } rule_text;
+
+/* The length of T's condition I: up to the newline after it in the key. */
+static size_t cond_len(const rule_text *t, uint32_t i)
+{
+    const char *end = i + 1 < t->nconds ? t->conds[i + 1] : strchr(t->key, '\x1f');
+    return (size_t)(end - t->conds[i]) - 1;
+}
+
+/* Conditions compared as strcmp compares them (they hold no NUL). */
+static int cond_cmp(const rule_text *x, uint32_t i, const rule_text *y, uint32_t j)
+{
+    size_t m = cond_len(x, i), n = cond_len(y, j);
+    int c = memcmp(x->conds[i], y->conds[j], m < n ? m : n);
+    return c ? c : (m > n) - (m < n);
+}
 
 static int by_string(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void text_of(rule_text *t, const ast_rule *r, const srcset *src, arena *a)
+/* B and K are buffers the rules share: one rule's conditions are laid out
+ * in B, then its key made in K, and only the key is kept; the conditions
+ * and the actions are pieces of it. */
+static void text_of(rule_text *t, const ast_rule *r, const srcset *src, arena *a, fmt_buf *b,
+                    fmt_buf *k)
 {
     const src_file *f = srcset_file(src, r->name.sp.file);
-    fmt_buf b = {.arena = a};
     t->rule = r;
     for (const ast_ce *c = r->conds; c; c = c->next)
         t->nconds++;
     t->conds = arena_alloc(a, (t->nconds + 1) * sizeof *t->conds);
-    uint32_t i = 0;
+    b->len = 0;
     for (const ast_ce *c = r->conds; c; c = c->next) {
-        b.len = 0;
-        fmt_ce_line(&b, c, f);
-        t->conds[i++] = arena_strndup(a, b.text, b.len);
+        fmt_ce_line(b, c, f);
+        fmt_buf_put(b, "", 1); /* each one NUL-terminated in B */
     }
+    uint32_t i = 0;
+    for (size_t at = 0; i < t->nconds; i++, at += strlen(b->text + at) + 1)
+        t->conds[i] = b->text + at;
     qsort(t->conds, t->nconds, sizeof *t->conds, by_string);
-    b.len = 0;
-    for (const ast_action *x = r->actions; x; x = x->next) {
-        fmt_action_line(&b, x, f);
-        fmt_buf_put(&b, "\n", 1);
-    }
-    t->actions = arena_strndup(a, b.text ? b.text : "", b.len);
-    b.len = 0;
+    k->len = 0;
     for (i = 0; i < t->nconds; i++) {
-        fmt_buf_put(&b, t->conds[i], strlen(t->conds[i]));
-        fmt_buf_put(&b, "\n", 1);
+        fmt_buf_put(k, t->conds[i], strlen(t->conds[i]));
+        fmt_buf_put(k, "\n", 1);
     }
-    fmt_buf_put(&b, "\x1f", 1);
-    fmt_buf_put(&b, t->actions, strlen(t->actions));
-    t->key = arena_strndup(a, b.text, b.len);
+    fmt_buf_put(k, "\x1f", 1);
+    size_t at = k->len;
+    for (const ast_action *x = r->actions; x; x = x->next) {
+        fmt_action_line(k, x, f);
+        fmt_buf_put(k, "\n", 1);
+    }
+    t->key = arena_strndup(a, k->text, k->len);
+    t->actions = t->key + at;
+    size_t off = 0;
+    for (i = 0; i < t->nconds; i++) {
+        size_t n = strlen(t->conds[i]);
+        t->conds[i] = t->key + off;
+        off += n + 1;
+    }
 }
 
 /* By key; equal keys in the order they were written. */
@@ -86,9 +112,9 @@ static bool strict_subset(const rule_text *small, const rule_text *big)
         return false;
     uint32_t j = 0;
     for (uint32_t i = 0; i < small->nconds; i++) {
-        while (j < big->nconds && strcmp(big->conds[j], small->conds[i]) < 0)
+        while (j < big->nconds && cond_cmp(big, j, small, i) < 0)
             j++;
-        if (j == big->nconds || strcmp(big->conds[j], small->conds[i]) != 0)
+        if (j == big->nconds || cond_cmp(big, j, small, i) != 0)
             return false;
         j++;
     }
@@ -169,7 +195,7 @@ static void subsumed_in_group(diag_list *d, rule_text **v, uint32_t n, const boo
             size_t len = 0;
             for (uint32_t i = 0; i < t->nconds; i++)
                 if (m & (1u << i)) {
-                    size_t k = strlen(t->conds[i]);
+                    size_t k = cond_len(t, i);
                     memcpy(buf + len, t->conds[i], k);
                     buf[len + k] = '\n';
                     len += k + 1;
@@ -197,9 +223,10 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
     rule_text *texts = arena_alloc(a, n * sizeof *texts);
     rule_text **v = arena_alloc(a, n * sizeof *v);
     uint32_t i = 0;
+    fmt_buf b = {.arena = a}, k = {.arena = a};
     for (const ast_decl *x = prog->decls; x; x = x->next)
         if (x->kind == DECL_RULE) {
-            text_of(&texts[i], &x->u.rule, src, a);
+            text_of(&texts[i], &x->u.rule, src, a, &b, &k);
             v[i] = &texts[i];
             i++;
         }

@@ -9,6 +9,7 @@
 #define SINEW_PARSE_CTX_H
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "ast.h"
 #include "diag.h"
@@ -48,7 +49,27 @@ typedef struct parse_ctx {
     const char **names;
     uint32_t *name_lens;
     uint32_t names_cap, names_n;
+    /* a literal whose contents the node made of it copied: the next
+     * literal made takes its room (most literals are copied so), in
+     * ARENA; dropped when the arena changes or rolls back */
+    ast_lit *spare_lit;
+    /* the pattern and the fact just parsed: every rule of the grammar
+     * that reads one copies it at once (each has it last, or only a `cf`
+     * expression after it), so no two of a kind are ever pending */
+    ast_pattern pat;
+    ast_fact fact;
 } parse_ctx;
+
+/* A zeroed literal: the spare one, or new from the arena. */
+static inline ast_lit *ctx_lit_new(parse_ctx *ctx)
+{
+    ast_lit *l = ctx->spare_lit;
+    if (!l)
+        return arena_alloc(ctx->arena, sizeof *l);
+    ctx->spare_lit = NULL;
+    memset(l, 0, sizeof *l);
+    return l;
+}
 
 /* A packed fact's bytes and its template name's length, at most. */
 enum { PACKED_MAX = 4096, PACKED_NAME_MAX = 256 };

@@ -84,6 +84,7 @@ static void fact_mark(parse_ctx *);
 static ast_fact *keep_fact(parse_ctx *, ast_fact *, bool no_lookahead);
 static void end_recovery(parse_ctx *, span kw, int *errstatus);
 static ast_decl *decl_new(parse_ctx *, ast_decl_kind, span);
+static ast_pattern *pattern_new(parse_ctx *);
 static ast_lit *lit_name(parse_ctx *, ast_name);
 static ast_lit *lit_string(parse_ctx *, ast_str);
 static ast_lit *lit_negate(ast_lit *, span);
@@ -527,14 +528,14 @@ agg_source
 pattern
     : TK_NAME '(' pargs_opt ')'
         {
-            $$ = NEW(ast_pattern);
+            $$ = pattern_new(ctx);
             $$->tmpl = $1;
             $$->args = $3.head;
             $$->sp = @$;
         }
     | TK_VAR TK_ARROW TK_NAME '(' pargs_opt ')'
         {
-            $$ = NEW(ast_pattern);
+            $$ = pattern_new(ctx);
             $$->binding = $1;
             $$->tmpl = $3;
             $$->args = $5.head;
@@ -602,6 +603,7 @@ cons_term
         {
             $$ = cons_new(ctx, CT_LIT, @$);
             $$->u.lit = *$1;
+            ctx->spare_lit = $1;
         }
     | cmp_op operand { $$ = cons_cmp(ctx, $1, $2, @$); DEPTH_CHECK($$, @$); }
     | TK_NAME '(' args_opt ')'
@@ -735,7 +737,8 @@ vars
 fact
     : TK_NAME '(' svals_opt ')'
         {
-            $$ = NEW(ast_fact);
+            $$ = &ctx->fact; /* copied by the rule that reads it (parse_ctx.h) */
+            memset($$, 0, sizeof *$$);
             $$->tmpl = $1;
             $$->args = $3.head;
             $$->sp = @$;
@@ -1000,6 +1003,7 @@ static void begin_decl(parse_ctx *ctx, const char *kind, span sp)
     bool rule = strcmp(kind, "rule") == 0 || strcmp(kind, "query") == 0;
     ctx->arena = rule ? ctx->prog->rules : ctx->prog->arena;
     ctx->rule_begin = arena_get_mark(ctx->arena);
+    ctx->spare_lit = NULL;
 }
 
 /* What the arena holds from here on belongs to facts yet to come. */
@@ -1025,6 +1029,7 @@ static ast_fact *keep_fact(parse_ctx *ctx, ast_fact *f, bool no_lookahead)
             ast_fact head = *f;
             memcpy(name, f->tmpl.text, f->tmpl.len);
             arena_rollback(ctx->arena, ctx->fact_mark);
+            ctx->spare_lit = NULL;
             f = NEW(ast_fact);
             *f = head;
             f->args = NULL;
@@ -1038,6 +1043,10 @@ static ast_fact *keep_fact(parse_ctx *ctx, ast_fact *f, bool no_lookahead)
             f->packed = arena_alloc(ctx->arena, n);
             memcpy(f->packed, packed, n);
         }
+    }
+    if (f == &ctx->fact) { /* not packed: kept as it is */
+        f = NEW(ast_fact);
+        *f = ctx->fact;
     }
     fact_mark(ctx);
     return f;
@@ -1061,9 +1070,16 @@ static ast_decl *decl_new(parse_ctx *ctx, ast_decl_kind kind, span sp)
     return d;
 }
 
+/* The pattern being parsed: the rule that reads it copies it (parse_ctx.h). */
+static ast_pattern *pattern_new(parse_ctx *ctx)
+{
+    memset(&ctx->pat, 0, sizeof ctx->pat);
+    return &ctx->pat;
+}
+
 static ast_lit *lit_name(parse_ctx *ctx, ast_name n)
 {
-    ast_lit *l = NEW(ast_lit);
+    ast_lit *l = ctx_lit_new(ctx);
     l->type = TY_SYMBOL;
     l->u.s = n.text;
     l->len = n.len;
@@ -1073,7 +1089,7 @@ static ast_lit *lit_name(parse_ctx *ctx, ast_name n)
 
 static ast_lit *lit_string(parse_ctx *ctx, ast_str s)
 {
-    ast_lit *l = NEW(ast_lit);
+    ast_lit *l = ctx_lit_new(ctx);
     l->type = TY_STRING;
     l->u.s = s.text;
     l->len = s.len;
@@ -1104,6 +1120,7 @@ static ast_expr *ex_lit(parse_ctx *ctx, ast_lit *l)
 {
     ast_expr *e = ex_new(ctx, EX_LIT, l->sp);
     e->u.lit = *l;
+    ctx->spare_lit = l; /* copied: its room is the next literal's */
     return e;
 }
 
@@ -1440,8 +1457,10 @@ unsigned parse_file_as(ast_program *prog, const srcset *src, uint32_t file, diag
         mem_failed(arena_mem(prog->arena));
         return 1;
     }
+    arena_mark names_table = arena_get_mark(prog->scratch); /* lexer.l, names_grow */
     sn_yyparse(scanner, &ctx); /* the scanner reads ctx.src (lexer.l, lex_input) */
     sn_yylex_destroy(scanner);
+    arena_rollback(prog->scratch, names_table);
     return ctx.nerrors;
 }
 

@@ -591,6 +591,50 @@ TEST(interrupted_load_keeps_nothing)
     sn_free(e);
 }
 
+/* A load of many rules sizes the environment's tables for them at once
+ * and logs nothing of what it puts there: when it fails, the tables it
+ * made go whole and the names it added with them. */
+static char *many_rules(unsigned first, unsigned n, bool broken)
+{
+    size_t cap = (size_t)n * 80 + 64, len = 0;
+    char *t = malloc(cap);
+    for (unsigned i = first; i < first + n; i++)
+        len += (size_t)snprintf(t + len, cap - len,
+                                "rule m%u when a(x: %u) then assert b(y: v%u) end\n", i, i, i);
+    snprintf(t + len, cap - len, "%s", broken ? "rule broken when nope() then halt end\n" : "");
+    return t;
+}
+
+TEST(a_failed_load_of_many_rules_is_forgotten)
+{
+    sn_engine *e = t_load("template a { x: int }\ntemplate b { y: symbol }\n"
+                          "rule m0 when a(x: 0) then assert b(y: v0) end\n");
+    sn_report r = {0};
+    char *bad = many_rules(1, 600, true), *good = many_rules(1, 600, false);
+    CHECK(!t_ok(sn_load_string(e, "bad.sinew", bad, strlen(bad), &r)));
+    CHECK(r.nerrors == 1 && strstr(r.text, "error[E101]: unknown template 'nope'") != NULL);
+    sn_report_free(&r);
+    CHECK(sn_rule_find(e, "m0") != NULL && sn_rule_find(e, "m300") == NULL);
+    /* the same rules again: no duplicates left over from the failed load */
+    CHECK(t_ok(sn_load_string(e, "good.sinew", good, strlen(good), &r)));
+    CHECK(r.nerrors == 0);
+    sn_report_free(&r);
+    CHECK(sn_rule_find(e, "m600") != NULL);
+    /* and the names it added are known now */
+    const char *dup = "rule m450 when a(x: 1) then halt end\n";
+    CHECK(!t_ok(sn_load_string(e, "dup.sinew", dup, strlen(dup), &r)));
+    CHECK(r.nerrors == 1 && strcmp(r.items[0].code, "E106") == 0);
+    sn_report_free(&r);
+    CHECK(t_assert(e, "a(x: 450)", NULL) != NULL);
+    uint64_t fired = 0;
+    t_run(e, -1, &fired);
+    CHECK_EQ_INT(fired, 1);
+    CHECK_EQ_INT(count(e, "b(y: v450)"), 1);
+    free(bad);
+    free(good);
+    sn_free(e);
+}
+
 /* Each load is checked against what earlier loads declared, and only a
  * load that succeeds adds to it: a failed load's templates, rules and
  * sources are forgotten, so the same text loads cleanly afterwards. */
@@ -1202,6 +1246,7 @@ int main(void)
     RUN(interrupt_stops_between_firings);
     RUN(runtime_error_stops_the_run);
     RUN(load_is_atomic);
+    RUN(a_failed_load_of_many_rules_is_forgotten);
     RUN(loads_check_against_what_is_loaded);
     RUN(join_tests_compiled_to_comparisons);
     RUN(verifier_finds_broken_invariants);
