@@ -107,13 +107,6 @@ struct tmpl {
     struct tmpl *next;          /* in the engine's list */
 };
 
-/* A place in working memory's table: a fact and its hash, so a probe
- * reads a fact only when the hashes agree. */
-typedef struct wmslot {
-    uint32_t hash;
-    struct fact *f;               /* NULL: empty */
-} wmslot;
-
 typedef struct aentry {
     struct fact *f;
     amem *am;
@@ -135,6 +128,7 @@ struct fact {
     sn_origin origin;
     const sym *source;   /* facts block or case name */
     struct fact *tprev, *tnext;   /* in t's list */
+    struct fact *hnext;           /* working-memory hash chain */
     struct fact *gnext;           /* all facts, by id; or the withdrawn list */
     struct fact *gprev;
     struct fact *qnext;           /* in the truth-maintenance queue */
@@ -552,7 +546,7 @@ struct sn_engine {
                                 the place in it (load.c) */
 
     /* working memory */
-    wmslot *wm;              /* the live facts by hash (wm.c) */
+    struct fact **wm;        /* hash of live facts */
     uint32_t wm_mask, nfacts;
     struct fact *all_first, *all_last;
     struct fact *withdrawn;  /* concluded, then withdrawn (when recording) */

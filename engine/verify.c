@@ -280,11 +280,11 @@ static const char *verify_facts(engine *e)
         for (const aentry *a = f->entries; a; a = a->fnext)
             if (a->f != f)
                 BROKEN(e, "fact #%llu lists another fact's alpha entry", (unsigned long long)f->id);
-        /* found by a probe from its hash, before a free place */
-        uint32_t i = f->hash & e->wm_mask;
-        while (e->wm[i].f && e->wm[i].f != f)
-            i = (i + 1) & e->wm_mask;
-        if (e->wm[i].f != f || e->wm[i].hash != f->hash)
+        /* in the chain of its hash */
+        const struct fact *g = e->wm[f->hash & e->wm_mask];
+        while (g && g != f)
+            g = g->hnext;
+        if (!g)
             BROKEN(e, "fact #%llu cannot be found in working memory's table",
                    (unsigned long long)f->id);
         n++;
@@ -293,10 +293,10 @@ static const char *verify_facts(engine *e)
         BROKEN(e, "working memory holds %u facts but counts %u", n, e->nfacts);
     uint32_t placed = 0;
     for (uint32_t i = 0; i <= e->wm_mask; i++)
-        placed += e->wm[i].f != NULL;
-    if (placed != n || 2 * placed > e->wm_mask + 1)
-        BROKEN(e, "working memory's table holds %u facts of %u, in %u places", placed, n,
-               e->wm_mask + 1);
+        for (const struct fact *g = e->wm[i]; g; g = g->hnext)
+            placed++;
+    if (placed != n)
+        BROKEN(e, "working memory's table holds %u facts of %u", placed, n);
     for (const struct tmpl *t = e->tmpls; t; t = t->next) {
         uint32_t k = 0;
         for (const struct fact *f = t->first; f; f = f->tnext, k++)

@@ -15,75 +15,41 @@
 
 /* ---- working memory ------------------------------------------------------------ */
 
-/* The table of live facts is open-addressed: a fact sits at its hash's
- * place or the first free one after it (linear probing), and the table
- * is never more than half full, so every probe ends at a free place. */
-
 static uint32_t fact_hash(const struct tmpl *t, const value *vals)
 {
     uint32_t h = t->id * 0x9e3779b1u;
     for (uint32_t i = 0; i < t->nslots; i++)
         h = (h ^ value_hash(vals[i])) * 0x01000193u;
-    /* the low bits pick the place: mixed with the high ones */
-    h ^= h >> 15;
-    h *= 0x2c1b3c6du;
-    h ^= h >> 12;
     return h;
 }
 
 static struct fact *wm_find(engine *e, const struct tmpl *t, const value *vals, uint32_t h)
 {
-    for (uint32_t i = h & e->wm_mask;; i = (i + 1) & e->wm_mask) {
-        const wmslot *s = &e->wm[i];
-        if (!s->f)
-            return NULL;
-        if (s->hash != h || s->f->t != t)
+    for (struct fact *f = e->wm[h & e->wm_mask]; f; f = f->hnext) {
+        if (f->hash != h || f->t != t)
             continue;
-        uint32_t k = 0;
-        while (k < t->nslots && value_same(s->f->slots[k], vals[k]))
-            k++;
-        if (k == t->nslots)
-            return s->f;
+        uint32_t i = 0;
+        while (i < t->nslots && value_same(f->slots[i], vals[i]))
+            i++;
+        if (i == t->nslots)
+            return f;
     }
-}
-
-static void wm_place(wmslot *wm, uint32_t mask, uint32_t h, struct fact *f)
-{
-    uint32_t i = h & mask;
-    while (wm[i].f)
-        i = (i + 1) & mask;
-    wm[i] = (wmslot){h, f};
+    return NULL;
 }
 
 static void wm_grow(engine *e)
 {
     uint32_t nmask = e->wm_mask * 2 + 1;
-    wmslot *nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
+    struct fact **nb = e_calloc(e, (size_t)nmask + 1, sizeof *nb);
     for (uint32_t i = 0; i <= e->wm_mask; i++)
-        if (e->wm[i].f)
-            wm_place(nb, nmask, e->wm[i].hash, e->wm[i].f);
+        for (struct fact *f = e->wm[i], *next; f; f = next) {
+            next = f->hnext;
+            f->hnext = nb[f->hash & nmask];
+            nb[f->hash & nmask] = f;
+        }
     e_free(e, e->wm);
     e->wm = nb;
     e->wm_mask = nmask;
-}
-
-/* F out of the table: the facts after its place that probed past it move
- * back, so that no probe meets a hole before its fact. */
-static void wm_unplace(engine *e, const struct fact *f)
-{
-    uint32_t mask = e->wm_mask, i = f->hash & mask;
-    while (e->wm[i].f != f)
-        i = (i + 1) & mask;
-    for (uint32_t j = (i + 1) & mask; e->wm[j].f; j = (j + 1) & mask) {
-        uint32_t home = e->wm[j].hash & mask;
-        /* can the fact at j move to the hole at i (is i between its home
-         * and j, going round)? */
-        if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-            e->wm[i] = e->wm[j];
-            i = j;
-        }
-    }
-    e->wm[i] = (wmslot){0, NULL};
 }
 
 static void coerce(const struct tmpl *t, value *vals)
@@ -107,9 +73,10 @@ static struct fact *fact_new(engine *e, struct tmpl *t, const value *vals, uint3
     f->origin = origin;
     f->source = source;
     memcpy(f->slots, vals, t->nslots * sizeof(value));
-    if (2 * (e->nfacts + 1) > e->wm_mask + 1)
+    if (e->nfacts >= e->wm_mask)
         wm_grow(e);
-    wm_place(e->wm, e->wm_mask, h, f);
+    f->hnext = e->wm[h & e->wm_mask];
+    e->wm[h & e->wm_mask] = f;
     f->tprev = t->last;
     if (t->last)
         t->last->tnext = f;
@@ -226,7 +193,10 @@ void fact_retract(engine *e, struct fact *f)
         return;
     watch_fact(e, f, false);
     f->live = false;
-    wm_unplace(e, f);
+    struct fact **pp = &e->wm[f->hash & e->wm_mask];
+    while (*pp != f)
+        pp = &(*pp)->hnext;
+    *pp = f->hnext;
     struct tmpl *t = f->t;
     if (f->tprev)
         f->tprev->tnext = f->tnext;

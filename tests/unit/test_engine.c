@@ -110,9 +110,9 @@ TEST(join_on_shared_variable)
 }
 
 /* Working memory is a set through many asserts and retracts: a fact asserted
- * again is the one there, one retracted comes back new. (The table's
- * probes and the moves that close its holes are checked at every call by
- * the debug build's walk, verify.c.) */
+ * again is the one there, one retracted comes back new. (That every live
+ * fact is in its hash chain is checked at every call by the debug build's
+ * walk, verify.c.) */
 TEST(working_memory_through_retracts)
 {
     sn_engine *e = t_load("template p { x: int, y: int }\n");
