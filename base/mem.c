@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Each block is preceded by its payload size, padded to keep the payload
- * aligned for any type. */
-/* Each block is preceded by its header: its size, and whether it was
- * carved from a slab (freed with the slab, never by free()). */
+/* Each block is preceded by its header: its payload size, and whether it
+ * was carved from a slab (freed with the slab, never by free()), padded
+ * to keep the payload aligned for any type. */
 typedef union header {
     struct {
         size_t size;

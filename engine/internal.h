@@ -127,8 +127,8 @@ struct fact {
     uint8_t cause_kind;           /* watch_cause */
     sn_origin origin;
     const sym *source;   /* facts block or case name */
-    struct fact *tprev, *tnext;   /* in t's list */
     struct fact *hnext;           /* working-memory hash chain */
+    struct fact *tprev, *tnext;   /* in t's list */
     struct fact *gnext;           /* all facts, by id; or the withdrawn list */
     struct fact *gprev;
     struct fact *qnext;           /* in the truth-maintenance queue */
