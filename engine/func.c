@@ -8,19 +8,10 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cexpr.h"
 #include "compile.h"
 #include "eval.h"
 #include "func.h"
-
-static cexpr *fx_new(engine *e, cx_kind kind, uint32_t nargs)
-{
-    cexpr *x = arena_alloc(e->code, sizeof *x);
-    x->kind = kind;
-    x->nargs = nargs;
-    if (nargs)
-        x->args = arena_alloc(e->code, nargs * sizeof *x->args);
-    return x;
-}
 
 /* A body's expression: its variables are the parameters the checker
  * numbered (ast_name.var), its calls resolved as a rule's are. */
@@ -29,16 +20,16 @@ static cexpr *compile_body(engine *e, const ast_expr *x)
     cexpr *r;
     switch (x->kind) {
     case EX_LIT:
-        r = fx_new(e, CX_CONST, 0);
+        r = cx_new(e, CX_CONST, 0);
         r->k = lit_value(e, &x->u.lit);
         return r;
     case EX_VAR:
-        r = fx_new(e, CX_PARAM, 0);
+        r = cx_new(e, CX_PARAM, 0);
         r->slot = (int32_t)x->u.var.var;
         return r;
     case EX_CALL: {
         bool lang = x->u.call.func != 0;
-        r = fx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call.nargs);
+        r = cx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call.nargs);
         r->fn = lang ? x->u.call.func - 1 : x->u.call.builtin;
         uint32_t i = 0;
         for (const ast_expr *a = x->u.call.args; a; a = a->next)
@@ -46,18 +37,18 @@ static cexpr *compile_body(engine *e, const ast_expr *x)
         return r;
     }
     case EX_BINARY:
-        r = fx_new(e, CX_BIN, 2);
+        r = cx_new(e, CX_BIN, 2);
         r->op = (uint8_t)x->u.op.op;
         r->args[0] = compile_body(e, x->u.op.lhs);
         r->args[1] = compile_body(e, x->u.op.rhs);
         return r;
     case EX_UNARY:
-        r = fx_new(e, CX_UN, 1);
+        r = cx_new(e, CX_UN, 1);
         r->op = (uint8_t)x->u.op.op;
         r->args[0] = compile_body(e, x->u.op.lhs);
         return r;
     }
-    return fx_new(e, CX_CONST, 0);
+    return cx_new(e, CX_CONST, 0);
 }
 
 void func_compile(engine *e, const ast_function *f)
