@@ -48,35 +48,34 @@ bool node_hashed(const node *n)
  * the tail's bnext is NULL. A node's bucket keeps its head and its tail
  * (tbucket): a token comes and goes without a read of its neighbours or
  * of the bucket, which are seldom in the cache. */
-#define BUCKET_APPEND(T, headp, x)                                                                 \
-    do {                                                                                           \
-        T *h_ = *(headp);                                                                          \
-        (x)->bnext = NULL;                                                                         \
-        if (!h_) {                                                                                 \
-            *(headp) = (x);                                                                        \
-            (x)->bprev = (x);                                                                      \
-        } else {                                                                                   \
-            h_->bprev->bnext = (x);                                                                \
-            (x)->bprev = h_->bprev;                                                                \
-            h_->bprev = (x);                                                                       \
-        }                                                                                          \
-    } while (0)
+static inline void abucket_append(aentry **head, aentry *x)
+{
+    aentry *h = *head;
+    x->bnext = NULL;
+    if (!h) {
+        *head = x;
+        x->bprev = x;
+    } else {
+        h->bprev->bnext = x;
+        x->bprev = h->bprev;
+        h->bprev = x;
+    }
+}
 
-#define BUCKET_UNLINK(T, headp, x)                                                                 \
-    do {                                                                                           \
-        T *h_ = *(headp);                                                                          \
-        if ((x) == h_) {                                                                           \
-            *(headp) = (x)->bnext;                                                                 \
-            if ((x)->bnext)                                                                        \
-                (x)->bnext->bprev = (x)->bprev;                                                    \
-        } else {                                                                                   \
-            (x)->bprev->bnext = (x)->bnext;                                                        \
-            if ((x)->bnext)                                                                        \
-                (x)->bnext->bprev = (x)->bprev;                                                    \
-            else                                                                                   \
-                h_->bprev = (x)->bprev;                                                            \
-        }                                                                                          \
-    } while (0)
+static inline void abucket_unlink(aentry **head, aentry *x)
+{
+    if (x == *head) {
+        *head = x->bnext;
+        if (x->bnext)
+            x->bnext->bprev = x->bprev;
+    } else {
+        x->bprev->bnext = x->bnext;
+        if (x->bnext)
+            x->bnext->bprev = x->bprev;
+        else
+            (*head)->bprev = x->bprev;
+    }
+}
 
 static inline void tbucket_append(tbucket *s, token *t)
 {
@@ -148,7 +147,7 @@ static inline void am_append(amem *am, void **bucket, aentry *x)
     aentry *h = *bucket;
     if (!h || h->bprev->hash != x->hash)
         am->runs++;
-    BUCKET_APPEND(aentry, (aentry **)bucket, x);
+    abucket_append((aentry **)bucket, x);
 }
 
 static void am_grow(engine *e, amem *am)
@@ -592,7 +591,7 @@ static void amem_remove(engine *e, aentry *a)
     aentry *before = a == *bucket ? NULL : a->bprev, *after = a->bnext;
     if ((!before || before->hash != a->hash) && (!after || after->hash != a->hash))
         am->runs -= before && after && before->hash == after->hash ? 2 : 1;
-    BUCKET_UNLINK(aentry, bucket, a);
+    abucket_unlink(bucket, a);
     m->n--;
     for (token *t = f->tokens, *next; t; t = next) {
         next = t->fnext;
