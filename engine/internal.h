@@ -340,7 +340,6 @@ struct token {
     uint32_t hash;
     uint16_t level;       /* levels fit in 16 bits (jkey, cexpr) */
     bool dead;
-    bool listed;          /* a top join's root token on the engine's busy list */
     token *bnext, *bprev; /* owner's bucket (tokmem) */
     token *snext, *sprev; /* siblings under parent */
     token *fnext, *fprev; /* f->tokens */
@@ -563,8 +562,10 @@ struct sn_engine {
     uint32_t nroots, caproots;
     node **special_roots;    /* the roots that are not joins, in the same order */
     uint32_t nspecial, capspecial;
-    token **busy;            /* root tokens of top joins that have kids */
-    uint32_t nbusy, capbusy;
+    /* The one token every join at the top joins with (level 0, no fact,
+     * no parent, no owner, in no memory): what such a join makes hangs
+     * below it, so emptying working memory walks its kids alone. */
+    token top;
     uint64_t nnodes;
     /* Tokens not in use, by address (no link through their cold memory):
      * free ones at tstack[0 .. nfree), ones that died during this

@@ -13,6 +13,7 @@
 #include "jtest.h"
 #include "network.h"
 #include "rete.h"
+#include "verify.h"
 /* ---- building ------------------------------------------------------------ */
 
 /* ---- structural keys ------------------------------------------------------ */
@@ -467,7 +468,19 @@ static void update_from_above(engine *e, node *n)
 {
     node *p = n->parent;
     if (!p) {
-        left_activate(e, n, NULL, NULL);
+        /* a join at the top has no memory: it joins the top token */
+        if (n->kind != N_JOIN)
+            left_activate(e, n, NULL, NULL);
+        return;
+    }
+    if (!p->parent && p->kind == N_JOIN) {
+        bucketed *m = &p->am->idx;
+        for (uint32_t i = 0; m->b && i <= m->mask; i++)
+            for (aentry *a = m->b[i], *an; a; a = an) {
+                an = a->bnext;
+                if (node_joins(e, p, &e->top, a->f))
+                    left_activate(e, n, &e->top, a->f);
+            }
         return;
     }
     if (!p->mem.b)
@@ -569,6 +582,8 @@ node *node_get(engine *e, node *parent, nkind kind, uint32_t level, amem *am, co
                     am->refs--; /* the caller's reference is the node's */
                 return x;
             }
+    /* a join at the top joins the top token: nothing to key on */
+    SN_ASSERT(parent || kind != N_JOIN || (nkeys == 0 && level == 0));
     node *n = node_new(e, parent, kind, level);
     n->sighash = h;
     n->am = am;
@@ -753,9 +768,6 @@ void tokens_free_all(engine *e)
     e_free(e, e->special_roots);
     e->special_roots = NULL;
     e->nspecial = 0;
-    e_free(e, e->busy);
-    e->busy = NULL;
-    e->nbusy = 0;
     e_free(e, e->tstack);
     e_free(e, e->tdead);
     e->tstack = e->tdead = NULL;

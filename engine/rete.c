@@ -317,18 +317,6 @@ static void partner_changed(engine *e, node *partner, token *r, bool added)
     }
 }
 
-/* A top join's root token got its first kid: reset will look there. */
-static void note_busy(engine *e, token *root)
-{
-    if (e->nbusy == e->capbusy) {
-        uint32_t cap = e->capbusy ? e->capbusy * 2 : 64;
-        e->busy = e_realloc(e, e->busy, cap * sizeof *e->busy);
-        e->capbusy = cap; /* after: memory that runs out leaves it as it was */
-    }
-    e->busy[e->nbusy++] = root;
-    root->listed = true;
-}
-
 void left_activate(engine *e, node *n, token *parent, struct fact *f)
 {
     token *t = token_new(e);
@@ -355,7 +343,6 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
     if (n->mem.b)
         __builtin_prefetch(&n->mem.b[t->hash & n->mem.mask], 1);
     t->dead = false;
-    t->listed = false;
     t->snext = t->sprev = NULL;
     t->fnext = t->fprev = NULL;
     /* the union: kids and count (or acc), or act and sup */
@@ -366,8 +353,6 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
         if (parent->kids)
             parent->kids->sprev = t;
         parent->kids = t;
-        if (!parent->parent && !parent->listed && parent->owner->kind == N_JOIN)
-            note_busy(e, parent);
     }
     if (f) {
         t->fnext = f->tokens;
@@ -443,15 +428,6 @@ void token_delete(engine *e, token *t)
     if (t->dead)
         return;
     t->dead = true;
-    if (t->listed) {
-        /* a root token going with its node (rule removal): off the list */
-        for (uint32_t i = 0; i < e->nbusy; i++)
-            if (e->busy[i] == t) {
-                e->busy[i] = e->busy[--e->nbusy];
-                break;
-            }
-        t->listed = false;
-    }
     delete_kids(e, t);
     node *n = t->owner;
     if (n->kind == N_TERM) {
@@ -488,6 +464,11 @@ void token_delete(engine *e, token *t)
 static void right_activate(engine *e, node *n, aentry *a)
 {
     struct fact *f = a->f;
+    if (!n->parent && n->kind == N_JOIN) {
+        if (join_tests(e, n, &e->top, f))
+            propagate(e, n, &e->top, f);
+        return;
+    }
     for (token *t = mem_bucket(n, a->hash), *next; t; t = next) {
         next = t->bnext;
         if (t->dead || t->hash != a->hash || !node_joins(e, n, t, f))
@@ -689,14 +670,9 @@ static void clear_tree(engine *e, token *t)
 void rete_clear(engine *e)
 {
     rete_free_dead(e);
-    /* only the top joins whose root token has kids: no walk over them all */
-    for (uint32_t i = 0; i < e->nbusy; i++) {
-        token *t = e->busy[i];
-        clear_tree(e, t->kids);
-        t->kids = NULL;
-        t->listed = false;
-    }
-    e->nbusy = 0;
+    /* what the top joins made hangs below the top token: no walk over them */
+    clear_tree(e, e->top.kids);
+    e->top.kids = NULL;
     for (struct fact *f = e->all_first; f; f = f->gnext) {
         while (f->entries) {
             aentry *a = f->entries;
@@ -710,7 +686,7 @@ void rete_clear(engine *e)
         }
         f->tokens = NULL;
     }
-    /* A join at the top keeps its root token, which has no state. Any
+    /* A join at the top has no memory (it joins the top token). Any
      * other root node (a `not`, `exists`, group or test first) starts
      * again: in an empty working memory a `not` holds. */
     for (uint32_t i = 0; i < e->nspecial; i++) {

@@ -116,7 +116,7 @@ static const char *verify_token(engine *e, const node *n, const token *t, uint32
     if (node_hashed(n) && (t->hash & n->mem.mask) != bucket)
         BROKEN(e, "a token in bucket %u whose hash names bucket %u", bucket,
                t->hash & n->mem.mask);
-    if (t->parent && !among_kids(t->parent, t))
+    if (t->parent && t->parent != &e->top && !among_kids(t->parent, t))
         BROKEN(e, "a token missing from its parent's kids");
     if (t->f && !t->f->live)
         BROKEN(e, "a token on retracted fact #%llu", (unsigned long long)t->f->id);
@@ -356,6 +356,43 @@ static const char *verify_agenda(engine *e)
     return NULL;
 }
 
+/* The top token: nothing of its own, and among its kids exactly the
+ * tokens that name it as their parent, each in the memory of a kid of a
+ * join at the top (counted, not searched: it has a kid per match of a
+ * first pattern). */
+static const char *verify_top(engine *e)
+{
+    const token *top = &e->top;
+    if (top->parent || top->f || top->owner || top->level || top->dead)
+        BROKEN(e, "the top token holds a parent, a fact, an owner, a level or death");
+    uint64_t listed = 0, named = 0;
+    for (const token *k = top->kids, *prev = NULL; k; prev = k, k = k->snext) {
+        if (k->sprev != prev || k->parent != top)
+            BROKEN(e, "the top token's kids are linked wrong");
+        const node *maker = k->owner->parent;
+        if (k->dead || !maker || maker->parent || maker->kind != N_JOIN)
+            BROKEN(e, "a kid of the top token not made by a live join at the top");
+        listed++;
+    }
+    for (uint32_t i = 0; i < e->nroots; i++) {
+        const node *r = e->roots[i];
+        if (r->kind != N_JOIN)
+            continue;
+        if (r->mem.n || r->ntokens)
+            BROKEN(e, "a join at the top holds tokens");
+        for (uint32_t j = 0; j < r->nkids; j++) {
+            const node *k = r->kids[j];
+            for (uint32_t b = 0; k->mem.b && b <= k->mem.mask; b++)
+                for (const token *t = k->mem.b[b].head; t; t = t->bnext)
+                    named += t->parent == top;
+        }
+    }
+    if (listed != named)
+        BROKEN(e, "the top token lists %llu kids but %llu tokens name it",
+               (unsigned long long)listed, (unsigned long long)named);
+    return NULL;
+}
+
 const char *verify_engine(engine *e)
 {
     uint64_t nodes = 0, tokens = 0, shared = 0;
@@ -366,6 +403,8 @@ const char *verify_engine(engine *e)
         if ((why = verify_node(e, e->roots[i], &nodes, &tokens, &shared)))
             return why;
     }
+    if ((why = verify_top(e)))
+        return why;
     if (shared != e->nnodesig)
         BROKEN(e, "the table of shared nodes counts %u but the network holds %llu",
                e->nnodesig, (unsigned long long)shared);
