@@ -44,7 +44,7 @@ agg_node *agg_node_new(engine *e, ast_agg_fn fn)
 
 void agg_node_fini(engine *e, node *n)
 {
-    if (!n->agg)
+    if (n->kind != N_AGG || !n->agg)
         return;
     e_free(e, n->agg->items.b);
     n->agg->items.b = NULL;

@@ -314,20 +314,25 @@ struct node {
     uint32_t nkids, capkids;
     tokmem mem;           /* tokens, by key */
     uint32_t ntokens;
-    amem *am;             /* JOIN, NEG, EXISTS; AGG over one pattern */
     uint32_t nkeys;
+    amem *am;             /* JOIN, NEG, EXISTS; AGG over one pattern */
     jkey *keys;
     cexpr *test;          /* JOIN/NEG/EXISTS: other join tests; TEST: the test */
     struct jstep *jt;     /* `test` as steps (jtest.h); node_joins runs them */
     uint32_t njt;
-    node *partner;        /* NCC, AGG over a group: its partner; PARTNER: its NCC or AGG */
-    bool exists;          /* NCC: exists (else not) */
     uint32_t refs;        /* rules using it */
-    struct prod *prod;    /* TERM */
+    node *partner;        /* NCC, AGG over a group: its partner; PARTNER: its NCC or AGG */
+    union {
+        struct prod *prod;    /* TERM */
+        struct agg_node *agg; /* AGG: what it computes, and its items (aggregate.h) */
+    };
     uint32_t sighash;     /* JOIN/NEG/EXISTS/TEST: its structural key's hash */
+    bool exists;          /* NCC: exists (else not) */
     node *signext;        /* in the engine's table of shared nodes */
-    struct agg_node *agg; /* AGG: what it computes, and its items (aggregate.h) */
 };
+
+/* Two cache lines: what a join reads (kind to am) in the first. */
+_Static_assert(sizeof(struct node) == 128, "a node is 128 bytes");
 
 /* A token is 96 bytes, taken from its pool at a 32-byte boundary, so the
  * first 32 bytes (what a join reads) sit in one cache line. The fields
