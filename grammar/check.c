@@ -292,7 +292,10 @@ void check_env_begin(check_env *env)
 void check_env_commit(check_env *env)
 {
     env->open = false;
-    env->nlog = 0;
+    /* nothing to undo any more: the log's room goes (a big load logs a lot) */
+    mem_free(env->mem, env->log);
+    env->log = NULL;
+    env->nlog = env->caplog = 0;
 }
 
 void check_env_rollback(check_env *env)
