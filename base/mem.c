@@ -5,16 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Each block is preceded by its header: its payload size, and whether it
- * was carved from a slab (freed with the slab, never by free()), padded
- * to keep the payload aligned for any type. */
-typedef union header {
-    struct {
-        size_t size;
-        size_t slab;
-    };
-    max_align_t align;
-} header;
+/* Each block is preceded by a word: its payload size times two, plus one
+ * when it was carved from a slab (freed with the slab, never by free()).
+ * A block of its own (malloc'd) has BIG_HEAD bytes before its payload,
+ * the word last, so that the payload is aligned for any type. A slab
+ * block has the word alone: its payload is aligned to 16 when its size
+ * class is even, to 8 when it is odd. That is enough, since a type that
+ * must be aligned to 16 has a size that is a multiple of 16 (an even
+ * class); and a small block costs 8 bytes more than its class, not 16 to
+ * 24. */
+typedef size_t word;
+enum { BIG_HEAD = sizeof(max_align_t) };
+
+static word *word_of(void *p) { return (word *)p - 1; }
 
 /* A slab: one malloc'd chunk that small blocks are carved from, one
  * after another, while the cache is on. */
@@ -113,12 +116,20 @@ static int draw(sn_mem *m, size_t size)
 }
 
 /* A small block of class K from the current slab (a new slab when it is
- * full), or NULL when malloc has no slab to give. */
-static header *slab_carve(sn_mem *m, size_t k)
+ * full): its payload, or NULL when malloc has no slab to give. */
+static void *slab_carve(sn_mem *m, size_t k)
 {
-    size_t need = sizeof(header) + k * 8;
-    need = (need + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if ((size_t)(m->slab_end - m->slab_next) < need) {
+    for (int fresh = 0;; fresh = 1) {
+        /* an even class's payload on a 16-byte boundary (see word) */
+        size_t pad = k % 2 == 0 && ((uintptr_t)m->slab_next + sizeof(word)) % 16 ? 8 : 0;
+        size_t need = pad + sizeof(word) + k * 8;
+        if (m->slab_next && (size_t)(m->slab_end - m->slab_next) >= need) {
+            char *p = m->slab_next + pad + sizeof(word);
+            m->slab_next += need;
+            return p;
+        }
+        if (fresh)
+            return NULL; /* (cannot happen: a slab holds the biggest class) */
         slab *s = malloc(SLAB_BYTES);
         if (!s)
             return NULL;
@@ -127,55 +138,59 @@ static header *slab_carve(sn_mem *m, size_t k)
         m->slab_next = (char *)s->align;
         m->slab_end = (char *)s + SLAB_BYTES;
     }
-    header *h = (header *)m->slab_next;
-    m->slab_next += need;
-    h->slab = 1;
-    return h;
 }
 
 void *mem_alloc(sn_mem *m, size_t size)
 {
-    if (size > SIZE_MAX - sizeof(header) || (refuse(m, size) && !draw(m, size))) {
+    if (size > (SIZE_MAX >> 1) - BIG_HEAD || (refuse(m, size) && !draw(m, size))) {
         mem_failed(m);
         return NULL;
     }
-    header *h = NULL;
+    char *p = NULL;
     size_t k = size_class(size);
     if (m->cache && size <= MEM_SMALL) {
-        h = m->free_small[k];
-        if (h)
-            m->free_small[k] = *(void **)(h + 1);
-        else
-            h = slab_carve(m, k);
+        word *w = m->free_small[k];
+        if (w) {
+            m->free_small[k] = *(void **)(w + 1);
+            p = (char *)(w + 1);
+        } else {
+            p = slab_carve(m, k);
+        }
+        if (p)
+            *word_of(p) = size * 2 + 1;
     }
-    if (!h) {
-        h = malloc(sizeof *h + capacity(size));
-        if (!h && draw(m, size))
-            h = malloc(sizeof *h + capacity(size));
-        if (h)
-            h->slab = 0;
-    }
-    if (!h) {
-        mem_failed(m);
-        return NULL;
+    if (!p) {
+        char *b = malloc(BIG_HEAD + capacity(size));
+        if (!b && draw(m, size))
+            b = malloc(BIG_HEAD + capacity(size));
+        if (!b) {
+            mem_failed(m);
+            return NULL;
+        }
+        p = b + BIG_HEAD;
+        *word_of(p) = size * 2;
     }
     m->count++;
-    h->size = size;
     m->used += size;
     if (m->used > m->peak)
         m->peak = m->used;
-    return h + 1;
+    return p;
 }
 
-/* A slab block given back: kept for the next block of its class while the
- * cache is on (its capacity is its class's); else left to its slab. */
-static void slab_release(sn_mem *m, header *h)
+/* A slab block given back (its payload P, SIZE bytes): kept for the next
+ * block of its class while the cache is on (its capacity is its class's);
+ * else left to its slab. A block shrunk from an odd class to an even one
+ * is only aligned to 8: it goes on the odd class below. */
+static void slab_release(sn_mem *m, char *p, size_t size)
 {
     if (!m->cache)
         return;
-    size_t k = size_class(h->size);
-    *(void **)(h + 1) = m->free_small[k];
-    m->free_small[k] = h;
+    size_t k = size_class(size);
+    if (k % 2 == 0 && (uintptr_t)p % 16)
+        k--;
+    word *w = word_of(p);
+    *(void **)p = m->free_small[k];
+    m->free_small[k] = w;
 }
 
 void *mem_calloc(sn_mem *m, size_t n, size_t size)
@@ -194,9 +209,9 @@ void *mem_realloc(sn_mem *m, void *p, size_t size)
 {
     if (!p)
         return mem_alloc(m, size);
-    header *h = (header *)p - 1;
-    size_t old = h->size;
-    if (size > SIZE_MAX - sizeof(header) ||
+    word w = *word_of(p);
+    size_t old = w >> 1;
+    if (size > (SIZE_MAX >> 1) - BIG_HEAD ||
         (size > old && refuse(m, size - old) && !draw(m, size - old))) {
         mem_failed(m);
         return NULL;
@@ -204,52 +219,51 @@ void *mem_realloc(sn_mem *m, void *p, size_t size)
     if (size <= old || capacity(size) == capacity(old)) {
         /* it fits where it is */
         m->count++;
-        h->size = size;
+        *word_of(p) = size * 2 + (w & 1);
         m->used = m->used - old + size;
         if (m->used > m->peak)
             m->peak = m->used;
         return p;
     }
-    header *n;
-    if (h->slab) {
+    char *n;
+    if (w & 1) {
         /* a slab block cannot be realloc'd: moved to a block of its own */
-        n = malloc(sizeof *n + capacity(size));
+        n = malloc(BIG_HEAD + capacity(size));
         if (!n && draw(m, size - old))
-            n = malloc(sizeof *n + capacity(size));
+            n = malloc(BIG_HEAD + capacity(size));
         if (!n) {
             mem_failed(m);
             return NULL;
         }
-        memcpy(n + 1, p, old);
-        n->slab = 0;
-        slab_release(m, h);
+        memcpy(n + BIG_HEAD, p, old);
+        slab_release(m, p, old);
     } else {
-        n = realloc(h, sizeof *n + capacity(size));
+        n = realloc((char *)p - BIG_HEAD, BIG_HEAD + capacity(size));
         if (!n && draw(m, size - old))
-            n = realloc(h, sizeof *n + capacity(size));
+            n = realloc((char *)p - BIG_HEAD, BIG_HEAD + capacity(size));
         if (!n) {
             mem_failed(m);
             return NULL;
         }
     }
     m->count++;
-    n->size = size;
+    *word_of(n + BIG_HEAD) = size * 2;
     m->used = m->used - old + size;
     if (m->used > m->peak)
         m->peak = m->used;
-    return n + 1;
+    return n + BIG_HEAD;
 }
 
 void mem_free(sn_mem *m, void *p)
 {
     if (!p)
         return;
-    header *h = (header *)p - 1;
-    m->used -= h->size;
-    if (h->slab)
-        slab_release(m, h);
+    word w = *word_of(p);
+    m->used -= w >> 1;
+    if (w & 1)
+        slab_release(m, p, w >> 1);
     else
-        free(h);
+        free((char *)p - BIG_HEAD);
 }
 
 char *mem_strndup(sn_mem *m, const char *s, size_t len)

@@ -1,4 +1,5 @@
 /* test_front.c — the front end's load boundary, memory and line tables. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -320,6 +321,45 @@ TEST(mem_slabs_and_reuse)
     CHECK(m.slabs == NULL);
 }
 
+/* Slab blocks carry one word: a size class that is a multiple of 16
+ * bytes is aligned to 16 (what __int128 needs), every block to 8, and a
+ * block shrunk into an even class is never handed out for one. */
+TEST(mem_slab_alignment)
+{
+    sn_mem m;
+    mem_init(&m);
+    m.cache = 1;
+    char *v[64];
+    for (int i = 0; i < 64; i++) {
+        size_t size = (size_t)(i % 32 + 1) * 8 - (size_t)(i % 3); /* every class, not all full */
+        v[i] = mem_alloc(&m, size);
+        CHECK(v[i] != NULL);
+        CHECK((uintptr_t)v[i] % 8 == 0);
+        if (((size + 7) / 8) % 2 == 0)
+            CHECK((uintptr_t)v[i] % 16 == 0);
+        memset(v[i], 'a' + i % 26, size);
+    }
+    /* each block whole: no neighbour wrote over it */
+    for (int i = 0; i < 64; i++) {
+        size_t size = (size_t)(i % 32 + 1) * 8 - (size_t)(i % 3);
+        CHECK(v[i][0] == 'a' + i % 26 && v[i][size - 1] == 'a' + i % 26);
+    }
+    /* an odd class's block (8-aligned) shrunk to an even class, freed,
+     * then a block of that even class asked for: 16-aligned all the same */
+    char *odd = NULL;
+    for (int i = 0; i < 8 && !odd; i++) {
+        char *x = mem_alloc(&m, 24); /* class 3 */
+        if ((uintptr_t)x % 16)
+            odd = x;
+    }
+    CHECK(odd != NULL);
+    odd = mem_realloc(&m, odd, 16); /* class 2: fits where it is */
+    mem_free(&m, odd);
+    char *even = mem_alloc(&m, 16);
+    CHECK((uintptr_t)even % 16 == 0);
+    mem_fini(&m);
+}
+
 /* With max_errors, errors past the limit are counted but not kept, and
  * their notes are not hung on the diagnostic before them. */
 TEST(diag_limit_drops_notes_too)
@@ -399,6 +439,7 @@ int main(void)
     RUN(arena_alignment_and_reuse);
     RUN(mem_limit_and_counting);
     RUN(mem_slabs_and_reuse);
+    RUN(mem_slab_alignment);
     RUN(diag_limit_drops_notes_too);
     RUN(diagnostics_along_a_long_line);
     return UNIT_END();
