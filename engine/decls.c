@@ -6,8 +6,10 @@
 
 #include "alloc.h"
 #include "compile.h"
-#include "func.h"
+#include "engine.h"
 #include "focus.h"
+#include "func.h"
+#include "givens.h"
 #include "internal.h"
 #include "srctext.h"
 #include "tms.h"
@@ -174,13 +176,12 @@ static given *given_list(engine *e, const ast_fact *list, const sym *source)
     given *head = NULL, **tail = &head;
     for (const ast_fact *f = list; f; f = f->next) {
         struct tmpl *t = tmpl_of(e, f->tmpl_id);
-        given *g = arena_alloc(e->perm, sizeof *g + t->nslots * sizeof *g->vals);
-        g->vals = (value *)(g + 1);
-        bool ok = f->packed ? packed_values(e, f, g->vals, &g->t)
-                            : facts_from_ast(e, f, g->vals, &g->t);
-        if (!ok)
+        value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
+        bool ok = vals && (f->packed ? packed_values(e, f, vals, &t) : facts_from_ast(e, f, vals, &t));
+        given *g = ok ? given_pack(e->perm, t, vals, source) : NULL;
+        e_free(e, vals);
+        if (!g)
             continue;
-        g->source = source;
         *tail = g;
         tail = &g->next;
     }
@@ -283,8 +284,7 @@ const given *compile_program(engine *e, const ast_program *prog, const srcset *s
 
 void compile_facts(engine *e, const given *g)
 {
-    for (; g; g = g->next)
-        fact_assert(e, g->t, g->vals, SN_ORIGIN_FACTS, g->source, NULL);
+    engine_assert_given(e, g, SN_ORIGIN_FACTS);
     engine_settle(e);
 }
 

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "engine.h"
 #include "focus.h"
+#include "givens.h"
 #include "internal.h"
 #include "network.h"
 #include "rete.h"
@@ -218,8 +219,20 @@ void forget_case_symbols(engine *e)
  * The network stays compiled. */
 void engine_assert_given(engine *e, const given *g, sn_origin origin)
 {
-    for (; g; g = g->next)
-        fact_assert(e, g->t, g->vals, origin, g->source, NULL);
+    value *vals = NULL;
+    uint32_t cap = 0;
+    for (; g; g = g->next) {
+        if (g->t->nslots + 1 > cap) {
+            value *more = e_realloc(e, vals, (g->t->nslots + 1) * sizeof *vals);
+            if (!more)
+                break; /* out of memory: the caller sees it (call_short) */
+            vals = more;
+            cap = g->t->nslots + 1;
+        }
+        given_values(g, vals);
+        fact_assert(e, g->t, vals, origin, g->source, NULL);
+    }
+    e_free(e, vals);
     engine_quiesce(e);
 }
 

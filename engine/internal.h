@@ -510,11 +510,13 @@ struct just {
 
 /* ---- the engine ---------------------------------------------------------- */
 
+/* A fact of a facts block or case, kept for reset: its values packed
+ * (givens.h). */
 typedef struct given {
     struct tmpl *t;
-    value *vals;             /* in the same block, after the given */
     const sym *source;
     struct given *next;
+    unsigned char packed[];
 } given;
 
 typedef struct expect {

@@ -147,6 +147,47 @@ TEST(working_memory_through_retracts)
     sn_free(e);
 }
 
+/* A facts block's facts are kept packed for reset (givens.c): every value
+ * comes back as written, at the edges of each encoding too, reset after
+ * reset. */
+TEST(facts_blocks_come_back_whole_at_reset)
+{
+    static const char *const want[] = {
+        "v(i: 0, f: 0.0, s: a, t: \"\")",
+        "v(i: -16, f: -0.5, s: b, t: \"x\")",
+        "v(i: 15, f: 1e+300, s: c, t: \"caf\u00e9 \\\"q\\\"\")", /* é: UTF-8 */
+        "v(i: -17, f: 0.1, s: d, t: \"tab\\there\")",
+        "v(i: 16, f: 2.0, s: e, t: \"y\")",
+        "v(i: 127, f: 3.0, s: f, t: \"y\")",
+        "v(i: 128, f: 4.0, s: g, t: \"y\")",
+        "v(i: -8193, f: 5.0, s: h, t: \"y\")",
+        "v(i: 9223372036854775807, f: 6.0, s: i, t: \"y\")",
+        "v(i: -9223372036854775807, f: 7.0, s: j, t: \"y\")",
+    };
+    enum { N = sizeof want / sizeof *want };
+    char text[4096] = "template v { i: int  f: float  s: symbol  t: string }\nfacts {\n";
+    for (int i = 0; i < N; i++) {
+        strcat(text, want[i]);
+        strcat(text, "\n");
+    }
+    strcat(text, "}\n");
+    sn_engine *e = t_load(text);
+    CHECK(e != NULL);
+    /* as loaded, then after each reset: each fact printed as written */
+    for (int round = 0; round < 3; round++) {
+        char got[256];
+        int n = 0;
+        for (sn_fact *f = sn_fact_next(e, NULL); f; f = sn_fact_next(e, f), n++) {
+            sn_fact_format(f, got, sizeof got);
+            if (n < N)
+                CHECK_STR(got, want[n]);
+        }
+        CHECK_EQ_INT(n, N);
+        CHECK(t_ok(sn_reset(e)));
+    }
+    sn_free(e);
+}
+
 TEST(negation_toggles_on_assert_and_retract)
 {
     sn_engine *e = load2(T_AB, "facts { a(1) }\n"
@@ -1219,6 +1260,7 @@ int main(void)
 {
     RUN(join_on_shared_variable);
     RUN(working_memory_through_retracts);
+    RUN(facts_blocks_come_back_whole_at_reset);
     RUN(negation_toggles_on_assert_and_retract);
     RUN(modify_inside_a_loop);
     RUN(rules_loaded_after_facts_see_them);
