@@ -181,7 +181,10 @@ static void draw_node(FILE *out, drawn *d, drawn *ids, const node *n)
                     key->level, key->lslot);
         }
         uint32_t m = node_entries(n);
-        fprintf(out, "\\nbeta memory: %u partial match%s", m, m == 1 ? "" : "es");
+        if (k == N_JOIN && !node_parent_of(n))
+            fputs("\\nbeta memory: the top token", out); /* a first pattern's join */
+        else
+            fprintf(out, "\\nbeta memory: %u partial match%s", m, m == 1 ? "" : "es");
     }
     fputs("\"];\n", out);
     const node *parent = node_parent_of(n);
