@@ -63,7 +63,7 @@ static void map_init(name_map *m, arena *a, uint32_t expect)
     memset(m, 0, sizeof *m);
     m->a = a;
     m->cap = 16;
-    while (m->cap < expect * 2)
+    while ((uint64_t)m->cap * 3 < (uint64_t)expect * 4)
         m->cap *= 2;
     m->keys = arena_alloc(a, m->cap * sizeof *m->keys);
     m->lens = arena_alloc(a, m->cap * sizeof *m->lens);
@@ -109,14 +109,14 @@ static void map_resize(name_map *m, uint32_t expect)
 /* Room for MORE names besides those in M without growing again. */
 static void map_reserve(name_map *m, uint32_t more)
 {
-    if ((uint64_t)m->n + more + 1 > m->cap / 2)
+    if (((uint64_t)m->n + more + 1) * 4 > (uint64_t)m->cap * 3)
         map_resize(m, m->n + more);
 }
 
 /* Store VAL under NAME unless present; returns the value already there. */
 static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
 {
-    if ((m->n + 1) * 2 > m->cap)
+    if (((uint64_t)m->n + 1) * 4 > (uint64_t)m->cap * 3)
         map_resize(m, m->cap);
     uint32_t i = hash_name(s, len) & (m->cap - 1);
     while (m->keys[i]) {
