@@ -455,6 +455,8 @@ typedef struct tmpl_info {
     bool asked;                 /* some slot has an ask */
     bool input;                 /* in a facts block or a case's given facts */
     uint32_t producers;         /* assert and conclude actions that make one */
+    uint32_t producers_txn;     /* the transaction that logged it last: a load
+                                   of many rules logs its old value once */
 } tmpl_info;
 
 /* A pattern that tests a slot against a constant, judged in sweep 3. */
@@ -1595,8 +1597,13 @@ static void check_fact(checker *c, ast_fact *f)
         f->tmpl_id = t->id;
     if (t && c->ground)
         SET(c, t->input, true);
-    else if (t)
-        SET(c, t->producers, t->producers + 1);
+    else if (t) {
+        if (c->env && t->producers_txn != env_txn(c->env)) {
+            env_log(c->env, &t->producers, sizeof t->producers);
+            t->producers_txn = env_txn(c->env); /* (a later transaction has another number) */
+        }
+        t->producers++;
+    }
     check_slotvals(c, t, f->args, true);
 }
 
