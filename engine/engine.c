@@ -214,10 +214,8 @@ void forget_case_symbols(engine *e)
     symtab_drop_recent(&e->syms);
 }
 
-/* Working memory emptied at once: the agenda, every token and alpha
- * entry, every fact and record; fact ids and firings count from 1 again.
- * The network stays compiled. */
-void engine_assert_given(engine *e, const given *g, sn_origin origin)
+void engine_assert_each(engine *e, const given *g, sn_origin origin, sn_fact **out, size_t max,
+                        size_t *count, sn_fact **last)
 {
     value *vals = NULL;
     uint32_t cap = 0;
@@ -225,14 +223,26 @@ void engine_assert_given(engine *e, const given *g, sn_origin origin)
         if (g->t->nslots + 1 > cap) {
             value *more = e_realloc(e, vals, (g->t->nslots + 1) * sizeof *vals);
             if (!more)
-                break; /* out of memory: the caller sees it (call_short) */
+                break;
             vals = more;
             cap = g->t->nslots + 1;
         }
         given_values(g, vals);
-        fact_assert(e, g->t, vals, origin, g->source, NULL);
+        struct fact *f = fact_assert(e, g->t, vals, origin, g->source, NULL);
+        if (count) {
+            if (out && *count < max)
+                out[*count] = f;
+            ++*count;
+        }
+        if (last)
+            *last = f;
     }
     e_free(e, vals);
+}
+
+void engine_assert_given(engine *e, const given *g, sn_origin origin)
+{
+    engine_assert_each(e, g, origin, NULL, 0, NULL, NULL);
     engine_quiesce(e);
 }
 

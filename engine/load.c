@@ -21,6 +21,7 @@
 #include "compile.h"
 #include "engine.h"
 #include "eval.h"
+#include "givens.h"
 #include "internal.h"
 #include "load.h"
 #include "network.h"
@@ -398,20 +399,27 @@ static sn_status assert_text(engine *e, const char *name, const char *text, size
     if (st == SN_OK && x.decl->kind != DECL_FACTS)
         st = SN_ERR_INPUT;
     if (st == SN_OK) {
-        for (const ast_fact *af = x.decl->u.facts.facts; af; af = af->next) {
+        /* the facts' values packed (givens.h), and the text and its tree
+         * let go, before the facts go in: a big facts file does not hold
+         * its tree and its facts at once */
+        arena *packed = arena_new(&e->mem);
+        given *head = NULL, **tail = &head;
+        for (const ast_fact *af = x.decl->u.facts.facts; packed && af; af = af->next) {
             struct tmpl *t = tmpl_of(e, af->tmpl_id);
             value *vals = e_alloc(e, (t->nslots + 1) * sizeof *vals);
             arena_mark m = arena_get_mark(x.prog->scratch);
-            bool ok = facts_from_ast(e, ast_fact_open(af, x.prog->scratch), vals, &t);
+            bool ok = vals && facts_from_ast(e, ast_fact_open(af, x.prog->scratch), vals, &t);
             arena_rollback(x.prog->scratch, m);
-            if (ok) {
-                *last = fact_assert(e, t, vals, SN_ORIGIN_TYPED, NULL, NULL);
-                if (out && count < max)
-                    out[count] = *last;
-                count++;
+            given *g = ok ? given_pack(packed, t, vals, NULL) : NULL;
+            if (g) {
+                *tail = g;
+                tail = &g->next;
             }
             e_free(e, vals);
         }
+        extra_end(e, &x);
+        engine_assert_each(e, head, SN_ORIGIN_TYPED, out, max, &count, last);
+        arena_free(packed);
         engine_quiesce(e);
         if (call_short(e)) {
             wm_take_back(e, before);

@@ -125,4 +125,27 @@ if [ "${SANITIZE:-0}" != 1 ]; then
         no memory_per_rule "$n rules: peak ${peak:-unknown} bytes, over 2,400 a rule"
         tail -n 5 "$TMP/mem.err"
     fi
+
+    # A facts file (run --facts) is read as a facts block's inside: each
+    # fact packed as it is parsed, so 20,000 data facts cost no more there
+    # than in a block of the program (they once kept a whole tree each:
+    # 1.8 times the block's peak).
+    n=20000
+    printf 'template item { id: int  a: symbol  b: symbol  c: int  d: int }\n' > "$TMP/items.sinew"
+    awk -v n=$n 'BEGIN { for (i = 0; i < n; i++)
+        printf "item(id: %d, a: a%d, b: b%d, c: %d, d: %d)\n", i, i % 32, i % 17, i % 29, i % 31 }' \
+        > "$TMP/items.facts"
+    { cat "$TMP/items.sinew"; echo 'facts items {'; cat "$TMP/items.facts"; echo '}'; } > "$TMP/block.sinew"
+    "$SINEW" run --no-record -q --stats "$TMP/block.sinew" > /dev/null 2> "$TMP/block.err"
+    "$SINEW" run --no-record -q --stats --facts "$TMP/items.facts" "$TMP/items.sinew" \
+        > /dev/null 2> "$TMP/file.err"
+    in_block=$(awk '$1 == "peak" && $2 == "bytes" { print $3 }' "$TMP/block.err")
+    in_file=$(awk '$1 == "peak" && $2 == "bytes" { print $3 }' "$TMP/file.err")
+    facts=$(awk '$1 == "facts" { print $2 }' "$TMP/file.err")
+    if [ -n "$in_block" ] && [ -n "$in_file" ] && [ "$facts" = "$n" ] &&
+        [ "$in_file" -le $((in_block * 5 / 4)) ]; then
+        ok facts_file_memory
+    else
+        no facts_file_memory "$n facts: ${facts:-?} asserted; peak ${in_file:-?} bytes from a file, ${in_block:-?} in a block"
+    fi
 fi
