@@ -12,7 +12,7 @@ char *where_of(engine *e, const srcset *src, span sp)
     const src_file *f = srcset_file(src, sp.file);
     uint32_t line, col;
     src_position(f, sp.start, &line, &col);
-    size_t n = strlen(f->name) + 16;
+    size_t n = (size_t)snprintf(NULL, 0, "%s:%u", f->name, line) + 1;
     char *out = arena_alloc(e->perm, n);
     snprintf(out, n, "%s:%u", f->name, line);
     return out;
