@@ -113,8 +113,10 @@ static void map_reserve(name_map *m, uint32_t more)
         map_resize(m, m->n + more);
 }
 
-/* Store VAL under NAME unless present; returns the value already there. */
-static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
+/* Store VAL under NAME unless present; returns the value already there.
+ * A table of the environment keeps its own copy of a new key, unless
+ * KEPT says the key is the environment's already. */
+static void *map_insert(name_map *m, const char *s, uint32_t len, void *val, bool kept)
 {
     if (((uint64_t)m->n + 1) * 4 > (uint64_t)m->cap * 3)
         map_resize(m, m->cap);
@@ -125,7 +127,8 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
         i = (i + 1) & (m->cap - 1);
     }
     if (m->log) {
-        s = arena_strndup(m->a, s, len);
+        if (!kept)
+            s = arena_strndup(m->a, s, len);
         if (!env_fresh(m->log, m->txn))
             env_log_insert(m->log, m, i);
     }
@@ -134,6 +137,11 @@ static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
     m->vals[i] = val;
     m->n++;
     return NULL;
+}
+
+static void *map_put(name_map *m, const char *s, uint32_t len, void *val)
+{
+    return map_insert(m, s, len, val, false);
 }
 
 /* ---- the environment: what earlier loads declared ---- */
@@ -2269,7 +2277,7 @@ static void unique_name(checker *c, name_map *m, ast_name *n, const char *what,
     if (!old) {
         ast_name *copy = arena_alloc(c->env->a, sizeof *copy);
         *copy = copy_name(c->env->a, *n);
-        map_put(m, n->text, n->len, copy);
+        map_insert(m, copy->text, copy->len, copy, m->log != NULL);
     } else {
         ERR(c, code, n->sp, "%s '%s' is defined twice", what, n->text);
         first_defined(c, "it was", old->sp);
