@@ -124,6 +124,7 @@ static void engine_fini(engine *e)
         network_free_alpha(e, t);
     /* node memories were freed with their tokens; kids arrays too */
     check_env_free(e->env);
+    e_free(e, e->loads);
     focus_fini(e);
     srcset_fini(&e->src);
     e_free(e, e->cases);
