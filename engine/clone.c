@@ -440,9 +440,7 @@ static sn_status copy_all(cl *k)
 
 sn_engine *clone_engine(const engine *e, long fail_after)
 {
-    /* a state that cannot be copied: in a public call (a run, from a rule's
-     * function), or left broken by memory that ran out */
-    if (e->calls || e->in_run || e->broken || e->needs_clear || !e->perm || !e->env)
+    if (e->broken || e->needs_clear || !e->perm || !e->env)
         return NULL;
     engine *c = sn_new();
     if (!c)
@@ -481,5 +479,9 @@ sn_engine *clone_engine(const engine *e, long fail_after)
 
 sn_engine *sn_clone(const sn_engine *e)
 {
+    /* inside a call on E (a run, a function of the embedder's that a rule
+     * called) its program may be half way through a change */
+    if (e->calls || e->in_run)
+        return NULL;
     return clone_engine(e, -1);
 }

@@ -21,7 +21,8 @@
 #include "internal.h"
 
 /* A clone of E whose memory fails from its FAIL_AFTER-th allocation on
- * (< 0: never; the allocation-failure tests), or NULL. */
+ * (< 0: never; the allocation-failure tests), or NULL. Unlike sn_clone it
+ * may be called inside a public call on E, between steps (what-if). */
 sn_engine *clone_engine(const engine *e, long fail_after);
 
 /* E's check environment is up to date: rebuilt from E's sources when the
