@@ -330,6 +330,9 @@ static const char kb[] =
     "then print \"g\" end\n"
     "rule sum when u(k: ?k) ?s = sum(?v) t(k: ?k, v: ?v) then conclude total(k: ?k, n: ?s) end\n"
     "rule hurts module triage when pain(present: yes) then print \"p\" end\n"
+    "rule quiet_a when not flag(k: za) then print \"a\" end\n"
+    "rule quiet_b when not flag(k: zb) then print \"b\" end\n"
+    "rule loud salience 5 when exists t(v: 3) then print \"l\" end\n"
     "query flags(?k) when flag(k: ?k) end\n"
     "facts start { t(a, 1) t(a, 2) t(b, 3) u(a, 0) u(b, 2) block(c) }\n"
     "case grown given t(c, 5) u(c, 1) expect total(k: c, n: 5) end\n";
