@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "clone.h"
+#include "clone_env.h"
 #include "clone_net.h"
 #include "focus.h"
 #include "func.h"
@@ -120,6 +121,8 @@ static void copy_sources(cl *k)
     }
     /* what the clone's loads are checked against comes from the sources */
     c->env_stale = e->env_stale || e->src.nfiles > 0 || e->nfns > 0;
+    if (c->env_stale)
+        env_share_clone(c, (engine *)e);
 }
 
 static void copy_functions(cl *k)

@@ -7,9 +7,9 @@
  * blocks, cases, modules, functions, rules and queries with their
  * network, the sources) and the settings; what is derived afresh is
  * working memory (the clone's is as sn_reset leaves it) and the check
- * environment, which load.c rebuilds from the copied sources the first
- * time the clone reads text (env_ready below): a clone that never loads,
- * types a fact or a pattern never pays for checking.
+ * environment, made from the copied sources when the clone first reads
+ * text (clone_env.h): a clone that never loads, types a fact or a
+ * pattern never pays for checking.
  *
  * Ownership: the clone is the caller's (sn_free). The temporary maps from
  * the original's objects to the clone's are clone.c's own, freed before
@@ -24,11 +24,5 @@
  * (< 0: never; the allocation-failure tests), or NULL. Unlike sn_clone it
  * may be called inside a public call on E, between steps (what-if). */
 sn_engine *clone_engine(const engine *e, long fail_after);
-
-/* E's check environment is up to date: rebuilt from E's sources when the
- * engine is a clone that has not read text yet. False when memory ran
- * out (the environment is then as it was, still to be rebuilt). Runs
- * inside a public call. */
-bool env_ready(engine *e);
 
 #endif

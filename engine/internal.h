@@ -599,7 +599,10 @@ struct sn_engine {
     uint32_t nloads, caploads;
     uint32_t loads_end;      /* the file after the last load's */
     bool env_stale;          /* env is still to be made from src (a clone's:
-                                clone.h), before any text is read */
+                                clone_env.h), before any text is kept */
+    struct env_share *share; /* a clone's: the environment it reads through
+                                meanwhile, shared with its program's other
+                                engines (clone_env.h); NULL: none */
     given *facts_blocks, *facts_last;
     kase **cases;
     uint32_t ncases, capcases;

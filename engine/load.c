@@ -18,7 +18,7 @@
 #include "../grammar/front.h"
 #include "../grammar/sources.h"
 #include "alloc.h"
-#include "clone.h"
+#include "clone_env.h"
 #include "compile.h"
 #include "engine.h"
 #include "eval.h"
@@ -354,13 +354,15 @@ static sn_status extra_build(engine *e, extra *x, diag_list *d, sn_report *r, fr
 {
     x->decl = NULL;
     x->prog = NULL;
-    if (!env_ready(e)) {
+    check_env *env = env_read(e);
+    if (!env) {
         srcset_truncate(&e->src, x->file);
         return call_error(e, SN_ERR_NOMEM, "out of memory");
     }
     if (d->nerrors == 0)
-        x->prog = front_build(&e->mem, e->env, &e->src, x->file, e->src.nfiles - x->file, d, mode);
-    check_env_rollback(e->env);
+        x->prog = front_build(&e->mem, env, &e->src, x->file, e->src.nfiles - x->file, d, mode);
+    check_env_rollback(env);
+    env_read_end(e);
     if (!x->prog || d->nerrors > 0) {
         fill_report(r, &e->src, d, x->file);
         ast_program_free(x->prog);
@@ -653,47 +655,4 @@ sn_status sn_define_function(sn_engine *e, const char *name, int min_args, int m
     u->after_loads = e->nloads;
     return call_leave(e, SN_OK);
 
-}
-
-/* Make E's check environment from its sources, load by load as they were
- * kept, the embedder's functions declared where they were (a clone's:
- * clone.h). Into a new environment, kept only when whole. */
-bool env_ready(engine *e)
-{
-    if (!e->env_stale)
-        return true;
-    check_env *env = check_env_new(&e->mem);
-    if (!env)
-        return false;
-    diag_list d;
-    diag_list_init(&d, &e->mem);
-    bool ok = true;
-    uint32_t f = 0;
-    for (uint32_t i = 0; ok && i <= e->nloads; i++) {
-        for (; ok && f < e->nfns && e->fns[f].after_loads <= i; f++)
-            ok = check_env_add_function(env, e->fns[f].name, e->fns[f].min_args,
-                                        e->fns[f].max_args, FN_COUNT_ + f);
-        if (!ok || i == e->nloads)
-            break;
-        uint32_t first = e->loads[i];
-        uint32_t end = i + 1 < e->nloads ? e->loads[i + 1] : e->loads_end;
-        ast_program *prog = front_build(&e->mem, env, &e->src, first, end - first, &d,
-                                        FRONT_PROGRAM);
-        /* the text loaded once: only memory can stop it now */
-        ok = prog && d.nerrors == 0;
-        ast_program_free(prog);
-        if (ok)
-            check_env_commit(env);
-        else
-            check_env_rollback(env);
-    }
-    diag_list_fini(&d);
-    if (!ok) {
-        check_env_free(env);
-        return false;
-    }
-    check_env_free(e->env);
-    e->env = env;
-    e->env_stale = false;
-    return true;
 }

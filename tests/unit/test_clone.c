@@ -461,6 +461,24 @@ TEST(check_environment)
     static const char uses[] = "rule more when t(v: ?v) test(ext(?v) > 100) then halt end\n";
     CHECK(sn_load_string(c, "uses.sinew", uses, strlen(uses), &r) == SN_OK);
     sn_report_free(&r);
+    /* two clones of one program check typed text against one environment,
+     * made once; a load makes the clone's own */
+    sn_engine *c1 = sn_clone(a), *c2 = sn_clone(a);
+    CHECK(c1 && c2 && c1->share && c1->share == c2->share);
+    CHECK(c1 && t_assert(c1, "t(k: q, v: 7)", NULL) != NULL);
+    CHECK(c2 && t_assert(c2, "u(k: q, n: 1)", NULL) != NULL);
+    CHECK(c2 && t_assert(c2, "u(k: q, n: x)", &r) == NULL && r.text &&
+          strstr(r.text, "<input>:1:") != NULL);
+    sn_report_free(&r);
+    CHECK(c1 && c1->env_stale && c2 && c2->env_stale);
+    CHECK(c1 && sn_load_string(c1, "uses.sinew", uses, strlen(uses), &r) == SN_OK);
+    sn_report_free(&r);
+    CHECK(c1 && !c1->env_stale && !c1->share && c2 && c2->share);
+    sn_free(a);
+    a = NULL;
+    CHECK(c2 && t_assert(c2, "u(k: q, n: 2)", NULL) != NULL);
+    sn_free(c1);
+    sn_free(c2);
     /* a clone of a clone */
     sn_engine *cc = sn_clone(c);
     CHECK(cc && sn_rule_find(cc, "more") != NULL);
@@ -468,7 +486,6 @@ TEST(check_environment)
     sn_report_free(&r);
     sn_free(cc);
     sn_free(c);
-    sn_free(a);
 }
 
 int main(void)
