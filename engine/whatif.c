@@ -1,8 +1,8 @@
 /* whatif.c — what an answer would change in the report, tried on a copy.
  *
  * An answer is tried on a second engine that holds the same knowledge
- * base (a clone of the first, clone.h: made once and kept in
- * engine->whatif until the knowledge base changes) and the same given
+ * base (a clone of the first, clone.h: made once, kept in engine->whatif
+ * and brought up to date as rules are loaded or removed) and the same given
  * facts, so trying never changes the session: not its facts, fact ids,
  * firings, records or output. The copy is brought up to date from the
  * session's given facts and unknown answers before each use, and emptied
@@ -59,16 +59,43 @@ static uint32_t live_rules(const engine *e)
     return n;
 }
 
-/* The copy: a clone of E (clone.h), made again when E's rules changed
- * (more were loaded, or some removed: E's sources only ever grow, a
- * failed load leaves none behind, and sn_clear drops the copy). It is set
- * as a copy compiled from E's sources by itself would be: no output, no
- * records, no watching, the default bound on firings; its threshold and
- * strategy are E's at each use (sync). */
+/* The copy C brought up to E's sources after more were loaded into E
+ * (what a session typing rules in does): the new ones loaded into C in
+ * the order E loaded them, then E's removed rules removed. E's sources
+ * only ever grow (a failed load leaves none behind; sn_clear drops the
+ * copy), so C's are E's first ones. False when C could not follow: it is
+ * then cloned afresh. A clone reads its first text at the cost of
+ * checking its sources once (clone.h); every later catch-up costs only
+ * its own text, far less than a clone. */
+static bool copy_catch_up(engine *e, engine *c, uint32_t nrules)
+{
+    for (uint32_t i = e->whatif_nsources; i < e->src.nfiles; i++) {
+        const src_file *f = srcset_file(&e->src, i);
+        if (sn_load_string(c, "whatif", f->text, f->len, NULL) != SN_OK || c->mem.tapped)
+            return false;
+    }
+    for (const struct rule *r = e->rules; r; r = r->next)
+        if (r->removed && sn_rule_find(c, r->name->text) && !sn_rule_find(e, r->name->text) &&
+            sn_remove_rule(c, r->name->text) != SN_OK)
+            return false;
+    if (live_rules(c) != nrules)
+        return false;
+    e->whatif_nsources = e->src.nfiles;
+    e->whatif_nrules = nrules;
+    return true;
+}
+
+/* The copy: a clone of E (clone.h), kept up to date by copy_catch_up,
+ * made again when that cannot follow. It is set as a copy compiled from
+ * E's sources by itself would be: no output, no records, no watching, the
+ * default bound on firings; its threshold and strategy are E's at each
+ * use (sync). */
 static engine *copy_get(engine *e)
 {
     uint32_t nrules = live_rules(e);
     if (e->whatif && e->whatif_nsources == e->src.nfiles && e->whatif_nrules == nrules)
+        return e->whatif;
+    if (e->whatif && e->whatif_nsources <= e->src.nfiles && copy_catch_up(e, e->whatif, nrules))
         return e->whatif;
     whatif_free(e);
     engine *c = clone_engine(e, -1);
