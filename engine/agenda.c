@@ -93,7 +93,8 @@ static void key(engine *e, struct activation *a)
             if (t->level == 1)
                 a->first = t->f->id;
         }
-    qsort(a->rec, a->nrec, sizeof *a->rec, cmp_desc);
+    if (a->nrec > 1) /* a match of no facts (a rule of `not`s) has none to sort */
+        qsort(a->rec, a->nrec, sizeof *a->rec, cmp_desc);
     a->keyed = true;
 }
 

@@ -237,6 +237,46 @@ sn_status sn_reset(sn_engine *);
  * functions and the memory limit stay. */
 sn_status sn_clear(sn_engine *);
 
+/* A new engine holding E's program, made without loading again: far
+ * cheaper than the loads that made E (docs/engine.md, "Clones").
+ *
+ * Copied: every template, ask and grouped question, facts block, case,
+ * module and the starting focus, function of the language and of the
+ * embedder (sn_define_function: the same callbacks and contexts), rule
+ * and query (removed rules stay removed), the compiled network (its
+ * nodes, alpha memories and dispatch, expressions), the loaded sources
+ * (diagnostics about later text quote their lines), and the settings:
+ * strategy, threshold, memory limit, most firings, recording, profiling,
+ * output, watch flags and stream, interrupt flag, diagnoses a
+ * consultation settles.
+ *
+ * Not copied: working memory. The clone's is as sn_reset leaves it —
+ * the facts blocks asserted, the agenda what they make — with no firings,
+ * records, explanations, answers, focus or what-if copy behind it, fact
+ * ids from 1: a clone of E and E after sn_reset give the same output for
+ * the same calls. The counters start at zero (sn_fired_total, each rule's
+ * firings), and the error message is "".
+ *
+ * Later loads, typed facts and patterns are checked in the clone exactly
+ * as in E, against what the copied sources declare, made from them when
+ * needed: a clone that only runs never pays for it; typed facts and
+ * patterns are checked against one such environment for all clones of a
+ * program (made once, held by E and its clones, freed with the last);
+ * the first load into a clone makes the clone's own, at about the cost
+ * of checking its sources once.
+ *
+ * The clone is its own: its own symbols, memory and tables; either
+ * engine may be changed or freed without the other seeing it. E is only
+ * read, but for that shared environment: E and its clones must be used
+ * from one thread at a time.
+ *
+ * NULL when memory runs out (within E's memory limit, which the clone
+ * gets; nothing is left allocated), or when E cannot be copied: inside a
+ * call on E (from a function the embedder defined, during sn_run), or
+ * when E was left broken by memory that ran out (until sn_reset or
+ * sn_clear mends it). */
+sn_engine *sn_clone(const sn_engine *e);
+
 sn_status sn_set_strategy(sn_engine *, sn_strategy);
 sn_strategy sn_strategy_get(const sn_engine *);
 const char *sn_strategy_name(sn_strategy);

@@ -1,8 +1,8 @@
 /* whatif.c — what an answer would change in the report, tried on a copy.
  *
  * An answer is tried on a second engine that holds the same knowledge
- * base (the sources the first one loaded, compiled once and kept in
- * engine->whatif until the knowledge base changes) and the same given
+ * base (a clone of the first, clone.h: made once, kept in engine->whatif
+ * and brought up to date as rules are loaded or removed) and the same given
  * facts, so trying never changes the session: not its facts, fact ids,
  * firings, records or output. The copy is brought up to date from the
  * session's given facts and unknown answers before each use, and emptied
@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "clone.h"
 #include "engine.h"
 #include "internal.h"
 #include "tms.h"
@@ -63,7 +64,9 @@ static uint32_t live_rules(const engine *e)
  * the order E loaded them, then E's removed rules removed. E's sources
  * only ever grow (a failed load leaves none behind; sn_clear drops the
  * copy), so C's are E's first ones. False when C could not follow: it is
- * then compiled afresh. */
+ * then cloned afresh. A clone reads its first text at the cost of
+ * checking its sources once (clone.h); every later catch-up costs only
+ * its own text, far less than a clone. */
 static bool copy_catch_up(engine *e, engine *c, uint32_t nrules)
 {
     for (uint32_t i = e->whatif_nsources; i < e->src.nfiles; i++) {
@@ -82,8 +85,11 @@ static bool copy_catch_up(engine *e, engine *c, uint32_t nrules)
     return true;
 }
 
-/* The copy, compiled from E's sources (NULL when they do not load on
- * their own, which cannot happen for sources E loaded together). */
+/* The copy: a clone of E (clone.h), kept up to date by copy_catch_up,
+ * made again when that cannot follow. It is set as a copy compiled from
+ * E's sources by itself would be: no output, no records, no watching, the
+ * default bound on firings; its threshold and strategy are E's at each
+ * use (sync). */
 static engine *copy_get(engine *e)
 {
     uint32_t nrules = live_rules(e);
@@ -92,37 +98,19 @@ static engine *copy_get(engine *e)
     if (e->whatif && e->whatif_nsources <= e->src.nfiles && copy_catch_up(e, e->whatif, nrules))
         return e->whatif;
     whatif_free(e);
-    size_t len = 0;
-    for (uint32_t i = 0; i < e->src.nfiles; i++)
-        len += srcset_file(&e->src, i)->len + 1;
-    char *text = e_alloc(e, len + 1);
-    size_t at = 0;
-    for (uint32_t i = 0; i < e->src.nfiles; i++) {
-        const src_file *f = srcset_file(&e->src, i);
-        memcpy(text + at, f->text, f->len);
-        at += f->len;
-        text[at++] = '\n';
-    }
-    engine *c = sn_new();
-    /* the rules may call the embedder's functions: the copy has them too */
-    bool ok = c != NULL;
-    if (ok)
-        sn_set_memory_limit(c, e->mem.limit);
-    for (uint32_t i = 0; ok && i < e->nfns; i++)
-        ok = sn_define_function(c, e->fns[i].name, e->fns[i].min_args, e->fns[i].max_args,
-                                e->fns[i].fn, e->fns[i].ctx) == SN_OK;
-    ok = ok && sn_load_string(c, "whatif", text, at, NULL) == SN_OK && !c->mem.tapped;
-    e_free(e, text);
-    for (const struct rule *r = e->rules; ok && r; r = r->next)
-        if (r->removed)
-            ok = sn_remove_rule(c, r->name->text) == SN_OK;
-    if (!ok) {
+    engine *c = clone_engine(e, -1);
+    if (!c) {
         e->whatif_lost = true;
-        sn_free(c);
         return NULL;
     }
     sn_set_output(c, NULL);
     sn_set_recording(c, false);
+    c->watch = 0;
+    c->watch_out = NULL;
+    c->interrupt = NULL;
+    c->profile = false;
+    c->max_firings = SN_MAX_FIRINGS;
+    c->consult_top = 0;
     e->whatif = c;
     e->whatif_nsources = e->src.nfiles;
     e->whatif_nrules = nrules;

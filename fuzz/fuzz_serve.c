@@ -27,7 +27,12 @@ static webapi *api(void)
     static webapi *w;
     static const char *const rules[] = {"rules"};
     if (!w) {
-        webapi_config cfg = {.paths = rules, .npaths = 1, .max_sessions = 4, .idle_seconds = 3600,
+        /* the knowledge base, loaded once: sessions are clones of it */
+        sn_engine *base = sn_new();
+        if (!base || sn_load_files(base, rules, 1, NULL) != SN_OK)
+            abort();
+        sn_set_output(base, NULL);
+        webapi_config cfg = {.base = base, .max_sessions = 4, .idle_seconds = 3600,
                              .render = false};
         w = webapi_new(&cfg);
         if (!w)

@@ -78,6 +78,38 @@ int srcset_add_at(srcset *s, const char *name, uint32_t first_line, const char *
     return (int)s->nfiles++;
 }
 
+int srcset_add_copy(srcset *s, const src_file *from)
+{
+    if (s->nfiles == s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 8;
+        src_file **n = mem_realloc(s->mem, s->files, cap * sizeof *n);
+        if (!n)
+            return -1;
+        s->files = n;
+        s->cap = cap;
+    }
+    src_file *f = mem_calloc(s->mem, 1, sizeof *f + sizeof(src_counted));
+    if (!f)
+        return -1;
+    f->counted = (src_counted *)(f + 1);
+    f->name = mem_strndup(s->mem, from->name, strlen(from->name));
+    f->text = mem_strndup(s->mem, from->text, from->len);
+    f->lines = mem_alloc(s->mem, from->nlines * sizeof *f->lines);
+    if (!f->name || !f->text || !f->lines) {
+        mem_free(s->mem, f->name);
+        mem_free(s->mem, f->text);
+        mem_free(s->mem, f->lines);
+        mem_free(s->mem, f);
+        return -1;
+    }
+    memcpy(f->lines, from->lines, from->nlines * sizeof *f->lines);
+    f->len = from->len;
+    f->nlines = from->nlines;
+    f->line0 = from->line0;
+    s->files[s->nfiles] = f;
+    return (int)s->nfiles++;
+}
+
 int srcset_read(srcset *s, const char *path)
 {
     FILE *fp = fopen(path, "rb");

@@ -59,6 +59,9 @@ int srcset_add(srcset *, const char *name, const char *text, size_t len);
  * positions and lines are NAME's (src_position, src_line). */
 int srcset_add_at(srcset *, const char *name, uint32_t first_line, const char *text, size_t len);
 
+/* Add a copy of F, a file of another srcset (its line table copied, not
+ * counted again); returns its index, or -1 on no memory. */
+int srcset_add_copy(srcset *, const src_file *f);
 /* Read PATH, a regular file, and add it. Returns the index, or -1 with
  * errno set (EINVAL: PATH is not a regular file, e.g. a device). */
 int srcset_read(srcset *, const char *path);

@@ -158,26 +158,31 @@ int cmd_serve(int argc, char **argv, const char *default_rules)
     }
 
     const char *def[] = {default_rules};
+    const char *const *paths = argc > p.optind ? (const char *const *)argv + p.optind : def;
+    unsigned npaths = argc > p.optind ? (unsigned)(argc - p.optind) : 1;
     webapi_config cfg = {
-        .paths = argc > p.optind ? (const char *const *)argv + p.optind : def,
-        .npaths = argc > p.optind ? (unsigned)(argc - p.optind) : 1,
         .max_sessions = (unsigned)max_sessions,
         .idle_seconds = (unsigned)idle,
         .render = true,
     };
-    /* the knowledge base must load before anyone is told to come */
-    sn_engine *probe = sn_new();
+    /* the knowledge base must load before anyone is told to come; it is
+     * loaded once, and each session's engines are clones of it */
+    sn_engine *base = sn_new();
     sn_report rep = {0};
-    bool loaded = probe && sn_load_files(probe, cfg.paths, cfg.npaths, &rep) == SN_OK;
+    bool loaded = base && sn_load_files(base, paths, npaths, &rep) == SN_OK;
     fputs(rep.text ? rep.text : "", stderr);
     sn_report_free(&rep);
-    sn_free(probe);
-    if (!loaded)
+    if (!loaded) {
+        sn_free(base);
         return EXIT_ERRORS;
+    }
+    sn_set_output(base, NULL);
+    cfg.base = base;
 
     webapi *w = webapi_new(&cfg);
     if (!w) {
         fprintf(stderr, "sinew serve: out of memory\n");
+        sn_free(base);
         return EXIT_ERRORS;
     }
     /* a client gone mid-reply, or dot ending early, is not a reason to die */
@@ -195,6 +200,7 @@ int cmd_serve(int argc, char **argv, const char *default_rules)
         fprintf(stderr, "sinew serve: cannot listen on %s port %lu: %s\n", bind, port,
                 errno ? strerror(errno) : "the daemon did not start");
         webapi_free(w);
+        sn_free(base);
         return EXIT_ERRORS;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -204,6 +210,7 @@ int cmd_serve(int argc, char **argv, const char *default_rules)
     if (fflush(stdout) != 0) {
         MHD_stop_daemon(d);
         webapi_free(w);
+        sn_free(base);
         return EXIT_ERRORS;
     }
     unsigned before = 0;
@@ -218,5 +225,6 @@ int cmd_serve(int argc, char **argv, const char *default_rules)
     }
     MHD_stop_daemon(d);
     webapi_free(w);
+    sn_free(base);
     return EXIT_OK;
 }

@@ -17,43 +17,33 @@ enum {
 };
 
 struct session {
-    const char *const *paths;
-    unsigned npaths;
+    const sn_engine *base;
     sn_engine *e;
     jsonl *j;
-    sn_engine *replay;   /* loaded the first time a step is asked for */
+    sn_engine *replay;   /* cloned the first time a step is asked for */
 };
 
-static sn_engine *load(const char *const *paths, unsigned n, char *err, size_t errsize)
+/* A clone of the knowledge base, writing nowhere. */
+static sn_engine *load(const sn_engine *base, char *err, size_t errsize)
 {
-    sn_engine *e = sn_new();
+    sn_engine *e = sn_clone(base);
     if (!e) {
         snprintf(err, errsize, "out of memory");
         return NULL;
     }
-    sn_report r = {0};
-    if (sn_load_files(e, paths, n, &r) != SN_OK) {
-        snprintf(err, errsize, "the knowledge base does not load: %s",
-                 r.n ? r.items[0].message : "no file");
-        sn_report_free(&r);
-        sn_free(e);
-        return NULL;
-    }
-    sn_report_free(&r);
     sn_set_output(e, NULL);
     return e;
 }
 
-session *session_new(const char *const *paths, unsigned n, char *err, size_t errsize)
+session *session_new(const sn_engine *base, char *err, size_t errsize)
 {
     session *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errsize, "out of memory");
         return NULL;
     }
-    s->paths = paths;
-    s->npaths = n;
-    s->e = load(paths, n, err, errsize);
+    s->base = base;
+    s->e = load(base, err, errsize);
     if (s->e)
         s->j = jsonl_new(s->e);
     if (!s->j) {
@@ -378,7 +368,7 @@ static bool given_text(sn_engine *e, char **text, size_t *len)
 static bool replay_start(session *s, char *err, size_t errsize)
 {
     if (!s->replay) {
-        s->replay = load(s->paths, s->npaths, err, errsize);
+        s->replay = load(s->base, err, errsize);
         if (!s->replay)
             return false;
     }

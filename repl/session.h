@@ -1,7 +1,8 @@
 /* session.h — one browser tab's consultation, for `sinew serve`
  * (repl/session.c).
  *
- * A session owns an engine with the knowledge base loaded, the
+ * A session owns an engine with the knowledge base (a clone of the one
+ * the server loaded), the
  * consultation running on it (jsonl.c, the code of `consult --jsonl`),
  * and, once the page asks to step through the firings, a second engine
  * on which the run is replayed from the findings given. Every answer is
@@ -21,11 +22,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sinew.h"
+
 typedef struct session session;
 
-/* The knowledge base to load (PATHS, N of them; borrowed, they must
- * outlive the session). NULL with ERR when it does not load. */
-session *session_new(const char *const *paths, unsigned n, char *err, size_t errsize);
+/* A session on BASE, the knowledge base loaded once for every session
+ * (borrowed: it must outlive the session): its engines are clones of BASE
+ * (sn_clone), so a session costs no load, and what it changes stays its
+ * own. NULL with ERR when memory runs out. */
+session *session_new(const sn_engine *base, char *err, size_t errsize);
 void session_free(session *);
 /* Bytes the session's engines hold (sn_get_stats). */
 size_t session_bytes(const session *);

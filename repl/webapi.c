@@ -231,7 +231,7 @@ static void start(webapi *w, time_t now, webapi_reply *out)
         reply_error(out, 500, "no random bytes for a session id");
         return;
     }
-    sl->s = session_new(w->cfg.paths, w->cfg.npaths, err, sizeof err);
+    sl->s = session_new(w->cfg.base, err, sizeof err);
     if (!sl->s) {
         memset(sl, 0, sizeof *sl);
         reply_error(out, 500, err);

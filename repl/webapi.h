@@ -33,14 +33,17 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "sinew.h"
+
 enum {
     WEBAPI_MAX_BODY = 8192,       /* bytes of a request body */
     WEBAPI_DOT_TIMEOUT_MS = 5000, /* the bound on drawing one picture */
 };
 
 typedef struct webapi_config {
-    const char *const *paths;     /* the knowledge base (borrowed) */
-    unsigned npaths;
+    const sn_engine *base;        /* the knowledge base, loaded (borrowed:
+                                     it must outlive the webapi); each
+                                     session's engines are clones of it */
     unsigned max_sessions;        /* sessions open at once */
     unsigned idle_seconds;        /* a session unused this long is freed */
     bool render;                  /* draw proofs with dot (off: 503) */
