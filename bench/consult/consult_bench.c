@@ -264,7 +264,7 @@ int main(int argc, char **argv)
     qsort(choice, nchoices, sizeof *choice, cmp_double);
     double pct = ncases ? 100.0 / ncases : 0;
     printf("consult, settling the top %u: %u cases: questions median %u, max %u; agreement with the full run: red flags %.0f %%, "
-           "top diagnosis %.0f %%, top three in order %.0f %%; choosing a question: median %.2f ms, max %.2f ms (the first, compiling "
+           "top diagnosis %.0f %%, top three in order %.0f %%; choosing a question: median %.2f ms, max %.2f ms (the first, making "
            "the copy: %.0f ms)\n",
            top, ncases, ncases ? questions[ncases / 2] : 0, ncases ? questions[ncases - 1] : 0, agree_flags * pct,
            agree_top * pct, agree_top3 * pct, nchoices ? choice[nchoices / 2] : 0,
