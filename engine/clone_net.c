@@ -5,9 +5,9 @@
  * The network's tables of shared nodes and alpha memories are keyed on
  * the addresses of the objects a key names (a node's parent and memory,
  * a constant's symbol), so the clone's keys are computed again for its
- * own objects, the way network.c computes them (the hashes below must
- * stay network.c's): a rule loaded into the clone later shares nodes
- * exactly as it would in the original (test_clone.c counts them).
+ * own objects, by the keys network.c shares by (netkey.h): a rule loaded
+ * into the clone later shares nodes exactly as it would in the original
+ * (test_clone.c counts them).
  */
 #include <string.h>
 
@@ -16,72 +16,8 @@
 #include "clone_net.h"
 #include "internal.h"
 #include "jtest.h"
+#include "netkey.h"
 #include "rete.h"
-
-/* ---- structural keys, as network.c computes them --------------------------------- */
-
-static inline uint32_t hmix(uint32_t h, uint64_t v)
-{
-    v *= 0x9e3779b97f4a7c15ULL;
-    v ^= v >> 32;
-    return (h ^ (uint32_t)v) * 16777619u + (uint32_t)(v >> 16);
-}
-
-static uint64_t const_bits(value v)
-{
-    uint64_t x = 0;
-    switch (v.type) {
-    case V_NIL: break;
-    case V_SYMBOL:
-    case V_STRING: x = (uint64_t)(uintptr_t)v.u.s; break;
-    case V_INT: x = (uint64_t)v.u.i; break;
-    case V_FLOAT: memcpy(&x, &v.u.f, sizeof x); break;
-    }
-    return x;
-}
-
-static uint32_t cx_hash(const cexpr *x)
-{
-    if (!x)
-        return 0x51ed27u;
-    uint32_t h = hmix((uint32_t)x->kind * 31u + x->op, ((uint64_t)x->level << 32) ^ (uint32_t)x->slot);
-    switch (x->kind) {
-    case CX_CONST: h = hmix(hmix(h, (uint64_t)x->k.type), const_bits(x->k)); break;
-    case CX_CALL:
-    case CX_FUNC: h = hmix(h, (uint64_t)x->fn); break;
-    default: break;
-    }
-    h = hmix(h, x->nargs);
-    for (uint32_t i = 0; i < x->nargs; i++)
-        h = hmix(h, cx_hash(x->args[i]));
-    return h;
-}
-
-static uint32_t node_hash(const node *n)
-{
-    uint32_t h = hmix(2166136261u, (uint64_t)(uintptr_t)n->parent);
-    h = hmix(h, ((uint64_t)n->kind << 40) ^ ((uint64_t)n->exists << 32) ^ n->level);
-    h = hmix(h, (uint64_t)(uintptr_t)n->am);
-    for (uint32_t i = 0; i < n->nkeys; i++)
-        h = hmix(h, ((uint64_t)(uint32_t)n->keys[i].rslot << 32) ^
-                        ((uint64_t)n->keys[i].level << 24) ^ (uint32_t)n->keys[i].lslot);
-    return hmix(h, cx_hash(n->test));
-}
-
-static uint32_t amem_hash(const amem *am)
-{
-    uint32_t h = hmix(2166136261u, ((uint64_t)am->t->id << 32) ^ (uint32_t)am->key_slot);
-    h = hmix(h, ((uint64_t)am->tests_cf << 32) ^ am->neq);
-    for (uint32_t i = 0; i < am->neq; i++) {
-        h = hmix(h, ((uint64_t)(uint32_t)am->eq[i].slot << 32) ^ am->eq[i].nv);
-        const value *v = aeq_values(&am->eq[i]);
-        for (uint32_t x = 0; x < am->eq[i].nv; x++)
-            h = hmix(hmix(h, v[x].type), const_bits(v[x]));
-    }
-    for (uint32_t i = 0; i < am->nhash; i++)
-        h = hmix(h, (uint32_t)am->hash_slots[i]);
-    return hmix(h, cx_hash(am->test));
-}
 
 /* ---- the network ------------------------------------------------------------------- */
 
@@ -117,7 +53,7 @@ static void copy_amems(cl *k)
             m->nhash = a->nhash;
             m->hash_slots = clone_dup(k, a->hash_slots, (a->nhash + 1) * sizeof *a->hash_slots);
             m->refs = a->refs;
-            m->sighash = amem_hash(m);
+            m->sighash = amem_sighash(m);
             m->signext = c->amsig[m->sighash & c->amsig_mask];
             c->amsig[m->sighash & c->amsig_mask] = m;
             c->namems++;
@@ -241,7 +177,7 @@ static node *copy_node(cl *k, const node *n, node *parent)
     }
     c->nnodes++;
     if (m->kind == N_JOIN || m->kind == N_NEG || m->kind == N_EXISTS || m->kind == N_TEST) {
-        m->sighash = node_hash(m);
+        m->sighash = node_sighash(m);
         m->signext = c->nodesig[m->sighash & c->nodesig_mask];
         c->nodesig[m->sighash & c->nodesig_mask] = m;
         c->nnodesig++;
