@@ -38,10 +38,11 @@ int srcset_add(srcset *s, const char *name, const char *text, size_t len)
     return srcset_add_at(s, name, 1, text, len);
 }
 
-int srcset_add_at(srcset *s, const char *name, uint32_t first_line, const char *text, size_t len)
+/* A new file of S, last: NAME and LEN bytes of TEXT copied, room for
+ * NLINES line starts (filled by the caller); -1 when memory ran out (S as
+ * it was). */
+static int file_new(srcset *s, const char *name, const char *text, size_t len, uint32_t nlines)
 {
-    if (len >= UINT32_MAX - 1 || first_line == 0 || (uint64_t)first_line + len >= UINT32_MAX)
-        return -1;
     if (s->nfiles == s->cap) {
         uint32_t cap = s->cap ? s->cap * 2 : 8;
         src_file **n = mem_realloc(s->mem, s->files, cap * sizeof *n);
@@ -57,11 +58,7 @@ int srcset_add_at(srcset *s, const char *name, uint32_t first_line, const char *
     f->counted = (src_counted *)(f + 1);
     f->name = mem_strndup(s->mem, name, strlen(name));
     f->text = mem_strndup(s->mem, text, len);
-    f->len = len;
-    uint32_t n = 1;
-    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        n++;
-    f->lines = mem_alloc(s->mem, n * sizeof *f->lines);
+    f->lines = mem_alloc(s->mem, nlines * sizeof *f->lines);
     if (!f->name || !f->text || !f->lines) {
         mem_free(s->mem, f->name);
         mem_free(s->mem, f->text);
@@ -69,45 +66,40 @@ int srcset_add_at(srcset *s, const char *name, uint32_t first_line, const char *
         mem_free(s->mem, f);
         return -1;
     }
+    f->len = len;
+    s->files[s->nfiles] = f;
+    return (int)s->nfiles++;
+}
+
+int srcset_add_at(srcset *s, const char *name, uint32_t first_line, const char *text, size_t len)
+{
+    if (len >= UINT32_MAX - 1 || first_line == 0 || (uint64_t)first_line + len >= UINT32_MAX)
+        return -1;
+    uint32_t n = 1;
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
+    int at = file_new(s, name, text, len, n);
+    if (at < 0)
+        return -1;
+    src_file *f = s->files[at];
     f->lines[0] = 0;
     f->nlines = 1;
     f->line0 = first_line - 1;
     for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
         f->lines[f->nlines++] = (uint32_t)(p - text) + 1;
-    s->files[s->nfiles] = f;
-    return (int)s->nfiles++;
+    return at;
 }
 
 int srcset_add_copy(srcset *s, const src_file *from)
 {
-    if (s->nfiles == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 8;
-        src_file **n = mem_realloc(s->mem, s->files, cap * sizeof *n);
-        if (!n)
-            return -1;
-        s->files = n;
-        s->cap = cap;
-    }
-    src_file *f = mem_calloc(s->mem, 1, sizeof *f + sizeof(src_counted));
-    if (!f)
+    int at = file_new(s, from->name, from->text, from->len, from->nlines);
+    if (at < 0)
         return -1;
-    f->counted = (src_counted *)(f + 1);
-    f->name = mem_strndup(s->mem, from->name, strlen(from->name));
-    f->text = mem_strndup(s->mem, from->text, from->len);
-    f->lines = mem_alloc(s->mem, from->nlines * sizeof *f->lines);
-    if (!f->name || !f->text || !f->lines) {
-        mem_free(s->mem, f->name);
-        mem_free(s->mem, f->text);
-        mem_free(s->mem, f->lines);
-        mem_free(s->mem, f);
-        return -1;
-    }
+    src_file *f = s->files[at];
     memcpy(f->lines, from->lines, from->nlines * sizeof *f->lines);
-    f->len = from->len;
     f->nlines = from->nlines;
     f->line0 = from->line0;
-    s->files[s->nfiles] = f;
-    return (int)s->nfiles++;
+    return at;
 }
 
 int srcset_read(srcset *s, const char *path)
