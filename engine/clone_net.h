@@ -35,7 +35,7 @@ void *clone_dup(cl *, const void *, size_t n);
 cexpr *clone_cexpr(cl *, const cexpr *);
 
 /* The alpha memories, their dispatch and the nodes, after the templates
- * and productions (clone.c); the top joins' root tokens made. */
+ * and productions (clone.c); every memory empty. */
 void clone_network(cl *);
 
 #endif

@@ -649,7 +649,8 @@ void rete_refresh_fact(engine *e, struct fact *f)
 /* ---- emptying working memory at once ------------------------------------- */
 
 /* Every token goes back to the free list and every node memory is empty:
- * walking the token trees down from the root tokens reaches them all.
+ * walking the token trees down from the top token and the other roots'
+ * tokens reaches them all.
  * Each token clears its own bucket's head, so no empty bucket is visited. */
 static void clear_tree(engine *e, token *t)
 {
