@@ -93,8 +93,8 @@ cexpr *clone_cexpr(cl *k, const cexpr *x)
         return NULL;
     cexpr *y = arena_alloc(k->c->perm, sizeof *y);
     *y = *x;
-    y->k = clone_value(k, x->k);
-    y->args = NULL;
+    if (x->kind == CX_CONST)
+        y->k = clone_value(k, x->k);
     if (x->nargs) {
         y->args = arena_alloc(k->c->perm, x->nargs * sizeof *y->args);
         for (uint32_t i = 0; i < x->nargs; i++)
@@ -314,23 +314,29 @@ static cact *copy_actions(cl *k, const cact *a)
             for (uint32_t i = 0; i < a->t->nslots; i++)
                 b->vals[i] = clone_cexpr(k, a->vals[i]);
         }
-        b->cf = clone_cexpr(k, a->cf);
-        if (a->levels)
-            b->levels = clone_dup(k, a->levels, (a->kind == A_RETRACT ? a->n + 1 : 1) * sizeof *a->levels);
-        if (a->args) {
-            uint32_t n = a->kind == A_RECOMMEND ? 1 : a->n;
-            b->args = arena_alloc(k->c->perm, (n + 1) * sizeof *b->args);
-            for (uint32_t i = 0; i < n; i++)
+        switch (a->kind) {
+        case A_CONCLUDE: b->cf = clone_cexpr(k, a->cf); break;
+        case A_RETRACT:
+        case A_MODIFY:
+            b->levels = clone_dup(k, a->levels,
+                                  (a->kind == A_RETRACT ? a->n + 1 : 1) * sizeof *a->levels);
+            break;
+        case A_BIND: b->value = clone_cexpr(k, a->value); break;
+        case A_PRINT:
+        case A_RECOMMEND:
+            b->args = arena_alloc(k->c->perm, (a->n + 1) * sizeof *b->args);
+            for (uint32_t i = 0; i < a->n; i++)
                 b->args[i] = clone_cexpr(k, a->args[i]);
+            if (a->kind == A_RECOMMEND) {
+                b->cites = arena_alloc(k->c->perm, (a->ncites + 1) * sizeof *b->cites);
+                for (uint32_t i = 0; i < a->ncites; i++)
+                    b->cites[i] = clone_str(k, a->cites[i]);
+            }
+            break;
+        case A_FOCUS: b->modules = clone_dup(k, a->modules, (a->n + 1) * sizeof *a->modules); break;
+        case A_ASSERT:
+        case A_HALT: break;
         }
-        b->value = clone_cexpr(k, a->value);
-        if (a->cites) {
-            b->cites = arena_alloc(k->c->perm, (a->ncites + 1) * sizeof *b->cites);
-            for (uint32_t i = 0; i < a->ncites; i++)
-                b->cites[i] = clone_str(k, a->cites[i]);
-        }
-        if (a->modules)
-            b->modules = clone_dup(k, a->modules, (a->n + 1) * sizeof *a->modules);
         *tail = b;
         tail = &b->next;
     }

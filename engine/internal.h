@@ -166,17 +166,28 @@ typedef enum cx_kind {
     CX_PARAM,    /* in a function's body: its parameter slot */
 } cx_kind;
 
+/* A compiled expression: 32 bytes. A constant has no arguments, a call
+ * or an operator no constant, and only calls have a function: those
+ * share their room (NARGS is 0 for every kind without arguments, so a
+ * walk over ARGS reads it alone). */
 typedef struct cexpr {
     cx_kind kind;
     uint8_t op;          /* ast_op for BIN/UN */
     uint16_t level;      /* CX_VAR */
-    int32_t slot;        /* CX_SLOT, CX_VAR; CX_LOCAL: index */
-    uint32_t fn;         /* CX_CALL: a builtin_id, or FN_COUNT_ + i: the
-                            embedder's function i (sn_define_function) */
+    union {
+        int32_t slot;    /* CX_SLOT, CX_VAR; CX_LOCAL: index; CX_PARAM */
+        uint32_t fn;     /* CX_CALL: a builtin_id, or FN_COUNT_ + i: the
+                            embedder's function i (sn_define_function);
+                            CX_FUNC: the language's function */
+    };
     uint32_t nargs;
-    value k;             /* CX_CONST */
-    struct cexpr **args; /* CALL: nargs; BIN: 2; UN: 1 */
+    union {
+        value k;             /* CX_CONST */
+        struct cexpr **args; /* CALL, FUNC: nargs; BIN: 2; UN: 1 */
+    };
 } cexpr;
+
+_Static_assert(sizeof(cexpr) == 32, "a compiled expression is 32 bytes");
 
 /* Evaluation context: a token (its facts by level), the fact being tested,
  * the rule's locals. */
@@ -237,20 +248,20 @@ struct amem {
                              seq, orders the memories one fact enters */
     uint64_t seq;         /* creation order */
     cexpr *test;          /* the pattern's other one-fact tests (NULL: none) */
-    bool tests_cf;        /* the pattern tests cf: no threshold */
-    uint32_t nhash;       /* slots its joins hash on */
     int32_t *hash_slots;
-    bucketed idx;         /* aentry lists */
+    uint32_t nhash;       /* slots its joins hash on */
     uint32_t runs;        /* runs of entries of one hash in its buckets: it
                              grows with these, not with its entries (many
                              facts of one key share a bucket however big) */
+    bucketed idx;         /* aentry lists */
     node **succ;          /* joins and negations fed, shallowest first
                            * (ties oldest first); visited from the end */
     uint32_t nsucc, capsucc;
-    bool succ_unsorted;   /* nodes appended since: rete.c orders them */
     uint32_t refs;
     uint32_t sighash;     /* its structural key's hash (network.c) */
     amem *signext;
+    bool tests_cf;        /* the pattern tests cf: no threshold */
+    bool succ_unsorted;   /* nodes appended since: rete.c orders them */
 };
 
 /* Does a fact with slot values VALS pass AM's constant equalities? */
@@ -387,20 +398,28 @@ typedef enum act_kind {
     A_FOCUS
 } act_kind;
 
+/* An action, compiled. What one kind alone reads shares its room with
+ * the others' (a rule's actions are most of what it keeps). */
 typedef struct cact {
     act_kind kind;
-    struct tmpl *t;          /* ASSERT, CONCLUDE */
-    cexpr **vals;            /* ASSERT, CONCLUDE: per slot (NULL: default); MODIFY: per slot (NULL: keep) */
-    cexpr *cf;               /* CONCLUDE (NULL: 1.0) */
-    uint16_t *levels;        /* RETRACT: fact levels; MODIFY: levels[0] */
-    uint32_t n;              /* RETRACT: count; PRINT: args */
-    cexpr **args;            /* PRINT; RECOMMEND: args[0] the text */
-    int32_t local;           /* BIND */
-    cexpr *value;            /* BIND */
-    const char **cites;      /* RECOMMEND */
-    uint32_t ncites;
+    uint32_t n;              /* RETRACT: levels; PRINT: args; RECOMMEND: 1; FOCUS: modules */
     struct cact *next;
-    uint32_t *modules;       /* FOCUS: n modules, the first to run first */
+    struct tmpl *t;          /* ASSERT, CONCLUDE, MODIFY */
+    cexpr **vals;            /* ASSERT, CONCLUDE: per slot (NULL: default); MODIFY: per slot (NULL: keep) */
+    union {
+        cexpr *cf;           /* CONCLUDE (NULL: 1.0) */
+        uint16_t *levels;    /* RETRACT: fact levels; MODIFY: levels[0] */
+        struct {             /* BIND */
+            cexpr *value;
+            int32_t local;
+        };
+        struct {             /* PRINT; RECOMMEND: args[0] the text */
+            cexpr **args;
+            const char **cites;  /* RECOMMEND */
+            uint32_t ncites;
+        };
+        uint32_t *modules;   /* FOCUS: n modules, the first to run first */
+    };
 } cact;
 
 typedef struct varloc {
@@ -414,42 +433,42 @@ struct rule;
 
 typedef struct prod {
     struct rule *r;
-    uint32_t alt;
     cexpr *filter;           /* a query's tests of its inputs, or NULL (query.c) */
     node *term;
     cact *actions;
-    uint32_t nlocals;
     varloc *vars;            /* for justifications: every named variable */
-    uint32_t nvars;
-    uint32_t depth;          /* levels */
     bool *positive;          /* per level 1..depth: a fact the rule matched */
     node **chain;            /* per level 0..depth: the node whose memory holds
                                 matches of the first `level` conditions */
     const char **cond_text;  /* per level 1..depth: the condition as written */
+    uint32_t alt;
+    uint32_t nlocals;
+    uint32_t nvars;
+    uint32_t depth;          /* levels */
 } prod;
 
 struct rule {
     const sym *name;
     const char *doc;
     const char **cites;
-    uint32_t ncites;
-    int salience;
     char *where;
     prod **prods;
-    uint32_t nprods;
     uint64_t fired;
     uint64_t run_fired, run;  /* firings in run number RUN (fire.c) */
-    bool removed;
-    bool red_flag;           /* it makes a red_flag fact */
-    uint32_t rank;           /* its place in name order */
+    uint64_t nanos;          /* time from its firings to the next, when the engine profiles */
     struct rule *next;
     /* a query (query.c): its matches are read, never fired; it is in the
      * engine's list of queries, not of rules */
-    bool query;
     const sym **params;      /* its parameters' names, without '?' */
     uint32_t nparams;
-    uint64_t nanos;          /* time from its firings to the next, when the engine profiles */
+    uint32_t ncites;
+    int salience;
+    uint32_t nprods;
+    uint32_t rank;           /* its place in name order */
     uint32_t module;         /* its module's number (focus.c); 0: main */
+    bool query;
+    bool removed;
+    bool red_flag;           /* it makes a red_flag fact */
 };
 
 /* ---- agenda, justifications -------------------------------------------- */
