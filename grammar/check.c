@@ -505,6 +505,9 @@ typedef struct checker {
     diag_list *d;
     name_map unknown;           /* template names already reported unknown */
     const_test *tests;          /* in the program's scratch arena */
+    bool *input_soon;           /* by template id: this program's facts blocks
+                                   or cases give facts of it (input_templates) */
+    uint32_t ninput_soon;
     /* per rule */
     var *vars;
     uint32_t nvars, capvars;
@@ -1265,6 +1268,19 @@ static void check_cons_var(checker *c, ast_cons *k, pat_ctx *p)
     }
 }
 
+/* Whether sweep 3 could warn about a constant test of slot S of T: with
+ * no ask, only of a template that no facts block or case gives and no
+ * consultation asks (judge_const_tests), which sweep 1 and
+ * input_templates know before the rules are judged. A program of many
+ * rules testing what a data file gives keeps no record of their tests. */
+static bool judged_later(const checker *c, const tmpl_info *t, const slot_info *s)
+{
+    if (s->ask)
+        return true;
+    bool soon = t->id < c->ninput_soon && c->input_soon[t->id];
+    return !t->asked && !t->input && !soon;
+}
+
 static void check_cons(checker *c, ast_cons *k, pat_ctx *p, const char *slot)
 {
     switch (k->kind) {
@@ -1277,7 +1293,7 @@ static void check_cons(checker *c, ast_cons *k, pat_ctx *p, const char *slot)
             break;
         }
         check_value_type(c, p->s, &k->u.lit, slot);
-        if (p->s && !p->neg && !p->under_or && !p->expect && c->rule) {
+        if (p->s && !p->neg && !p->under_or && !p->expect && c->rule && judged_later(c, p->t, p->s)) {
             const_test *t = arena_alloc(c->prog->scratch, sizeof *t);
             t->t = p->t;
             t->s = p->s;
@@ -2675,6 +2691,25 @@ static tmpl_info *defined_by(checker *c, ast_decl *x)
     return a.file == b.file && a.start == b.start ? t : NULL;
 }
 
+/* The templates the facts blocks and cases of PROG give facts of (their
+ * facts are judged in sweep 2, in the order written, and mark them then:
+ * this marks them first, for judged_later). */
+static void input_templates(checker *c, ast_program *prog)
+{
+    c->ninput_soon = c->env->ntmpls;
+    c->input_soon = arena_alloc(c->a, c->ninput_soon + 1);
+    for (ast_decl *x = prog->decls; x; x = x->next) {
+        const ast_fact *f = x->kind == DECL_FACTS  ? x->u.facts.facts
+                            : x->kind == DECL_CASE ? x->u.kase.given
+                                                   : NULL;
+        for (; f; f = f->next) {
+            const tmpl_info *t = map_get(&c->env->tmpls, f->tmpl.text, f->tmpl.len);
+            if (t && t->id < c->ninput_soon)
+                c->input_soon[t->id] = true;
+        }
+    }
+}
+
 void check_program(ast_program *prog, check_env *env, diag_list *d)
 {
     checker c = {.prog = prog, .a = prog->arena, .env = env, .d = d};
@@ -2693,6 +2728,7 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
             collect_ask(&c, x);
     collect_groups(&c, prog);
     collect_functions(&c, prog);
+    input_templates(&c, prog);
 
     /* A consultation makes facts of an asked template, and their slots may
      * keep their defaults: a default such as `unknown` may lie outside the

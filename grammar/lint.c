@@ -15,28 +15,35 @@
 
 /* ---- rules compared: W004, W005 ---- */
 
-typedef struct rule_text {
+/* A rule as the comparisons see it: what is kept of each rule while all
+ * are compared is a few hashes, not its text. Two rules whose hashes
+ * agree are formatted again and compared as text before a warning says
+ * they are alike, so a collision of hashes costs a comparison, never a
+ * wrong warning. */
+typedef struct rule_sum {
     const ast_rule *rule;
-    const char **conds;  /* each top-level condition as the layout writes it, sorted:
-                            where it begins in the key (cond_len says how long) */
+    uint64_t *conds;     /* each top-level condition's hash, in the order of
+                            their texts as the layout writes them */
     uint32_t nconds;
-    const char *actions; /* every action, one a line */
-    const char *key;     /* the conditions, then the actions: equal keys, equal rules */
-} rule_text;
+    uint64_t cond_key;   /* the sequence of CONDS: equal conditions, equal keys */
+    uint64_t act_key;    /* every action, one a line */
+} rule_sum;
 
-/* The length of T's condition I: up to the newline after it in the key. */
-static size_t cond_len(const rule_text *t, uint32_t i)
+static uint64_t hash_text(const char *s, size_t n)
 {
-    const char *end = i + 1 < t->nconds ? t->conds[i + 1] : strchr(t->key, '\x1f');
-    return (size_t)(end - t->conds[i]) - 1;
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
 }
 
-/* Conditions compared as strcmp compares them (they hold no NUL). */
-static int cond_cmp(const rule_text *x, uint32_t i, const rule_text *y, uint32_t j)
+/* H followed by X, for a sequence of hashes. */
+static uint64_t hash_step(uint64_t h, uint64_t x)
 {
-    size_t m = cond_len(x, i), n = cond_len(y, j);
-    int c = memcmp(x->conds[i], y->conds[j], m < n ? m : n);
-    return c ? c : (m > n) - (m < n);
+    h ^= x + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9u;
+    return h ^ (h >> 29);
 }
 
 static int by_string(const void *a, const void *b)
@@ -44,54 +51,106 @@ static int by_string(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* B and K are buffers the rules share: one rule's conditions are laid out
- * in B, then its key made in K, and only the key is kept; the conditions
- * and the actions are pieces of it. */
-static void text_of(rule_text *t, const ast_rule *r, const srcset *src, arena *a, fmt_buf *b,
-                    fmt_buf *k)
+/* Rule R's top-level conditions as the layout writes them, each
+ * NUL-terminated in B, sorted: *N of them, the array from A. */
+static const char **cond_texts(const ast_rule *r, const srcset *src, arena *a, fmt_buf *b,
+                               uint32_t *n)
 {
     const src_file *f = srcset_file(src, r->name.sp.file);
+    uint32_t k = 0;
+    for (const ast_ce *c = r->conds; c; c = c->next)
+        k++;
+    const char **v = arena_alloc(a, (k + 1) * sizeof *v);
+    b->len = 0;
+    for (const ast_ce *c = r->conds; c; c = c->next) {
+        fmt_ce_line(b, c, f);
+        fmt_buf_put(b, "", 1);
+    }
+    size_t at = 0;
+    for (uint32_t i = 0; i < k; i++, at += strlen(b->text + at) + 1)
+        v[i] = b->text + at;
+    qsort(v, k, sizeof *v, by_string);
+    *n = k;
+    return v;
+}
+
+/* Rule R's actions as the layout writes them, one a line, in B. */
+static void action_text(const ast_rule *r, const srcset *src, fmt_buf *b)
+{
+    const src_file *f = srcset_file(src, r->name.sp.file);
+    b->len = 0;
+    for (const ast_action *x = r->actions; x; x = x->next) {
+        fmt_action_line(b, x, f);
+        fmt_buf_put(b, "\n", 1);
+    }
+}
+
+/* Rule R summed up in T: its hashes come from A, and the texts they are
+ * made from are given back. */
+static void sum_of(rule_sum *t, const ast_rule *r, const srcset *src, arena *a)
+{
     t->rule = r;
     for (const ast_ce *c = r->conds; c; c = c->next)
         t->nconds++;
     t->conds = arena_alloc(a, (t->nconds + 1) * sizeof *t->conds);
-    b->len = 0;
-    for (const ast_ce *c = r->conds; c; c = c->next) {
-        fmt_ce_line(b, c, f);
-        fmt_buf_put(b, "", 1); /* each one NUL-terminated in B */
+    arena_mark m = arena_get_mark(a);
+    fmt_buf b = {.arena = a};
+    uint32_t n;
+    const char **v = cond_texts(r, src, a, &b, &n);
+    t->cond_key = 0x5eed;
+    for (uint32_t i = 0; i < n; i++) {
+        t->conds[i] = hash_text(v[i], strlen(v[i]));
+        t->cond_key = hash_step(t->cond_key, t->conds[i]);
     }
-    uint32_t i = 0;
-    for (size_t at = 0; i < t->nconds; i++, at += strlen(b->text + at) + 1)
-        t->conds[i] = b->text + at;
-    qsort(t->conds, t->nconds, sizeof *t->conds, by_string);
-    k->len = 0;
-    for (i = 0; i < t->nconds; i++) {
-        fmt_buf_put(k, t->conds[i], strlen(t->conds[i]));
-        fmt_buf_put(k, "\n", 1);
-    }
-    fmt_buf_put(k, "\x1f", 1);
-    size_t at = k->len;
-    for (const ast_action *x = r->actions; x; x = x->next) {
-        fmt_action_line(k, x, f);
-        fmt_buf_put(k, "\n", 1);
-    }
-    t->key = arena_strndup(a, k->text, k->len);
-    t->actions = t->key + at;
-    size_t off = 0;
-    for (i = 0; i < t->nconds; i++) {
-        size_t n = strlen(t->conds[i]);
-        t->conds[i] = t->key + off;
-        off += n + 1;
-    }
+    action_text(r, src, &b);
+    t->act_key = hash_text(b.text, b.len);
+    arena_rollback(a, m);
 }
 
-/* By key; equal keys in the order they were written. */
+/* Do X and Y do the same, as text? */
+static bool same_actions(const rule_sum *x, const rule_sum *y, const srcset *src, arena *a)
+{
+    arena_mark m = arena_get_mark(a);
+    fmt_buf p = {.arena = a}, q = {.arena = a};
+    action_text(x->rule, src, &p);
+    action_text(y->rule, src, &q);
+    bool same = p.len == q.len && memcmp(p.text, q.text, p.len) == 0;
+    arena_rollback(a, m);
+    return same;
+}
+
+/* Are SMALL's conditions, as text, among BIG's: all of them (STRICT
+ * false: the same conditions), or all and more (STRICT)? */
+static bool conds_within(const rule_sum *small, const rule_sum *big, bool strict,
+                         const srcset *src, arena *a)
+{
+    if (strict ? small->nconds >= big->nconds : small->nconds != big->nconds)
+        return false;
+    arena_mark m = arena_get_mark(a);
+    fmt_buf p = {.arena = a}, q = {.arena = a};
+    uint32_t ns, nb;
+    const char **s = cond_texts(small->rule, src, a, &p, &ns);
+    const char **g = cond_texts(big->rule, src, a, &q, &nb);
+    bool ok = true;
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < ns && ok; i++) {
+        while (j < nb && strcmp(g[j], s[i]) < 0)
+            j++;
+        ok = j < nb && strcmp(g[j], s[i]) == 0;
+        j++;
+    }
+    arena_rollback(a, m);
+    return ok;
+}
+
+/* By keys; equal keys in the order they were written. */
 static int by_key(const void *a, const void *b)
 {
-    const rule_text *x = *(const rule_text *const *)a, *y = *(const rule_text *const *)b;
-    int c = strcmp(x->key, y->key);
-    if (c)
-        return c;
+    const rule_sum *x = *(const rule_sum *const *)a, *y = *(const rule_sum *const *)b;
+    if (x->cond_key != y->cond_key)
+        return x->cond_key < y->cond_key ? -1 : 1;
+    if (x->act_key != y->act_key)
+        return x->act_key < y->act_key ? -1 : 1;
     span p = x->rule->name.sp, q = y->rule->name.sp;
     if (p.file != q.file)
         return p.file < q.file ? -1 : 1;
@@ -100,57 +159,44 @@ static int by_key(const void *a, const void *b)
 
 static int by_actions(const void *a, const void *b)
 {
-    const rule_text *x = *(const rule_text *const *)a, *y = *(const rule_text *const *)b;
-    int c = strcmp(x->actions, y->actions);
-    return c ? c : by_key(a, b);
+    const rule_sum *x = *(const rule_sum *const *)a, *y = *(const rule_sum *const *)b;
+    if (x->act_key != y->act_key)
+        return x->act_key < y->act_key ? -1 : 1;
+    return by_key(a, b);
 }
 
-/* Every condition of SMALL is one of BIG's, and BIG has more. */
-static bool strict_subset(const rule_text *small, const rule_text *big)
+/* Every condition hash of SMALL is one of BIG's, and BIG has more (a
+ * first sieve: conds_within judges the texts). */
+static bool hashes_within(const rule_sum *small, const rule_sum *big)
 {
     if (small->nconds >= big->nconds)
         return false;
-    uint32_t j = 0;
     for (uint32_t i = 0; i < small->nconds; i++) {
-        while (j < big->nconds && cond_cmp(big, j, small, i) < 0)
+        uint32_t j = 0;
+        while (j < big->nconds && big->conds[j] != small->conds[i])
             j++;
-        if (j == big->nconds || cond_cmp(big, j, small, i) != 0)
+        if (j == big->nconds)
             return false;
-        j++;
     }
     return true;
 }
 
-/* Rules of one group by their conditions: the part of their key before
- * the actions, each condition followed by a newline. Open addressing. */
+/* Rules of one group by their conditions' key. Open addressing. */
 typedef struct cond_table {
-    rule_text **slots;
+    rule_sum **slots;
     uint32_t mask;
 } cond_table;
 
-static size_t conds_len(const rule_text *t)
+static rule_sum **table_slot(cond_table *tb, uint64_t key)
 {
-    return (size_t)(strchr(t->key, '\x1f') - t->key);
-}
-
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-static rule_text **table_slot(cond_table *tb, const char *key, size_t len)
-{
-    for (uint32_t i = hash_bytes(key, len) & tb->mask;; i = (i + 1) & tb->mask) {
-        rule_text *t = tb->slots[i];
-        if (!t || (conds_len(t) == len && memcmp(t->key, key, len) == 0))
+    for (uint32_t i = (uint32_t)(key ^ key >> 32) & tb->mask;; i = (i + 1) & tb->mask) {
+        rule_sum *t = tb->slots[i];
+        if (!t || t->cond_key == key)
             return &tb->slots[i];
     }
 }
 
-static void report_subsumed(diag_list *d, const rule_text *x, const rule_text *y)
+static void report_subsumed(diag_list *d, const rule_sum *x, const rule_sum *y)
 {
     WARN(d, W_SUBSUMED_RULE, x->rule->name.sp,
          "rule '%s' is subsumed by rule '%s': it does the same, and its conditions include "
@@ -161,47 +207,44 @@ static void report_subsumed(diag_list *d, const rule_text *x, const rule_text *y
 
 enum { SUBSETS_UP_TO = 12 }; /* conditions whose subsets are tried one by one */
 
-/* W005 among the N rules of V, which do the same: for a rule of k
+/* W005 among the N rules of V, whose actions hash alike: for a rule of k
  * conditions, look each proper subset of them up (2^k lookups; a rule
- * with more conditions is compared with each rule of the group). */
-static void subsumed_in_group(diag_list *d, rule_text **v, uint32_t n, const bool *dup,
-                              const rule_text *texts, arena *a)
+ * with more conditions is compared with each rule of the group). A rule
+ * found is judged on the texts before it is reported. */
+static void subsumed_in_group(diag_list *d, rule_sum **v, uint32_t n, const bool *dup,
+                              const rule_sum *sums, const srcset *src, arena *a)
 {
     uint32_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
     cond_table tb = {arena_alloc(a, cap * sizeof *tb.slots), cap - 1};
     for (uint32_t i = 0; i < n; i++) {
-        if (dup[v[i] - texts])
+        if (dup[v[i] - sums])
             continue;
-        rule_text **slot = table_slot(&tb, v[i]->key, conds_len(v[i]));
+        rule_sum **slot = table_slot(&tb, v[i]->cond_key);
         if (!*slot)
             *slot = v[i];
     }
     for (uint32_t x = 0; x < n; x++) {
-        const rule_text *t = v[x];
-        if (dup[t - texts])
+        const rule_sum *t = v[x];
+        if (dup[t - sums])
             continue;
         if (t->nconds > SUBSETS_UP_TO) {
             for (uint32_t y = 0; y < n; y++)
-                if (y != x && !dup[v[y] - texts] && strict_subset(v[y], t)) {
+                if (y != x && !dup[v[y] - sums] && hashes_within(v[y], t) &&
+                    conds_within(v[y], t, true, src, a) && same_actions(v[y], t, src, a)) {
                     report_subsumed(d, t, v[y]);
                     break;
                 }
             continue;
         }
-        char *buf = arena_alloc(a, conds_len(t) + 1);
         for (uint32_t m = 0; m + 1 < (1u << t->nconds); m++) {
-            size_t len = 0;
+            uint64_t key = 0x5eed;
             for (uint32_t i = 0; i < t->nconds; i++)
-                if (m & (1u << i)) {
-                    size_t k = cond_len(t, i);
-                    memcpy(buf + len, t->conds[i], k);
-                    buf[len + k] = '\n';
-                    len += k + 1;
-                }
-            rule_text *y = *table_slot(&tb, buf, len);
-            if (y && y != t) {
+                if (m & (1u << i))
+                    key = hash_step(key, t->conds[i]);
+            rule_sum *y = *table_slot(&tb, key);
+            if (y && y != t && conds_within(y, t, true, src, a) && same_actions(y, t, src, a)) {
                 report_subsumed(d, t, y);
                 break;
             }
@@ -209,8 +252,8 @@ static void subsumed_in_group(diag_list *d, rule_text **v, uint32_t n, const boo
     }
 }
 
-/* The rules' texts live in the program's scratch arena, given back at the
- * end: a warning keeps nothing of them. */
+/* What is kept of the rules lives in the program's scratch arena, given
+ * back at the end: a warning keeps nothing of them. */
 static void compare_rules(const ast_program *prog, const srcset *src, diag_list *d)
 {
     arena *a = prog->scratch;
@@ -220,31 +263,40 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
     if (n < 2)
         return;
     arena_mark m = arena_get_mark(a);
-    rule_text *texts = arena_alloc(a, n * sizeof *texts);
-    rule_text **v = arena_alloc(a, n * sizeof *v);
+    rule_sum *sums = arena_alloc(a, n * sizeof *sums);
+    rule_sum **v = arena_alloc(a, n * sizeof *v);
     uint32_t i = 0;
-    fmt_buf b = {.arena = a}, k = {.arena = a};
     for (const ast_decl *x = prog->decls; x; x = x->next)
         if (x->kind == DECL_RULE) {
-            text_of(&texts[i], &x->u.rule, src, a, &b, &k);
-            v[i] = &texts[i];
+            sum_of(&sums[i], &x->u.rule, src, a);
+            v[i] = &sums[i];
             i++;
         }
 
     /* W004: equal keys sort together, the first written first */
     bool *dup = arena_alloc(a, n * sizeof *dup);
     qsort(v, n, sizeof *v, by_key);
-    for (i = 1; i < n; i++) {
-        uint32_t first = i - 1;
-        while (first > 0 && strcmp(v[first - 1]->key, v[i]->key) == 0)
-            first--;
-        if (strcmp(v[first]->key, v[i]->key) != 0)
-            continue;
-        dup[v[i] - texts] = true;
-        WARN(d, W_DUP_RULE, v[i]->rule->name.sp,
-             "rule '%s' has the same conditions and actions as rule '%s': it only fires a "
-             "second time", v[i]->rule->name.text, v[first]->rule->name.text);
-        diag_note(d, &v[first]->rule->name.sp, "rule '%s' is here", v[first]->rule->name.text);
+    for (uint32_t lo = 0; lo < n;) {
+        uint32_t hi = lo + 1;
+        while (hi < n && v[hi]->cond_key == v[lo]->cond_key && v[hi]->act_key == v[lo]->act_key)
+            hi++;
+        for (i = lo + 1; i < hi; i++) {
+            /* the first written of the run that it equals as text */
+            uint32_t first = lo;
+            while (first < i && (dup[v[first] - sums] ||
+                                 !conds_within(v[first], v[i], false, src, a) ||
+                                 !same_actions(v[first], v[i], src, a)))
+                first++;
+            if (first == i)
+                continue;
+            dup[v[i] - sums] = true;
+            WARN(d, W_DUP_RULE, v[i]->rule->name.sp,
+                 "rule '%s' has the same conditions and actions as rule '%s': it only fires a "
+                 "second time", v[i]->rule->name.text, v[first]->rule->name.text);
+            diag_note(d, &v[first]->rule->name.sp, "rule '%s' is here",
+                      v[first]->rule->name.text);
+        }
+        lo = hi;
     }
 
     /* W005: within each group of equal actions, a rule whose conditions
@@ -252,7 +304,7 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
     qsort(v, n, sizeof *v, by_actions);
     for (uint32_t lo = 0; lo < n;) {
         uint32_t hi = lo + 1;
-        while (hi < n && strcmp(v[hi]->actions, v[lo]->actions) == 0)
+        while (hi < n && v[hi]->act_key == v[lo]->act_key)
             hi++;
         /* a conclusion's certainty adds to the same conclusion's from
          * another rule: a narrower rule concluding the same is more
@@ -261,7 +313,7 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
         for (const ast_action *act = v[lo]->rule->actions; act; act = act->next)
             concludes |= act->kind == ACT_CONCLUDE;
         if (!concludes && hi - lo > 1)
-            subsumed_in_group(d, v + lo, hi - lo, dup, texts, a);
+            subsumed_in_group(d, v + lo, hi - lo, dup, sums, src, a);
         lo = hi;
     }
     arena_rollback(a, m);
