@@ -172,7 +172,7 @@ static void ces(collector *c, const ast_ce *ce)
         case CE_OR:
         case CE_AND: ces(c, ce->u.list); break;
         case CE_TEST: break;
-        case CE_AGG: ces(c, ce->u.agg.src); break;
+        case CE_AGG: ces(c, ce->u.agg->src); break;
         }
     }
 }
@@ -189,8 +189,8 @@ static void cites(collector *c, const ast_str *s)
 static const char *bound_template(const ast_ce *ce, const ast_name *var)
 {
     for (; ce; ce = ce->next)
-        if (ce->kind == CE_PATTERN && ce->u.pat.binding.text &&
-            strcmp(ce->u.pat.binding.text, var->text) == 0)
+        if (ce->kind == CE_PATTERN && ce->u.pat.binding &&
+            strcmp(ce->u.pat.binding->text, var->text) == 0)
             return ce->u.pat.tmpl.text;
     return NULL;
 }
@@ -275,9 +275,9 @@ static const char *ask_detail(collector *c, const ast_ask *k)
     if (k->multiple)
         put(&b, " multiple");
     put(&b, "\n    ");
-    for (const ast_lit *l = k->answers; l; l = l->next) {
+    for (const ast_lit *l = answer_first(k); l; l = answer_next(l)) {
         put_src(&b, c->src, l->sp);
-        if (l->next)
+        if (answer_next(l))
             put(&b, ", ");
     }
     return finish(c, &b);
@@ -366,7 +366,7 @@ static void declarations(collector *c)
             }
             add_name(c, SN_SYM_TEMPLATE, false, &k->tmpl);
             slot_use(c, &k->slot, k->tmpl.text);
-            for (const ast_lit *l = k->answers; l; l = l->next) {
+            for (const ast_lit *l = answer_first(k); l; l = answer_next(l)) {
                 const src_file *f = srcset_file(c->src, l->sp.file);
                 if ((s = add(c, SN_SYM_VALUE, true, l->sp, f->text + l->sp.start,
                              l->sp.end - l->sp.start))) {

@@ -254,8 +254,8 @@ static struct tmpl *pattern_conjuncts(cctx *c, const ast_pattern *pat, uint32_t 
 {
     struct tmpl *t = tmpl_of(c->e, pat->tmpl_id);
     *tests_cf = false;
-    if (pat->binding.text)
-        var_add(c, &pat->binding, (uint16_t)self, LOC_FACT);
+    if (pat->binding)
+        var_add(c, pat->binding, (uint16_t)self, LOC_FACT);
     for (const ast_slotcons *a = pat->args; a; a = a->next) {
         int32_t slot = a->slot;
         cexpr *selfx;
@@ -449,14 +449,14 @@ static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
     engine *e = c->e;
     const ast_ce *ce = it->agg;
     uint32_t mark = c->nvars, lvl = ch->level;
-    agg_node *g = agg_node_new(e, ce->u.agg.kind);
+    agg_node *g = agg_node_new(e, ce->u.agg->kind);
     if (it->pat) {
         jkey keys[32];
         uint32_t nkeys;
         cexpr *jtest;
         amem *am = pattern_memory(c, it->pat, lvl + 1, keys, &nkeys, &jtest);
-        if (ce->u.agg.arg)
-            g->arg = compile_expr(c, ce->u.agg.arg, lvl + 1);
+        if (ce->u.agg->arg)
+            g->arg = compile_expr(c, ce->u.agg->arg, lvl + 1);
         g->reads_cf = reads_cf(g->arg);
         /* right below another aggregate and blind to its value: keeps its
          * tokens when that value changes (aggregate.h) */
@@ -478,7 +478,7 @@ static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
         for (const fconj *x = it->sub; x; x = x->next) {
             chain sub = {.cur = parent, .level = lvl};
             build_conj(c, x, &sub, NULL);
-            cexpr *read = ce->u.agg.arg ? compile_expr(c, ce->u.agg.arg, 0) : NULL;
+            cexpr *read = ce->u.agg->arg ? compile_expr(c, ce->u.agg->arg, 0) : NULL;
             node_agg_partner(e, sub.cur, n, sub.level, read);
             c->nvars = mark;
         }
@@ -488,7 +488,7 @@ static void build_agg(cctx *c, const fce *it, chain *ch, prod *pr)
     if (pr)
         pr->chain[lvl] = ch->cur;
     c->nvars = mark;
-    var_add(c, &ce->u.agg.var, (uint16_t)(lvl + 1), 0);
+    var_add(c, &ce->u.agg->var, (uint16_t)(lvl + 1), 0);
     ch->level = lvl + 1;
 }
 

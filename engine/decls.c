@@ -122,12 +122,12 @@ static void compile_ask(engine *e, const ast_ask *aa)
     k->slot = s;
     k->question = arena_strndup(e->perm, aa->question.text, aa->question.len);
     k->multiple = aa->multiple;
-    for (const ast_lit *l = aa->answers; l; l = l->next)
+    for (const ast_lit *l = answer_first(aa); l; l = answer_next(l))
         k->nanswers++;
     k->answers = arena_alloc(e->perm, (k->nanswers + 1) * sizeof *k->answers);
     k->answer_text = arena_alloc(e->perm, (k->nanswers + 1) * sizeof *k->answer_text);
     uint32_t i = 0;
-    for (const ast_lit *l = aa->answers; l; l = l->next, i++) {
+    for (const ast_lit *l = answer_first(aa); l; l = answer_next(l), i++) {
         value v = lit_value(e, l);
         if (t->slots[s].type == V_FLOAT && v.type == V_INT)
             v = v_float((double)v.u.i);

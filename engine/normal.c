@@ -71,10 +71,10 @@ static fconj *expand_one(arena *a, const ast_ce *ce)
     case CE_AGG: {
         /* a group's alternatives stay inside: the aggregate reads them all */
         fce item = {.kind = F_AGG, .agg = ce, .sp = ce->sp};
-        if (ce->u.agg.src->kind == CE_PATTERN)
-            item.pat = &ce->u.agg.src->u.pat;
+        if (ce->u.agg->src->kind == CE_PATTERN)
+            item.pat = &ce->u.agg->src->u.pat;
         else
-            item.sub = normal_form(a, ce->u.agg.src->u.list);
+            item.sub = normal_form(a, ce->u.agg->src->u.list);
         k = conj_new(a);
         conj_push(a, k, item);
         return k;

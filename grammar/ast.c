@@ -100,7 +100,7 @@ bool ast_fact_packable(const ast_fact *f)
     for (const ast_slotval *a = f->args; a; a = a->next, n++) {
         const ast_expr *v = a->value;
         if (!v || v->kind != EX_LIT || v->depth != 1 || v->next || !same_span(v->sp, v->u.lit.sp) ||
-            v->u.lit.next || a->name.var != 0 || a->slot != 0 || a->sp.file != f->sp.file ||
+            a->name.var != 0 || a->slot != 0 || a->sp.file != f->sp.file ||
             v->sp.file != f->sp.file || (a->name.text && a->name.sp.file != f->sp.file))
             return false;
         /* the places the bytes can say */

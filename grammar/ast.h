@@ -61,8 +61,22 @@ typedef struct ast_lit {
     } u;
     uint32_t len;      /* length of s */
     span sp;
-    struct ast_lit *next; /* in an `ask` answer list */
 } ast_lit;
+
+/* An answer of an ask: the ask's answers are a list of these. Walk them
+ * with answer_first and answer_next. */
+typedef struct ast_answer {
+    ast_lit lit;               /* first: answer_next finds its node from it */
+    struct ast_answer *next;
+} ast_answer;
+
+static inline ast_lit *answer_first_of(ast_answer *a) { return a ? &a->lit : NULL; }
+
+/* The answer after L, which must be an answer's literal. */
+static inline ast_lit *answer_next(const ast_lit *l)
+{
+    return answer_first_of(((const ast_answer *)(const void *)l)->next);
+}
 
 typedef enum ast_op {
     OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
@@ -137,7 +151,8 @@ typedef struct ast_slotcons {
 } ast_slotcons;
 
 typedef struct ast_pattern {
-    ast_name binding;   /* ?f in `?f <- t(...)`; text NULL when absent */
+    ast_name *binding;  /* ?f in `?f <- t(...)`; NULL when absent (out of
+                           line: few patterns have one) */
     ast_name tmpl;
     uint32_t tmpl_id;   /* the template's number in the environment (check) */
     ast_slotcons *args;
@@ -182,6 +197,15 @@ typedef enum ast_ce_kind {
 /* The aggregate functions, in the order check.c resolves them to. */
 typedef enum ast_agg_fn { AGG_COUNT, AGG_SUM, AGG_MIN, AGG_MAX, AGG_AVG, AGG_COLLECT } ast_agg_fn;
 
+/* An aggregate condition: rare, so kept out of line (ast_ce stays small). */
+typedef struct ast_agg {
+    ast_name var;        /* the result: a new variable */
+    ast_name fn;         /* count, sum, min, max, avg, collect */
+    ast_agg_fn kind;     /* fn resolved (check) */
+    ast_expr *arg;       /* the value aggregated; NULL for count */
+    struct ast_ce *src;  /* a CE_PATTERN, or a CE_AND group */
+} ast_agg;
+
 typedef struct ast_ce {
     ast_ce_kind kind;
     uint16_t depth;
@@ -195,13 +219,7 @@ typedef struct ast_ce {
         } forall;
         struct ast_ce *list;
         ast_expr *test;
-        struct {
-            ast_name var;        /* the result: a new variable */
-            ast_name fn;         /* count, sum, min, max, avg, collect */
-            ast_agg_fn kind;     /* fn resolved (check) */
-            ast_expr *arg;       /* the value aggregated; NULL for count */
-            struct ast_ce *src;  /* a CE_PATTERN, or a CE_AND group */
-        } agg;
+        ast_agg *agg;
     } u;
 } ast_ce;
 
@@ -314,9 +332,12 @@ typedef struct ast_ask {
     uint32_t tmpl_id, slot_index; /* (check) */
     ast_str question;
     bool multiple;      /* several answers may be given */
-    ast_lit *answers;
+    struct ast_answer *answers;
     ast_item *items;
 } ast_ask;
+
+/* The first of K's answers' literals, or NULL. */
+static inline ast_lit *answer_first(const ast_ask *k) { return answer_first_of(k->answers); }
 
 typedef struct ast_expect {
     bool negated;       /* `not pattern`: must not be concluded */

@@ -661,13 +661,17 @@ static ast_name copy_name(arena *a, ast_name n)
     return n;
 }
 
-static ast_lit *copy_lit(arena *a, ast_lit *l)
+static void copy_lit_into(arena *a, ast_lit *x, const ast_lit *l)
 {
-    ast_lit *x = arena_alloc(a, sizeof *x);
     *x = *l;
-    x->next = NULL;
     if (l->type == TY_SYMBOL || l->type == TY_STRING)
         x->u.s = arena_strndup(a, l->u.s, l->len);
+}
+
+static ast_lit *copy_lit(arena *a, const ast_lit *l)
+{
+    ast_lit *x = arena_alloc(a, sizeof *x);
+    copy_lit_into(a, x, l);
     return x;
 }
 
@@ -699,9 +703,10 @@ static ast_ask *copy_ask(arena *a, ast_ask *k)
     if (k->question.text)
         x->question.text = arena_strndup(a, k->question.text, k->question.len);
     x->multiple = k->multiple;
-    ast_lit **tail = &x->answers;
-    for (ast_lit *l = k->answers; l; l = l->next) {
-        *tail = copy_lit(a, l);
+    ast_answer **tail = &x->answers;
+    for (const ast_answer *l = k->answers; l; l = l->next) {
+        *tail = arena_alloc(a, sizeof **tail);
+        copy_lit_into(a, &(*tail)->lit, &l->lit);
         tail = &(*tail)->next;
     }
     return x;
@@ -775,7 +780,7 @@ static bool lit_equal(ast_lit *a, ast_lit *b)
 
 static bool in_domain(ast_ask *ask, ast_lit *l)
 {
-    for (ast_lit *x = ask->answers; x; x = x->next)
+    for (ast_lit *x = answer_first(ask); x; x = answer_next(x))
         if (lit_equal(x, l))
             return true;
     return false;
@@ -810,7 +815,7 @@ static void note_domain(checker *c, ast_ask *ask)
     size_t len = sizeof ", ...";
     unsigned n = 0;
     bool more = false;
-    for (ast_lit *x = ask->answers; x; x = x->next) {
+    for (ast_lit *x = answer_first(ask); x; x = answer_next(x)) {
         if (n == DOMAIN_SHOWN) {
             more = true;
             break;
@@ -852,13 +857,13 @@ static void collect_ask(checker *c, ast_decl *d)
     SET(c, s->ask, copy_ask(c->env->a, ask));
     SET(c, t->asked, true);
     /* a consultation reads `unknown` as "not known", never as an answer */
-    for (const ast_lit *x = ask->answers; x; x = x->next)
+    for (const ast_lit *x = answer_first(ask); x; x = answer_next(x))
         if ((x->type == TY_SYMBOL || x->type == TY_STRING) && x->len == 7 && memcmp(x->u.s, "unknown", 7) == 0)
             ERR(c, E_RESERVED_ANSWER, x->sp,
                 "'unknown' cannot be an answer: in a consultation it says the answer is not known");
     if (!s->type_ok)
         return;
-    for (ast_lit *x = ask->answers; x; x = x->next)
+    for (ast_lit *x = answer_first(ask); x; x = answer_next(x))
         if (!type_fits(s->type, x->type))
             ERR(c, E_TYPE, x->sp, "slot '%s.%s' is %s, but this answer is %s", ask->tmpl.text,
                 ask->slot.text, a_type(s->type), a_type(x->type));
@@ -991,8 +996,9 @@ static const span *later_in_ces(ast_ce *ce, ast_name *n, uint32_t after)
         const span *s = NULL;
         switch (ce->kind) {
         case CE_PATTERN:
-            if (var_is(&ce->u.pat.binding, n->text, n->len) && ce->u.pat.binding.sp.start > after)
-                return &ce->u.pat.binding.sp;
+            if (ce->u.pat.binding && var_is(ce->u.pat.binding, n->text, n->len) &&
+                ce->u.pat.binding->sp.start > after)
+                return &ce->u.pat.binding->sp;
             for (ast_slotcons *a = ce->u.pat.args; a && !s; a = a->next)
                 s = later_in_cons(a->cons, n, after);
             break;
@@ -1001,8 +1007,8 @@ static const span *later_in_ces(ast_ce *ce, ast_name *n, uint32_t after)
             s = later_in_ces(ce->u.list, n, after);
             break;
         case CE_AGG:
-            if (var_is(&ce->u.agg.var, n->text, n->len) && ce->u.agg.var.sp.start > after)
-                return &ce->u.agg.var.sp;
+            if (var_is(&ce->u.agg->var, n->text, n->len) && ce->u.agg->var.sp.start > after)
+                return &ce->u.agg->var.sp;
             break;
         default:
             break;
@@ -1358,10 +1364,10 @@ static void too_many_values(checker *c, const tmpl_info *t, span sp, uint32_t n)
 
 static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool expect)
 {
-    if (pat->binding.text) {
+    if (pat->binding) {
         if (neg) {
-            ERR(c, E_BIND_NEGATED, pat->binding.sp, "'?%s <-' on a pattern inside '%s'",
-                pat->binding.text, neg);
+            ERR(c, E_BIND_NEGATED, pat->binding->sp, "'?%s <-' on a pattern inside '%s'",
+                pat->binding->text, neg);
             if (strcmp(neg, "not") == 0)
                 diag_note(c->d, NULL, "a pattern under 'not' holds when no fact matches it, so "
                           "there is no fact to bind");
@@ -1369,17 +1375,17 @@ static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool ex
                 diag_note(c->d, NULL, "'%s' does not pick one fact, so there is no fact to bind",
                           neg);
         } else if (expect) {
-            ERR(c, E_BIND_NEGATED, pat->binding.sp, "an expectation cannot bind a fact to '?%s'",
-                pat->binding.text);
+            ERR(c, E_BIND_NEGATED, pat->binding->sp, "an expectation cannot bind a fact to '?%s'",
+                pat->binding->text);
         } else {
-            var *v = find_var(c, &pat->binding);
+            var *v = find_var(c, pat->binding);
             if (v) {
                 v->count++;
-                ERR(c, E_FACT_VAR_MISUSE, pat->binding.sp, "'?%s' is bound twice",
-                    pat->binding.text);
+                ERR(c, E_FACT_VAR_MISUSE, pat->binding->sp, "'?%s' is bound twice",
+                    pat->binding->text);
                 diag_note(c->d, &v->first, "it was first bound here");
             } else {
-                var *f = add_var(c, &pat->binding, V_FACT);
+                var *f = add_var(c, pat->binding, V_FACT);
                 f->count = 1;
                 f->fact_pat = pat;
             }
@@ -1886,8 +1892,8 @@ static bool agg_var_type(checker *c, const ast_ce *src, const ast_name *n, ast_t
  * type is refused (a computed value is judged when the rule runs). */
 static void agg_number_arg(checker *c, const ast_ce *ce)
 {
-    const ast_expr *x = ce->u.agg.arg;
-    const char *fn = agg_names[ce->u.agg.kind];
+    const ast_expr *x = ce->u.agg->arg;
+    const char *fn = agg_names[ce->u.agg->kind];
     if (x->kind == EX_LIT && !is_number(x->u.lit.type)) {
         ERR(c, E_AGG_TYPE, x->sp, "'%s' reads numbers, but this is %s", fn,
             a_type(x->u.lit.type));
@@ -1895,7 +1901,7 @@ static void agg_number_arg(checker *c, const ast_ce *ce)
     }
     ast_type ty;
     const char *slot, *tmpl;
-    if (x->kind == EX_VAR && agg_var_type(c, ce->u.agg.src, &x->u.var, &ty, &slot, &tmpl) &&
+    if (x->kind == EX_VAR && agg_var_type(c, ce->u.agg->src, &x->u.var, &ty, &slot, &tmpl) &&
         !is_number(ty)) {
         ERR(c, E_AGG_TYPE, x->sp, "'%s' reads numbers, but '?%s' holds %s (slot '%s' of '%s')",
             fn, x->u.var.text, a_type(ty), slot, tmpl);
@@ -1963,7 +1969,7 @@ static void agg_arg_bound(checker *c, ast_ce *src, ast_expr *x, uint32_t base)
 static void check_agg(checker *c, ast_ce *ce, const char *neg)
 {
     (void)neg;
-    ast_name *fn = &ce->u.agg.fn;
+    ast_name *fn = &ce->u.agg->fn;
     int kind = -1;
     for (int i = 0; i < (int)(sizeof agg_names / sizeof agg_names[0]); i++)
         if (name_eq(fn, agg_names[i]))
@@ -1979,30 +1985,30 @@ static void check_agg(checker *c, ast_ce *ce, const char *neg)
         else
             diag_note(c->d, NULL, "an aggregate is count, sum, min, max, avg or collect");
     } else {
-        ce->u.agg.kind = (ast_agg_fn)kind;
-        if (kind == AGG_COUNT && ce->u.agg.arg) {
-            ERR(c, E_AGG_ARG, ce->u.agg.arg->sp, "'count' counts matches and takes no value");
-            diag_note(c->d, NULL, "write '?%s = count PATTERN'", ce->u.agg.var.text);
-        } else if (kind != AGG_COUNT && !ce->u.agg.arg) {
+        ce->u.agg->kind = (ast_agg_fn)kind;
+        if (kind == AGG_COUNT && ce->u.agg->arg) {
+            ERR(c, E_AGG_ARG, ce->u.agg->arg->sp, "'count' counts matches and takes no value");
+            diag_note(c->d, NULL, "write '?%s = count PATTERN'", ce->u.agg->var.text);
+        } else if (kind != AGG_COUNT && !ce->u.agg->arg) {
             ERR(c, E_AGG_ARG, fn->sp, "'%s' needs the value it reads, in parentheses", fn->text);
             diag_note(c->d, NULL, "as in '?%s = %s(?x) PATTERN', where the pattern binds ?x",
-                      ce->u.agg.var.text, fn->text);
+                      ce->u.agg->var.text, fn->text);
         }
     }
-    var *before = find_var(c, &ce->u.agg.var);
+    var *before = find_var(c, &ce->u.agg->var);
     uint32_t base = c->nvars;
     const char *region = kind < 0 ? "an aggregate" : agg_names[kind];
     open_region(c, region);
-    check_ce(c, ce->u.agg.src, region);
-    if (ce->u.agg.arg) {
-        check_expr(c, ce->u.agg.arg);
-        if (ce->u.agg.src->kind == CE_AND)
-            agg_arg_bound(c, ce->u.agg.src, ce->u.agg.arg, base);
+    check_ce(c, ce->u.agg->src, region);
+    if (ce->u.agg->arg) {
+        check_expr(c, ce->u.agg->arg);
+        if (ce->u.agg->src->kind == CE_AND)
+            agg_arg_bound(c, ce->u.agg->src, ce->u.agg->arg, base);
         if (kind == AGG_SUM || kind == AGG_AVG || kind == AGG_MIN || kind == AGG_MAX)
             agg_number_arg(c, ce);
     }
     c->nopen--;
-    ast_name *n = &ce->u.agg.var;
+    ast_name *n = &ce->u.agg->var;
     var *v = find_var(c, n);
     if (v) {
         v->count++;
@@ -2073,7 +2079,8 @@ static void num_cons(numbering *nb, ast_cons *k)
 
 static void num_pattern(numbering *nb, ast_pattern *p)
 {
-    num_name(nb, &p->binding);
+    if (p->binding)
+        num_name(nb, p->binding);
     for (ast_slotcons *a = p->args; a; a = a->next)
         num_cons(nb, a->cons);
 }
@@ -2093,10 +2100,10 @@ static void num_ces(numbering *nb, ast_ce *ce)
         case CE_AND: num_ces(nb, ce->u.list); break;
         case CE_TEST: num_expr(nb, ce->u.test); break;
         case CE_AGG:
-            num_ces(nb, ce->u.agg.src);
-            if (ce->u.agg.arg)
-                num_expr(nb, ce->u.agg.arg);
-            num_name(nb, &ce->u.agg.var);
+            num_ces(nb, ce->u.agg->src);
+            if (ce->u.agg->arg)
+                num_expr(nb, ce->u.agg->arg);
+            num_name(nb, &ce->u.agg->var);
             break;
         }
     }
@@ -2195,7 +2202,7 @@ static uint64_t ce_alts(const ast_ce *ce, uint64_t *worst, uint64_t *nconds)
         n = ce_alts(ce->u.forall.domain, worst, nconds);
         n = cap_alts(n * ce_alts(ce->u.forall.body, worst, nconds));
         break;
-    case CE_AGG: n = ce_alts(ce->u.agg.src, worst, nconds); break;
+    case CE_AGG: n = ce_alts(ce->u.agg->src, worst, nconds); break;
     }
     if (n > *worst)
         *worst = n;
@@ -2637,7 +2644,7 @@ static const char *closest_value(const slot_info *s, ast_lit *l)
     const char *best = NULL;
     unsigned bestd = 99;
     if (s->ask)
-        for (ast_lit *x = s->ask->answers; x; x = x->next)
+        for (ast_lit *x = answer_first(s->ask); x; x = answer_next(x))
             if (x->type == l->type)
                 consider(&best, &bestd, &want, x->u.s);
     const char kind = l->type == TY_SYMBOL ? 's' : 't'; /* lit_key's */

@@ -114,8 +114,8 @@ static void put_cons(FILE *out, const ast_cons *c)
 
 static void put_pattern(FILE *out, const ast_pattern *p)
 {
-    if (p->binding.text)
-        fprintf(out, "?%s <- ", p->binding.text);
+    if (p->binding)
+        fprintf(out, "?%s <- ", p->binding->text);
     fprintf(out, "%s(", p->tmpl.text);
     for (const ast_slotcons *a = p->args; a; a = a->next) {
         if (a->name.text)
@@ -174,13 +174,13 @@ static void put_ce(FILE *out, const ast_ce *c, int depth)
         fputc('\n', out);
         break;
     case CE_AGG:
-        fprintf(out, "aggregate ?%s = %s", c->u.agg.var.text, c->u.agg.fn.text);
-        if (c->u.agg.arg) {
+        fprintf(out, "aggregate ?%s = %s", c->u.agg->var.text, c->u.agg->fn.text);
+        if (c->u.agg->arg) {
             fputc(' ', out);
-            put_expr(out, c->u.agg.arg);
+            put_expr(out, c->u.agg->arg);
         }
         fputc('\n', out);
-        put_ce(out, c->u.agg.src, depth + 1);
+        put_ce(out, c->u.agg->src, depth + 1);
         break;
     }
 }
@@ -337,7 +337,7 @@ void ast_dump(FILE *out, const ast_program *prog)
             fprintf(out, "ask %s.%s%s ", d->u.ask.tmpl.text, d->u.ask.slot.text,
                     d->u.ask.multiple ? " multiple" : "");
             put_string(out, d->u.ask.question.text);
-            for (const ast_lit *l = d->u.ask.answers; l; l = l->next) {
+            for (const ast_lit *l = answer_first(&d->u.ask); l; l = answer_next(l)) {
                 fputc(' ', out);
                 put_lit(out, l);
             }

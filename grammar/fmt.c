@@ -201,9 +201,9 @@ static void flat_slotval(flat *x, const ast_slotval *v)
 
 static void flat_pattern(flat *x, const ast_pattern *p)
 {
-    if (p->binding.text) {
+    if (p->binding) {
         buf_str(x->b, "?");
-        buf_put(x->b, p->binding.text, p->binding.len);
+        buf_put(x->b, p->binding->text, p->binding->len);
         buf_str(x->b, " <- ");
     }
     buf_put(x->b, p->tmpl.text, p->tmpl.len);
@@ -237,12 +237,12 @@ static void flat_fact(flat *x, const ast_fact *f)
 static void flat_agg_head(flat *x, const ast_ce *c)
 {
     buf_str(x->b, "?");
-    buf_put(x->b, c->u.agg.var.text, c->u.agg.var.len);
+    buf_put(x->b, c->u.agg->var.text, c->u.agg->var.len);
     buf_str(x->b, " = ");
-    buf_put(x->b, c->u.agg.fn.text, c->u.agg.fn.len);
-    if (c->u.agg.arg) {
+    buf_put(x->b, c->u.agg->fn.text, c->u.agg->fn.len);
+    if (c->u.agg->arg) {
         buf_str(x->b, "(");
-        flat_expr(x, c->u.agg.arg, false);
+        flat_expr(x, c->u.agg->arg, false);
         buf_str(x->b, ")");
     }
     buf_str(x->b, " ");
@@ -284,7 +284,7 @@ static void flat_ce(flat *x, const ast_ce *c)
         break;
     case CE_AGG:
         flat_agg_head(x, c);
-        flat_ce(x, c->u.agg.src);
+        flat_ce(x, c->u.agg->src);
         break;
     }
 }
@@ -558,9 +558,9 @@ static void put_pattern(printer *p, const ast_pattern *pat, unsigned tail)
         put_flat(p, s, n);
         return;
     }
-    if (pat->binding.text) {
+    if (pat->binding) {
         put_str(p, "?");
-        put(p, pat->binding.text, pat->binding.len);
+        put(p, pat->binding->text, pat->binding->len);
         put_str(p, " <- ");
     }
     put(p, pat->tmpl.text, pat->tmpl.len);
@@ -619,7 +619,7 @@ static bool must_break(const ast_ce *c)
     case CE_NOT:
     case CE_EXISTS: return must_break(c->u.sub);
     case CE_FORALL: return must_break(c->u.forall.domain) || must_break(c->u.forall.body);
-    case CE_AGG: return must_break(c->u.agg.src);
+    case CE_AGG: return must_break(c->u.agg->src);
     case CE_AND:
         if (c->u.list && c->u.list->next)
             return true;
@@ -682,7 +682,7 @@ static void put_ce(printer *p, const ast_ce *c, unsigned tail)
         size_t hn;
         const char *h = RENDER(p, flat_agg_head, c, &hn);
         put_flat(p, h, hn);
-        put_ce(p, c->u.agg.src, tail);
+        put_ce(p, c->u.agg->src, tail);
         break;
     }
     }
@@ -959,12 +959,12 @@ static void put_ask(printer *p, const ast_decl *d)
         put_str(p, " multiple");
     line_end(p, a->question.sp.end);
     p->fresh = true;
-    line_begin(p, a->answers->sp.start, d->sp.end, INDENT);
-    for (const ast_lit *l = a->answers; l; l = l->next) {
+    line_begin(p, a->answers->lit.sp.start, d->sp.end, INDENT);
+    for (const ast_lit *l = answer_first(a); l; l = answer_next(l)) {
         size_t n;
         const char *s = RENDER(p, flat_lit, l, &n);
-        unsigned w = width(s, n) + (l->next ? 1 : 0);
-        if (l != a->answers) {
+        unsigned w = width(s, n) + (answer_next(l) ? 1 : 0);
+        if (l != answer_first(a)) {
             if (p->col + 1 + w <= FMT_WIDTH) {
                 put_str(p, " ");
             } else {
@@ -973,7 +973,7 @@ static void put_ask(printer *p, const ast_decl *d)
             }
         }
         put(p, s, n);
-        if (l->next)
+        if (answer_next(l))
             put_str(p, ",");
     }
     line_end(p, d->sp.end);

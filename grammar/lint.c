@@ -348,7 +348,7 @@ static bool named_only(const ast_cons *k, reads *r)
     switch (k->kind) {
     case CT_LIT: {
         uint32_t i = 0;
-        for (const ast_lit *l = r->ask->answers; l; l = l->next, i++)
+        for (const ast_lit *l = answer_first(r->ask); l; l = answer_next(l), i++)
             if (lit_same(l, &k->u.lit))
                 r->named[i] = true;
         return true;
@@ -396,7 +396,7 @@ static void read_ces(const ast_ce *c, reads *r)
         case CE_OR:
         case CE_AND: read_ces(c->u.list, r); break;
         case CE_TEST: break;
-        case CE_AGG: read_ces(c->u.agg.src, r); break;
+        case CE_AGG: read_ces(c->u.agg->src, r); break;
         }
     }
 }
@@ -421,7 +421,7 @@ static void judge_asks(const ast_program *prog, diag_list *d)
             continue;
         const ast_ask *k = &x->u.ask;
         uint32_t n = 0;
-        for (const ast_lit *l = k->answers; l; l = l->next)
+        for (const ast_lit *l = answer_first(k); l; l = answer_next(l))
             n++;
         reads r = {.ask = k, .named = arena_alloc(prog->arena, (n + 1) * sizeof(bool))};
         for (const ast_decl *y = prog->decls; y && !r.wildcard; y = y->next)
@@ -442,7 +442,7 @@ static void judge_asks(const ast_program *prog, diag_list *d)
         unsigned unread = 0;
         const ast_lit *first = NULL;
         uint32_t i = 0;
-        for (const ast_lit *l = k->answers; l; l = l->next, i++) {
+        for (const ast_lit *l = answer_first(k); l; l = answer_next(l), i++) {
             if (r.named[i])
                 continue;
             if (!first)

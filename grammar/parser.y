@@ -88,6 +88,7 @@ static ast_pattern *pattern_new(parse_ctx *);
 static ast_lit *lit_name(parse_ctx *, ast_name);
 static ast_lit *lit_string(parse_ctx *, ast_str);
 static ast_lit *lit_negate(ast_lit *, span);
+static ast_answer *answer_new(parse_ctx *, const ast_lit *);
 static ast_expr *ex_lit(parse_ctx *, ast_lit *);
 static ast_expr *ex_var(parse_ctx *, ast_name);
 static ast_expr *ex_call(parse_ctx *, ast_name, list, span);
@@ -493,10 +494,11 @@ agg_ce
     : TK_VAR '=' TK_NAME agg_arg agg_source
         {
             $$ = ce_new(ctx, CE_AGG, @$);
-            $$->u.agg.var = $1;
-            $$->u.agg.fn = $3;
-            $$->u.agg.arg = $4;
-            $$->u.agg.src = $5;
+            $$->u.agg = NEW(ast_agg);
+            $$->u.agg->var = $1;
+            $$->u.agg->fn = $3;
+            $$->u.agg->arg = $4;
+            $$->u.agg->src = $5;
             $$->depth = $5->depth + 1;
             if ($4 && $4->depth + 1 > $$->depth)
                 $$->depth = $4->depth + 1;
@@ -536,7 +538,8 @@ pattern
     | TK_VAR TK_ARROW TK_NAME '(' pargs_opt ')'
         {
             $$ = pattern_new(ctx);
-            $$->binding = $1;
+            $$->binding = NEW(ast_name);
+            *$$->binding = $1;
             $$->tmpl = $3;
             $$->args = $5.head;
             $$->sp = @$;
@@ -897,8 +900,8 @@ multiple
     ;
 
 answers
-    : literal { ONE(ast_lit, $$, $1); }
-    | answers ',' literal { $$ = $1; APPEND(ast_lit, $$, $3); }
+    : literal { ONE(ast_answer, $$, answer_new(ctx, $1)); }
+    | answers ',' literal { $$ = $1; APPEND(ast_answer, $$, answer_new(ctx, $3)); }
     ;
 
 case_decl
@@ -1095,6 +1098,13 @@ static ast_lit *lit_string(parse_ctx *ctx, ast_str s)
     l->len = s.len;
     l->sp = s.sp;
     return l;
+}
+
+static ast_answer *answer_new(parse_ctx *ctx, const ast_lit *l)
+{
+    ast_answer *a = NEW(ast_answer);
+    a->lit = *l;
+    return a;
 }
 
 static ast_lit *lit_negate(ast_lit *l, span sp)
