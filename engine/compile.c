@@ -144,11 +144,11 @@ static cexpr *compile_expr(cctx *c, const ast_expr *x, uint32_t self)
         return var_expr(c, v, self);
     }
     case EX_CALL: {
-        bool lang = x->u.call.func != 0; /* a function of the language (func.h) */
-        cexpr *r = cx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call.nargs);
-        r->fn = lang ? x->u.call.func - 1 : x->u.call.builtin;
+        bool lang = x->u.call->func != 0; /* a function of the language (func.h) */
+        cexpr *r = cx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call->nargs);
+        r->fn = lang ? x->u.call->func - 1 : x->u.call->builtin;
         uint32_t i = 0;
-        for (const ast_expr *a = x->u.call.args; a; a = a->next)
+        for (const ast_expr *a = x->u.call->args; a; a = a->next)
             r->args[i++] = compile_expr(c, a, self);
         return r;
     }

@@ -28,11 +28,11 @@ static cexpr *compile_body(engine *e, const ast_expr *x)
         r->slot = (int32_t)x->u.var.var;
         return r;
     case EX_CALL: {
-        bool lang = x->u.call.func != 0;
-        r = cx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call.nargs);
-        r->fn = lang ? x->u.call.func - 1 : x->u.call.builtin;
+        bool lang = x->u.call->func != 0;
+        r = cx_new(e, lang ? CX_FUNC : CX_CALL, x->u.call->nargs);
+        r->fn = lang ? x->u.call->func - 1 : x->u.call->builtin;
         uint32_t i = 0;
-        for (const ast_expr *a = x->u.call.args; a; a = a->next)
+        for (const ast_expr *a = x->u.call->args; a; a = a->next)
             r->args[i++] = compile_body(e, a);
         return r;
     }

@@ -100,12 +100,11 @@ bool ast_fact_packable(const ast_fact *f)
     for (const ast_slotval *a = f->args; a; a = a->next, n++) {
         const ast_expr *v = a->value;
         if (!v || v->kind != EX_LIT || v->depth != 1 || v->next || !same_span(v->sp, v->u.lit.sp) ||
-            a->name.var != 0 || a->slot != 0 || a->sp.file != f->sp.file ||
+            a->name.var != 0 || a->slot != 0 ||
             v->sp.file != f->sp.file || (a->name.text && a->name.sp.file != f->sp.file))
             return false;
         /* the places the bytes can say */
-        span from = a->name.text ? a->name.sp : v->sp;
-        if (a->sp.start != from.start || a->sp.end != v->sp.end || v->sp.start < f->sp.start ||
+        if (v->sp.start < f->sp.start ||
             v->sp.end - f->sp.start >= PACK_FAR || v->sp.end < v->sp.start ||
             (a->name.text && (a->name.len > 255 || a->name.sp.start < f->sp.start ||
                               a->name.sp.end != a->name.sp.start + a->name.len)))
@@ -250,9 +249,6 @@ static void unpack_arg(const unsigned char **p, span f, ast_slotval *a, ast_expr
     l->sp.file = f.file;
     l->sp.start = f.start + get_u16(p);
     l->sp.end = f.start + get_u16(p);
-    a->sp.file = f.file;
-    a->sp.start = tag & PACK_NAMED ? a->name.sp.start : l->sp.start;
-    a->sp.end = l->sp.end;
     *slot_at = (unsigned char *)*p;
     memcpy(&a->slot, *p, sizeof a->slot);
     *p += sizeof a->slot;

@@ -87,6 +87,19 @@ typedef enum ast_op {
 
 typedef enum ast_expr_kind { EX_LIT, EX_VAR, EX_CALL, EX_BINARY, EX_UNARY } ast_expr_kind;
 
+struct ast_expr;
+
+/* A call: NAME(ARGS). */
+typedef struct ast_call {
+    ast_name fn;
+    struct ast_expr *args;
+    uint32_t nargs;
+    uint32_t builtin; /* its builtin_id (check) */
+    uint32_t func;    /* a function of the language: its number in the
+                         environment + 1; 0: a builtin or the
+                         embedder's (check) */
+} ast_call;
+
 typedef struct ast_expr {
     ast_expr_kind kind;
     uint16_t depth;
@@ -95,15 +108,8 @@ typedef struct ast_expr {
     union {
         ast_lit lit;   /* EX_LIT */
         ast_name var;  /* EX_VAR */
-        struct {
-            ast_name fn;
-            struct ast_expr *args;
-            uint32_t nargs;
-            uint32_t builtin; /* its builtin_id (check) */
-            uint32_t func;    /* a function of the language: its number in the
-                                 environment + 1; 0: a builtin or the
-                                 embedder's (check) */
-        } call;        /* EX_CALL */
+        struct ast_call *call; /* EX_CALL: out of line, so that the union is
+                                  no bigger than a literal */
         struct {
             ast_op op;
             struct ast_expr *lhs, *rhs; /* rhs NULL for EX_UNARY */
@@ -145,10 +151,19 @@ typedef struct ast_cons {
 typedef struct ast_slotcons {
     ast_name name;
     ast_cons *cons;
-    span sp;
     int32_t slot;       /* the slot's index, or AST_SLOT_CF (check) */
     struct ast_slotcons *next;
 } ast_slotcons;
+
+/* Where A is written: its name (when it has one) to the end of its
+ * constraint. */
+static inline span slotcons_span(const ast_slotcons *a)
+{
+    span sp = a->cons->sp;
+    if (a->name.text)
+        sp.start = a->name.sp.start;
+    return sp;
+}
 
 typedef struct ast_pattern {
     ast_name *binding;  /* ?f in `?f <- t(...)`; NULL when absent (out of
@@ -164,10 +179,18 @@ typedef struct ast_pattern {
 typedef struct ast_slotval {
     ast_name name;
     ast_expr *value;
-    span sp;
     int32_t slot;       /* the slot's index (check) */
     struct ast_slotval *next;
 } ast_slotval;
+
+/* Where A is written: its name (when it has one) to the end of its value. */
+static inline span slotval_span(const ast_slotval *a)
+{
+    span sp = a->value->sp;
+    if (a->name.text)
+        sp.start = a->name.sp.start;
+    return sp;
+}
 
 /* A fact. In a facts block of a load (ast_program.pack_facts) a fact whose
  * values are all constants is kept packed: ARGS is NULL and PACKED holds

@@ -1111,12 +1111,12 @@ static void check_expr(checker *c, ast_expr *e)
         use_var(c, &e->u.var);
         break;
     case EX_CALL: {
-        ast_name *fn = &e->u.call.fn;
+        ast_name *fn = &e->u.call->fn;
         const builtin *b = builtin_find(fn->text, fn->len);
         const env_function *u = b ? NULL : map_get(&c->env->functions, fn->text, fn->len);
         if (b || u)
-            e->u.call.builtin = b ? (uint32_t)b->id : u->id;
-        e->u.call.func = u && u->lang ? u->id + 1 : 0;
+            e->u.call->builtin = b ? (uint32_t)b->id : u->id;
+        e->u.call->func = u && u->lang ? u->id + 1 : 0;
         if (!b && !u) {
             ERR(c, E_UNKNOWN_FUNCTION, fn->sp, "unknown function '%s'", fn->text);
             const char *best = NULL;
@@ -1130,7 +1130,7 @@ static void check_expr(checker *c, ast_expr *e)
         } else {
             const char *name = b ? b->name : fn->text;
             int lo = b ? b->min_args : u->min_args, hi = b ? b->max_args : u->max_args;
-            int n = (int)e->u.call.nargs;
+            int n = (int)e->u.call->nargs;
             if (n < lo || (hi >= 0 && n > hi)) {
                 if (lo == hi)
                     ERR(c, E_ARITY, e->sp, "'%s' takes %d argument%s, found %d", name, lo,
@@ -1143,7 +1143,7 @@ static void check_expr(checker *c, ast_expr *e)
                         hi, n);
             }
         }
-        for (ast_expr *a = e->u.call.args; a; a = a->next)
+        for (ast_expr *a = e->u.call->args; a; a = a->next)
             check_expr(c, a);
         break;
     }
@@ -1396,7 +1396,7 @@ static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool ex
         pat->tmpl_id = t->id;
     bool mixed = false;
     for (ast_slotcons *a = pat->args; a && t && !mixed; a = a->next)
-        mixed = mixed_args(c, &pat->args->name, &a->name, a->sp, "a pattern");
+        mixed = mixed_args(c, &pat->args->name, &a->name, slotcons_span(a), "a pattern");
     if (!t || mixed) {
         /* still bind its variables, so later uses aren't reported too */
         pat_ctx p = {.neg = neg, .expect = expect};
@@ -1436,7 +1436,7 @@ static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool ex
                     uint32_t n = pos;
                     for (ast_slotcons *b = a; b; b = b->next)
                         n++;
-                    too_many_values(c, t, a->sp, n);
+                    too_many_values(c, t, slotcons_span(a), n);
                 }
             }
             pos++;
@@ -1565,7 +1565,7 @@ static void check_slotvals(checker *c, tmpl_info *t, ast_slotval *args, bool def
     if (!t)
         return;
     for (ast_slotval *a = args; a; a = a->next)
-        if (mixed_args(c, &args->name, &a->name, a->sp, "a fact"))
+        if (mixed_args(c, &args->name, &a->name, slotval_span(a), "a fact"))
             return;
     bool *given = arena_alloc(c->a, (t->nslots ? t->nslots : 1) * sizeof *given);
     uint32_t pos = 0;
@@ -1587,7 +1587,7 @@ static void check_slotvals(checker *c, tmpl_info *t, ast_slotval *args, bool def
         } else {
             if (pos >= t->nslots) {
                 if (pos == t->nslots)
-                    too_many_values(c, t, a->sp, count_positional(args));
+                    too_many_values(c, t, slotval_span(a), count_positional(args));
                 pos++;
                 continue;
             }
@@ -1695,7 +1695,7 @@ static void check_action(checker *c, ast_action *a)
             t = map_get(&c->env->tmpls, v->fact_pat->tmpl.text, v->fact_pat->tmpl.len);
         for (ast_slotval *s = a->u.modify.args; s; s = s->next)
             if (!s->name.text) {
-                ERR(c, E_POSITIONAL, s->sp, "'modify' names each slot it changes");
+                ERR(c, E_POSITIONAL, slotval_span(s), "'modify' names each slot it changes");
                 t = NULL; /* judge the values, not the slots */
                 break;
             }
@@ -1954,7 +1954,7 @@ static void agg_arg_bound(checker *c, ast_ce *src, ast_expr *x, uint32_t base)
         return;
     }
     case EX_CALL:
-        for (ast_expr *a = x->u.call.args; a; a = a->next)
+        for (ast_expr *a = x->u.call->args; a; a = a->next)
             agg_arg_bound(c, src, a, base);
         return;
     case EX_BINARY:
@@ -2051,7 +2051,7 @@ static void num_expr(numbering *nb, ast_expr *e)
     case EX_LIT: break;
     case EX_VAR: num_name(nb, &e->u.var); break;
     case EX_CALL:
-        for (ast_expr *a = e->u.call.args; a; a = a->next)
+        for (ast_expr *a = e->u.call->args; a; a = a->next)
             num_expr(nb, a);
         break;
     case EX_BINARY:
@@ -2400,7 +2400,7 @@ static void func_vars(checker *c, ast_function *f, ast_expr *e)
         break;
     }
     case EX_CALL:
-        for (ast_expr *a = e->u.call.args; a; a = a->next)
+        for (ast_expr *a = e->u.call->args; a; a = a->next)
             func_vars(c, f, a);
         break;
     case EX_BINARY:
@@ -2475,12 +2475,12 @@ static uint32_t calls_in(checker *c, ast_function *in, ast_expr *e, uint8_t *sta
     case EX_LIT:
     case EX_VAR: break;
     case EX_CALL:
-        if (e->u.call.func) {
-            env_function *u = map_get(&c->env->functions, e->u.call.fn.text, e->u.call.fn.len);
+        if (e->u.call->func) {
+            env_function *u = map_get(&c->env->functions, e->u.call->fn.text, e->u.call->fn.len);
             if (u && u->lang)
                 d = func_depth(c, u, in, e, state, level);
         }
-        for (ast_expr *a = e->u.call.args; a; a = a->next)
+        for (ast_expr *a = e->u.call->args; a; a = a->next)
             if ((x = calls_in(c, in, a, state, level)) > d)
                 d = x;
         break;
@@ -2538,7 +2538,7 @@ static bool expr_reads(const ast_expr *e, const ast_name *n)
     switch (e->kind) {
     case EX_VAR: return var_is((ast_name *)&e->u.var, n->text, n->len);
     case EX_CALL:
-        for (const ast_expr *a = e->u.call.args; a; a = a->next)
+        for (const ast_expr *a = e->u.call->args; a; a = a->next)
             if (expr_reads(a, n))
                 return true;
         return false;

@@ -60,8 +60,8 @@ static void put_expr(FILE *out, const ast_expr *e)
         fprintf(out, "?%s", e->u.var.text);
         break;
     case EX_CALL:
-        fprintf(out, "(%s", e->u.call.fn.text);
-        for (const ast_expr *a = e->u.call.args; a; a = a->next) {
+        fprintf(out, "(%s", e->u.call->fn.text);
+        for (const ast_expr *a = e->u.call->args; a; a = a->next) {
             fputc(' ', out);
             put_expr(out, a);
         }

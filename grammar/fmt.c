@@ -106,9 +106,9 @@ static void flat_expr(flat *x, const ast_expr *e, bool operand);
 
 static void flat_call(flat *x, const ast_expr *e)
 {
-    buf_put(x->b, e->u.call.fn.text, e->u.call.fn.len);
+    buf_put(x->b, e->u.call->fn.text, e->u.call->fn.len);
     buf_str(x->b, "(");
-    for (const ast_expr *a = e->u.call.args; a; a = a->next) {
+    for (const ast_expr *a = e->u.call->args; a; a = a->next) {
         flat_expr(x, a, false);
         if (a->next)
             buf_str(x->b, ", ");

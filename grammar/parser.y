@@ -562,7 +562,6 @@ parg
             $$ = NEW(ast_slotcons);
             $$->name = $1;
             $$->cons = $3;
-            $$->sp = @$;
         }
     | TK_CF ':' cons
         {
@@ -571,13 +570,11 @@ parg
             $$->name.len = 2;
             $$->name.sp = @1;
             $$->cons = $3;
-            $$->sp = @$;
         }
     | cons
         {
             $$ = NEW(ast_slotcons);
             $$->cons = $1;
-            $$->sp = @$;
         }
     ;
 
@@ -764,7 +761,6 @@ sval
             $$ = NEW(ast_slotval);
             $$->name = $1;
             $$->value = $3;
-            $$->sp = @$;
         }
     | TK_CF ':' expr
         {
@@ -774,13 +770,11 @@ sval
             $$->name.len = 2;
             $$->name.sp = @1;
             $$->value = $3;
-            $$->sp = @$;
         }
     | expr
         {
             $$ = NEW(ast_slotval);
             $$->value = $1;
-            $$->sp = @$;
         }
     ;
 
@@ -890,7 +884,6 @@ item
             memset($$, 0, sizeof *$$);
             $$->tmpl = $1;
             $$->value = $3;
-            $$->sp = @$;
         }
     ;
 
@@ -1144,9 +1137,10 @@ static ast_expr *ex_var(parse_ctx *ctx, ast_name n)
 static ast_expr *ex_call(parse_ctx *ctx, ast_name fn, list args, span sp)
 {
     ast_expr *e = ex_new(ctx, EX_CALL, sp);
-    e->u.call.fn = fn;
-    e->u.call.args = args.head;
-    e->u.call.nargs = args.n;
+    e->u.call = NEW(ast_call);
+    e->u.call->fn = fn;
+    e->u.call->args = args.head;
+    e->u.call->nargs = args.n;
     for (ast_expr *a = args.head; a; a = a->next)
         if (a->depth + 1 > e->depth)
             e->depth = a->depth + 1;

@@ -136,7 +136,8 @@ TEST(good_program_checks_clean)
         CHECK_STR(r->doc.text, "doc");
         CHECK(r->salience && r->salience->u.i == 5);
         CHECK(r->conds && r->conds->kind == CE_PATTERN);
-        CHECK_STR(r->conds->u.pat.binding.text, "f");
+        CHECK(r->conds->u.pat.binding != NULL);
+        CHECK_STR(r->conds->u.pat.binding->text, "f");
         CHECK(r->conds->next && r->conds->next->kind == CE_NOT);
         const ast_ce *t = r->conds->next->next;
         CHECK(t && t->kind == CE_TEST && t->u.test->kind == EX_BINARY &&
