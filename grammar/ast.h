@@ -246,6 +246,13 @@ typedef struct ast_ce {
     } u;
 } ast_ce;
 
+/* A string as written, nothing more: a doc string. */
+typedef struct ast_text {
+    const char *text; /* NULL when absent */
+    uint32_t len;
+    span sp;
+} ast_text;
+
 typedef struct ast_str {
     const char *text; /* NULL when absent */
     uint32_t len;
@@ -313,7 +320,7 @@ typedef struct ast_template {
 
 typedef struct ast_rule {
     ast_name name;
-    ast_str doc;
+    ast_text doc;
     ast_str *cites;
     ast_lit *salience;  /* NULL: 0 */
     ast_ce *conds;
@@ -372,7 +379,7 @@ typedef struct ast_expect {
 typedef struct ast_case {
     ast_name name;
     uint32_t nvars;     /* distinct variables of its expectations (check) */
-    ast_str doc;
+    ast_text doc;
     ast_fact *given;
     ast_expect *expects;
 } ast_case;
@@ -398,7 +405,7 @@ typedef enum ast_decl_kind {
 /* `module NAME "DOC"`: a module rules join with their `module` line. */
 typedef struct ast_module {
     ast_name name;
-    ast_str doc;
+    ast_text doc;
     uint32_t id;        /* its number, from 1 (check; main is 0) */
 } ast_module;
 

@@ -760,13 +760,13 @@ static void keyword_line(printer *p, const char *word, uint32_t start, uint32_t 
 }
 
 /* A string as written (doc strings, questions, titles), on its own line. */
-static void string_line(printer *p, const char *prefix, const ast_str *s)
+static void string_line(printer *p, const char *prefix, span sp)
 {
     p->fresh = true;
-    line_begin(p, s->sp.start, s->sp.end, INDENT);
+    line_begin(p, sp.start, sp.end, INDENT);
     put_str(p, prefix);
-    put(p, p->f->text + s->sp.start, s->sp.end - s->sp.start);
-    line_end(p, s->sp.end);
+    put(p, p->f->text + sp.start, sp.end - sp.start);
+    line_end(p, sp.end);
 }
 
 static void put_ces(printer *p, const ast_ce *c)
@@ -845,7 +845,7 @@ static void put_rule(printer *p, const ast_decl *d)
     put(p, r->name.text, r->name.len);
     line_end(p, r->name.sp.end);
     if (r->doc.text)
-        string_line(p, "", &r->doc);
+        string_line(p, "", r->doc.sp);
     if (r->cites) {
         const ast_str *last = r->cites;
         while (last->next)
@@ -987,7 +987,7 @@ static void put_case(printer *p, const ast_decl *d)
     put(p, k->name.text, k->name.len);
     line_end(p, k->name.sp.end);
     if (k->doc.text)
-        string_line(p, "", &k->doc);
+        string_line(p, "", k->doc.sp);
     /* `given` and `expect` have no span of their own: comments before
      * them go with the items that follow */
     p->fresh = true;
@@ -1108,7 +1108,7 @@ static void put_module(printer *p, const ast_decl *d)
     }
     line_end(p, end);
     if (m->doc.text && !one_line)
-        string_line(p, "", &m->doc);
+        string_line(p, "", m->doc.sp);
 }
 
 static void put_focus_decl(printer *p, const ast_decl *d)

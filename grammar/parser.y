@@ -117,6 +117,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %union {
     ast_name name;
     ast_str str;
+    ast_text text;
     ast_lit *lit;
     ast_expr *expr;
     ast_cons *cons;
@@ -165,7 +166,7 @@ static void sn_yyerror(SN_YYLTYPE *, yyscan_t, parse_ctx *, const char *);
 %type <modref> rule_module modref
 %type <name> decl_name facts_name source_id
 %type <str> cite
-%type <str> doc
+%type <text> doc
 %type <list> slot_decls cites cite_list source_fields conditions actions pargs pargs_opt svals svals_opt
 %type <list> args args_opt vars fact_list answers expects items
 %type <item> item
@@ -264,7 +265,7 @@ decl_name
 
 doc
     : %empty { memset(&$$, 0, sizeof $$); $$.sp = @$; }
-    | TK_STRING
+    | TK_STRING { $$ = (ast_text){.text = $1.text, .len = $1.len, .sp = $1.sp}; }
     ;
 
 /* ---- templates ---- */
