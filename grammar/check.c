@@ -442,13 +442,29 @@ void check_env_set_focus(check_env *env, span sp)
 
 /* ---- what the checker knows of templates ---- */
 
+/* A set of numbers, each as its double's bits (so that 1 and 1.0 are the
+ * same number): open addressing, NUMSET_EMPTY marking a free place (a
+ * NaN no literal makes). Its array is the transaction's own: the first
+ * change in a transaction copies it (logging the set as it was), so a
+ * rollback puts back the old array untouched. A slot that takes many
+ * numbers (a rule each) keeps 8 bytes a number, not a name table's key. */
+#define NUMSET_EMPTY UINT64_C(0x7ff8dead5eed0001)
+
+typedef struct numset {
+    uint64_t *keys;
+    uint32_t n, cap;            /* cap: 0 or a power of two */
+    uint32_t txn;               /* the transaction that made KEYS */
+} numset;
+
 typedef struct slot_info {
     ast_slotdecl *decl;
     ast_type type;
     bool type_ok;               /* false after E115: don't judge values */
     ast_ask *ask;         /* its answers are the slot's domain */
-    name_map produced;          /* constants facts and actions put here, by lit_key
-                                   (the key says it all: each value is the slot) */
+    name_map produced;          /* symbols and strings facts and actions put
+                                   here, by lit_key (the key says it all: each
+                                   value is the slot) */
+    numset produced_nums;       /* and numbers */
     bool produced_any;          /* some producer puts a computed value */
     bool produced_untold;       /* some constants put here were not recorded */
 } slot_info;
@@ -1448,21 +1464,13 @@ static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool ex
 
 /* ---- facts and actions ---- */
 
-/* A literal as a map key: its type's letter and then a number's bits (as
- * a double, so that 1 and 1.0 are the same number) or a symbol's or
- * string's text, so that 1, "1" and the symbol 1x stay apart. Nothing is
- * formatted: the key is built in BUF when it fits (a short text, any
- * number), else in the arena. Returns the key; its length into *LEN. */
+/* A symbol or string as a map key: its type's letter and then its text,
+ * so that "1x" and the symbol 1x stay apart (numbers go in a numset).
+ * The key is built in BUF when it fits, else in the arena. Returns the
+ * key; its length into *LEN. */
 enum { LIT_KEY_BUF = 64 };
 static const char *lit_key(arena *a, const ast_lit *l, char buf[LIT_KEY_BUF], uint32_t *len)
 {
-    if (l->type == TY_INT || l->type == TY_FLOAT) {
-        double x = l->type == TY_INT ? (double)l->u.i : l->u.f;
-        buf[0] = 'n';
-        memcpy(buf + 1, &x, sizeof x);
-        *len = 1 + sizeof x;
-        return buf;
-    }
     char *k = l->len + 1 <= LIT_KEY_BUF ? buf : arena_alloc(a, l->len + 1);
     k[0] = l->type == TY_SYMBOL ? 's' : 't';
     memcpy(k + 1, l->u.s, l->len);
@@ -1470,11 +1478,79 @@ static const char *lit_key(arena *a, const ast_lit *l, char buf[LIT_KEY_BUF], ui
     return k;
 }
 
+static uint64_t num_bits(const ast_lit *l)
+{
+    double x = l->type == TY_INT ? (double)l->u.i : l->u.f;
+    uint64_t k;
+    memcpy(&k, &x, sizeof k);
+    return k;
+}
+
+static uint32_t num_hash(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= UINT64_C(0xff51afd7ed558ccd);
+    return (uint32_t)(k ^ k >> 33);
+}
+
+static bool numset_has(const numset *s, uint64_t k)
+{
+    if (!s->cap)
+        return false;
+    for (uint32_t i = num_hash(k) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+        if (s->keys[i] == k)
+            return true;
+        if (s->keys[i] == NUMSET_EMPTY)
+            return false;
+    }
+}
+
+/* A new array of CAP places from ENV's arena, holding S's numbers. */
+static void numset_regrow(check_env *env, numset *s, uint32_t cap)
+{
+    uint64_t *keys = arena_alloc(env->a, cap * sizeof *keys);
+    for (uint32_t i = 0; i < cap; i++)
+        keys[i] = NUMSET_EMPTY;
+    for (uint32_t j = 0; j < s->cap; j++) {
+        if (s->keys[j] == NUMSET_EMPTY)
+            continue;
+        uint32_t i = num_hash(s->keys[j]) & (cap - 1);
+        while (keys[i] != NUMSET_EMPTY)
+            i = (i + 1) & (cap - 1);
+        keys[i] = s->keys[j];
+    }
+    s->keys = keys;
+    s->cap = cap;
+}
+
+static void numset_add(check_env *env, numset *s, uint64_t k)
+{
+    if (numset_has(s, k))
+        return;
+    bool full = ((uint64_t)s->n + 1) * 4 > (uint64_t)s->cap * 3;
+    if (!s->cap || full || !env_fresh(env, s->txn)) {
+        if (!env_fresh(env, s->txn)) {
+            env_log(env, s, sizeof *s);
+            s->txn = env_txn(env);
+        }
+        numset_regrow(env, s, !s->cap ? 8 : full ? s->cap * 2 : s->cap);
+    }
+    uint32_t i = num_hash(k) & (s->cap - 1);
+    while (s->keys[i] != NUMSET_EMPTY)
+        i = (i + 1) & (s->cap - 1);
+    s->keys[i] = k;
+    s->n++;
+}
+
 /* Record that a fact or action can put L into slot S. The map keeps its
  * own copy of a new key (map_put with a log), which is all it keeps: a
  * symbol's or a string's text follows the key's first byte. */
 static void produced_lit(checker *c, slot_info *s, ast_lit *l)
 {
+    if (l->type == TY_INT || l->type == TY_FLOAT) {
+        numset_add(c->env, &s->produced_nums, num_bits(l));
+        return;
+    }
     if (!s->produced.cap) {
         env_log(c->env, &s->produced, sizeof s->produced);
         map_init(&s->produced, c->env->a, 4);
@@ -1502,6 +1578,8 @@ static bool was_produced(checker *c, slot_info *s, ast_lit *l)
 {
     if (s->produced_untold)
         return true;
+    if (l->type == TY_INT || l->type == TY_FLOAT)
+        return numset_has(&s->produced_nums, num_bits(l));
     if (!s->produced.cap)
         return false;
     char buf[LIT_KEY_BUF];
