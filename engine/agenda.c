@@ -79,35 +79,39 @@ static int cmp_desc(const void *a, const void *b)
 /* A's recency, once: the fact ids of its match, newest first. */
 static void key(engine *e, struct activation *a)
 {
-    if (a->keyed)
+    if (a->lex) {
+        a->lex->tl = a->lex->tr = NULL;
         return;
+    }
     uint32_t n = 0;
     for (const token *t = a->tok; t; t = t->parent)
         n += t->f != NULL;
-    a->rec = n ? e_alloc(e, n * sizeof *a->rec) : NULL;
-    a->nrec = 0;
-    a->first = 0;
+    lexkey *k = e_alloc(e, sizeof *k + n * sizeof *k->rec);
+    k->tl = k->tr = NULL;
+    k->nrec = 0;
+    k->first = 0;
     for (const token *t = a->tok; t; t = t->parent)
         if (t->f) {
-            a->rec[a->nrec++] = t->f->id;
+            k->rec[k->nrec++] = t->f->id;
             if (t->level == 1)
-                a->first = t->f->id;
+                k->first = t->f->id;
         }
-    if (a->nrec > 1) /* a match of no facts (a rule of `not`s) has none to sort */
-        qsort(a->rec, a->nrec, sizeof *a->rec, cmp_desc);
-    a->keyed = true;
+    if (k->nrec > 1) /* a match of no facts (a rule of `not`s) has none to sort */
+        qsort(k->rec, k->nrec, sizeof *k->rec, cmp_desc);
+    a->lex = k;
 }
 
 /* Negative when A fires before B (lex and mea). */
 static int compare(const engine *e, const struct activation *a, const struct activation *b)
 {
-    if (e->strategy == SN_MEA && a->first != b->first)
-        return a->first > b->first ? -1 : 1;
-    for (uint32_t i = 0; i < a->nrec && i < b->nrec; i++)
-        if (a->rec[i] != b->rec[i])
-            return a->rec[i] > b->rec[i] ? -1 : 1;
-    if (a->nrec != b->nrec)
-        return a->nrec > b->nrec ? -1 : 1;
+    const lexkey *x = a->lex, *y = b->lex;
+    if (e->strategy == SN_MEA && x->first != y->first)
+        return x->first > y->first ? -1 : 1;
+    for (uint32_t i = 0; i < x->nrec && i < y->nrec; i++)
+        if (x->rec[i] != y->rec[i])
+            return x->rec[i] > y->rec[i] ? -1 : 1;
+    if (x->nrec != y->nrec)
+        return x->nrec > y->nrec ? -1 : 1;
     return a->seq > b->seq ? -1 : 1;
 }
 
@@ -131,19 +135,19 @@ static struct activation *tree_insert(const engine *e, struct activation *root,
         return a;
     if (compare(e, a, root) < 0) {
         *before = root;
-        root->tl = tree_insert(e, root->tl, a, before);
-        if (prio(root->tl) > prio(root)) {
-            struct activation *l = root->tl;
-            root->tl = l->tr;
-            l->tr = root;
+        root->lex->tl = tree_insert(e, root->lex->tl, a, before);
+        if (prio(root->lex->tl) > prio(root)) {
+            struct activation *l = root->lex->tl;
+            root->lex->tl = l->lex->tr;
+            l->lex->tr = root;
             return l;
         }
     } else {
-        root->tr = tree_insert(e, root->tr, a, before);
-        if (prio(root->tr) > prio(root)) {
-            struct activation *r = root->tr;
-            root->tr = r->tl;
-            r->tl = root;
+        root->lex->tr = tree_insert(e, root->lex->tr, a, before);
+        if (prio(root->lex->tr) > prio(root)) {
+            struct activation *r = root->lex->tr;
+            root->lex->tr = r->lex->tl;
+            r->lex->tl = root;
             return r;
         }
     }
@@ -157,10 +161,10 @@ static struct activation *tree_merge(struct activation *l, struct activation *r)
     if (!r)
         return l;
     if (prio(l) > prio(r)) {
-        l->tr = tree_merge(l->tr, r);
+        l->lex->tr = tree_merge(l->lex->tr, r);
         return l;
     }
-    r->tl = tree_merge(l, r->tl);
+    r->lex->tl = tree_merge(l, r->lex->tl);
     return r;
 }
 
@@ -170,18 +174,17 @@ static struct activation *tree_remove(const engine *e, struct activation *root,
     if (!root)
         return NULL;
     if (root == a)
-        return tree_merge(a->tl, a->tr);
+        return tree_merge(a->lex->tl, a->lex->tr);
     if (compare(e, a, root) < 0)
-        root->tl = tree_remove(e, root->tl, a);
+        root->lex->tl = tree_remove(e, root->lex->tl, a);
     else
-        root->tr = tree_remove(e, root->tr, a);
+        root->lex->tr = tree_remove(e, root->lex->tr, a);
     return root;
 }
 
 static void insert(engine *e, alevel *l, struct activation *a)
 {
     struct activation *at = NULL; /* insert before this; NULL: at the end */
-    a->tl = a->tr = NULL;
     switch (e->strategy) {
     case SN_DEPTH: at = l->head; break;
     case SN_BREADTH: at = NULL; break;
@@ -219,8 +222,8 @@ static struct activation *act_take(engine *e)
 /* A's room back on the free list; its record of facts freed. */
 static void act_give(engine *e, struct activation *a)
 {
-    e_free(e, a->rec);
-    a->rec = NULL;
+    e_free(e, a->lex);
+    a->lex = NULL;
     a->next = e->free_acts;
     e->free_acts = a;
 }

@@ -369,7 +369,7 @@ static struct rule *copy_rule(cl *k, const struct rule *r)
     }
     s->module = r->module;
     s->nprods = r->nprods;
-    s->prods = arena_alloc(c->perm, (r->nprods + 1) * sizeof *s->prods);
+    s->prods = arena_alloc(c->perm, (r->nprods ? r->nprods : 1) * sizeof *s->prods);
     for (uint32_t i = 0; i < r->nprods; i++) {
         const prod *p = r->prods[i];
         prod *q = arena_alloc(c->perm, sizeof *q);
@@ -380,7 +380,7 @@ static struct rule *copy_rule(cl *k, const struct rule *r)
         q->actions = copy_actions(k, p->actions);
         q->nlocals = p->nlocals;
         q->nvars = p->nvars;
-        q->vars = clone_dup(k, p->vars, (p->nvars + 1) * sizeof *p->vars);
+        q->vars = clone_dup(k, p->vars, (p->nvars ? p->nvars : 1) * sizeof *p->vars);
         for (uint32_t v = 0; v < p->nvars; v++)
             q->vars[v].name = clone_str(k, p->vars[v].name);
         q->depth = p->depth;

@@ -681,7 +681,7 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
     fconj *alts = normal_form(scratch, ar->conds);
     for (fconj *k = alts; k; k = k->next)
         r->nprods++;
-    r->prods = arena_alloc(e->perm, (r->nprods + 1) * sizeof *r->prods);
+    r->prods = arena_alloc(e->perm, (r->nprods ? r->nprods : 1) * sizeof *r->prods);
     /* the rule is in the list before its productions are built, so an
      * activation made while building finds it; a query is in its own */
     if (ar->query) {
@@ -722,7 +722,7 @@ void compile_rule(engine *e, const srcset *src, const ast_decl *d)
         uint32_t nv = 0;
         for (uint32_t j = 0; j < c.nvars; j++)
             nv += c.vars[j].slot != LOC_FACT;
-        pr->vars = arena_alloc(e->perm, (nv + 1) * sizeof *pr->vars);
+        pr->vars = arena_alloc(e->perm, (nv ? nv : 1) * sizeof *pr->vars);
         for (uint32_t j = 0; j < c.nvars; j++)
             if (c.vars[j].slot != LOC_FACT) {
                 pr->vars[pr->nvars] = c.vars[j];

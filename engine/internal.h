@@ -473,19 +473,25 @@ struct rule {
 
 /* ---- agenda, justifications -------------------------------------------- */
 
+/* Lex and mea (agenda.c): an activation's place in its level's search
+ * tree, and its match's fact ids, newest first, and the first pattern's.
+ * Made when an activation is first ordered by recency: under depth or
+ * breadth an activation has none, and is one cache line. */
+typedef struct lexkey {
+    struct activation *tl, *tr;
+    uint64_t first;
+    uint32_t nrec;
+    uint64_t rec[];
+} lexkey;
+
 struct activation {
     token *tok;
     prod *p;
-    int salience;
     uint64_t seq;
     struct activation *prev, *next;
     struct alevel *lvl;
-    /* lex and mea (agenda.c): the match's fact ids, newest first, and the
-     * first pattern's; the activation's place in its level's search tree */
-    uint64_t *rec, first;
-    uint32_t nrec;
-    bool keyed;
-    struct activation *tl, *tr;
+    lexkey *lex;             /* NULL until ordered by recency */
+    int salience;
     uint32_t module;         /* its rule's */
 };
 

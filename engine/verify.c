@@ -315,11 +315,11 @@ static const struct activation *tree_walk(const struct activation *t,
 {
     if (!t || !*ok)
         return want;
-    want = tree_walk(t->tl, want, ok);
+    want = tree_walk(t->lex->tl, want, ok);
     if (want != t)
         *ok = false;
     else
-        want = tree_walk(t->tr, t->next, ok);
+        want = tree_walk(t->lex->tr, t->next, ok);
     return want;
 }
 
