@@ -600,12 +600,13 @@ struct sn_engine {
      * below it, so emptying working memory walks its kids alone. */
     token top;
     uint64_t nnodes;
-    /* Tokens not in use, by address (no link through their cold memory):
-     * free ones at tstack[0 .. nfree), ones that died during this
-     * operation at tdead[0 .. ndead), in order of death, to be freed when
-     * it ends. Both hold capstack, at least the number of tokens ever
-     * made, so a death never allocates. */
-    token **tstack, **tdead;
+    /* Tokens not in use, by address (no link through their cold memory),
+     * in one array of capstack places, at least the number of tokens ever
+     * made (so a death never allocates): free ones at the bottom,
+     * tstack[0 .. nfree); ones that died during this operation at the
+     * top, the first to die at tstack[capstack - 1], to be freed when it
+     * ends. A token is live, free or dead, so the two never meet. */
+    token **tstack;
     uint64_t nfree, ndead, capstack, tmade;
     aentry *free_entries;
     pool token_pool, entry_pool; /* where tokens and entries come from (pool.h) */

@@ -174,16 +174,18 @@ aentry *am_bucket(const amem *am, uint32_t h)
 
 /* ---- tokens ------------------------------------------------------------- */
 
-/* Room in the stacks of unused tokens for one more token made: grown
+/* Room in the stack of unused tokens for one more token made: grown
  * before the token exists. */
 static void tstack_reserve(engine *e)
 {
     if (e->tmade < e->capstack)
         return;
     uint64_t cap = e->capstack ? e->capstack * 2 : 256;
-    e->tstack = e_realloc(e, e->tstack, cap * sizeof *e->tstack);
-    e->tdead = e_realloc(e, e->tdead, cap * sizeof *e->tdead);
-    e->capstack = cap; /* after both: memory that runs out leaves it as it was */
+    token **v = e_realloc(e, e->tstack, cap * sizeof *v);
+    /* the dead to the new top */
+    memmove(v + cap - e->ndead, v + e->capstack - e->ndead, e->ndead * sizeof *v);
+    e->tstack = v;
+    e->capstack = cap;
 }
 
 /* Both cache lines of a token (96 bytes at a 32-byte boundary) asked for
@@ -225,7 +227,15 @@ void rete_free_dead(engine *e)
      * warmest, is reused first */
     if (!e->ndead)
         return;
-    memcpy(e->tstack + e->nfree, e->tdead, e->ndead * sizeof *e->tdead);
+    /* the dead, first to die at the top, turned over where they are and
+     * then moved down onto the free */
+    token **d = e->tstack + e->capstack - e->ndead;
+    for (uint64_t i = 0, j = e->ndead - 1; i < j; i++, j--) {
+        token *t = d[i];
+        d[i] = d[j];
+        d[j] = t;
+    }
+    memmove(e->tstack + e->nfree, d, e->ndead * sizeof *d);
     e->nfree += e->ndead;
     e->ndead = 0;
 }
@@ -456,7 +466,7 @@ void token_delete(engine *e, token *t)
     }
     e->ntokens--;
     /* unused once the operation ends; bnext stays: a loop may step on */
-    e->tdead[e->ndead++] = t;
+    e->tstack[e->capstack - 1 - e->ndead++] = t;
 }
 
 /* ---- alpha memories ------------------------------------------------------ */

@@ -34,7 +34,9 @@
  * borrows its keys from the program. A table the open transaction made
  * (TXN is its number) goes whole when it rolls back, the map put back as
  * it was before: what is done to such a table is not logged, so a load of
- * many rules into tables it sized at once logs next to nothing. */
+ * many rules into tables it sized at once logs next to nothing. A table
+ * fills to four fifths before it doubles (a load of 100,000 rules fits
+ * 131,072 places, where three quarters would take twice that). */
 typedef struct name_map {
     arena *a;
     const char **keys;
@@ -63,7 +65,7 @@ static void map_init(name_map *m, arena *a, uint32_t expect)
     memset(m, 0, sizeof *m);
     m->a = a;
     m->cap = 16;
-    while ((uint64_t)m->cap * 3 < (uint64_t)expect * 4)
+    while ((uint64_t)m->cap * 4 < (uint64_t)expect * 5)
         m->cap *= 2;
     m->keys = arena_alloc(a, m->cap * sizeof *m->keys);
     m->lens = arena_alloc(a, m->cap * sizeof *m->lens);
@@ -109,7 +111,7 @@ static void map_resize(name_map *m, uint32_t expect)
 /* Room for MORE names besides those in M without growing again. */
 static void map_reserve(name_map *m, uint32_t more)
 {
-    if (((uint64_t)m->n + more + 1) * 4 > (uint64_t)m->cap * 3)
+    if (((uint64_t)m->n + more + 1) * 5 > (uint64_t)m->cap * 4)
         map_resize(m, m->n + more);
 }
 
@@ -118,7 +120,7 @@ static void map_reserve(name_map *m, uint32_t more)
  * KEPT says the key is the environment's already. */
 static void *map_insert(name_map *m, const char *s, uint32_t len, void *val, bool kept)
 {
-    if (((uint64_t)m->n + 1) * 4 > (uint64_t)m->cap * 3)
+    if (((uint64_t)m->n + 1) * 5 > (uint64_t)m->cap * 4)
         map_resize(m, m->cap);
     uint32_t i = hash_name(s, len) & (m->cap - 1);
     while (m->keys[i]) {
