@@ -169,9 +169,9 @@ typedef struct ast_pattern {
     ast_name *binding;  /* ?f in `?f <- t(...)`; NULL when absent (out of
                            line: few patterns have one) */
     ast_name tmpl;
-    uint32_t tmpl_id;   /* the template's number in the environment (check) */
     ast_slotcons *args;
     span sp;
+    uint32_t tmpl_id;   /* the template's number in the environment (check) */
 } ast_pattern;
 
 /* `slot: expr`, or a positional expr (name.text NULL): in facts, given
@@ -199,11 +199,11 @@ static inline span slotval_span(const ast_slotval *a)
  * (ast_fact_open) and, when it resolved something in them, closes it. */
 typedef struct ast_fact {
     ast_name tmpl;
-    uint32_t tmpl_id;   /* (check) */
     ast_slotval *args;
-    span sp;
     struct ast_fact *next;
     unsigned char *packed; /* NULL: the args are in ARGS */
+    span sp;
+    uint32_t tmpl_id;   /* (check) */
 } ast_fact;
 
 typedef enum ast_ce_kind {
@@ -330,8 +330,8 @@ typedef struct ast_rule {
     /* a query (DECL_QUERY): no actions; its parameters, EX_VAR nodes,
      * select the matches that bind them to the values a call gives */
     bool query;
-    ast_expr *params;
     uint32_t nparams;
+    ast_expr *params;
     ast_ce *filters;    /* its top-level `test`s that read a parameter no
                            pattern binds (an input), taken out of conds:
                            judged for each match when it is called (check) */

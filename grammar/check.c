@@ -1529,7 +1529,7 @@ static void numset_add(check_env *env, numset *s, uint64_t k)
 {
     if (numset_has(s, k))
         return;
-    bool full = ((uint64_t)s->n + 1) * 4 > (uint64_t)s->cap * 3;
+    bool full = ((uint64_t)s->n + 1) * 5 > (uint64_t)s->cap * 4; /* as a name table */
     if (!s->cap || full || !env_fresh(env, s->txn)) {
         if (!env_fresh(env, s->txn)) {
             env_log(env, s, sizeof *s);
