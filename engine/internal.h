@@ -604,10 +604,10 @@ struct sn_engine {
      * in one array of capstack places, at least the number of tokens ever
      * made (so a death never allocates): free ones at the bottom,
      * tstack[0 .. nfree); ones that died during this operation at the
-     * top, the first to die at tstack[capstack - 1], to be freed when it
-     * ends. A token is live, free or dead, so the two never meet. */
-    token **tstack;
-    uint64_t nfree, ndead, capstack, tmade;
+     * top, tdead up to the end, the first to die last, to be freed when
+     * it ends. A token is live, free or dead, so the two never meet. */
+    token **tstack, **tdead;
+    uint64_t nfree, capstack, tmade;
     aentry *free_entries;
     pool token_pool, entry_pool; /* where tokens and entries come from (pool.h) */
     uint64_t ntokens;

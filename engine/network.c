@@ -644,8 +644,8 @@ void tokens_free_all(engine *e)
     e->special_roots = NULL;
     e->nspecial = 0;
     e_free(e, e->tstack);
-    e->tstack = NULL;
-    e->nfree = e->ndead = e->capstack = e->tmade = 0;
+    e->tstack = e->tdead = NULL;
+    e->nfree = e->capstack = e->tmade = 0;
     e->free_entries = NULL;
     pool_fini(e, &e->token_pool);
     pool_fini(e, &e->entry_pool);

@@ -181,10 +181,12 @@ static void tstack_reserve(engine *e)
     if (e->tmade < e->capstack)
         return;
     uint64_t cap = e->capstack ? e->capstack * 2 : 256;
+    uint64_t ndead = e->tstack ? (uint64_t)(e->tstack + e->capstack - e->tdead) : 0;
     token **v = e_realloc(e, e->tstack, cap * sizeof *v);
     /* the dead to the new top */
-    memmove(v + cap - e->ndead, v + e->capstack - e->ndead, e->ndead * sizeof *v);
+    memmove(v + cap - ndead, v + e->capstack - ndead, ndead * sizeof *v);
     e->tstack = v;
+    e->tdead = v + cap - ndead;
     e->capstack = cap;
 }
 
@@ -225,19 +227,20 @@ void rete_free_dead(engine *e)
 {
     /* on top of the free, in order of death: the last to die, the
      * warmest, is reused first */
-    if (!e->ndead)
+    token **end = e->tstack + e->capstack, **d = e->tdead;
+    if (!e->tstack || d == end)
         return;
-    /* the dead, first to die at the top, turned over where they are and
-     * then moved down onto the free */
-    token **d = e->tstack + e->capstack - e->ndead;
-    for (uint64_t i = 0, j = e->ndead - 1; i < j; i++, j--) {
+    /* the dead, the first to die at the top, turned over where they are
+     * and then moved down onto the free */
+    uint64_t ndead = (uint64_t)(end - d);
+    for (uint64_t i = 0, j = ndead - 1; i < j; i++, j--) {
         token *t = d[i];
         d[i] = d[j];
         d[j] = t;
     }
-    memmove(e->tstack + e->nfree, d, e->ndead * sizeof *d);
-    e->nfree += e->ndead;
-    e->ndead = 0;
+    memmove(e->tstack + e->nfree, d, ndead * sizeof *d);
+    e->nfree += ndead;
+    e->tdead = end;
 }
 
 void left_activate(engine *e, node *n, token *parent, struct fact *f);
@@ -466,7 +469,7 @@ void token_delete(engine *e, token *t)
     }
     e->ntokens--;
     /* unused once the operation ends; bnext stays: a loop may step on */
-    e->tstack[e->capstack - 1 - e->ndead++] = t;
+    *--e->tdead = t;
 }
 
 /* ---- alpha memories ------------------------------------------------------ */
