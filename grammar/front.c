@@ -123,9 +123,14 @@ ast_program *front_build(sn_mem *mem, check_env *env, const srcset *src, uint32_
         mem->oom = outer;
         check_env_rollback(env);
         ast_program_free(prog);
-        diag_add_file(d, DIAG_ERROR, E_NOMEM,
-                      n > 0 ? srcset_file(src, first)->name : "<input>",
-                      "out of memory while loading; nothing was loaded");
+        const char *name = n > 0 ? srcset_file(src, first)->name : "<input>";
+        if (mem->limit)
+            diag_add_file(d, DIAG_ERROR, E_NOMEM, name,
+                          "out of memory while loading (the limit of %zu bytes was reached); "
+                          "nothing was loaded", mem->limit);
+        else
+            diag_add_file(d, DIAG_ERROR, E_NOMEM, name,
+                          "out of memory while loading; nothing was loaded");
         return NULL;
     }
     mem->oom = &here;
