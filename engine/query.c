@@ -55,12 +55,10 @@ void sn_rows_free(sn_rows *r)
     memset(r, 0, sizeof *r);
 }
 
-/* One match: a token in a production's terminal, and the row its cells
- * were read into. */
+/* One match: a token in a production's terminal. */
 typedef struct match {
     const token *t;
-    uint64_t first, second;  /* the ids of its facts at levels 1 and 2 (0: none) */
-    size_t row;
+    uint64_t first;          /* the id of its fact at level 1 (0: none) */
 } match;
 
 /* Oldest facts first: the matches' fact ids level by level, then the
@@ -68,15 +66,13 @@ typedef struct match {
 static int by_facts(const void *a, const void *b)
 {
     const match *x = a, *y = b;
-    /* levels 1 and 2 are read from the match itself: most comparisons end
-     * there without a walk over tokens */
+    /* level 1 is read from the match itself: most comparisons end there
+     * without a walk over tokens */
     if (x->first != y->first)
         return x->first < y->first ? -1 : 1;
-    if (x->second != y->second)
-        return x->second < y->second ? -1 : 1;
     const prod *xp = x->t->owner->prod, *yp = y->t->owner->prod;
     uint32_t depth = xp->depth > yp->depth ? xp->depth : yp->depth;
-    for (uint32_t l = 3; l <= depth; l++) {
+    for (uint32_t l = 2; l <= depth; l++) {
         const struct fact *f = token_fact(x->t, l), *g = token_fact(y->t, l);
         uint64_t i = f ? f->id : 0, j = g ? g->id : 0;
         if (i != j)
@@ -85,42 +81,39 @@ static int by_facts(const void *a, const void *b)
     return (xp->alt > yp->alt) - (xp->alt < yp->alt);
 }
 
-/* M's N matches in by_facts's order. Levels 1 and 2 decide most of it:
- * a stable radix sort on their ids, a byte at a time, skipping the bytes
- * that are the same in every match; then each run of matches equal on
- * both, sorted by the comparison (it reads the deeper levels). */
+/* M's N matches in by_facts's order. Level 1 decides most of it: a
+ * stable radix sort on its ids, a byte at a time, skipping the bytes that
+ * are the same in every match; then each run of matches equal on it,
+ * sorted by the comparison (it reads the deeper levels). */
 static void sort_matches(engine *e, match *m, size_t n)
 {
     if (n < 64) {
         qsort(m, n, sizeof *m, by_facts);
         return;
     }
-    uint64_t vary[2] = {0, 0};
-    for (size_t i = 1; i < n; i++) {
-        vary[0] |= m[i].first ^ m[0].first;
-        vary[1] |= m[i].second ^ m[0].second;
-    }
+    uint64_t vary = 0;
+    for (size_t i = 1; i < n; i++)
+        vary |= m[i].first ^ m[0].first;
     match *src = m, *dst = e_alloc(e, n * sizeof *dst), *spare = dst;
-    for (int key = 1; key >= 0; key--)
-        for (unsigned shift = 0; shift < 64; shift += 8) {
-            if (!((vary[key] >> shift) & 0xff))
-                continue;
-            size_t at[257] = {0};
-            for (size_t i = 0; i < n; i++)
-                at[(((key ? src[i].second : src[i].first) >> shift) & 0xff) + 1]++;
-            for (unsigned d = 1; d < 257; d++)
-                at[d] += at[d - 1];
-            for (size_t i = 0; i < n; i++)
-                dst[at[((key ? src[i].second : src[i].first) >> shift) & 0xff]++] = src[i];
-            match *x = src;
-            src = dst;
-            dst = x;
-        }
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        if (!((vary >> shift) & 0xff))
+            continue;
+        size_t at[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[((src[i].first >> shift) & 0xff) + 1]++;
+        for (unsigned d = 1; d < 257; d++)
+            at[d] += at[d - 1];
+        for (size_t i = 0; i < n; i++)
+            dst[at[(src[i].first >> shift) & 0xff]++] = src[i];
+        match *x = src;
+        src = dst;
+        dst = x;
+    }
     if (src != m)
         memcpy(m, src, n * sizeof *m);
     e_free(e, spare);
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && m[j].first == m[i].first && m[j].second == m[i].second; j++)
+        for (j = i + 1; j < n && m[j].first == m[i].first; j++)
             ;
         if (j - i > 1)
             qsort(m + i, j - i, sizeof *m, by_facts);
@@ -189,8 +182,33 @@ static size_t text_add(textbuf *tb, value v)
     return at;
 }
 
-static sn_status query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
-                           sn_rows *out, char *err, size_t errsize)
+/* S (NUL-terminated) at the end of TB; its offset. */
+static size_t text_put(textbuf *tb, const char *s)
+{
+    size_t at = tb->len, n = strlen(s);
+    if (tb->failed)
+        return at;
+    if (!tb->b || tb->cap - at <= n) {
+        size_t cap = tb->cap ? tb->cap : 4096;
+        while (cap <= at + n)
+            cap *= 2;
+        char *b = realloc(tb->b, cap);
+        if (!b) {
+            tb->failed = true;
+            return at;
+        }
+        tb->b = b, tb->cap = cap;
+    }
+    memcpy(tb->b + at, s, n + 1);
+    tb->len = at + n + 1;
+    return at;
+}
+
+/* Query NAME's rows, one at a time, to EACH (see sn_query_each). What it
+ * holds while it runs is the matches (16 bytes each, for their order)
+ * and one row's cells: the rows are never all made at once. */
+static sn_status query_each(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
+                            sn_row_fn each, void *ctx, char *err, size_t errsize)
 {
     const struct rule *q = name ? query_find(e, name) : NULL;
     if (!q) {
@@ -235,18 +253,12 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
                 j++;
             colvar[i * ncols + k] = (uint32_t)j < p->nvars ? j : -1;
         }
-    /* the cells, read row by row as the matches are found (the tokens and
-     * facts in the order they lie), and the place of each one's text */
-    textbuf tb = {0};
-    size_t *at = e_alloc(e, (nmatch * ncols + 1) * sizeof *at);
-    sn_value *cells = calloc(nmatch * ncols + 1, sizeof *cells);
-    bool ok = cells != NULL;
 
     /* the matches that bind each parameter to its argument, and pass the
      * tests of the inputs (the parameters no pattern binds) */
     size_t n = 0;
     bool failed = false;
-    for (uint32_t i = 0; i < q->nprods && !failed && ok; i++) {
+    for (uint32_t i = 0; i < q->nprods && !failed; i++) {
         const prod *p = q->prods[i];
         for (uint32_t b = 0; p->term->mem.b && b <= p->term->mem.mask && !failed; b++)
             for (token *t = p->term->mem.b[b].head; t && n < nmatch && !failed; t = t->bnext) {
@@ -266,101 +278,148 @@ static sn_status query_run(sn_engine *e, const char *name, const sn_value *args,
                 }
                 if (!keep)
                     continue;
-                const struct fact *f1 = token_fact(t, 1), *f2 = token_fact(t, 2);
-                m[n] = (match){t, f1 ? f1->id : 0, f2 ? f2->id : 0, n};
-                for (uint32_t k = 0; k < ncols; k++) {
-                    int32_t j = colvar[p->alt * ncols + k];
-                    value v = j >= 0 ? var_of(t, &p->vars[j]) : v_nil();
-                    sn_value *c = &cells[n * ncols + k];
-                    c->is_number = value_is_number(v);
-                    c->number = c->is_number ? value_num(v) : 0;
-                    c->is_string = v.type == V_STRING;
-                    at[n * ncols + k] = text_add(&tb, v);
-                }
-                n++;
+                const struct fact *f1 = token_fact(t, 1);
+                m[n++] = (match){t, f1 ? f1->id : 0};
             }
     }
+    sn_status st = SN_OK;
     if (failed) {
         snprintf(err, errsize, "query '%s': %s", name, sn_errmsg(e));
-        free(cells), free(tb.b);
-        e_free(e, at), e_free(e, colvar);
-        e_free(e, cols), e_free(e, want), e_free(e, m);
-        return SN_ERR_RUNTIME;
-    }
-    sort_matches(e, m, n);
-    /* the rows put in the matches' order, cycle by cycle: row r takes
-     * the row its match was read into */
-    sn_value *cell_tmp = e_alloc(e, (ncols + 1) * sizeof *cell_tmp);
-    size_t *at_tmp = e_alloc(e, (ncols + 1) * sizeof *at_tmp);
-    for (size_t r = 0; ok && ncols && r < n; r++) {
-        if (m[r].row == r || m[r].row == SIZE_MAX)
-            continue;
-        memcpy(cell_tmp, &cells[r * ncols], ncols * sizeof *cells);
-        memcpy(at_tmp, &at[r * ncols], ncols * sizeof *at);
-        size_t j = r;
-        for (;;) {
-            size_t from = m[j].row;
-            m[j].row = SIZE_MAX;
-            if (from == r) {
-                memcpy(&cells[j * ncols], cell_tmp, ncols * sizeof *cells);
-                memcpy(&at[j * ncols], at_tmp, ncols * sizeof *at);
+        st = SN_ERR_RUNTIME;
+    } else {
+        sort_matches(e, m, n);
+        /* the columns, then each row: its cells' texts laid out in TB,
+         * their places known once the row is done */
+        sn_rows row = {.ncols = ncols, .cols = (char **)cols};
+        bool go = each(ctx, &row);
+        sn_value *cells = e_calloc(e, ncols + 1, sizeof *cells);
+        size_t *at = e_alloc(e, (ncols + 1) * sizeof *at);
+        textbuf tb = {0};
+        row.nrows = 1;
+        row.cells = cells;
+        for (size_t r = 0; go && r < n; r++) {
+            const token *t = m[r].t;
+            const prod *p = t->owner->prod;
+            tb.len = 0;
+            for (uint32_t k = 0; k < ncols; k++) {
+                int32_t j = colvar[p->alt * ncols + k];
+                value v = j >= 0 ? var_of(t, &p->vars[j]) : v_nil();
+                cells[k].is_number = value_is_number(v);
+                cells[k].number = cells[k].is_number ? value_num(v) : 0;
+                cells[k].is_string = v.type == V_STRING;
+                at[k] = text_add(&tb, v);
+            }
+            if (tb.failed) {
+                snprintf(err, errsize, "out of memory");
+                st = SN_ERR_NOMEM;
                 break;
             }
-            memcpy(&cells[j * ncols], &cells[from * ncols], ncols * sizeof *cells);
-            memcpy(&at[j * ncols], &at[from * ncols], ncols * sizeof *at);
-            j = from;
+            for (uint32_t k = 0; k < ncols; k++)
+                cells[k].text = tb.b + at[k];
+            go = each(ctx, &row);
         }
+        free(tb.b);
+        e_free(e, at);
+        e_free(e, cells);
     }
-    e_free(e, cell_tmp);
-    e_free(e, at_tmp);
-    size_t ncells = n * ncols;
-    out->ncols = ncols;
-    out->cols = calloc(ncols + 1, sizeof *out->cols);
-    ok = ok && out->cols != NULL;
-    for (uint32_t k = 0; ok && k < ncols; k++)
-        ok = (out->cols[k] = strdup(cols[k])) != NULL;
-    ok = ok && !tb.failed;
-    /* the cells, then their texts, in one block that sn_rows_free frees */
-    if (ok) {
-        size_t head = (ncells + 1) * sizeof *cells;
-        sn_value *block = realloc(cells, head + tb.len);
-        ok = block != NULL;
-        if (ok) {
-            cells = block;
-            char *texts = (char *)block + head;
-            if (tb.len)
-                memcpy(texts, tb.b, tb.len);
-            for (size_t i = 0; i < ncells; i++)
-                cells[i].text = texts + at[i];
-        }
-    }
-    free(tb.b);
-    e_free(e, at);
     e_free(e, colvar);
-    out->cells = cells;
-    out->nrows = ok ? (unsigned)n : 0;
     e_free(e, cols);
     e_free(e, want);
     e_free(e, m);
-    if (!ok) {
-        sn_rows_free(out);
-        snprintf(err, errsize, "out of memory");
-    }
-    return ok ? SN_OK : SN_ERR_NOMEM;
+    return st;
 }
 
-sn_status sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
-                       sn_rows *out, char *err, size_t errsize)
+/* What sn_query_run gathers: the cells of every row and, apart, their
+ * texts (as offsets until the texts' block stops moving). */
+typedef struct gather {
+    sn_rows *out;
+    size_t cap;                /* rows the cells have room for */
+    size_t *at;
+    textbuf tb;
+    bool failed;
+} gather;
+
+static bool gather_row(void *ctx, const sn_rows *row)
 {
-    memset(out, 0, sizeof *out);
+    gather *g = ctx;
+    sn_rows *out = g->out;
+    if (row->nrows == 0) { /* the columns */
+        out->ncols = row->ncols;
+        out->cols = calloc(row->ncols + 1, sizeof *out->cols);
+        g->failed = !out->cols;
+        for (unsigned k = 0; !g->failed && k < row->ncols; k++)
+            g->failed = !(out->cols[k] = strdup(row->cols[k]));
+        return !g->failed;
+    }
+    size_t nc = row->ncols;
+    if (out->nrows == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        sn_value *cells = realloc(out->cells, (cap * nc + 1) * sizeof *cells);
+        size_t *at = cells ? realloc(g->at, (cap * nc + 1) * sizeof *at) : NULL;
+        if (cells)
+            out->cells = cells;
+        if (at)
+            g->at = at;
+        if (!cells || !at) {
+            g->failed = true;
+            return false;
+        }
+        g->cap = cap;
+    }
+    for (size_t k = 0; k < nc; k++) {
+        size_t i = (size_t)out->nrows * nc + k;
+        out->cells[i] = row->cells[k];
+        out->cells[i].text = NULL;
+        g->at[i] = text_put(&g->tb, row->cells[k].text);
+    }
+    out->nrows++;
+    return !(g->failed = g->tb.failed);
+}
+
+sn_status sn_query_each(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
+                        sn_row_fn each, void *ctx, char *err, size_t errsize)
+{
     CALL_ENTER(e);
-    sn_status st = query_run(e, name, args, nargs, out, err, errsize);
+    sn_status st = query_each(e, name, args, nargs, each, ctx, err, errsize);
     if (st == SN_OK && call_short(e)) {
-        sn_rows_free(out);
         snprintf(err, errsize, "out of memory");
         st = SN_ERR_NOMEM;
     }
     if (st != SN_OK && st != SN_ERR_NOMEM)
         call_error(e, st, "%s", errsize ? err : sn_status_name(st));
     return call_leave(e, st);
+}
+
+sn_status sn_query_run(sn_engine *e, const char *name, const sn_value *args, unsigned nargs,
+                       sn_rows *out, char *err, size_t errsize)
+{
+    memset(out, 0, sizeof *out);
+    gather g = {.out = out};
+    sn_status st = sn_query_each(e, name, args, nargs, gather_row, &g, err, errsize);
+    if (st == SN_OK && g.failed) {
+        snprintf(err, errsize, "out of memory");
+        st = SN_ERR_NOMEM;
+    }
+    /* the cells, then their texts, in one block that sn_rows_free frees */
+    size_t ncells = (size_t)out->nrows * out->ncols;
+    if (st == SN_OK) {
+        size_t head = (ncells + 1) * sizeof *out->cells;
+        sn_value *block = realloc(out->cells, head + g.tb.len);
+        if (block) {
+            out->cells = block;
+            char *texts = (char *)block + head;
+            if (g.tb.len)
+                memcpy(texts, g.tb.b, g.tb.len);
+            for (size_t i = 0; i < ncells; i++)
+                out->cells[i].text = texts + g.at[i];
+        } else {
+            snprintf(err, errsize, "out of memory");
+            st = SN_ERR_NOMEM;
+        }
+    }
+    free(g.tb.b);
+    free(g.at);
+    if (st != SN_OK)
+        sn_rows_free(out);
+    return st;
 }

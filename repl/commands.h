@@ -21,15 +21,14 @@ void print_conclusions(sn_engine *, FILE *out);
 size_t ranked_conclusions(sn_engine *, sn_fact ***out);
 
 /* query.c: CALL, a query's name and its arguments as typed (`by_site
- * groin 3`: numbers, "strings" and symbols), run on E (CALL is cut into
- * words in place); *NAME gets the query's name. False with a reason in
- * ERR. */
-bool query_call(sn_engine *e, char *call, sn_rows *rows, const char **name, char *err,
-                size_t errsize);
-/* The rows as a table: a header of ?variables, a line a row, a count. */
-void print_rows(FILE *out, const sn_rows *);
-/* The rows as the "query" object of docs/schema/run.json. */
-void print_rows_json(FILE *out, const char *name, const sn_rows *);
+ * groin 3`: numbers, "strings" and symbols; CALL is cut into words in
+ * place), run on E and its rows written to OUT as they come, none kept:
+ * a table (a header of ?variables, a line a row, a count), or, with JSON
+ * set, JSON (the text before it, then the "query" object of
+ * docs/schema/run.json). False with a reason in ERR (nothing written,
+ * unless memory ran out on the way). */
+bool query_print(sn_engine *e, char *call, FILE *out, const char *json, char *err,
+                 size_t errsize);
 
 int cmd_run(int argc, char **argv, const char *default_rules);
 int cmd_test(int argc, char **argv, const char *default_rules);

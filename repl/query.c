@@ -48,8 +48,11 @@ static bool next_value(char **p, sn_value *v, char *err, size_t errsize)
     return true;
 }
 
-bool query_call(sn_engine *e, char *call, sn_rows *rows, const char **name, char *err,
-                size_t errsize)
+/* CALL cut into the query's name (*NAME) and its arguments (ARGS, at
+ * most QUERY_ARGS; *NARGS of them). False with a reason in ERR. */
+enum { QUERY_ARGS = 64 };
+static bool parse_call(char *call, const char **name, sn_value *args, unsigned *nargs, char *err,
+                       size_t errsize)
 {
     err[0] = '\0';
     char *p = call;
@@ -65,20 +68,16 @@ bool query_call(sn_engine *e, char *call, sn_rows *rows, const char **name, char
         snprintf(err, errsize, "which query? (a name, then its arguments)");
         return false;
     }
-    enum { MAX_ARGS = 64 };
-    sn_value args[MAX_ARGS];
-    unsigned nargs = 0;
+    *nargs = 0;
     sn_value v;
     while (next_value(&p, &v, err, errsize)) {
-        if (nargs == MAX_ARGS) {
-            snprintf(err, errsize, "more than %d arguments", MAX_ARGS);
+        if (*nargs == QUERY_ARGS) {
+            snprintf(err, errsize, "more than %d arguments", QUERY_ARGS);
             return false;
         }
-        args[nargs++] = v;
+        args[(*nargs)++] = v;
     }
-    if (err[0])
-        return false;
-    return sn_query_run(e, n, args, nargs, rows, err, errsize) == SN_OK;
+    return !err[0];
 }
 
 static size_t width(const char *s)
@@ -116,79 +115,146 @@ static void pad(FILE *out, size_t n)
     }
 }
 
-void print_rows(FILE *out, const sn_rows *r)
+/* ---- the table: its columns' widths in a first pass over the rows, the
+ * rows in a second (none is kept) ---- */
+
+typedef struct table {
+    FILE *out;
+    size_t *w;           /* each column's width */
+    unsigned ncols;
+    unsigned long long nrows;
+    char line[4096];     /* a row's names and numbers, written at once */
+    size_t len;
+    bool failed;
+} table;
+
+static bool measure_row(void *ctx, const sn_rows *r)
 {
-    size_t *w = calloc(r->ncols + 1, sizeof *w);
-    if (!w)
-        return;
+    table *t = ctx;
+    if (r->nrows == 0) {
+        t->ncols = r->ncols;
+        t->w = calloc(r->ncols + 1, sizeof *t->w);
+        if (!t->w)
+            return !(t->failed = true);
+        for (unsigned k = 0; k < r->ncols; k++)
+            t->w[k] = 1 + width(r->cols[k]);
+        return true;
+    }
     for (unsigned k = 0; k < r->ncols; k++) {
-        w[k] = 1 + width(r->cols[k]);
-        for (unsigned i = 0; i < r->nrows; i++) {
-            size_t cw = cell_width(&r->cells[(size_t)i * r->ncols + k]);
-            if (cw > w[k])
-                w[k] = cw;
-        }
+        size_t cw = cell_width(&r->cells[k]);
+        if (cw > t->w[k])
+            t->w[k] = cw;
     }
-    for (unsigned k = 0; k < r->ncols; k++)
-        fprintf(out, "?%s%*s", r->cols[k], k + 1 < r->ncols ? (int)(w[k] + 1 - width(r->cols[k])) : 0, "");
-    if (r->ncols)
-        fputc('\n', out);
-    /* a row's names and numbers are gathered and written at once (a
-     * string is written as JSON writes it, straight to OUT) */
-    char line[4096];
-    size_t len = 0;
-    for (unsigned i = 0; i < r->nrows; i++) {
-        for (unsigned k = 0; k < r->ncols; k++) {
-            const sn_value *c = &r->cells[(size_t)i * r->ncols + k];
-            size_t n = strlen(c->text);
-            size_t gap = k + 1 < r->ncols ? w[k] + 2 - cell_width(c) : 0;
-            if (c->is_string || len + n + gap + 1 > sizeof line) {
-                fwrite(line, 1, len, out);
-                len = 0;
-            }
-            if (c->is_string || n + gap + 1 > sizeof line) {
-                cell_text(out, c);
-                pad(out, gap);
-                continue;
-            }
-            memcpy(line + len, c->text, n);
-            memset(line + len + n, ' ', gap);
-            len += n + gap;
-        }
-        line[len++] = '\n';
-        if (len > sizeof line / 2) {
-            fwrite(line, 1, len, out);
-            len = 0;
-        }
-    }
-    fwrite(line, 1, len, out);
-    fprintf(out, "%u %s\n", r->nrows, r->nrows == 1 ? "row" : "rows");
-    free(w);
+    return true;
 }
 
-void print_rows_json(FILE *out, const char *name, const sn_rows *r)
+static bool print_row(void *ctx, const sn_rows *r)
 {
-    fputs("{\"name\":", out);
-    sn_json_string(out, name);
-    fputs(",\"columns\":[", out);
-    for (unsigned k = 0; k < r->ncols; k++) {
-        if (k)
-            fputc(',', out);
-        sn_json_string(out, r->cols[k]);
+    table *t = ctx;
+    FILE *out = t->out;
+    if (r->nrows == 0) {
+        for (unsigned k = 0; k < r->ncols; k++)
+            fprintf(out, "?%s%*s", r->cols[k],
+                    k + 1 < r->ncols ? (int)(t->w[k] + 1 - width(r->cols[k])) : 0, "");
+        if (r->ncols)
+            fputc('\n', out);
+        return true;
     }
-    fputs("],\"rows\":[", out);
-    for (unsigned i = 0; i < r->nrows; i++) {
-        fputs(i ? ",[" : "[", out);
+    /* a string is written as JSON writes it, straight to OUT */
+    for (unsigned k = 0; k < r->ncols; k++) {
+        const sn_value *c = &r->cells[k];
+        size_t n = strlen(c->text);
+        size_t gap = k + 1 < r->ncols ? t->w[k] + 2 - cell_width(c) : 0;
+        if (c->is_string || t->len + n + gap + 1 > sizeof t->line) {
+            fwrite(t->line, 1, t->len, out);
+            t->len = 0;
+        }
+        if (c->is_string || n + gap + 1 > sizeof t->line) {
+            cell_text(out, c);
+            pad(out, gap);
+            continue;
+        }
+        memcpy(t->line + t->len, c->text, n);
+        memset(t->line + t->len + n, ' ', gap);
+        t->len += n + gap;
+    }
+    t->line[t->len++] = '\n';
+    if (t->len > sizeof t->line / 2) {
+        fwrite(t->line, 1, t->len, out);
+        t->len = 0;
+    }
+    t->nrows++;
+    return true;
+}
+
+/* ---- JSON: the "query" object of docs/schema/run.json, as the rows come ---- */
+
+typedef struct jrows {
+    FILE *out;
+    const char *before;  /* written first: the object's key */
+    const char *name;
+    bool begun;
+    unsigned long long nrows;
+} jrows;
+
+static bool json_row(void *ctx, const sn_rows *r)
+{
+    jrows *j = ctx;
+    FILE *out = j->out;
+    if (r->nrows == 0) {
+        fputs(j->before, out);
+        fputs("{\"name\":", out);
+        sn_json_string(out, j->name);
+        fputs(",\"columns\":[", out);
         for (unsigned k = 0; k < r->ncols; k++) {
-            const sn_value *c = &r->cells[(size_t)i * r->ncols + k];
             if (k)
                 fputc(',', out);
-            if (c->is_number)
-                fputs(c->text, out);
-            else
-                sn_json_string(out, c->text);
+            sn_json_string(out, r->cols[k]);
         }
-        fputc(']', out);
+        fputs("],\"rows\":[", out);
+        j->begun = true;
+        return true;
     }
-    fputs("]}", out);
+    fputs(j->nrows++ ? ",[" : "[", out);
+    for (unsigned k = 0; k < r->ncols; k++) {
+        const sn_value *c = &r->cells[k];
+        if (k)
+            fputc(',', out);
+        if (c->is_number)
+            fputs(c->text, out);
+        else
+            sn_json_string(out, c->text);
+    }
+    fputc(']', out);
+    return true;
+}
+
+bool query_print(sn_engine *e, char *call, FILE *out, const char *json, char *err,
+                 size_t errsize)
+{
+    const char *name;
+    sn_value args[QUERY_ARGS];
+    unsigned nargs;
+    if (!parse_call(call, &name, args, &nargs, err, errsize))
+        return false;
+    if (json) {
+        jrows j = {.out = out, .name = name, .before = json};
+        sn_status st = sn_query_each(e, name, args, nargs, json_row, &j, err, errsize);
+        if (j.begun)
+            fputs("]}", out); /* whole JSON, even cut short */
+        return st == SN_OK;
+    }
+    table t = {.out = out};
+    sn_status st = sn_query_each(e, name, args, nargs, measure_row, &t, err, errsize);
+    if (st == SN_OK && t.failed) {
+        snprintf(err, errsize, "out of memory");
+        st = SN_ERR_NOMEM;
+    }
+    if (st == SN_OK)
+        st = sn_query_each(e, name, args, nargs, print_row, &t, err, errsize);
+    fwrite(t.line, 1, t.len, out);
+    if (st == SN_OK)
+        fprintf(out, "%llu %s\n", t.nrows, t.nrows == 1 ? "row" : "rows");
+    free(t.w);
+    return st == SN_OK;
 }

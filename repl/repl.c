@@ -954,15 +954,9 @@ static void rc_query(session *s, char *args)
         printf("%u %s\n", i, i == 1 ? "query" : "queries");
         return;
     }
-    sn_rows rows;
-    const char *name;
     char err[256];
-    if (!query_call(s->e, args, &rows, &name, err, sizeof err)) {
+    if (!query_print(s->e, args, stdout, NULL, err, sizeof err))
         error(s, "%s", err);
-        return;
-    }
-    print_rows(stdout, &rows);
-    sn_rows_free(&rows);
 }
 
 static void rc_quit(session *s, char *args)

@@ -162,8 +162,8 @@ static const char *stop_word(sn_stop s)
 /* The run as one JSON object (docs/schema/run.json): how it stopped, what
  * the rules printed, the conclusions at or above the threshold and the
  * recommendations with their sources. */
-static void print_json(sn_engine *e, sn_stop stop, const char *error, uint64_t fired,
-                       const char *printed, const char *query, const sn_rows *rows)
+static bool print_json(sn_engine *e, sn_stop stop, const char *error, uint64_t fired,
+                       const char *printed, char *call, char *qerr, size_t qerrsize)
 {
     printf("{\"schema\":\"sinew.run/1\",\"fired\":%llu,\"stopped\":\"%s\"", (unsigned long long)fired,
            stop_word(stop));
@@ -205,11 +205,9 @@ static void print_json(sn_engine *e, sn_stop stop, const char *error, uint64_t f
     free(texts);
     free(rules);
     printf("]");
-    if (query) {
-        printf(",\"query\":");
-        print_rows_json(stdout, query, rows);
-    }
+    bool ok = !call || query_print(e, call, stdout, ",\"query\":", qerr, qerrsize);
     printf("}\n");
+    return ok;
 }
 
 /* The facts matching PATTERN, however they came, one a line (after a run:
@@ -399,28 +397,25 @@ int cmd_run(int argc, char **argv, const char *def)
     signal(SIGINT, SIG_DFL);
     fflush(stdout);
     int status = 0;
-    sn_rows rows = {0};
+    /* the query's rows are written as they are read, none kept */
     char *call = query ? strdup(query) : NULL;
-    const char *qname = NULL;
-    char qerr[256];
-    if (query && (!call || !query_call(e, call, &rows, &qname, qerr, sizeof qerr))) {
-        fprintf(stderr, "sinew: --query: %s\n", call ? qerr : "out of memory");
-        status = EXIT_ERRORS;
-        query = NULL;
-        quiet = true;
-    }
+    char qerr[256] = "out of memory";
+    bool qok = !query || call;
     if (capture) {
         fclose(capture);
         sn_set_output(e, NULL);
-        print_json(e, stop, run_error, fired, printed ? printed : "", query ? qname : NULL,
-                   &rows);
+        qok = print_json(e, stop, run_error, fired, printed ? printed : "", qok ? call : NULL,
+                         qerr, sizeof qerr) && qok;
         free(printed);
         quiet = true;
     } else if (query) {
-        print_rows(stdout, &rows);
+        qok = qok && query_print(e, call, stdout, NULL, qerr, sizeof qerr);
         quiet = true;
     }
-    sn_rows_free(&rows);
+    if (!qok) {
+        fprintf(stderr, "sinew: --query: %s\n", qerr);
+        status = EXIT_ERRORS;
+    }
     free(call);
 
     if (stop == SN_STOP_ERROR) {

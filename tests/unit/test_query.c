@@ -206,6 +206,73 @@ TEST(integers_in_rows)
     sn_free(e);
 }
 
+/* What sn_query_each hands over, as rows_of writes it, and how often it
+ * was called. */
+typedef struct seen {
+    char buf[512];
+    size_t at;
+    unsigned calls, columns, stop_after;
+} seen;
+
+static bool see_row(void *ctx, const sn_rows *row)
+{
+    seen *s = ctx;
+    s->calls++;
+    if (row->nrows == 0) {
+        s->columns = row->ncols;
+        return true;
+    }
+    for (unsigned k = 0; k < row->ncols; k++)
+        s->at += (size_t)snprintf(s->buf + s->at, s->at < sizeof s->buf ? sizeof s->buf - s->at : 0,
+                                  "%s%s", row->cells[k].text, k + 1 < row->ncols ? " " : "; ");
+    return s->stop_after == 0 || s->calls < s->stop_after;
+}
+
+/* The rows one at a time: the same rows in the same order as
+ * sn_query_run's, the columns first (also with no rows), a stop when the
+ * caller says so, and errors before any row. */
+TEST(rows_one_at_a_time)
+{
+    char buf[512];
+    sn_engine *e = sn_new();
+    sn_set_output(e, NULL);
+    CHECK(add(e, kb));
+    const char *people[] = {"person(name: cy, city: oslo, age: 30)",
+                            "person(name: ann, city: oslo, age: 40)",
+                            "person(name: bob, city: rome, age: 12)",
+                            "person(name: di, city: oslo, age: 8)"};
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
+        t_assert(e, people[i], NULL);
+    t_run(e, 100, NULL);
+    char err[128];
+    const char *names[] = {"either", "adults"};
+    for (size_t i = 0; i < 2; i++) {
+        seen s = {0};
+        CHECK(t_ok(sn_query_each(e, names[i], NULL, 0, see_row, &s, err, sizeof err)));
+        rows_of(e, names[i], NULL, buf, sizeof buf);
+        CHECK_STR(s.buf, buf);
+        CHECK(s.columns == 1 && s.buf[0] != '\0');
+    }
+    /* no rows: the columns alone */
+    seen none = {0};
+    sn_value paris = {.text = "paris"};
+    CHECK(t_ok(sn_query_each(e, "in_city", &paris, 1, see_row, &none, err, sizeof err)));
+    CHECK(none.calls == 1 && none.columns == 2 && none.buf[0] == '\0');
+    /* stopped after the columns and one row */
+    seen one = {.stop_after = 2};
+    sn_value oslo = {.text = "oslo"};
+    CHECK(t_ok(sn_query_each(e, "in_city", &oslo, 1, see_row, &one, err, sizeof err)));
+    CHECK(one.calls == 2);
+    CHECK_STR(one.buf, "cy oslo; ");
+    /* errors: nothing handed over */
+    seen bad = {0};
+    CHECK(sn_query_each(e, "nope", NULL, 0, see_row, &bad, err, sizeof err) == SN_ERR_INPUT);
+    CHECK(bad.calls == 0 && strstr(err, "no query named 'nope'") != NULL);
+    CHECK(sn_query_each(e, "in_city", NULL, 0, see_row, &bad, err, sizeof err) == SN_ERR_INPUT);
+    CHECK(bad.calls == 0);
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(rows_follow_working_memory);
@@ -214,5 +281,6 @@ int main(void)
     RUN(inputs_are_read_by_tests);
     RUN(errors_and_listing);
     RUN(integers_in_rows);
+    RUN(rows_one_at_a_time);
     return UNIT_END();
 }
