@@ -648,14 +648,11 @@ const char *sn_query_param(const sn_engine *, const char *name, unsigned i);
 sn_status sn_query_run(sn_engine *, const char *name, const sn_value *args, unsigned nargs,
                        sn_rows *out, char *err, size_t errsize);
 void sn_rows_free(sn_rows *);
-/* The same rows, one at a time, none of them kept: EACH is called first
- * with the columns alone (ROW->nrows 0), then once for each row in the
- * same order (ROW->nrows 1, its cells in ROW->cells). ROW and its texts
- * are the engine's, valid during the call only; EACH must not call the
- * engine, and returns false to stop (the query still returns SN_OK). A
- * query of many rows costs 16 bytes a match for their order, where
- * sn_query_run holds every row. Errors as sn_query_run's, all found
- * before the first call of EACH but for running out of memory. */
+/* The same rows one at a time, none kept (16 bytes a match, for their
+ * order): EACH gets the columns alone (ROW->nrows 0), then each row in
+ * order (nrows 1). ROW is valid during the call only; EACH must not call
+ * the engine, and returns false to stop (still SN_OK). Errors as
+ * sn_query_run's, found before the first call but running out of memory. */
 typedef bool (*sn_row_fn)(void *ctx, const sn_rows *row);
 sn_status sn_query_each(sn_engine *, const char *name, const sn_value *args, unsigned nargs,
                         sn_row_fn each, void *ctx, char *err, size_t errsize);
