@@ -257,7 +257,7 @@ static struct tmpl *pattern_conjuncts(cctx *c, const ast_pattern *pat, uint32_t 
     if (pat->binding)
         var_add(c, pat->binding, (uint16_t)self, LOC_FACT);
     for (const ast_slotcons *a = pat->args; a; a = a->next) {
-        int32_t slot = a->slot;
+        int32_t slot = a->name.slot;
         cexpr *selfx;
         if (slot == AST_SLOT_CF) {
             slot = LOC_CF;
@@ -558,8 +558,8 @@ static cexpr **slot_values(cctx *c, struct tmpl *t, const ast_slotval *args)
 {
     cexpr **v = arena_alloc(c->e->perm, (t->nslots ? t->nslots : 1) * sizeof *v);
     for (const ast_slotval *a = args; a; a = a->next)
-        if (a->slot >= 0 && (uint32_t)a->slot < t->nslots)
-            v[a->slot] = compile_expr(c, a->value, 0);
+        if (a->name.slot >= 0 && (uint32_t)a->name.slot < t->nslots)
+            v[a->name.slot] = compile_expr(c, a->value, 0);
     return v;
 }
 
@@ -758,7 +758,7 @@ bool facts_from_ast(engine *e, const ast_fact *f, value *vals, struct tmpl **tp)
     cctx c = cctx_make(e, e->code, NULL, 0);
     bool ok = true;
     for (const ast_slotval *a = f->args; a && ok; a = a->next) {
-        int32_t s = a->slot;
+        int32_t s = a->name.slot;
         if (s < 0 || (uint32_t)s >= t->nslots) {
             ok = false;
             break;

@@ -163,9 +163,9 @@ static bool packed_values(engine *e, const ast_fact *f, value *vals, struct tmpl
     ast_slotval a;
     ast_expr v;
     while (ast_packed_next(&it, &a, &v)) {
-        if (a.slot < 0 || (uint32_t)a.slot >= t->nslots)
+        if (a.name.slot < 0 || (uint32_t)a.name.slot >= t->nslots)
             return false;
-        vals[a.slot] = lit_value(e, &v.u.lit);
+        vals[a.name.slot] = lit_value(e, &v.u.lit);
     }
     return true;
 }

@@ -29,7 +29,7 @@ static bool could_make(engine *e, const cact *a, const struct tmpl *t, const ast
     if ((a->kind != A_CONCLUDE && a->kind != A_ASSERT && a->kind != A_MODIFY) || a->t != t)
         return false;
     for (const ast_slotcons *sc = pat->args; sc; sc = sc->next) {
-        int32_t s = sc->slot;
+        int32_t s = sc->name.slot;
         if (s < 0 || sc->cons->kind != CT_LIT || !a->vals || !a->vals[s])
             continue;
         const cexpr *x = a->vals[s];

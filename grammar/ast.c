@@ -100,7 +100,7 @@ bool ast_fact_packable(const ast_fact *f)
     for (const ast_slotval *a = f->args; a; a = a->next, n++) {
         const ast_expr *v = a->value;
         if (!v || v->kind != EX_LIT || v->depth != 1 || v->next || !same_span(v->sp, v->u.lit.sp) ||
-            a->name.var != 0 || a->slot != 0 ||
+            a->name.slot != 0 ||
             v->sp.file != f->sp.file || (a->name.text && a->name.sp.file != f->sp.file))
             return false;
         /* the places the bytes can say */
@@ -250,8 +250,8 @@ static void unpack_arg(const unsigned char **p, span f, ast_slotval *a, ast_expr
     l->sp.start = f.start + get_u16(p);
     l->sp.end = f.start + get_u16(p);
     *slot_at = (unsigned char *)*p;
-    memcpy(&a->slot, *p, sizeof a->slot);
-    *p += sizeof a->slot;
+    memcpy(&a->name.slot, *p, sizeof a->name.slot);
+    *p += sizeof a->name.slot;
     if (l->type == TY_INT) {
         memcpy(&l->u.i, *p, sizeof l->u.i);
         *p += sizeof l->u.i;
@@ -324,5 +324,5 @@ void ast_fact_close(ast_fact *f, const ast_fact *u)
     const opened_arg *args = (const opened_arg *)(u + 1);
     uint32_t i = 0;
     for (const ast_slotval *a = u->args; a; a = a->next, i++)
-        memcpy(args[i].slot_at, &a->slot, sizeof a->slot);
+        memcpy(args[i].slot_at, &a->name.slot, sizeof a->name.slot);
 }

@@ -46,7 +46,11 @@ typedef struct ast_name {
     const char *text; /* without the '?' of a variable; NULL when absent */
     uint32_t len;
     span sp;
-    uint32_t var;     /* a variable: its number in its rule or case (check) */
+    union {           /* what check resolves it to: */
+        uint32_t var; /* a variable: its number in its rule or case */
+        int32_t slot; /* a slot's name in a pattern or fact: the slot's
+                         index (in ast_slotcons, or AST_SLOT_CF) */
+    };
 } ast_name;
 
 typedef enum ast_type { TY_SYMBOL, TY_STRING, TY_INT, TY_FLOAT } ast_type;
@@ -150,8 +154,7 @@ typedef struct ast_cons {
  * NULL). The name `cf` tests the fact's certainty factor. */
 typedef struct ast_slotcons {
     ast_name name;
-    ast_cons *cons;
-    int32_t slot;       /* the slot's index, or AST_SLOT_CF (check) */
+    ast_cons *cons;     /* the slot's index: name.slot (check) */
     struct ast_slotcons *next;
 } ast_slotcons;
 
@@ -178,8 +181,7 @@ typedef struct ast_pattern {
  * facts, assert, conclude and modify. */
 typedef struct ast_slotval {
     ast_name name;
-    ast_expr *value;
-    int32_t slot;       /* the slot's index (check) */
+    ast_expr *value;    /* the slot's index: name.slot (check) */
     struct ast_slotval *next;
 } ast_slotval;
 

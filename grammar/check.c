@@ -1459,7 +1459,7 @@ static void check_pattern(checker *c, ast_pattern *pat, const char *neg, bool ex
             }
             pos++;
         }
-        a->slot = p.is_cf ? AST_SLOT_CF : p.s ? (int32_t)(p.s - t->slots) : INT32_MIN;
+        a->name.slot = p.is_cf ? AST_SLOT_CF : p.s ? (int32_t)(p.s - t->slots) : INT32_MIN;
         check_cons(c, a->cons, &p, slot);
     }
 }
@@ -1679,7 +1679,7 @@ static void check_slotvals(checker *c, tmpl_info *t, ast_slotval *args, bool def
             continue;
         }
         given[idx] = true;
-        a->slot = (int32_t)idx;
+        a->name.slot = (int32_t)idx;
         check_put(c, t, s, a->value);
         if (recorded(c, t, s))
             produced(c, s, a->value);
@@ -1951,13 +1951,13 @@ static bool agg_var_type(checker *c, const ast_ce *src, const ast_name *n, ast_t
             ast_cons *h = cons_head(a->cons);
             if (h->kind != CT_VAR || !var_is(&h->u.var, n->text, n->len))
                 continue;
-            if (a->slot == AST_SLOT_CF) {
+            if (a->name.slot == AST_SLOT_CF) {
                 *out = TY_FLOAT;
                 *slot = "cf";
-            } else if (a->slot >= 0 && (uint32_t)a->slot < t->nslots &&
-                       t->slots[a->slot].type_ok) {
-                *out = t->slots[a->slot].type;
-                *slot = t->slots[a->slot].decl->name.text;
+            } else if (a->name.slot >= 0 && (uint32_t)a->name.slot < t->nslots &&
+                       t->slots[a->name.slot].type_ok) {
+                *out = t->slots[a->name.slot].type;
+                *slot = t->slots[a->name.slot].decl->name.text;
             } else {
                 return false;
             }

@@ -22,12 +22,23 @@
  * wrong warning. */
 typedef struct rule_sum {
     const ast_rule *rule;
-    uint64_t *conds;     /* each top-level condition's hash, in the order of
+    union {
+        uint64_t *many;  /* each top-level condition's hash, in the order of
                             their texts as the layout writes them */
-    uint32_t nconds;
-    uint64_t cond_key;   /* the sequence of CONDS: equal conditions, equal keys */
+        uint64_t one;    /* ...when there is one (most rules): no array */
+    } conds;
+    uint64_t cond_key;   /* the sequence of the conditions' hashes: equal
+                            conditions, equal keys */
     uint64_t act_key;    /* every action, one a line */
+    uint32_t nconds;
+    bool dup;            /* W004 said it repeats an earlier rule */
 } rule_sum;
+
+/* T's condition I's hash. */
+static uint64_t cond_hash(const rule_sum *t, uint32_t i)
+{
+    return t->nconds == 1 ? t->conds.one : t->conds.many[i];
+}
 
 static uint64_t hash_text(const char *s, size_t n)
 {
@@ -92,15 +103,20 @@ static void sum_of(rule_sum *t, const ast_rule *r, const srcset *src, arena *a)
     t->rule = r;
     for (const ast_ce *c = r->conds; c; c = c->next)
         t->nconds++;
-    t->conds = arena_alloc(a, (t->nconds + 1) * sizeof *t->conds);
+    if (t->nconds > 1)
+        t->conds.many = arena_alloc(a, t->nconds * sizeof *t->conds.many);
     arena_mark m = arena_get_mark(a);
     fmt_buf b = {.arena = a};
     uint32_t n;
     const char **v = cond_texts(r, src, a, &b, &n);
     t->cond_key = 0x5eed;
     for (uint32_t i = 0; i < n; i++) {
-        t->conds[i] = hash_text(v[i], strlen(v[i]));
-        t->cond_key = hash_step(t->cond_key, t->conds[i]);
+        uint64_t h = hash_text(v[i], strlen(v[i]));
+        if (t->nconds > 1)
+            t->conds.many[i] = h;
+        else
+            t->conds.one = h;
+        t->cond_key = hash_step(t->cond_key, h);
     }
     action_text(r, src, &b);
     t->act_key = hash_text(b.text, b.len);
@@ -146,7 +162,7 @@ static bool conds_within(const rule_sum *small, const rule_sum *big, bool strict
 /* By keys; equal keys in the order they were written. */
 static int by_key(const void *a, const void *b)
 {
-    const rule_sum *x = *(const rule_sum *const *)a, *y = *(const rule_sum *const *)b;
+    const rule_sum *x = a, *y = b;
     if (x->cond_key != y->cond_key)
         return x->cond_key < y->cond_key ? -1 : 1;
     if (x->act_key != y->act_key)
@@ -159,7 +175,7 @@ static int by_key(const void *a, const void *b)
 
 static int by_actions(const void *a, const void *b)
 {
-    const rule_sum *x = *(const rule_sum *const *)a, *y = *(const rule_sum *const *)b;
+    const rule_sum *x = a, *y = b;
     if (x->act_key != y->act_key)
         return x->act_key < y->act_key ? -1 : 1;
     return by_key(a, b);
@@ -173,7 +189,7 @@ static bool hashes_within(const rule_sum *small, const rule_sum *big)
         return false;
     for (uint32_t i = 0; i < small->nconds; i++) {
         uint32_t j = 0;
-        while (j < big->nconds && big->conds[j] != small->conds[i])
+        while (j < big->nconds && cond_hash(big, j) != cond_hash(small, i))
             j++;
         if (j == big->nconds)
             return false;
@@ -211,29 +227,29 @@ enum { SUBSETS_UP_TO = 12 }; /* conditions whose subsets are tried one by one */
  * conditions, look each proper subset of them up (2^k lookups; a rule
  * with more conditions is compared with each rule of the group). A rule
  * found is judged on the texts before it is reported. */
-static void subsumed_in_group(diag_list *d, rule_sum **v, uint32_t n, const bool *dup,
-                              const rule_sum *sums, const srcset *src, arena *a)
+static void subsumed_in_group(diag_list *d, rule_sum *v, uint32_t n, const srcset *src,
+                              arena *a)
 {
     uint32_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
     cond_table tb = {arena_alloc(a, cap * sizeof *tb.slots), cap - 1};
     for (uint32_t i = 0; i < n; i++) {
-        if (dup[v[i] - sums])
+        if (v[i].dup)
             continue;
-        rule_sum **slot = table_slot(&tb, v[i]->cond_key);
+        rule_sum **slot = table_slot(&tb, v[i].cond_key);
         if (!*slot)
-            *slot = v[i];
+            *slot = &v[i];
     }
     for (uint32_t x = 0; x < n; x++) {
-        const rule_sum *t = v[x];
-        if (dup[t - sums])
+        const rule_sum *t = &v[x];
+        if (t->dup)
             continue;
         if (t->nconds > SUBSETS_UP_TO) {
             for (uint32_t y = 0; y < n; y++)
-                if (y != x && !dup[v[y] - sums] && hashes_within(v[y], t) &&
-                    conds_within(v[y], t, true, src, a) && same_actions(v[y], t, src, a)) {
-                    report_subsumed(d, t, v[y]);
+                if (y != x && !v[y].dup && hashes_within(&v[y], t) &&
+                    conds_within(&v[y], t, true, src, a) && same_actions(&v[y], t, src, a)) {
+                    report_subsumed(d, t, &v[y]);
                     break;
                 }
             continue;
@@ -242,7 +258,7 @@ static void subsumed_in_group(diag_list *d, rule_sum **v, uint32_t n, const bool
             uint64_t key = 0x5eed;
             for (uint32_t i = 0; i < t->nconds; i++)
                 if (m & (1u << i))
-                    key = hash_step(key, t->conds[i]);
+                    key = hash_step(key, cond_hash(t, i));
             rule_sum *y = *table_slot(&tb, key);
             if (y && y != t && conds_within(y, t, true, src, a) && same_actions(y, t, src, a)) {
                 report_subsumed(d, t, y);
@@ -263,38 +279,31 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
     if (n < 2)
         return;
     arena_mark m = arena_get_mark(a);
-    rule_sum *sums = arena_alloc(a, n * sizeof *sums);
-    rule_sum **v = arena_alloc(a, n * sizeof *v);
+    rule_sum *v = arena_alloc(a, n * sizeof *v);
     uint32_t i = 0;
     for (const ast_decl *x = prog->decls; x; x = x->next)
-        if (x->kind == DECL_RULE) {
-            sum_of(&sums[i], &x->u.rule, src, a);
-            v[i] = &sums[i];
-            i++;
-        }
+        if (x->kind == DECL_RULE)
+            sum_of(&v[i++], &x->u.rule, src, a);
 
     /* W004: equal keys sort together, the first written first */
-    bool *dup = arena_alloc(a, n * sizeof *dup);
     qsort(v, n, sizeof *v, by_key);
     for (uint32_t lo = 0; lo < n;) {
         uint32_t hi = lo + 1;
-        while (hi < n && v[hi]->cond_key == v[lo]->cond_key && v[hi]->act_key == v[lo]->act_key)
+        while (hi < n && v[hi].cond_key == v[lo].cond_key && v[hi].act_key == v[lo].act_key)
             hi++;
         for (i = lo + 1; i < hi; i++) {
             /* the first written of the run that it equals as text */
             uint32_t first = lo;
-            while (first < i && (dup[v[first] - sums] ||
-                                 !conds_within(v[first], v[i], false, src, a) ||
-                                 !same_actions(v[first], v[i], src, a)))
+            while (first < i && (v[first].dup || !conds_within(&v[first], &v[i], false, src, a) ||
+                                 !same_actions(&v[first], &v[i], src, a)))
                 first++;
             if (first == i)
                 continue;
-            dup[v[i] - sums] = true;
-            WARN(d, W_DUP_RULE, v[i]->rule->name.sp,
+            v[i].dup = true;
+            WARN(d, W_DUP_RULE, v[i].rule->name.sp,
                  "rule '%s' has the same conditions and actions as rule '%s': it only fires a "
-                 "second time", v[i]->rule->name.text, v[first]->rule->name.text);
-            diag_note(d, &v[first]->rule->name.sp, "rule '%s' is here",
-                      v[first]->rule->name.text);
+                 "second time", v[i].rule->name.text, v[first].rule->name.text);
+            diag_note(d, &v[first].rule->name.sp, "rule '%s' is here", v[first].rule->name.text);
         }
         lo = hi;
     }
@@ -304,16 +313,16 @@ static void compare_rules(const ast_program *prog, const srcset *src, diag_list 
     qsort(v, n, sizeof *v, by_actions);
     for (uint32_t lo = 0; lo < n;) {
         uint32_t hi = lo + 1;
-        while (hi < n && v[hi]->act_key == v[lo]->act_key)
+        while (hi < n && v[hi].act_key == v[lo].act_key)
             hi++;
         /* a conclusion's certainty adds to the same conclusion's from
          * another rule: a narrower rule concluding the same is more
          * evidence, not a repeat */
         bool concludes = false;
-        for (const ast_action *act = v[lo]->rule->actions; act; act = act->next)
+        for (const ast_action *act = v[lo].rule->actions; act; act = act->next)
             concludes |= act->kind == ACT_CONCLUDE;
         if (!concludes && hi - lo > 1)
-            subsumed_in_group(d, v + lo, hi - lo, dup, sums, src, a);
+            subsumed_in_group(d, v + lo, hi - lo, src, a);
         lo = hi;
     }
     arena_rollback(a, m);
@@ -369,7 +378,7 @@ static void read_pattern(const ast_pattern *p, reads *r)
         return;
     bool mentioned = false;
     for (const ast_slotcons *a = p->args; a; a = a->next) {
-        if (a->slot < 0 || (uint32_t)a->slot != r->ask->slot_index)
+        if (a->name.slot < 0 || (uint32_t)a->name.slot != r->ask->slot_index)
             continue;
         mentioned = true;
         r->any = true;

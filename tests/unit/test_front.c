@@ -217,17 +217,17 @@ TEST(data_facts_are_packed)
             CHECK_STR(u->tmpl.text, "item");
             CHECK_EQ_INT(u->tmpl_id, 0);
             const ast_slotval *a = u->args;
-            CHECK(a && a->value->kind == EX_LIT && a->value->u.lit.u.i == 1234 && a->slot == 0);
+            CHECK(a && a->value->kind == EX_LIT && a->value->u.lit.u.i == 1234 && a->name.slot == 0);
             a = a ? a->next : NULL;
-            CHECK(a && a->slot == 1 && a->value->u.lit.type == TY_SYMBOL);
+            CHECK(a && a->name.slot == 1 && a->value->u.lit.type == TY_SYMBOL);
             if (a)
                 CHECK_STR(a->value->u.lit.u.s, "x2");
             a = a ? a->next : NULL;
-            CHECK(a && a->slot == 2 && a->value->u.lit.type == TY_STRING);
+            CHECK(a && a->name.slot == 2 && a->value->u.lit.type == TY_STRING);
             if (a)
                 CHECK_STR(a->value->u.lit.u.s, "s1234");
             a = a ? a->next : NULL;
-            CHECK(a && a->slot == 3 && a->value->u.lit.u.f == 1234.5 && !a->next);
+            CHECK(a && a->name.slot == 3 && a->value->u.lit.u.f == 1234.5 && !a->next);
             /* the spans are the text's */
             if (a) {
                 uint32_t line, col;
