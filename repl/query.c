@@ -115,76 +115,117 @@ static void pad(FILE *out, size_t n)
     }
 }
 
-/* ---- the table: its columns' widths in a first pass over the rows, the
- * rows in a second (none is kept) ---- */
+/* ---- the table: the rows' texts gathered while the query runs (a byte
+ * saying whether a cell is a string, its text, a NUL: not the rows
+ * themselves), the columns' widths with them; then the table written
+ * from those ---- */
 
 typedef struct table {
-    FILE *out;
     size_t *w;           /* each column's width */
     unsigned ncols;
+    char **cols;         /* the columns' names, copied */
     unsigned long long nrows;
-    char line[4096];     /* a row's names and numbers, written at once */
-    size_t len;
+    char *b;             /* the cells, one after another */
+    size_t len, cap;
     bool failed;
 } table;
 
-static bool measure_row(void *ctx, const sn_rows *r)
+/* C at the end of T's cells; its width (as cell_width says) into *W.
+ * Copied and measured in one pass (most cells are a few bytes); when the
+ * room runs out, the room grows and the cell is copied again. */
+static bool gather_cell(table *t, const sn_value *c, size_t *w)
+{
+    for (;;) {
+        size_t at = t->len, width = c->is_string ? 2 : 0; /* quoted */
+        if (at < t->cap) {
+            t->b[at++] = c->is_string ? 's' : 'v';
+            for (const char *p = c->text; at < t->cap; p++) {
+                t->b[at++] = *p;
+                if (!*p) {
+                    t->len = at;
+                    *w = width;
+                    return true;
+                }
+                width += ((unsigned char)*p & 0xC0) != 0x80;
+            }
+        }
+        size_t need = strlen(c->text) + 2, cap = t->cap ? t->cap * 2 : 4096;
+        while (cap - t->len < need)
+            cap *= 2;
+        char *b = realloc(t->b, cap);
+        if (!b)
+            return false;
+        t->b = b;
+        t->cap = cap;
+    }
+}
+
+static bool gather_row(void *ctx, const sn_rows *r)
 {
     table *t = ctx;
     if (r->nrows == 0) {
         t->ncols = r->ncols;
         t->w = calloc(r->ncols + 1, sizeof *t->w);
-        if (!t->w)
+        t->cols = calloc(r->ncols + 1, sizeof *t->cols);
+        if (!t->w || !t->cols)
             return !(t->failed = true);
-        for (unsigned k = 0; k < r->ncols; k++)
+        for (unsigned k = 0; k < r->ncols; k++) {
+            if (!(t->cols[k] = strdup(r->cols[k])))
+                return !(t->failed = true);
             t->w[k] = 1 + width(r->cols[k]);
+        }
         return true;
     }
     for (unsigned k = 0; k < r->ncols; k++) {
-        size_t cw = cell_width(&r->cells[k]);
+        size_t cw;
+        if (!gather_cell(t, &r->cells[k], &cw))
+            return !(t->failed = true);
         if (cw > t->w[k])
             t->w[k] = cw;
     }
+    t->nrows++;
     return true;
 }
 
-static bool print_row(void *ctx, const sn_rows *r)
+/* T as a table: a header of ?variables, a line a row, a count. */
+static void write_table(FILE *out, const table *t)
 {
-    table *t = ctx;
-    FILE *out = t->out;
-    if (r->nrows == 0) {
-        for (unsigned k = 0; k < r->ncols; k++)
-            fprintf(out, "?%s%*s", r->cols[k],
-                    k + 1 < r->ncols ? (int)(t->w[k] + 1 - width(r->cols[k])) : 0, "");
-        if (r->ncols)
-            fputc('\n', out);
-        return true;
-    }
-    /* a string is written as JSON writes it, straight to OUT */
-    for (unsigned k = 0; k < r->ncols; k++) {
-        const sn_value *c = &r->cells[k];
-        size_t n = strlen(c->text);
-        size_t gap = k + 1 < r->ncols ? t->w[k] + 2 - cell_width(c) : 0;
-        if (c->is_string || t->len + n + gap + 1 > sizeof t->line) {
-            fwrite(t->line, 1, t->len, out);
-            t->len = 0;
+    for (unsigned k = 0; k < t->ncols; k++)
+        fprintf(out, "?%s%*s", t->cols[k],
+                k + 1 < t->ncols ? (int)(t->w[k] + 1 - width(t->cols[k])) : 0, "");
+    if (t->ncols)
+        fputc('\n', out);
+    /* a row's names and numbers are gathered and written at once (a
+     * string is written as JSON writes it, straight to OUT) */
+    char line[4096];
+    size_t len = 0, at = 0;
+    for (unsigned long long i = 0; i < t->nrows; i++) {
+        for (unsigned k = 0; k < t->ncols; k++) {
+            sn_value c = {.is_string = t->b[at] == 's', .text = t->b + at + 1};
+            size_t n = strlen(c.text);
+            at += n + 2;
+            size_t gap = k + 1 < t->ncols ? t->w[k] + 2 - cell_width(&c) : 0;
+            if (c.is_string || len + n + gap + 1 > sizeof line) {
+                fwrite(line, 1, len, out);
+                len = 0;
+            }
+            if (c.is_string || n + gap + 1 > sizeof line) {
+                cell_text(out, &c);
+                pad(out, gap);
+                continue;
+            }
+            memcpy(line + len, c.text, n);
+            memset(line + len + n, ' ', gap);
+            len += n + gap;
         }
-        if (c->is_string || n + gap + 1 > sizeof t->line) {
-            cell_text(out, c);
-            pad(out, gap);
-            continue;
+        line[len++] = '\n';
+        if (len > sizeof line / 2) {
+            fwrite(line, 1, len, out);
+            len = 0;
         }
-        memcpy(t->line + t->len, c->text, n);
-        memset(t->line + t->len + n, ' ', gap);
-        t->len += n + gap;
     }
-    t->line[t->len++] = '\n';
-    if (t->len > sizeof t->line / 2) {
-        fwrite(t->line, 1, t->len, out);
-        t->len = 0;
-    }
-    t->nrows++;
-    return true;
+    fwrite(line, 1, len, out);
+    fprintf(out, "%llu %s\n", t->nrows, t->nrows == 1 ? "row" : "rows");
 }
 
 /* ---- JSON: the "query" object of docs/schema/run.json, as the rows come ---- */
@@ -244,17 +285,18 @@ bool query_print(sn_engine *e, char *call, FILE *out, const char *json, char *er
             fputs("]}", out); /* whole JSON, even cut short */
         return st == SN_OK;
     }
-    table t = {.out = out};
-    sn_status st = sn_query_each(e, name, args, nargs, measure_row, &t, err, errsize);
+    table t = {0};
+    sn_status st = sn_query_each(e, name, args, nargs, gather_row, &t, err, errsize);
     if (st == SN_OK && t.failed) {
         snprintf(err, errsize, "out of memory");
         st = SN_ERR_NOMEM;
     }
     if (st == SN_OK)
-        st = sn_query_each(e, name, args, nargs, print_row, &t, err, errsize);
-    fwrite(t.line, 1, t.len, out);
-    if (st == SN_OK)
-        fprintf(out, "%llu %s\n", t.nrows, t.nrows == 1 ? "row" : "rows");
+        write_table(out, &t);
+    for (unsigned k = 0; t.cols && k < t.ncols; k++)
+        free(t.cols[k]);
+    free(t.cols);
     free(t.w);
+    free(t.b);
     return st == SN_OK;
 }
