@@ -8,7 +8,6 @@
 
 #include "agenda.h"
 #include "alloc.h"
-#include "clone_env.h"
 #include "engine.h"
 #include "focus.h"
 #include "givens.h"
@@ -128,8 +127,6 @@ static void engine_fini(engine *e)
         network_free_alpha(e, t);
     /* node memories were freed with their tokens; kids arrays too */
     check_env_free(e->env);
-    env_share_release(e);
-    e_free(e, e->loads);
     focus_fini(e);
     srcset_fini(&e->src);
     e_free(e, e->cases);

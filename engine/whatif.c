@@ -64,9 +64,9 @@ static uint32_t live_rules(const engine *e)
  * the order E loaded them, then E's removed rules removed. E's sources
  * only ever grow (a failed load leaves none behind; sn_clear drops the
  * copy), so C's are E's first ones. False when C could not follow: it is
- * then cloned afresh. A clone reads its first text at the cost of
- * checking its sources once (clone.h); every later catch-up costs only
- * its own text, far less than a clone. */
+ * then cloned afresh. A catch-up costs only the new text (a clone has
+ * the check environment of its original: clone.h), far less than a
+ * clone. */
 static bool copy_catch_up(engine *e, engine *c, uint32_t nrules)
 {
     for (uint32_t i = e->whatif_nsources; i < e->src.nfiles; i++) {
