@@ -26,6 +26,7 @@
 #include "load.h"
 #include "network.h"
 #include "tms.h"
+#include "whatif.h"
 #include "wm.h"
 
 void sn_report_free(sn_report *r)
@@ -274,6 +275,7 @@ static sn_status load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
         check_env_commit(e->env);
         rank_rules(e, last ? last->next : e->rules);
         engine_quiesce(e);
+        whatif_follow(e);
     } else {
         check_env_rollback(e->env);
         srcset_truncate(&e->src, first);

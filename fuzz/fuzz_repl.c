@@ -15,6 +15,15 @@
  * costs some ten milliseconds (every arena object is an allocation of
  * its own), and most inputs type a rule; what they added stays small.
  * Runs are held to a few thousand firings.
+ *
+ * libFuzzer runs an input again when it made more allocations than it
+ * freed, and when the second run does too it stops everything for a
+ * leak check of the whole heap (a tenth of a second here). So what an
+ * input leaves in the engine must be there after its first run: caches
+ * the engine fills lazily on a later call (the what-if copy catching up
+ * with rules typed before it, a check's undo log) would make the second
+ * run grow again, and the engine brings them up to date in the call that
+ * makes them stale instead.
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -324,6 +324,11 @@ void check_env_rollback(check_env *env)
     }
     arena_rollback(env->a, env->mark);
     env->open = false;
+    /* as after a commit: a typed fact or pattern, checked and rolled back,
+     * leaves nothing behind */
+    mem_free(env->mem, env->log);
+    env->log = NULL;
+    env->caplog = 0;
 }
 
 uint32_t check_env_templates(const check_env *env)

@@ -293,11 +293,33 @@ TEST(no_copy_of_an_open_transaction)
     world_free(&w);
 }
 
+/* A check rolled back leaves the environment's memory as it found it,
+ * undo log included: a typed fact or pattern leaves nothing behind. */
+TEST(a_rollback_leaves_nothing_behind)
+{
+    world w;
+    CHECK(world_make(&w));
+    for (unsigned i = 0; i < NPROBES; i++) {
+        int file = srcset_add(&w.src, "probe.sinew", probes[i].text, strlen(probes[i].text));
+        size_t used = w.m.used;
+        diag_list d;
+        diag_list_init(&d, &w.m);
+        ast_program *p = front_build(&w.m, w.env, &w.src, (uint32_t)file, 1, &d, probes[i].mode);
+        check_env_rollback(w.env);
+        ast_program_free(p);
+        diag_list_fini(&d);
+        CHECK_EQ_INT(w.m.used, used);
+        srcset_truncate(&w.src, (uint32_t)file);
+    }
+    world_free(&w);
+}
+
 int main(void)
 {
     RUN(a_copy_judges_as_the_original);
     RUN(a_copy_and_its_original_are_independent);
     RUN(out_of_memory_while_copying);
     RUN(no_copy_of_an_open_transaction);
+    RUN(a_rollback_leaves_nothing_behind);
     return UNIT_END();
 }
