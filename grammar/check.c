@@ -563,6 +563,10 @@ static void consider(const char **best, unsigned *bestd, ast_name *want, const c
 {
     uint32_t len = (uint32_t)strlen(cand);
     unsigned limit = want->len <= 3 ? 1 : 2;
+    /* the distance is at least the difference in length: most names of
+     * a big knowledge base are ruled out without computing it */
+    if ((len > want->len ? len - want->len : want->len - len) > limit)
+        return;
     unsigned dist = edit_distance(want->text, want->len, cand, len);
     if (dist <= limit && dist < *bestd) {
         *best = cand;
