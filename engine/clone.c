@@ -14,7 +14,6 @@
 
 #include "alloc.h"
 #include "clone.h"
-#include "clone_env.h"
 #include "clone_net.h"
 #include "focus.h"
 #include "func.h"
@@ -114,16 +113,12 @@ static void copy_sources(cl *k)
         if (srcset_add_copy(&c->src, f) < 0)
             engine_mem_failed(c);
     }
-    if (e->nloads) {
-        c->loads = e_alloc(c, e->nloads * sizeof *c->loads);
-        memcpy(c->loads, e->loads, e->nloads * sizeof *c->loads);
-        c->nloads = c->caploads = e->nloads;
-        c->loads_end = e->loads_end;
-    }
-    /* what the clone's loads are checked against comes from the sources */
-    c->env_stale = e->env_stale || e->src.nfiles > 0 || e->nfns > 0;
-    if (c->env_stale)
-        env_share_clone(c, (engine *)e);
+    /* what the clone's loads, typed facts and patterns are checked against */
+    check_env *env = check_env_clone(e->env, &c->mem);
+    if (!env)
+        engine_mem_failed(c);
+    check_env_free(c->env);
+    c->env = env;
 }
 
 static void copy_functions(cl *k)

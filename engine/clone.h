@@ -5,11 +5,10 @@
  * tables, and nothing of it points into the original, so either may be
  * freed first. What is copied is the program (templates, asks, facts
  * blocks, cases, modules, functions, rules and queries with their
- * network, the sources) and the settings; what is derived afresh is
- * working memory (the clone's is as sn_reset leaves it) and the check
- * environment, made from the copied sources when the clone first reads
- * text (clone_env.h): a clone that never loads, types a fact or a
- * pattern never pays for checking.
+ * network, the sources), the check environment later text is judged
+ * against (check_env_clone, grammar/check.h) and the settings; what is
+ * derived afresh is working memory (the clone's is as sn_reset leaves
+ * it).
  *
  * Ownership: the clone is the caller's (sn_free). The temporary maps from
  * the original's objects to the clone's are clone.c's own, freed before

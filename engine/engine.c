@@ -8,7 +8,6 @@
 
 #include "agenda.h"
 #include "alloc.h"
-#include "clone_env.h"
 #include "engine.h"
 #include "focus.h"
 #include "givens.h"
@@ -43,7 +42,6 @@ static void engine_init(engine *e)
     e->s_true = sym_intern(&e->syms, "true", 4);
     e->s_false = sym_intern(&e->syms, "false", 5);
     e->s_nil = sym_intern(&e->syms, "nil", 3);
-    symtab_keep(&e->syms);
     pool_init(&e->token_pool, sizeof(token), 32);
     pool_init(&e->entry_pool, sizeof(aentry), 16);
     pool_init(&e->act_pool, sizeof(struct activation), 8);
@@ -53,6 +51,9 @@ static void engine_init(engine *e)
     srcset_init(&e->src, &e->mem);
     e->env = check_env_new(&e->mem);
     focus_init(e);
+    /* these names last: the module main's too, or a reset after a clear
+     * (no load between to keep it) would drop it */
+    symtab_keep(&e->syms);
 }
 
 static void engine_fini(engine *e);
@@ -126,8 +127,6 @@ static void engine_fini(engine *e)
         network_free_alpha(e, t);
     /* node memories were freed with their tokens; kids arrays too */
     check_env_free(e->env);
-    env_share_release(e);
-    e_free(e, e->loads);
     focus_fini(e);
     srcset_fini(&e->src);
     e_free(e, e->cases);

@@ -18,7 +18,6 @@
 #include "../grammar/front.h"
 #include "../grammar/sources.h"
 #include "alloc.h"
-#include "clone_env.h"
 #include "compile.h"
 #include "engine.h"
 #include "eval.h"
@@ -27,6 +26,7 @@
 #include "load.h"
 #include "network.h"
 #include "tms.h"
+#include "whatif.h"
 #include "wm.h"
 
 void sn_report_free(sn_report *r)
@@ -246,29 +246,12 @@ static void rank_rules(engine *e, struct rule *fresh)
     e->by_name = v;
 }
 
-/* A load of the files from FIRST on was kept: a clone's check
- * environment is made again load by load (env_ready). */
-static void note_load(engine *e, uint32_t first)
-{
-    if (e->nloads == e->caploads) {
-        uint32_t cap = e->caploads ? e->caploads * 2 : 8;
-        e->loads = e_realloc(e, e->loads, cap * sizeof *e->loads);
-        e->caploads = cap;
-    }
-    e->loads[e->nloads++] = first;
-    e->loads_end = e->src.nfiles;
-}
-
 /* Files [FIRST, end) of the engine's sources were just added: parse and
  * check them against what is loaded, then compile and commit, or forget
  * them. D holds what reading them said. */
 static sn_status load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
 {
     ast_program *prog = NULL;
-    if (!env_ready(e)) {
-        srcset_truncate(&e->src, first);
-        return call_leave(e, call_error(e, SN_ERR_NOMEM, "out of memory"));
-    }
     if (d->nerrors == 0)
         prog = front_build(&e->mem, e->env, &e->src, first, e->src.nfiles - first, d,
                            FRONT_PROGRAM);
@@ -290,9 +273,9 @@ static sn_status load_new(engine *e, uint32_t first, diag_list *d, sn_report *r)
         /* the rules hold the names and constants they were compiled with */
         symtab_keep(&e->syms);
         check_env_commit(e->env);
-        note_load(e, first);
         rank_rules(e, last ? last->next : e->rules);
         engine_quiesce(e);
+        whatif_follow(e);
     } else {
         check_env_rollback(e->env);
         srcset_truncate(&e->src, first);
@@ -355,15 +338,10 @@ static sn_status extra_build(engine *e, extra *x, diag_list *d, sn_report *r, fr
 {
     x->decl = NULL;
     x->prog = NULL;
-    check_env *env = env_read(e);
-    if (!env) {
-        srcset_truncate(&e->src, x->file);
-        return call_error(e, SN_ERR_NOMEM, "out of memory");
-    }
     if (d->nerrors == 0)
-        x->prog = front_build(&e->mem, env, &e->src, x->file, e->src.nfiles - x->file, d, mode);
-    check_env_rollback(env);
-    env_read_end(e);
+        x->prog = front_build(&e->mem, e->env, &e->src, x->file, e->src.nfiles - x->file, d,
+                              mode);
+    check_env_rollback(e->env);
     if (!x->prog || d->nerrors > 0) {
         fill_report(r, &e->src, d, x->file);
         ast_program_free(x->prog);
@@ -645,8 +623,6 @@ sn_status sn_define_function(sn_engine *e, const char *name, int min_args, int m
         e->fns = e_realloc(e, e->fns, cap * sizeof *e->fns);
         e->capfns = cap;
     }
-    if (!env_ready(e))
-        return call_leave(e, call_error(e, SN_ERR_NOMEM, "out of memory"));
     char *copy = e_alloc(e, strlen(name) + 1);
     strcpy(copy, name);
     if (!check_env_add_function(e->env, name, min_args, max_args, FN_COUNT_ + e->nfns)) {
@@ -660,7 +636,6 @@ sn_status sn_define_function(sn_engine *e, const char *name, int min_args, int m
     u->max_args = max_args;
     u->fn = fn;
     u->ctx = ctx;
-    u->after_loads = e->nloads;
     return call_leave(e, SN_OK);
 
 }

@@ -258,17 +258,12 @@ sn_status sn_clear(sn_engine *);
  * firings), and the error message is "".
  *
  * Later loads, typed facts and patterns are checked in the clone exactly
- * as in E, against what the copied sources declare, made from them when
- * needed: a clone that only runs never pays for it; typed facts and
- * patterns are checked against one such environment for all clones of a
- * program (made once, held by E and its clones, freed with the last);
- * the first load into a clone makes the clone's own, at about the cost
- * of checking its sources once.
+ * as in E: the clone has a copy of what E's loads declared, so the first
+ * text it reads costs no more than in E.
  *
  * The clone is its own: its own symbols, memory and tables; either
  * engine may be changed or freed without the other seeing it. E is only
- * read, but for that shared environment: E and its clones must be used
- * from one thread at a time.
+ * read.
  *
  * NULL when memory runs out (within E's memory limit, which the clone
  * gets; nothing is left allocated), or when E cannot be copied: inside a

@@ -64,9 +64,9 @@ static uint32_t live_rules(const engine *e)
  * the order E loaded them, then E's removed rules removed. E's sources
  * only ever grow (a failed load leaves none behind; sn_clear drops the
  * copy), so C's are E's first ones. False when C could not follow: it is
- * then cloned afresh. A clone reads its first text at the cost of
- * checking its sources once (clone.h); every later catch-up costs only
- * its own text, far less than a clone. */
+ * then cloned afresh. A catch-up costs only the new text (a clone has
+ * the check environment of its original: clone.h), far less than a
+ * clone. */
 static bool copy_catch_up(engine *e, engine *c, uint32_t nrules)
 {
     for (uint32_t i = e->whatif_nsources; i < e->src.nfiles; i++) {
@@ -83,6 +83,12 @@ static bool copy_catch_up(engine *e, engine *c, uint32_t nrules)
     e->whatif_nsources = e->src.nfiles;
     e->whatif_nrules = nrules;
     return true;
+}
+
+void whatif_follow(engine *e)
+{
+    if (e->whatif && !copy_catch_up(e, e->whatif, live_rules(e)))
+        whatif_free(e);
 }
 
 /* The copy: a clone of E (clone.h), kept up to date by copy_catch_up,
@@ -124,19 +130,29 @@ static sn_status sync(engine *c, const engine *e)
     c->threshold = e->threshold;
     c->strategy = e->strategy;
     sn_status st = sn_reset(c);
-    /* a facts block's fact retracted in the session goes here too */
+    /* a facts block's fact retracted in the session goes here too. The
+     * session's are written once, one after another in C's scratch text
+     * (nothing a retraction does writes there), not once for each of the
+     * copy's: the facts blocks of a big knowledge base hold many. */
+    scratch_reset(c);
+    uint32_t nkept = 0;
+    for (const struct fact *g = e->all_first; g; g = g->gnext)
+        if (g->live && g->origin == SN_ORIGIN_FACTS) {
+            char b[512];
+            sn_fact_format(g, b, sizeof b);
+            scratch_add(c, b, strlen(b) + 1); /* compared as C strings */
+            nkept++;
+        }
     for (struct fact *f = c->all_first, *next; f; f = next) {
         next = f->gnext;
         if (!f->live || f->origin != SN_ORIGIN_FACTS)
             continue;
-        char a[512], b[512];
+        char a[512];
         sn_fact_format(f, a, sizeof a);
         bool kept = false;
-        for (const struct fact *g = e->all_first; g && !kept; g = g->gnext)
-            if (g->live && g->origin == SN_ORIGIN_FACTS) {
-                sn_fact_format(g, b, sizeof b);
-                kept = strcmp(a, b) == 0;
-            }
+        const char *b = c->scratch;
+        for (uint32_t i = 0; i < nkept && !kept; i++, b += strlen(b) + 1)
+            kept = strcmp(a, b) == 0;
         if (!kept)
             fact_retract(c, f);
     }

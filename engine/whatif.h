@@ -11,6 +11,10 @@
 #include "internal.h"
 
 void whatif_free(engine *);
+/* E just kept a load: its copy, if it has one, loads the same text now
+ * (dropped, to be made again when next needed, if it cannot), so the
+ * copy never lags behind the calls that changed E. */
+void whatif_follow(engine *);
 /* Answers tried on a copy of the engine (synchronised by whatif_begin,
  * NULL when it cannot be made): whatif_try gives how much answering
  * ASKS[i] with their ANSWERS[i] (indices into each ask's answers; one ask

@@ -326,6 +326,11 @@ void check_env_rollback(check_env *env)
     }
     arena_rollback(env->a, env->mark);
     env->open = false;
+    /* as after a commit: a typed fact or pattern, checked and rolled back,
+     * leaves nothing behind */
+    mem_free(env->mem, env->log);
+    env->log = NULL;
+    env->caplog = 0;
 }
 
 uint32_t check_env_templates(const check_env *env)
@@ -579,6 +584,10 @@ static void consider(const char **best, unsigned *bestd, ast_name *want, const c
 {
     uint32_t len = (uint32_t)strlen(cand);
     unsigned limit = want->len <= 3 ? 1 : 2;
+    /* the distance is at least the difference in length: most names of
+     * a big knowledge base are ruled out without computing it */
+    if ((len > want->len ? len - want->len : want->len - len) > limit)
+        return;
     unsigned dist = edit_distance(want->text, want->len, cand, len);
     if (dist <= limit && dist < *bestd) {
         *best = cand;
@@ -2895,4 +2904,167 @@ void check_program(ast_program *prog, check_env *env, diag_list *d)
                  x->u.tmpl.name.text);
     }
     arena_rollback(prog->scratch, tests_mark);
+}
+
+/* ---- a copy of the environment ---- */
+
+/* M's table in A, for LOG (NULL: a table that borrows its keys): the
+ * same room and count, each slot's length; the caller fills in the keys
+ * and values, which belong to the copy. */
+static void map_copy(name_map *to, const name_map *m, arena *a, check_env *log)
+{
+    *to = *m;
+    to->a = a;
+    to->log = log;
+    if (!m->cap)
+        return;
+    to->keys = arena_alloc(a, m->cap * sizeof *to->keys);
+    to->lens = arena_alloc(a, m->cap * sizeof *to->lens);
+    to->vals = arena_alloc(a, m->cap * sizeof *to->vals);
+    memcpy(to->lens, m->lens, m->cap * sizeof *to->lens);
+}
+
+/* A table whose keys are its own copies and whose values need no copy
+ * or are copied by the caller after: the keys copied, the values kept. */
+static void map_copy_keys(name_map *to, const name_map *m, arena *a, check_env *log)
+{
+    map_copy(to, m, a, log);
+    for (uint32_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        char *k = arena_alloc(a, m->lens[i] + 1);
+        memcpy(k, m->keys[i], m->lens[i]); /* a produced value's key is bytes */
+        to->keys[i] = k;
+        to->vals[i] = m->vals[i];
+    }
+}
+
+/* The values of a copied table, each a copy of SIZE bytes in A. */
+static void map_copy_vals(name_map *to, arena *a, size_t size)
+{
+    for (uint32_t i = 0; i < to->cap; i++) {
+        if (!to->keys[i])
+            continue;
+        void *v = arena_alloc(a, size);
+        memcpy(v, to->vals[i], size);
+        to->vals[i] = v;
+    }
+}
+
+/* A table of ast_name copies keyed by their own text (unique_name). */
+static void map_copy_names(name_map *to, const name_map *m, arena *a, check_env *log)
+{
+    map_copy(to, m, a, log);
+    for (uint32_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        ast_name *n = arena_alloc(a, sizeof *n);
+        *n = copy_name(a, *(const ast_name *)m->vals[i]);
+        to->keys[i] = n->text;
+        to->vals[i] = n;
+    }
+}
+
+/* Template T of the environment, in TO's arena. */
+static tmpl_info *copy_tmpl_info(check_env *to, const tmpl_info *t)
+{
+    arena *a = to->a;
+    tmpl_info *u = arena_alloc(a, sizeof *u);
+    *u = *t;
+    u->decl = copy_template(a, t->decl);
+    u->slots = arena_alloc(a, (t->nslots ? t->nslots : 1) * sizeof *u->slots);
+    /* the slots' declarations, in the order of the list; a slot declared
+     * twice has no slot_info of its own */
+    uint32_t j = 0;
+    const ast_slotdecl *sd = t->decl->u.tmpl.slots;
+    for (ast_slotdecl *nd = u->decl->u.tmpl.slots; nd; nd = nd->next, sd = sd->next) {
+        if (j == t->nslots || t->slots[j].decl != sd)
+            continue;
+        const slot_info *s = &t->slots[j];
+        slot_info *v = &u->slots[j++];
+        *v = *s;
+        v->decl = nd;
+        v->ask = s->ask ? copy_ask(a, s->ask) : NULL;
+        if (s->produced.cap) {
+            map_copy_keys(&v->produced, &s->produced, a, to);
+            for (uint32_t i = 0; i < v->produced.cap; i++)
+                if (v->produced.keys[i])
+                    v->produced.vals[i] = v; /* each value is the slot */
+        }
+    }
+    /* by name, keys borrowed from the declarations */
+    map_copy(&u->byname, &t->byname, a, NULL);
+    for (uint32_t i = 0; i < t->byname.cap; i++) {
+        if (!t->byname.keys[i])
+            continue;
+        slot_info *v = &u->slots[(const slot_info *)t->byname.vals[i] - t->slots];
+        u->byname.keys[i] = v->decl->name.text;
+        u->byname.vals[i] = v;
+    }
+    return u;
+}
+
+static void env_copy_into(check_env *to, const check_env *env)
+{
+    arena *a = to->a;
+    map_copy(&to->tmpls, &env->tmpls, a, to);
+    for (uint32_t i = 0; i < env->tmpls.cap; i++) {
+        if (!env->tmpls.keys[i])
+            continue;
+        tmpl_info *u = copy_tmpl_info(to, env->tmpls.vals[i]);
+        to->tmpls.keys[i] = u->decl->u.tmpl.name.text;
+        to->tmpls.vals[i] = u;
+    }
+    map_copy_names(&to->rules, &env->rules, a, to);
+    map_copy_names(&to->cases, &env->cases, a, to);
+    map_copy_names(&to->facts, &env->facts, a, to);
+    map_copy_names(&to->queries, &env->queries, a, to);
+    map_copy_keys(&to->sources, &env->sources, a, to);
+    for (uint32_t i = 0; i < to->sources.cap; i++) {
+        if (!to->sources.keys[i])
+            continue;
+        const env_source *s = to->sources.vals[i];
+        env_source *t = arena_alloc(a, sizeof *t);
+        t->label = arena_strndup(a, s->label, strlen(s->label));
+        t->sp = s->sp;
+        to->sources.vals[i] = t;
+    }
+    map_copy_keys(&to->functions, &env->functions, a, to);
+    map_copy_vals(&to->functions, a, sizeof(env_function));
+    map_copy_keys(&to->modules, &env->modules, a, to);
+    map_copy_vals(&to->modules, a, sizeof(env_module));
+    to->has_focus = env->has_focus;
+    to->focus_sp = env->focus_sp;
+    to->ntmpls = env->ntmpls;
+    to->nfuncs = env->nfuncs;
+    /* transactions are numbered on from the original's: what a table or
+     * template remembers of the last one that logged it stays true */
+    to->txn = env->txn;
+}
+
+check_env *check_env_clone(const check_env *env, sn_mem *mem)
+{
+    if (env->open)
+        return NULL;
+    check_env *volatile to = mem_calloc(mem, 1, sizeof *to);
+    if (!to)
+        return NULL;
+    to->mem = mem;
+    to->a = arena_new(mem);
+    if (!to->a) {
+        mem_free(mem, to);
+        return NULL;
+    }
+    jmp_buf here;
+    jmp_buf *outer = mem->oom;
+    if (setjmp(here)) {
+        mem->oom = outer;
+        arena_free(to->a);
+        mem_free(mem, to);
+        return NULL;
+    }
+    mem->oom = &here;
+    env_copy_into(to, env);
+    mem->oom = outer;
+    return to;
 }

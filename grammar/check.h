@@ -33,6 +33,18 @@ typedef struct env_function env_function;
 /* NULL when memory ran out. */
 check_env *check_env_new(sn_mem *);
 void check_env_free(check_env *);
+/* A deep copy of ENV in MEM, for an engine that copies another's program
+ * (engine/clone.c): what ENV declared — templates with their slots,
+ * defaults, asks and the constants put into each slot, the names of
+ * rules, queries, cases and facts blocks, sources, functions, modules,
+ * the starting focus — so that the copy judges any text as ENV does,
+ * errors and warnings alike. The copy is the caller's (check_env_free)
+ * and shares no memory with ENV: a change to either is not seen by the
+ * other. Its spans are ENV's, so they name files of a srcset with the
+ * same files in the same order (the copying engine copies its sources).
+ * NULL when memory ran out (nothing is left behind) or when ENV has a
+ * transaction open. */
+check_env *check_env_clone(const check_env *, sn_mem *);
 void check_env_begin(check_env *);
 void check_env_commit(check_env *);
 /* Nothing to undo (no transaction open) is not an error. */

@@ -640,8 +640,14 @@ TEST(whatif_follows_rules_loaded_and_removed)
     free(text);
     const char more[] = "rule typed_flag when pop(value: yes) then conclude red_flag(code: ZZ1) end\n";
     sn_report r = {0};
+    sn_stats st;
+    sn_get_stats(e, &st);
+    size_t before = st.whatif_bytes;
     CHECK(t_ok(sn_load_string_at(e, "<stdin>", 40, more, strlen(more), &r)));
     sn_report_free(&r);
+    /* the copy took the rule with the load, not at its next use */
+    sn_get_stats(e, &st);
+    CHECK(st.whatif_bytes > before);
     text = whatif_text(e, pop, "yes");
     CHECK(strstr(text, "red flag raised:     red_flag(code: ZZ1)") != NULL);
     CHECK(strstr(text, "red_flag(code: F09)") != NULL);

@@ -266,6 +266,24 @@ TEST(modules_of_a_later_load_number_on)
     sn_free(e);
 }
 
+/* The module main of an engine that has loaded nothing since it was made
+ * or cleared: a reset (which forgets the names working memory brought in)
+ * keeps it. Under the sanitizers a use of the freed name is an error. */
+TEST(main_outlives_a_reset_after_a_clear)
+{
+    sn_engine *e = t_load("module a\n");
+    CHECK(t_ok(sn_clear(e)));
+    CHECK(t_ok(sn_reset(e)));
+    CHECK_STR(sn_module_name(e, 0), "main");
+    CHECK(t_ok(sn_focus(e, "main")));
+    CHECK_STR(stack(e), "main");
+    sn_free(e);
+    e = sn_new();
+    CHECK(e && t_ok(sn_reset(e)));
+    CHECK(e && strcmp(sn_module_name(e, 0), "main") == 0);
+    sn_free(e);
+}
+
 int main(void)
 {
     RUN(run_takes_the_starting_focus_then_main);
@@ -279,5 +297,6 @@ int main(void)
     RUN(the_stack_has_a_limit);
     RUN(without_modules_everything_is_main);
     RUN(modules_of_a_later_load_number_on);
+    RUN(main_outlives_a_reset_after_a_clear);
     return UNIT_END();
 }
