@@ -150,7 +150,6 @@ typedef struct userfn {
     int min_args, max_args;
     sn_function fn;
     void *ctx;
-    uint32_t after_loads;    /* loads kept before it was defined (env_ready) */
 } userfn;
 
 typedef enum cx_kind {
@@ -629,14 +628,6 @@ struct sn_engine {
     /* loads (load.c) */
     srcset src;              /* every file loaded, for diagnostics' lines */
     check_env *env;          /* what they declared, to check new text against */
-    uint32_t *loads;         /* each load kept: its first file in src */
-    uint32_t nloads, caploads;
-    uint32_t loads_end;      /* the file after the last load's */
-    bool env_stale;          /* env is still to be made from src (a clone's:
-                                clone_env.h), before any text is kept */
-    struct env_share *share; /* a clone's: the environment it reads through
-                                meanwhile, shared with its program's other
-                                engines (clone_env.h); NULL: none */
     given *facts_blocks, *facts_last;
     kase **cases;
     uint32_t ncases, capcases;

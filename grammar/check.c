@@ -2985,6 +2985,11 @@ static tmpl_info *copy_tmpl_info(check_env *to, const tmpl_info *t)
         *v = *s;
         v->decl = nd;
         v->ask = s->ask ? copy_ask(a, s->ask) : NULL;
+        if (s->produced_nums.cap) { /* the copy's own array (numset) */
+            v->produced_nums.keys = arena_alloc(a, s->produced_nums.cap * sizeof(uint64_t));
+            memcpy(v->produced_nums.keys, s->produced_nums.keys,
+                   s->produced_nums.cap * sizeof(uint64_t));
+        }
         if (s->produced.cap) {
             map_copy_keys(&v->produced, &s->produced, a, to);
             for (uint32_t i = 0; i < v->produced.cap; i++)

@@ -31,6 +31,7 @@ static const char kb[] =
     "template diagnosis { name: symbol }\n"
     "template level { v: symbol }\n"
     "template count { n: int }\n"
+    "template score { v: int  w: float }\n"
     "ask pain.site \"Where is the pain?\" posterior_thigh, groin\n"
     "ask fever.value \"Is there a fever?\" yes, no\n"
     "ask bulge.value \"Is there a bulge?\" yes, no\n"
@@ -41,6 +42,7 @@ static const char kb[] =
     "then conclude diagnosis(name: strain) cf 0.7 assert level(v: high) end\n"
     "rule hot module triage when fever(value: yes) level(v: high)\n"
     "then assert level(v: low) end\n"
+    "rule scored when level(v: low) then assert score(v: 3, w: 2.5) end\n"
     "query diagnoses(?n) when diagnosis(name: ?n) end\n"
     "case c1 given pain(site: posterior_thigh, severity: 5)\n"
     "    expect diagnosis(name: strain) end\n";
@@ -61,6 +63,9 @@ static const probe probes[] = {
     {FRONT_PROGRAM, "rule r when pain(site: knee) then halt end\n"},
     {FRONT_PROGRAM, "rule r when level(v: medium) then halt end\n"},
     {FRONT_PROGRAM, "rule r when count(n: 7) then halt end\n"},
+    {FRONT_PROGRAM, "rule r when score(v: 3, w: 2.5) then halt end\n"},
+    {FRONT_PROGRAM, "rule r when score(v: 4) then halt end\n"},
+    {FRONT_PROGRAM, "rule r when score(w: 2.5) pain(severity: 0) then halt end\n"},
     {FRONT_PROGRAM, "rule r when pain() then assert fever(value: maybe) end\n"},
     {FRONT_PROGRAM, "rule r when pain(severity: ?s) test(twice(?s, 1) > 0) then halt end\n"},
     {FRONT_PROGRAM, "rule r when pain(severity: ?s) test(ext(?s) > thrice(?s)) then halt end\n"},
