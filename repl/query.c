@@ -214,9 +214,12 @@ static void write_table(FILE *out, const table *t)
                 pad(out, gap);
                 continue;
             }
-            memcpy(line + len, c.text, n);
-            memset(line + len + n, ' ', gap);
-            len += n + gap;
+            /* a cell is a few bytes: copied and padded by hand, not by
+             * two calls */
+            for (size_t j = 0; j < n; j++)
+                line[len++] = c.text[j];
+            for (size_t j = 0; j < gap; j++)
+                line[len++] = ' ';
         }
         line[len++] = '\n';
         if (len > sizeof line / 2) {
