@@ -246,7 +246,11 @@ static void env_log_insert(struct check_env *env, name_map *m, uint32_t slot)
         }                                            \
     } while (0)
 
-check_env *check_env_new(sn_mem *mem)
+/* A new environment in MEM, filled by FILL from FROM (under a landing:
+ * memory that runs out while filling frees it all); NULL when memory ran
+ * out. */
+static check_env *env_make(sn_mem *mem, void (*fill)(check_env *, const check_env *),
+                           const check_env *from)
 {
     jmp_buf here;
     jmp_buf *outer = mem->oom;
@@ -266,6 +270,15 @@ check_env *check_env_new(sn_mem *mem)
         return NULL;
     }
     mem->oom = &here;
+    fill(env, from);
+    mem->oom = outer;
+    return env;
+}
+
+/* An empty environment's tables. */
+static void env_init(check_env *env, const check_env *unused)
+{
+    (void)unused;
     map_init(&env->tmpls, env->a, 16);
     map_init(&env->rules, env->a, 64);
     map_init(&env->cases, env->a, 16);
@@ -274,12 +287,15 @@ check_env *check_env_new(sn_mem *mem)
     map_init(&env->functions, env->a, 8);
     map_init(&env->queries, env->a, 8);
     map_init(&env->modules, env->a, 8);
-    mem->oom = outer;
     env->tmpls.log = env->rules.log = env->cases.log = env->facts.log = env->sources.log = env;
     env->functions.log = env;
     env->queries.log = env;
     env->modules.log = env;
-    return env;
+}
+
+check_env *check_env_new(sn_mem *mem)
+{
+    return env_make(mem, env_init, NULL);
 }
 
 void check_env_free(check_env *env)
@@ -3049,27 +3065,5 @@ static void env_copy_into(check_env *to, const check_env *env)
 
 check_env *check_env_clone(const check_env *env, sn_mem *mem)
 {
-    if (env->open)
-        return NULL;
-    check_env *volatile to = mem_calloc(mem, 1, sizeof *to);
-    if (!to)
-        return NULL;
-    to->mem = mem;
-    to->a = arena_new(mem);
-    if (!to->a) {
-        mem_free(mem, to);
-        return NULL;
-    }
-    jmp_buf here;
-    jmp_buf *outer = mem->oom;
-    if (setjmp(here)) {
-        mem->oom = outer;
-        arena_free(to->a);
-        mem_free(mem, to);
-        return NULL;
-    }
-    mem->oom = &here;
-    env_copy_into(to, env);
-    mem->oom = outer;
-    return to;
+    return env->open ? NULL : env_make(mem, env_copy_into, env);
 }
