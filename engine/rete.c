@@ -227,8 +227,10 @@ void rete_free_dead(engine *e)
 {
     /* on top of the free, in order of death: the last to die, the
      * warmest, is reused first */
+    if (!e->tstack)
+        return;
     token **end = e->tstack + e->capstack, **d = e->tdead;
-    if (!e->tstack || d == end)
+    if (d == end)
         return;
     /* the dead, the first to die at the top, turned over where they are
      * and then moved down onto the free */
