@@ -53,6 +53,9 @@ typedef enum sn_status {
 } sn_status;
 /* "ok", "input error", "out of memory", "runtime error". */
 const char *sn_status_name(sn_status);
+/* The edits from A to B (a byte inserted, deleted or changed) when at most
+ * LIMIT of them (up to 8); LIMIT + 1 when more. For a "did you mean". */
+unsigned sn_edit_distance(const char *a, const char *b, unsigned limit);
 
 typedef struct fact sn_fact;
 typedef struct rule sn_rule;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/near.h"
 #include "builtins.h"
 
 /* ---- a name table: arena-backed open addressing ---- */
@@ -571,40 +572,14 @@ static bool name_eq(ast_name *n, const char *s)
 
 /* ---- "did you mean" ---- */
 
-static unsigned edit_distance(const char *a, uint32_t la, const char *b, uint32_t lb)
-{
-    if (la > 64 || lb > 64)
-        return 99;
-    unsigned row[65];
-    for (uint32_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (uint32_t i = 1; i <= la; i++) {
-        unsigned diag_prev = row[0];
-        row[0] = i;
-        for (uint32_t j = 1; j <= lb; j++) {
-            unsigned up = row[j];
-            unsigned best = diag_prev + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag_prev = up;
-        }
-    }
-    return row[lb];
-}
-
 /* Keep CAND as the suggestion for WANT if it is the closest so far. */
 static void consider(const char **best, unsigned *bestd, ast_name *want, const char *cand)
 {
     uint32_t len = (uint32_t)strlen(cand);
     unsigned limit = want->len <= 3 ? 1 : 2;
-    /* the distance is at least the difference in length: most names of
-     * a big knowledge base are ruled out without computing it */
-    if ((len > want->len ? len - want->len : want->len - len) > limit)
-        return;
-    unsigned dist = edit_distance(want->text, want->len, cand, len);
+    /* most names of a big knowledge base are ruled out by their length
+     * alone (near.h) */
+    unsigned dist = near_distance(want->text, want->len, cand, len, limit);
     if (dist <= limit && dist < *bestd) {
         *best = cand;
         *bestd = dist;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/near.h"
+
 #define ERR(d, code, sp, ...) diag_add((d), DIAG_ERROR, (code), (sp), __VA_ARGS__)
 
 static bool is_main(const ast_name *n)
@@ -52,31 +54,6 @@ static void note_modules(check_env *env, diag_list *d)
     diag_note(d, NULL, "the modules are %s", list);
 }
 
-/* Edits from A to B (insert, delete, change), up to 3; more counts 3. */
-static unsigned distance(const char *a, uint32_t la, const char *b, uint32_t lb)
-{
-    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > 2)
-        return 3;
-    unsigned row[65];
-    for (uint32_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (uint32_t i = 1; i <= la; i++) {
-        unsigned corner = row[0];
-        row[0] = i;
-        for (uint32_t j = 1; j <= lb; j++) {
-            unsigned up = row[j];
-            unsigned best = corner + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            corner = up;
-        }
-    }
-    return row[lb] < 3 ? row[lb] : 3;
-}
-
 static void resolve(ast_modref *m, check_env *env, diag_list *d)
 {
     int32_t id = check_env_module(env, m->name.text, m->name.len, NULL);
@@ -90,7 +67,7 @@ static void resolve(ast_modref *m, check_env *env, diag_list *d)
     unsigned bestd = 3;
     for (uint32_t i = 0; i < check_env_modules(env); i++) {
         const char *name = check_env_module_name(env, i);
-        unsigned dist = name ? distance(m->name.text, m->name.len, name, (uint32_t)strlen(name)) : 3;
+        unsigned dist = name ? near_distance(m->name.text, m->name.len, name, strlen(name), 2) : 3;
         if (dist < bestd) {
             bestd = dist;
             best = name;

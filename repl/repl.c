@@ -998,6 +998,21 @@ static const command commands[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+/* The command nearest WORD, within two edits; NULL if none is. */
+static const char *nearest_command(const char *word)
+{
+    const char *best = NULL;
+    unsigned bd = 3;
+    for (const command *c = commands; c->name; c++) {
+        unsigned d = sn_edit_distance(word, c->name, 2);
+        if (d < bd) {
+            bd = d;
+            best = c->name;
+        }
+    }
+    return best;
+}
+
 static void rc_help(session *s, char *args)
 {
     (void)s;
@@ -1007,7 +1022,11 @@ static void rc_help(session *s, char *args)
                 printf("%s %s\n    %s\n", c->name, c->args, c->help);
                 return;
             }
-        error(s, "no command '%s'; 'help' lists them", args);
+        const char *best = nearest_command(args);
+        if (best)
+            error(s, "no command '%s'; did you mean '%s'? ('help' lists them)", args, best);
+        else
+            error(s, "no command '%s'; 'help' lists them", args);
         return;
     }
     for (const command *c = commands; c->name; c++) {
@@ -1017,28 +1036,6 @@ static void rc_help(session *s, char *args)
     }
     printf("A template, rule, facts block, ask or case typed in is loaded when it is complete.\n"
            "FACT is an id (#12) or a pattern matching one fact: diagnosis(name: hip_bursitis).\n");
-}
-
-static unsigned distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 30 || lb > 30)
-        return 99;
-    unsigned d[31][31];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c)
-                c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c)
-                c = d[i][j - 1] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
 }
 
 /* ---- typed-in constructs --------------------------------------------------- */
@@ -1159,15 +1156,7 @@ static void execute(session *s, char *line)
             fflush(stdout);
             return;
         }
-    const char *best = NULL;
-    unsigned bd = 3;
-    for (const command *c = commands; c->name; c++) {
-        unsigned d = distance(p, c->name);
-        if (d < bd) {
-            bd = d;
-            best = c->name;
-        }
-    }
+    const char *best = nearest_command(p);
     if (best)
         error(s, "unknown command '%s'; did you mean '%s'? ('help' lists them)", p, best);
     else
