@@ -334,6 +334,15 @@ static void rc_assert(session *s, char *args)
     free(v);
 }
 
+/* F (one sn_fact_by_id found) still in working memory, not withdrawn. */
+static bool in_memory(sn_engine *e, const sn_fact *f)
+{
+    for (const sn_fact *g = sn_fact_next(e, NULL); g; g = sn_fact_next(e, g))
+        if (g == f)
+            return true;
+    return false;
+}
+
 static void rc_retract(session *s, char *args)
 {
     if (*args == '\0') {
@@ -343,7 +352,7 @@ static void rc_retract(session *s, char *args)
     /* every id must name a fact before any goes */
     unsigned nw;
     char **words = split_words(args, " \t,", &nw);
-    sn_fact **v = words ? malloc((nw + 1) * sizeof *v) : NULL;
+    uint64_t *v = words ? malloc((nw + 1) * sizeof *v) : NULL;
     if (!v) {
         free(words);
         error(s, "out of memory");
@@ -368,24 +377,23 @@ static void rc_retract(session *s, char *args)
             free(v);
             return;
         }
-        bool live = false;
-        for (sn_fact *g = sn_fact_next(s->e, NULL); g && !live; g = sn_fact_next(s->e, g))
-            live = g == f;
-        if (!live) {
+        if (!in_memory(s->e, f)) {
             error(s, "fact #%llu was already withdrawn", id);
             free(words);
             free(v);
             return;
         }
-        v[n++] = f;
+        v[n++] = id;
     }
     free(words);
     for (unsigned i = 0; i < n; i++) {
-        uint64_t id = sn_fact_id(v[i]);
-        /* an earlier retraction may have withdrawn it already */
-        if (sn_fact_by_id(s->e, id) != v[i])
+        /* by its id: an earlier retraction (of the same fact, or of one
+         * it was concluded from) may have withdrawn and freed it */
+        uint64_t id = v[i];
+        sn_fact *f = sn_fact_by_id(s->e, id);
+        if (!f || !in_memory(s->e, f))
             continue;
-        if (sn_retract(s->e, v[i]) == SN_OK)
+        if (sn_retract(s->e, f) == SN_OK)
             printf("retracted #%llu\n", (unsigned long long)id);
         else
             error(s, "#%llu was not retracted: %s", (unsigned long long)id, sn_errmsg(s->e));
