@@ -7,6 +7,23 @@
 
 enum { CHUNK_SIZE = 64 * 1024 };
 
+/* Under AddressSanitizer (without SINEW_ARENA_MALLOC) a chunk's room is
+ * poisoned until it is handed out, and each block is followed by a
+ * poisoned redzone: an access past a block's end, into room not yet
+ * handed out or into what a rollback took back is reported as it would
+ * be for a heap block, without a heap block (and its recorded stack) per
+ * object. The fuzzing harnesses are built so; SINEW_ARENA_MALLOC, which
+ * makes every block an allocation that can fail, is for the tests of
+ * running out of memory. */
+#if ARENA_REDZONE > 0
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 typedef struct chunk {
     struct chunk *prev;
     size_t size, used;
@@ -46,9 +63,10 @@ static void free_down_to(arena *a, chunk **l, chunk *stop)
 {
     while (*l && *l != stop) {
         chunk *prev = (*l)->prev;
-        if (!a->spare && (*l)->size == CHUNK_SIZE)
+        if (!a->spare && (*l)->size == CHUNK_SIZE) {
             a->spare = *l;
-        else
+            POISON(a->spare->data, CHUNK_SIZE);
+        } else
             mem_free(a->mem, *l);
         *l = prev;
     }
@@ -74,8 +92,10 @@ void arena_rollback(arena *a, arena_mark m)
 {
     free_down_to(a, &a->head, m.head);
     free_down_to(a, &a->big, m.big);
-    if (a->head)
+    if (a->head) {
+        POISON(a->head->data + m.used, a->head->used - m.used);
         a->head->used = m.used;
+    }
     a->handed = m.handed;
 }
 
@@ -101,6 +121,11 @@ void arena_free_before(arena *a, arena_mark m)
 void *arena_alloc(arena *a, size_t size)
 {
     const size_t align = ARENA_ALIGN;
+    size_t asked = size;
+    if (size > SIZE_MAX / 2) {
+        mem_failed(a->mem);
+        return NULL;
+    }
     size = (size + align - 1) & ~(align - 1);
     if (size == 0)
         size = align;
@@ -116,6 +141,10 @@ void *arena_alloc(arena *a, size_t size)
     memset(c->data, 0, size);
     return c->data;
 #else
+    /* the block's exact size is what is unpoisoned; the rest of its
+     * granule and the redzone after it stay poisoned */
+    size_t exact = asked;
+    size += ARENA_REDZONE;
     chunk *c = a->head;
     if (!c || c->size - c->used < size) {
         size_t want = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
@@ -130,6 +159,7 @@ void *arena_alloc(arena *a, size_t size)
         } else if (!(n = mem_alloc(a->mem, sizeof *n + want))) {
             return NULL;
         }
+        POISON(n->data, want);
         n->size = want;
         n->used = 0;
         if (c && want != CHUNK_SIZE) {
@@ -138,7 +168,8 @@ void *arena_alloc(arena *a, size_t size)
             a->big = n;
             n->used = size;
             a->handed += size;
-            memset(n->data, 0, size);
+            UNPOISON(n->data, exact);
+            memset(n->data, 0, exact);
             return n->data;
         }
         n->prev = c;
@@ -147,7 +178,8 @@ void *arena_alloc(arena *a, size_t size)
     void *p = c->data + c->used;
     c->used += size;
     a->handed += size;
-    memset(p, 0, size);
+    UNPOISON(p, exact);
+    memset(p, 0, exact);
     return p;
 #endif
 }

@@ -5,7 +5,11 @@
  * an arena allocation can longjmp to the load boundary (see mem.h).
  *
  * Under SANITIZE builds (SINEW_ARENA_MALLOC defined) each allocation is its
- * own heap block, so AddressSanitizer sees overruns between objects.
+ * own heap block, so AddressSanitizer sees overruns between objects and
+ * every block is a point where memory can run out. Under AddressSanitizer
+ * without it (the fuzzing harnesses) the chunks stay, and arena.c poisons
+ * what is not handed out: a redzone after each block, the room not yet
+ * used, what a rollback took back.
  */
 #ifndef SINEW_ARENA_H
 #define SINEW_ARENA_H
@@ -24,6 +28,21 @@ void arena_free(arena *);
  * tree and of the network waste no room to padding. A type that needs more
  * (__int128, long double) comes from mem_alloc, which aligns for any type. */
 enum { ARENA_ALIGN = 8 };
+
+/* The room kept poisoned after each block under AddressSanitizer without
+ * SINEW_ARENA_MALLOC (arena.c); none otherwise. */
+#if defined(SINEW_ARENA_MALLOC)
+#define ARENA_REDZONE 0
+#elif defined(__SANITIZE_ADDRESS__)
+#define ARENA_REDZONE 16
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_REDZONE 16
+#endif
+#endif
+#ifndef ARENA_REDZONE
+#define ARENA_REDZONE 0
+#endif
 
 /* SIZE bytes, aligned to ARENA_ALIGN, zeroed. Borrowed: valid until
  * arena_free. Returns NULL only when the sn_mem has no oom target. */

@@ -9,6 +9,9 @@
 #include "mem.h"
 #include "source.h"
 #include "unit.h"
+#if ARENA_REDZONE > 0
+#include <sanitizer/asan_interface.h>
+#endif
 
 static const char good[] =
     "template pain { site: symbol  onset: symbol = gradual  severity: int = 0 }\n"
@@ -255,10 +258,24 @@ TEST(arena_alignment_and_reuse)
     }
 #ifndef SINEW_ARENA_MALLOC
     /* no more padding than the alignment: small nodes sit side by side
-     * (under the sanitizers each block is its own allocation) */
+     * (under SANITIZE=1 each block is its own allocation; under
+     * AddressSanitizer alone a poisoned redzone follows each) */
     char *p1 = arena_alloc(a, 8), *p2 = arena_alloc(a, 1), *p3 = arena_alloc(a, 24);
-    CHECK(p2 == p1 + 8);
-    CHECK(p3 == p2 + ARENA_ALIGN);
+    CHECK(p2 == p1 + 8 + ARENA_REDZONE);
+    CHECK(p3 == p2 + ARENA_ALIGN + ARENA_REDZONE);
+#if ARENA_REDZONE > 0
+    /* a block's bytes are there to be used, the rest of its granule and
+     * its redzone are not; nor is what a rollback took back */
+    CHECK(!__asan_address_is_poisoned(p2));
+    CHECK(__asan_address_is_poisoned(p2 + 1));
+    CHECK(__asan_address_is_poisoned(p1 + 8));
+    CHECK(__asan_address_is_poisoned(p3 + 24));
+    arena_mark mark = arena_get_mark(a);
+    char *p4 = arena_alloc(a, 16);
+    CHECK(!__asan_address_is_poisoned(p4 + 15));
+    arena_rollback(a, mark);
+    CHECK(__asan_address_is_poisoned(p4));
+#endif
 #endif
     char *big = arena_alloc(a, 200000); /* larger than a chunk */
     CHECK(big != NULL && big[199999] == 0);
