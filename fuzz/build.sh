@@ -29,37 +29,65 @@ cd "$(dirname "$0")/.."
 command -v clang >/dev/null 2>&1 || { echo "fuzzing needs clang: apt-get install clang" >&2; exit 1; }
 make build/gen/lexer.c build/gen/parser.c >/dev/null
 out=$(pwd)/build-fuzz # absolute: fuzz_repl and fuzz_consult work in a folder of their own
-CFLAGS="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -DSINEW_ARENA_MALLOC -DSINEW_VERSION=\"fuzz\"
-    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wno-unused-function"
-LIB="base/*.c grammar/*.c engine/*.c build/gen/lexer.c build/gen/parser.c"
+# (SINEW_VERSION is given in the Makefile below, where make keeps its quotes)
+CFLAGS="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined
+    -fno-sanitize-recover=all -Wno-unused-function"
 mkdir -p "$out"
-# shellcheck disable=SC2086
-clang $CFLAGS -Igrammar -Ibuild/gen fuzz/fuzz_front.c $LIB -lm -o "$out/fuzz_front"
-# shellcheck disable=SC2086
-clang $CFLAGS -Igrammar -Ibuild/gen -Iengine fuzz/fuzz_facts.c $LIB -lm -o "$out/fuzz_facts"
-# shellcheck disable=SC2086
-clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_batch.c repl/batch.c repl/cli.c $LIB \
-    -ljansson -lm -o "$out/fuzz_batch"
-
 web=$(ls repl/web/* | sort)
 # shellcheck disable=SC2086
-sh scripts/embed.sh $web > "$out/web_assets.c"
-# the command line's files but main.c, serve.c (its HTTP server, libmicrohttpd) and serve_main.c
-REPL="$(ls repl/*.c | grep -v -e 'repl/main.c' -e 'repl/serve.c' -e 'repl/serve_main.c' | tr '\n' ' ') $out/web_assets.c"
-# shellcheck disable=SC2086
-clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_repl.c $REPL $LIB \
-    -lreadline -ljansson -lm -o "$out/fuzz_repl"
-# shellcheck disable=SC2086
-clang $CFLAGS -DFUZZ_REPL_NO_MAIN -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_consult.c \
-    fuzz/fuzz_repl.c $REPL $LIB -lreadline -ljansson -lm -o "$out/fuzz_consult"
-# shellcheck disable=SC2086
-clang $CFLAGS -Igrammar -Ibuild/gen -Iengine fuzz/fuzz_resume.c $LIB -lm -o "$out/fuzz_resume"
+sh scripts/embed.sh $web > "$out/web_assets.c.new"
+if cmp -s "$out/web_assets.c.new" "$out/web_assets.c"; then
+    rm "$out/web_assets.c.new"
+else
+    mv "$out/web_assets.c.new" "$out/web_assets.c"
+fi
 
+# Every source is compiled once, as many at a time as there are
+# processors, into $out/obj: the library's, the command line's but main.c,
+# serve.c (its HTTP server, libmicrohttpd) and serve_main.c, and the
+# harnesses'. Then each harness is linked from the objects it needs.
+lib="base/*.c grammar/*.c engine/*.c build/gen/lexer.c build/gen/parser.c"
+cli=$(ls repl/*.c | grep -v -e 'repl/main.c' -e 'repl/serve.c' -e 'repl/serve_main.c' | tr '\n' ' ')
 # shellcheck disable=SC2086
-clang $CFLAGS -Igrammar -Ibuild/gen -Iengine -Irepl fuzz/fuzz_serve.c repl/webapi.c repl/session.c \
-    repl/jsonl.c repl/batch.c repl/render.c repl/cli.c "$out/web_assets.c" $LIB -ljansson -lm \
-    -o "$out/fuzz_serve"
-
+srcs=$(ls $lib $cli fuzz/*.c | tr '\n' ' ')
+obj=$out/obj
+{
+    echo "CFLAGS = $(echo $CFLAGS) -DSINEW_VERSION='\"fuzz\"'"
+    echo "INC = -Igrammar -Ibuild/gen -Iengine -Irepl"
+    echo "OBJ = \$(patsubst %.c,$obj/%.o,$srcs) $obj/web_assets.o $obj/fuzz_repl_nomain.o"
+    echo "all: \$(OBJ)"
+    echo "$obj/%.o: %.c"
+    printf '\t@mkdir -p $(dir $@)\n\tclang $(CFLAGS) $(INC) -MMD -MP -c $< -o $@\n'
+    echo "$obj/web_assets.o: $out/web_assets.c"
+    printf '\tclang $(CFLAGS) -Irepl -c $< -o $@\n'
+    echo "$obj/fuzz_repl_nomain.o: fuzz/fuzz_repl.c"
+    printf '\tclang $(CFLAGS) $(INC) -DFUZZ_REPL_NO_MAIN -MMD -MP -c $< -o $@\n'
+    echo "-include \$(OBJ:.o=.d)"
+} > "$out/Makefile"
+make -s -f "$out/Makefile" -j"$(nproc 2>/dev/null || echo 2)"
+o() { for f in "$@"; do printf '%s ' "$obj/${f%.c}.o"; done; }
+# shellcheck disable=SC2086
+LIBO=$(o $lib)
+# shellcheck disable=SC2086
+REPLO="$(o $cli) $obj/web_assets.o"
+link() { # NAME OBJECTS-AND-LIBRARIES...
+    n=$1
+    shift
+    # shellcheck disable=SC2086
+    clang $CFLAGS "$@" -o "$out/$n"
+}
+# shellcheck disable=SC2086
+{
+    link fuzz_front $(o fuzz/fuzz_front.c) $LIBO -lm
+    link fuzz_facts $(o fuzz/fuzz_facts.c) $LIBO -lm
+    link fuzz_batch $(o fuzz/fuzz_batch.c repl/batch.c repl/cli.c) $LIBO -ljansson -lm
+    link fuzz_repl $(o fuzz/fuzz_repl.c) $REPLO $LIBO -lreadline -ljansson -lm
+    link fuzz_consult $(o fuzz/fuzz_consult.c) "$obj/fuzz_repl_nomain.o" $REPLO $LIBO \
+        -lreadline -ljansson -lm
+    link fuzz_resume $(o fuzz/fuzz_resume.c) $LIBO -lm
+    link fuzz_serve $(o fuzz/fuzz_serve.c repl/webapi.c repl/session.c repl/jsonl.c repl/batch.c \
+        repl/render.c repl/cli.c) "$obj/web_assets.o" $LIBO -ljansson -lm
+}
 mkdir -p "$out/corpus-front" "$out/corpus-facts" "$out/corpus-batch" "$out/corpus-repl" \
     "$out/corpus-consult" "$out/corpus-resume" "$out/corpus-serve"
 for f in tests/lang/*.sinew rules/*.sinew; do
@@ -99,7 +127,7 @@ run)
     ;;
 replay)
     for h in front facts batch repl consult resume serve; do
-        set -- fuzz/crashes/$h/*
+        set -- "$PWD"/fuzz/crashes/$h/*
         [ -f "$1" ] && "$out/fuzz_$h" "$@"
     done
     ;;
