@@ -2,6 +2,8 @@
  * discrimination tree, then the memories at the root; see alpha.h. */
 #include "alpha.h"
 
+#include <string.h>
+
 #include "alloc.h"
 #include "eval.h"
 
@@ -22,11 +24,27 @@ bool amem_accepts(engine *e, const amem *am, const struct fact *f)
     return amem_consts_match(am, f->slots) && amem_accepts_rest(e, am, f);
 }
 
+void amlist_init(amlist *l)
+{
+    l->v = l->here;
+    l->n = 0;
+    l->cap = AMLIST_HERE;
+}
+
+void amlist_fini(engine *e, amlist *l)
+{
+    if (l->v != l->here)
+        e_free(e, l->v);
+}
+
 static void amlist_push(engine *e, amlist *l, amem *am)
 {
     if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->v = e_realloc(e, l->v, l->cap * sizeof *l->v);
+        amem **v = e_alloc(e, 2 * (size_t)l->cap * sizeof *v);
+        memcpy(v, l->v, l->n * sizeof *v);
+        amlist_fini(e, l);
+        l->v = v;
+        l->cap *= 2;
     }
     l->v[l->n++] = am;
 }

@@ -7,11 +7,17 @@
 
 #include "internal.h"
 
-/* A list of alpha memories; its array is the caller's to free (e_free). */
+/* A list of alpha memories, on the caller's stack: a fact enters few, so
+ * the first AMLIST_HERE sit in the list itself and only more take memory
+ * (amlist_fini frees it). */
+enum { AMLIST_HERE = 16 };
 typedef struct amlist {
-    amem **v;
+    amem **v;           /* here, or from e_alloc when more are needed */
     uint32_t n, cap;
+    amem *here[AMLIST_HERE];
 } amlist;
+void amlist_init(amlist *);
+void amlist_fini(engine *, amlist *);
 
 /* The alpha memories F belongs in, appended to OUT: down the template's
  * discrimination tree, then the memories at its root, ordered by the place

@@ -614,11 +614,12 @@ void entry_free(engine *e, struct fact *f, aentry *a)
 
 void rete_add_fact(engine *e, struct fact *f)
 {
-    amlist l = {0};
+    amlist l;
+    amlist_init(&l);
     alpha_memberships(e, f, &l);
     for (uint32_t i = 0; i < l.n && f->live; i++)
         amem_add(e, l.v[i], f);
-    e_free(e, l.v);
+    amlist_fini(e, &l);
 }
 
 void rete_remove_fact(engine *e, struct fact *f)
@@ -635,7 +636,8 @@ void rete_remove_fact(engine *e, struct fact *f)
 
 void rete_refresh_fact(engine *e, struct fact *f)
 {
-    amlist l = {0};
+    amlist l;
+    amlist_init(&l);
     alpha_memberships(e, f, &l);
     /* leave the memories it no longer passes */
     for (aentry *a = f->entries, *next; a; a = next) {
@@ -658,7 +660,7 @@ void rete_refresh_fact(engine *e, struct fact *f)
         if (!in)
             amem_add(e, l.v[i], f);
     }
-    e_free(e, l.v);
+    amlist_fini(e, &l);
 }
 
 /* ---- emptying working memory at once ------------------------------------- */
