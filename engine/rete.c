@@ -115,13 +115,21 @@ static void mem_grow_tokens(engine *e, tokmem *m)
     m->mask = nmask;
 }
 
-static void mem_insert(engine *e, node *n, token *t)
+/* Room in N's memory for one more token, made (at its first) or grown
+ * before the token is made: memory that runs out here leaves no token
+ * linked to its parent and fact with no memory to be in. */
+static void mem_reserve(engine *e, node *n)
 {
     tokmem *m = &n->mem;
     if (!m->b)
         m->b = e_calloc(e, 1, sizeof *m->b);
     else if (m->n > m->mask + 1 && m->mask && node_hashed(n))
         mem_grow_tokens(e, m); /* (an unhashed memory keeps its one bucket) */
+}
+
+static void mem_insert(node *n, token *t)
+{
+    tokmem *m = &n->mem;
     tbucket_append(&m->b[t->hash & m->mask], t);
     m->n++;
     n->ntokens++;
@@ -334,6 +342,7 @@ static void partner_changed(engine *e, node *partner, token *r, bool added)
 
 void left_activate(engine *e, node *n, token *parent, struct fact *f)
 {
+    mem_reserve(e, n);
     token *t = token_new(e);
     t->parent = parent;
     t->f = f;
@@ -355,8 +364,7 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
         break;
     }
     /* its bucket is fetched while the token is linked to its parent and fact */
-    if (n->mem.b)
-        __builtin_prefetch(&n->mem.b[t->hash & n->mem.mask], 1);
+    __builtin_prefetch(&n->mem.b[t->hash & n->mem.mask], 1);
     t->dead = false;
     t->snext = t->sprev = NULL;
     t->fnext = t->fprev = NULL;
@@ -375,7 +383,7 @@ void left_activate(engine *e, node *n, token *parent, struct fact *f)
             f->tokens->fprev = t;
         f->tokens = t;
     }
-    mem_insert(e, n, t);
+    mem_insert(n, t);
 
     switch (n->kind) {
     case N_JOIN:
