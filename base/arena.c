@@ -2,10 +2,14 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-enum { CHUNK_SIZE = 64 * 1024 };
+/* An arena's first chunk is small and each next one twice the last, up to
+ * CHUNK_SIZE: the many arenas of a little text (a typed fact, a pattern:
+ * four for its tree) take a few kilobytes, a program's the big chunks. */
+enum { FIRST_CHUNK = 1024, CHUNK_SIZE = 64 * 1024 };
 
 /* Under AddressSanitizer (without SINEW_ARENA_MALLOC) a chunk's room is
  * poisoned until it is handed out, and each block is followed by a
@@ -35,13 +39,14 @@ typedef struct chunk {
  * tell what came after it. SPARE is one chunk a rollback emptied, kept for
  * the next chunk needed: work that marks, fills past a chunk's end and
  * rolls back, again and again (a fact opened at a time), would otherwise
- * get and free a chunk each time. */
+ * get and free a chunk each time. GROW is the size of the next chunk. */
 struct arena {
     sn_mem *mem;
     chunk *head;
     chunk *big;
     chunk *spare;
     size_t handed;
+    size_t grow;
 };
 
 arena *arena_new(sn_mem *mem)
@@ -54,6 +59,7 @@ arena *arena_new(sn_mem *mem)
     a->big = NULL;
     a->spare = NULL;
     a->handed = 0;
+    a->grow = FIRST_CHUNK;
     return a;
 }
 
@@ -63,9 +69,9 @@ static void free_down_to(arena *a, chunk **l, chunk *stop)
 {
     while (*l && *l != stop) {
         chunk *prev = (*l)->prev;
-        if (!a->spare && (*l)->size == CHUNK_SIZE) {
+        if (!a->spare && (*l)->size <= CHUNK_SIZE) {
             a->spare = *l;
-            POISON(a->spare->data, CHUNK_SIZE);
+            POISON(a->spare->data, a->spare->size);
         } else
             mem_free(a->mem, *l);
         *l = prev;
@@ -147,23 +153,30 @@ void *arena_alloc(arena *a, size_t size)
     size += ARENA_REDZONE;
     chunk *c = a->head;
     if (!c || c->size - c->used < size) {
-        size_t want = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
+        /* a block bigger than a quarter chunk has a chunk of its own */
+        bool own = size > CHUNK_SIZE / 4;
+        size_t want = own ? size : a->grow;
+        while (want < size)
+            want *= 2;
         if (want > SIZE_MAX - sizeof *c) {
             mem_failed(a->mem);
             return NULL;
         }
         chunk *n;
-        if (want == CHUNK_SIZE && a->spare) {
+        if (!own && a->spare && a->spare->size >= want) {
             n = a->spare;
             a->spare = NULL;
+            want = n->size;
         } else if (!(n = mem_alloc(a->mem, sizeof *n + want))) {
             return NULL;
+        } else if (!own && a->grow < CHUNK_SIZE) {
+            a->grow = want < CHUNK_SIZE ? 2 * want : CHUNK_SIZE;
         }
         POISON(n->data, want);
         n->size = want;
         n->used = 0;
-        if (c && want != CHUNK_SIZE) {
-            /* A big block has a chunk of its own; the current one keeps its room. */
+        if (c && own) {
+            /* the current chunk keeps its room */
             n->prev = a->big;
             a->big = n;
             n->used = size;
