@@ -52,6 +52,8 @@ typedef struct session {
     unsigned width;         /* a consultation's columns (0: the terminal's) */
     typed text;             /* a construct being typed (text.text NULL when none) */
     unsigned text_line;     /* the line it began on */
+    char *feed;             /* repl_session_feed's line (its own) */
+    size_t feed_cap;
 } session;
 
 static volatile sig_atomic_t interrupted;
@@ -1677,8 +1679,9 @@ static void session_before_line(session *s)
     }
 }
 
-/* One line read (owned: freed here): an answer to the consultation, a
- * command, or a line of a construct being typed. */
+/* One line read (borrowed: the caller frees it, or reads the next into
+ * it): an answer to the consultation, a command, or a line of a construct
+ * being typed. */
 static void session_line(session *s, char *line)
 {
     if (s->nul) {
@@ -1690,7 +1693,6 @@ static void session_line(session *s, char *line)
         else
             error(s, "%s", why);
         s->nul = 0;
-        free(line);
         fflush(stdout);
         return;
     }
@@ -1698,7 +1700,6 @@ static void session_line(session *s, char *line)
         if (s->tty)
             remember(s, line);
         consult_line(s->c, line);
-        free(line);
         fflush(stdout);
         return;
     }
@@ -1706,7 +1707,6 @@ static void session_line(session *s, char *line)
         if (s->tty)
             remember(s, line);
         execute(s, line);
-        free(line);
         return;
     }
     /* a construct, line by line (the first with its indentation, so the
@@ -1718,10 +1718,8 @@ static void session_line(session *s, char *line)
     if (!typed_add(&s->text, line, strlen(line))) {
         error(s, "out of memory: the construct being typed is given up");
         typed_free(&s->text);
-        free(line);
         return;
     }
-    free(line);
     if (!typed_ask_parser(&s->text))
         return;
     if (try_typed(s, s->text.text, s->text_line, false)) {
@@ -1765,9 +1763,15 @@ bool repl_session_feed(repl_session *s, const char *text, size_t len)
         const char *nl = memchr(text, '\n', (size_t)(end - text));
         size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
         session_before_line(s);
-        char *line = malloc(n + 1);
-        if (!line)
-            return false;
+        /* each line into the session's buffer, grown when one is longer */
+        if (n + 1 > s->feed_cap) {
+            char *b = realloc(s->feed, n + 1);
+            if (!b)
+                return false;
+            s->feed = b;
+            s->feed_cap = n + 1;
+        }
+        char *line = s->feed;
         memcpy(line, text, n);
         line[n] = '\0';
         s->line++;
@@ -1789,6 +1793,7 @@ void repl_session_free(repl_session *s)
     candidates_clear();
     if (the_session == s)
         the_session = NULL;
+    free(s->feed);
     free(s);
 }
 
@@ -1896,6 +1901,7 @@ int repl_main(int npaths, char **paths, const char *default_rules, const repl_st
             break;
         }
         session_line(&s, line);
+        free(line);
     }
     bool history_ok = true;
     session_finish(&s);
