@@ -69,11 +69,17 @@ static void free_down_to(arena *a, chunk **l, chunk *stop)
 {
     while (*l && *l != stop) {
         chunk *prev = (*l)->prev;
-        if (!a->spare && (*l)->size <= CHUNK_SIZE) {
+#ifdef SINEW_ARENA_MALLOC
+        bool keep = false; /* a block each: none to be reused */
+#else
+        bool keep = !a->spare && (*l)->size <= CHUNK_SIZE;
+#endif
+        if (keep) {
             a->spare = *l;
             POISON(a->spare->data, a->spare->size);
-        } else
+        } else {
             mem_free(a->mem, *l);
+        }
         *l = prev;
     }
 }
