@@ -354,7 +354,6 @@ void sn_set_output(sn_engine *e, FILE *out) { e->out = out; }
 void sn_set_interrupt(sn_engine *e, volatile sig_atomic_t *flag) { e->interrupt = flag; }
 uint64_t sn_fired_total(const sn_engine *e) { return e->fired; }
 
-
 unsigned sn_edit_distance(const char *a, const char *b, unsigned limit)
 {
     return near_distance(a, strlen(a), b, strlen(b), limit);
